@@ -1,0 +1,82 @@
+"""Fresh databases are created and stamped; old ones are backed up and upgraded; newer refused."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+
+from zkdesk.store.base import Base
+from zkdesk.store.engine import Database
+from zkdesk.store.migrate import DatabaseVersionError, _run, current_revision, head_revision, open_database
+from zkdesk.store.models import Indicator, OrgUnit, User
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIRST_RELEASE = FIXTURES / "zkdesk-0.1.0-first-release.sqlite3"
+
+
+def test_fresh_database_is_created_and_stamped_at_head(home):
+    db = open_database(home.db_path, home.backups_dir)
+    try:
+        assert current_revision(db) == head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        db.dispose()
+
+
+def test_migrations_build_exactly_the_models(tmp_path):
+    """Running every migration from empty gives the schema the models declare."""
+    db = Database(tmp_path / "m.sqlite3")
+    try:
+        _run(db, command.upgrade, "head")
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+    finally:
+        db.dispose()
+
+
+def test_first_release_database_is_backed_up_and_upgraded(tmp_path):
+    target = tmp_path / "old.sqlite3"
+    shutil.copy(FIRST_RELEASE, target)
+    with sqlite3.connect(target) as con:
+        old_version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    backups = tmp_path / "backups"
+    db = open_database(target, backups)
+    try:
+        assert current_revision(db) == head_revision()
+        with db.session() as s:
+            assert s.scalars(select(User.username)).all() == ["admin"]
+            assert s.get(OrgUnit, "530924103").short_name == "南伞镇"
+            assert len(s.scalars(select(Indicator)).all()) >= 55
+    finally:
+        db.dispose()
+    if old_version != head_revision():
+        made = list(backups.glob("*.sqlite3"))
+        assert len(made) == 1 and old_version in made[0].name
+
+
+def test_database_from_a_newer_zkdesk_is_refused_untouched(tmp_path):
+    target = tmp_path / "newer.sqlite3"
+    shutil.copy(FIRST_RELEASE, target)
+    with sqlite3.connect(target) as con:
+        con.execute("UPDATE alembic_version SET version_num='9999_future'")
+    before = target.read_bytes()
+    with pytest.raises(DatabaseVersionError, match="更新版本"):
+        open_database(target, tmp_path / "backups")
+    assert target.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_zkdesk_database_is_refused(tmp_path):
+    target = tmp_path / "other.sqlite3"
+    with sqlite3.connect(target) as con:
+        con.execute("CREATE TABLE t (x)")
+    with pytest.raises(DatabaseVersionError, match="不是 zkdesk 数据库"):
+        open_database(target, tmp_path / "backups")

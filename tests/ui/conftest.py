@@ -1,0 +1,19 @@
+import pytest
+
+from zkdesk.app import build_context
+from zkdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def main_window(qtbot, home):
+    """A main window on an initialised county database, logged in as its admin."""
+    from tests.conftest import make_office
+    from zkdesk.store.migrate import open_database
+
+    db = open_database(home.db_path, home.backups_dir)
+    actor = make_office(db)
+    window = MainWindow(build_context(home, db, actor))
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    db.dispose()

@@ -1,0 +1,97 @@
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, make_office
+from zkdesk.services.office import office_code
+from zkdesk.store.models import AuditEntry, User
+from zkdesk.ui.fonts import register_bundled_fonts
+from zkdesk.ui.login_dialog import LoginDialog
+from zkdesk.ui.setup_dialog import SetupDialog
+
+
+def _ok(dialog):
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
+    dialog = SetupDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    assert dialog.office.count() == 8  # the county union and seven townships
+    dialog.select_office("530924205")
+    qtbot.keyClicks(dialog.username, "zhang")
+    qtbot.keyClicks(dialog.password, "zhang-pass-123")
+    qtbot.keyClicks(dialog.password2, "zhang-pass-12")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "两次输入的密码不一致"
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    qtbot.keyClicks(dialog.password2, "3")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with fresh_db.session() as s:
+        assert office_code(s) == "530924205"
+        assert s.scalars(select(User.username)).all() == ["zhang"]
+
+
+def test_setup_dialog_refuses_a_weak_password(qtbot, fresh_db):
+    dialog = SetupDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "admin")
+    qtbot.keyClicks(dialog.password2, "admin")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert "至少需要8位" in dialog.error.text()
+    with fresh_db.session() as s:
+        assert s.scalars(select(User)).all() == []
+
+
+def test_login_refuses_a_wrong_password_then_accepts_the_right_one(qtbot, fresh_db):
+    make_office(fresh_db)
+    dialog = LoginDialog(fresh_db, "镇康县总工会", username="admin")
+    qtbot.addWidget(dialog)
+    dialog.show()  # Return reaches the default button only in a shown dialog
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "用户名或密码错误" in dialog.error.text()
+    assert dialog.actor is None and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.actor.username == "admin" and dialog.actor.office_code == "530924"
+    with fresh_db.session() as s:
+        actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["login_failed", "login"]
+    assert actions.count("login_failed") == 1  # one key press, one attempt
+
+
+def test_five_wrong_passwords_lock_the_account(qtbot, fresh_db):
+    make_office(fresh_db)
+    dialog = LoginDialog(fresh_db, "镇康县总工会", username="admin")
+    qtbot.addWidget(dialog)
+    dialog.show()  # Return reaches the default button only in a shown dialog
+    for _ in range(5):
+        qtbot.keyClicks(dialog.password, "nope-nope-nope")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "连续错误5次" in dialog.error.text()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "锁定" in dialog.error.text() and dialog.actor is None
+
+
+def test_main_window_navigation_and_status_bar(main_window, qtbot):
+    labels = [main_window.nav.item(i).text() for i in range(main_window.nav.count())]
+    assert labels == ["指标台账", "劳模推荐", "三室一站", "集体合同企业", "打印报表", "数据交换", "系统管理"]
+    assert "镇康县总工会（530924）" in main_window.findChild(QLabel, "officeStatus").text()
+    assert "管理员" in main_window.findChild(QLabel, "userStatus").text()
+    main_window.nav.setCurrentRow(6)
+    assert main_window.stack.currentWidget().objectName() == "page_admin"
+    users = main_window.stack.currentWidget().findChild(object, "usersTable")
+    assert users.item(0, 0).text() == "admin"
+
+
+def test_bundled_cjk_font_is_registered_with_qt(qtbot):
+    families = register_bundled_fonts()
+    assert "ZKDesk Hei" in families
+    assert QFontDatabase.hasFamily("ZKDesk Hei")
+    assert QApplication.font().families()  # a font is set, with the bundled one in the chain

@@ -1,0 +1,48 @@
+"""Take a screenshot of the main window on a real display (e.g. under xvfb-run):
+
+    python tools/screenshot.py --home DIR --user NAME --page indicators out.png
+The password is read from standard input. Used to look at screens as a person would.
+"""
+
+import argparse
+import sys
+
+from PySide6.QtCore import QTimer
+
+from zkdesk.app import build_context, make_application
+from zkdesk.config import resolve_home
+from zkdesk.services.auth import login_and_commit
+from zkdesk.store.migrate import open_database
+from zkdesk.ui.main_window import MainWindow
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--page", default="indicators")
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("out")
+    args = parser.parse_args()
+    app = make_application()
+    home = resolve_home(args.home)
+    db = open_database(home.db_path, home.backups_dir)
+    actor = login_and_commit(db, args.user, sys.stdin.readline().rstrip("\n"))
+    window = MainWindow(build_context(home, db, actor))
+    w, h = (int(x) for x in args.size.split("x"))
+    window.resize(w, h)
+    window.show()
+    window.show_page(args.page)
+
+    def shoot():
+        window.screen().grabWindow(0).save(args.out)
+        app.quit()
+
+    QTimer.singleShot(1500, shoot)
+    app.exec()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+from zkdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Command line: `zkdesk` alone opens the window; subcommands serve scripts and power users.
+
+The names and --json shapes here are a contract with the county's scripts (DESIGN.md).
+Each feature registers its subcommands from its own module in zkdesk/commands/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from zkdesk import __version__
+from zkdesk.commands.common import run_safely
+
+COMMAND_MODULES = [
+    "zkdesk.commands.setup_cmds",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zkdesk", description="镇康县产业工人队伍建设改革台账")
+    parser.add_argument("--home", help="数据目录（也可用环境变量 ZKDESK_HOME）")
+    parser.add_argument("--version", action="version", version=f"zkdesk {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="自检：临时数据库、目录、报表、窗口")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from zkdesk.selftest import run_self_test
+
+        return run_self_test()
+    if args.command is None:
+        from zkdesk.app import run_gui
+
+        return run_gui(args.home)
+    return run_safely(args.handler, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

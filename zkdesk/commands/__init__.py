@@ -1,0 +1,1 @@
+"""Subcommands of the `zkdesk` command line, one module per feature."""

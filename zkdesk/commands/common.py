@@ -1,0 +1,90 @@
+"""What every subcommand shares: the data directory, the database, the user, errors, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from zkdesk.config import Home, resolve_home
+from zkdesk.services.actor import Actor
+from zkdesk.services.auth import login_and_commit
+from zkdesk.services.errors import UserError
+from zkdesk.services.office import is_initialised
+from zkdesk.store.backup_file import BackupError
+from zkdesk.store.engine import Database
+from zkdesk.store.migrate import DatabaseVersionError, open_database
+from zkdesk.store.seed import CatalogError
+
+EXPECTED_ERRORS = (UserError, DatabaseVersionError, CatalogError, BackupError)
+
+log = logging.getLogger("zkdesk")
+
+
+@dataclass
+class Context:
+    home: Home
+    db: Database
+
+
+def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
+    home = resolve_home(args.home).ensure()
+    db = open_database(home.db_path, home.backups_dir)
+    if require_init:
+        with db.session() as s:
+            if not is_initialised(s):
+                db.dispose()
+                raise UserError("数据库尚未初始化：请先运行 zkdesk init --org 单位代码 --admin 用户名 --password-stdin")
+    return Context(home, db)
+
+
+def add_user_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", required=True, help="用户名")
+    parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+
+
+def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def login_from_args(ctx: Context, args: argparse.Namespace) -> Actor:
+    return login_and_commit(ctx.db, args.user, read_password(args))
+
+
+def print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def run_safely(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run a subcommand: a one-line Chinese message and exit 2 on bad input, never a traceback."""
+    try:
+        return int(handler(args) or 0)
+    except EXPECTED_ERRORS as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消\n")
+        return 130
+    except OSError as exc:
+        sys.stderr.write(f"错误：文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）\n")
+        return 2
+    except Exception as exc:  # a bug: keep the details in a log file, tell the user plainly
+        detail = traceback.format_exc()
+        try:
+            home = resolve_home(getattr(args, "home", None)).ensure()
+            with open(home.root / "error.log", "a", encoding="utf-8") as fh:
+                fh.write(detail + "\n")
+            where = f"，详细信息已写入 {home.root / 'error.log'}"
+        except OSError:
+            where = ""
+        sys.stderr.write(f"错误：程序内部错误（{type(exc).__name__}）{where}\n")
+        return 1

@@ -1,0 +1,52 @@
+"""zkdesk init, zkdesk demo."""
+
+from __future__ import annotations
+
+import argparse
+
+from zkdesk.commands.common import open_context, print_json, read_password
+from zkdesk.services.errors import UserError
+from zkdesk.services.office import initialise
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="初始化本单位数据库并创建管理员")
+    p.add_argument("--org", required=True, help="本单位统计用区划代码，如 530924 或 530924103")
+    p.add_argument("--admin", required=True, help="管理员用户名")
+    p.add_argument("--name", default="", help="管理员姓名")
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="填入演示数据（标明为演示）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    ctx = open_context(args, require_init=False)
+    try:
+        password = read_password(args, "管理员密码：")
+        with ctx.db.session() as s:
+            user = initialise(s, args.org, args.admin, password, args.name)
+            print(f"已初始化：单位 {args.org}，管理员 {user.username}，数据目录 {ctx.home.root}")
+    finally:
+        ctx.db.dispose()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from zkdesk.services.demo import fill_demo
+
+    ctx = open_context(args, require_init=False)
+    try:
+        with ctx.db.session() as s:
+            summary = fill_demo(s)
+    except UserError:
+        raise
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        print_json(summary)
+    else:
+        print("已填入演示数据：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+    return 0

@@ -1,0 +1,76 @@
+"""Logging in, with the lockout after repeated wrong passwords."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.roles import Role
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import UserError
+from zkdesk.services.office import office_code
+from zkdesk.services.passwords import verify_password
+from zkdesk.store.base import utcnow
+from zkdesk.store.models import User
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=10)
+
+
+class LoginFailed(UserError):
+    pass
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    return Actor(
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        office_code=office_code(session) or "",
+        user_id=user.id,
+    )
+
+
+def login(session: Session, username: str, password: str) -> Actor:
+    """Check the password; returns the Actor or raises LoginFailed with a Chinese reason.
+
+    Failed attempts are committed by the caller's session like any other change, so the
+    caller must commit even when this raises (see `login_and_commit`).
+    """
+    username = username.strip()
+    user = session.scalars(select(User).where(User.username == username)).first()
+    now = utcnow()
+    if user is None:
+        audit.record(session, username or "?", "login_failed", "user", "", {"reason": "unknown user"})
+        raise LoginFailed("用户名或密码错误")
+    if not user.active:
+        audit.record(session, username, "login_failed", "user", user.id, {"reason": "disabled"})
+        raise LoginFailed("该用户已被停用，请联系管理员")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试")
+    if not verify_password(password, user.password_hash):
+        user.failed_logins += 1
+        details = {"reason": "wrong password", "failed": user.failed_logins}
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            audit.record(session, username, "login_failed", "user", user.id, details | {"locked": True})
+            raise LoginFailed(f"密码连续错误{MAX_FAILED_LOGINS}次，账号锁定10分钟")
+        audit.record(session, username, "login_failed", "user", user.id, details)
+        left = MAX_FAILED_LOGINS - user.failed_logins
+        raise LoginFailed(f"用户名或密码错误（再错{left}次将锁定10分钟）")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(session, username, "login", "user", user.id)
+    return actor_for(session, user)
+
+
+def login_and_commit(db, username: str, password: str) -> Actor:
+    """Log in through a Database; a failed attempt is still recorded (and counted)."""
+    with db.session(commit_on=(LoginFailed,)) as session:
+        return login(session, username, password)

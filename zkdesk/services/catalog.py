@@ -1,0 +1,64 @@
+"""Reading the plan catalogs: plans, items and indicators."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zkdesk.store.models import Indicator, Plan, PlanItem
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    code: str
+    name: str
+    short_name: str
+    start_year: int
+    end_year: int
+    document: str
+    indicator_count: int
+
+
+def plan_overview(session: Session) -> list[PlanRow]:
+    counts = dict(
+        session.execute(
+            select(Indicator.plan_id, func.count(Indicator.id)).where(Indicator.deleted.is_(False)).group_by(Indicator.plan_id)
+        ).all()
+    )
+    plans = session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year))
+    return [
+        PlanRow(p.id, p.code, p.name, p.short_name, p.start_year, p.end_year, p.document, counts.get(p.id, 0)) for p in plans
+    ]
+
+
+def current_plan(session: Session, year: int | None = None) -> Plan | None:
+    """The plan whose period contains `year` (else the latest one)."""
+    plans = list(session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year)))
+    if year is not None:
+        for plan in plans:
+            if plan.start_year <= year <= plan.end_year:
+                return plan
+    return plans[-1] if plans else None
+
+
+def plan_indicators(session: Session, plan_id: str) -> list[Indicator]:
+    return list(
+        session.scalars(
+            select(Indicator).where(Indicator.plan_id == plan_id, Indicator.deleted.is_(False)).order_by(Indicator.sort_key)
+        )
+    )
+
+
+def indicator_responsible(session: Session, indicator: Indicator) -> list[str]:
+    """The indicator's 责任单位, falling back to its plan item's list."""
+    own = json.loads(indicator.responsible or "[]")
+    if own:
+        return own
+    item = session.scalars(
+        select(PlanItem).where(PlanItem.plan_id == indicator.plan_id, PlanItem.number == indicator.item)
+    ).first()
+    return json.loads(item.responsible) if item else []

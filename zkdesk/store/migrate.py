@@ -1,0 +1,102 @@
+"""Open a zkdesk database: create and stamp a new one, back up and upgrade an old one,
+refuse one written by a newer zkdesk."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from zkdesk.store import models  # noqa: F401  registers every table
+from zkdesk.store.backup_file import copy_database
+from zkdesk.store.base import Base
+from zkdesk.store.engine import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseVersionError(Exception):
+    """The file belongs to a newer zkdesk, or is not a zkdesk database. Chinese message."""
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _inspect_file(db_path: Path) -> tuple[bool, str | None]:
+    """(has tables, alembic revision), read without changing a byte of the file."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return False, None
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            version = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                version = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseVersionError(f"数据库文件 {db_path.name} 无法读取（可能已损坏）：{exc}") from exc
+    return bool(tables), version
+
+
+def _run(db: Database, fn, *args) -> None:
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        fn(cfg, *args)
+
+
+def open_database(db_path: Path, backups_dir: Path | None = None) -> Database:
+    """Return a Database at the current schema, migrating (after a backup) if needed.
+
+    The file is inspected read-only first: one that is refused is left byte for byte as it was.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    has_tables, current = _inspect_file(db_path)
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    if has_tables:
+        if current is None:
+            raise DatabaseVersionError(f"文件 {db_path.name} 不是 zkdesk 数据库，或已损坏，未作任何改动。")
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise DatabaseVersionError(
+                f"数据库 {db_path.name} 由更新版本的 zkdesk 创建（版本标记 {current}），"
+                "本程序无法读取。请安装新版本 zkdesk 后再打开，数据未作任何改动。"
+            ) from None
+        if current != head:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            target_dir = backups_dir or db_path.parent / "backups"
+            copy_database(db_path, target_dir / f"zkdesk-{stamp}-升级前-{current}.sqlite3")
+    db = Database(db_path)
+    try:
+        if not has_tables:
+            Base.metadata.create_all(db.engine)
+            _run(db, command.stamp, "head")
+        elif current != head:
+            _run(db, command.upgrade, "head")
+        return db
+    except BaseException:
+        db.dispose()
+        raise

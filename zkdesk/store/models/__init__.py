@@ -1,0 +1,41 @@
+"""All tables. Importing this package registers every model on Base.metadata."""
+
+from zkdesk.store.models.org import OrgUnit, Setting, User
+from zkdesk.store.models.plan import Indicator, IndicatorTarget, IndicatorValue, Plan, PlanItem, YearLock
+from zkdesk.store.models.enterprise import (
+    CollectiveContract,
+    ContractCoverage,
+    Enterprise,
+    EnterpriseUnion,
+    EnterpriseYear,
+    QualityEvaluation,
+)
+from zkdesk.store.models.nomination import AwardSession, Nomination, NominationStep
+from zkdesk.store.models.studio import Studio, StudioMember, StudioResult
+from zkdesk.store.models.logs import AuditEntry, ExchangeLogEntry
+
+__all__ = [
+    "AuditEntry",
+    "AwardSession",
+    "CollectiveContract",
+    "ContractCoverage",
+    "Enterprise",
+    "EnterpriseUnion",
+    "EnterpriseYear",
+    "ExchangeLogEntry",
+    "Indicator",
+    "IndicatorTarget",
+    "IndicatorValue",
+    "Nomination",
+    "NominationStep",
+    "OrgUnit",
+    "Plan",
+    "PlanItem",
+    "QualityEvaluation",
+    "Setting",
+    "Studio",
+    "StudioMember",
+    "StudioResult",
+    "User",
+    "YearLock",
+]

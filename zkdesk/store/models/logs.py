@@ -1,0 +1,38 @@
+"""Local logs: the hash-chained audit trail and the USB exchange log. They never travel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zkdesk.store.base import Base, UTCDateTime, utcnow
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(30))  # create | update | delete | login | ...
+    entity: Mapped[str] = mapped_column(String(40), default="")
+    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON: old and new values
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ExchangeLogEntry(Base):
+    __tablename__ = "exchange_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    direction: Mapped[str] = mapped_column(String(8))  # out | in
+    peer_code: Mapped[str] = mapped_column(String(12))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(16), default="")
+    summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    username: Mapped[str] = mapped_column(String(50), default="")

@@ -1,0 +1,117 @@
+"""Plan catalogs (data, not code), targets per org unit, reported values, year locks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zkdesk.store.base import Base, Travelling, UTCDateTime
+
+
+class Plan(Travelling, Base):
+    """A plan period, e.g. 十四五 (2021–2025). Owned by the county."""
+
+    __tablename__ = "plan"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40))
+    document: Mapped[str] = mapped_column(String(100), default="")
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    catalog_version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # draft | active | archived
+
+    items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.number")
+    indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.sort_key")
+
+
+class PlanItem(Travelling, Base):
+    """One numbered item (1–18) of a plan with its heading and 责任单位."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    responsible: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of unit names
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+
+
+class Indicator(Travelling, Base):
+    """One quantitative target of a plan."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))  # "14.2": item 14, second target
+    item: Mapped[int] = mapped_column(Integer)
+    sort_key: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(16))  # rate | cumulative | yearly | stock
+    comparator: Mapped[str] = mapped_column(String(16))  # ge | eq | le | not_below_last
+    target: Mapped[float | None] = mapped_column(Float, nullable=True)
+    target_year: Mapped[int] = mapped_column(Integer)
+    numerator_label: Mapped[str] = mapped_column(String(200), default="")
+    denominator_label: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(60), default="")  # derived-source key, "" = typed
+    responsible: Mapped[str] = mapped_column(Text, default="[]")  # JSON list; falls back to the item's
+    quote: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+
+
+class IndicatorTarget(Travelling, Base):
+    """A target allocated to an org unit (分解目标); year NULL means the plan's target year."""
+
+    __tablename__ = "indicator_target"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code", "year"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"))
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class IndicatorValue(Travelling, Base):
+    """A reported value of an indicator for one org unit and year.
+
+    Rates keep numerator and denominator; `value` is computed from them, never typed.
+    """
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code", "year"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    complete: Mapped[bool] = mapped_column(default=True)  # False while a warning lacks a 说明
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
+    # County-owned review fields
+    review_status: Mapped[str] = mapped_column(String(16), default="")  # "" | 通过 | 退回
+    review_opinion: Mapped[str] = mapped_column(Text, default="")
+
+
+class YearLock(Travelling, Base):
+    """A county reviewer's lock on an org unit's values for a year (审核通过)."""
+
+    __tablename__ = "year_lock"
+    __table_args__ = (UniqueConstraint("org_code", "year"),)
+
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    locked: Mapped[bool] = mapped_column(default=True)
+    locked_by: Mapped[str] = mapped_column(String(50), default="")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,179 @@
+"""Load the shipped data files: org units and plan catalogs. Idempotent.
+
+Seed records get deterministic UUIDs (uuid5 of their natural keys), so the county's and
+every township's database give the same catalog the same ids without exchanging it first.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.paths import plans_dir, resources_dir
+from zkdesk.store.models import Indicator, OrgUnit, Plan, PlanItem
+
+_NAMESPACE = uuid.UUID("6f1c2a52-3c1e-4f6e-9a57-5a0d3c92d4a1")
+
+KINDS = ("rate", "cumulative", "yearly", "stock")
+COMPARATORS = ("ge", "eq", "le", "not_below_last")
+
+
+def seed_id(*parts: object) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+class CatalogError(ValueError):
+    """A plan catalog file is malformed. Chinese message naming the file and entry."""
+
+
+def load_org_units(session: Session, path: Path | None = None) -> int:
+    """Insert missing org units from resources/orgunits.toml; returns how many were added."""
+    data = tomllib.loads((path or resources_dir() / "orgunits.toml").read_text(encoding="utf-8"))
+    existing = set(session.scalars(select(OrgUnit.code)))
+    added = 0
+    # parents first, so the self-reference is satisfied at every flush
+    for entry in sorted(data["org"], key=lambda e: len(e["code"])):
+        if entry["code"] in existing:
+            continue
+        session.add(
+            OrgUnit(
+                code=entry["code"],
+                name=entry["name"],
+                short_name=entry["short_name"],
+                level=entry["level"],
+                parent_code=entry.get("parent") or None,
+                sort_order=entry.get("sort", 0),
+            )
+        )
+        session.flush()
+        added += 1
+    return added
+
+
+@dataclass(frozen=True)
+class CatalogSummary:
+    plan_code: str
+    created: bool
+    indicators_added: int
+    indicators_updated: int
+
+
+def _check_indicator(entry: dict, where: str) -> None:
+    for key in ("code", "item", "name", "unit", "kind", "comparator", "target_year"):
+        if key not in entry:
+            raise CatalogError(f"{where}：缺少“{key}”")
+    if entry["kind"] not in KINDS:
+        raise CatalogError(f"{where}：指标类型“{entry['kind']}”无效")
+    if entry["comparator"] not in COMPARATORS:
+        raise CatalogError(f"{where}：比较方式“{entry['comparator']}”无效")
+    if entry["comparator"] != "not_below_last" and entry.get("target") is None:
+        raise CatalogError(f"{where}：缺少目标值")
+    if entry["kind"] == "rate" and not (entry.get("numerator") and entry.get("denominator")):
+        raise CatalogError(f"{where}：比率指标须写明分子和分母")
+
+
+def _sort_key(code: str) -> str:
+    item, _, seq = code.partition(".")
+    return f"{int(item):03d}.{int(seq or 0):03d}"
+
+
+def load_plan_catalog(session: Session, path: Path) -> CatalogSummary:
+    """Create or update one plan from a catalog file. Running it twice changes nothing."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"规划目录文件 {path.name} 无法读取：{exc}") from exc
+    head = data.get("plan") or {}
+    code = head.get("code")
+    if not code:
+        raise CatalogError(f"规划目录文件 {path.name} 缺少 [plan] code")
+    origin = head.get("owner", COUNTY_CODE)
+    plan = session.get(Plan, seed_id("plan", code))
+    created = plan is None
+    fields = dict(
+        code=code,
+        name=head["name"],
+        short_name=head.get("short_name", code),
+        document=head.get("document", ""),
+        start_year=int(head["start_year"]),
+        end_year=int(head["end_year"]),
+        catalog_version=int(head.get("catalog_version", 1)),
+    )
+    if created:
+        plan = Plan(id=seed_id("plan", code), origin=origin, **fields)
+        session.add(plan)
+    elif plan.catalog_version >= fields["catalog_version"]:
+        # Already loaded at this version (or edited later in the program): keep what is there.
+        return CatalogSummary(code, False, 0, 0)
+    else:
+        for key, value in fields.items():
+            setattr(plan, key, value)
+    session.flush()
+
+    for entry in data.get("item", []):
+        item = session.get(PlanItem, seed_id("plan-item", code, entry["number"]))
+        values = dict(
+            plan_id=plan.id,
+            number=int(entry["number"]),
+            section=entry.get("section", ""),
+            title=entry["title"],
+            responsible=json.dumps(entry.get("responsible", []), ensure_ascii=False),
+        )
+        if item is None:
+            session.add(PlanItem(id=seed_id("plan-item", code, entry["number"]), origin=origin, **values))
+        else:
+            for key, value in values.items():
+                setattr(item, key, value)
+
+    added = updated = 0
+    seen: set[str] = set()
+    for n, entry in enumerate(data.get("indicator", []), start=1):
+        where = f"{path.name} 第{n}个指标（{entry.get('code', '?')}）"
+        _check_indicator(entry, where)
+        if entry["code"] in seen:
+            raise CatalogError(f"{where}：编号重复")
+        seen.add(entry["code"])
+        values = dict(
+            plan_id=plan.id,
+            code=entry["code"],
+            item=int(entry["item"]),
+            sort_key=_sort_key(entry["code"]),
+            name=entry["name"],
+            unit=entry["unit"],
+            kind=entry["kind"],
+            comparator=entry["comparator"],
+            target=None if entry.get("target") is None else float(entry["target"]),
+            target_year=int(entry["target_year"]),
+            numerator_label=entry.get("numerator", ""),
+            denominator_label=entry.get("denominator", ""),
+            source=entry.get("source", ""),
+            responsible=json.dumps(entry.get("responsible", []), ensure_ascii=False),
+            quote=entry.get("quote", ""),
+        )
+        ind_id = seed_id("indicator", code, entry["code"])
+        indicator = session.get(Indicator, ind_id)
+        if indicator is None:
+            session.add(Indicator(id=ind_id, origin=origin, **values))
+            added += 1
+        else:
+            for key, value in values.items():
+                setattr(indicator, key, value)
+            updated += 1
+    session.flush()
+    return CatalogSummary(code, created, added, updated)
+
+
+def shipped_catalogs() -> list[Path]:
+    return sorted(plans_dir().glob("*.toml"))
+
+
+def load_shipped_data(session: Session) -> list[CatalogSummary]:
+    load_org_units(session)
+    return [load_plan_catalog(session, path) for path in shipped_catalogs()]

@@ -1,0 +1,16 @@
+"""Showing errors to the user: a plain Chinese message box, never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "无法完成") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(message), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    box.exec()
+
+
+def confirm(parent: QWidget | None, message: str, title: str = "请确认") -> bool:
+    answer = QMessageBox.question(parent, title, message, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
