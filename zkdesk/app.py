@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from zkdesk.paths import resources_dir
 
 from zkdesk.config import Home, resolve_home
 from zkdesk.services.actor import Actor
@@ -26,6 +30,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("zkdesk")
     app.setApplicationDisplayName("产业工人队伍建设改革台账")
     apply_cjk_font(app)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "zkdesk.png")))
+    # Qt's own dialogs (buttons, file dialogs) in Chinese too
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
     return app
 
 
