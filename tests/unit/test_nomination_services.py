@@ -299,10 +299,12 @@ def test_a_low_industrial_share_and_an_overfull_list_warn(county):
     db, admin, _ = county
     with db.session() as s:
         small = create_session(s, admin, SessionInput("第五届镇康县劳动模范", 2030, 5, quota=0)).id
-        create_nomination(s, CLERK, person(small, category="企业负责人", industrial_worker=False))
+        nid = create_nomination(s, CLERK, person(small, category="企业负责人", industrial_worker=False))
+        assert session_checks(s, VIEWER, small).warnings == ["产业工人占比0.0%，低于10%的目标"]
+        _honour(s, nid)
         checks = session_checks(s, VIEWER, small)
     assert checks.listed.industrial_share == 0.0 and not checks.listed.industrial_target_met
-    assert checks.warnings == ["产业工人占比0.0%，低于10%的目标", "推荐人选1人，超过表彰名额0名"]
+    assert checks.warnings == ["产业工人占比0.0%，低于10%的目标", "已表彰1人，超过表彰名额0名"]
 
 
 def test_derived_indicators(county):

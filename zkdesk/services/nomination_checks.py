@@ -61,8 +61,9 @@ class SessionChecks:
         out = []
         if self.listed.total and not self.listed.industrial_target_met:
             out.append(f"产业工人占比{self.listed.industrial_share:.1f}%，低于{self.industrial_target:.0f}%的目标")
-        if self.quota is not None and self.listed.total > self.quota:
-            out.append(f"推荐人选{self.listed.total}人，超过表彰名额{self.quota}名")
+        # More candidates than places is normal (差额评选); more honoured than places is not.
+        if self.quota is not None and self.honoured.total > self.quota:
+            out.append(f"已表彰{self.honoured.total}人，超过表彰名额{self.quota}名")
         for name, places in self.duplicates:
             out.append(f"{name}在本届被重复推荐（{'、'.join(places)}）")
         return out

@@ -162,11 +162,14 @@ def nomination_township_choices(session: Session, actor: Actor) -> list[tuple[st
     every township plus 县直单位 (the county's own code)."""
     actor.require(Permission.VIEW)
     units = session.scalars(select(OrgUnit).where(OrgUnit.level.in_(("county", "township"))).order_by(OrgUnit.sort_order))
-    out = []
+    townships, county = [], []
     for unit in units:
         if is_county(actor.office_code) or unit.code == actor.office_code:
-            out.append((unit.code, "县直单位" if unit.level == "county" else unit.short_name))
-    return out
+            if unit.level == "county":
+                county.append((unit.code, "县直单位"))
+            else:
+                townships.append((unit.code, unit.short_name))
+    return townships + county  # 县直单位 last: most nominations come from the townships
 
 
 def employer_choices(session: Session, actor: Actor, township_code: str) -> list[tuple[str, str]]:
