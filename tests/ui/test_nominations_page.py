@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDateEdit, QSpinBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 from sqlalchemy import select
 
 from zkdesk.app import build_context
@@ -202,3 +202,24 @@ def test_a_township_without_sessions_is_told_where_they_come_from(qtbot, home, t
     assert not _child(page, QPushButton, "newNominationButton").isEnabled()
     assert _child(page, QLabel, "listCount").text() == "尚未设立届次：请导入县总工会下发的数据包"
     assert _child(page, QComboBox, "townshipFilter").isHidden()  # a township sees only itself
+
+
+def test_the_county_sets_up_a_session(qtbot, county_db):
+    from zkdesk.ui.context import UiContext
+    from zkdesk.ui.nominations.session_dialog import SessionDialog
+
+    db, admin = county_db
+    dialog = SessionDialog(UiContext(home=None, db=db, actor=admin, bus=None))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    qtbot.mouseClick(ok, LEFT)
+    assert "请填写届次名称" in _child(dialog, QLabel, "errorLabel").text()
+    _type(_child(dialog, QLineEdit, "sessionNameEdit"), "第五届镇康县劳动模范")
+    number = _child(dialog, QSpinBox, "sessionNumberSpin")
+    number.selectAll()
+    qtbot.keyClicks(number, "5")
+    qtbot.mouseClick(ok, LEFT)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with db.session() as s:
+        rows = list_sessions(s, admin)
+    assert [(r.name, r.number, r.level, r.quota) for r in rows] == [("第五届镇康县劳动模范", 5, "县级", None)]
