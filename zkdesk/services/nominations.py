@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain import nomination_rules as rules
 from zkdesk.domain import nomination_workflow as wf
-from zkdesk.domain.idcard import mask_id_number, mask_phone, normalize_id_number
+from zkdesk.domain.idcard import mask_id_number, mask_phone
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
