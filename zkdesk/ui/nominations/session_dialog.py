@@ -1,0 +1,65 @@
+"""设立届次: a small dialog for the county to set up an award session."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout
+
+from zkdesk.domain import choices
+from zkdesk.services.award_sessions import SessionInput, create_session
+from zkdesk.services.errors import UserError
+from zkdesk.ui.context import UiContext
+
+
+class SessionDialog(QDialog):
+    def __init__(self, ctx: UiContext, parent=None):
+        super().__init__(parent)
+        self.setObjectName("sessionDialog")
+        self.setWindowTitle("设立届次")
+        self.ctx = ctx
+        self.created_id: str | None = None
+        self.name = QLineEdit(objectName="sessionNameEdit", placeholderText="例如：第四届镇康县劳动模范")
+        self.number = QSpinBox(objectName="sessionNumberSpin", minimum=0, maximum=99)
+        self.number.setSpecialValueText("（无）")
+        self.year = QSpinBox(objectName="sessionYearSpin", minimum=1990, maximum=2100, value=date.today().year)
+        self.honour_type = QComboBox(objectName="honourTypeCombo")
+        self.honour_type.addItems(choices.HONOUR_TYPES)
+        self.level = QComboBox(objectName="levelCombo")
+        self.level.addItems(choices.HONOUR_LEVELS)
+        self.quota = QSpinBox(objectName="quotaSpin", minimum=0, maximum=999)
+        self.quota.setSpecialValueText("（未定）")
+        self.error = QLabel(objectName="errorLabel")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("名称：", self.name)
+        form.addRow("第几届：", self.number)
+        form.addRow("年份：", self.year)
+        form.addRow("荣誉类型：", self.honour_type)
+        form.addRow("级别：", self.level)
+        form.addRow("表彰名额：", self.quota)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("设立")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        data = SessionInput(
+            name=self.name.text(), year=self.year.value(), number=self.number.value(),
+            honour_type=self.honour_type.currentText(), level=self.level.currentText(),
+            quota=self.quota.value() or None,
+        )
+        try:
+            with self.ctx.db.session() as s:
+                self.created_id = create_session(s, self.ctx.actor, data).id
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
