@@ -205,11 +205,24 @@ def get_studio(session: Session, actor: Actor, studio_id: str) -> StudioDetail:
 def register_studio(session: Session, actor: Actor, data: StudioInput, members: list[MemberInput]) -> str:
     """A new studio with its members (at least three). Returns its id."""
     actor.require(Permission.EDIT)
-    clean = _checked(session, actor, data)
-    member_list = [_checked_member(m, i + 1) for i, m in enumerate(members)]
-    problem = rules.member_count_problem(len(member_list))
-    if problem:
-        raise UserError(problem)
+    problems: list[str] = []
+    try:  # gather the studio's and the members' problems into one message
+        clean = _checked(session, actor, data)
+    except PermissionDenied:
+        raise
+    except UserError as exc:
+        problems.append(str(exc))
+    member_list = []
+    for number, member in enumerate(members, start=1):
+        try:
+            member_list.append(_checked_member(member, number))
+        except UserError as exc:
+            problems.append(str(exc))
+    count = rules.member_count_problem(len(members))
+    if count:
+        problems.append(count)
+    if problems:
+        raise UserError("；".join(problems))
     _refuse_duplicate_name(session, clean)
     studio = Studio(origin=clean.township_code, **_columns(clean))
     session.add(studio)
