@@ -46,8 +46,10 @@ class StudiosPage(QWidget):
         with ctx.db.session() as s:
             for code, name in township_choices(s, ctx.actor):
                 self.township.addItem(name, code)
+        if not is_county(ctx.actor.office_code):  # a township office sees only its own
+            self.township.setCurrentIndex(self.township.findData(ctx.actor.office_code))
+            self.township.setEnabled(False)
         self.township.currentIndexChanged.connect(self.refresh_list)
-        self.township.setEnabled(is_county(ctx.actor.office_code))
         self.industry = self._filter("industryFilter", INDUSTRIES)
         self.status = self._filter("statusFilter", STUDIO_STATUSES)
         filters = QHBoxLayout()

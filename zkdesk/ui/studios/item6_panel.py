@@ -68,6 +68,8 @@ class Item6Panel(QGroupBox):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r.target is None and col == len(cells) - 2:
+                    item.setToolTip("县总工会尚未把本项目标分解到本乡镇")
                 if col == len(cells) - 1 and r.target is not None:
                     item.setForeground(QBrush(QColor("#1b6e20" if r.reached else "#b36b00")))
                 self.table.setItem(row, col, item)
