@@ -1,0 +1,219 @@
+"""A studio's results tab: its milestones and a year × results table, and the one-year dialog."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.domain.roles import Permission
+from zkdesk.domain.studio_rules import FIRST_RESULT_YEAR, LAST_RESULT_YEAR
+from zkdesk.services.errors import UserError
+from zkdesk.services.studio_results import COUNT_FIELDS, ResultInput, remove_result, save_result, studio_history
+from zkdesk.ui import bus
+from zkdesk.ui.messages import confirm, show_error
+
+# Column headings, short enough for a table; the order of COUNT_FIELDS.
+SHORT_LABELS = {
+    "proposals": "合理化建议\n提出", "proposals_adopted": "合理化建议\n采纳", "tech_innovations": "技术革新",
+    "rd_projects": "研发项目", "patents": "专利", "methods": "先进\n操作法", "achievements_awarded": "创新成果\n获奖",
+    "training_sessions": "培训\n期数", "people_trained": "培训\n人次", "people_promoted": "技能\n晋升人数",
+}
+FORM_LABELS = {
+    "proposals": "合理化建议（提出，件）", "proposals_adopted": "合理化建议（采纳，件）", "tech_innovations": "技术革新（项）",
+    "rd_projects": "研发项目（项）", "patents": "专利（件）", "methods": "先进操作法（项）",
+    "achievements_awarded": "获奖创新成果（项）", "training_sessions": "培训（期）", "people_trained": "培训（人次）",
+    "people_promoted": "技能等级晋升（人）",
+}
+
+
+class ResultsTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.studio_id: str | None = None
+        self._by_year: dict[int, ResultInput] = {}
+        self.history = QLabel(objectName="historyLabel", wordWrap=True)
+        self.table = QTableWidget(0, len(COUNT_FIELDS) + 2, objectName="resultsTable")
+        self.table.setHorizontalHeaderLabels(["年度", *(SHORT_LABELS[k] for k in COUNT_FIELDS), "说明"])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COUNT_FIELDS) + 1, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.add_button = QPushButton("登记年度成果…", objectName="addResultButton")
+        self.edit_button = QPushButton("修改所选年度…", objectName="editResultButton")
+        self.remove_button = QPushButton("删除所选年度", objectName="removeResultButton")
+        self.add_button.clicked.connect(lambda: self.open_year(None))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        can_edit = ctx.actor.can(Permission.EDIT)
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            button.setEnabled(can_edit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.history)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+    def set_studio(self, studio_id: str | None) -> None:
+        self.studio_id = studio_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.studio_id is None:
+            self.history.setText("先保存工作室的基本情况和成员，再逐年登记成果。")
+            self.table.setRowCount(0)
+            return
+        with self.ctx.db.session() as s:
+            hist = studio_history(s, self.ctx.actor, self.studio_id)
+        steps = " → ".join(f"{m.label} {m.on:%Y-%m-%d}" for m in hist.milestones) or "（无日期）"
+        self.history.setText(f"历程：{steps}")
+        self._by_year = {r.year: r.values for r in hist.results}
+        self.table.setRowCount(len(hist.results) + (1 if hist.results else 0))
+        for row, r in enumerate(hist.results):
+            self._fill(row, str(r.year), [getattr(r.values, k) for k in COUNT_FIELDS], r.values.description, r.year)
+        if hist.results:
+            self._fill(len(hist.results), "合计", [hist.totals[k] for k in COUNT_FIELDS], "", None, bold=True)
+
+    def _fill(self, row: int, first: str, counts: list[int], note: str, year: int | None, bold: bool = False) -> None:
+        for col, text in enumerate([first, *(str(c) for c in counts), note]):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, year)
+            if 0 < col <= len(counts):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if bold:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            self.table.setItem(row, col, item)
+
+    def selected_year(self) -> int | None:
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def edit_selected(self) -> None:
+        year = self.selected_year()
+        if year is not None:
+            self.open_year(year)
+
+    def open_year(self, year: int | None) -> None:
+        if self.studio_id is None:
+            return
+        dialog = ResultDialog(self.ctx, self.studio_id, self._by_year, year, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def remove_selected(self) -> None:
+        year = self.selected_year()
+        if year is None or not confirm(self, f"删除{year}年的成果记录？"):
+            return
+        try:
+            with self.ctx.db.session() as s:
+                remove_result(s, self.ctx.actor, self.studio_id, year)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.STUDIOS)
+        self.refresh()
+
+
+class ResultDialog(QDialog):
+    """One year's results; choosing a year that already has results loads them for editing."""
+
+    def __init__(self, ctx, studio_id: str, by_year: dict[int, ResultInput], year: int | None, parent=None):
+        super().__init__(parent)
+        self.ctx, self.studio_id, self.by_year = ctx, studio_id, by_year
+        self.setObjectName("resultDialog")
+        self.setWindowTitle("年度成果")
+        self.year = QSpinBox(objectName="yearSpin", minimum=FIRST_RESULT_YEAR, maximum=LAST_RESULT_YEAR)
+        self.spins: dict[str, QSpinBox] = {}
+        grid = QGridLayout()
+        for i, key in enumerate(COUNT_FIELDS):
+            spin = QSpinBox(objectName=f"{key}Spin", minimum=0, maximum=999999)
+            self.spins[key] = spin
+            grid.addWidget(QLabel(FORM_LABELS[key] + "："), i // 2, (i % 2) * 2)
+            grid.addWidget(spin, i // 2, (i % 2) * 2 + 1)
+        self.patents = QPlainTextEdit(objectName="patentDetailsEdit")
+        self.patents.setPlaceholderText("每行一件：专利号 类型，如 ZL202310000001.1 实用新型")
+        self.patents.setFixedHeight(60)
+        self.description = QPlainTextEdit(objectName="descriptionEdit")
+        self.description.setPlaceholderText("简要说明本年度的主要成果")
+        self.description.setFixedHeight(70)
+        self.error = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveResultButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+
+        top = QFormLayout()
+        top.addRow("年度：", self.year)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addWidget(QLabel("专利明细："))
+        layout.addWidget(self.patents)
+        layout.addWidget(QLabel("成果说明："))
+        layout.addWidget(self.description)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+        self.year.valueChanged.connect(self._load_year)
+        if year is None:
+            year = max(by_year) + 1 if by_year else date.today().year
+        else:
+            self.year.setEnabled(False)
+        self.year.setValue(year)
+        self._load_year(year)
+
+    def _load_year(self, year: int) -> None:
+        values = self.by_year.get(year, ResultInput())
+        for key, spin in self.spins.items():
+            spin.setValue(getattr(values, key))
+        self.patents.setPlainText(values.patent_details)
+        self.description.setPlainText(values.description)
+        self.setWindowTitle(f"{year}年成果" + ("（修改）" if year in self.by_year else "（新登记）"))
+
+    def values(self) -> ResultInput:
+        counts = {key: spin.value() for key, spin in self.spins.items()}
+        return ResultInput(**counts, patent_details=self.patents.toPlainText(), description=self.description.toPlainText())
+
+    def submit(self) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                save_result(s, self.ctx.actor, self.studio_id, self.year.value(), self.values())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.ctx.bus.notify(bus.STUDIOS)
+        self.accept()

@@ -1,0 +1,66 @@
+"""One dated status step of a studio: 命名 (with its 命名文号), 年度复核 or 撤销."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from zkdesk.domain.dates import DateTextError
+from zkdesk.domain.studio_rules import NAMED, TRANSITIONS
+from zkdesk.services.errors import UserError
+from zkdesk.services.studios import change_status
+from zkdesk.ui import bus
+from zkdesk.ui.date_field import DateField
+
+
+class StatusDialog(QDialog):
+    def __init__(self, ctx, studio_id: str, name: str, current: str, parent=None):
+        super().__init__(parent)
+        self.ctx, self.studio_id = ctx, studio_id
+        self.setObjectName("statusDialog")
+        self.setWindowTitle("变更工作室状态")
+        self.setMinimumWidth(420)
+        self.status = QComboBox(objectName="newStatusCombo")
+        self.status.addItems(TRANSITIONS.get(current, ()))
+        self.on = DateField("statusDateEdit", "变更日期")
+        self.on.set_value(date.today())
+        self.doc_no = QLineEdit(objectName="statusDocNoEdit", placeholderText="如 镇工发〔2024〕12号")
+        self.error = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        form.addRow("工作室：", QLabel(name))
+        form.addRow("当前状态：", QLabel(current))
+        form.addRow("变更为：", self.status)
+        form.addRow("日期：", self.on)
+        form.addRow("命名文号：", self.doc_no)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("statusOkButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.status.currentTextChanged.connect(lambda s: self.doc_no.setEnabled(s == NAMED))
+        self.doc_no.setEnabled(self.status.currentText() == NAMED)
+        if not self.status.count():
+            self.error.setText(f"状态为“{current}”的工作室不能再变更状态")
+            buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def submit(self) -> None:
+        new = self.status.currentText()
+        try:
+            on = self.on.value()
+            if on is None:
+                raise UserError("请填写变更日期")
+            with self.ctx.db.session() as s:
+                change_status(s, self.ctx.actor, self.studio_id, new, on, self.doc_no.text() if new == NAMED else None)
+        except (UserError, DateTextError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.ctx.bus.notify(bus.STUDIOS)
+        self.accept()
