@@ -49,7 +49,9 @@ def _load_register_modules() -> None:
         importlib.import_module(name)
 
 
-REGISTER_MODULES: list[str] = []
+REGISTER_MODULES: list[str] = [
+    "zkdesk.services.derived.enterprises",
+]
 
 
 def known_sources() -> set[str]:
