@@ -175,6 +175,10 @@ def test_regional_contract_covers_several_and_is_never_signed_alone(county_db):
         update_contract(s, actor, cid, replace(get_contract(s, actor, cid), covered_enterprise_ids=(a,)))
         assert get_contract(s, actor, cid).covered_enterprise_ids == (a,)
         assert list_contracts(s, actor, ContractFilter(year=2020)) == []
+        elsewhere = add_enterprise(s, actor, "勐捧企业", township=MENGPENG)
+        with pytest.raises(UserError, match="只能覆盖本乡镇的企业"):
+            add_contract(s, actor, kind="区域性集体合同", covered=[a, elsewhere], township=NANSAN)
+        add_contract(s, actor, kind="行业性集体合同", covered=[a, elsewhere], township="530924")  # a county one may
 
 
 def test_evaluation_total_and_rates_are_computed(county_db):

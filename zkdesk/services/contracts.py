@@ -94,10 +94,12 @@ def _clean(session: Session, actor: Actor, data: ContractInput) -> tuple[dict, l
         covered = list(dict.fromkeys(data.covered_enterprise_ids))
         if not covered:
             raise UserError(f"{data.kind}须选择所覆盖的企业")
-        for ent_id in covered:
-            _enterprise(session, actor, ent_id, "所覆盖的企业")
         township = data.township_code or actor.office_code or COUNTY_CODE
-        require_in_scope(session, actor, township, allow_county=True)
+        unit = require_in_scope(session, actor, township, allow_county=True)
+        for ent_id in covered:
+            ent = _enterprise(session, actor, ent_id, "所覆盖的企业")
+            if unit.level == "township" and ent.township_code != township:
+                raise UserError(f"{unit.short_name}的{data.kind}只能覆盖本乡镇的企业，“{ent.name}”不在{unit.short_name}")
         enterprise_id = data.enterprise_id or None
         if enterprise_id:
             _enterprise(session, actor, enterprise_id, "合同一方企业")

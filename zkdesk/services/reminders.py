@@ -71,7 +71,8 @@ def list_reminders(session: Session, actor: Actor, today: date | None = None) ->
     live = [c for c in contracts if c.kind in MULTI_ENTERPRISE_KINDS or c.enterprise_id in enterprises]
     filing, renewal = [], []
     for c in live:
-        if filing_overdue(c.signed_on, c.filed_on, today):
+        expired = c.expires_on is not None and c.expires_on < today
+        if filing_overdue(c.signed_on, c.filed_on, today) and not expired:  # an expired one is past filing
             deadline = filing_deadline(c.signed_on)
             filing.append(Reminder(FILING, "contract", c.id,
                                    f"{party(c)}：{c.kind}于{c.signed_on:%Y-%m-%d}签订，超过{FILING_DAYS}日仍未报送人社部门"
