@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
+from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.uscc import check_uscc, normalize_uscc
 from zkdesk.services import audit
@@ -22,7 +23,7 @@ from zkdesk.services.enterprise_facts import (
     township_names,
 )
 from zkdesk.services.errors import NotFound, UserError
-from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear
+from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear, OrgUnit
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -425,3 +426,9 @@ def enterprise_choices(session: Session, actor: Actor, township_code: str | None
         for f in enterprise_year_facts(session, actor.office_code, MAX_YEAR)
         if township_code is None or f.township_code == township_code
     ]
+
+
+def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(code, short name) of the townships whose enterprises the actor's office keeps."""
+    query = select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
+    return [(u.code, u.short_name) for u in session.scalars(query) if is_county(actor.office_code) or u.code == actor.office_code]
