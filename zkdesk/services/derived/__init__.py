@@ -52,6 +52,7 @@ def _load_register_modules() -> None:
 REGISTER_MODULES: list[str] = [
     "zkdesk.services.derived.nominations",
     "zkdesk.services.derived.studios",
+    "zkdesk.services.derived.enterprises",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling
@@ -75,7 +75,9 @@ class CollectiveContract(Travelling, Base):
     term_years: Mapped[int] = mapped_column(Integer, default=3)
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     filed_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 报送人社部门
-    review_opinion: Mapped[str] = mapped_column(Text, default="")  # 审查意见; empty = no objection
+    review_opinion: Mapped[str] = mapped_column(Text, default="")  # 审查意见 (text as received)
+    # Whether the bureau's review objected: then the contract never takes effect.
+    review_objection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     effective_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     wage_increase_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
     employees_covered: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,269 @@
+"""Collective contracts: an enterprise's own, or a regional / sector contract covering several
+enterprises. Expiry and effective dates are computed from the rules, never typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain import choices
+from zkdesk.domain.contract_rules import (
+    MULTI_ENTERPRISE_KINDS,
+    RuleError,
+    effective_date,
+    expiry_date,
+    filing_overdue,
+    in_force_during,
+)
+from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.domain.roles import Permission
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope, township_names
+from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.scope import org_filter
+from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    kind: str
+    signed_on: date | None
+    term_years: int = 3
+    enterprise_id: str | None = None  # the party of an enterprise's own contract
+    township_code: str = ""  # regional / sector contracts: whose contract it is ("" = own office)
+    covered_enterprise_ids: tuple[str, ...] = ()  # regional / sector contracts only
+    title: str = ""
+    signed_alone: bool = True  # 单独签订
+    negotiation_established: bool = True  # 集体协商建制
+    filed_on: date | None = None  # 报送日期
+    review_opinion: str = ""  # 审查意见
+    review_objection: bool = False  # the review objected: never effective
+    wage_increase_pct: float | None = None
+    employees_covered: int = 0
+    note: str = ""
+
+
+_STORED = ("kind", "enterprise_id", "township_code", "title", "signed_alone", "negotiation_established", "signed_on",
+           "term_years", "expires_on", "filed_on", "review_opinion", "review_objection", "effective_on",
+           "wage_increase_pct", "employees_covered", "note")
+
+
+def is_multi_enterprise(kind: str) -> bool:
+    return kind in MULTI_ENTERPRISE_KINDS
+
+
+def _snapshot(c: CollectiveContract, covered: set[str]) -> dict:
+    data = {name: getattr(c, name) for name in _STORED}
+    data["covered_enterprise_ids"] = sorted(covered)
+    return data
+
+
+def _enterprise(session: Session, actor: Actor, enterprise_id: str, what: str) -> Enterprise:
+    ent = session.get(Enterprise, enterprise_id or "")
+    if ent is None or ent.deleted:
+        raise UserError(f"{what}不在企业名录中（可能已被删除）")
+    require_in_scope(session, actor, ent.township_code)
+    return ent
+
+
+def _clean(session: Session, actor: Actor, data: ContractInput) -> tuple[dict, list[str]]:
+    """The columns to store and the covered enterprises; raises UserError on bad input."""
+    if data.kind not in choices.CONTRACT_TYPES:
+        raise UserError(f"合同类型“{data.kind}”不在可选范围内：{'、'.join(choices.CONTRACT_TYPES)}")
+    if data.signed_on is None:
+        raise UserError("请填写签订日期")
+    if data.signed_on > date.today():
+        raise UserError(f"签订日期{data.signed_on:%Y-%m-%d}晚于今天")
+    try:
+        expires = expiry_date(data.signed_on, data.term_years)
+    except RuleError as exc:
+        raise UserError(str(exc)) from None
+    if data.filed_on is not None and data.filed_on < data.signed_on:
+        raise UserError(f"报送日期{data.filed_on:%Y-%m-%d}早于签订日期{data.signed_on:%Y-%m-%d}")
+    if data.review_objection and data.filed_on is None:
+        raise UserError("尚未报送的合同不会有审查意见：请先填写报送日期")
+    if data.wage_increase_pct is not None and not -100 < data.wage_increase_pct <= 100:
+        raise UserError(f"工资增长幅度{data.wage_increase_pct}%不合理")
+    if data.employees_covered < 0:
+        raise UserError("覆盖职工人数不能为负数")
+    if is_multi_enterprise(data.kind):
+        covered = list(dict.fromkeys(data.covered_enterprise_ids))
+        if not covered:
+            raise UserError(f"{data.kind}须选择所覆盖的企业")
+        township = data.township_code or actor.office_code or COUNTY_CODE
+        unit = require_in_scope(session, actor, township, allow_county=True)
+        for ent_id in covered:
+            ent = _enterprise(session, actor, ent_id, "所覆盖的企业")
+            if unit.level == "township" and ent.township_code != township:
+                raise UserError(f"{unit.short_name}的{data.kind}只能覆盖本乡镇的企业，“{ent.name}”不在{unit.short_name}")
+        enterprise_id = data.enterprise_id or None
+        if enterprise_id:
+            _enterprise(session, actor, enterprise_id, "合同一方企业")
+        signed_alone = False  # by definition: signed for several enterprises together
+    else:
+        if not data.enterprise_id:
+            raise UserError(f"{data.kind}须选择签订合同的企业")
+        ent = _enterprise(session, actor, data.enterprise_id, "签订合同的企业")
+        enterprise_id, township, covered, signed_alone = ent.id, ent.township_code, [], data.signed_alone
+    columns = dict(
+        kind=data.kind, enterprise_id=enterprise_id, township_code=township, title=data.title.strip(),
+        signed_alone=signed_alone, negotiation_established=data.negotiation_established,
+        signed_on=data.signed_on, term_years=int(data.term_years), expires_on=expires, filed_on=data.filed_on,
+        review_opinion=data.review_opinion.strip(), review_objection=data.review_objection,
+        effective_on=effective_date(data.filed_on, data.review_objection),
+        wage_increase_pct=data.wage_increase_pct, employees_covered=data.employees_covered, note=data.note.strip(),
+    )
+    return columns, covered
+
+
+def _set_coverage(session: Session, contract: CollectiveContract, wanted: list[str]) -> None:
+    rows = {r.enterprise_id: r for r in session.scalars(select(ContractCoverage).where(ContractCoverage.contract_id == contract.id))}
+    for ent_id, row in rows.items():
+        if ent_id not in wanted and not row.deleted:
+            row.deleted = True
+    for ent_id in wanted:
+        row = rows.get(ent_id)
+        if row is None:
+            session.add(ContractCoverage(origin=contract.origin, contract_id=contract.id, enterprise_id=ent_id))
+        elif row.deleted:
+            row.deleted = False
+
+
+def _covered(session: Session, contract: CollectiveContract) -> set[str]:
+    return covered_enterprise_ids(session, [contract])[contract.id] - ({contract.enterprise_id} if contract.enterprise_id else set())
+
+
+def _load(session: Session, actor: Actor, contract_id: str) -> CollectiveContract:
+    c = session.get(CollectiveContract, contract_id)
+    if c is None or c.deleted:
+        raise NotFound("找不到该集体合同，可能已被删除")
+    require_in_scope(session, actor, c.township_code, allow_county=True)
+    return c
+
+
+def create_contract(session: Session, actor: Actor, data: ContractInput) -> str:
+    actor.require(Permission.EDIT)
+    columns, covered = _clean(session, actor, data)
+    contract = CollectiveContract(origin=columns["township_code"], **columns)
+    session.add(contract)
+    session.flush()
+    _set_coverage(session, contract, covered)
+    session.flush()
+    audit.record(session, actor.username, "create", "contract", contract.id, {"new": _snapshot(contract, set(covered))})
+    return contract.id
+
+
+def update_contract(session: Session, actor: Actor, contract_id: str, data: ContractInput) -> None:
+    actor.require(Permission.EDIT)
+    contract = _load(session, actor, contract_id)
+    old = _snapshot(contract, _covered(session, contract))
+    columns, covered = _clean(session, actor, data)
+    for name, value in columns.items():
+        setattr(contract, name, value)
+    _set_coverage(session, contract, covered)
+    session.flush()
+    new = _snapshot(contract, set(covered))
+    if new != old:
+        audit.record(session, actor.username, "update", "contract", contract.id, {"old": old, "new": new})
+
+
+def delete_contract(session: Session, actor: Actor, contract_id: str) -> None:
+    actor.require(Permission.EDIT)
+    contract = _load(session, actor, contract_id)
+    old = _snapshot(contract, _covered(session, contract))
+    contract.deleted = True
+    for row in session.scalars(select(ContractCoverage).where(ContractCoverage.contract_id == contract.id)):
+        row.deleted = True
+    session.flush()
+    audit.record(session, actor.username, "delete", "contract", contract.id, {"old": old})
+
+
+def get_contract(session: Session, actor: Actor, contract_id: str) -> ContractInput:
+    """The contract as the dialog edits it."""
+    actor.require(Permission.VIEW)
+    c = _load(session, actor, contract_id)
+    fields = {name: getattr(c, name) for name in _STORED if name in ContractInput.__dataclass_fields__}
+    return ContractInput(**fields, covered_enterprise_ids=tuple(sorted(_covered(session, c))))
+
+
+# ---- the list -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContractFilter:
+    township_code: str | None = None
+    kind: str | None = None
+    year: int | None = None  # only contracts in force during that year
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    id: str
+    kind: str
+    title: str
+    party: str  # the enterprise, or "N家企业" for regional / sector contracts
+    township_name: str
+    signed_on: date | None
+    term_years: int
+    expires_on: date | None
+    filed_on: date | None
+    effective_on: date | None
+    review_objection: bool
+    signed_alone: bool
+    negotiation_established: bool
+    wage_increase_pct: float | None
+    employees_covered: int
+    covered_count: int
+    status: str  # 有效 / 已到期 / 未报送 / 逾期未报送 / 审查有异议 / 审查中
+
+
+def contract_status(c: CollectiveContract, today: date) -> str:
+    if c.review_objection:
+        return "审查有异议"
+    if c.expires_on is not None and c.expires_on < today:
+        return "已到期"
+    if c.filed_on is None:
+        return "逾期未报送" if filing_overdue(c.signed_on, c.filed_on, today) else "未报送"
+    if c.effective_on is not None and c.effective_on > today:
+        return "审查中"
+    return "有效"
+
+
+def list_contracts(session: Session, actor: Actor, flt: ContractFilter | None = None, today: date | None = None) -> list[ContractRow]:
+    actor.require(Permission.VIEW)
+    flt = flt or ContractFilter()
+    today = today or date.today()
+    query = select(CollectiveContract).where(CollectiveContract.deleted.is_(False)).order_by(CollectiveContract.signed_on.desc())
+    query = query.where(org_filter(CollectiveContract.township_code, actor.office_code))
+    if flt.township_code:
+        query = query.where(CollectiveContract.township_code == flt.township_code)
+    if flt.kind:
+        query = query.where(CollectiveContract.kind == flt.kind)
+    contracts = [
+        c for c in session.scalars(query)
+        if flt.year is None or in_force_during(c.signed_on, c.expires_on, c.review_objection, flt.year)
+    ]
+    coverage = covered_enterprise_ids(session, contracts)
+    names = township_names(session)
+    enterprise_names = dict(session.execute(select(Enterprise.id, Enterprise.name)).all())
+    text = flt.text.strip()
+    rows = []
+    for c in contracts:
+        if is_multi_enterprise(c.kind):
+            party = f"{len(coverage[c.id])}家企业"
+        else:
+            party = enterprise_names.get(c.enterprise_id, "")
+        if text and text not in party and text not in c.title:
+            continue
+        rows.append(ContractRow(
+            id=c.id, kind=c.kind, title=c.title, party=party, township_name=names.get(c.township_code, c.township_code),
+            signed_on=c.signed_on, term_years=c.term_years, expires_on=c.expires_on, filed_on=c.filed_on,
+            effective_on=c.effective_on, review_objection=c.review_objection, signed_alone=c.signed_alone,
+            negotiation_established=c.negotiation_established, wage_increase_pct=c.wage_increase_pct,
+            employees_covered=c.employees_covered, covered_count=len(coverage[c.id]), status=contract_status(c, today),
+        ))
+    return rows

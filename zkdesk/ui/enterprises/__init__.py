@@ -1,0 +1,1 @@
+"""The enterprise page's dialogs and widgets."""

@@ -1,0 +1,303 @@
+"""One enterprise: register fields (with a live 统一社会信用代码 warning), its per-year table,
+and its union with democratic management. Saving is one unit of work."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+)
+
+from zkdesk.domain import choices
+from zkdesk.domain.uscc import check_uscc, normalize_uscc
+from zkdesk.services.enterprises import (
+    MAX_YEAR,
+    MIN_YEAR,
+    EnterpriseInput,
+    UnionInput,
+    YearInput,
+    create_enterprise,
+    get_enterprise,
+    replace_enterprise_years,
+    save_union,
+    township_choices,
+    update_enterprise,
+    uscc_warnings,
+)
+from zkdesk.services.errors import UserError
+from zkdesk.ui.enterprises.fields import DateField, select_data
+
+YEAR_COL, EMPLOYEES_COL, STATUS_COL, DATE_COL = range(4)
+
+
+class EnterpriseDialog(QDialog):
+    def __init__(self, ctx, enterprise_id: str | None = None, default_year: int | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("enterpriseDialog")
+        self.ctx = ctx
+        self.enterprise_id = enterprise_id
+        self.saved_warnings: tuple[str, ...] = ()
+        self.setWindowTitle("修改企业信息" if enterprise_id else "新增企业")
+        self.resize(900, 620)
+
+        self.name = QLineEdit(objectName="entName")
+        self.uscc = QLineEdit(objectName="entUscc", placeholderText="18位统一社会信用代码")
+        self.uscc.setMaxLength(22)
+        self.uscc_warning = QLabel(objectName="usccWarning", wordWrap=True)
+        self.uscc_warning.setStyleSheet("color: #a15c00;")
+        self.township = QComboBox(objectName="entTownship")
+        with ctx.db.session() as s:
+            for code, name in township_choices(s, ctx.actor):
+                self.township.addItem(name, code)
+        self.ownership = QComboBox(objectName="entOwnership")
+        self.ownership.addItems(choices.OWNERSHIP_TYPES)
+        self.ownership.setCurrentText("非公")
+        self.industry = QComboBox(objectName="entIndustry", editable=True)
+        self.industry.addItems(["", *choices.INDUSTRIES])
+        self.is_company = QCheckBox("公司制企业（设职工董事、职工监事）", objectName="entIsCompany")
+        self.is_company.setChecked(True)
+        self.address = QLineEdit(objectName="entAddress")
+        self.contact_person = QLineEdit(objectName="entContact")
+        self.contact_phone = QLineEdit(objectName="entPhone")
+        self.note = QLineEdit(objectName="entNote")
+
+        form = QFormLayout()
+        form.addRow("企业名称：", self.name)
+        form.addRow("统一社会信用代码：", self.uscc)
+        form.addRow("", self.uscc_warning)
+        form.addRow("所属乡镇：", self.township)
+        form.addRow("所有制类型：", self.ownership)
+        form.addRow("所属行业：", self.industry)
+        form.addRow("", self.is_company)
+        form.addRow("地址：", self.address)
+        form.addRow("联系人：", self.contact_person)
+        form.addRow("联系电话：", self.contact_phone)
+        form.addRow("备注：", self.note)
+        register_box = QGroupBox("企业登记信息")
+        register_box.setLayout(form)
+
+        self.years = QTableWidget(0, 4, objectName="yearsTable")
+        self.years.setHorizontalHeaderLabels(["年度", "职工人数", "经营状态", "状态日期"])
+        self.years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.years.verticalHeader().setVisible(False)
+        add_year = QPushButton("添加年度", objectName="addYear", clicked=self._add_year_clicked)
+        remove_year = QPushButton("删除所选年度", objectName="removeYear", clicked=self._remove_year)
+        years_box = QGroupBox("分年度职工人数和经营状态")
+        years_layout = QVBoxLayout(years_box)
+        years_layout.addWidget(self.years)
+        row = QHBoxLayout()
+        row.addWidget(add_year)
+        row.addWidget(remove_year)
+        row.addStretch(1)
+        years_layout.addLayout(row)
+
+        union_box = self._build_union_box()
+
+        self.error = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        right = QVBoxLayout()
+        right.addWidget(years_box, 1)
+        right.addWidget(union_box)
+        columns = QHBoxLayout()
+        columns.addWidget(register_box, 1)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.uscc.textChanged.connect(self._update_uscc_warning)
+        self.is_company.toggled.connect(self._company_toggled)
+        self.has_union.toggled.connect(self._union_toggled)
+        self.congress.toggled.connect(self.congress_on.setEnabled)
+        self.openness.toggled.connect(self.openness_on.setEnabled)
+        if enterprise_id:
+            self._load(enterprise_id)
+        else:
+            self._add_year(YearInput(default_year or date.today().year, 0))
+        self._union_toggled(self.has_union.isChecked())
+        self._company_toggled(self.is_company.isChecked())
+
+    # ---- building -----------------------------------------------------------------
+
+    def _build_union_box(self) -> QGroupBox:
+        self.has_union = QCheckBox("已建立工会", objectName="hasUnion")
+        self.union_established = DateField("工会成立日期", objectName="unionEstablished")
+        self.union_members = QSpinBox(objectName="unionMembers", maximum=1_000_000)
+        self.union_chair = QLineEdit(objectName="unionChair")
+        self.congress = QCheckBox("已建立职工代表大会制度", objectName="congress")
+        self.congress_on = DateField("职代会建立日期", objectName="congressOn")
+        self.openness = QCheckBox("已建立厂务公开制度", objectName="openness")
+        self.openness_on = DateField("厂务公开建立日期", objectName="opennessOn")
+        self.worker_director = QCheckBox("设职工董事", objectName="workerDirector")
+        self.worker_supervisor = QCheckBox("设职工监事", objectName="workerSupervisor")
+        self.union_fields = [self.union_established, self.union_members, self.union_chair, self.congress,
+                             self.congress_on, self.openness, self.openness_on, self.worker_director,
+                             self.worker_supervisor]
+        form = QFormLayout()
+        form.addRow(self.has_union)
+        form.addRow("成立日期：", self.union_established)
+        form.addRow("会员人数：", self.union_members)
+        form.addRow("工会主席：", self.union_chair)
+        form.addRow(self.congress, self.congress_on)
+        form.addRow(self.openness, self.openness_on)
+        pair = QHBoxLayout()
+        pair.addWidget(self.worker_director)
+        pair.addWidget(self.worker_supervisor)
+        pair.addStretch(1)
+        form.addRow(pair)
+        box = QGroupBox("工会与民主管理")
+        box.setLayout(form)
+        return box
+
+    def _add_year(self, row: YearInput) -> None:
+        r = self.years.rowCount()
+        self.years.insertRow(r)
+        year = QSpinBox(minimum=MIN_YEAR, maximum=MAX_YEAR, objectName=f"yearSpin{r}")
+        year.setValue(row.year)
+        employees = QSpinBox(maximum=10_000_000, objectName=f"employeesSpin{r}")
+        employees.setValue(row.employees)
+        status = QComboBox(objectName=f"statusCombo{r}")
+        status.addItems(choices.OPERATING_STATUSES)
+        status.setCurrentText(row.operating_status)
+        day = DateField(f"{row.year}年状态日期", objectName=f"statusDate{r}")
+        day.set_value(row.status_date)
+        for col, widget in ((YEAR_COL, year), (EMPLOYEES_COL, employees), (STATUS_COL, status), (DATE_COL, day)):
+            self.years.setCellWidget(r, col, widget)
+
+    def _add_year_clicked(self) -> None:
+        years = [self.years.cellWidget(r, YEAR_COL).value() for r in range(self.years.rowCount())]
+        last = self.years.cellWidget(self.years.rowCount() - 1, EMPLOYEES_COL).value() if years else 0
+        status = self.years.cellWidget(self.years.rowCount() - 1, STATUS_COL).currentText() if years else "正常经营"
+        self._add_year(YearInput(max(years) + 1 if years else date.today().year, last, status))
+
+    def _remove_year(self) -> None:
+        row = self.years.currentRow()
+        if row < 0 and self.years.rowCount():
+            row = self.years.rowCount() - 1
+        if row >= 0:
+            self.years.removeRow(row)
+
+    def _load(self, enterprise_id: str) -> None:
+        with self.ctx.db.session() as s:
+            detail = get_enterprise(s, self.ctx.actor, enterprise_id)
+        d = detail.data
+        self.name.setText(d.name)
+        self.uscc.setText(d.uscc)
+        select_data(self.township, d.township_code)
+        self.ownership.setCurrentText(d.ownership)
+        self.industry.setCurrentText(d.industry)
+        self.is_company.setChecked(d.is_company)
+        self.address.setText(d.address)
+        self.contact_person.setText(d.contact_person)
+        self.contact_phone.setText(d.contact_phone)
+        self.note.setText(d.note)
+        for row in detail.years:
+            self._add_year(row)
+        u = detail.union
+        self.has_union.setChecked(u is not None)
+        if u is not None:
+            self.union_established.set_value(u.established_on)
+            self.union_members.setValue(u.members)
+            self.union_chair.setText(u.chair)
+            self.congress.setChecked(u.congress)
+            self.congress_on.set_value(u.congress_on)
+            self.openness.setChecked(u.openness)
+            self.openness_on.set_value(u.openness_on)
+            self.worker_director.setChecked(u.worker_director)
+            self.worker_supervisor.setChecked(u.worker_supervisor)
+
+    # ---- live behaviour -----------------------------------------------------------
+
+    def _update_uscc_warning(self, text: str) -> None:
+        code = normalize_uscc(text)
+        if not code:
+            self.uscc_warning.setText("")
+        elif len(code) < 18:
+            self.uscc_warning.setText(f"已输入{len(code)}位，统一社会信用代码应为18位")
+        elif len(code) > 18:
+            self.uscc_warning.setText(check_uscc(code).message)
+        else:
+            with self.ctx.db.session() as s:
+                warnings = uscc_warnings(s, code, exclude_id=self.enterprise_id)
+            self.uscc_warning.setText("；".join(warnings) + ("（可以保存，请核对）" if warnings else ""))
+
+    def _union_toggled(self, on: bool) -> None:
+        for widget in self.union_fields:
+            widget.setEnabled(on)
+        if on:
+            self.congress_on.setEnabled(self.congress.isChecked())
+            self.openness_on.setEnabled(self.openness.isChecked())
+            self._company_toggled(self.is_company.isChecked())
+
+    def _company_toggled(self, company: bool) -> None:
+        for box in (self.worker_director, self.worker_supervisor):
+            box.setEnabled(company and self.has_union.isChecked())
+            if not company:
+                box.setChecked(False)
+
+    # ---- saving -------------------------------------------------------------------
+
+    def _inputs(self) -> tuple[EnterpriseInput, list[YearInput], UnionInput | None]:
+        data = EnterpriseInput(
+            name=self.name.text(), township_code=self.township.currentData() or "", uscc=self.uscc.text(),
+            ownership=self.ownership.currentText(), industry=self.industry.currentText(),
+            is_company=self.is_company.isChecked(), address=self.address.text(),
+            contact_person=self.contact_person.text(), contact_phone=self.contact_phone.text(), note=self.note.text(),
+        )
+        years = []
+        for r in range(self.years.rowCount()):
+            years.append(YearInput(
+                year=self.years.cellWidget(r, YEAR_COL).value(),
+                employees=self.years.cellWidget(r, EMPLOYEES_COL).value(),
+                operating_status=self.years.cellWidget(r, STATUS_COL).currentText(),
+                status_date=self.years.cellWidget(r, DATE_COL).value(),
+            ))
+        if not years:
+            raise UserError("请至少填写一个年度的职工人数和经营状态")
+        union = None
+        if self.has_union.isChecked():
+            union = UnionInput(
+                established_on=self.union_established.value(), members=self.union_members.value(),
+                chair=self.union_chair.text(), congress=self.congress.isChecked(), congress_on=self.congress_on.value(),
+                openness=self.openness.isChecked(), openness_on=self.openness_on.value(),
+                worker_director=self.worker_director.isChecked(), worker_supervisor=self.worker_supervisor.isChecked(),
+            )
+        return data, years, union
+
+    def submit(self) -> None:
+        try:
+            data, years, union = self._inputs()
+            with self.ctx.db.session() as s:
+                if self.enterprise_id:
+                    saved = update_enterprise(s, self.ctx.actor, self.enterprise_id, data)
+                else:
+                    saved = create_enterprise(s, self.ctx.actor, data)
+                replace_enterprise_years(s, self.ctx.actor, saved.id, years)
+                save_union(s, self.ctx.actor, saved.id, union)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.enterprise_id, self.saved_warnings = saved.id, saved.warnings
+        self.accept()

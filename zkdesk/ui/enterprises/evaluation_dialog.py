@@ -1,0 +1,116 @@
+"""集体协商质效评估 of one enterprise and year: five area scores (the total is their sum) and
+the survey counts (知晓率 and 满意度 are computed, never typed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
+from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
+from zkdesk.services.errors import UserError
+from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
+from zkdesk.ui.enterprises.fields import fmt_rate, select_data
+
+
+class EvaluationDialog(QDialog):
+    def __init__(self, ctx, evaluation_id: str | None = None, year: int | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("evaluationDialog")
+        self.ctx = ctx
+        self.setWindowTitle("集体协商质效评估")
+        self.setMinimumWidth(520)
+        with ctx.db.session() as s:
+            enterprises = enterprise_choices(s, ctx.actor)
+
+        self.enterprise = QComboBox(objectName="evalEnterprise", editable=True)
+        self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for e in enterprises:
+            self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
+        self.enterprise.setCurrentIndex(-1)
+        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.year = QSpinBox(objectName="evalYear", minimum=MIN_YEAR, maximum=MAX_YEAR, value=year or date.today().year)
+        self.scores: dict[str, QDoubleSpinBox] = {}
+        form = QFormLayout()
+        form.addRow("企业：", self.enterprise)
+        form.addRow("评估年度：", self.year)
+        for name, label in QUALITY_AREAS:
+            spin = QDoubleSpinBox(objectName=name, maximum=100, decimals=1, singleStep=0.5, suffix=" 分")
+            spin.valueChanged.connect(self._update)
+            self.scores[name] = spin
+            form.addRow(f"{label}：", spin)
+        self.total = QLabel(objectName="scoreTotal")
+        form.addRow("总分：", self.total)
+        self.respondents = QSpinBox(objectName="respondents", maximum=1_000_000, suffix=" 人")
+        self.aware = QSpinBox(objectName="aware", maximum=1_000_000, suffix=" 人")
+        self.satisfied = QSpinBox(objectName="satisfied", maximum=1_000_000, suffix=" 人")
+        for spin in (self.respondents, self.aware, self.satisfied):
+            spin.valueChanged.connect(self._update)
+        self.awareness = QLabel(objectName="awarenessRate")
+        self.satisfaction = QLabel(objectName="satisfactionRate")
+        form.addRow("受调查职工数：", self.respondents)
+        form.addRow("其中知晓集体协商：", self.aware)
+        form.addRow("其中对集体协商满意：", self.satisfied)
+        form.addRow("知晓率：", self.awareness)
+        form.addRow("满意度：", self.satisfaction)
+
+        self.error = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        if evaluation_id:
+            with ctx.db.session() as s:
+                ev = get_evaluation(s, ctx.actor, evaluation_id)
+            select_data(self.enterprise, ev.enterprise_id)
+            self.enterprise.setEnabled(False)
+            self.year.setValue(ev.year)
+            self.year.setEnabled(False)
+            for name, spin in self.scores.items():
+                spin.setValue(getattr(ev, name))
+            self.respondents.setValue(ev.respondents)
+            self.aware.setValue(ev.aware)
+            self.satisfied.setValue(ev.satisfied)
+        self._update()
+
+    def _update(self, *_args) -> None:
+        total = round(sum(spin.value() for spin in self.scores.values()), 2)
+        verdict = "，超过100分" if total > 100 else ("，达到80分" if total >= QUALITY_PASS_SCORE else "")
+        self.total.setText(f"{total:g} 分{verdict}")
+        self.awareness.setText(fmt_rate(survey_rate(self.aware.value(), self.respondents.value())))
+        self.satisfaction.setText(fmt_rate(survey_rate(self.satisfied.value(), self.respondents.value())))
+
+    def submit(self) -> None:
+        index = self.enterprise.findText(self.enterprise.currentText())
+        data = EvaluationInput(
+            enterprise_id=self.enterprise.itemData(index) if index >= 0 else "", year=self.year.value(),
+            **{name: spin.value() for name, spin in self.scores.items()},
+            respondents=self.respondents.value(), aware=self.aware.value(), satisfied=self.satisfied.value(),
+        )
+        try:
+            with self.ctx.db.session() as s:
+                save_evaluation(s, self.ctx.actor, data)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
