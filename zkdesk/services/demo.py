@@ -200,7 +200,7 @@ def _demo_nominations(session, rng, townships, enterprises, counts) -> None:
 def _demo_studios(session, rng, townships, enterprises, counts) -> None:
     for township in townships:
         local = [e for e, base, union in enterprises if e.township_code == township.code and base >= 60]
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 2)):
             host = rng.choice(local) if local else None
             kind = rng.choice(choices.STUDIO_TYPES)
             lead = _person_name(rng)
@@ -210,7 +210,7 @@ def _demo_studios(session, rng, townships, enterprises, counts) -> None:
                 origin=township.code, name=f"{lead}{kind}" if kind != "职工技师工作站" else f"{lead}职工技师工作站",
                 kind=kind, enterprise_id=host.id if host else None, host_name=host.name if host else "",
                 township_code=township.code, industry=host.industry if host else "其他", lead_name=lead,
-                lead_phone=_phone(rng), level=rng.choices(["县级", "市级", "省级"], weights=[70, 25, 5])[0],
+                lead_phone=_phone(rng), level=rng.choices(["县级", "市级", "省级"], weights=[55, 35, 10])[0],
                 status="命名" if named else "申报", applied_on=applied, named_on=named,
                 naming_doc_no=f"镇工发〔{named.year}〕{rng.randint(1, 60)}号" if named else "", room_notes=DEMO_MARK,
             )
@@ -220,11 +220,12 @@ def _demo_studios(session, rng, townships, enterprises, counts) -> None:
                 session.add(StudioMember(origin=township.code, studio_id=studio.id, name=_person_name(rng),
                                          job=rng.choice(_JOBS), skill_level=rng.choice(["高级工", "技师", "高级技师", "中级工"])))
             for year in range(applied.year, 2026):
-                proposals = rng.randint(2, 12)
+                proposals = rng.randint(0, 4)
                 session.add(StudioResult(
                     origin=township.code, studio_id=studio.id, year=year, proposals=proposals,
-                    proposals_adopted=rng.randint(0, proposals), tech_innovations=rng.randint(0, 2), rd_projects=rng.randint(0, 1),
-                    patents=rng.choice((0, 0, 1)), methods=rng.choice((0, 0, 1)), achievements_awarded=rng.choice((0, 0, 1)),
+                    proposals_adopted=rng.randint(0, proposals), tech_innovations=int(rng.random() < 0.2),
+                    rd_projects=int(rng.random() < 0.08), patents=int(rng.random() < 0.08),
+                    methods=int(rng.random() < 0.08), achievements_awarded=int(rng.random() < 0.08),
                     training_sessions=rng.randint(1, 6), people_trained=rng.randint(10, 80), people_promoted=rng.randint(0, 6),
                     description=DEMO_MARK,
                 ))
