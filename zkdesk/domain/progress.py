@@ -168,3 +168,12 @@ def projection(kind: str, actuals: Mapping[int, float | None], year: int, start_
     if kind == RATE:
         value = min(100.0, value)
     return round(value, 2)
+
+
+def format_number(value: float | None, empty: str = "—") -> str:
+    """12 for 12.0, 65.97 for 65.9700, `empty` for None: how figures read in tables."""
+    if value is None:
+        return empty
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
