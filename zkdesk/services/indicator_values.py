@@ -23,9 +23,10 @@ from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_series import DERIVED_NOTE, DerivedCache, live_values, stored_amount
 from zkdesk.services.orgs import get_org, require_entry_for, townships
+from zkdesk.services.plans import plan_item_titles
 from zkdesk.services.progress import check_year, get_plan, progress_for
 from zkdesk.services.year_locks import active_lock, require_unlocked
-from zkdesk.store.models import Indicator, IndicatorValue, PlanItem
+from zkdesk.store.models import Indicator, IndicatorValue
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,6 @@ def _org_rows(session: Session, indicators: list[Indicator], org_code: str) -> d
     return by_indicator
 
 
-def _item_titles(session: Session, plan_id: str) -> dict[int, str]:
-    items = session.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.deleted.is_(False)))
-    return {i.number: i.title for i in items}
-
-
 def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, year: int, rollup: bool = False) -> Sheet:
     """The grid of one org unit and year. `rollup` (county only): the whole county, read only."""
     actor.require(Permission.VIEW)
@@ -172,7 +168,6 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             amount = year_sums.get(ind.id)
             if amount is not None:
                 value, numerator, denominator = amount.value, amount.numerator, amount.denominator
-            note = "全县汇总（县本级与各乡镇）"
         elif stored is not None:
             value, numerator, denominator = stored.value, stored.numerator, stored.denominator
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
@@ -183,7 +178,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=p.target, history=history,
         ))
-    return Sheet(plan_id, org_code, year, rollup, editable, lock_note, _item_titles(session, plan_id), rows)
+    return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 
 
 def _year_sums(session: Session, indicators: list[Indicator], year: int) -> dict[str, rules.Amount]:

@@ -22,6 +22,12 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 _INDICATOR_CODE = re.compile(r"^(\d{1,2})\.(\d{1,2})$")
 
 
+def plan_item_titles(session: Session, plan_id: str) -> dict[int, str]:
+    """Plan item number -> its title."""
+    items = session.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.deleted.is_(False)))
+    return {i.number: i.title for i in items}
+
+
 def require_plan_manager(actor: Actor) -> None:
     actor.require(Permission.MANAGE_PLANS)
     if not actor.at_county:
