@@ -172,11 +172,13 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             value, numerator, denominator = stored.value, stored.numerator, stored.denominator
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
         total = p.actual if ind.kind == rules.CUMULATIVE else None
+        # 县本级 is a part of the county: the county's count targets are not its own
+        target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE else None
         rows.append(SheetRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
-            note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=p.target, history=history,
+            note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 

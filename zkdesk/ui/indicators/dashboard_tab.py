@@ -134,11 +134,12 @@ class DashboardTab(QWidget):
         self.table.blockSignals(True)
         self.table.clear()
         self.table.setColumnCount(len(FIXED_COLUMNS) + len(self.org_columns))
-        self.table.setHorizontalHeaderLabels(FIXED_COLUMNS + [label for _, label in self.org_columns])
+        county = COUNTY_CODE in self.rows
+        fixed_labels = FIXED_COLUMNS[:-1] + ["全县目标" if county else "目标"]
+        self.table.setHorizontalHeaderLabels(fixed_labels + [label for _, label in self.org_columns])
         self.table.setRowCount(len(indicators))
-        county_targets = self.rows.get(COUNTY_CODE, main)
         for r, ind in enumerate(indicators):
-            fixed = (ind.code, ind.name, ind.unit, figure_text(county_targets[ind.indicator_id].target, ind.kind, "—"))
+            fixed = (ind.code, ind.name, ind.unit, figure_text(main[ind.indicator_id].target, ind.kind, "—" if county else "无目标"))
             for c, text in enumerate(fixed):
                 item = QTableWidgetItem(text)
                 item.setData(ROLE_KEY, (ind.indicator_id, self.org_columns[0][0]))
@@ -161,7 +162,7 @@ class DashboardTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.blockSignals(False)
-        counts = Counter(r.status for r in county_targets.values())
+        counts = Counter(r.status for r in main.values())
         label = self.org_columns[0][1]
         self.summary.setText(f"{label}{self.year}年：" + "　".join(f"{s} {counts.get(s, 0)}项" for s in STATUSES))
         self._apply_filters()

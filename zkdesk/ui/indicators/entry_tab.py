@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -180,8 +179,8 @@ class EntryTab(QWidget):
         except UserError as exc:
             show_error(self, str(exc))
             return
+        self.ctx.bus.notify(bus.INDICATORS)  # other views; this one, still dirty, reloads below
         self.reload(keep_message=True)
-        self.ctx.bus.notify(bus.INDICATORS)
         parts = [f"新增{summary.created}项"] if summary.created else []
         parts += [f"修改{summary.updated}项"] if summary.updated else []
         parts += [f"清除{summary.cleared}项"] if summary.cleared else []
