@@ -19,8 +19,7 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("indicators", "指标台账", "zkdesk.ui.pages.placeholder:PlaceholderPage",
-             "按乡镇、年度录入规划指标数值，汇总全县并对照目标查看进度。"),
+    PageSpec("indicators", "指标台账", "zkdesk.ui.pages.indicators:IndicatorsPage"),
     PageSpec("nominations", "劳模推荐", "zkdesk.ui.pages.nominations:NominationsPage"),
     PageSpec("studios", "三室一站", "zkdesk.ui.pages.studios:StudiosPage"),
     PageSpec("enterprises", "集体合同企业", "zkdesk.ui.pages.enterprises:EnterprisesPage"),

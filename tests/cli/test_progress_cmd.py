@@ -1,0 +1,76 @@
+"""zkdesk progress: the --json shape other scripts rely on, the table, the defaults, errors."""
+
+from sqlalchemy import select
+
+from tests.cli.helpers import run_cli
+from tests.conftest import NANSAN, make_office
+from zkdesk.config import Home
+from zkdesk.services.indicator_values import ValueEntry, save_values
+from zkdesk.services.progress import plan_by_code
+from zkdesk.store.migrate import open_database
+from zkdesk.store.models import Indicator
+
+
+def _county_with_values(tmp_path):
+    home = Home(tmp_path / "h").ensure()
+    db = open_database(home.db_path, home.backups_dir)
+    try:
+        admin = make_office(db)
+        with db.session() as s:
+            plan = plan_by_code(s, "zk-2021-2025")
+            ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+            save_values(s, admin, plan.id, NANSAN, 2023, [
+                ValueEntry(ids["01.1"], numerator="7", denominator="10"),
+                ValueEntry(ids["01.2"], value="12"),
+            ])
+            save_values(s, admin, plan.id, "530924101", 2023, [ValueEntry(ids["01.1"], numerator="0", denominator="10")])
+    finally:
+        db.dispose()
+    return home.root
+
+
+def test_progress_json_shape_and_numbers(tmp_path):
+    home = _county_with_values(tmp_path)
+    r = run_cli(home, "progress", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert set(data) == {"plan", "year", "org", "indicators"}
+    assert (data["plan"], data["year"], data["org"]) == ("zk-2021-2025", 2023, "530924")  # latest year with data
+    assert len(data["indicators"]) == 60
+    for ind in data["indicators"]:
+        assert set(ind) == {"code", "item", "name", "unit", "target", "actual", "completion", "status"}
+        assert ind["status"] in ("已完成", "进度正常", "滞后", "无数据")
+        for key in ("target", "actual", "completion"):
+            assert ind[key] is None or isinstance(ind[key], (int, float))
+    by_code = {i["code"]: i for i in data["indicators"]}
+    assert by_code["01.1"]["actual"] == 35.0  # 7 of 20, not the mean of 70 % and 0 %
+    assert by_code["01.2"] == {"code": "01.2", "item": 1, "name": "产业工人党员新增数量", "unit": "名",
+                               "target": 20.0, "actual": 12.0, "completion": 60.0, "status": "进度正常"}
+    assert by_code["03.1"]["actual"] is None and by_code["03.1"]["status"] == "无数据"
+
+
+def test_progress_for_a_township_and_year(tmp_path):
+    home = _county_with_values(tmp_path)
+    r = run_cli(home, "progress", "--org", NANSAN, "--year", "2022", "--plan", "zk-2021-2025", "--json")
+    data = r.json()
+    assert (data["org"], data["year"]) == (NANSAN, 2022)
+    assert {i["code"]: i["actual"] for i in data["indicators"]}["01.2"] is None
+
+
+def test_progress_table_is_readable_chinese(tmp_path):
+    home = _county_with_values(tmp_path)
+    r = run_cli(home, "progress", "--org", NANSAN)
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[1] == "南伞镇  2023年"
+    assert lines[2].split() == ["编号", "指标", "单位", "目标", "实际", "完成率", "状态"]
+    row = next(line for line in lines if line.startswith("01.2"))
+    assert row.split() == ["01.2", "产业工人党员新增数量", "名", "无目标", "12", "—", "无数据"]
+
+
+def test_progress_bad_input_is_one_chinese_line(tmp_path):
+    home = _county_with_values(tmp_path)
+    for args, words in ((("--year", "2030"), "不在十四五规划期"), (("--org", "999"), "单位代码 999 不存在"),
+                        (("--plan", "nope"), "找不到规划")):
+        r = run_cli(home, "progress", *args)
+        assert r.code == 2 and words in r.err and len(r.err.strip().splitlines()) == 1

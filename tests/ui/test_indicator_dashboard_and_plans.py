@@ -1,0 +1,138 @@
+"""The 进度看板 (filters, chart, drill-down) and 规划与目标 (copy, edit, allocate) tabs."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QTableWidget
+from sqlalchemy import select
+
+from tests.conftest import NANSAN
+from zkdesk.services import derived
+from zkdesk.services.derived import Derived, derivation
+from zkdesk.services.indicator_values import ValueEntry, save_values
+from zkdesk.services.progress import plan_by_code
+from zkdesk.store.models import Indicator, IndicatorTarget, Plan
+from zkdesk.ui.indicators.common import STATUS_COLORS
+from zkdesk.ui.indicators.path_chart import PathChart
+from zkdesk.ui.indicators.plan_tab import CopyPlanDialog
+
+
+def _ids(window):
+    with window.ctx.db.session() as s:
+        plan = plan_by_code(s, "zk-2021-2025")
+        return plan.id, {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+
+
+def _row(table, code):
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == code)
+
+
+def _column(table, label):
+    return next(c for c in range(table.columnCount()) if table.horizontalHeaderItem(c).text() == label)
+
+
+def _click_cell(qtbot, table, row, column, double=False):
+    table.scrollToItem(table.item(row, column))
+    pos = table.visualItemRect(table.item(row, column)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    if double:
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_dashboard_colours_filters_and_chart(main_window, qtbot):
+    plan_id, ids = _ids(main_window)
+    with main_window.ctx.db.session() as s:
+        for year, value in ((2021, "4"), (2022, "4"), (2023, "2")):
+            save_values(s, main_window.ctx.actor, plan_id, NANSAN, year, [ValueEntry(ids["01.2"], value=value)])
+    page = main_window.show_page("indicators")
+    page.findChild(QComboBox, "yearCombo").setCurrentIndex(2)  # 2023
+    page.tabs.setCurrentIndex(1)
+    table = page.findChild(QTableWidget, "progressTable")
+    row, county = _row(table, "01.2"), _column(table, "全县")
+    assert table.item(row, county).text() == "10"
+    assert table.item(row, county).background().color() == STATUS_COLORS["滞后"]  # 10 < 12 on the path to 20
+    assert table.item(row, _column(table, "南伞镇")).background().color() == STATUS_COLORS["无数据"]  # no allocation
+    assert "滞后 1项" in page.findChild(QLabel, "dashboardSummary").text()
+
+    items = page.findChild(QComboBox, "itemFilter")
+    items.setCurrentIndex(items.findData(14))
+    assert page.dashboard.visible_codes() == ["14.1", "14.2", "14.3", "14.4", "14.5", "14.6"]
+    units = page.findChild(QComboBox, "responsibleFilter")
+    items.setCurrentIndex(0)
+    units.setCurrentIndex(units.findText("县人民法院"))
+    assert page.dashboard.visible_codes() == ["15.1", "15.2", "15.3", "15.4"]
+    units.setCurrentIndex(0)
+
+    _click_cell(qtbot, table, row, _column(table, "南伞镇"))
+    chart = page.findChild(PathChart, "pathChart")
+    assert chart.path.code == "01.2" and chart.path.org_code == NANSAN
+    assert chart.path.actuals == {2021: 4, 2022: 8, 2023: 10, 2024: None, 2025: None}
+    assert chart.grab().width() > 0  # paints without error
+
+
+def test_drill_down_from_a_derived_number(main_window, qtbot):
+    plan_id, ids = _ids(main_window)
+
+    @derivation("nominations.county_model_workers")
+    def _fake(session, org_code, year):
+        return Derived(value=1.0, record_kind="nomination", record_ids=(f"n-{year}",), explanation="已表彰的县级劳模")
+
+    try:
+        page = main_window.show_page("indicators")
+        page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
+        page.tabs.setCurrentIndex(1)
+        table = page.findChild(QTableWidget, "progressTable")
+        row = _row(table, "03.1")
+        assert table.item(row, _column(table, "全县")).text() == "2"  # 2021 and 2022
+        _click_cell(qtbot, table, row, _column(table, "全县"), double=True)
+        dialog = page.dashboard.drilldown
+        assert dialog is not None and dialog.isVisible()
+        records = dialog.findChild(QTableWidget, "drilldownTable")
+        assert records.rowCount() == 2
+        assert "共 2 条劳模推荐记录" in dialog.findChild(QLabel, "drilldownSummary").text()
+        dialog.close()
+    finally:
+        derived._REGISTRY.pop("nominations.county_model_workers")
+
+
+def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
+    page = main_window.show_page("indicators")
+    page.tabs.setCurrentIndex(2)
+    monkeypatch.setattr(CopyPlanDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    qtbot.mouseClick(page.findChild(QPushButton, "copyPlanButton"), Qt.MouseButton.LeftButton)
+    assert page.findChild(QComboBox, "planCombo").currentText().startswith("十五五（2026—2030）")
+    years = page.findChild(QComboBox, "yearCombo")
+    assert [years.itemText(i) for i in range(years.count())] == ["2026年", "2027年", "2028年", "2029年", "2030年"]
+
+    table = page.findChild(QTableWidget, "planIndicatorTable")
+    row = _row(table, "01.2")
+    _click_cell(qtbot, table, row, 5)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "20"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "30")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the standard delegate commits on a queued call
+    assert table.item(row, 5).text() == "30"
+    qtbot.mouseClick(page.findChild(QPushButton, "saveIndicatorsButton"), Qt.MouseButton.LeftButton)
+
+    table.setCurrentCell(_row(table, "01.2"), 1)
+    qtbot.mouseClick(page.findChild(QPushButton, "splitEvenButton"), Qt.MouseButton.LeftButton)
+    alloc = page.findChild(QTableWidget, "allocationTable")
+    assert [alloc.item(r, 1).text() for r in range(alloc.rowCount())] == ["5"] * 7  # ⌈30 / 7⌉
+    assert "已分解合计：35名" in page.findChild(QLabel, "allocationSum").text()
+    qtbot.mouseClick(page.findChild(QPushButton, "saveAllocationsButton"), Qt.MouseButton.LeftButton)
+
+    with main_window.ctx.db.session() as s:
+        plan = s.scalars(select(Plan).where(Plan.code == "zk-2026-2030")).one()
+        ind = next(i for i in plan.indicators if i.code == "01.2")
+        assert (plan.short_name, ind.target, ind.target_year) == ("十五五", 30, 2030)
+        targets = s.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == ind.id)).all()
+        assert sorted(t.value for t in targets) == [5] * 7
+        old = s.scalars(select(Indicator).join(Plan).where(Plan.code == "zk-2021-2025", Indicator.code == "01.2")).one()
+        assert old.target == 20
+
+    # the dashboard of the new plan uses the allocation as a township's target
+    page.tabs.setCurrentIndex(1)
+    dash = page.findChild(QTableWidget, "progressTable")
+    item = dash.item(_row(dash, "01.2"), _column(dash, "南伞镇"))
+    assert "目标：5" in item.toolTip()

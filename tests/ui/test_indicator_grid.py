@@ -1,0 +1,167 @@
+"""The 指标台账 page driven like a clerk would: typing into the grid, saving, locking."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QPushButton, QTableWidget
+from sqlalchemy import select
+
+from tests.conftest import NANSAN
+from zkdesk.services.indicator_values import ValueEntry, save_values
+from zkdesk.services.progress import plan_by_code
+from zkdesk.store.models import Indicator, IndicatorValue
+from zkdesk.ui.indicators.common import ERROR_COLOR, WARNING_COLOR
+from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_VALUE
+from zkdesk.ui.indicators.entry_table import EntryTable
+
+FENGWEI = "530924101"
+
+
+def _seed(window, org, year, **values):
+    db, actor = window.ctx.db, window.ctx.actor
+    with db.session() as s:
+        plan = plan_by_code(s, "zk-2021-2025")
+        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+        entries = [ValueEntry(ids[code.replace("_", ".")], **v) for code, v in values.items()]
+        save_values(s, actor, plan.id, org, year, entries)
+
+
+def _page(window):
+    page = window.show_page("indicators")
+    return page, page.findChild(EntryTable, "entryTable")
+
+
+def _choose(combo: QComboBox, text: str) -> None:
+    combo.setCurrentIndex(combo.findText(text))
+
+
+def _click(qtbot, view, code, column):
+    model = view.model()
+    index = model.index(model.row_of(code), column)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    assert view.currentIndex() == index
+
+
+def _type(qtbot, view, text, key=Qt.Key.Key_Return):
+    qtbot.keyClicks(view, text)
+    qtbot.keyClick(view, key)
+
+
+def _cell(view, code, column, role=Qt.ItemDataRole.DisplayRole):
+    model = view.model()
+    return model.data(model.index(model.row_of(code), column), role)
+
+
+def _stored(window, org, year):
+    with window.ctx.db.session() as s:
+        query = select(Indicator.code, IndicatorValue).join(IndicatorValue, Indicator.id == IndicatorValue.indicator_id).where(
+            IndicatorValue.org_code == org, IndicatorValue.year == year, IndicatorValue.deleted.is_(False))
+        return {code: value for code, value in s.execute(query).all()}
+
+
+def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbot):
+    _seed(main_window, NANSAN, 2022, **{"01_1": dict(numerator="8", denominator="10")})
+    _seed(main_window, FENGWEI, 2023, **{"04_2": dict(value="2")})
+    page, view = _page(main_window)
+    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    save = page.findChild(QPushButton, "saveValuesButton")
+    message = page.findChild(QLabel, "entryMessage")
+
+    # a negative count: red, named in the message, and 保存 refuses
+    _click(qtbot, view, "04.2", COL_VALUE)
+    _type(qtbot, view, "-3")
+    assert _cell(view, "04.2", COL_VALUE) == "-3"
+    assert _cell(view, "04.2", COL_VALUE, Qt.ItemDataRole.BackgroundRole) == ERROR_COLOR
+    assert "04.2 工会社会工作专业人才队伍人数：数值不能为负数" in message.text()
+    assert not save.isEnabled()
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert _stored(main_window, NANSAN, 2023) == {}
+    _click(qtbot, view, "04.2", COL_VALUE)
+    _type(qtbot, view, "3")
+    assert _cell(view, "04.2", COL_VALUE, Qt.ItemDataRole.BackgroundRole) is None
+
+    # a rate: numerator, Tab to the denominator, Enter; 50 % is fine alone but 30 points below 2022
+    _click(qtbot, view, "01.1", COL_VALUE)
+    _type(qtbot, view, "5", Qt.Key.Key_Tab)
+    assert view.currentIndex().column() == COL_DEN
+    _type(qtbot, view, "10")
+    assert _cell(view, "01.1", COL_COMPUTED) == "50%"
+    assert view.currentIndex().row() == view.model().row_of("01.2")  # Enter moved down past read-only cells
+    assert _cell(view, "01.1", COL_VALUE, Qt.ItemDataRole.BackgroundRole) == WARNING_COLOR
+    assert _cell(view, "01.1", COL_NOTE, Qt.ItemDataRole.BackgroundRole) == WARNING_COLOR
+    assert "请在“说明”中写明原因" in message.text() and "下降超过10个百分点" in message.text()
+    assert save.isEnabled()  # a warning does not block saving
+
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    stored = _stored(main_window, NANSAN, 2023)
+    assert (stored["04.2"].value, stored["04.2"].complete) == (3, True)
+    assert (stored["01.1"].numerator, stored["01.1"].denominator, stored["01.1"].complete) == (5, 10, False)
+    assert "尚未填写说明（01.1）" in message.text()
+    assert _cell(view, "04.2", 8).startswith("admin ")  # who changed it last, and when
+
+    # the 说明 makes it complete
+    _click(qtbot, view, "01.1", COL_NOTE)
+    _type(qtbot, view, "liangjia qiye chebing")  # QTest types ASCII only; an IME would commit 汉字
+    assert _cell(view, "01.1", COL_NOTE, Qt.ItemDataRole.BackgroundRole) != WARNING_COLOR
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert _stored(main_window, NANSAN, 2023)["01.1"].complete
+    assert not save.isEnabled()
+
+    # the county roll-up, in the grid and on the dashboard: 南伞 3 + 凤尾 2
+    _choose(page.findChild(QComboBox, "entryOrg"), "全县汇总（只读）")
+    assert _cell(view, "04.2", COL_VALUE) == "5"
+    assert not view.model().flags(view.model().index(view.model().row_of("04.2"), COL_VALUE)) & Qt.ItemFlag.ItemIsEditable
+    table = page.findChild(QTableWidget, "progressTable")
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "04.2")
+    assert table.item(row, headers.index("全县")).text() == "5"
+    assert table.item(row, headers.index("南伞镇")).text() == "3"
+    assert table.item(row, headers.index("凤尾镇")).text() == "2"
+
+
+def test_cumulative_running_total_typed_below_last_year_is_refused(main_window, qtbot):
+    _seed(main_window, NANSAN, 2022, **{"05_1": dict(value="100")})
+    page, view = _page(main_window)
+    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    _click(qtbot, view, "05.1", COL_COMPUTED)
+    _type(qtbot, view, "90")
+    assert _cell(view, "05.1", COL_COMPUTED, Qt.ItemDataRole.BackgroundRole) == ERROR_COLOR
+    assert "不能小于截至上年的累计数（100）" in page.findChild(QLabel, "entryMessage").text()
+    _click(qtbot, view, "05.1", COL_COMPUTED)
+    _type(qtbot, view, "130")
+    assert _cell(view, "05.1", COL_VALUE) == "30"  # the year's own count
+    qtbot.mouseClick(page.findChild(QPushButton, "saveValuesButton"), Qt.MouseButton.LeftButton)
+    assert _stored(main_window, NANSAN, 2023)["05.1"].value == 30
+
+
+def test_derived_rows_are_read_only_and_say_so(main_window, qtbot):
+    page, view = _page(main_window)
+    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    assert _cell(view, "03.1", COL_NOTE) == "由登记数据自动计算"
+    _click(qtbot, view, "03.1", COL_VALUE)
+    qtbot.keyClicks(view, "7")
+    assert _cell(view, "03.1", COL_VALUE) == ""
+
+
+def test_a_locked_year_cannot_be_typed_into_until_unlocked(main_window, qtbot, monkeypatch):
+    _seed(main_window, NANSAN, 2023, **{"04_2": dict(value="3")})
+    page, view = _page(main_window)
+    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    lock = page.findChild(QPushButton, "lockButton")
+    assert lock.isVisible()
+    qtbot.mouseClick(lock, Qt.MouseButton.LeftButton)
+    assert "已审核锁定" in page.findChild(QLabel, "lockLabel").text()
+    _click(qtbot, view, "04.2", COL_VALUE)
+    qtbot.keyClicks(view, "9")
+    assert _cell(view, "04.2", COL_VALUE) == "3"
+    assert not page.findChild(QPushButton, "saveValuesButton").isEnabled()
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("更正录入错误", True))
+    qtbot.mouseClick(page.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
+    assert page.findChild(QLabel, "lockLabel").text() == ""
+    _click(qtbot, view, "04.2", COL_VALUE)
+    _type(qtbot, view, "9")
+    qtbot.mouseClick(page.findChild(QPushButton, "saveValuesButton"), Qt.MouseButton.LeftButton)
+    assert _stored(main_window, NANSAN, 2023)["04.2"].value == 9

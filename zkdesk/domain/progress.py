@@ -1,0 +1,179 @@
+"""Roll-up rules, completion, status and projection of plan indicators. Pure Python.
+
+Kinds (as in the plan catalog):
+  - rate: numerator / denominator of one year; several org units roll up as Σnum / Σden,
+    never as an average of percentages;
+  - cumulative: each year's value is the year's own count; the actual at year Y adds up the
+    plan years from the plan's start to Y;
+  - stock: a level at the end of a year; the actual is the latest plan year up to Y;
+  - yearly: a count that each year must reach on its own; the actual is that year's value.
+Comparators: ge (不低于), le (不高于), eq (左右, within EQ_TOLERANCE of the target),
+not_below_last (不低于上一届: the target is the previous year's actual).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+RATE, CUMULATIVE, YEARLY, STOCK = "rate", "cumulative", "yearly", "stock"
+KINDS = (RATE, CUMULATIVE, YEARLY, STOCK)
+GE, EQ, LE, NOT_BELOW_LAST = "ge", "eq", "le", "not_below_last"
+COMPARATORS = (GE, EQ, LE, NOT_BELOW_LAST)
+
+DONE, ON_TRACK, BEHIND, NO_DATA = "已完成", "进度正常", "滞后", "无数据"
+STATUSES = (DONE, ON_TRACK, BEHIND, NO_DATA)
+
+KIND_LABELS = {RATE: "比率", CUMULATIVE: "累计", YEARLY: "每年", STOCK: "存量"}
+COMPARATOR_LABELS = {GE: "≥", EQ: "≈", LE: "≤", NOT_BELOW_LAST: "不低于上届"}
+
+EQ_TOLERANCE = 0.10  # "10%左右": within 10 % of the target counts as reached
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One org unit's (or a roll-up's) figure: a count, or a rate with its parts."""
+
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+def rate_of(numerator: float | None, denominator: float | None) -> float | None:
+    """100·num/den rounded to 2 places; None when the denominator is missing or zero."""
+    if numerator is None or not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 2)
+
+
+def rate_amount(numerator: float, denominator: float) -> Amount:
+    return Amount(rate_of(numerator, denominator), float(numerator), float(denominator))
+
+
+def combine_orgs(kind: str, amounts: Iterable[Amount | None]) -> Amount | None:
+    """Several org units' figures for the same year: counts summed, rates Σnum/Σden."""
+    if kind == RATE:
+        parts = [a for a in amounts if a is not None and a.denominator is not None]
+        if not parts:
+            return None
+        return rate_amount(sum(a.numerator or 0.0 for a in parts), sum(a.denominator for a in parts))
+    values = [a.value for a in amounts if a is not None and a.value is not None]
+    return Amount(float(sum(values))) if values else None
+
+
+def over_years(kind: str, by_year: Mapping[int, Amount], year: int, start_year: int) -> Amount | None:
+    """One org unit's actual at `year` from its yearly figures, by the indicator's kind."""
+    if kind == CUMULATIVE:
+        values = [a.value for y, a in by_year.items() if start_year <= y <= year and a.value is not None]
+        return Amount(float(sum(values))) if values else None
+    if kind == STOCK:
+        years = [y for y, a in by_year.items() if start_year <= y <= year and a.value is not None]
+        return by_year[max(years)] if years else None
+    return by_year.get(year)  # yearly and rate: that year only
+
+
+def meets(comparator: str, actual: float, target: float) -> bool:
+    if comparator == LE:
+        return actual <= target + _EPS
+    if comparator == EQ:
+        return abs(actual - target) <= EQ_TOLERANCE * abs(target) + _EPS
+    return actual >= target - _EPS  # ge and not_below_last
+
+
+def completion(comparator: str, actual: float | None, target: float | None) -> float | None:
+    """Completion in % of the target (may exceed 100); None when it cannot be computed."""
+    if actual is None or target is None:
+        return None
+    if comparator == LE:
+        if actual <= 0:
+            return 100.0
+        return round(100.0 * target / actual, 1)
+    if target == 0:
+        return 100.0 if actual >= 0 else 0.0
+    return round(100.0 * actual / target, 1)
+
+
+def expected_at(year: int, from_year: int, from_value: float, target_year: int, target: float) -> float:
+    """The straight-line path from (from_year, from_value) to (target_year, target)."""
+    if target_year <= from_year:
+        return target
+    share = min(1.0, max(0.0, (year - from_year) / (target_year - from_year)))
+    return from_value + (target - from_value) * share
+
+
+def path_start(kind: str, start_year: int, actuals: Mapping[int, float | None]) -> tuple[int, float] | None:
+    """Where the straight-line path begins: nothing accumulated before the plan for a
+    cumulative indicator; otherwise the first plan year with a value (the baseline)."""
+    if kind == CUMULATIVE:
+        return start_year - 1, 0.0
+    years = sorted(y for y, v in actuals.items() if v is not None and y >= start_year)
+    return (years[0], actuals[years[0]]) if years else None
+
+
+def status(
+    kind: str,
+    comparator: str,
+    actual: float | None,
+    target: float | None,
+    year: int,
+    target_year: int,
+    start: tuple[int, float] | None,
+) -> str:
+    """已完成 / 进度正常 / 滞后 / 无数据.
+
+    无数据 when there is nothing to judge: no actual value, or no target for this org unit.
+    Yearly targets and not-below-last are met or not each year; the others are behind when
+    short of the straight-line path from `start` to the target in the target year.
+    """
+    if actual is None or target is None:
+        return NO_DATA
+    if meets(comparator, actual, target):
+        return DONE
+    if kind == YEARLY or comparator == NOT_BELOW_LAST or year >= target_year:
+        return BEHIND
+    if start is None or start[0] >= year:
+        return ON_TRACK  # the first reported year: on its own path by definition
+    expected = expected_at(year, start[0], start[1], target_year, target)
+    if comparator == LE:
+        on_path = actual <= expected + _EPS
+    elif comparator == EQ:
+        on_path = abs(actual - target) <= abs(expected - target) + EQ_TOLERANCE * abs(target) + _EPS
+    else:
+        on_path = actual >= expected - _EPS
+    return ON_TRACK if on_path else BEHIND
+
+
+def projection(kind: str, actuals: Mapping[int, float | None], year: int, start_year: int, target_year: int) -> float | None:
+    """The actual expected in the target year if the pace so far continues.
+
+    cumulative: the average yearly increment kept up; stock and rate: the straight line
+    through the first and the latest reported year; yearly: this year's level.
+    """
+    actual = actuals.get(year)
+    if actual is None:
+        return None
+    if year >= target_year or kind == YEARLY:
+        return actual
+    if kind == CUMULATIVE:
+        elapsed = year - start_year + 1
+        total = target_year - start_year + 1
+        return round(actual * total / elapsed, 2) if elapsed > 0 else None
+    points = sorted((y, v) for y, v in actuals.items() if v is not None and start_year <= y <= year)
+    if len(points) < 2:
+        return actual
+    (y0, v0), (y1, v1) = points[0], points[-1]
+    value = v1 + (v1 - v0) / (y1 - y0) * (target_year - y1)
+    value = max(0.0, value)
+    if kind == RATE:
+        value = min(100.0, value)
+    return round(value, 2)
+
+
+def format_number(value: float | None, empty: str = "—") -> str:
+    """12 for 12.0, 65.97 for 65.9700, `empty` for None: how figures read in tables."""
+    if value is None:
+        return empty
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,40 @@
+"""Org units as the indicator features need them: lookups and who may enter for whom."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import NotFound, PermissionDenied
+from zkdesk.store.models import OrgUnit
+
+
+def get_org(session: Session, code: str) -> OrgUnit:
+    unit = session.get(OrgUnit, code)
+    if unit is None:
+        raise NotFound(f"单位代码 {code} 不存在")
+    return unit
+
+
+def townships(session: Session) -> list[OrgUnit]:
+    return list(
+        session.scalars(
+            select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
+        )
+    )
+
+
+def org_names(session: Session) -> dict[str, str]:
+    """Short names by code, for labels."""
+    return {u.code: u.short_name for u in session.scalars(select(OrgUnit))}
+
+
+def require_entry_for(actor: Actor, org_code: str) -> None:
+    """A township office enters its own values; the county office enters 县本级 and, for a
+    township that sent a paper form, the township's values (代录; they stay the township's)."""
+    own = actor.office_code
+    if org_code == own or (is_county(own) and org_code.startswith(COUNTY_CODE)):
+        return
+    raise PermissionDenied(f"本单位（{own}）不能录入或修改其他单位（{org_code}）的数值")

@@ -1,0 +1,186 @@
+"""Plans are data: the county copies a plan (e.g. 十四五 → 十五五) and edits its indicators
+and targets. Copies get deterministic ids, like the shipped catalogs (store/seed.py)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.domain.progress import COMPARATORS, KINDS, NOT_BELOW_LAST, RATE
+from zkdesk.domain.roles import Permission
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.progress import get_plan
+from zkdesk.store.models import Indicator, IndicatorValue, Plan, PlanItem
+from zkdesk.store.seed import seed_id
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
+_INDICATOR_CODE = re.compile(r"^(\d{1,2})\.(\d{1,2})$")
+
+
+def plan_item_titles(session: Session, plan_id: str) -> dict[int, str]:
+    """Plan item number -> its title."""
+    items = session.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.deleted.is_(False)))
+    return {i.number: i.title for i in items}
+
+
+def require_plan_manager(actor: Actor) -> None:
+    actor.require(Permission.MANAGE_PLANS)
+    if not actor.at_county:
+        raise PermissionDenied("规划目录和目标由县总工会管理")
+
+
+def _indicator(session: Session, indicator_id: str) -> Indicator:
+    ind = session.get(Indicator, indicator_id)
+    if ind is None or ind.deleted:
+        raise NotFound("找不到该指标")
+    return ind
+
+
+def _indicator_snapshot(ind: Indicator) -> dict:
+    return {"code": ind.code, "name": ind.name, "unit": ind.unit, "kind": ind.kind, "comparator": ind.comparator,
+            "target": ind.target, "target_year": ind.target_year}
+
+
+def sort_key(code: str) -> str:
+    item, _, seq = code.partition(".")
+    return f"{int(item):03d}.{int(seq or 0):03d}"
+
+
+def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, name: str, short_name: str,
+              start_year: int, end_year: int, document: str = "") -> Plan:
+    """A new plan with the source's items and indicators. Target years at the source's end
+    move to the new end; other target years shift by the difference of the start years.
+    Township allocations are not copied: a new period gets new ones."""
+    require_plan_manager(actor)
+    source = get_plan(session, source_plan_id)
+    code, name, short_name = code.strip(), name.strip(), short_name.strip() or code.strip()
+    if not _CODE.match(code):
+        raise UserError("规划代码须为2至40位字母、数字、“-”或“_”，如 zk-2026-2030")
+    if not name:
+        raise UserError("请填写规划名称")
+    if not (2000 <= start_year <= end_year <= 2100):
+        raise UserError("规划期起止年度无效：起始年度不能晚于截止年度")
+    if session.scalars(select(Plan).where(Plan.code == code)).first() is not None:
+        raise UserError(f"规划代码“{code}”已存在")
+    plan = Plan(id=seed_id("plan", code), origin=COUNTY_CODE, code=code, name=name, short_name=short_name,
+                document=document.strip(), start_year=start_year, end_year=end_year, catalog_version=1, status="active")
+    session.add(plan)
+    session.flush()
+    for item in source.items:
+        if item.deleted:
+            continue
+        session.add(PlanItem(id=seed_id("plan-item", code, item.number), origin=COUNTY_CODE, plan_id=plan.id,
+                             number=item.number, section=item.section, title=item.title, responsible=item.responsible))
+    shift = start_year - source.start_year
+    copied = 0
+    for ind in source.indicators:
+        if ind.deleted:
+            continue
+        target_year = end_year if ind.target_year == source.end_year else min(end_year, ind.target_year + shift)
+        session.add(Indicator(
+            id=seed_id("indicator", code, ind.code), origin=COUNTY_CODE, plan_id=plan.id, code=ind.code,
+            item=ind.item, sort_key=ind.sort_key, name=ind.name, unit=ind.unit, kind=ind.kind,
+            comparator=ind.comparator, target=ind.target, target_year=target_year,
+            numerator_label=ind.numerator_label, denominator_label=ind.denominator_label, source=ind.source,
+            responsible=ind.responsible, quote="",
+        ))
+        copied += 1
+    session.flush()
+    audit.record(session, actor.username, "create", "plan", plan.id,
+                 {"new": {"code": code, "name": name, "years": [start_year, end_year]},
+                  "copied_from": source.code, "indicators": copied})
+    return plan
+
+
+def _clean_target(target: float | None, comparator: str) -> float | None:
+    if target is None:
+        if comparator != NOT_BELOW_LAST:
+            raise UserError("请填写目标值（只有“不低于上一届”的指标可以不填）")
+        return None
+    target = float(target)
+    if target < 0:
+        raise UserError("目标值不能为负数")
+    return target
+
+
+def update_indicator(session: Session, actor: Actor, indicator_id: str, *, name: str | None = None,
+                     unit: str | None = None, target: float | None = None, clear_target: bool = False,
+                     target_year: int | None = None) -> Indicator:
+    """Edit an indicator's name, unit, target and target year (its kind stays: values depend on it)."""
+    require_plan_manager(actor)
+    ind = _indicator(session, indicator_id)
+    plan = get_plan(session, ind.plan_id)
+    old = _indicator_snapshot(ind)
+    if name is not None:
+        if not name.strip():
+            raise UserError(f"指标 {ind.code} 的名称不能为空")
+        ind.name = name.strip()
+    if unit is not None:
+        if not unit.strip():
+            raise UserError(f"指标 {ind.code} 的单位不能为空")
+        ind.unit = unit.strip()
+    if target is not None or clear_target:
+        ind.target = _clean_target(None if clear_target else target, ind.comparator)
+    if target_year is not None:
+        if not plan.start_year <= target_year <= plan.end_year:
+            raise UserError(f"指标 {ind.code} 的目标年度须在规划期（{plan.start_year}—{plan.end_year}年）内")
+        ind.target_year = target_year
+    new = _indicator_snapshot(ind)
+    if new != old:
+        session.flush()
+        audit.record(session, actor.username, "update", "indicator", ind.id, {"old": old, "new": new})
+    return ind
+
+
+def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name: str, unit: str, kind: str,
+                  comparator: str, target: float | None, target_year: int | None = None,
+                  numerator_label: str = "", denominator_label: str = "") -> Indicator:
+    require_plan_manager(actor)
+    plan = get_plan(session, plan_id)
+    code = code.strip()
+    match = _INDICATOR_CODE.match(code)
+    if not match:
+        raise UserError("指标编号须为“规划条目.序号”，如 06.8")
+    item = int(match.group(1))
+    if not any(i.number == item and not i.deleted for i in plan.items):
+        raise UserError(f"规划中没有第{item}条")
+    if session.scalars(select(Indicator).where(Indicator.plan_id == plan_id, Indicator.code == code)).first():
+        raise UserError(f"指标编号 {code} 已存在")
+    if kind not in KINDS or comparator not in COMPARATORS:
+        raise UserError("指标类型或比较方式无效")
+    if not name.strip() or not unit.strip():
+        raise UserError("请填写指标名称和单位")
+    if kind == RATE and not (numerator_label.strip() and denominator_label.strip()):
+        raise UserError("比率指标须写明分子和分母")
+    target_year = target_year or plan.end_year
+    if not plan.start_year <= target_year <= plan.end_year:
+        raise UserError(f"目标年度须在规划期（{plan.start_year}—{plan.end_year}年）内")
+    ind = Indicator(
+        id=seed_id("indicator", plan.code, code), origin=COUNTY_CODE, plan_id=plan.id, code=code, item=item,
+        sort_key=sort_key(code), name=name.strip(), unit=unit.strip(), kind=kind, comparator=comparator,
+        target=_clean_target(target, comparator), target_year=target_year,
+        numerator_label=numerator_label.strip(), denominator_label=denominator_label.strip(), source="",
+    )
+    session.add(ind)
+    session.flush()
+    audit.record(session, actor.username, "create", "indicator", ind.id, {"new": _indicator_snapshot(ind), "plan": plan.code})
+    return ind
+
+
+def remove_indicator(session: Session, actor: Actor, indicator_id: str) -> None:
+    """Tombstone an indicator that has no values yet (with values, the record must stay)."""
+    require_plan_manager(actor)
+    ind = _indicator(session, indicator_id)
+    has_values = session.scalars(
+        select(IndicatorValue.id).where(IndicatorValue.indicator_id == ind.id, IndicatorValue.deleted.is_(False))
+    ).first()
+    if has_values:
+        raise UserError(f"指标 {ind.code} 已有录入的数值，不能删除")
+    ind.deleted = True
+    session.flush()
+    audit.record(session, actor.username, "delete", "indicator", ind.id, {"old": _indicator_snapshot(ind)})

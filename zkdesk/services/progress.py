@@ -1,0 +1,259 @@
+"""Progress against the plan's targets, for one org unit or every township. A contract other
+features (printed forms, exchange summaries, the CLI) build on: keep ProgressRow's fields.
+
+Actuals: see domain/progress.py for the kinds. The county's actual (530924) is its own
+县本级 values plus every township's, rolled up by the kind's rule (rates Σnum/Σden).
+Indicators with a `source` key are never typed: their figures come from
+`services.derived.derive`; until a register provides one they have no data.
+
+Targets: the plan's targets are county targets. A township's target is the one the county
+allocated to it (IndicatorTarget; a year-specific allocation wins over the plan-period one);
+without one, a rate's target applies to each township as it is, while a count has no
+township target (target None, status 无数据: nothing to judge against; the screens say 无目标).
+Not-below-last targets are the org unit's own latest earlier year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain import progress as rules
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.domain.progress import Amount
+from zkdesk.services.catalog import indicator_responsible, plan_indicators
+from zkdesk.services.derived import Derived
+from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.indicator_series import DerivedCache, stored_figures
+from zkdesk.services.orgs import get_org, townships
+from zkdesk.store.models import Indicator, IndicatorTarget, IndicatorValue, Plan
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    indicator_id: str
+    code: str
+    item: int
+    name: str
+    unit: str
+    kind: str
+    comparator: str
+    target: float | None
+    actual: float | None
+    completion: float | None  # in % of the target
+    status: str  # "已完成" | "进度正常" | "滞后" | "无数据"
+    projection: float | None
+    derived: bool
+    responsible: tuple[str, ...]
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorPath:
+    """One indicator's actuals over the plan years against its straight-line target path."""
+
+    indicator_id: str
+    code: str
+    name: str
+    unit: str
+    org_code: str
+    years: tuple[int, ...]
+    actuals: dict[int, float | None]
+    target: float | None
+    target_year: int
+    expected: dict[int, float]  # the straight-line path, where there is one
+    projection: float | None
+
+
+def get_plan(session: Session, plan_id: str) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.deleted:
+        raise NotFound("找不到该规划")
+    return plan
+
+
+def plan_by_code(session: Session, code: str) -> Plan:
+    plan = session.scalars(select(Plan).where(Plan.code == code, Plan.deleted.is_(False))).first()
+    if plan is None:
+        raise NotFound(f"找不到规划“{code}”")
+    return plan
+
+
+def check_year(plan: Plan, year: int) -> None:
+    if not plan.start_year <= year <= plan.end_year:
+        raise UserError(f"{year}年不在{plan.short_name}规划期（{plan.start_year}—{plan.end_year}年）内")
+
+
+def default_year(session: Session, plan: Plan, org_code: str | None = None) -> int:
+    """The latest plan year with a stored value (of the org unit, or any for the county),
+    else this year capped to the plan period."""
+    query = (
+        select(func.max(IndicatorValue.year))
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.plan_id == plan.id, IndicatorValue.deleted.is_(False),
+               IndicatorValue.year.between(plan.start_year, plan.end_year))
+    )
+    if org_code and not is_county(org_code):
+        query = query.where(IndicatorValue.org_code == org_code)
+    latest = session.scalar(query)
+    if latest is not None:
+        return latest
+    return max(plan.start_year, min(date.today().year, plan.end_year))
+
+
+class _Calculator:
+    """Everything one progress request needs, loaded once."""
+
+    def __init__(self, session: Session, plan: Plan):
+        self.session = session
+        self.plan = plan
+        self.indicators = plan_indicators(session, plan.id)
+        self.township_codes = [t.code for t in townships(session)]
+        self.figures = stored_figures(session, self.indicators, (plan.start_year, plan.end_year))
+        self.derived = DerivedCache(session)
+        self._responsible: dict[str, tuple[str, ...]] = {}
+        self.targets: dict[tuple[str, str, int | None], float] = {}
+        ids = [i.id for i in self.indicators]
+        if ids:
+            for t in session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids),
+                                                                   IndicatorTarget.deleted.is_(False))):
+                self.targets[(t.indicator_id, t.org_code, t.year)] = t.value
+
+    def years(self, up_to: int) -> range:
+        return range(self.plan.start_year, min(up_to, self.plan.end_year) + 1)
+
+    def responsible(self, ind: Indicator) -> tuple[str, ...]:
+        if ind.id not in self._responsible:
+            self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind))
+        return self._responsible[ind.id]
+
+    def actual(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
+        start = self.plan.start_year
+        if ind.source:
+            series = self.derived.amounts(ind.source, org_code, self.years(year))
+            return rules.over_years(ind.kind, series, year, start)
+        by_org = self.figures.get(ind.id, {})
+        if not is_county(org_code):
+            return rules.over_years(ind.kind, by_org.get(org_code, {}), year, start)
+        orgs = [COUNTY_CODE, *self.township_codes]
+        return rules.combine_orgs(ind.kind, [rules.over_years(ind.kind, by_org.get(o, {}), year, start) for o in orgs])
+
+    def reported_years(self, ind: Indicator, org_code: str) -> set[int]:
+        """Years with a figure of their own (for the county: of any of its org units)."""
+        if ind.source:
+            return set(self.derived.amounts(ind.source, org_code, self.years(self.plan.end_year)))
+        by_org = self.figures.get(ind.id, {})
+        if is_county(org_code):
+            return {y for series in by_org.values() for y in series}
+        return set(by_org.get(org_code, {}))
+
+    def actuals(self, ind: Indicator, org_code: str, up_to: int) -> dict[int, float | None]:
+        result = {}
+        for y in self.years(up_to):
+            amount = self.actual(ind, org_code, y)
+            result[y] = amount.value if amount else None
+        return result
+
+    def target(self, ind: Indicator, org_code: str, year: int, actuals: dict[int, float | None]) -> float | None:
+        for key in ((ind.id, org_code, year), (ind.id, org_code, None)):
+            if key in self.targets:
+                return self.targets[key]
+        if ind.comparator == rules.NOT_BELOW_LAST:
+            earlier = [y for y, v in actuals.items() if y < year and v is not None]
+            return actuals[max(earlier)] if earlier else None
+        if is_county(org_code) or ind.kind == rules.RATE:
+            return ind.target
+        return None
+
+    def row(self, ind: Indicator, org_code: str, year: int) -> ProgressRow:
+        actuals = self.actuals(ind, org_code, year)
+        amount = self.actual(ind, org_code, year)
+        actual = amount.value if amount else None
+        target = self.target(ind, org_code, year, actuals)
+        start = rules.path_start(ind.kind, self.plan.start_year, actuals)
+        return ProgressRow(
+            indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
+            comparator=ind.comparator, target=target, actual=actual,
+            completion=rules.completion(ind.comparator, actual, target),
+            status=rules.status(ind.kind, ind.comparator, actual, target, year, ind.target_year, start),
+            projection=rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year),
+            derived=bool(ind.source), responsible=self.responsible(ind),
+            numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
+            denominator=amount.denominator if amount and ind.kind == rules.RATE else None,
+        )
+
+    def path(self, ind: Indicator, org_code: str) -> IndicatorPath:
+        end = self.plan.end_year
+        last = max(self.reported_years(ind, org_code), default=None)
+        # after the last reported year the line stops: no data is not "unchanged"
+        actuals = {y: v if last is not None and y <= last else None for y, v in self.actuals(ind, org_code, end).items()}
+        target = self.target(ind, org_code, last or end, actuals)
+        start = rules.path_start(ind.kind, self.plan.start_year, actuals)
+        expected: dict[int, float] = {}
+        if target is not None and start is not None and ind.kind != rules.YEARLY and ind.comparator != rules.NOT_BELOW_LAST:
+            for y in range(max(start[0], self.plan.start_year - 1), ind.target_year + 1):
+                expected[y] = rules.expected_at(y, start[0], start[1], ind.target_year, target)
+        return IndicatorPath(
+            indicator_id=ind.id, code=ind.code, name=ind.name, unit=ind.unit, org_code=org_code,
+            years=tuple(range(self.plan.start_year, end + 1)), actuals=actuals, target=target,
+            target_year=ind.target_year, expected=expected,
+            projection=rules.projection(ind.kind, actuals, last, self.plan.start_year, ind.target_year) if last else None,
+        )
+
+
+def progress_for(session: Session, plan_id: str, org_code: str, year: int) -> list[ProgressRow]:
+    """Every indicator of the plan for one org unit (530924: the whole county) and year."""
+    plan = get_plan(session, plan_id)
+    check_year(plan, year)
+    get_org(session, org_code)
+    calc = _Calculator(session, plan)
+    return [calc.row(ind, org_code, year) for ind in calc.indicators]
+
+
+def township_breakdown(session: Session, plan_id: str, year: int) -> dict[str, list[ProgressRow]]:
+    """Every township's rows, by township code in the county's order."""
+    plan = get_plan(session, plan_id)
+    check_year(plan, year)
+    calc = _Calculator(session, plan)
+    return {code: [calc.row(ind, code, year) for ind in calc.indicators] for code in calc.township_codes}
+
+
+def indicator_path(session: Session, plan_id: str, indicator_id: str, org_code: str) -> IndicatorPath:
+    plan = get_plan(session, plan_id)
+    calc = _Calculator(session, plan)
+    ind = next((i for i in calc.indicators if i.id == indicator_id), None)
+    if ind is None:
+        raise NotFound("找不到该指标")
+    return calc.path(ind, org_code)
+
+
+def derived_records(session: Session, plan_id: str, indicator_id: str, org_code: str, year: int) -> Derived | None:
+    """The records behind a derived number, for drill-down: every plan year up to `year` for
+    a cumulative indicator, the latest year for a stock, else the year itself. None when no
+    register provides the indicator's source yet."""
+    plan = get_plan(session, plan_id)
+    ind = session.get(Indicator, indicator_id)
+    if ind is None or not ind.source:
+        raise NotFound("该指标不是由登记数据计算的")
+    cache = DerivedCache(session)
+    years = list(range(plan.start_year, min(year, plan.end_year) + 1))
+    found = {y: cache.get(ind.source, org_code, y) for y in years}
+    found = {y: d for y, d in found.items() if d is not None}
+    if not found:
+        return None
+    if ind.kind == rules.CUMULATIVE:
+        ids: list[str] = []
+        for y in years:
+            if y in found:
+                ids.extend(i for i in found[y].record_ids if i not in ids)
+        first = next(iter(found.values()))
+        total = sum(d.value or 0 for d in found.values())
+        return Derived(value=total, record_kind=first.record_kind, record_ids=tuple(ids), explanation=first.explanation)
+    if ind.kind == rules.STOCK:
+        with_value = [y for y, d in found.items() if d.value is not None]
+        return found[max(with_value)] if with_value else found.get(year)
+    return found.get(year)

@@ -1,0 +1,1 @@
+"""The 指标台账 page's parts: the entry grid, the progress dashboard, the plan editor."""

@@ -1,0 +1,239 @@
+"""进度看板: indicators × townships coloured by status, filters, a path chart, drill-down."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.domain.progress import STATUSES, format_number
+from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.plans import plan_item_titles
+from zkdesk.services.progress import ProgressRow, indicator_path, progress_for, township_breakdown
+from zkdesk.ui import bus
+from zkdesk.ui.indicators.common import STATUS_COLORS, figure_text
+from zkdesk.ui.indicators.drilldown import DrilldownDialog
+from zkdesk.ui.indicators.path_chart import PathChart
+
+FIXED_COLUMNS = ["编号", "指标", "单位", "全县目标"]
+ROLE_KEY = Qt.ItemDataRole.UserRole
+
+
+def _tooltip(row: ProgressRow, org_label: str) -> str:
+    lines = [f"{org_label}：{row.code} {row.name}",
+             f"实际：{figure_text(row.actual, row.kind, '无数据')}",
+             f"目标：{figure_text(row.target, row.kind, '无目标')}"]
+    if row.completion is not None:
+        lines.append(f"完成：{format_number(row.completion)}%")
+    lines.append(f"状态：{row.status}")
+    if row.projection is not None:
+        lines.append(f"按当前进度预计：{figure_text(row.projection, row.kind)}")
+    if row.kind == "rate" and row.denominator is not None:
+        lines.append(f"分子/分母：{format_number(row.numerator)}/{format_number(row.denominator)}")
+    if row.derived:
+        lines.append("由登记数据自动计算，双击查看来源记录")
+    return "\n".join(lines)
+
+
+class DashboardTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan_id: str | None = None
+        self.year: int | None = None
+        self.org_columns: list[tuple[str, str]] = []  # (code, label)
+        self.rows: dict[str, dict[str, ProgressRow]] = {}  # org -> indicator id -> row
+        self.drilldown: DrilldownDialog | None = None
+
+        self.item_filter = QComboBox(objectName="itemFilter")
+        self.responsible_filter = QComboBox(objectName="responsibleFilter")
+        self.item_filter.currentIndexChanged.connect(self._apply_filters)
+        self.responsible_filter.currentIndexChanged.connect(self._apply_filters)
+        self.summary = QLabel(objectName="dashboardSummary")
+
+        self.table = QTableWidget(0, len(FIXED_COLUMNS), objectName="progressTable")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.currentCellChanged.connect(self._cell_changed)
+        self.table.cellDoubleClicked.connect(self._cell_double_clicked)
+        self.chart = PathChart(objectName="pathChart")
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("规划条目："))
+        filters.addWidget(self.item_filter, 2)
+        filters.addWidget(QLabel("责任单位："))
+        filters.addWidget(self.responsible_filter, 1)
+        filters.addSpacing(12)
+        for status in STATUSES:
+            chip = QLabel(status)
+            chip.setStyleSheet(f"background: {STATUS_COLORS[status].name()}; padding: 2px 8px; border-radius: 3px;")
+            filters.addWidget(chip)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chart)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([420, 260])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        ctx.bus.changed.connect(self._on_changed)
+
+    def set_plan_year(self, plan_id: str, year: int) -> None:
+        if (plan_id, year) != (self.plan_id, self.year):
+            self.plan_id, self.year = plan_id, year
+            self.refresh()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in (bus.INDICATORS, bus.PLANS, bus.ALL, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISES):
+            self.refresh()
+
+    # -- data ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.plan_id is None:
+            return
+        office = self.ctx.actor.office_code
+        try:
+            with self.ctx.db.session() as s:
+                names = org_names(s)
+                items = plan_item_titles(s, self.plan_id)
+                if is_county(office):
+                    self.rows = {COUNTY_CODE: {r.indicator_id: r for r in progress_for(s, self.plan_id, COUNTY_CODE, self.year)}}
+                    for code, rows in township_breakdown(s, self.plan_id, self.year).items():
+                        self.rows[code] = {r.indicator_id: r for r in rows}
+                else:
+                    self.rows = {office: {r.indicator_id: r for r in progress_for(s, self.plan_id, office, self.year)}}
+        except UserError as exc:
+            self.summary.setText(str(exc))
+            return
+        self.org_columns = [(code, "全县" if is_county(code) else names.get(code, code)) for code in self.rows]
+        self._fill(items)
+
+    def _fill(self, items: dict[int, str]) -> None:
+        main = next(iter(self.rows.values()))
+        indicators = list(main.values())
+        self._fill_filters(items, indicators)
+        current = self.table.currentRow(), self.table.currentColumn()
+        self.table.blockSignals(True)
+        self.table.clear()
+        self.table.setColumnCount(len(FIXED_COLUMNS) + len(self.org_columns))
+        county = COUNTY_CODE in self.rows
+        fixed_labels = FIXED_COLUMNS[:-1] + ["全县目标" if county else "目标"]
+        self.table.setHorizontalHeaderLabels(fixed_labels + [label for _, label in self.org_columns])
+        self.table.setRowCount(len(indicators))
+        for r, ind in enumerate(indicators):
+            fixed = (ind.code, ind.name, ind.unit, figure_text(main[ind.indicator_id].target, ind.kind, "—" if county else "无目标"))
+            for c, text in enumerate(fixed):
+                item = QTableWidgetItem(text)
+                item.setData(ROLE_KEY, (ind.indicator_id, self.org_columns[0][0]))
+                if c == 1:
+                    item.setToolTip(f"{ind.name}\n责任单位：{'、'.join(ind.responsible)}")
+                self.table.setItem(r, c, item)
+            for k, (code, label) in enumerate(self.org_columns):
+                row = self.rows[code][ind.indicator_id]
+                item = QTableWidgetItem(figure_text(row.actual, row.kind, "—"))
+                item.setBackground(STATUS_COLORS[row.status])
+                item.setToolTip(_tooltip(row, label))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setData(ROLE_KEY, (ind.indicator_id, code))
+                if row.derived:
+                    font = item.font()
+                    font.setUnderline(True)
+                    item.setFont(font)
+                self.table.setItem(r, len(FIXED_COLUMNS) + k, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.blockSignals(False)
+        counts = Counter(r.status for r in main.values())
+        label = self.org_columns[0][1]
+        self.summary.setText(f"{label}{self.year}年：" + "　".join(f"{s} {counts.get(s, 0)}项" for s in STATUSES))
+        self._apply_filters()
+        if current[0] >= 0:
+            self.table.setCurrentCell(min(current[0], len(indicators) - 1), max(0, current[1]))
+        else:
+            self._show_chart(indicators[0].indicator_id, self.org_columns[0][0]) if indicators else None
+
+    def _fill_filters(self, items: dict[int, str], indicators: list[ProgressRow]) -> None:
+        # "all" is item 0, never None: a None item datum trips a PySide refcount bug
+        keep_item = self.item_filter.currentData() if self.item_filter.currentIndex() > 0 else 0
+        keep_unit = self.responsible_filter.currentText()
+        for combo in (self.item_filter, self.responsible_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        self.item_filter.addItem("全部条目", 0)
+        for number in sorted({i.item for i in indicators}):
+            self.item_filter.addItem(f"{number}. {items.get(number, '')}", number)
+        units = sorted({u for i in indicators for u in i.responsible})
+        self.responsible_filter.addItem("全部责任单位")
+        self.responsible_filter.addItems(units)
+        if keep_item and self.item_filter.findData(keep_item) >= 0:
+            self.item_filter.setCurrentIndex(self.item_filter.findData(keep_item))
+        if self.responsible_filter.findText(keep_unit) >= 0:
+            self.responsible_filter.setCurrentIndex(self.responsible_filter.findText(keep_unit))
+        for combo in (self.item_filter, self.responsible_filter):
+            combo.blockSignals(False)
+
+    def _apply_filters(self, *_args) -> None:
+        if not self.rows:
+            return
+        item = self.item_filter.currentData() if self.item_filter.currentIndex() > 0 else None
+        unit = self.responsible_filter.currentText() if self.responsible_filter.currentIndex() > 0 else None
+        main = list(next(iter(self.rows.values())).values())
+        for r, ind in enumerate(main):
+            visible = (item is None or ind.item == item) and (unit is None or unit in ind.responsible)
+            self.table.setRowHidden(r, not visible)
+
+    def visible_codes(self) -> list[str]:
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    # -- chart and drill-down --------------------------------------------------------------
+    def _key(self, row: int, column: int):
+        item = self.table.item(row, column)
+        return item.data(ROLE_KEY) if item else None
+
+    def _cell_changed(self, row: int, column: int, *_):
+        key = self._key(row, column)
+        if key:
+            self._show_chart(*key)
+
+    def _show_chart(self, indicator_id: str, org_code: str) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                path = indicator_path(s, self.plan_id, indicator_id, org_code)
+        except UserError:
+            self.chart.show_path(None)
+            return
+        label = dict(self.org_columns).get(org_code, org_code)
+        kind = self.rows[org_code][indicator_id].kind
+        self.chart.show_path(path, kind, f" — {label}")
+
+    def _cell_double_clicked(self, row: int, column: int) -> None:
+        key = self._key(row, column)
+        if not key:
+            return
+        indicator_id, org_code = key
+        progress = self.rows[org_code][indicator_id]
+        if not progress.derived:
+            return
+        label = dict(self.org_columns).get(org_code, org_code)
+        self.drilldown = DrilldownDialog(self.ctx, self.plan_id, indicator_id, f"{progress.code} {progress.name}",
+                                         org_code, label, self.year, self)
+        self.drilldown.open()

@@ -1,0 +1,249 @@
+"""数值录入: one org unit's values of one year in a grid; save, and (reviewers) lock the year."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.domain.roles import Permission
+from zkdesk.services.errors import UserError
+from zkdesk.services.indicator_values import entry_sheet, save_values
+from zkdesk.services.orgs import townships
+from zkdesk.services.year_locks import lock_year, unlock_year
+from zkdesk.ui import bus
+from zkdesk.ui.indicators.common import OrgChoice, org_choices
+from zkdesk.ui.indicators.entry_model import (
+    COL_CHANGED,
+    COL_CODE,
+    COL_COMPUTED,
+    COL_DEN,
+    COL_NAME,
+    COL_NOTE,
+    COL_TARGET,
+    COL_UNIT,
+    COL_VALUE,
+    EntryModel,
+)
+from zkdesk.ui.indicators.entry_table import EntryTable
+from zkdesk.ui.messages import confirm, show_error
+
+_MESSAGE_STYLES = {
+    "error": "background: #fbe3e3; color: #9b1c1c; padding: 4px 8px;",
+    "warning": "background: #fff4cc; color: #7a5b00; padding: 4px 8px;",
+    "info": "background: #e6f4ea; color: #1e5b2e; padding: 4px 8px;",
+    "": "padding: 4px 8px;",
+}
+
+
+class EntryTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan_id: str | None = None
+        self.year: int | None = None
+        with ctx.db.session() as s:
+            towns = [(t.code, t.short_name) for t in townships(s)]
+        self.choices: list[OrgChoice] = org_choices(ctx.actor.office_code, towns)
+
+        self.org = QComboBox(objectName="entryOrg")
+        for choice in self.choices:
+            self.org.addItem(choice.label)
+        self.org.currentIndexChanged.connect(self._org_changed)
+        self.lock_label = QLabel(objectName="lockLabel")
+        self.lock_button = QPushButton("审核通过并锁定", objectName="lockButton")
+        self.unlock_button = QPushButton("解锁", objectName="unlockButton")
+        self.reviewer = ctx.actor.can(Permission.REVIEW) and ctx.actor.at_county
+        self.lock_button.setVisible(False)
+        self.unlock_button.setVisible(False)
+        self.lock_button.clicked.connect(self._lock)
+        self.unlock_button.clicked.connect(self._unlock)
+        self.revert_button = QPushButton("放弃修改", objectName="revertButton")
+        self.revert_button.clicked.connect(self._revert)
+        self.save_button = QPushButton("保存", objectName="saveValuesButton")
+        self.save_button.setToolTip("保存（Ctrl+S）")
+        self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        self.model = EntryModel(self)
+        self.model.dataChanged.connect(self._update_state)
+        self.model.modelReset.connect(self._update_state)
+        self.table = EntryTable(objectName="entryTable")
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        for col, width in ((COL_CODE, 56), (COL_UNIT, 46), (COL_VALUE, 104), (COL_DEN, 70), (COL_COMPUTED, 80),
+                           (COL_TARGET, 70), (COL_NOTE, 170), (COL_CHANGED, 150)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+
+        self.message = QLabel(objectName="entryMessage")
+        self.message.setWordWrap(True)
+        self.hint = QLabel("直接输入数字，Enter 下移，Tab 右移；比率指标填分子和分母，百分比自动计算；灰色为只读或由登记数据自动计算。",
+                           objectName="entryHint")
+        self.hint.setStyleSheet("color: #555;")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("单位："))
+        top.addWidget(self.org)
+        top.addSpacing(12)
+        top.addWidget(self.lock_label)
+        top.addWidget(self.lock_button)
+        top.addWidget(self.unlock_button)
+        top.addStretch(1)
+        top.addWidget(self.revert_button)
+        top.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.hint)
+        ctx.bus.changed.connect(self._on_changed)
+
+    # -- selection -----------------------------------------------------------------------
+    @property
+    def choice(self) -> OrgChoice:
+        return self.choices[max(0, self.org.currentIndex())]
+
+    def select_org(self, code: str, rollup: bool = False) -> None:
+        for i, choice in enumerate(self.choices):
+            if choice.code == code and choice.rollup == rollup:
+                self.org.setCurrentIndex(i)
+                return
+
+    def set_plan_year(self, plan_id: str, year: int) -> bool:
+        """Called by the page; False when the user keeps unsaved changes instead."""
+        if (plan_id, year) == (self.plan_id, self.year):
+            return True
+        if not self._may_discard():
+            return False
+        self.plan_id, self.year = plan_id, year
+        self.reload()
+        return True
+
+    def _org_changed(self, _index: int) -> None:
+        if self.plan_id is not None:
+            self.reload(keep_message=False)
+
+    def _may_discard(self) -> bool:
+        return not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？")
+
+    # -- loading and saving ----------------------------------------------------------------
+    def reload(self, keep_message: bool = False) -> None:
+        if self.plan_id is None or self.year is None:
+            return
+        choice = self.choice
+        try:
+            with self.ctx.db.session() as s:
+                sheet = entry_sheet(s, self.ctx.actor, self.plan_id, choice.code, self.year, choice.rollup)
+        except UserError as exc:
+            self._say(str(exc), "error")
+            return
+        self.model.load(sheet)
+        if not keep_message:
+            self._say("", "")
+        self._update_state()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in (bus.INDICATORS, bus.PLANS, bus.ALL, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISES):
+            if not self.model.is_dirty():
+                self.reload(keep_message=True)
+
+    def _revert(self) -> None:
+        if self._may_discard():
+            self.reload()
+
+    def save(self) -> None:
+        sheet = self.model.sheet
+        if sheet is None or not sheet.editable:
+            return
+        errors = self.model.errors()
+        if errors:
+            self._say(f"有{len(errors)}处错误，改正后才能保存：{errors[0]}", "error")
+            return
+        entries = self.model.dirty_entries()
+        if not entries:
+            self._say("没有需要保存的修改", "")
+            return
+        try:
+            with self.ctx.db.session() as s:
+                summary = save_values(s, self.ctx.actor, sheet.plan_id, sheet.org_code, sheet.year, entries)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.INDICATORS)  # other views; this one, still dirty, reloads below
+        self.reload(keep_message=True)
+        parts = [f"新增{summary.created}项"] if summary.created else []
+        parts += [f"修改{summary.updated}项"] if summary.updated else []
+        parts += [f"清除{summary.cleared}项"] if summary.cleared else []
+        text = "已保存：" + ("，".join(parts) or "无变化")
+        if summary.incomplete:
+            text += f"。{len(summary.incomplete)}项有疑问的数值尚未填写说明（{'、'.join(summary.incomplete)}），标记为未完成"
+            self._say(text, "warning")
+        else:
+            self._say(text, "info")
+
+    # -- locks ---------------------------------------------------------------------------
+    def _lock(self) -> None:
+        if self.model.is_dirty():
+            self._say("请先保存或放弃修改，再锁定", "warning")
+            return
+        self._run_lock(lambda s: lock_year(s, self.ctx.actor, self.choice.code, self.year), "已锁定")
+
+    def _unlock(self) -> None:
+        reason, ok = QInputDialog.getText(self, "解锁", f"解锁{self.year}年的数值，请写明原因：")
+        if not ok:
+            return
+        if not reason.strip():
+            self._say("解锁须写明原因", "warning")
+            return
+        self._run_lock(lambda s: unlock_year(s, self.ctx.actor, self.choice.code, self.year, reason.strip()), "已解锁")
+
+    def _run_lock(self, action, done: str) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                action(s)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.reload(keep_message=True)
+        self.ctx.bus.notify(bus.INDICATORS)
+        self._say(f"{self.choice.label}{self.year}年{done}", "info")
+
+    # -- state shown -----------------------------------------------------------------------
+    def _say(self, text: str, level: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(_MESSAGE_STYLES[level])
+
+    def _update_state(self, *_args) -> None:
+        sheet = self.model.sheet
+        editable = bool(sheet and sheet.editable)
+        errors = self.model.errors()
+        self.save_button.setEnabled(editable and self.model.is_dirty() and not errors)
+        self.revert_button.setEnabled(self.model.is_dirty())
+        if sheet is not None:
+            if sheet.rollup:
+                self.lock_label.setText("全县汇总（只读）：县本级与各乡镇按规则汇总")
+            elif sheet.lock_note:
+                self.lock_label.setText(f"<b style=\"color:#9b1c1c\">{sheet.lock_note}</b>")
+            elif not editable:
+                self.lock_label.setText("只读")
+            else:
+                self.lock_label.setText("")
+            self.lock_button.setVisible(self.reviewer and not sheet.rollup and not sheet.lock_note)
+            self.unlock_button.setVisible(self.reviewer and bool(sheet.lock_note))
+        if errors:
+            self._say(f"有{len(errors)}处错误（红色），改正后才能保存：{errors[0]}", "error")
+        elif self.model.unexplained():
+            items = self.model.unexplained()
+            self._say(f"{len(items)}项数值有疑问（黄色），请在“说明”中写明原因：{items[0]}", "warning")
+        elif self.message.styleSheet() in (_MESSAGE_STYLES["error"], _MESSAGE_STYLES["warning"]) and self.model.is_dirty():
+            self._say("", "")

@@ -1,0 +1,360 @@
+"""规划与目标: copy a plan into a new period, edit its indicators, allocate targets to townships."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.domain.indicator_checks import NotANumber, parse_number
+from zkdesk.domain.progress import COMPARATOR_LABELS, KIND_LABELS, RATE, format_number
+from zkdesk.domain.roles import Permission
+from zkdesk.services.catalog import plan_indicators
+from zkdesk.services.errors import UserError
+from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, update_indicator
+from zkdesk.services.progress import get_plan
+from zkdesk.services.targets import allocations, set_allocations
+from zkdesk.ui import bus
+from zkdesk.ui.messages import confirm, show_error
+
+COLUMNS = ["编号", "指标名称", "单位", "类型", "比较", "目标值", "目标年度", "数据来源"]
+COL_NAME, COL_UNIT, COL_TARGET, COL_TARGET_YEAR = 1, 2, 5, 6
+EDITABLE = (COL_NAME, COL_UNIT, COL_TARGET, COL_TARGET_YEAR)
+NEXT_TERM = {"十三五": "十四五", "十四五": "十五五", "十五五": "十六五"}
+
+
+def _number(text: str, what: str) -> float | None:
+    try:
+        return parse_number(text)
+    except NotANumber:
+        raise UserError(f"{what}“{text}”不是数字") from None
+
+
+class CopyPlanDialog(QDialog):
+    def __init__(self, source_code: str, source_name: str, short_name: str, end_year: int, parent=None):
+        super().__init__(parent)
+        self.setObjectName("copyPlanDialog")
+        self.setWindowTitle("复制为新规划")
+        start = end_year + 1
+        new_short = NEXT_TERM.get(short_name, f"{short_name}（新）")
+        self.code = QLineEdit(f"zk-{start}-{start + 4}", objectName="newPlanCode")
+        self.name = QLineEdit(source_name.replace(short_name, new_short), objectName="newPlanName")
+        self.short_name = QLineEdit(new_short, objectName="newPlanShortName")
+        self.start = QSpinBox(objectName="newPlanStart", minimum=2000, maximum=2100, value=start)
+        self.end = QSpinBox(objectName="newPlanEnd", minimum=2000, maximum=2100, value=start + 4)
+        form = QFormLayout()
+        form.addRow(QLabel(f"以“{source_code}”为底本复制全部条目和指标（目标值可随后修改；乡镇分解目标不复制）。", wordWrap=True))
+        form.addRow("规划代码：", self.code)
+        form.addRow("规划名称：", self.name)
+        form.addRow("简称：", self.short_name)
+        form.addRow("起始年度：", self.start)
+        form.addRow("截止年度：", self.end)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+
+class AddIndicatorDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("addIndicatorDialog")
+        self.setWindowTitle("新增指标")
+        self.code = QLineEdit(placeholderText="条目.序号，如 06.8")
+        self.name = QLineEdit()
+        self.unit = QLineEdit()
+        self.kind = QComboBox()
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(label, key)
+        self.comparator = QComboBox()
+        for key, label in COMPARATOR_LABELS.items():
+            self.comparator.addItem(label, key)
+        self.target = QLineEdit()
+        self.numerator = QLineEdit(placeholderText="比率指标填写")
+        self.denominator = QLineEdit(placeholderText="比率指标填写")
+        form = QFormLayout()
+        for label, widget in (("编号：", self.code), ("指标名称：", self.name), ("单位：", self.unit), ("类型：", self.kind),
+                              ("比较方式：", self.comparator), ("目标值：", self.target), ("分子：", self.numerator),
+                              ("分母：", self.denominator)):
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+
+class PlanTab(QWidget):
+    planCreated = Signal(str)
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan_id: str | None = None
+        self.manager = ctx.actor.can(Permission.MANAGE_PLANS) and ctx.actor.at_county
+        self._loading = False
+        self._dirty: set[int] = set()
+        self._indicators: list = []
+
+        self.copy_button = QPushButton("复制为新规划…", objectName="copyPlanButton")
+        self.add_button = QPushButton("新增指标…", objectName="addIndicatorButton")
+        self.remove_button = QPushButton("删除指标", objectName="removeIndicatorButton")
+        self.save_button = QPushButton("保存指标修改", objectName="saveIndicatorsButton")
+        self.copy_button.clicked.connect(self._copy)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+        self.save_button.clicked.connect(self._save_indicators)
+        self.note = QLabel(objectName="planNote")
+        self.note.setStyleSheet("color: #555;")
+
+        self.table = QTableWidget(0, len(COLUMNS), objectName="planIndicatorTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_allocations(row))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+
+        self.alloc_title = QLabel(objectName="allocationTitle", wordWrap=True)
+        self.alloc_table = QTableWidget(0, 2, objectName="allocationTable")
+        self.alloc_table.setHorizontalHeaderLabels(["乡镇", "分解目标"])
+        self.alloc_table.verticalHeader().setVisible(False)
+        self.alloc_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.alloc_table.itemChanged.connect(self._update_alloc_sum)
+        self.alloc_sum = QLabel(objectName="allocationSum", wordWrap=True)
+        self.split_button = QPushButton("按乡镇平均分解", objectName="splitEvenButton")
+        self.save_alloc_button = QPushButton("保存分解目标", objectName="saveAllocationsButton")
+        self.split_button.clicked.connect(self._split_evenly)
+        self.save_alloc_button.clicked.connect(self._save_allocations)
+        alloc_box = QGroupBox("分解目标（各乡镇）")
+        alloc_layout = QVBoxLayout(alloc_box)
+        alloc_layout.addWidget(self.alloc_title)
+        alloc_layout.addWidget(self.alloc_table, 1)
+        alloc_layout.addWidget(self.alloc_sum)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.split_button)
+        buttons.addWidget(self.save_alloc_button)
+        alloc_layout.addLayout(buttons)
+
+        top = QHBoxLayout()
+        for button in (self.copy_button, self.add_button, self.remove_button, self.save_button):
+            button.setVisible(self.manager)
+            top.addWidget(button)
+        top.addWidget(self.note, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(alloc_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        for w in (self.split_button, self.save_alloc_button):
+            w.setVisible(self.manager)
+        self.note.setText("修改后点“保存指标修改”；选中一个指标，在右侧为各乡镇分解目标。" if self.manager
+                          else "规划目录和目标由县总工会管理员维护，本机只读。")
+        ctx.bus.changed.connect(self._on_changed)
+
+    def set_plan(self, plan_id: str) -> None:
+        if plan_id != self.plan_id:
+            self.plan_id = plan_id
+            self.refresh()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in (bus.PLANS, bus.ALL) and not self._dirty:
+            self.refresh()
+
+    # -- indicators ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.plan_id is None:
+            return
+        with self.ctx.db.session() as s:
+            self._indicators = plan_indicators(s, self.plan_id)
+        current = max(0, self.table.currentRow())
+        self._loading = True
+        self.table.setRowCount(len(self._indicators))
+        for r, ind in enumerate(self._indicators):
+            cells = (ind.code, ind.name, ind.unit, KIND_LABELS.get(ind.kind, ind.kind),
+                     COMPARATOR_LABELS.get(ind.comparator, ind.comparator), format_number(ind.target, ""),
+                     str(ind.target_year), "登记数据" if ind.source else "手工录入")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if not (self.manager and c in EDITABLE):
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+        self._loading = False
+        self._dirty.clear()
+        self.save_button.setEnabled(False)
+        if self._indicators:
+            self.table.setCurrentCell(min(current, len(self._indicators) - 1), COL_NAME)
+            self._show_allocations(self.table.currentRow())
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading:
+            return
+        self._dirty.add(item.row())
+        font = item.font()
+        font.setBold(True)
+        self._loading = True
+        item.setFont(font)
+        self._loading = False
+        self.save_button.setEnabled(True)
+
+    def _save_indicators(self) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                for r in sorted(self._dirty):
+                    ind = self._indicators[r]
+                    text = lambda c: self.table.item(r, c).text().strip()  # noqa: E731
+                    target = _number(text(COL_TARGET), f"指标 {ind.code} 的目标值")
+                    year = _number(text(COL_TARGET_YEAR), f"指标 {ind.code} 的目标年度")
+                    update_indicator(s, self.ctx.actor, ind.id, name=text(COL_NAME), unit=text(COL_UNIT),
+                                     target=target, clear_target=target is None,
+                                     target_year=int(year) if year is not None else None)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self._dirty.clear()
+        self.ctx.bus.notify(bus.PLANS)
+        self.refresh()
+
+    def _copy(self) -> None:
+        with self.ctx.db.session() as s:
+            plan = get_plan(s, self.plan_id)
+            dialog = CopyPlanDialog(plan.code, plan.name, plan.short_name, plan.end_year, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.ctx.db.session() as s:
+                new = copy_plan(s, self.ctx.actor, self.plan_id, dialog.code.text(), dialog.name.text(),
+                                dialog.short_name.text(), dialog.start.value(), dialog.end.value())
+                new_id = new.id
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.PLANS)
+        self.planCreated.emit(new_id)
+
+    def _add(self) -> None:
+        dialog = AddIndicatorDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            target = _number(dialog.target.text(), "目标值")
+            with self.ctx.db.session() as s:
+                add_indicator(s, self.ctx.actor, self.plan_id, dialog.code.text(), dialog.name.text(), dialog.unit.text(),
+                              dialog.kind.currentData(), dialog.comparator.currentData(), target,
+                              numerator_label=dialog.numerator.text(), denominator_label=dialog.denominator.text())
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.PLANS)
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        ind = self._indicators[row]
+        if not confirm(self, f"删除指标 {ind.code} {ind.name}？"):
+            return
+        try:
+            with self.ctx.db.session() as s:
+                remove_indicator(s, self.ctx.actor, ind.id)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.PLANS)
+
+    # -- allocations ---------------------------------------------------------------------
+    def _show_allocations(self, row: int) -> None:
+        if not 0 <= row < len(self._indicators):
+            return
+        ind = self._indicators[row]
+        with self.ctx.db.session() as s:
+            rows = allocations(s, ind.id)
+        target = format_number(ind.target, "无")
+        extra = "（比率指标未分解时，该目标适用于每个乡镇）" if ind.kind == RATE else "（未分解的乡镇没有目标）"
+        self.alloc_title.setText(f"<b>{ind.code} {ind.name}</b><br>全县目标：{target}{ind.unit}{extra}")
+        self._loading = True
+        self.alloc_table.setRowCount(len(rows))
+        for r, a in enumerate(rows):
+            name = QTableWidgetItem(a.org_name)
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            name.setData(Qt.ItemDataRole.UserRole, a.org_code)
+            value = QTableWidgetItem(format_number(a.value, ""))
+            if not self.manager:
+                value.setFlags(value.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.alloc_table.setItem(r, 0, name)
+            self.alloc_table.setItem(r, 1, value)
+        self._loading = False
+        self._update_alloc_sum()
+
+    def _alloc_values(self) -> dict[str, float | None]:
+        ind = self._indicators[self.table.currentRow()]
+        return {
+            self.alloc_table.item(r, 0).data(Qt.ItemDataRole.UserRole):
+                _number(self.alloc_table.item(r, 1).text(), f"{self.alloc_table.item(r, 0).text()}的分解目标（{ind.code}）")
+            for r in range(self.alloc_table.rowCount())
+        }
+
+    def _update_alloc_sum(self, *_args) -> None:
+        if self._loading or self.table.currentRow() < 0 or not self._indicators:
+            return
+        ind = self._indicators[self.table.currentRow()]
+        try:
+            values = [v for v in self._alloc_values().values() if v is not None]
+        except UserError as exc:
+            self.alloc_sum.setText(str(exc))
+            return
+        if ind.kind == RATE or not values:
+            self.alloc_sum.setText("" if values else "尚未分解")
+        else:
+            self.alloc_sum.setText(f"已分解合计：{format_number(sum(values))}{ind.unit}（全县目标 {format_number(ind.target, '无')}）")
+
+    def _split_evenly(self) -> None:
+        ind = self._indicators[self.table.currentRow()]
+        if ind.target is None:
+            return
+        rows = self.alloc_table.rowCount()
+        share = ind.target if ind.kind == RATE else math.ceil(ind.target / rows)
+        for r in range(rows):
+            self.alloc_table.item(r, 1).setText(format_number(share))
+
+    def _save_allocations(self) -> None:
+        ind = self._indicators[self.table.currentRow()]
+        try:
+            values = self._alloc_values()
+            with self.ctx.db.session() as s:
+                set_allocations(s, self.ctx.actor, ind.id, values)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.PLANS)
+        self.alloc_sum.setText(self.alloc_sum.text() + "　已保存")
