@@ -46,7 +46,8 @@ def test_progress_json_shape_and_numbers(tmp_path):
     assert by_code["01.1"]["actual"] == 35.0  # 7 of 20, not the mean of 70 % and 0 %
     assert by_code["01.2"] == {"code": "01.2", "item": 1, "name": "产业工人党员新增数量", "unit": "名",
                                "target": 20.0, "actual": 12.0, "completion": 60.0, "status": "进度正常"}
-    assert by_code["03.1"]["actual"] is None and by_code["03.1"]["status"] == "无数据"
+    # derived from the (empty) nomination register: counted, not typed — nobody honoured yet
+    assert by_code["03.1"]["actual"] == 0.0 and by_code["03.1"]["status"] == "滞后"
 
 
 def test_progress_for_a_township_and_year(tmp_path):

@@ -9,7 +9,7 @@ from tests.conftest import COUNTY, NANSAN
 from zkdesk.domain.roles import Role
 from zkdesk.services import derived
 from zkdesk.services.actor import Actor
-from zkdesk.services.derived import Derived, derivation
+from zkdesk.services.derived import Derived
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.indicator_values import ValueEntry, ValuesRejected, entry_sheet, save_values
 from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, update_indicator
@@ -147,32 +147,30 @@ def test_running_total_typed_for_a_cumulative_indicator(county):
     assert stored == 80  # the year's own count
 
 
-def test_derived_indicators_are_never_typed_and_show_no_data_until_a_register_exists(county):
+def test_derived_indicators_are_never_typed(county):
     db, admin, plan_id, ids = county
     with pytest.raises(ValuesRejected, match="由登记数据自动计算，不能手工录入"):
         _save(db, admin, NANSAN, 2023, ValueEntry(ids["03.1"], value="3"))
     with db.session() as s:
         row = _row(progress_for(s, plan_id, COUNTY, 2023), "03.1")
         sheet = entry_sheet(s, admin, plan_id, NANSAN, 2023)
-    assert row.derived and row.actual is None and row.status == "无数据"
+    assert row.derived and row.actual == 0.0  # counted from the empty nomination register
     assert _row(sheet.rows, "03.1").note.startswith("由登记数据自动计算")
 
 
-def test_a_registered_derivation_feeds_progress_and_drill_down(county):
+def test_a_registered_derivation_feeds_progress_and_drill_down(county, monkeypatch):
     db, admin, plan_id, ids = county
 
-    @derivation("nominations.county_model_workers")
     def _fake(session, org_code, year):
         per_year = {2021: ("a", "b"), 2023: ("c",)}.get(year, ())
         return Derived(value=float(len(per_year)), record_kind="nomination", record_ids=per_year)
 
-    try:
-        with db.session() as s:
-            row = _row(progress_for(s, plan_id, COUNTY, 2023), "03.1")
-            found = derived_records(s, plan_id, ids["03.1"], COUNTY, 2023)
-            labels = describe_records(s, admin, found.record_kind, found.record_ids)
-    finally:
-        derived._REGISTRY.pop("nominations.county_model_workers")
+    derived.known_sources()  # load the real registers, then stand in for one of them
+    monkeypatch.setitem(derived._REGISTRY, "nominations.county_model_workers", _fake)
+    with db.session() as s:
+        row = _row(progress_for(s, plan_id, COUNTY, 2023), "03.1")
+        found = derived_records(s, plan_id, ids["03.1"], COUNTY, 2023)
+        labels = describe_records(s, admin, found.record_kind, found.record_ids)
     assert row.actual == 3 and row.derived  # cumulative: 2 + 0 + 1
     assert found.record_ids == ("a", "b", "c") and found.value == 3
     assert [label.title for label in labels] == ["（本机数据库中没有该记录）"] * 3
