@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
-seen: list[str] = []  # window titles of the dialogs answered, for asserts
-
 
 def answer_modal(qtbot, button_text: str, object_name: str = "", attempts: int = 200) -> None:
     """When a modal dialog (optionally with this objectName) is up, click its button `button_text`."""
@@ -19,7 +17,6 @@ def answer_modal(qtbot, button_text: str, object_name: str = "", attempts: int =
             return
         for button in dialog.findChildren(QAbstractButton):
             if button.text() == button_text:
-                seen.append(dialog.windowTitle())
                 qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
                 return
         raise AssertionError(f"no button {button_text!r} in {dialog.objectName()}")
