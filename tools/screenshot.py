@@ -1,6 +1,7 @@
 """Take a screenshot of the main window on a real display (e.g. under xvfb-run):
 
     python tools/screenshot.py --home DIR --user NAME --page indicators out.png
+    python tools/screenshot.py --home DIR --user NAME --page admin --tab 操作日志 out.png
 The password is read from standard input. Used to look at screens as a person would.
 """
 
@@ -8,6 +9,7 @@ import argparse
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QTabWidget
 
 from zkdesk.app import build_context, make_application
 from zkdesk.config import resolve_home
@@ -22,6 +24,7 @@ def main() -> int:
     parser.add_argument("--user", required=True)
     parser.add_argument("--page", default="indicators")
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--tab", help="on a page with tabs, the tab to show (its label)")
     parser.add_argument("out")
     args = parser.parse_args()
     app = make_application()
@@ -32,7 +35,12 @@ def main() -> int:
     w, h = (int(x) for x in args.size.split("x"))
     window.resize(w, h)
     window.show()
-    window.show_page(args.page)
+    page = window.show_page(args.page)
+    if args.tab:
+        for tabs in page.findChildren(QTabWidget):
+            for i in range(tabs.count()):
+                if tabs.tabText(i) == args.tab:
+                    tabs.setCurrentIndex(i)
 
     def shoot():
         window.screen().grabWindow(0).save(args.out)

@@ -1,8 +1,11 @@
-"""GUI start-up: data directory, database (migrated), first-run set-up or login, main window."""
+"""GUI start-up: data directory, integrity check, database (migrated), daily backup, first-run
+set-up or login, main window; a restore restarts onto the restored data; a backup on exit."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -12,13 +15,17 @@ from zkdesk.paths import resources_dir
 
 from zkdesk.config import Home, resolve_home
 from zkdesk.services.actor import Actor
+from zkdesk.services.backups import backup_now, daily_backup_if_due
+from zkdesk.services.errors import UserError
 from zkdesk.services.office import DEMO_KEY, get_setting, is_initialised, office_unit
+from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 from zkdesk.store.backup_file import BackupError
 from zkdesk.store.engine import Database
 from zkdesk.store.migrate import DatabaseVersionError, open_database
 from zkdesk.store.seed import CatalogError
 from zkdesk.ui.bus import ChangeBus
-from zkdesk.ui.context import UiContext
+from zkdesk.ui.context import AppControl, UiContext
+from zkdesk.ui.damaged_dialog import DamagedDialog
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
@@ -39,11 +46,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_context(home: Home, db: Database, actor: Actor) -> UiContext:
+def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
     with db.session() as s:
         unit = office_unit(s)
         demo = get_setting(s, DEMO_KEY) == "1"
-    return UiContext(home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo)
+    return UiContext(
+        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo, controller=controller
+    )
 
 
 def sign_in(db: Database) -> Actor | None:
@@ -65,23 +74,112 @@ def sign_in(db: Database) -> Actor | None:
     return login.actor
 
 
+OPEN_ERRORS = (DatabaseVersionError, BackupError, CatalogError, UserError, OSError)
+
+
+def ask_restore(health) -> bool:
+    """The damaged-database dialog: True when the user chose to restore."""
+    return DamagedDialog(health).exec() == QDialog.DialogCode.Accepted
+
+
+class AppRunner:
+    """The running program: owns the database and the main window, and can start over.
+
+    `sign_in` and `ask_restore` are the dialogs by default; tests may pass their own.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        home: Home,
+        sign_in: Callable[[Database], Actor | None] = sign_in,
+        ask_restore: Callable[..., bool] = ask_restore,
+    ):
+        self.app, self.home = app, home
+        self.sign_in, self.ask_restore = sign_in, ask_restore
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> bool:
+        """Check and open the database, sign in, show the window. False: the program ends."""
+        if not self._open():
+            return False
+        actor = self.sign_in(self.db)
+        if actor is None:
+            self._close_db()
+            return False
+        self.window = MainWindow(build_context(self.home, self.db, actor, controller=self))
+        self.window.show()
+        return True
+
+    def _open(self) -> bool:
+        home = self.home
+        try:
+            home.ensure()
+            health = check_startup(home, home.db_path)  # PRAGMA quick_check, before opening
+            if not health.ok:
+                if not self.ask_restore(health):
+                    return False
+                restore_after_damage(home, home.db_path)
+            self.db = open_database(home.db_path, home.backups_dir)
+        except OPEN_ERRORS as exc:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+            return False
+        try:
+            daily_backup_if_due(home, home.db_path)
+        except (BackupError, OSError) as exc:
+            QMessageBox.warning(None, "自动备份失败", f"今天的自动备份没有成功：{exc}\n\n程序可以继续使用，请尽快检查磁盘空间。")
+        return True
+
+    def _close_window(self) -> None:
+        if self.window is not None:
+            self.window.idle_lock.stop()
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+
+    def _close_db(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+
+    def restore_and_restart(self, backup: Path) -> None:
+        """Close the window and the engine, restore `backup`, then start again at the login."""
+        actor = self.window.ctx.actor
+        self.app.setQuitOnLastWindowClosed(False)  # no window for a moment: not a reason to quit
+        try:
+            self._close_window()
+            self._close_db()
+            try:
+                restore_backup(self.home, self.home.db_path, backup, actor)
+            except (UserError, BackupError, DatabaseVersionError, OSError) as exc:
+                QMessageBox.critical(None, "恢复失败", f"{exc}\n\n数据没有被替换，程序将回到原来的数据。")
+            if not self.start():
+                self.app.quit()
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+
+    def shutdown(self) -> None:
+        """On exit: a backup of the day's work, then close the database."""
+        self._close_window()
+        if self.db is not None:
+            try:
+                with self.db.session() as s:
+                    ready = is_initialised(s)
+                if ready:
+                    backup_now(self.home, self.home.db_path, "exit")
+            except (BackupError, OSError) as exc:
+                QMessageBox.warning(None, "退出时备份失败", str(exc))
+            self._close_db()
+
+
 def run_gui(home_arg: str | None = None) -> int:
     app = make_application()
-    home = resolve_home(home_arg)
-    try:
-        home.ensure()
-        db = open_database(home.db_path, home.backups_dir)
-    except (DatabaseVersionError, BackupError, CatalogError, OSError) as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
-        return 2
-    actor = sign_in(db)
-    if actor is None:
-        db.dispose()
+    runner = AppRunner(app, resolve_home(home_arg))
+    if not runner.start():
         return 0
-    window = MainWindow(build_context(home, db, actor))
-    window.show()
     code = app.exec()
-    db.dispose()
+    runner.shutdown()
     return code
 
 

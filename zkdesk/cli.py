@@ -16,6 +16,7 @@ from zkdesk.commands.common import run_safely
 COMMAND_MODULES = [
     "zkdesk.commands.setup_cmds",
     "zkdesk.commands.progress_cmds",
+    "zkdesk.commands.backup_cmds",
 ]
 
 

@@ -74,3 +74,13 @@ def verify_chain(session: Session) -> ChainReport:
         prev_hash = entry.hash
         checked += 1
     return ChainReport(True, checked)
+
+
+def personal_data_disclosed(session: Session, actor, what: str, count: int) -> AuditEntry:
+    """Log an export or print that shows unmasked personal data (ID or phone numbers).
+
+    Call it from every export and print, in the same session, whenever `privacy.sees_personal
+    (actor)` let the output carry unmasked numbers: `what` says what left the program (e.g.
+    "劳模推荐名单导出（Excel）"), `count` how many people's data it carried.
+    """
+    return record(session, actor.username, "disclose_personal", "personal_data", "", {"what": what, "count": int(count)})

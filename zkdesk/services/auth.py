@@ -34,8 +34,11 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
-def login(session: Session, username: str, password: str) -> Actor:
+def login(session: Session, username: str, password: str, purpose: str = "login") -> Actor:
     """Check the password; returns the Actor or raises LoginFailed with a Chinese reason.
+
+    `purpose` names the audit action: "login", or "unlock" when the idle-locked window asks for
+    the password again (failures are "<purpose>_failed" and count towards the lockout alike).
 
     Failed attempts are committed by the caller's session like any other change, so the
     caller must commit even when this raises (see `login_and_commit`).
@@ -44,10 +47,10 @@ def login(session: Session, username: str, password: str) -> Actor:
     user = session.scalars(select(User).where(User.username == username)).first()
     now = utcnow()
     if user is None:
-        audit.record(session, username or "?", "login_failed", "user", "", {"reason": "unknown user"})
+        audit.record(session, username or "?", f"{purpose}_failed", "user", "", {"reason": "unknown user"})
         raise LoginFailed("用户名或密码错误")
     if not user.active:
-        audit.record(session, username, "login_failed", "user", user.id, {"reason": "disabled"})
+        audit.record(session, username, f"{purpose}_failed", "user", user.id, {"reason": "disabled"})
         raise LoginFailed("该用户已被停用，请联系管理员")
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -58,19 +61,19 @@ def login(session: Session, username: str, password: str) -> Actor:
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
-            audit.record(session, username, "login_failed", "user", user.id, details | {"locked": True})
+            audit.record(session, username, f"{purpose}_failed", "user", user.id, details | {"locked": True})
             raise LoginFailed(f"密码连续错误{MAX_FAILED_LOGINS}次，账号锁定10分钟")
-        audit.record(session, username, "login_failed", "user", user.id, details)
+        audit.record(session, username, f"{purpose}_failed", "user", user.id, details)
         left = MAX_FAILED_LOGINS - user.failed_logins
         raise LoginFailed(f"用户名或密码错误（再错{left}次将锁定10分钟）")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    audit.record(session, username, "login", "user", user.id)
+    audit.record(session, username, purpose, "user", user.id)
     return actor_for(session, user)
 
 
-def login_and_commit(db, username: str, password: str) -> Actor:
+def login_and_commit(db, username: str, password: str, purpose: str = "login") -> Actor:
     """Log in through a Database; a failed attempt is still recorded (and counted)."""
     with db.session(commit_on=(LoginFailed,)) as session:
-        return login(session, username, password)
+        return login(session, username, password, purpose)

@@ -1,8 +1,9 @@
-"""Listing accounts (managing them is in the accounts feature)."""
+"""Listing accounts (managing them is in services/accounts.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,8 @@ class UserRow:
     display_name: str
     role: Role
     active: bool
+    last_login_at: datetime | None = None  # UTC
+    locked_until: datetime | None = None  # UTC; in the past once the lockout is over
 
     @property
     def role_label(self) -> str:
@@ -28,6 +31,6 @@ class UserRow:
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
     actor.require(Permission.VIEW)
     return [
-        UserRow(u.id, u.username, u.display_name, Role(u.role), u.active)
+        UserRow(u.id, u.username, u.display_name, Role(u.role), u.active, u.last_login_at, u.locked_until)
         for u in session.scalars(select(User).order_by(User.id))
     ]

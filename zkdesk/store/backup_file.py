@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+from datetime import datetime
 from pathlib import Path
+
+from zkdesk.domain.backup_names import backup_file_name
 
 
 class BackupError(Exception):
@@ -35,6 +39,7 @@ def copy_database(src: Path, dest: Path) -> Path:
         try:
             target = sqlite3.connect(str(partial))
             try:
+                target.execute("PRAGMA synchronous=OFF")  # one fsync of the whole file below instead
                 source.backup(target)
                 target.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
             finally:
@@ -52,3 +57,64 @@ def copy_database(src: Path, dest: Path) -> Path:
         raise BackupError(f"备份文件校验未通过：{problem}")
     os.replace(partial, dest)
     return dest
+
+
+def free_backup_path(folder: Path, at: datetime, trigger: str, extra: str = "") -> Path:
+    """A backup file name in `folder` for this moment and trigger that no file has yet."""
+    seq = 0
+    while True:
+        path = Path(folder) / backup_file_name(at, trigger, extra, seq)
+        if not path.exists() and not path.with_name(path.name + ".partial").exists():
+            return path
+        seq += 1
+
+
+def _sidecars(db_path: Path) -> list[Path]:
+    return [db_path.with_name(db_path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def replace_database(source: Path, db_path: Path) -> None:
+    """Make `db_path` hold exactly the content of `source`. Every connection to `db_path`
+    must be closed first.
+
+    The pages are copied with the backup API into the existing file, inside SQLite's own
+    transaction, so a power cut leaves either the old or the new database. When the existing
+    file cannot take that (damaged beyond opening, other page size), the copy is written beside
+    it, verified, and renamed over it.
+    """
+    db_path = Path(db_path)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            if db_path.exists():
+                dest = sqlite3.connect(str(db_path))
+                try:
+                    dest.execute("PRAGMA busy_timeout=5000")
+                    src.backup(dest)
+                finally:
+                    dest.close()
+                ok, _ = integrity_ok(db_path)
+                if ok:
+                    return
+        finally:
+            src.close()
+    except sqlite3.Error:
+        pass  # the damaged or incompatible file is replaced as a whole below
+    staged = copy_database(source, db_path.with_name(db_path.name + ".restoring"))
+    for sidecar in _sidecars(db_path):
+        sidecar.unlink(missing_ok=True)  # a stale WAL must never be applied to the new file
+    os.replace(staged, db_path)
+    ok, problem = integrity_ok(db_path)
+    if not ok:
+        raise BackupError(f"恢复后的数据库校验未通过：{problem}")
+
+
+def keep_damaged_copy(db_path: Path, folder: Path, at: datetime) -> Path:
+    """Byte copies of a damaged database and its WAL, for an expert to look at later."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = at.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db_path.stem}-damaged-{stamp}{db_path.suffix}"
+    for source in [db_path, *_sidecars(db_path)]:
+        if source.exists():
+            shutil.copy2(source, target.with_name(target.name + source.name[len(db_path.name):]))
+    return target

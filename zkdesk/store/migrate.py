@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from zkdesk.store import models  # noqa: F401  registers every table
-from zkdesk.store.backup_file import copy_database
+from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.base import Base
 from zkdesk.store.engine import Database
 
@@ -58,6 +58,20 @@ def _inspect_file(db_path: Path) -> tuple[bool, str | None]:
     return bool(tables), version
 
 
+def check_openable(db_path: Path) -> None:
+    """Raise DatabaseVersionError unless `db_path` is a zkdesk database this version can open
+    (possibly after upgrading it). Reads the file without changing it."""
+    has_tables, current = _inspect_file(Path(db_path))
+    if not has_tables or current is None:
+        raise DatabaseVersionError(f"文件 {Path(db_path).name} 不是 zkdesk 数据库。")
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except Exception:
+        raise DatabaseVersionError(
+            f"文件 {Path(db_path).name} 由更新版本的 zkdesk 创建（版本标记 {current}），本程序无法使用。"
+        ) from None
+
+
 def _run(db: Database, fn, *args) -> None:
     cfg = alembic_config()
     with db.engine.begin() as conn:
@@ -86,9 +100,8 @@ def open_database(db_path: Path, backups_dir: Path | None = None) -> Database:
                 "本程序无法读取。请安装新版本 zkdesk 后再打开，数据未作任何改动。"
             ) from None
         if current != head:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             target_dir = backups_dir or db_path.parent / "backups"
-            copy_database(db_path, target_dir / f"zkdesk-{stamp}-升级前-{current}.sqlite3")
+            copy_database(db_path, free_backup_path(target_dir, datetime.now(), "migration", current))
     db = Database(db_path)
     try:
         if not has_tables:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from zkdesk.config import Home
 from zkdesk.services.actor import Actor
 from zkdesk.store.engine import Database
 from zkdesk.ui.bus import ChangeBus
+
+
+class AppControl(Protocol):
+    """What the running program offers its pages (app.AppRunner): restoring a backup closes the
+    window and the database, replaces the file and starts again at the login."""
+
+    def restore_and_restart(self, backup: Path) -> None: ...
 
 
 @dataclass
@@ -18,3 +27,4 @@ class UiContext:
     bus: ChangeBus
     office_name: str = ""
     demo: bool = False
+    controller: AppControl | None = None  # None in tests that build a bare window

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from zkdesk.ui.context import UiContext
+from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
 
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         user = QLabel(f"用户：{ctx.actor.display_name}（{ctx.actor.role.label}）", objectName="userStatus")
         self.statusBar().addWidget(office)
         self.statusBar().addPermanentWidget(user)
+        self.idle_lock = IdleLock(self, ctx)
 
     def show_page(self, key: str) -> QWidget:
         index = [spec.key for spec in PAGES].index(key)

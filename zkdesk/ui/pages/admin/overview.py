@@ -1,4 +1,4 @@
-"""系统管理: this office, the data directory, the accounts, the loaded plan catalogs."""
+"""系统管理 — 概况: this office, the data directory, the program, the loaded plan catalogs."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHeaderView, QLabel, QTabl
 
 from zkdesk import __version__
 from zkdesk.services.catalog import plan_overview
-from zkdesk.services.users import list_users
 from zkdesk.ui import bus
 
 
-class AdminPage(QWidget):
-    def __init__(self, ctx, spec, parent=None):
+class OverviewTab(QWidget):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         info = QGroupBox("本机信息")
@@ -20,13 +19,6 @@ class AdminPage(QWidget):
         form.addRow("当前用户：", QLabel(f"{ctx.actor.display_name}（{ctx.actor.role.label}）"))
         form.addRow("数据目录：", QLabel(str(ctx.home.root), wordWrap=True))
         form.addRow("程序版本：", QLabel(__version__))
-
-        self.users = QTableWidget(0, 4, objectName="usersTable")
-        self.users.setHorizontalHeaderLabels(["用户名", "姓名", "角色", "状态"])
-        self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        users_box = QGroupBox("用户")
-        QVBoxLayout(users_box).addWidget(self.users)
 
         self.plans = QTableWidget(0, 4, objectName="plansTable")
         self.plans.setHorizontalHeaderLabels(["规划", "期间", "指标数", "文号"])
@@ -37,25 +29,18 @@ class AdminPage(QWidget):
         QVBoxLayout(plans_box).addWidget(self.plans)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>系统管理</h2>"))
         layout.addWidget(info)
-        layout.addWidget(users_box, 1)
         layout.addWidget(plans_box, 1)
         ctx.bus.changed.connect(self._on_changed)
         self.refresh()
 
     def _on_changed(self, kind: str) -> None:
-        if kind in (bus.USERS, bus.PLANS, bus.ALL):
+        if kind in (bus.PLANS, bus.ALL):
             self.refresh()
 
     def refresh(self) -> None:
         with self.ctx.db.session() as s:
-            users = list_users(s, self.ctx.actor)
             plans = plan_overview(s)
-        self.users.setRowCount(len(users))
-        for row, u in enumerate(users):
-            for col, text in enumerate((u.username, u.display_name, u.role_label, "启用" if u.active else "停用")):
-                self.users.setItem(row, col, QTableWidgetItem(text))
         self.plans.setRowCount(len(plans))
         for row, p in enumerate(plans):
             for col, text in enumerate((p.name, f"{p.start_year}—{p.end_year}", str(p.indicator_count), p.document)):

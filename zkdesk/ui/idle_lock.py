@@ -1,0 +1,154 @@
+"""The window locks after a configurable idle time and needs the password again.
+
+An event filter on the QApplication sees every key press, click, wheel turn and mouse move in
+any of the program's windows and restarts the idle timer. When it runs out, an opaque overlay
+covers the whole main window (the data behind it is not visible) and the window's content is
+disabled until the logged-in user types the password. Wrong passwords count towards the same
+five-attempt lockout as the login.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QVBoxLayout, QWidget
+
+from zkdesk.services.accounts import idle_lock_seconds
+from zkdesk.services.auth import LoginFailed, login_and_commit
+from zkdesk.ui import bus
+
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+class LockOverlay(QWidget):
+    unlock_requested = Signal(str)
+    quit_requested = Signal()
+
+    def __init__(self, parent: QWidget, who: str):
+        super().__init__(parent)
+        self.setObjectName("lockOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("#lockOverlay { background: #2b3440; } #lockPanel { background: white; border-radius: 6px; }")
+
+        panel = QFrame(objectName="lockPanel")
+        panel.setFixedWidth(380)
+        title = QLabel("<h3>窗口已锁定</h3>")
+        note = QLabel(f"长时间无操作，为保护个人信息已锁定。\n请 {who} 输入密码解锁。", wordWrap=True)
+        self.password = QLineEdit(objectName="lockPasswordEdit", echoMode=QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("密码")
+        self.error = QLabel(objectName="lockErrorLabel", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.unlock_button = QPushButton("解锁", objectName="unlockButton", default=True)
+        self.quit_button = QPushButton("退出程序", objectName="lockQuitButton")
+        self.unlock_button.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.quit_button.clicked.connect(self.quit_requested)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unlock_button)
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(24, 20, 24, 20)
+        for w in (title, note, self.password, self.error):
+            inner.addWidget(w)
+        inner.addLayout(buttons)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.hide()
+
+    def _submit(self) -> None:
+        self.unlock_requested.emit(self.password.text())
+
+
+class IdleLock(QObject):
+    locked_changed = Signal(bool)
+
+    def __init__(self, window: QMainWindow, ctx):
+        super().__init__(window)
+        self.window, self.ctx = window, ctx
+        self.locked = False
+        self.seconds = 0
+        self.timer = QTimer(self, singleShot=True, objectName="idleTimer")
+        self.timer.timeout.connect(self.lock)
+        self.overlay = LockOverlay(window, ctx.actor.display_name)
+        self.overlay.unlock_requested.connect(self.try_unlock)
+        self.overlay.quit_requested.connect(window.close)
+        ctx.bus.changed.connect(self._on_changed)
+        QApplication.instance().installEventFilter(self)
+        self.reload()
+
+    def _on_changed(self, kind: str) -> None:
+        if kind in (bus.USERS, bus.ALL):
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the idle time from the settings (the administrator may have changed it)."""
+        with self.ctx.db.session() as s:
+            self.seconds = idle_lock_seconds(s)
+        if self.seconds and not self.locked:
+            self.timer.start(self.seconds * 1000)
+        elif not self.seconds:
+            self.timer.stop()
+
+    def stop(self) -> None:
+        """For a window about to close: no more locking."""
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in ACTIVITY:
+            if not self.locked and self.seconds:
+                self.timer.start(self.seconds * 1000)
+        elif kind == QEvent.Type.Resize and obj is self.window and self.locked:
+            self.overlay.setGeometry(self.window.rect())
+        return False
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        self.timer.stop()
+        central = self.window.centralWidget()
+        if central is not None:
+            central.setEnabled(False)
+        self.overlay.error.clear()
+        self.overlay.password.clear()
+        self.overlay.setGeometry(self.window.rect())
+        self.overlay.show()
+        self.overlay.raise_()
+        self.overlay.password.setFocus()
+        self.locked_changed.emit(True)
+
+    def try_unlock(self, password: str) -> None:
+        try:
+            login_and_commit(self.ctx.db, self.ctx.actor.username, password, purpose="unlock")
+        except LoginFailed as exc:
+            self.overlay.error.setText(str(exc))
+            self.overlay.password.clear()
+            self.overlay.password.setFocus()
+            return
+        self.locked = False
+        self.overlay.hide()
+        central = self.window.centralWidget()
+        if central is not None:
+            central.setEnabled(True)
+        if self.seconds:
+            self.timer.start(self.seconds * 1000)
+        self.locked_changed.emit(False)

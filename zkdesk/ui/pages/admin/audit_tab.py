@@ -1,0 +1,213 @@
+"""系统管理 — 操作日志: browse and filter the audit trail, export it, verify the chain."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.services.audit_log import (
+    DISPLAY_LIMIT,
+    AuditFilter,
+    AuditRow,
+    action_label,
+    count_audit,
+    entity_label,
+    export_audit_xlsx,
+    filter_choices,
+    search_audit,
+)
+from zkdesk.services.errors import UserError
+from zkdesk.services.integrity import VerifyReport, verify_database
+from zkdesk.ui.background import run_in_background
+from zkdesk.ui.messages import show_error
+
+ALL = ""
+
+
+def _combo(name: str) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.setMinimumWidth(110)
+    return combo
+
+
+def _refill(combo: QComboBox, values: list[str], label) -> None:
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("全部", ALL)
+    for v in values:
+        combo.addItem(label(v), v)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+class AuditTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[AuditRow] = []
+
+        self.user_combo = _combo("auditUserCombo")
+        self.action_combo = _combo("auditActionCombo")
+        self.entity_combo = _combo("auditEntityCombo")
+        self.all_dates = QCheckBox("不限日期", objectName="auditAllDates", checked=True)
+        self.date_from = QDateEdit(objectName="auditDateFrom", calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_to = QDateEdit(objectName="auditDateTo", calendarPopup=True, displayFormat="yyyy-MM-dd")
+        today = date.today()
+        self.date_from.setDate(QDate(today - timedelta(days=30)))
+        self.date_to.setDate(QDate(today))
+        self.all_dates.toggled.connect(self._dates_toggled)
+        self._dates_toggled(True)
+        for combo in (self.user_combo, self.action_combo, self.entity_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self.refresh)
+
+        filters = QHBoxLayout()
+        for label, widget in (("用户：", self.user_combo), ("操作：", self.action_combo), ("对象：", self.entity_combo)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addSpacing(12)
+        filters.addWidget(self.all_dates)
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("至"))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
+
+        self.export_button = QPushButton("导出Excel…", objectName="auditExportButton")
+        self.verify_button = QPushButton("校验数据库和日志", objectName="auditVerifyButton")
+        self.export_button.clicked.connect(self.export)
+        self.verify_button.clicked.connect(self.verify)
+        actions = QHBoxLayout()
+        self.count_label = QLabel(objectName="auditCountLabel")
+        actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.verify_button)
+
+        self.table = QTableWidget(0, 6, objectName="auditTable")
+        self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象", "对象编号", "内容"])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+
+        self.verify_label = QLabel(objectName="auditVerifyLabel", wordWrap=True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.verify_label)
+        self._stale = False
+        ctx.bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _kind: str) -> None:
+        # Every change writes the log; a hidden tab catches up when it is shown.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _dates_toggled(self, all_dates: bool) -> None:
+        self.date_from.setEnabled(not all_dates)
+        self.date_to.setEnabled(not all_dates)
+        self.refresh()
+
+    def current_filter(self) -> AuditFilter:
+        dated = not self.all_dates.isChecked()
+        return AuditFilter(
+            username=self.user_combo.currentData() or ALL,
+            action=self.action_combo.currentData() or ALL,
+            entity=self.entity_combo.currentData() or ALL,
+            date_from=self.date_from.date().toPython() if dated else None,
+            date_to=self.date_to.date().toPython() if dated else None,
+        )
+
+    def refresh(self) -> None:
+        if not hasattr(self, "table"):
+            return  # a signal while the widgets are still being built
+        self._stale = False
+        try:
+            with self.ctx.db.session() as s:
+                choices = filter_choices(s, self.ctx.actor)
+                flt = self.current_filter()
+                self.rows = search_audit(s, self.ctx.actor, flt)
+                total = count_audit(s, self.ctx.actor, flt)
+        except UserError as exc:
+            self.rows = []
+            self.table.setRowCount(0)
+            self.count_label.setText(str(exc))
+            return
+        more = f"，显示最新的{DISPLAY_LIMIT}条，请缩小筛选范围或导出" if total > len(self.rows) else ""
+        self.count_label.setText(f"共 {total} 条{more}")
+        _refill(self.user_combo, choices.usernames, str)
+        _refill(self.action_combo, choices.actions, action_label)
+        _refill(self.entity_combo, choices.entities, entity_label)
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            texts = (row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.action_label, row.entity_label, row.entity_id, row.summary)
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if c == 5:
+                    item.setToolTip(row.details)
+                self.table.setItem(r, c, item)
+
+    def export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "导出操作日志", str(Path.home() / f"操作日志-{date.today():%Y%m%d}.xlsx"), "Excel 工作簿 (*.xlsx)")
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> None:
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        try:
+            with self.ctx.db.session() as s:
+                count = export_audit_xlsx(s, self.ctx.actor, self.current_filter(), path)
+        except UserError as exc:
+            show_error(self, str(exc), "导出失败")
+            return
+        self.verify_label.setText(f"已导出 {count} 条到 {path}")
+        self.refresh()  # the export itself is a new log entry
+
+    def verify(self) -> None:
+        ctx = self.ctx
+        self.verify_button.setEnabled(False)
+        self.verify_label.setText("正在校验…")
+        run_in_background(self, lambda: verify_database(ctx.actor, ctx.db.path), self._verified, self._verify_failed)
+
+    def _verified(self, report: VerifyReport) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_label.setStyleSheet("" if report.ok else "color: #b00020; font-weight: bold;")
+        self.verify_label.setText(report.message)
+
+    def _verify_failed(self, exc: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_label.setText("")
+        show_error(self, str(exc), "校验失败")
