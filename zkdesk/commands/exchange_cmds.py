@@ -10,6 +10,7 @@ from zkdesk.commands.common import add_user_args, login_from_args, open_context,
 from zkdesk.exchange.export import export_packages
 from zkdesk.exchange.importing import import_packages
 from zkdesk.exchange.overview import keys_overview
+from zkdesk.services.exchange_keys import forget_peer_key
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     add_user_args(p)
     p.set_defaults(handler=cmd_keys_show)
+    p = ksub.add_parser("forget", help="删除已信任的对方密钥（对方重装 zkdesk 后，电话核实再用）")
+    p.add_argument("code", help="对方单位代码")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_keys_forget)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -98,4 +103,16 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     for p in overview.peers:
         state = f"已信任 {p.fingerprint}" if p.fingerprint else "尚未收到其密钥"
         print(f"  {p.name}（{p.code}）：{state}；已发出至第{p.last_out_seq}号，对方确认至第{p.acked_out_seq}号")
+    return 0
+
+
+def cmd_keys_forget(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        with ctx.db.session() as s:
+            forget_peer_key(s, actor, args.code)
+    finally:
+        ctx.db.dispose()
+    print(f"已删除 {args.code} 的密钥；其下一个数据包将重新要求核对指纹")
     return 0
