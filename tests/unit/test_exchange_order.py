@@ -124,3 +124,22 @@ def test_a_newer_conflict_supersedes_the_open_one(tmp_path):
         resolve_conflict(s, county.actor, c.id, "remote")
     with county.db.session() as s:
         assert s.get(Enterprise, ent_id).contact_person == "钱七"
+
+
+def test_county_packages_set_up_new_org_units(tmp_path):
+    county, town = pair(tmp_path)
+    from zkdesk.store.models import OrgUnit
+
+    with county.db.session() as s:
+        s.add(OrgUnit(code="530924901", name="镇康县教育系统工会", short_name="教育工会", level="unit",
+                      parent_code=COUNTY, sort_order=20))
+        s.get(OrgUnit, TOWN).short_name = "忙丙"
+    (pkg,) = county.export(tmp_path / "back", TOWN)
+    (res,) = town.applied(pkg.path)
+    assert res.applied
+    with town.db.session() as s:
+        assert s.get(OrgUnit, "530924901").name == "镇康县教育系统工会"
+        assert s.get(OrgUnit, TOWN).short_name == "忙丙"
+    before = dump(town.db)
+    (again,) = town.applied(pkg.path)
+    assert again.duplicate and dump(town.db) == before

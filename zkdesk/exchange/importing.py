@@ -36,6 +36,7 @@ class PackageResult:
     path: Path
     sender: str = ""
     sender_name: str = ""
+    sender_short: str = ""
     sequence: int | None = None
     created: datetime | None = None
     kind: str = ""
@@ -71,9 +72,9 @@ def read_package(path: Path) -> bytes:
         raise PackageRefused(f"无法读取 {path.name}（{exc.strerror or exc}）：U盘是否已拔出？", "unreadable") from None
 
 
-def _unit_name(session: Session, code: str) -> str:
+def _unit_name(session: Session, code: str, short: bool = False) -> str:
     unit = session.get(OrgUnit, code)
-    return unit.name if unit else code
+    return (unit.short_name if short else unit.name) if unit else code
 
 
 def _check_parties(session: Session, sealed: Sealed, me: str, name: str) -> None:
@@ -154,6 +155,7 @@ def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool 
         trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
 
     result = PackageResult(file=name, path=path, sender=sealed.sender, sender_name=_unit_name(session, sealed.sender),
+                           sender_short=_unit_name(session, sealed.sender, short=True),
                            sequence=sealed.sequence, created=sealed.created, kind=sealed.kind, fingerprint=sealed.fingerprint)
     plan = plan_import(session, payload, sealed.sender, keys.code)
     result.counts = plan.counts
@@ -255,3 +257,14 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
                 error_code=exc.code, fingerprint=exc.info.get("fingerprint", ""), skipped=skipped,
             ))
     return results
+
+
+def trust_package_sender(session: Session, actor: Actor, path: Path, heard_fingerprint: str) -> str:
+    """Trust the key a package was signed with, after the user compared its fingerprint by phone."""
+    path = Path(path)
+    sealed = unseal(read_package(path), path.name)
+    _check_parties(session, sealed, office_keys(session).code, path.name)
+    if normalise_fingerprint(heard_fingerprint) != sealed.fingerprint:
+        raise UserError(f"核对的指纹与数据包的密钥指纹 {sealed.fingerprint} 不一致，未信任")
+    trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
+    return sealed.sender

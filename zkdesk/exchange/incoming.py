@@ -44,6 +44,7 @@ class Decision:
     remote_revision: int = 0
     acked: int | None = None  # our revision the peer now has, or None to leave it
     conflict_fields: list[str] = field(default_factory=list)
+    final: dict | None = None  # a new record as it will be stored, encoded
 
 
 @dataclass
@@ -127,6 +128,13 @@ class _Planner:
         self.accepted: dict[str, set[str]] = {}  # table -> ids present after the import
         self.refused_new: dict[str, set[str]] = {}
         self.receipt_seqs: set[int] = set()
+        self._owned: dict[tuple, frozenset[str]] = {}
+
+    def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
+        key = (table, origin, columns, by_county)
+        if key not in self._owned:
+            self._owned[key] = owned_fields(table, origin, columns, by_county)
+        return self._owned[key]
 
     def reject(self, table: str, rid: str, reason: str, incoming: dict | None = None) -> None:
         self.plan.decisions.append(Decision(table, rid, "reject", reason, incoming or {}))
@@ -191,6 +199,7 @@ class _Planner:
                 self.reject(tt.name, rid, f"字段 {bad} 的值无效", inc)
                 continue
             rows.append({"inc": inc, "dec": decoded})
+        self.known = tuple(known)
 
         ids = [r["inc"]["id"] for r in rows]
         local = self._load_local(tt, ids)
@@ -211,7 +220,7 @@ class _Planner:
             loc = local.get(rid)
             d = self._decide_new(tt, inc, dec) if loc is None else self._decide_existing(tt, inc, dec, loc, states.get(rid))
             if d.action in ("new", "update", "conflict"):
-                final = dict(loc or {}) | {c: _encode(tt, c, v) for c, v in d.write.items()}
+                final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
                 touched = set(tt.columns) if loc is None else set(d.write)
                 problem = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok) or self._unique_problem(
                     tt, rid, final, uniques, touched
@@ -228,29 +237,27 @@ class _Planner:
         origin, rid, rev = inc["origin"], inc["id"], inc["revision"]
         if self.by_county and origin == self.receiver:
             return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
-        owned = owned_fields(tt.name, origin, dec, self.by_county)
-        write = {}
-        for c, v in dec.items():
-            if c in META_FIELDS or c in owned:
-                write[c] = v
-            elif c in staged_fields(tt.name, origin) and takes_staged(staged_fields(tt.name, origin)[c], None, inc[c], self.by_county):
-                write[c] = v
-            else:
-                write[c] = _column_default(tt, c)  # a field the sender does not decide
+        owned = self.owned(tt.name, origin, self.known, self.by_county)
+        staged = staged_fields(tt.name, origin)
+        write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
         for c in tt.columns:
-            if c not in write:
+            taken = c in inc and (
+                c in META_FIELDS or c in owned or (c in staged and takes_staged(staged[c], None, inc[c], self.by_county))
+            )
+            if not taken:  # a field the sender does not decide, or does not know
                 write[c] = _column_default(tt, c)
+                final[c] = _encode(tt, c, write[c])
         base = {f: value_hash(inc[f]) for f in owned}
-        kept = {c: _encode(tt, c, v) for c, v in write.items()}
-        acked = 0 if self._township_is_stale(tt, origin, inc, kept) else rev
-        return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked)
+        acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
+        return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
+                        final=final)
 
     def _township_is_stale(self, tt: TravellingTable, origin: str, inc: dict, ours: dict) -> bool:
         """At the county: the township's copy disagrees with a county decision on this record,
         so the record must go back to it (even though its revision here may be confirmed)."""
         if self.by_county:
             return False
-        county_fields = owned_fields(tt.name, origin, inc, by_county=True)
+        county_fields = self.owned(tt.name, origin, self.known, True)
         if any(inc[f] != ours.get(f) for f in county_fields):
             return True
         return any(
@@ -264,7 +271,7 @@ class _Planner:
             return Decision(tt.name, rid, "reject", f"来源单位不一致（本地 {loc['origin']}，数据包 {origin}）", inc, loc)
         if state is not None and rev <= state["remote_revision"]:
             return Decision(tt.name, rid, "unchanged", incoming=inc, local=loc)  # same or older: roll nothing back
-        owned = owned_fields(tt.name, origin, dec, self.by_county)
+        owned = self.owned(tt.name, origin, self.known, self.by_county)
         base = json.loads(state["base_hashes"]) if state else {}
         local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
         changes, conflicts = {}, []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -169,7 +168,7 @@ def tables_by_name() -> dict[str, TravellingTable]:
 
 def value_hash(value) -> str:
     """A short hash of one encoded value: enough to tell whether a field changed since."""
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    body = f"{type(value).__name__}:{value!r}"  # repr: exact for the JSON types it sees
     return hashlib.blake2b(body.encode("utf-8"), digest_size=6).hexdigest()
 
 
