@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for w in r.warnings:
                 print(f"  注意：{w}")
     failed = [r for r in results if r.error and not r.skipped]
-    if failed and not args.json:
+    if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
     return 2 if failed else 0
 
