@@ -238,3 +238,43 @@ def test_a_lost_stick_reveals_nothing(pair):
     with pytest.raises(zlib.error):
         zlib.decompress(body)  # without the county's private key the body is noise
     assert "南伞茶业".encode() not in data and b"enterprise" not in data
+
+
+def test_records_a_township_may_not_send_are_rejected_one_by_one(pair):
+    """Not a refusal of the package: the good records go in, the bad ones are listed with reasons."""
+    root, county, town, _report = pair
+    from zkdesk.store.seed import seed_id
+
+    cols = ["id", "origin", "revision", "updated_at", "deleted", "indicator_id", "org_code", "year", "value"]
+    now = utcnow().isoformat()
+    ind = seed_id("indicator", "zk-2021-2025", "01.1")
+    payload = {"records": {
+        "indicator_value": {"columns": cols, "rows": [
+            ["v-good", TOWN, 1, now, False, ind, TOWN, 2024, 5.0],
+            ["v-other-town", TOWN, 1, now, False, ind, OTHER, 2024, 5.0],
+            ["v-other-origin", OTHER, 1, now, False, ind, OTHER, 2023, 5.0],
+            ["v-bad-value", TOWN, 1, now, False, ind, TOWN, 2023, "五"],
+            ["v-no-indicator", TOWN, 1, now, False, "nope", TOWN, 2022, 5.0],
+        ]},
+        "plan": {"columns": ["id", "origin", "revision"], "rows": [[seed_id("plan", "zk-2021-2025"), TOWN, 9]]},
+    }}
+    data = seal(keys_of(town), receiver=COUNTY, sequence=30, kind="report", created=utcnow(),
+                payload=json.dumps(payload).encode(), receiver_box_key=county_box_key(county))
+    (res,) = county.import_(write(root, "mixed.zkx", data))
+    assert res.error is None and res.applied
+    assert (res.counts["new"], res.counts["rejected"]) == (1, 5)
+    reasons = {r["id"]: r["reason"] for r in res.rejected}
+    assert "只能报送本乡镇" in reasons["v-other-town"]
+    assert "不能由 530924103 报送" in reasons["v-other-origin"]
+    assert "字段 value 的值无效" in reasons["v-bad-value"]
+    assert "indicator_id" in reasons["v-no-indicator"] and "不存在" in reasons["v-no-indicator"]
+    assert "县总工会决定" in reasons[seed_id("plan", "zk-2021-2025")]
+    # the receipt going back names them
+    (back,) = county.export(root / "receipt", TOWN)
+    (got,) = town.applied(back.path)
+    with town.db.session() as s:
+        from zkdesk.store.models.exchange import ExchangeReceipt
+
+        receipt = s.get(ExchangeReceipt, (COUNTY, 30))
+        details = json.loads(receipt.details)
+    assert receipt.status == "accepted_with_issues" and len(details["rejected_records"]) == 5

@@ -236,7 +236,7 @@ def open_payload(sealed: Sealed, keys: OfficeKeys, name: str) -> dict:
         raise _damaged(name, "内容长度不符")
     try:
         payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _damaged(name, "内容无法读取") from None
     if not isinstance(payload, dict):
         raise _damaged(name, "内容格式无效")

@@ -158,6 +158,8 @@ class _Planner:
             code = values.get(column)
             if code is not None and code not in self.org_codes:
                 return f"字段 {column} 引用的单位 {code} 不存在"
+            if code is not None and not self.by_county and code != self.sender:
+                return f"字段 {column} 为 {code}：乡镇只能报送本乡镇的记录"
         for column, parent in tt.parents:
             ref = values.get(column)
             if ref is not None and not ref_ok(parent, ref):
@@ -185,9 +187,6 @@ class _Planner:
                     or not isinstance(inc.get("revision"), int) or inc["revision"] < 1:
                 self.reject(tt.name, rid, "记录的来源或版本号无效", inc)
                 continue
-            if required:
-                self.reject(tt.name, rid, f"缺少必需的字段 {'、'.join(required)}", inc)
-                continue
             problem = self._origin_problem(tt.name, inc["origin"])
             if problem:
                 self.reject(tt.name, rid, problem, inc)
@@ -200,6 +199,7 @@ class _Planner:
                 continue
             rows.append({"inc": inc, "dec": decoded})
         self.known = tuple(known)
+        self.required = required  # only a new record needs them
 
         ids = [r["inc"]["id"] for r in rows]
         local = self._load_local(tt, ids)
@@ -237,6 +237,8 @@ class _Planner:
         origin, rid, rev = inc["origin"], inc["id"], inc["revision"]
         if self.by_county and origin == self.receiver:
             return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
+        if self.required:
+            return Decision(tt.name, rid, "reject", f"缺少必需的字段 {'、'.join(self.required)}", inc)
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         staged = staged_fields(tt.name, origin)
         write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
