@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "zkdesk.commands.setup_cmds",
     "zkdesk.commands.progress_cmds",
     "zkdesk.commands.backup_cmds",
+    "zkdesk.commands.exchange_cmds",
 ]
 
 

@@ -63,6 +63,9 @@ def initialise(session: Session, org_code: str, admin_username: str, password: s
     if unit is None or unit.level not in ("county", "township"):
         raise UserError(f"单位代码 {org_code} 不是镇康县总工会或所属乡镇的统计用区划代码")
     set_setting(session, OFFICE_KEY, org_code)
+    from zkdesk.services.exchange_keys import ensure_office_keys  # here: that module imports this one
+
+    ensure_office_keys(session)
     user = User(
         username=admin_username,
         display_name=display_name.strip() or admin_username,

@@ -25,7 +25,7 @@ PAGES: list[PageSpec] = [
     PageSpec("enterprises", "集体合同企业", "zkdesk.ui.pages.enterprises:EnterprisesPage"),
     PageSpec("print", "打印报表", "zkdesk.ui.pages.placeholder:PlaceholderPage",
              "按正式表样预览、打印和导出汇总表。"),
-    PageSpec("exchange", "数据交换", "zkdesk.ui.pages.placeholder:PlaceholderPage",
+    PageSpec("exchange", "数据交换", "zkdesk.ui.pages.exchange:ExchangePage",
              "乡镇与县总工会之间用U盘传递加密签名的数据包。"),
     PageSpec("admin", "系统管理", "zkdesk.ui.pages.admin:AdminPage"),
 ]

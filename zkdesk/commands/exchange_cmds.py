@@ -1,0 +1,118 @@
+"""zkdesk package export / package import, zkdesk keys show."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
+from zkdesk.exchange.export import export_packages
+from zkdesk.exchange.importing import import_packages
+from zkdesk.exchange.overview import keys_overview
+from zkdesk.services.exchange_keys import forget_peer_key
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    package = sub.add_parser("package", help="U盘数据包：导出、导入")
+    psub = package.add_subparsers(dest="package_command", metavar="操作", required=True)
+
+    p = psub.add_parser("export", help="导出数据包（乡镇→县总工会，或县总工会→乡镇）")
+    p.add_argument("--to", required=True, help="写入的文件夹，例如U盘")
+    p.add_argument("--for", dest="for_code", help="县总工会：收件乡镇代码（不写则每个乡镇各导出一份）")
+    p.add_argument("--full", action="store_true", help="导出全部记录，而不只是对方尚未确认收到的")
+    p.add_argument("--json", action="store_true")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = psub.add_parser("import", help="导入数据包（可给多个文件或一个文件夹）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="数据包文件或文件夹")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--trust-new-key", action="append", default=[], metavar="FINGERPRINT",
+                   help="首次收到对方数据包时，电话核对过的对方密钥指纹（可写多次）")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_import)
+
+    keys = sub.add_parser("keys", help="本单位及交换对象的密钥")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="操作", required=True)
+    p = ksub.add_parser("show", help="显示本单位密钥指纹和已信任的对方密钥")
+    p.add_argument("--json", action="store_true")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_keys_show)
+    p = ksub.add_parser("forget", help="删除已信任的对方密钥（对方重装 zkdesk 后，电话核实再用）")
+    p.add_argument("code", help="对方单位代码")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_keys_forget)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        results = export_packages(ctx.db, actor, Path(args.to), args.for_code, args.full)
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        print_json({"packages": [r.to_json() for r in results]})
+    else:
+        for r in results:
+            print(f"已导出 {r.path.name}：发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录，{r.receipts}份回执")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        results = import_packages(ctx.db, actor, [Path(f) for f in args.files], ctx.home.backups_dir,
+                                  dry_run=args.dry_run, trust=set(args.trust_new_key))
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        print_json({"packages": [r.to_json() for r in results], "dry_run": args.dry_run})
+    else:
+        for r in results:
+            if r.error:
+                print(f"{r.file}：{'跳过' if r.skipped else '未导入'}——{r.error}")
+                continue
+            c = r.counts
+            verb = "预览" if args.dry_run else ("已导入" if r.applied else "未改动")
+            print(f"{r.file}：{verb}（{r.sender_name}第{r.sequence}号）新增{c['new']} 更新{c['updated']} "
+                  f"未变{c['unchanged']} 冲突{c['conflicts']} 拒收{c['rejected']}")
+            for w in r.warnings:
+                print(f"  注意：{w}")
+    failed = [r for r in results if r.error and not r.skipped]
+    if failed:
+        sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
+    return 2 if failed else 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        with ctx.db.session() as s:
+            overview = keys_overview(s, actor)
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        print_json(overview.to_json())
+        return 0
+    print(f"本单位 {overview.office_code} 的密钥指纹：{overview.fingerprint}")
+    for p in overview.peers:
+        state = f"已信任 {p.fingerprint}" if p.fingerprint else "尚未收到其密钥"
+        print(f"  {p.name}（{p.code}）：{state}；已发出至第{p.last_out_seq}号，对方确认至第{p.acked_out_seq}号")
+    return 0
+
+
+def cmd_keys_forget(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        with ctx.db.session() as s:
+            forget_peer_key(s, actor, args.code)
+    finally:
+        ctx.db.dispose()
+    print(f"已删除 {args.code} 的密钥；其下一个数据包将重新要求核对指纹")
+    return 0

@@ -1,0 +1,139 @@
+"""Writing an ImportPlan in the caller's transaction: records in foreign-key order with bulk
+statements, the per-record exchange state, conflicts for the reviewer, receipts received.
+
+Nothing here commits: the caller's one transaction per package makes it all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
+from zkdesk.exchange.state import acknowledge, upsert_states
+from zkdesk.exchange.tables import tables_by_name, travelling_tables
+from zkdesk.store.base import utcnow
+from zkdesk.store.engine import KEEP_REVISIONS
+from zkdesk.store.models import OrgUnit
+from zkdesk.store.models.exchange import ExchangeConflict, ExchangePeer, ExchangeReceipt
+
+# Tests set this to a file path: once half the tables are written, the import writes the file
+# and sleeps inside its transaction, so a test can kill the process at that point.
+PAUSE_ENV = "ZKDESK_TEST_PAUSE_IMPORT"
+
+
+def _pause_for_tests() -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if marker:
+        Path(marker).write_text("paused", encoding="utf-8")
+        time.sleep(600)
+
+
+def _apply_org_units(session: Session, units: list[dict]) -> None:
+    for unit in sorted(units, key=lambda u: (len(u["code"]), u["code"])):
+        row = session.get(OrgUnit, unit["code"])
+        if row is None:
+            row = OrgUnit(code=unit["code"])
+            session.add(row)
+        for key in ORG_FIELD_TYPES:
+            setattr(row, key, unit[key])
+        session.flush()
+
+
+def _write_records(session: Session, decisions: list[Decision]) -> None:
+    by_table: dict[str, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        if d.write and d.action in ("new", "update", "conflict"):
+            by_table[d.table].append(d)
+    names = tables_by_name()
+    order = [tt.name for tt in travelling_tables() if tt.name in by_table]
+    for n, name in enumerate(order, start=1):
+        t = names[name].table
+        new = [d.write for d in by_table[name] if d.action == "new"]
+        if new:
+            session.execute(t.insert(), new)
+        groups: dict[tuple, list[dict]] = defaultdict(list)
+        for d in by_table[name]:
+            if d.action != "new":
+                groups[tuple(sorted(d.write))].append({"_id": d.id, **{f"v_{c}": v for c, v in d.write.items()}})
+        for columns, params in groups.items():
+            stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(f"v_{c}") for c in columns})
+            session.execute(stmt, params)
+        if n == (len(order) + 1) // 2:
+            _pause_for_tests()
+
+
+def _write_states(session: Session, plan: ImportPlan) -> None:
+    rows = [
+        {
+            "peer_code": plan.sender, "table_name": d.table, "record_id": d.id, "remote_revision": d.remote_revision,
+            "base_hashes": json.dumps(d.base, sort_keys=True), "acked_revision": d.acked,
+        }
+        for d in plan.decisions
+        if d.base is not None
+    ]
+    with_ack = [r for r in rows if r["acked_revision"] is not None]
+    without = [{k: v for k, v in r.items() if k != "acked_revision"} for r in rows if r["acked_revision"] is None]
+    upsert_states(session, with_ack, ("remote_revision", "base_hashes", "acked_revision"))
+    upsert_states(session, without, ("remote_revision", "base_hashes"))
+
+
+def _write_conflicts(session: Session, plan: ImportPlan, sequence: int) -> None:
+    for d in plan.decisions:
+        if d.action != "conflict":
+            continue
+        older = session.scalars(
+            select(ExchangeConflict).where(
+                ExchangeConflict.peer_code == plan.sender, ExchangeConflict.table_name == d.table,
+                ExchangeConflict.record_id == d.id, ExchangeConflict.status == "open",
+            )
+        )
+        for c in older:
+            c.status = "superseded"
+        session.add(ExchangeConflict(
+            peer_code=plan.sender, sequence=sequence, table_name=d.table, record_id=d.id,
+            remote_revision=d.remote_revision, local_json=json.dumps(d.local, ensure_ascii=False),
+            remote_json=json.dumps(d.incoming, ensure_ascii=False), fields=json.dumps(d.conflict_fields), status="open",
+        ))
+
+
+def _write_receipts(session: Session, plan: ImportPlan) -> int:
+    """Store the peer's receipts for our packages and mark what they confirmed; returns how
+    many were new to us."""
+    peer = session.get(ExchangePeer, plan.sender)
+    fresh = 0
+    for receipt in plan.receipts:
+        seq = receipt["sequence"]
+        details = json.dumps(receipt, ensure_ascii=False, sort_keys=True)
+        row = session.get(ExchangeReceipt, (plan.sender, seq))
+        if row is None:
+            session.add(ExchangeReceipt(peer_code=plan.sender, sequence=seq, status=receipt.get("status", ""),
+                                        details=details, received_at=utcnow()))
+            fresh += 1
+        elif row.details != details:
+            row.status, row.details = receipt.get("status", ""), details
+        acknowledge(session, plan.sender, seq)
+        if peer is not None and seq > peer.acked_out_seq:
+            peer.acked_out_seq = seq
+    return fresh
+
+
+def apply_plan(session: Session, plan: ImportPlan, sequence: int) -> int:
+    """Write the plan; returns the number of receipts new to us."""
+    session.info[KEEP_REVISIONS] = True  # records keep the revisions they arrived with
+    try:
+        _apply_org_units(session, plan.org_units)
+        _write_records(session, plan.decisions)
+        fresh = _write_receipts(session, plan)  # before the states: they may confirm more
+        _write_states(session, plan)
+        _write_conflicts(session, plan, sequence)
+        session.flush()
+    finally:
+        session.info.pop(KEEP_REVISIONS, None)
+    return fresh

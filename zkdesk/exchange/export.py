@@ -1,0 +1,113 @@
+"""Use case: write a package for a peer (township → county report; county → township)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.domain.roles import Permission
+from zkdesk.exchange.container import package_file_name, seal, unseal
+from zkdesk.exchange.outgoing import mark_sent, org_units, receipts_for, select_records
+from zkdesk.exchange.safefile import write_verified
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import UserError
+from zkdesk.services.exchange_keys import get_peer, office_keys, unb64
+from zkdesk.store.base import utcnow
+from zkdesk.store.engine import Database
+from zkdesk.store.models import ExchangeLogEntry, OrgUnit
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    receiver: str
+    receiver_name: str
+    sequence: int
+    kind: str  # report | county | setup
+    counts: dict[str, int] = field(default_factory=dict)  # records per table
+    receipts: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict:
+        return {"file": self.path.name, "path": str(self.path), "receiver": self.receiver, "sequence": self.sequence,
+                "kind": self.kind, "records": self.total, "tables": self.counts, "receipts": self.receipts}
+
+
+def townships(session: Session) -> list[OrgUnit]:
+    return list(session.scalars(
+        select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.parent_code == COUNTY_CODE, OrgUnit.active.is_(True))
+        .order_by(OrgUnit.sort_order)
+    ))
+
+
+def _receiver(session: Session, me: str, wanted: str | None) -> OrgUnit:
+    if is_county(me):
+        if not wanted:
+            raise UserError("县总工会导出时请用 --for 指定乡镇代码")
+        unit = session.get(OrgUnit, wanted)
+        if unit is None or unit.level != "township" or unit.parent_code != COUNTY_CODE:
+            raise UserError(f"{wanted} 不是本县所属乡镇的统计用区划代码")
+        return unit
+    if wanted and wanted != COUNTY_CODE:
+        raise UserError(f"乡镇只能向县总工会（{COUNTY_CODE}）报送数据包，不能发给 {wanted}")
+    return session.get(OrgUnit, COUNTY_CODE)
+
+
+def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str | None = None, full: bool = False,
+                   now: datetime | None = None) -> ExportResult:
+    """Write one package for `receiver` into `to_dir`; the counters advance with the session."""
+    actor.require(Permission.EXCHANGE)
+    keys = office_keys(session)
+    me = keys.code
+    unit = _receiver(session, me, receiver)
+    peer = get_peer(session, unit.code)
+    if not is_county(me) and not peer.box_key:
+        raise UserError("尚未导入过县总工会发来的数据包（其中含县总工会的公钥），无法加密报送。请先导入县总工会的数据包。")
+    setup = not peer.box_key  # county → a township it has no key for yet: catalog only, in clear
+    kind = "setup" if setup else ("county" if is_county(me) else "report")
+    records = select_records(session, me, unit.code, full, setup)
+    receipts = [] if setup else receipts_for(session, unit.code)
+    payload = {"records": records, "receipts": receipts}
+    if is_county(me):
+        payload["org_units"] = org_units(session)
+    now = now or utcnow()
+    peer.last_out_seq += 1
+    seq = peer.last_out_seq
+    data = seal(keys, receiver=unit.code, sequence=seq, kind=kind, created=now,
+                payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                receiver_box_key=None if setup else unb64(peer.box_key))
+    mark_sent(session, unit.code, seq, records)
+    name = package_file_name(me, unit.code, now.astimezone(), seq, is_county(me))
+    path = write_verified(Path(to_dir) / name, data, lambda back: unseal(back, name))
+    counts = {table: len(block["rows"]) for table, block in records.items()}
+    summary = {"records": sum(counts.values()), "tables": counts, "receipts": len(receipts), "kind": kind, "full": full}
+    session.add(ExchangeLogEntry(direction="out", peer_code=unit.code, sequence=seq, file_name=name, status="exported",
+                                 summary=json.dumps(summary, ensure_ascii=False), username=actor.username))
+    audit.record(session, actor.username, "exchange_export", "package", f"{unit.code}#{seq}", {"new": summary | {"file": name}})
+    return ExportResult(path, unit.code, unit.name, seq, kind, counts, len(receipts))
+
+
+def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | None = None,
+                    full: bool = False) -> list[ExportResult]:
+    """The county without --for writes one package per township; each is its own transaction."""
+    to_dir = Path(to_dir)
+    if not to_dir.is_dir():
+        raise UserError(f"导出目录不存在：{to_dir}")
+    with db.session() as s:
+        me = office_keys(s).code
+        targets = [u.code for u in townships(s)] if is_county(me) and not for_code else [for_code]
+    results = []
+    for code in targets:
+        with db.session() as s:
+            results.append(export_package(s, actor, to_dir, code, full))
+    return results

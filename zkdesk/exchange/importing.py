@@ -1,0 +1,270 @@
+"""Use case: preview and import packages (one transaction per package), with the checks that
+refuse a package before anything is written: damage, signature, receiver, sender, trusted key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.domain.roles import Permission
+from zkdesk.exchange.apply import apply_plan
+from zkdesk.exchange.container import MAX_FILE_BYTES, SUFFIX, PackageRefused, Sealed, open_payload, unseal
+from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
+from zkdesk.exchange.ownership import COUNTY_TABLES
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import UserError
+from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
+from zkdesk.store.backup_file import copy_database
+from zkdesk.store.engine import Database
+from zkdesk.store.models import ExchangeLogEntry, OrgUnit
+from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
+
+MAX_LISTED = 200  # rejected records / conflicts named in a receipt
+
+
+@dataclass
+class PackageResult:
+    file: str
+    path: Path
+    sender: str = ""
+    sender_name: str = ""
+    sender_short: str = ""
+    sequence: int | None = None
+    created: datetime | None = None
+    kind: str = ""
+    counts: dict[str, int] = field(default_factory=lambda: dict(new=0, updated=0, unchanged=0, conflicts=0, rejected=0))
+    error: str | None = None
+    error_code: str = ""
+    fingerprint: str = ""  # the sender's key, for the confirmation by phone
+    applied: bool = False
+    duplicate: bool = False
+    skipped: bool = False  # found in a folder but not for this office
+    warnings: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    receipts: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file, "sender": self.sender, "sequence": self.sequence, **self.counts, "error": self.error,
+            "created": self.created.isoformat() if self.created else None, "applied": self.applied,
+            "duplicate": self.duplicate, "skipped": self.skipped, "warnings": self.warnings,
+            "rejected_records": self.rejected, "conflict_records": self.conflicts,
+        }
+
+
+def read_package(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise PackageRefused(f"文件 {path.name} 超过数据包大小上限，未导入。", "too_large")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PackageRefused(f"找不到文件 {path}", "missing") from None
+    except OSError as exc:
+        raise PackageRefused(f"无法读取 {path.name}（{exc.strerror or exc}）：U盘是否已拔出？", "unreadable") from None
+
+
+def _unit_name(session: Session, code: str, short: bool = False) -> str:
+    unit = session.get(OrgUnit, code)
+    return (unit.short_name if short else unit.name) if unit else code
+
+
+def _check_parties(session: Session, sealed: Sealed, me: str, name: str) -> None:
+    sender, receiver = sealed.sender, sealed.receiver
+    if sender == me:
+        raise PackageRefused(f"{name} 是本单位自己导出的数据包，应交给{_unit_name(session, receiver)}导入。", "own_package")
+    if receiver != me:
+        raise PackageRefused(
+            f"{name} 是{_unit_name(session, sender)}发给{_unit_name(session, receiver)}的数据包，"
+            f"不是发给本单位（{_unit_name(session, me)}）的，未导入。", "other_office")
+    unit = session.get(OrgUnit, sender)
+    allowed = (unit is not None and unit.level == "township" and unit.parent_code == COUNTY_CODE) if is_county(me) \
+        else sender == COUNTY_CODE
+    if not allowed:
+        raise PackageRefused(f"{name} 的发送单位 {sender} 不是本单位的交换对象，未导入。", "sender")
+    if not sealed.header["encrypted"] and not (sealed.kind == "setup" and sender == COUNTY_CODE):
+        raise PackageRefused(f"{name} 没有加密，未导入。", "unencrypted")
+
+
+def _check_key(session: Session, sealed: Sealed, trust: set[str], name: str) -> bool:
+    """True when the sender's key still has to be stored as trusted (first sight, confirmed)."""
+    peer = session.get(ExchangePeer, sealed.sender)
+    sender = f"{_unit_name(session, sealed.sender)}（{sealed.sender}）"
+    if peer is not None and peer.sign_key:
+        if peer.fingerprint != sealed.fingerprint:
+            raise PackageRefused(
+                f"{name} 的密钥与已信任的{sender}密钥不一致（已信任 {peer.fingerprint}，数据包 {sealed.fingerprint}），"
+                "可能是伪造的数据包，未导入。如对方确实重装了 zkdesk，请电话核实后由管理员删除旧密钥再导入。",
+                "key_changed", fingerprint=sealed.fingerprint)
+        return False
+    if sealed.fingerprint not in trust:
+        raise PackageRefused(
+            f"首次收到{sender}的数据包，其密钥尚未被信任。请打电话与对方核对密钥指纹 {sealed.fingerprint}，"
+            "一致后再确认信任并导入（命令行：--trust-new-key 指纹）。未作任何改动。",
+            "untrusted_key", fingerprint=sealed.fingerprint, sender=sealed.sender)
+    return True
+
+
+def _gaps(session: Session, sender: str, sequence: int) -> list[int]:
+    seen = set(session.scalars(select(ExchangeInbound.sequence).where(ExchangeInbound.peer_code == sender))) | {sequence}
+    return sorted(set(range(1, max(seen) + 1)) - seen)
+
+
+def gap_message(missing: list[int]) -> str:
+    shown = "、".join(str(n) for n in missing[:10]) + ("等" if len(missing) > 10 else "")
+    return f"缺少第{shown}号数据包"
+
+
+def _receipt(plan: ImportPlan, file_name: str) -> dict:
+    counts = plan.counts
+    rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
+    conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
+    status = "accepted" if not rejected and not conflicts else "accepted_with_issues"
+    return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_LISTED],
+            "conflict_records": conflicts[:MAX_LISTED]}
+
+
+def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool = False, trust: set[str] | None = None,
+                   data: bytes | None = None, backup: str = "") -> PackageResult:
+    """Preview (dry_run) or import one package in the caller's transaction.
+
+    Raises PackageRefused (a Chinese message) before anything is written when the package is
+    refused; the caller rolls back. `trust` holds fingerprints the user confirmed by phone.
+    """
+    actor.require(Permission.EXCHANGE)
+    path = Path(path)
+    name = path.name
+    data = read_package(path) if data is None else data
+    sealed = unseal(data, name)
+    keys = office_keys(session)
+    _check_parties(session, sealed, keys.code, name)
+    new_key = _check_key(session, sealed, {normalise_fingerprint(t) for t in (trust or ())}, name)
+    payload = open_payload(sealed, keys, name)
+    check_payload_shape(payload, name)
+    if sealed.kind == "setup" and (set(payload.get("records", {})) - COUNTY_TABLES or payload.get("receipts")):
+        raise PackageRefused(f"{name} 是未加密的设置数据包，却含有规划目录以外的内容，未导入。", "content")
+    if new_key and not dry_run:
+        trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
+
+    result = PackageResult(file=name, path=path, sender=sealed.sender, sender_name=_unit_name(session, sealed.sender),
+                           sender_short=_unit_name(session, sealed.sender, short=True),
+                           sequence=sealed.sequence, created=sealed.created, kind=sealed.kind, fingerprint=sealed.fingerprint)
+    plan = plan_import(session, payload, sealed.sender, keys.code)
+    result.counts = plan.counts
+    result.warnings = list(plan.warnings)
+    result.rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
+    result.conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
+    before = session.scalars(select(ExchangeInbound).where(
+        ExchangeInbound.peer_code == sealed.sender, ExchangeInbound.sequence == sealed.sequence)).all()
+    result.duplicate = any(r.digest == sealed.digest for r in before)
+    if result.duplicate:
+        result.warnings.insert(0, f"该数据包（第{sealed.sequence}号）已经导入过，不会重复改动")
+    elif before:
+        result.warnings.append(f"此前已导入过另一份第{sealed.sequence}号数据包（对方可能恢复过备份），已按版本号逐条比较")
+    missing = _gaps(session, sealed.sender, sealed.sequence)
+    if missing:
+        result.warnings.append(gap_message(missing))
+    if dry_run:
+        return result
+
+    summary = {**plan.counts, "warnings": result.warnings, "kind": sealed.kind, "backup": backup}
+    if result.duplicate:
+        status = "duplicate"
+    else:
+        result.receipts = apply_plan(session, plan, sealed.sequence)
+        session.add(ExchangeInbound(peer_code=sealed.sender, sequence=sealed.sequence, digest=sealed.digest,
+                                    created=sealed.created, receipt=json.dumps(_receipt(plan, name), ensure_ascii=False)))
+        status = "applied"
+        summary["receipts"] = result.receipts
+        audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
+            "new": {"file": name, **plan.counts, "backup": backup,
+                    "changed": [[d.table, d.id, d.action, (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
+                                for d in plan.decisions if d.action in ("new", "update", "conflict")]},
+        })
+        result.applied = True
+    summary["rejected_records"] = result.rejected[:MAX_LISTED]
+    summary["conflict_records"] = result.conflicts[:MAX_LISTED]
+    session.add(ExchangeLogEntry(direction="in", peer_code=sealed.sender, sequence=sealed.sequence, file_name=name,
+                                 status=status, summary=json.dumps(summary, ensure_ascii=False, default=str),
+                                 username=actor.username))
+    session.flush()
+    return result
+
+
+def collect_files(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(file, found in a folder) for each package named or inside a named folder."""
+    out: list[tuple[Path, bool]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend((f, True) for f in sorted(p.glob(f"*{SUFFIX}")) if f.is_file() and not f.name.startswith("."))
+        else:
+            out.append((p, False))
+    return out
+
+
+def backup_before_import(db: Database, backups_dir: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return copy_database(db.path, Path(backups_dir) / f"zkdesk-{stamp}-导入前.sqlite3")
+
+
+def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: Path, *, dry_run: bool = False,
+                    trust: set[str] | None = None) -> list[PackageResult]:
+    """Import many packages, older first per sender, each in its own transaction, after one
+    backup of the database (only when something will be applied)."""
+    actor.require(Permission.EXCHANGE)
+    items = []
+    for path, in_folder in collect_files(paths):
+        try:
+            data = read_package(path)
+            sealed = unseal(data, path.name)
+            items.append((path, in_folder, data, sealed, None))
+        except PackageRefused as exc:
+            items.append((path, in_folder, None, None, exc))
+    if not items:
+        raise UserError("没有找到数据包文件（.zkx）")
+    items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
+    trust = {normalise_fingerprint(t) for t in (trust or ())}
+    with db.session() as s:
+        me = office_keys(s).code
+        seen = set(s.scalars(select(ExchangeInbound.digest)))
+        trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
+    backup_path = ""
+    results = []
+    for path, in_folder, data, sealed, error in items:
+        known = trusted.get(sealed.sender) if sealed else None
+        key_ok = sealed is not None and (known == sealed.fingerprint or (not known and sealed.fingerprint in trust))
+        worth_a_backup = key_ok and sealed.receiver == me and sealed.digest not in seen
+        if worth_a_backup and not dry_run and not backup_path:
+            backup_path = str(backup_before_import(db, backups_dir))
+        try:
+            if error is not None:
+                raise error
+            with db.session() as s:
+                results.append(import_package(s, actor, path, dry_run=dry_run, trust=trust, data=data, backup=backup_path))
+        except PackageRefused as exc:
+            skipped = in_folder and exc.code in ("other_office", "own_package")
+            results.append(PackageResult(
+                file=path.name, path=path, sender=sealed.sender if sealed else "", sequence=sealed.sequence if sealed else None,
+                created=sealed.created if sealed else None, kind=sealed.kind if sealed else "", error=str(exc),
+                error_code=exc.code, fingerprint=exc.info.get("fingerprint", ""), skipped=skipped,
+            ))
+    return results
+
+
+def trust_package_sender(session: Session, actor: Actor, path: Path, heard_fingerprint: str) -> str:
+    """Trust the key a package was signed with, after the user compared its fingerprint by phone."""
+    path = Path(path)
+    sealed = unseal(read_package(path), path.name)
+    _check_parties(session, sealed, office_keys(session).code, path.name)
+    if normalise_fingerprint(heard_fingerprint) != sealed.fingerprint:
+        raise UserError(f"核对的指纹与数据包的密钥指纹 {sealed.fingerprint} 不一致，未信任")
+    trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
+    return sealed.sender

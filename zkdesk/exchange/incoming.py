@@ -1,0 +1,395 @@
+"""Deciding, record by record, what an opened package would change: new, updated, unchanged,
+conflicting or rejected (with a reason). Reads the database, writes nothing (see apply.py).
+
+Rules (DESIGN.md "Data that travels"):
+  - only the fields the sender decides are taken (ownership.py);
+  - a revision not newer than the one last taken from this peer changes nothing, so an older
+    package after a newer one rolls nothing back and the same package twice is a no-op;
+  - a field changed here and there since the last exchange (per-field hashes of the agreed
+    value, kept in ExchangeRecordState) is a conflict; fields changed on one side only merge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.exchange.container import PackageRefused
+from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
+from zkdesk.exchange.state import chunks, load_states
+from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
+from zkdesk.store.base import utcnow
+from zkdesk.store.models import OrgUnit
+
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
+                   "sort_order": int, "active": bool}
+
+
+@dataclass
+class Decision:
+    table: str
+    id: str
+    action: str  # new | update | unchanged | conflict | reject
+    reason: str = ""
+    incoming: dict = field(default_factory=dict)  # encoded, as sent
+    local: dict | None = None  # encoded local row before the import
+    write: dict = field(default_factory=dict)  # decoded column values to write
+    base: dict | None = None  # per-field hashes to keep as the agreed state (None: keep state)
+    remote_revision: int = 0
+    acked: int | None = None  # our revision the peer now has, or None to leave it
+    conflict_fields: list[str] = field(default_factory=list)
+    final: dict | None = None  # a new record as it will be stored, encoded
+
+
+@dataclass
+class ImportPlan:
+    sender: str
+    receiver: str
+    decisions: list[Decision] = field(default_factory=list)
+    org_units: list[dict] = field(default_factory=list)  # to add or update (from the county)
+    receipts: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for d in self.decisions if d.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": self.count("new"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "conflicts": self.count("conflict"),
+            "rejected": self.count("reject"),
+        }
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(d.action in ("new", "update", "conflict") or d.base is not None for d in self.decisions) or bool(
+            self.org_units or self.receipts
+        )
+
+
+def _invalid(name: str, why: str) -> PackageRefused:
+    return PackageRefused(f"数据包 {name} 的内容格式无效（{why}），未作任何改动。", "content")
+
+
+def check_payload_shape(payload: dict, name: str) -> None:
+    """Refuse the whole package when its payload is not shaped like ours: odd table names
+    (path tricks), rows that are not lists of the stated width, and so on."""
+    records = payload.get("records", {})
+    if not isinstance(records, dict):
+        raise _invalid(name, "records")
+    for table, block in records.items():
+        if not isinstance(table, str) or not TABLE_NAME.match(table):
+            raise _invalid(name, f"不合法的数据表名 {str(table)[:40]!r}")
+        if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
+            raise _invalid(name, f"数据表 {table}")
+        cols = block["columns"]
+        if len(set(cols)) != len(cols) or not all(isinstance(c, str) and TABLE_NAME.match(c) for c in cols):
+            raise _invalid(name, f"数据表 {table} 的字段名")
+        if not {"id", "origin", "revision"} <= set(cols):
+            raise _invalid(name, f"数据表 {table} 缺少 id/origin/revision")
+        if not all(isinstance(r, list) and len(r) == len(cols) for r in block["rows"]):
+            raise _invalid(name, f"数据表 {table} 的行宽度不符")
+    for key, kind in (("org_units", dict), ("receipts", dict)):
+        value = payload.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
+            raise _invalid(name, key)
+    for unit in payload.get("org_units", []):
+        if not all(isinstance(unit.get(k), t) for k, t in ORG_FIELD_TYPES.items()) or not unit["code"].isdigit():
+            raise _invalid(name, "单位列表")
+    for receipt in payload.get("receipts", []):
+        if not isinstance(receipt.get("sequence"), int) or not isinstance(receipt.get("status", ""), str):
+            raise _invalid(name, "回执")
+
+
+def _column_default(tt: TravellingTable, name: str):
+    default = tt.table.c[name].default
+    if default is not None and default.is_scalar:
+        return default.arg
+    return None
+
+
+class _Planner:
+    def __init__(self, session: Session, sender: str, receiver: str):
+        self.s = session
+        self.sender = sender
+        self.receiver = receiver
+        self.by_county = sender == COUNTY_CODE
+        self.plan = ImportPlan(sender, receiver)
+        self.org_codes = set(session.scalars(select(OrgUnit.code)))
+        self.accepted: dict[str, set[str]] = {}  # table -> ids present after the import
+        self.refused_new: dict[str, set[str]] = {}
+        self.receipt_seqs: set[int] = set()
+        self._owned: dict[tuple, frozenset[str]] = {}
+
+    def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
+        key = (table, origin, columns, by_county)
+        if key not in self._owned:
+            self._owned[key] = owned_fields(table, origin, columns, by_county)
+        return self._owned[key]
+
+    def reject(self, table: str, rid: str, reason: str, incoming: dict | None = None) -> None:
+        self.plan.decisions.append(Decision(table, rid, "reject", reason, incoming or {}))
+
+    # -- checks of one row --------------------------------------------------------------
+    def _origin_problem(self, table: str, origin: str) -> str:
+        if origin not in self.org_codes:
+            return f"来源单位 {origin} 不存在"
+        if not self.by_county:
+            if origin != self.sender:
+                return f"记录属于 {origin}，不能由 {self.sender} 报送"
+            if county_owns_record(table, origin):
+                return "由县总工会决定的记录，不接受乡镇报送"
+            return ""
+        if origin not in (COUNTY_CODE, self.receiver):
+            return f"记录属于 {origin}，不是本单位的"
+        return ""
+
+    def _reference_problem(self, tt: TravellingTable, values: dict, ref_ok) -> str:
+        for column in tt.org_columns:
+            code = values.get(column)
+            if code is not None and code not in self.org_codes:
+                return f"字段 {column} 引用的单位 {code} 不存在"
+            if code is not None and not self.by_county and code != self.sender:
+                return f"字段 {column} 为 {code}：乡镇只能报送本乡镇的记录"
+        for column, parent in tt.parents:
+            ref = values.get(column)
+            if ref is not None and not ref_ok(parent, ref):
+                return f"字段 {column} 引用的{parent}记录 {ref} 不存在或未被接受"
+        return ""
+
+    # -- one table ----------------------------------------------------------------------
+    def table(self, tt: TravellingTable, block: dict) -> None:
+        cols = block["columns"]
+        known = [c for c in cols if c in tt.kinds]
+        unknown = [c for c in cols if c not in tt.kinds]
+        if unknown:
+            self.plan.warnings.append(f"数据表 {tt.name} 中本程序不认识的字段已忽略：{'、'.join(unknown)}")
+        missing = [c for c in tt.columns if c not in known]
+        required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
+        idx = {c: i for i, c in enumerate(cols)}
+        rows: list[dict] = []
+        for raw in block["rows"]:
+            inc = {c: raw[idx[c]] for c in known}
+            rid = inc.get("id")
+            if not isinstance(rid, str) or not 0 < len(rid) <= 36:
+                self.reject(tt.name, str(rid)[:36], "记录编号无效", inc)
+                continue
+            if not isinstance(inc.get("origin"), str) or isinstance(inc.get("revision"), bool) \
+                    or not isinstance(inc.get("revision"), int) or inc["revision"] < 1:
+                self.reject(tt.name, rid, "记录的来源或版本号无效", inc)
+                continue
+            problem = self._origin_problem(tt.name, inc["origin"])
+            if problem:
+                self.reject(tt.name, rid, problem, inc)
+                continue
+            try:
+                decoded = {c: tt.decode_value(c, inc[c]) for c in known}
+            except (BadValue, ValueError, TypeError):
+                bad = next(c for c in known if not _decodes(tt, c, inc[c]))
+                self.reject(tt.name, rid, f"字段 {bad} 的值无效", inc)
+                continue
+            rows.append({"inc": inc, "dec": decoded})
+        self.known = tuple(known)
+        self.required = required  # only a new record needs them
+
+        ids = [r["inc"]["id"] for r in rows]
+        local = self._load_local(tt, ids)
+        states = load_states(self.s, self.sender, tt.name, ids)
+        uniques = self._load_unique_keys(tt)
+        parent_ids = self._load_parent_ids(tt, rows)
+
+        def ref_ok(parent: str, ref: str) -> bool:
+            return ref in self.accepted.get(parent, set()) or (
+                ref in parent_ids.get(parent, set()) and ref not in self.refused_new.get(parent, set())
+            )
+
+        accepted = self.accepted.setdefault(tt.name, set())
+        refused = self.refused_new.setdefault(tt.name, set())
+        for row in rows:
+            inc, dec = row["inc"], row["dec"]
+            rid = inc["id"]
+            loc = local.get(rid)
+            d = self._decide_new(tt, inc, dec) if loc is None else self._decide_existing(tt, inc, dec, loc, states.get(rid))
+            if d.action in ("new", "update", "conflict"):
+                final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
+                touched = set(tt.columns) if loc is None else set(d.write)
+                problem = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok) or self._unique_problem(
+                    tt, rid, final, uniques, touched
+                )
+                if problem:
+                    d = Decision(tt.name, rid, "reject", problem, inc)
+            if d.action == "reject" and loc is None:
+                refused.add(rid)
+            elif d.action != "reject":
+                accepted.add(rid)
+            self.plan.decisions.append(d)
+
+    def _decide_new(self, tt: TravellingTable, inc: dict, dec: dict) -> Decision:
+        origin, rid, rev = inc["origin"], inc["id"], inc["revision"]
+        if self.by_county and origin == self.receiver:
+            return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
+        if self.required:
+            return Decision(tt.name, rid, "reject", f"缺少必需的字段 {'、'.join(self.required)}", inc)
+        owned = self.owned(tt.name, origin, self.known, self.by_county)
+        staged = staged_fields(tt.name, origin)
+        write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
+        for c in tt.columns:
+            taken = c in inc and (
+                c in META_FIELDS or c in owned or (c in staged and takes_staged(staged[c], None, inc[c], self.by_county))
+            )
+            if not taken:  # a field the sender does not decide, or does not know
+                write[c] = _column_default(tt, c)
+                final[c] = _encode(tt, c, write[c])
+        base = {f: value_hash(inc[f]) for f in owned}
+        acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
+        return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
+                        final=final)
+
+    def _township_is_stale(self, tt: TravellingTable, origin: str, inc: dict, ours: dict) -> bool:
+        """At the county: the township's copy disagrees with a county decision on this record,
+        so the record must go back to it (even though its revision here may be confirmed)."""
+        if self.by_county:
+            return False
+        county_fields = self.owned(tt.name, origin, self.known, True)
+        if any(inc[f] != ours.get(f) for f in county_fields):
+            return True
+        return any(
+            f in inc and ours.get(f) not in stages and inc[f] != ours.get(f)
+            for f, stages in staged_fields(tt.name, origin).items()
+        )
+
+    def _decide_existing(self, tt: TravellingTable, inc: dict, dec: dict, loc: dict, state: dict | None) -> Decision:
+        rid, rev, origin = inc["id"], inc["revision"], inc["origin"]
+        if loc["origin"] != origin:
+            return Decision(tt.name, rid, "reject", f"来源单位不一致（本地 {loc['origin']}，数据包 {origin}）", inc, loc)
+        if state is not None and rev <= state["remote_revision"]:
+            return Decision(tt.name, rid, "unchanged", incoming=inc, local=loc)  # same or older: roll nothing back
+        owned = self.owned(tt.name, origin, self.known, self.by_county)
+        base = json.loads(state["base_hashes"]) if state else {}
+        local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
+        changes, conflicts = {}, []
+        for f in sorted(owned):
+            theirs, ours = inc[f], loc[f]
+            if theirs == ours:
+                continue
+            agreed = base.get(f)
+            changed_there = agreed is None or value_hash(theirs) != agreed
+            changed_here = value_hash(ours) != agreed if agreed is not None else local_newer
+            if changed_there and changed_here:
+                conflicts.append(f)
+            elif changed_there:
+                changes[f] = dec[f]
+        for f, stages in staged_fields(tt.name, origin).items():
+            if f in inc and inc[f] != loc[f] and takes_staged(stages, loc[f], inc[f], self.by_county):
+                changes[f] = dec[f]
+        new_base = dict(base) | {f: value_hash(inc[f]) for f in owned if f not in conflicts}
+        acked = None
+        if changes:
+            new_rev = max(loc["revision"] + 1, rev)
+            nothing_pending = state is None or loc["revision"] <= self._acked(state)
+            changes["revision"] = new_rev
+            changes["updated_at"] = dec["updated_at"] if new_rev == rev and "updated_at" in dec else utcnow()
+            acked = new_rev if nothing_pending else None
+        if self._township_is_stale(tt, origin, inc, loc):
+            acked = 0
+        action = "conflict" if conflicts else ("update" if changes else "unchanged")
+        return Decision(tt.name, rid, action, incoming=inc, local=loc, write=changes, base=new_base,
+                        remote_revision=rev, acked=acked, conflict_fields=conflicts)
+
+    def _acked(self, state: dict) -> int:
+        """Our revision the peer has, counting the receipts in this very package."""
+        if state["sent_seq"] in self.receipt_seqs:
+            return max(state["acked_revision"], state["sent_revision"])
+        return state["acked_revision"]
+
+    # -- bulk reads -----------------------------------------------------------------------
+    def _load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
+        out = {}
+        for part in chunks(ids):
+            for r in self.s.execute(select(tt.table).where(tt.table.c.id.in_(part))).mappings():
+                out[r["id"]] = tt.encode_row(r)
+        return out
+
+    def _load_parent_ids(self, tt: TravellingTable, rows: list[dict]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        by_name = tables_by_name()
+        for column, parent in tt.parents:
+            refs = sorted({r["inc"].get(column) for r in rows} - {None})
+            found = out.setdefault(parent, set())
+            p = by_name[parent].table
+            for part in chunks(refs):
+                found.update(self.s.scalars(select(p.c.id).where(p.c.id.in_(part))))
+        return out
+
+    def _load_unique_keys(self, tt: TravellingTable) -> dict[tuple, dict[tuple, str]]:
+        out = {}
+        for cols in tt.unique_sets:
+            t = tt.table
+            rows = self.s.execute(select(t.c.id, *(t.c[c] for c in cols))).all()
+            out[cols] = {
+                tuple(_encode(tt, c, v) for c, v in zip(cols, r[1:], strict=True)): r[0]
+                for r in rows
+                if None not in r[1:]
+            }
+        return out
+
+    def _unique_problem(self, tt: TravellingTable, rid: str, final: dict, uniques, touched: set[str]) -> str:
+        for cols, keys in uniques.items():
+            if not touched.intersection(cols):
+                continue
+            key = tuple(final.get(c) for c in cols)
+            if None in key:
+                continue
+            holder = keys.get(key)
+            if holder is not None and holder != rid:
+                return f"与本地已有记录 {holder} 重复（{'、'.join(cols)} 相同）"
+            keys[key] = rid
+        return ""
+
+    # -- the rest of the payload ---------------------------------------------------------------
+    def org_units(self, units: list[dict]) -> None:
+        if not self.by_county:
+            return  # org units are the county's
+        for unit in units:
+            local = self.s.get(OrgUnit, unit["code"])
+            if local is None or any(getattr(local, k) != unit[k] for k in ORG_FIELD_TYPES):
+                self.plan.org_units.append(unit)
+            self.org_codes.add(unit["code"])
+
+
+def _encode(tt: TravellingTable, column: str, value):
+    return ENCODERS.get(tt.kinds[column], lambda v: v)(value)
+
+
+def _decodes(tt: TravellingTable, column: str, value) -> bool:
+    try:
+        tt.decode_value(column, value)
+        return True
+    except (BadValue, ValueError, TypeError):
+        return False
+
+
+def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> ImportPlan:
+    planner = _Planner(session, sender, receiver)
+    planner.receipt_seqs = {r["sequence"] for r in payload.get("receipts", [])}
+    planner.org_units(payload.get("org_units", []))
+    records = payload.get("records", {})
+    by_name = tables_by_name()
+    for tt in travelling_tables():
+        if tt.name in records:
+            planner.table(tt, records[tt.name])
+    for name in sorted(set(records) - set(by_name)):
+        for raw in records[name]["rows"]:
+            rid = raw[records[name]["columns"].index("id")]
+            planner.reject(name, str(rid)[:36], f"本程序不认识的数据表 {name}（对方的 zkdesk 较新？）")
+    planner.plan.receipts = list(payload.get("receipts", []))
+    return planner.plan

@@ -1,0 +1,65 @@
+"""The confirmation of a new sender's key: its fingerprint, checked by phone before trusting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+from zkdesk.services.exchange_keys import normalise_fingerprint
+
+
+class KeyConfirmDialog(QDialog):
+    """Shows the fingerprint of a key seen for the first time; the user types what the other
+    office reads out on the phone, and only a match enables 信任."""
+
+    def __init__(self, sender_name: str, sender_code: str, fingerprint: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("keyConfirmDialog")
+        self.setWindowTitle("核对对方密钥")
+        self.setMinimumWidth(520)
+        self.fingerprint = fingerprint
+        self.sender_code = sender_code
+        intro = QLabel(
+            f"首次收到<b>{sender_name}（{sender_code}）</b>的数据包。<br>"
+            "为防止伪造，请打电话给对方，请对方在 zkdesk“数据交换”页面读出<b>本单位密钥指纹</b>，"
+            "与下面的指纹逐组核对，并把听到的指纹填在下面。"
+        )
+        intro.setWordWrap(True)
+        shown = QLabel(fingerprint, objectName="fingerprintLabel")
+        shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setStyleSheet("font-size: 20pt; font-family: monospace; letter-spacing: 2px; padding: 10px;")
+        self.heard = QLineEdit(objectName="heardFingerprintEdit", placeholderText="对方读出的指纹，如 1A2B-3C4D-…")
+        self.status = QLabel(objectName="fingerprintStatus")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.trust_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.trust_button.setText("核对一致，信任此密钥")
+        self.trust_button.setObjectName("trustKeyButton")
+        self.trust_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("不信任")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.heard.textChanged.connect(self._compare)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(shown)
+        layout.addWidget(QLabel("对方读出的指纹："))
+        layout.addWidget(self.heard)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def _compare(self, text: str) -> None:
+        typed = normalise_fingerprint(text)
+        match = typed == self.fingerprint
+        self.trust_button.setEnabled(match)
+        if not typed:
+            self.status.setText("")
+        elif match:
+            self.status.setText("指纹一致")
+            self.status.setStyleSheet("color: #1b7f3b;")
+        elif len(typed) >= len(self.fingerprint):
+            self.status.setText("指纹不一致：不要信任，请与对方核实")
+            self.status.setStyleSheet("color: #b00020;")
+        else:
+            self.status.setText("")

@@ -1,0 +1,411 @@
+"""数据交换: write a package to a USB stick, preview and import packages, confirm new keys,
+settle conflicts, read the exchange log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zkdesk.domain.orgcodes import is_county
+from zkdesk.exchange.conflicts import CHOICES, list_conflicts, resolve_conflict
+from zkdesk.exchange.export import export_packages, townships
+from zkdesk.exchange.importing import import_packages, trust_package_sender
+from zkdesk.exchange.overview import STATUS_LABELS, exchange_log, keys_overview
+from zkdesk.services.errors import UserError
+from zkdesk.ui import bus
+from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
+from zkdesk.ui.exchange_jobs import Job, removable_drives
+from zkdesk.ui.messages import show_error
+
+PREVIEW_COLUMNS = ["文件", "发送单位", "序号", "生成时间", "新增", "更新", "未变", "冲突", "拒收", "说明"]
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), objectName=name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(str(text)))
+
+
+class ExchangePage(QWidget):
+    def __init__(self, ctx, spec, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.county = is_county(ctx.actor.office_code)
+        self.pool = QThreadPool.globalInstance()
+        self.jobs: list[Job] = []
+        self.preview_paths: list[Path] = []
+        self.last_results = []
+
+        self.own_key = QLabel(objectName="ownFingerprintLabel")
+        self.own_key.setStyleSheet("font-family: monospace; font-size: 11pt;")
+        self.busy = QProgressBar(objectName="busyBar", maximum=0, visible=False)
+        self.busy.setMaximumWidth(200)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<h2>数据交换</h2>"))
+        head.addStretch(1)
+        head.addWidget(QLabel("本单位密钥指纹："))
+        head.addWidget(self.own_key)
+
+        self.tabs = QTabWidget(objectName="exchangeTabs")
+        self.tabs.addTab(self._export_tab(), "导出数据包")
+        self.tabs.addTab(self._import_tab(), "导入数据包")
+        self.tabs.addTab(self._conflicts_tab(), "冲突")
+        self.tabs.addTab(self._log_tab(), "交换记录")
+        self.status = QLabel(objectName="exchangeStatus", wordWrap=True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.busy)
+        layout.addLayout(bottom)
+        ctx.bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- building the tabs -------------------------------------------------------------------
+    def _export_tab(self) -> QWidget:
+        tab = QWidget()
+        self.drives = QComboBox(objectName="drivesCombo")
+        self.drives.activated.connect(self._drive_chosen)
+        refresh = QPushButton("刷新U盘列表", objectName="refreshDrivesButton")
+        refresh.clicked.connect(self._refresh_drives)
+        self.export_dir = QLineEdit(objectName="exportDirEdit", placeholderText="写入数据包的文件夹（U盘）")
+        browse = QPushButton("选择文件夹…", objectName="exportBrowseButton")
+        browse.clicked.connect(self._browse_export_dir)
+        self.receiver = QComboBox(objectName="receiverCombo")
+        self.full = QCheckBox("导出全部记录（而不只是对方尚未确认收到的）", objectName="fullCheck")
+        label = "导出数据包" if self.county else "导出上报数据包"
+        self.export_button = QPushButton(label, objectName="exportButton")
+        self.export_button.setMinimumHeight(36)
+        self.export_button.clicked.connect(self._export)
+        self.export_result = QLabel(objectName="exportResult", wordWrap=True)
+
+        drives_row = QHBoxLayout()
+        drives_row.addWidget(self.drives, 1)
+        drives_row.addWidget(refresh)
+        dir_row = QHBoxLayout()
+        dir_row.addWidget(self.export_dir, 1)
+        dir_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("检测到的U盘：", drives_row)
+        form.addRow("写入位置：", dir_row)
+        form.addRow("发给：", self.receiver)
+        form.addRow("", self.full)
+        hint = QLabel(
+            "数据包由本单位签名，并用对方的公钥加密，U盘丢失不会泄露内容。"
+            + ("不选乡镇时为每个乡镇各导出一份；尚未收到某乡镇的密钥时，发给它的第一个数据包只含规划目录和本单位公钥，不加密。"
+               if self.county else "包含对方尚未确认收到的全部新增和修改。")
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(tab)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.export_button)
+        layout.addWidget(self.export_result)
+        layout.addStretch(1)
+        return tab
+
+    def _import_tab(self) -> QWidget:
+        tab = QWidget()
+        self.import_path = QLineEdit(objectName="importPathEdit", placeholderText="数据包文件或U盘文件夹（多个文件用 ; 分隔）")
+        files = QPushButton("选择数据包文件…", objectName="importFilesButton")
+        files.clicked.connect(self._browse_import_files)
+        folder = QPushButton("选择文件夹…", objectName="importFolderButton")
+        folder.clicked.connect(self._browse_import_folder)
+        self.preview_button = QPushButton("预览", objectName="previewButton")
+        self.preview_button.clicked.connect(self._preview)
+        self.preview = _table("previewTable", PREVIEW_COLUMNS)
+        self.apply_button = QPushButton("确认导入", objectName="applyButton", enabled=False)
+        self.apply_button.setMinimumHeight(36)
+        self.apply_button.clicked.connect(self._apply)
+        self.import_result = QLabel(objectName="importResult", wordWrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.import_path, 1)
+        row.addWidget(files)
+        row.addWidget(folder)
+        row.addWidget(self.preview_button)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(row)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.import_result)
+        layout.addWidget(self.apply_button)
+        return tab
+
+    def _conflicts_tab(self) -> QWidget:
+        tab = QWidget()
+        self.conflicts = _table("conflictsTable", ["对方", "数据", "记录", "字段", "本机版本", "对方版本", "发现于"])
+        self.keep_local = QPushButton(CHOICES["local"], objectName="keepLocalButton")
+        self.take_remote = QPushButton(CHOICES["remote"], objectName="takeRemoteButton")
+        self.keep_local.clicked.connect(lambda: self._resolve("local"))
+        self.take_remote.clicked.connect(lambda: self._resolve("remote"))
+        note = QLabel("两边在上次交换后都修改过的记录列在这里，选择保留哪一方的版本。选择前，本机的数据保持不变。")
+        note.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.keep_local)
+        row.addWidget(self.take_remote)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(note)
+        layout.addWidget(self.conflicts, 1)
+        layout.addLayout(row)
+        return tab
+
+    def _log_tab(self) -> QWidget:
+        tab = QWidget()
+        self.log = _table("logTable", ["时间", "方向", "对方", "序号", "文件", "结果", "对方回执"])
+        self.peers = _table("peersTable", ["单位", "代码", "已信任的密钥指纹", "已发出至", "对方确认至"])
+        peers_box = QGroupBox("交换对象与密钥")
+        QVBoxLayout(peers_box).addWidget(self.peers)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.log, 2)
+        layout.addWidget(peers_box, 1)
+        return tab
+
+    # -- refreshing ----------------------------------------------------------------------------
+    def _on_changed(self, kind: str) -> None:
+        if kind in (bus.ALL, bus.PLANS):
+            self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.session() as s:
+            keys = keys_overview(s, self.ctx.actor)
+            conflicts = list_conflicts(s, self.ctx.actor)
+            log = exchange_log(s, self.ctx.actor)
+            towns = [(u.code, u.name) for u in townships(s)] if self.county else []
+        self.own_key.setText(keys.fingerprint)
+        if self.receiver.count() == 0:
+            if self.county:
+                self.receiver.addItem("全部乡镇（各导出一份）", None)
+                for code, name in towns:
+                    self.receiver.addItem(f"{name}（{code}）", code)
+            else:
+                self.receiver.addItem("镇康县总工会（530924）", "530924")
+        self.conflict_rows = conflicts
+        _fill(self.conflicts, [
+            [c.peer_name, c.table_label, c.title, "、".join(c.fields), _values(c.local), _values(c.remote),
+             f"第{c.sequence}号数据包"] for c in conflicts
+        ])
+        self.tabs.setTabText(2, f"冲突（{len(conflicts)}）" if conflicts else "冲突")
+        _fill(self.log, [
+            [e.at.astimezone().strftime("%Y-%m-%d %H:%M"), "导出" if e.direction == "out" else "导入", e.peer_name,
+             str(e.sequence), e.file_name, _log_result(e), STATUS_LABELS.get(e.receipt, e.receipt or "—") if e.direction == "out" else ""]
+            for e in log
+        ])
+        _fill(self.peers, [[p.name, p.code, p.fingerprint or "尚未收到", str(p.last_out_seq), str(p.acked_out_seq)]
+                           for p in keys.peers])
+        self._refresh_drives()
+
+    def _refresh_drives(self) -> None:
+        self.drives.clear()
+        found = removable_drives()
+        if not found:
+            self.drives.addItem("未检测到U盘：请插入U盘，或选择文件夹", None)
+        for label, root in found:
+            self.drives.addItem(label, str(root))
+        if found and not self.export_dir.text():
+            self.export_dir.setText(str(found[0][1]))
+
+    def _drive_chosen(self, index: int) -> None:
+        root = self.drives.itemData(index)
+        if root:
+            self.export_dir.setText(root)
+
+    # -- background work -----------------------------------------------------------------------
+    def _run(self, message: str, fn, on_done) -> None:
+        self._set_busy(True, message)
+        job = Job(fn)
+        self.jobs.append(job)
+
+        def finished(result=None, error: str | None = None):
+            self.jobs.remove(job)
+            self._set_busy(False, "")
+            if error is not None:
+                show_error(self, error)
+            else:
+                on_done(result)
+
+        # queued: the job emits from a pool thread, the page is touched only in the GUI thread
+        job.signals.done.connect(lambda result: finished(result), Qt.ConnectionType.QueuedConnection)
+        job.signals.failed.connect(lambda error: finished(error=error), Qt.ConnectionType.QueuedConnection)
+        self.pool.start(job)
+
+    def _set_busy(self, busy: bool, message: str) -> None:
+        self.busy.setVisible(busy)
+        self.status.setText(message)
+        for button in (self.export_button, self.preview_button, self.apply_button):
+            button.setEnabled(not busy and (button is not self.apply_button or self._importable()))
+
+    @property
+    def idle(self) -> bool:
+        return not self.jobs
+
+    # -- export --------------------------------------------------------------------------------
+    def _browse_export_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择写入数据包的文件夹", self.export_dir.text())
+        if folder:
+            self.export_dir.setText(folder)
+
+    def _export(self) -> None:
+        target = self.export_dir.text().strip()
+        if not target:
+            show_error(self, "请先选择写入数据包的U盘或文件夹")
+            return
+        ctx, code, full = self.ctx, self.receiver.currentData(), self.full.isChecked()
+        self._run("正在导出数据包…", lambda: export_packages(ctx.db, ctx.actor, Path(target), code, full), self._exported)
+
+    def _exported(self, results) -> None:
+        lines = [f"已写入 {r.path}（发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录）" for r in results]
+        self.export_result.setText("<br>".join(lines) + "<br>写入后已读回校验。可以安全移除U盘。")
+        self.refresh()
+
+    # -- import --------------------------------------------------------------------------------
+    def _browse_import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "选择数据包", "", "zkdesk 数据包 (*.zkx)")
+        if files:
+            self.import_path.setText(";".join(files))
+            self._preview()
+
+    def _browse_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹（U盘）")
+        if folder:
+            self.import_path.setText(folder)
+            self._preview()
+
+    def _paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.import_path.text().split(";") if p.strip()]
+
+    def _preview(self) -> None:
+        paths = self._paths()
+        if not paths:
+            show_error(self, "请先选择数据包文件或文件夹")
+            return
+        self.preview_paths = paths
+        ctx = self.ctx
+        self._run("正在检查数据包…", lambda: import_packages(
+            ctx.db, ctx.actor, paths, ctx.home.backups_dir, dry_run=True), self._previewed)
+
+    def _previewed(self, results) -> None:
+        self._show_results(results)
+        self.import_result.setText("以上为预览，数据库尚未改动。核对无误后点“确认导入”。" if self._importable() else "")
+        untrusted = next((r for r in results if r.error_code == "untrusted_key"), None)
+        if untrusted is not None:
+            self._ask_trust(untrusted)
+
+    def _ask_trust(self, result) -> None:
+        dialog = KeyConfirmDialog(result.sender_name or result.sender, result.sender, result.fingerprint, self)
+        dialog.accepted.connect(lambda: self._trusted(result, dialog.heard.text()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _trusted(self, result, heard: str) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                trust_package_sender(s, self.ctx.actor, result.path, heard)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self._preview()  # again, now that the key is trusted
+
+    def _importable(self) -> bool:
+        return any(r.error is None and not r.duplicate for r in self.last_results)
+
+    def _show_results(self, results) -> None:
+        self.last_results = results
+        rows = []
+        for r in results:
+            c = r.counts
+            note = r.error or "；".join(r.warnings) or ("已导入" if r.applied else "")
+            rows.append([r.file, r.sender_short or r.sender, "" if r.sequence is None else str(r.sequence),
+                         r.created.astimezone().strftime("%Y-%m-%d %H:%M") if r.created else "",
+                         *(str(c[k]) if not r.error else "" for k in ("new", "updated", "unchanged", "conflicts", "rejected")),
+                         note])
+        _fill(self.preview, rows)
+        for i, r in enumerate(results):
+            if r.error and not r.skipped:
+                for col in range(len(PREVIEW_COLUMNS)):
+                    self.preview.item(i, col).setForeground(QColor("#b00020"))
+        self.apply_button.setEnabled(self._importable())
+
+    def _apply(self) -> None:
+        if not self.preview_paths:
+            return
+        ctx, paths = self.ctx, self.preview_paths
+        self._run("正在导入（导入前已自动备份数据库）…", lambda: import_packages(
+            ctx.db, ctx.actor, paths, ctx.home.backups_dir), self._applied)
+
+    def _applied(self, results) -> None:
+        self._show_results(results)
+        self.apply_button.setEnabled(False)
+        done = [r for r in results if r.applied]
+        conflicts = sum(r.counts["conflicts"] for r in done)
+        text = f"已导入 {len(done)} 个数据包。"
+        if conflicts:
+            text += f"有 {conflicts} 条冲突，请到“冲突”页选择保留哪一方的版本。"
+        self.import_result.setText(text)
+        self.ctx.bus.notify(bus.ALL)
+
+    # -- conflicts -----------------------------------------------------------------------------
+    def _resolve(self, choice: str) -> None:
+        row = self.conflicts.currentRow()
+        if row < 0 or row >= len(self.conflict_rows):
+            show_error(self, "请先在列表中选择一条冲突")
+            return
+        try:
+            with self.ctx.db.session() as s:
+                resolve_conflict(s, self.ctx.actor, self.conflict_rows[row].id, choice)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.ctx.bus.notify(bus.ALL)
+
+
+def _values(values: dict) -> str:
+    shown = {k: "（空）" if v in (None, "") else str(v) for k, v in values.items()}
+    if len(shown) == 1:
+        return next(iter(shown.values()))
+    return "；".join(f"{k}：{v}" for k, v in shown.items())
+
+
+def _log_result(entry) -> str:
+    label = STATUS_LABELS.get(entry.status, entry.status)
+    s = entry.summary
+    if entry.direction == "out":
+        return f"{label}，{s.get('records', 0)}条记录"
+    counts = f"新增{s.get('new', 0)} 更新{s.get('updated', 0)} 冲突{s.get('conflicts', 0)} 拒收{s.get('rejected', 0)}"
+    warnings = "；".join(s.get("warnings", []))
+    return f"{label}：{counts}" + (f"（{warnings}）" if warnings else "")
