@@ -251,7 +251,7 @@ def choice(options: tuple[str, ...], aliases: dict[str, str] | None = None, suff
         lookup[nfkc(alias).replace(" ", "")] = target
     if suffix:
         for o in options:
-            if o.endswith(suffix) and len(o) > len(suffix) + 1:
+            if o.endswith(suffix) and len(o) > len(suffix):
                 lookup.setdefault(nfkc(o[: -len(suffix)]), o)
 
     def parse(value: object, _lk=None) -> str:
