@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.pages import PAGES, load_page_class
+from zkdesk.ui.xlsx.menu import install_file_menu
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         user = QLabel(f"用户：{ctx.actor.display_name}（{ctx.actor.role.label}）", objectName="userStatus")
         self.statusBar().addWidget(office)
         self.statusBar().addPermanentWidget(user)
+        install_file_menu(self, ctx)
 
     def show_page(self, key: str) -> QWidget:
         index = [spec.key for spec in PAGES].index(key)
