@@ -32,11 +32,9 @@ _ALL_WHITESPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
 def is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip(" \t\r\n\u3000\xa0")
-    return False
+    if value.__class__ is str:  # the common case first: this runs for every cell
+        return not value or value.isspace()
+    return value is None
 
 
 def nfkc(text: str) -> str:
@@ -66,6 +64,8 @@ def raw_text(value: object) -> str:
 
 def text(value: object, _lk=None) -> str:
     """One-line text: line breaks and runs of spaces become one space, ends trimmed."""
+    if value.__class__ is str and value.isprintable() and "  " not in value and value.strip(" ") == value:
+        return value  # already clean (no line breaks, tabs, full-width or doubled spaces)
     return _SPACES.sub(" ", raw_text(value).replace("\r", " ").replace("\n", " ")).strip()
 
 

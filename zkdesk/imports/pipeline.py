@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import is_county
@@ -29,7 +29,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.backup_file import copy_database
-from zkdesk.store.base import new_uuid
+from zkdesk.store.base import new_uuid, utcnow
 from zkdesk.store.engine import Database
 from zkdesk.store.models import OrgUnit
 
@@ -138,18 +138,21 @@ def _is_footer(cells: list) -> bool:
     return len(filled) <= 2 and bool(filled) and raw_text(filled[0]).strip().startswith(_FOOTER_WORDS)
 
 
-def _is_example(kind: KindSpec, header: HeaderMatch, cells: list) -> bool:
+def _example_cells(kind: KindSpec, header: HeaderMatch) -> list[tuple[int, str]]:
+    return [
+        (header.columns[col.key], raw_text(col.example))
+        for col in kind.columns
+        if col.key in header.columns and col.example not in ("", None)
+    ]
+
+
+def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     """The template's example row, left in by the clerk: skipped, not imported."""
-    checked = 0
-    for col in kind.columns:
-        index = header.columns.get(col.key)
-        if index is None or col.example in ("", None):
-            continue
+    for index, expected in examples:
         cell = cells[index] if index < len(cells) else ""
-        if raw_text(cell).strip() != raw_text(col.example):
+        if raw_text(cell).strip() != expected:
             return False
-        checked += 1
-    return checked >= 2
+    return len(examples) >= 2
 
 
 def parse_rows(
@@ -168,6 +171,11 @@ def parse_rows(
     restrict_to = None if is_county(lookups.office_code) or not lookups.office_code else lookups.office_code
     scope_col = next((c for c in columns if c[0].key == kind.scope), None)
     stored = set(kind.model.__table__.columns.keys())
+    examples = _example_cells(kind, header)
+    required_at = [i for i, (col, _, _) in enumerate(columns) if col.required]
+    fields = [(col.key, index, text, col.parse, col.required, col.blank) for col, index, text in columns]
+    indexes = [index for _, index, _ in columns]
+    last_index = max(indexes)
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
     total = len(sheet.rows) - header.row - 1
@@ -177,30 +185,33 @@ def parse_rows(
                 raise ImportCancelled()
             progress(offset, total, "正在检查数据")
         cells = sheet.rows[r]
-        used = [cells[i] if i < len(cells) else "" for _, i, _ in columns]
-        if all(is_blank(c) for c in used) or _is_footer(cells):
+        used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
+        blanks = [is_blank(c) for c in used]
+        if all(blanks):
             continue
-        if _is_example(kind, header, cells):
+        if any(blanks[i] for i in required_at) and _is_footer(cells):
+            continue  # 合计 / 填表人 lines under the table
+        if _is_example(examples, cells):
             summary.warnings.append(Rejection(r + 1, "", "这一行是模板中的示例，已跳过", None))
             continue
         values: dict = {}
         errors: list[Rejection] = []
-        for (col, index, text), raw in zip(columns, used):
-            if is_blank(raw):
-                if col.required:
+        for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
+            if blank:
+                if required:
                     errors.append(Rejection(r + 1, text, f"“{text}”必须填写", (r, index)))
                 else:
-                    values[col.key] = col.blank
+                    values[key] = blank_value
                 continue
             try:
-                value = col.parse(raw, lookups)
+                value = parse(raw, lookups)
             except CellError as exc:
                 errors.append(Rejection(r + 1, text, str(exc), (r, index)))
                 continue
-            if isinstance(value, Warned):
+            if value.__class__ is Warned:
                 summary.warnings.append(Rejection(r + 1, text, value.message, (r, index)))
                 value = value.value
-            values[col.key] = value
+            values[key] = value
         if errors:
             summary.rejected.extend(errors)
             continue
@@ -211,7 +222,8 @@ def parse_rows(
             blamed = header.headers.get(exc.column) or kind.column(exc.column).header
             summary.rejected.append(Rejection(r + 1, blamed, str(exc), (r, index) if index is not None else None))
             continue
-        attrs = {name: value for name, value in attrs.items() if name in stored}
+        if not stored.issuperset(attrs):
+            attrs = {name: value for name, value in attrs.items() if name in stored}
         if restrict_to and attrs.get(kind.scope) != restrict_to:
             where = scope_col[2] if scope_col else kind.column(kind.scope).header
             cell = (r, scope_col[1]) if scope_col else None
@@ -272,7 +284,42 @@ def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
 
 
 def _insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
-    session.execute(insert(kind.model), values)
+    """One executemany on the session's connection, inside its transaction.
+
+    The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
+    rows; new records need none of it (no flush hook applies to an insert). Column defaults
+    and type conversions are applied here as SQLAlchemy would.
+    """
+    connection = session.connection()
+    table = kind.model.__table__
+    columns = list(table.columns)
+    now = utcnow()
+    defaults = []
+    for column in columns:
+        default = column.default
+        if default is None or column.key in ("id",):
+            defaults.append(None)
+        elif column.key == "updated_at":
+            defaults.append(now)  # one timestamp for the whole import
+        elif default.is_callable:
+            defaults.append(default.arg(None))
+        else:
+            defaults.append(default.arg)
+    processors = [column.type.bind_processor(connection.dialect) for column in columns]
+    plan = list(zip((c.key for c in columns), defaults, processors))
+    rows = []
+    for attrs in values:
+        row = []
+        for key, default, process in plan:
+            value = attrs.get(key, default)
+            row.append(process(value) if process is not None and value is not None else value)
+        rows.append(row)
+    marks = ", ".join(["?"] * len(columns)) if connection.dialect.paramstyle == "qmark" else None
+    if marks is None:  # another database (a city office's server): let SQLAlchemy format it
+        connection.execute(table.insert(), values)
+        return
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", [tuple(r) for r in rows])
 
 
 def _update_chunk(session: Session, kind: KindSpec, chunk: list[tuple[ParsedRow, str, dict]]) -> None:
