@@ -48,6 +48,10 @@ def read_sheets(path: Path | str) -> list[SheetData]:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise UnreadableFile(f"文件“{path.name}”设置了打开密码，请先在Excel中取消密码后另存") from None
+    except OSError as exc:
+        raise UnreadableFile(
+            f"无法打开文件“{path.name}”：{exc.strerror or exc}（若文件正在Excel或WPS中打开，请先关闭）"
+        ) from None
     except Exception as exc:  # calamine raises several types for damaged or foreign files
         raise UnreadableFile(f"无法读取文件“{path.name}”：文件已损坏或不是表格文件（{type(exc).__name__}）") from None
     sheets = []

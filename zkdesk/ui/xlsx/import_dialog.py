@@ -200,7 +200,8 @@ class ImportDialog(QDialog):
                   "rejected": summary.rejected_rows}
         for key, label in self.count_labels.items():
             label.setText(str(values[key]))
-        items = [(r, "拒绝") for r in summary.rejected] + [(w, "提示") for w in summary.warnings]
+        items = sorted([(r, "拒绝") for r in summary.rejected] + [(w, "提示") for w in summary.warnings],
+                       key=lambda pair: pair[0].row)
         self.table.setRowCount(len(items))
         for row, (item, kind) in enumerate(items):
             cells = (str(item.row), item.column, kind, item.message)
