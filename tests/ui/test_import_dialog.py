@@ -115,3 +115,33 @@ def test_template_and_export_buttons(main_window, qtbot, tmp_path, monkeypatch):
     status = exporter.findChild(QLabel, "exportStatus")
     qtbot.waitUntil(lambda: status.text().startswith("已导出"), timeout=10000)
     assert openpyxl.load_workbook(out).active["A1"].value == "企业名称"
+
+
+def test_progress_dialog_cancels_the_worker(qtbot, main_window):
+    """A long job shows a progress dialog; 取消 sets the flag the import checks between rows."""
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from zkdesk.imports.pipeline import ImportCancelled
+    from zkdesk.ui.xlsx.progress import attach_progress
+    from zkdesk.ui.xlsx.worker import Job
+
+    def long_work(progress, cancel):
+        for done in range(100_000):
+            if cancel():
+                raise ImportCancelled()
+            progress(done, 100_000, "正在检查数据")
+            time.sleep(0.001)
+        return "finished"
+
+    job = Job(long_work)
+    dialog = attach_progress(job, main_window, "正在检查文件")
+    failures = []
+    job.signals.failed.connect(failures.append)
+    job.start()
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.value() > 0, timeout=10000)
+    assert main_window.findChild(QProgressDialog, "xlsxProgress") is dialog
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(failures), timeout=10000)
+    assert failures == ["已取消导入，数据库没有改动"]

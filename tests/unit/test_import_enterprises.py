@@ -239,3 +239,11 @@ def test_viewer_may_not_import(county_db, roster):
     db, actor = county_db
     with pytest.raises(PermissionDenied):
         dry_run(db, replace(actor, role=Role.VIEWER), roster)
+
+
+def test_new_ids_are_distinct_version_4_uuids():
+    import uuid
+
+    ids = pipeline.new_ids(500)
+    assert len(set(ids)) == 500
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from zkdesk.domain.idcard import IdNumberError, parse_id_number
-from zkdesk.domain.uscc import CHARSET, check_uscc
+from zkdesk.domain.uscc import CHARSET, check_uscc, uscc_check_char
 
 
 class CellError(ValueError):
@@ -140,6 +140,14 @@ _YES = {"是", "√", "✓", "✔", "☑", "Y", "YES", "有", "TRUE", "1", "对"
 _NO = {"否", "×", "✗", "✘", "☒", "N", "NO", "无", "FALSE", "0", "没有", "未建", "未"}
 
 
+def repeats(parser):
+    """Mark a parser whose column repeats a few values (乡镇, 是/否, coded lists): the pipeline
+    remembers each distinct cell's result instead of parsing it again on every row."""
+    parser.cacheable = True
+    return parser
+
+
+@repeats
 def yes_no(value: object, _lk=None) -> bool:
     if isinstance(value, bool):
         return value
@@ -185,6 +193,7 @@ def count(value: object, _lk=None) -> int:
     return int(result)
 
 
+@repeats
 def year(value: object, _lk=None) -> int:
     if isinstance(value, (date, datetime)):
         return value.year
@@ -232,8 +241,13 @@ def id_number(value: object, _lk=None) -> str:
         raise CellError(str(exc)) from None
 
 
+_CLEAN_USCC = re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}")
+
+
 def uscc(value: object, _lk=None) -> str | Warned:
     """统一社会信用代码: wrong length or characters reject; a wrong check character only warns."""
+    if value.__class__ is str and _CLEAN_USCC.fullmatch(value) and uscc_check_char(value[:17]) == value[17]:
+        return value  # the usual case, without building a report
     _reject_lost_digits(value, "统一社会信用代码")
     result = check_uscc(nfkc(raw_text(value)))
     if result.ok:
@@ -263,7 +277,7 @@ def choice(options: tuple[str, ...], aliases: dict[str, str] | None = None, suff
         return found
 
     parse.options = options
-    return parse
+    return repeats(parse)
 
 
 def org_unit(levels: tuple[str, ...] = ("township",)):
@@ -282,7 +296,7 @@ def org_unit(levels: tuple[str, ...] = ("township",)):
         return found[0]
 
     parse.org_levels = levels
-    return parse
+    return repeats(parse)
 
 
 township = org_unit(("township",))
