@@ -51,8 +51,10 @@ class ImportDialog(QDialog):
     def __init__(self, ctx, parent: QWidget | None = None, kind: str = "enterprises"):
         super().__init__(parent)
         self.ctx = ctx
-        self.plan: ImportPlan | None = None
+        self.plan: ImportPlan | None = None  # checked and not yet applied
+        self.checked: ImportPlan | None = None  # the last check, for the annotated copy
         self.job: Job | None = None
+        self.applying = False
         self.setObjectName("importDialog")
         self.setWindowTitle("导入Excel")
         self.setAcceptDrops(True)
@@ -146,7 +148,7 @@ class ImportDialog(QDialog):
 
     def _recheck(self) -> None:
         text = self.file_edit.text()
-        if not text:
+        if not text or self.applying:  # an import being written is never interrupted
             return
         path, kind, db, actor = Path(text), self.kind, self.ctx.db, self.ctx.actor
 
@@ -161,18 +163,25 @@ class ImportDialog(QDialog):
 
     def _run(self, work, title: str, on_done) -> None:
         job = Job(work)
-        job.signals.done.connect(on_done)
-        job.signals.failed.connect(self._failed)
+        # a file or kind changed while checking: only the latest job may fill the preview
+        job.signals.done.connect(lambda result: on_done(result) if job is self.job else None)
+        job.signals.failed.connect(lambda message: self._failed(message) if job is self.job else None)
         attach_progress(job, self, title)
-        self.job = job.start()
+        if self.job is not None:
+            self.job.cancel()
+        self.job = job
+        job.start()
 
     def _show_busy(self, message: str) -> None:
-        self.plan = None
+        self.plan = self.checked = None
         self.confirm_button.setEnabled(False)
         self.annotate_button.setEnabled(False)
         self.status.setText(message)
 
     def _failed(self, message: str) -> None:
+        self.applying = False
+        self.plan = None
+        self.confirm_button.setEnabled(False)
         self.status.setText(f"<span style='color:#c62f2f'>{message}</span>")
         for label in self.count_labels.values():
             label.setText("–")
@@ -180,7 +189,7 @@ class ImportDialog(QDialog):
         show_error(self, message)
 
     def _checked(self, plan: ImportPlan) -> None:
-        self.plan = plan
+        self.plan = self.checked = plan
         summary = plan.summary
         self._show_summary(summary)
         writes = summary.new + summary.updated
@@ -224,9 +233,11 @@ class ImportDialog(QDialog):
 
         self.confirm_button.setEnabled(False)
         self.status.setText("正在导入……")
+        self.applying = True
         self._run(work, "正在导入", self._applied)
 
     def _applied(self, summary: ImportSummary) -> None:
+        self.applying = False
         self._show_summary(summary)
         self.plan = None
         text = f"已导入：{summary.headline()}。"
@@ -236,7 +247,7 @@ class ImportDialog(QDialog):
         self.ctx.bus.notify(BUS_KINDS.get(summary.kind, bus.ALL))
 
     def save_annotated(self) -> None:
-        plan = self.plan
+        plan = self.checked
         if plan is None:
             return
         suggested = str(plan.path.with_name(annotated_name(plan.path)))
