@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from zkdesk.imports.pipeline import ImportPlan
 from zkdesk.imports.summary import Rejection
+from zkdesk.output.xlsx_export import display_width, fit_to_width
 
 REJECTED_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -59,9 +60,10 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     for index in header.columns.values():
         ws.cell(row=header.row + 1, column=index + 1).font = Font(bold=True)
+    sample = sheet.rows[header.row : header.row + 200]
     for index in range(width):
-        text = sheet.rows[header.row][index] if index < len(sheet.rows[header.row]) else ""
-        ws.column_dimensions[get_column_letter(index + 1)].width = max(10, min(40, len(str(text)) * 2 + 4))
+        needed = max((display_width(r[index]) for r in sample if index < len(r) and r[index] != ""), default=8)
+        ws.column_dimensions[get_column_letter(index + 1)].width = max(8, min(40, needed + 2))
 
     problem_col = width + 1
     ws.cell(row=header.row + 1, column=problem_col, value=PROBLEMS_HEADER).font = Font(bold=True, color="C00000")
@@ -81,8 +83,10 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     for row, messages in by_row.items():
         cell = ws.cell(row=row, column=problem_col, value="；".join(messages))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * max(1, -(-display_width(cell.value) // 58))
         cell.font = Font(color="C00000")
     ws.freeze_panes = ws.cell(row=header.row + 2, column=1)
+    fit_to_width(ws)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

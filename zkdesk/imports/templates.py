@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import Column, KindSpec
+from zkdesk.output.xlsx_export import display_width, fit_to_width
 
 TEMPLATE_ROWS = 2000  # rows given drop-down lists and formats
 CODE_SHEET = "代码表"
@@ -88,7 +89,10 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
     notes.cell(row=1, column=1, value=f"{kind.label}导入模板 填表说明").font = Font(bold=True, size=14)
     row = 3
     for line in (*GENERAL_NOTES, f"对应规则：{kind.sort_note}。"):
-        notes.cell(row=row, column=1, value=f"{row - 2}. {line}")
+        cell = notes.cell(row=row, column=1, value=f"{row - 2}. {line}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        notes.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        notes.row_dimensions[row].height = 15 * (1 + len(line) // 70)
         row += 1
     row += 1
     for index, text in enumerate(("列名", "必填", "填写说明", "可选值"), start=1):
@@ -105,6 +109,10 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
             explained = (explained + "；" if explained else "") + "也可写作：" + "、".join(column.synonyms)
         notes.cell(row=row, column=3, value=explained).alignment = Alignment(wrap_text=True, vertical="top")
         notes.cell(row=row, column=4, value="、".join(options)).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(1, -(-display_width(explained) // 68), -(-display_width("、".join(options)) // 48))
+        notes.row_dimensions[row].height = 15 * lines  # wrapped text needs its height set
+    fit_to_width(ws)
+    fit_to_width(notes)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

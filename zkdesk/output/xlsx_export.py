@@ -65,6 +65,20 @@ def _cell_value(column: ExportColumn, raw: object, show_personal: bool) -> objec
     return raw
 
 
+def fit_to_width(ws) -> None:
+    """Print landscape, all columns on one page wide, as many pages down as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def display_width(value: object) -> int:
+    """Columns a value needs in Excel: CJK characters are two wide."""
+    return _display_width(value)
+
+
 def _display_width(value: object) -> int:
     if value is None:
         return 0
@@ -122,6 +136,7 @@ def write_xlsx(
     if columns:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{top + max(count, 1)}"
     ws.print_title_rows = f"{top}:{top}"
+    fit_to_width(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
