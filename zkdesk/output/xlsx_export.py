@@ -25,6 +25,8 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 
 FORMATS = ("text", "date", "datetime", "int", "number", "bool")
+MAX_WIDTH = 60  # characters; longer text wraps
+MAX_LINES = 12  # rows never grow taller than this many lines
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
 THIN = Side(style="thin", color="A6A6A6")
@@ -121,17 +123,27 @@ def write_xlsx(
     count = 0
     for count, row in enumerate(rows, start=1):
         r = top + count
+        lines = 1
         for index, column in enumerate(columns, start=1):
             value = _cell_value(column, column.get(row), show_personal)
             cell = ws.cell(row=r, column=index, value=value)
             if column.fmt in ("date", "datetime", "int") and not isinstance(value, str):
                 cell.number_format = _NUMBER_FORMATS[column.fmt]
-            elif isinstance(value, str) and "\n" in value:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(value, str):
+                room = (column.width or MAX_WIDTH) - 2
+                needed = _display_width(value)
+                if "\n" in value or needed > room:  # long text wraps inside its column
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = max(lines, min(MAX_LINES, value.count("\n") + 1 + needed // max(room, 1)))
             if count <= 200 and column.width is None:
                 widths[index - 1] = max(widths[index - 1], _display_width(value) + 2)
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
+            for cell in ws[r]:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top")
     for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width or min(max(widths[index - 1], 6), 60)
+        ws.column_dimensions[get_column_letter(index)].width = column.width or min(max(widths[index - 1], 6), MAX_WIDTH)
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     if columns:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{top + max(count, 1)}"
