@@ -110,3 +110,13 @@ def test_templates_have_header_example_lists_and_notes(county_db, tmp_path, kind
     with db.session() as s:
         summary = check_file(s, admin, kind_name, path).summary
     assert (summary.new, summary.rejected, [w.message for w in summary.warnings]) == (0, [], ["这一行是模板中的示例，已跳过"])
+
+
+def test_long_text_wraps_inside_its_column(county_db, tmp_path):
+    _db, admin = county_db
+    columns = [ExportColumn("姓名", "name"), ExportColumn("主要事迹", "deeds", width=30)]
+    rows = [{"name": "李四", "deeds": "扎根一线二十年，" * 20}, {"name": "王五", "deeds": "短"}]
+    ws = openpyxl.load_workbook(write_xlsx(tmp_path / "x.xlsx", columns, rows, admin)).active
+    assert ws["B2"].alignment.wrap_text and ws.row_dimensions[2].height >= 15 * 5
+    assert ws["A2"].alignment.vertical == "top"
+    assert not ws["B3"].alignment.wrap_text and ws.row_dimensions[3].height is None
