@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "zkdesk.commands.progress_cmds",
     "zkdesk.commands.backup_cmds",
     "zkdesk.commands.exchange_cmds",
+    "zkdesk.commands.xlsx_cmds",
 ]
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
+from zkdesk.ui.xlsx.menu import install_file_menu
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(office)
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
+        install_file_menu(self, ctx)
 
     def show_page(self, key: str) -> QWidget:
         index = [spec.key for spec in PAGES].index(key)

@@ -1,0 +1,15 @@
+"""Excel import: read any workbook people make (calamine), check it row by row, show what
+would change (dry run), then apply every accepted row in one transaction.
+
+  cells.py      parse one cell: text, dates, yes/no, numbers, ID numbers, codes
+  headers.py    find the header row and match header names tolerantly
+  workbook.py   read .xlsx/.xls/.xlsb/.ods into absolute (row, column) positions
+  spec.py       what a kind declares: its columns, its model, its match key
+  pipeline.py   dry run and apply (one transaction, backup first)
+  annotate.py   an annotated copy of a file with rejected cells marked
+  templates.py  a blank template per kind
+  registers.py  export of a register through output/xlsx_export.py
+  kinds/        one small module per kind (enterprises, contracts, nominations, ...)
+
+Nothing here imports Qt: the GUI and the command line both drive these functions.
+"""

@@ -1,0 +1,135 @@
+"""指标数值: reported values, matched on indicator + org unit + year.
+
+Rates take numerator and denominator and compute the value (never typed); indicators the
+program derives from a register, and years a reviewer has locked, are refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.imports import cells
+from zkdesk.imports.kinds._shared import name_key, township_names
+from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError
+from zkdesk.services.scope import org_filter
+from zkdesk.store.models import Indicator, IndicatorValue, Plan, YearLock
+
+COLUMNS = (
+    Column("indicator_code", "指标编号", cells.text, stored=False, width=10,
+           synonyms=("指标代码", "编号", "指标序号"),
+           note="规划目录中的编号，如 14.2（第14项第2个目标）；可空，只填指标名称", example="09.1"),
+    Column("indicator_name", "指标名称", cells.text, stored=False, width=40, synonyms=("指标", "指标内容"),
+           note="与编号都填时须一致"),
+    Column("org_code", "单位", cells.township_or_county, required=True, width=12,
+           synonyms=("乡镇", "所属乡镇", "单位名称", "填报单位", "乡（镇）"),
+           note="乡镇名称或统计用区划代码；县总工会填 镇康县 或 530924", example="南伞镇"),
+    Column("year", "年度", cells.year, required=True, fmt="int", width=8, synonyms=("年份", "统计年度"), example=2024),
+    Column("value", "数值", cells.number, fmt="number", blank=None, width=10,
+           synonyms=("完成值", "实际值", "本年数值", "完成数", "数量"), note="比率类指标不填，按分子、分母计算", example=3),
+    Column("numerator", "分子", cells.number, fmt="number", blank=None, width=10, note="仅比率类指标填写"),
+    Column("denominator", "分母", cells.number, fmt="number", blank=None, width=10, note="仅比率类指标填写"),
+    Column("note", "说明", cells.long_text, width=30, synonyms=("备注",), example=EXAMPLE_NOTE),
+)
+
+_CODE = re.compile(r"^(\d{1,2})[.．](\d{1,2})$")
+
+
+def normalise_code(text: str) -> str:
+    """1.1, 01.1 and a number cell 1.1 all name indicator 01.1."""
+    m = _CODE.match(cells.nfkc(text).strip())
+    return f"{int(m[1]):02d}.{int(m[2])}" if m else text.strip()
+
+
+def prepare(session: Session, lookups: Lookups) -> None:
+    plans = list(session.execute(select(Plan.id, Plan.start_year, Plan.end_year).where(Plan.deleted.is_(False))))
+    indicators: dict[str, dict[str, Indicator]] = {}
+    by_name: dict[str, dict[str, Indicator]] = {}
+    for ind in session.scalars(select(Indicator).where(Indicator.deleted.is_(False))):
+        indicators.setdefault(ind.plan_id, {})[ind.code] = ind
+        by_name.setdefault(ind.plan_id, {})[name_key(ind.name)] = ind
+    locked = set(session.execute(select(YearLock.org_code, YearLock.year).where(YearLock.locked.is_(True), YearLock.deleted.is_(False))).all())
+    lookups.extra.update(plans=plans, indicators=indicators, indicators_by_name=by_name, locked=locked)
+
+
+def _indicator(values: dict, lookups: Lookups) -> Indicator:
+    year = values["year"]
+    plan_id = next((pid for pid, start, end in lookups.extra["plans"] if start <= year <= end), None)
+    if plan_id is None:
+        raise RowError("year", f"{year}年不在任何规划期内")
+    code, name = values.get("indicator_code"), values.get("indicator_name")
+    by_name = lookups.extra["indicators_by_name"].get(plan_id, {}).get(name_key(name)) if name else None
+    if code:
+        found = lookups.extra["indicators"].get(plan_id, {}).get(normalise_code(code))
+        if found is None:
+            raise RowError("indicator_code", f"规划目录中没有编号为“{code}”的指标")
+        if name and by_name is not found:
+            raise RowError("indicator_name", f"指标名称与编号{found.code}（{found.name}）不一致")
+        return found
+    if by_name is None:
+        raise RowError("indicator_name" if name else "indicator_code", "请填写指标编号或与规划目录一致的指标名称")
+    return by_name
+
+
+def resolve(values: dict, lookups: Lookups) -> dict:
+    ind = _indicator(values, lookups)
+    if ind.source:
+        raise RowError("indicator_code", f"指标{ind.code}由台账数据自动计算，不能导入数值")
+    org, year = values["org_code"], values["year"]
+    if (org, year) in lookups.extra["locked"]:
+        raise RowError("year", f"{lookups.org_names.get(org, org)}{year}年的数值已审核锁定，不能导入")
+    attrs = {"indicator_id": ind.id, "org_code": org, "year": year}
+    if "note" in values:
+        attrs["note"] = values["note"]
+    if ind.kind == "rate":
+        num, den = values.get("numerator"), values.get("denominator")
+        if num is None or den is None:
+            raise RowError("numerator", f"比率指标{ind.code}请填写分子（{ind.numerator_label}）和分母（{ind.denominator_label}）")
+        if den <= 0:
+            raise RowError("denominator", "分母应大于0")
+        if num < 0 or num > den:
+            raise RowError("numerator", "分子应在0和分母之间")
+        attrs.update(numerator=num, denominator=den, value=round(100.0 * num / den, 2))
+    else:
+        if values.get("value") is None:
+            raise RowError("value", f"指标{ind.code}请填写数值（{ind.unit}）")
+        if values.get("numerator") is not None or values.get("denominator") is not None:
+            raise RowError("numerator", f"指标{ind.code}不是比率，不填分子分母")
+        attrs.update(value=values["value"], numerator=None, denominator=None)
+    return attrs
+
+
+def export_rows(session: Session, office_code: str) -> list[dict]:
+    names = township_names(session)
+    query = (
+        select(IndicatorValue, Indicator.code, Indicator.name)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(IndicatorValue.deleted.is_(False), org_filter(IndicatorValue.org_code, office_code))
+        .order_by(IndicatorValue.year, IndicatorValue.org_code, Indicator.sort_key)
+    )
+    return [
+        {
+            "indicator_code": code, "indicator_name": name, "org_code": names.get(v.org_code, v.org_code), "year": v.year,
+            "value": v.value, "numerator": v.numerator, "denominator": v.denominator, "note": v.note,
+        }
+        for v, code, name in session.execute(query)
+    ]
+
+
+KIND = KindSpec(
+    name="indicator-values",
+    label="指标数值",
+    entity="indicator_value",
+    model=IndicatorValue,
+    columns=COLUMNS,
+    match=("indicator_id", "org_code", "year"),
+    scope="org_code",
+    key_column="indicator_code",
+    resolve=resolve,
+    prepare=prepare,
+    export_rows=export_rows,
+    written_by="changed_by",
+    sort_note="按指标、单位和年度对应已有数值",
+)

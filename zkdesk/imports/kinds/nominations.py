@@ -1,0 +1,146 @@
+"""劳模推荐人选: matched on ID number + award session (届次). New rows start as drafts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain import choices
+from zkdesk.domain.idcard import parse_id_number
+from zkdesk.imports import cells
+from zkdesk.imports.kinds._shared import name_key, township_names
+from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError
+from zkdesk.services.scope import org_filter
+from zkdesk.store.models import AwardSession, Nomination
+
+POLITICAL_ALIASES = {"党员": "中共党员", "共产党员": "中共党员", "预备党员": "中共预备党员", "团员": "共青团员", "民主党派成员": "民主党派"}
+EDUCATION_ALIASES = {
+    "本科": "大学本科", "大本": "大学本科", "大专": "大学专科", "专科": "大学专科", "硕士": "研究生", "博士": "研究生",
+    "硕士研究生": "研究生", "中专": "中专/中技", "中技": "中专/中技", "技校": "中专/中技", "中专中技": "中专/中技",
+    "小学": "小学及以下", "文盲": "小学及以下",
+}
+CATEGORY_ALIASES = {
+    "一线工人": "企业一线工人和专业技术人员", "专业技术人员": "企业一线工人和专业技术人员",
+    "企业一线职工": "企业一线工人和专业技术人员", "农业劳动者": "普通农业劳动者", "农民": "普通农业劳动者",
+}
+_CHINESE_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+
+COLUMNS = (
+    Column("session", "届次", cells.text, required=True, stored=False, width=24,
+           synonyms=("评选届次", "推荐届次", "表彰届次", "评选项目"),
+           note="已在“劳模推荐”中建立的届次：全称（如 第四届镇康县劳动模范）、“第四届”或届数 4",
+           example="第四届镇康县劳动模范"),
+    Column("township_code", "所属乡镇", cells.township, required=True, width=12,
+           synonyms=("乡镇", "乡（镇）", "推荐单位", "所在乡镇"), example="南伞镇"),
+    Column("name", "姓名", cells.person_name, required=True, width=10, synonyms=("推荐人选", "人选姓名"), example="李四"),
+    Column("id_number", "身份证号码", cells.id_number, required=True, personal="id_number", width=22,
+           synonyms=("身份证号", "公民身份号码", "身份证", "身份证件号码", "证件号码", "公民身份证号码"),
+           note="18位；请把此列设为“文本”格式，否则Excel会把后几位变成0。与届次一起对应已有人选；"
+                "性别和出生日期按号码核对", example="530924198503122115"),
+    Column("gender", "性别", cells.choice(choices.GENDERS, {"男性": "男", "女性": "女"}), width=6,
+           note="可空：按身份证号码确定", example="男"),
+    Column("ethnicity", "民族", cells.choice(choices.ETHNICITIES, suffix="族"), blank="汉族", width=8,
+           note="如 汉族、佤族；空白按汉族", example="汉族"),
+    Column("birth_date", "出生日期", cells.parse_date, fmt="date", blank=None, width=12,
+           synonyms=("出生年月日", "出生年月"), note="可空：按身份证号码确定", example=date(1985, 3, 12)),
+    Column("political_status", "政治面貌", cells.choice(choices.POLITICAL_STATUSES, POLITICAL_ALIASES), blank="群众",
+           width=10, example="中共党员"),
+    Column("education", "文化程度", cells.choice(choices.EDUCATION_LEVELS, EDUCATION_ALIASES), width=10,
+           synonyms=("学历", "最高学历"), example="大学专科"),
+    Column("employer", "工作单位", cells.text, width=30, synonyms=("单位", "所在单位", "工作单位名称"),
+           example="镇康县南伞示例茶业有限公司"),
+    Column("job_title", "职务/职称", cells.text, width=14, synonyms=("职务", "职称", "职务职称", "岗位"), example="制茶车间主任"),
+    Column("phone", "联系电话", cells.phone, personal="phone", width=15, synonyms=("电话", "手机", "手机号码", "联系方式"),
+           example="13900000000"),
+    Column("category", "人员类别", cells.choice(choices.PERSON_CATEGORIES, CATEGORY_ALIASES), width=26,
+           synonyms=("类别", "推荐类别", "人选类别"), example="企业一线工人和专业技术人员"),
+    Column("industrial_worker", "产业工人", cells.yes_no, fmt="bool", blank=False, width=8,
+           synonyms=("是否产业工人",), note="空白视为“否”", example="是"),
+    Column("earlier_honours", "曾获荣誉", cells.long_text, width=24,
+           synonyms=("曾获何种荣誉", "获奖情况", "主要荣誉", "曾获表彰"), example="2022年临沧市五一劳动奖章"),
+    Column("deeds_short", "主要事迹", cells.long_text, width=40,
+           synonyms=("简要事迹", "事迹简介", "主要事迹简介"), note="约500字", example="扎根一线二十年……"),
+)
+
+
+def _session_number(text: str) -> int | None:
+    m = re.fullmatch(r"第?([0-9]+|[一二三四五六七八九十]+)届?", text)
+    if not m:
+        return None
+    token = m[1]
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CHINESE_NUMERALS[token[1]]
+    if len(token) == 2 and token.endswith("十"):
+        return _CHINESE_NUMERALS[token[0]] * 10
+    return _CHINESE_NUMERALS.get(token) if len(token) == 1 else None
+
+
+def prepare(session: Session, lookups: Lookups) -> None:
+    by_name, by_number = {}, {}
+    for award in session.scalars(select(AwardSession).where(AwardSession.deleted.is_(False))):
+        by_name[name_key(award.name)] = award.id
+        by_number.setdefault(award.number, []).append(award.id)
+    lookups.extra["session_by_name"] = by_name
+    lookups.extra["sessions_by_number"] = by_number
+
+
+def resolve(values: dict, lookups: Lookups) -> dict:
+    attrs = {k: v for k, v in values.items() if k != "session"}
+    text = values["session"]
+    session_id = lookups.extra["session_by_name"].get(name_key(text))
+    if session_id is None:
+        number = _session_number(cells.nfkc(text).replace(" ", ""))
+        found = lookups.extra["sessions_by_number"].get(number, []) if number else []
+        if len(found) > 1:
+            raise RowError("session", f"第{number}届有{len(found)}个评选项目，请写届次全称")
+        if not found:
+            raise RowError("session", f"届次“{text}”不存在，请先在“劳模推荐”中建立该届次")
+        session_id = found[0]
+    attrs["session_id"] = session_id
+    info = parse_id_number(attrs["id_number"])
+    if attrs.get("gender") and attrs["gender"] != info.gender:
+        raise RowError("gender", f"性别“{attrs['gender']}”与身份证号码（{info.gender}）不符")
+    if attrs.get("birth_date") and attrs["birth_date"] != info.birth_date:
+        raise RowError("birth_date", f"出生日期{attrs['birth_date']:%Y-%m-%d}与身份证号码（{info.birth_date:%Y-%m-%d}）不符")
+    attrs["gender"] = info.gender
+    attrs["birth_date"] = info.birth_date
+    return attrs
+
+
+def export_rows(session: Session, office_code: str) -> list[dict]:
+    names = township_names(session)
+    query = (
+        select(Nomination, AwardSession.name)
+        .join(AwardSession, AwardSession.id == Nomination.session_id)
+        .where(Nomination.deleted.is_(False), org_filter(Nomination.township_code, office_code))
+        .order_by(AwardSession.year, Nomination.township_code, Nomination.name)
+    )
+    rows = []
+    for nomination, session_name in session.execute(query):
+        row = {col.key: getattr(nomination, col.key) for col in COLUMNS if col.stored}
+        row.update(session=session_name, township_code=names.get(nomination.township_code, nomination.township_code))
+        rows.append(row)
+    return rows
+
+
+KIND = KindSpec(
+    name="nominations",
+    label="劳模推荐人选",
+    entity="nomination",
+    model=Nomination,
+    columns=COLUMNS,
+    match=("id_number", "session_id"),
+    scope="township_code",
+    key_column="id_number",
+    resolve=resolve,
+    prepare=prepare,
+    export_rows=export_rows,
+    sort_note="按身份证号码和届次对应已有推荐人选；新导入的人选为草稿，审核状态不受导入影响",
+)

@@ -1,0 +1,62 @@
+"""The import summary (after DHIS2's): new / updated / unchanged / rejected, row by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int  # the row number as Excel shows it
+    column: str  # the column's header text as written in the file
+    message: str  # Chinese reason
+    cell: tuple[int, int] | None = None  # 0-based (row, column) in the sheet, for the annotated copy
+
+    def to_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    file: str
+    dry_run: bool
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # taken, but worth a look
+    ignored_columns: list[str] = field(default_factory=list)
+    sheet: str = ""
+    header_row: int = 0  # as Excel shows it
+    backup: str = ""  # the backup written before applying, if any
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({r.row for r in self.rejected})
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "dry_run": self.dry_run,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [r.to_json() for r in self.rejected],
+            "warnings": [w.to_json() for w in self.warnings],
+            "ignored_columns": list(self.ignored_columns),
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+        }
+
+    def headline(self) -> str:
+        """One Chinese line: 新增 3 条，更新 1 条，无变化 5 条，拒绝 2 行."""
+        return (
+            f"新增 {self.new} 条，更新 {self.updated} 条，无变化 {self.unchanged} 条，"
+            f"拒绝 {self.rejected_rows} 行"
+        )

@@ -1,0 +1,130 @@
+"""A blank template per kind: header row, an example row, drop-down lists for coded columns,
+text-formatted code columns (so Excel keeps every digit), and a 填表说明 sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from zkdesk.imports.kinds import get_kind
+from zkdesk.imports.spec import Column, KindSpec
+from zkdesk.output.xlsx_export import display_width, fit_to_width
+
+TEMPLATE_ROWS = 2000  # rows given drop-down lists and formats
+CODE_SHEET = "代码表"
+NOTES_SHEET = "填表说明"
+
+GENERAL_NOTES = (
+    "表头可以不在第一行（上面可以有标题行）；列的顺序不限，表中多出的列会被忽略并在导入结果中列出。",
+    "列名写法可略有不同，如“身份证号”“身份证号码”“公民身份号码”都可识别。",
+    "日期可写成 2023-05-01、2023.5.1、2023/5/1、2023年5月1日，或使用Excel日期格式。",
+    "是/否可写成 是/否、√/×、Y/N、有/无。数字可带千分位逗号或全角数字。",
+    "身份证号码、统一社会信用代码请设为“文本”格式（本模板已设好），否则Excel会把18位号码的后几位变成0，这样的行会被拒绝。",
+    "表中有的列以表中内容为准（空白即清空该项）；表中没有的列，已有记录的该项不会改动。",
+    "导入前先预览：显示将新增、更新、无变化和被拒绝的行数，确认后才写入；被拒绝的行可以保存为批注副本，在Excel中改正后再次导入。",
+    "同一文件重复导入不会产生重复记录。第2行是示例（备注中注明），导入时会自动跳过，可以删除。",
+)
+
+
+def _options(column: Column, townships: list[str], county: str) -> tuple[str, ...]:
+    levels = getattr(column.parse, "org_levels", None)
+    if levels:
+        return tuple(([county] if "county" in levels else []) + townships)
+    return column.options
+
+
+def _header_note(column: Column) -> str:
+    return column.note or ("必填" if column.required else "")
+
+
+def write_template(kind_name: str, path: Path | str, townships: list[str], county: str = "镇康县") -> Path:
+    """Write the template for `kind_name`; `townships` are the names offered in drop-downs."""
+    kind: KindSpec = get_kind(kind_name)
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = kind.label
+    codes = wb.create_sheet(CODE_SHEET)
+    codes.sheet_state = "hidden"
+    notes = wb.create_sheet(NOTES_SHEET)
+
+    code_col = 0
+    for index, column in enumerate(kind.columns, start=1):
+        letter = get_column_letter(index)
+        head = ws.cell(row=1, column=index, value=column.header)
+        head.font = Font(bold=True, color="C00000" if column.required else "000000")
+        head.fill = PatternFill("solid", fgColor="DCE6F1")
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        example = ws.cell(row=2, column=index, value=column.example if column.example != "" else None)
+        example.font = Font(italic=True, color="808080")
+        ws.column_dimensions[letter].width = column.width + 2
+        number_format = {"date": "yyyy-mm-dd", "int": "0", "number": "General"}.get(column.fmt, "@")
+        ws.column_dimensions[letter].number_format = number_format
+        example.number_format = number_format
+        options = _options(column, townships, county)
+        if options:
+            code_col += 1
+            code_letter = get_column_letter(code_col)
+            codes.cell(row=1, column=code_col, value=column.header)
+            for r, option in enumerate(options, start=2):
+                codes.cell(row=r, column=code_col, value=option)
+            source = f"'{CODE_SHEET}'!${code_letter}$2:${code_letter}${len(options) + 1}"
+            rule = DataValidation(type="list", formula1=source, allow_blank=not column.required, showDropDown=False)
+            rule.error = f"请从下拉列表中选择“{column.header}”"
+            rule.errorTitle = "输入值无效"
+            rule.showErrorMessage = column.fmt != "bool" and not getattr(column.parse, "org_levels", None)
+            rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+            ws.add_data_validation(rule)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+    notes.column_dimensions["A"].width = 24
+    notes.column_dimensions["B"].width = 8
+    notes.column_dimensions["C"].width = 70
+    notes.column_dimensions["D"].width = 50
+    notes.cell(row=1, column=1, value=f"{kind.label}导入模板 填表说明").font = Font(bold=True, size=14)
+    row = 3
+    for line in (*GENERAL_NOTES, f"对应规则：{kind.sort_note}。"):
+        cell = notes.cell(row=row, column=1, value=f"{row - 2}. {line}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        notes.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        notes.row_dimensions[row].height = 15 * (1 + len(line) // 70)
+        row += 1
+    row += 1
+    for index, text in enumerate(("列名", "必填", "填写说明", "可选值"), start=1):
+        cell = notes.cell(row=row, column=index, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
+    for column in kind.columns:
+        row += 1
+        options = _options(column, townships, county)
+        notes.cell(row=row, column=1, value=column.header)
+        notes.cell(row=row, column=2, value="是" if column.required else "")
+        explained = column.note
+        if column.synonyms:
+            explained = (explained + "；" if explained else "") + "也可写作：" + "、".join(column.synonyms)
+        notes.cell(row=row, column=3, value=explained).alignment = Alignment(wrap_text=True, vertical="top")
+        notes.cell(row=row, column=4, value="、".join(options)).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(1, -(-display_width(explained) // 68), -(-display_width("、".join(options)) // 48))
+        notes.row_dimensions[row].height = 15 * lines  # wrapped text needs its height set
+    fit_to_width(ws)
+    fit_to_width(notes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def township_choices(session) -> tuple[list[str], str]:
+    """(township short names, county short name) for the drop-downs, in the official order."""
+    from sqlalchemy import select
+
+    from zkdesk.store.models import OrgUnit
+
+    units = list(session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)))
+    townships = [u.short_name for u in units if u.level == "township"]
+    county = next((u.short_name for u in units if u.level == "county"), "镇康县")
+    return townships, county

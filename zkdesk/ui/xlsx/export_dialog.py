@@ -1,0 +1,66 @@
+"""导出Excel: pick a register and a file; the register is written with its import columns,
+personal data masked unless the user may see it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from zkdesk.domain.roles import Permission
+from zkdesk.imports.kinds import all_kinds
+from zkdesk.imports.registers import export_register
+from zkdesk.ui.messages import show_error
+from zkdesk.ui.xlsx.progress import attach_progress
+from zkdesk.ui.xlsx.worker import Job
+
+
+class ExportDialog(QDialog):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("导出Excel")
+        self.kind_combo = QComboBox(objectName="exportKindCombo")
+        for spec in all_kinds():
+            self.kind_combo.addItem(spec.label, spec.name)
+        masked = "" if ctx.actor.can(Permission.VIEW_PERSONAL) else "（身份证号码、电话将部分隐藏）"
+        self.status = QLabel(f"导出本单位可见的全部记录，列与导入模板相同，可修改后再导入。{masked}",
+                             objectName="exportStatus", wordWrap=True)
+        export = QPushButton("导出…", objectName="exportButton")
+        export.clicked.connect(self.choose_and_export)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("台账："))
+        row.addWidget(self.kind_combo, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(export)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(480, 160)
+
+    def choose_and_export(self) -> None:
+        label = self.kind_combo.currentText()
+        path, _ = QFileDialog.getSaveFileName(self, "导出为", str(Path.home() / f"{label}.xlsx"), "Excel 文件 (*.xlsx)")
+        if path:
+            self.export_to(Path(path).with_suffix(".xlsx"))
+
+    def export_to(self, path: Path) -> None:
+        kind, db, actor = self.kind_combo.currentData(), self.ctx.db, self.ctx.actor
+
+        def work(_progress, _cancel):
+            with db.session() as session:
+                return export_register(session, actor, kind, path)
+
+        job = Job(work)
+        job.signals.done.connect(lambda count: self.status.setText(f"已导出 {count} 条到 {path.name}"))
+        job.signals.failed.connect(lambda message: show_error(self, message))
+        attach_progress(job, self, "正在导出")
+        self.status.setText("正在导出……")
+        self.job = job.start()
