@@ -139,7 +139,7 @@ def test_an_import_killed_half_way_leaves_all_or_nothing(tmp_path):
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT COUNT(*) FROM exchange_inbound").fetchone() == (0,)
     con.close()
-    assert list((county / "backups").glob("*导入前*.sqlite3"))  # the backup was taken before
+    assert list((county / "backups").glob("*-import*.sqlite3"))  # the backup was taken before
 
     r = run_cli(county, "package", "import", str(report.path), "--json", "--trust-new-key", town_print, *USER,
                 stdin=PASSWORD + "\n")

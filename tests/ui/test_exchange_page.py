@@ -96,7 +96,7 @@ def test_import_preview_key_confirmation_and_apply(qtbot, main_window, tmp_path)
     assert not apply.isEnabled()
     log = page.findChild(QTableWidget, "logTable")
     assert [cell(log, 0, c) for c in (1, 2, 3)] == ["导入", "南伞镇", "1"]
-    assert list((main_window.ctx.home.backups_dir).glob("*导入前*.sqlite3"))
+    assert list((main_window.ctx.home.backups_dir).glob("*-import*.sqlite3"))
     town.db.dispose()
 
 

@@ -66,7 +66,7 @@ def test_open_preview_confirm(main_window, qtbot, tmp_path, monkeypatch):
         rows = {e.uscc: e.township_code for e in s.scalars(select(Enterprise))}
     assert rows == {U1: "530924103", U2: "530924101"}
     assert not confirm.isEnabled()
-    assert list(ctx.home.backups_dir.glob("*-导入前.sqlite3"))
+    assert list(ctx.home.backups_dir.glob("*-import*.sqlite3"))
 
     # the same file again: nothing to import
     dialog.open_file(path)

@@ -22,7 +22,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
-from zkdesk.store.backup_file import copy_database
+from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.engine import Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
@@ -211,8 +211,8 @@ def collect_files(paths: list[Path]) -> list[tuple[Path, bool]]:
 
 
 def backup_before_import(db: Database, backups_dir: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return copy_database(db.path, Path(backups_dir) / f"zkdesk-{stamp}-导入前.sqlite3")
+    # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
+    return copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import"))
 
 
 def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: Path, *, dry_run: bool = False,

@@ -30,7 +30,7 @@ from zkdesk.imports.workbook import SheetData, UnreadableFile, read_sheets
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
-from zkdesk.store.backup_file import copy_database
+from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import Database
 from zkdesk.store.models import OrgUnit
@@ -439,10 +439,6 @@ def check_file(
     return ImportPlan(kind, path, sheet, header, rows, summary)
 
 
-def backup_name(now: datetime | None = None) -> str:
-    return f"zkdesk-{(now or datetime.now()):%Y%m%d-%H%M%S}-导入前.sqlite3"
-
-
 def apply_plan(
     db: Database,
     actor: Actor,
@@ -465,7 +461,8 @@ def apply_plan(
     )
     if backups_dir is not None and (plan.summary.new or plan.summary.updated):
         progress(0, 0, "正在备份数据库")
-        summary.backup = str(copy_database(db.path, Path(backups_dir) / backup_name()))
+        # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
+        summary.backup = str(copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import")))
     with db.session() as session:
         decision = decide(session, kind, plan.rows)
         created, updated = _write(session, actor, kind, decision, progress, cancel)
