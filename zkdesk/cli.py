@@ -15,6 +15,7 @@ from zkdesk.commands.common import run_safely
 
 COMMAND_MODULES = [
     "zkdesk.commands.setup_cmds",
+    "zkdesk.commands.print_cmds",
 ]
 
 

@@ -150,6 +150,7 @@ class FormDef:
     title: str
     kind: str
     source: str
+    name: str = ""  # the form's name in lists, e.g. 劳动模范推荐人选汇总表 (title may carry placeholders)
     number: str = ""  # 表号
     authority: str = ""  # 制表机关
     subtitle: str = ""

@@ -317,6 +317,7 @@ def parse_form(path: Path) -> fd.FormDef:
         key=path.stem,
         path=path,
         title=form_r.text("title"),
+        name=form_r.text("name", "") or re.sub(r"\{[^}]*\}", "", form_r.text("title")).strip(),
         kind=kind,
         source=source_name,
         number=form_r.text("number", ""),
