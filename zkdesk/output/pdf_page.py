@@ -66,14 +66,18 @@ class RestartNumbering(Flowable):
 
 
 class FormDocument:
-    """A reportlab document with a numbered "form" template and an unnumbered GB/T 9704 "gbt"
-    template for covers and notices."""
+    """A reportlab document with a numbered "form" template, an unnumbered GB/T 9704 "gbt"
+    template for covers and notices, and — for tables — a "later" template for the pages after a
+    table's first one, which draws the table header at the top of the page."""
 
-    def __init__(self, geometry: Geometry, fonts: FontSet, title: str, author: str = "", start_with_gbt: bool = False):
+    def __init__(self, geometry: Geometry, fonts: FontSet, title: str, author: str = "", start_with_gbt: bool = False,
+                 repeat_header: Flowable | None = None):
         self.buffer = io.BytesIO()
         self.geometry = geometry
         self.fonts = fonts
         self.numbering = _Numbering()
+        self.repeat_header = repeat_header
+        self.header_height = repeat_header.wrap(geometry.frame_width, geometry.frame_height)[1] if repeat_header else 0.0
         self.doc = BaseDocTemplate(
             self.buffer, pagesize=geometry.size, title=title, author=author, creator="zkdesk",
             initialFontName=fonts.song,  # else every page names Helvetica, a font it does not embed
@@ -83,13 +87,37 @@ class FormDocument:
             "form",
             [Frame(geometry.left, geometry.bottom, geometry.frame_width, geometry.frame_height, 0, 0, 0, 0, id="body")],
             pagesize=geometry.size, onPageEnd=self._page_number,
+            autoNextPageTemplate="later" if repeat_header is not None else None,
+        )
+        later = PageTemplate(
+            "later",
+            [Frame(geometry.left, geometry.bottom, geometry.frame_width, self.later_height, 0, 0, 0, 0, id="rest")],
+            pagesize=geometry.size, onPage=self._draw_header, onPageEnd=self._page_number,
         )
         gbt = PageTemplate(
             "gbt",
             [Frame(gbt9704.BODY_LEFT, gbt9704.BODY_BOTTOM, gbt9704.BODY_WIDTH, gbt9704.BODY_HEIGHT, 0, 0, 0, 0, id="gbt")],
             pagesize=A4,
         )
-        self.doc.addPageTemplates([gbt, form] if start_with_gbt else [form, gbt])
+        self.doc.addPageTemplates([gbt, form, later] if start_with_gbt else [form, gbt, later])
+
+    @property
+    def later_height(self) -> float:
+        """The frame height of a table's continuation pages, below the repeated header."""
+        return self.geometry.frame_height - self.header_height
+
+    def _draw_header(self, canv, _doc) -> None:
+        """Drawn once into a form XObject, then placed on every continuation page."""
+        g = self.geometry
+        if not getattr(self, "_header_form", False):
+            canv.beginForm("zkTableHeader", 0, 0, g.frame_width, self.header_height)
+            self.repeat_header.drawOn(canv, 0, 0)
+            canv.endForm()
+            self._header_form = True
+        canv.saveState()
+        canv.translate(g.left, g.bottom + self.later_height)
+        canv.doForm("zkTableHeader")
+        canv.restoreState()
 
     def restart_numbering(self) -> RestartNumbering:
         return RestartNumbering(self.numbering)

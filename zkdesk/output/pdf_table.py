@@ -11,7 +11,7 @@ from zkdesk.output.fonts import FontSet
 from zkdesk.output.formdef import SEQ_FIELD, FormDef
 from zkdesk.output.pdf_page import Geometry
 from zkdesk.output.pdf_text import fits, note_paras, number_block, para, spread_line, title_block
-from zkdesk.output.tablemodel import TableModel
+from zkdesk.output.tablemodel import BodyRow, TableModel
 
 PAD = 2.0  # cell padding, points
 OUTER_LINE = 1.0
@@ -20,7 +20,7 @@ INNER_LINE = 0.4
 
 RIGID_FORMATS = ("int", "decimal1", "decimal2", "rate", "date", "month")  # figures never wrap
 MAX_SHRINK = 0.4  # a text column gives up at most this share of its declared width
-MIN_TAIL_ROWS = 3  # rows that go along with the footer onto its page
+MIN_TAIL_ROWS = 3  # rows kept with a header above them or a footer below them across a page break
 
 
 def _needed_width(model: TableModel, i: int, fonts: FontSet, size: float, header_size: float) -> float:
@@ -63,103 +63,207 @@ def column_widths(model: TableModel, width: float, fonts: FontSet, size: float, 
     return widths
 
 
-def form_table(model: TableModel, width: float, fonts: FontSet, size: float, header_size: float) -> Table:
-    widths = column_widths(model, width, fonts, size, header_size)
-    n, depth = len(widths), model.depth
-    leading = size * 1.25
-    data: list[list[object]] = [[""] * n for _ in range(depth + len(model.body))]
-    cmds: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), fonts.song, size, leading),
+def _base_style(fonts: FontSet, size: float) -> list[tuple]:
+    return [
+        ("FONT", (0, 0), (-1, -1), fonts.song, size, size * 1.25),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), PAD), ("BOTTOMPADDING", (0, 0), (-1, -1), PAD + 1),
         ("INNERGRID", (0, 0), (-1, -1), INNER_LINE, "black"),
-        ("BOX", (0, 0), (-1, -1), OUTER_LINE, "black"),
-        ("LINEBELOW", (0, depth - 1), (-1, depth - 1), OUTER_LINE * 0.8, "black"),
+        ("LINEABOVE", (0, 0), (-1, 0), INNER_LINE, "black"),
+        ("LINEBELOW", (0, -1), (-1, -1), INNER_LINE, "black"),
+        ("LINEBEFORE", (0, 0), (0, -1), OUTER_LINE, "black"),
+        ("LINEAFTER", (-1, 0), (-1, -1), OUTER_LINE, "black"),
+        # where a page break cuts a run of rows, close it with the outer line
+        ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), OUTER_LINE, "black"),
     ]
+
+
+def header_table(model: TableModel, widths: list[float], fonts: FontSet, size: float) -> Table:
+    """The multi-level header, merged cells and all: drawn above the first rows and again at the
+    top of every following page."""
+    n, depth = len(widths), model.depth
+    data: list[list[object]] = [[""] * n for _ in range(depth)]
+    cmds = _base_style(fonts, size)[:-1] + [("BOX", (0, 0), (-1, -1), OUTER_LINE, "black")]
     for cell in model.header:
-        data[cell.row][cell.col] = para(cell.text, fonts.hei, header_size, "center", leading=header_size * 1.2)
+        data[cell.row][cell.col] = para(cell.text, fonts.hei, size, "center", leading=size * 1.2)
         if cell.rowspan > 1 or cell.colspan > 1:
             cmds.append(("SPAN", (cell.col, cell.row), (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
-    for i, col in enumerate(model.columns):
-        if col.align != "left":
-            cmds.append(("ALIGN", (i, depth), (i, -1), col.align.upper()))
-    for offset, row in enumerate(model.body):
-        r = depth + offset
-        span = row.label_span if row.kind != "data" else 1
-        if row.kind != "data":
-            cmds.append(("SPAN", (0, r), (span - 1, r)))
-            label_align = "left" if row.kind == "group" else "center"
-            cmds.append(("ALIGN", (0, r), (0, r), label_align.upper()))
-            if row.kind != "empty":
-                cmds.append(("FONT", (0, r), (0, r), fonts.hei, size, leading))
-            if row.kind in ("subtotal", "total"):  # counts under a text column: centred like figures
-                cmds += [("ALIGN", (i, r), (i, r), "CENTER") for i, c in enumerate(model.columns)
-                         if c.total is not None and c.total.kind == "count" and c.align == "left"]
-        for i, text in enumerate(row.texts):
-            if i and i < span:
-                continue
-            cell_width = sum(widths[i:i + span]) if i == 0 else widths[i]
-            font = fonts.hei if row.kind in ("group", "subtotal", "total") and i == 0 else fonts.song
-            if not text or fits(text, font, size, cell_width - 2 * PAD):
-                data[r][i] = text  # plain strings are drawn much faster than paragraphs
-            else:
-                align = "left" if row.kind == "group" else ("center" if i == 0 and row.kind != "data" else model.columns[i].align)
-                data[r][i] = para(text, font, size, align, leading=leading)
-    table = Table(data, colWidths=widths, repeatRows=depth, hAlign="CENTER")
+    table = Table(data, colWidths=widths, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table
 
 
-class TableWithTail(Flowable):
-    """A table followed by its footer lines, never leaving the footer alone on a page: when the
-    footer would not fit below the table's last rows, some rows move to the next page with it."""
+def _cell(text: str, font: str, size: float, width: float, align: str) -> object:
+    if not text or fits(text, font, size, width - 2 * PAD):
+        return text  # plain strings are drawn much faster than paragraphs
+    return para(text, font, size, align, leading=size * 1.25, cell=True)
 
-    def __init__(self, table: Table, tail: list[Flowable], page_height: float):
+
+def _align_commands(aligns: list[str]) -> list[tuple]:
+    """One ALIGN command per stretch of equally aligned columns (each command visits every cell
+    it covers, so fewer commands make long tables faster)."""
+    cmds, start = [], 0
+    for i in range(1, len(aligns) + 1):
+        if i == len(aligns) or aligns[i] != aligns[start]:
+            if aligns[start] != "left":
+                cmds.append(("ALIGN", (start, 0), (i - 1, -1), aligns[start].upper()))
+            start = i
+    return cmds
+
+
+def _run_table(rows: list[BodyRow], model: TableModel, widths: list[float], fonts: FontSet, size: float) -> Table:
+    """A run of data rows: no merged cells, so reportlab lays out even long runs quickly."""
+    columns = model.columns
+    # figures were measured when the widths were chosen; repeated texts (是, 否, 单独签订 …) once
+    rigid = [c.format in RIGID_FORMATS or c.field == SEQ_FIELD for c in columns]
+    seen: dict[tuple[int, str], object] = {}
+    data = []
+    for row in rows:
+        cells = []
+        for i, text in enumerate(row.texts):
+            if rigid[i]:
+                cells.append(text)
+                continue
+            key = (i, text)
+            if key not in seen:
+                seen[key] = _cell(text, fonts.song, size, widths[i], columns[i].align)
+            cells.append(seen[key])
+        data.append(cells)
+    cmds = _base_style(fonts, size) + _align_commands([c.align for c in columns])
+    table = Table(data, colWidths=widths, hAlign="CENTER")
+    table.setStyle(TableStyle(cmds))
+    table.data_run = True
+    return table
+
+
+def _special_table(row: BodyRow, model: TableModel, widths: list[float], fonts: FontSet, size: float) -> Table:
+    """A group, subtotal, total or empty row, its label cell as wide as the columns it covers."""
+    span = row.label_span
+    row_widths = [sum(widths[:span]), *widths[span:]]
+    label_font = fonts.song if row.kind == "empty" else fonts.hei
+    label_align = "left" if row.kind == "group" else "center"
+    cells = [_cell(row.texts[0], label_font, size, row_widths[0], label_align)]
+    cells += [_cell(text, fonts.song, size, widths[span + i], model.columns[span + i].align)
+              for i, text in enumerate(row.texts[span:])]
+    cmds = _base_style(fonts, size) + [("ALIGN", (0, 0), (0, 0), label_align.upper()),
+                                       ("FONT", (0, 0), (0, 0), label_font, size, size * 1.25)]
+    for i, col in enumerate(model.columns[span:], 1):
+        counted_text = col.total is not None and col.total.kind == "count" and col.align == "left"
+        align = "center" if counted_text else col.align  # counts under a text column: centred like figures
+        if align != "left":
+            cmds.append(("ALIGN", (i, 0), (i, 0), align.upper()))
+    table = Table([cells], colWidths=row_widths, hAlign="CENTER")
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
+def body_blocks(model: TableModel, widths: list[float], fonts: FontSet, size: float) -> list[tuple[list[Table], Table | None, list[Table]]]:
+    """The body as (rows before, run of data rows, rows after): a group's name goes before its
+    run, subtotals and totals after it. Runs are plain tables without merged cells (SPAN would
+    make reportlab re-scan every cell of a long table on every page); a group, subtotal or
+    total row is a one-row table whose label cell is as wide as the columns it covers."""
+    blocks: list[tuple[list[Table], Table | None, list[Table]]] = []
+    head: list[Table] = []
+    run: list[BodyRow] = []
+    for row in model.body:
+        if row.kind == "data":
+            run.append(row)
+            continue
+        if run:
+            blocks.append((head, _run_table(run, model, widths, fonts, size), []))
+            head, run = [], []
+        special = _special_table(row, model, widths, fonts, size)
+        if row.kind == "group" or not blocks:
+            head.append(special)
+        else:
+            blocks[-1][2].append(special)
+    if run:
+        blocks.append((head, _run_table(run, model, widths, fonts, size), []))
+    elif head:
+        blocks.append((head, None, []))
+    return blocks
+
+
+class RowBlock(Flowable):
+    """Rows that belong together: the rows before (table header, group name), a run of data rows,
+    and what follows (subtotal, total, the footer lines). When the run is cut by a page break,
+    at least MIN_TAIL_ROWS of its rows stay with what comes before and with what follows, so a
+    header or a group name never ends a page and the footer never starts one alone."""
+
+    def __init__(self, head: list[Flowable], table: Table | None, tail: list[Flowable], page_height: float):
         super().__init__()
-        self.table, self.tail, self.page_height = table, tail, page_height
-        self._sizes: list[tuple[float, float]] = []
+        self.head, self.table, self.tail, self.page_height = head, table, tail, page_height
+        self._placed: list[tuple[Flowable, float]] = []
 
-    def _tail_height(self, avail_width: float) -> float:
-        self._sizes = [f.wrap(avail_width, 10_000) for f in self.tail]
-        return sum(h for _, h in self._sizes)
+    def _parts(self) -> list[Flowable]:
+        return [*self.head, *([self.table] if self.table is not None else []), *self.tail]
+
+    def _height(self, flowables: list[Flowable], avail_width: float) -> float:
+        return sum(f.wrap(avail_width, 1e6)[1] for f in flowables)
 
     def wrap(self, avail_width, avail_height):
-        _, th = self.table.wrap(avail_width, avail_height)
-        self.width, self.height = avail_width, th + self._tail_height(avail_width)
+        if getattr(self, "_wrapped_for", None) == (avail_width, avail_height):
+            return self.width, self.height  # reportlab asks more than once; tables recompute every time
+        self._placed = [(f, f.wrap(avail_width, avail_height)[1]) for f in self._parts()]
+        self.width, self.height = avail_width, sum(h for _, h in self._placed)
+        self._wrapped_for = (avail_width, avail_height)
         return self.width, self.height
 
+    def _table_height(self, avail_width, avail_height) -> float:
+        if getattr(self, "_wrapped_for", None) == (avail_width, avail_height):
+            return next(h for f, h in self._placed if f is self.table)  # the frame just wrapped us
+        return self.table.wrap(avail_width, avail_height)[1]
+
+    def _rows(self, table: Table) -> int:
+        return len(table._cellvalues)
+
     def split(self, avail_width, avail_height):
-        tail_h = self._tail_height(avail_width)
-        _, th = self.table.wrap(avail_width, avail_height)
-        limit = avail_height if th > avail_height else avail_height - tail_h
         fresh_page = avail_height >= self.page_height - 1
-        parts = self.table.split(avail_width, limit)
+        if self.table is None:
+            return []
+        if getattr(self, "_wrapped_for", None) == (avail_width, avail_height):
+            heights = dict((id(f), h) for f, h in self._placed)
+            head_h = sum(heights[id(f)] for f in self.head)
+            tail_h = sum(heights[id(f)] for f in self.tail)
+        else:
+            head_h, tail_h = self._height(self.head, avail_width), self._height(self.tail, avail_width)
+        table_h = self._table_height(avail_width, avail_height)
+        limit = avail_height - head_h - (tail_h if table_h <= avail_height - head_h else 0)
+        parts = self.table.split(avail_width, limit) if limit > 0 else []
         if len(parts) < 2:
-            return []  # not even a few rows fit here: all of it goes to the next page
-        header = self.table.repeatRows  # wherever the split falls, a few rows go with the footer
-        moved = len(parts[1]._cellvalues) - header
-        if moved < MIN_TAIL_ROWS:
-            if len(self.table._cellvalues) - header <= 2 * MIN_TAIL_ROWS:
-                return [] if not fresh_page else [parts[0], TableWithTail(parts[1], self.tail, self.page_height)]
+            return self._forced(avail_width, avail_height) if fresh_page else []
+        if self._rows(parts[0]) < MIN_TAIL_ROWS and self.head and not fresh_page:
+            return []  # the header or group name would end this page with too few rows under it
+        moved = self._rows(parts[1])
+        if moved < MIN_TAIL_ROWS and self._rows(self.table) > 2 * MIN_TAIL_ROWS:
             parts[0].wrap(avail_width, limit)
             limit -= sum(parts[0]._rowHeights[-(MIN_TAIL_ROWS - moved):]) + 0.5
             parts = self.table.split(avail_width, limit)
             if len(parts) < 2:
                 return []
-        return [parts[0], TableWithTail(parts[1], self.tail, self.page_height)]
+        elif moved < MIN_TAIL_ROWS and not fresh_page and self.tail:
+            return []  # a short run: keep it whole with its footer on the next page
+        return [RowBlock(self.head, parts[0], [], self.page_height), RowBlock([], parts[1], self.tail, self.page_height)]
+
+    def _forced(self, avail_width, avail_height):
+        """A fresh page and still too tall: split wherever the rows allow."""
+        parts = self.table.split(avail_width, avail_height - self._height(self.head, avail_width))
+        if len(parts) < 2:
+            return []
+        return [RowBlock(self.head, parts[0], [], self.page_height), RowBlock([], parts[1], self.tail, self.page_height)]
 
     def draw(self):
         y = self.height
-        _, th = self.table.wrap(self.width, y)
-        y -= th
-        self.table.drawOn(self.canv, 0, y)
-        for flowable, (_, h) in zip(self.tail, self._sizes):
+        for flowable, h in self._placed:
             y -= h
             flowable.drawOn(self.canv, 0, y)
 
 
-def table_story(form: FormDef, model: TableModel, texts, geometry: Geometry, fonts: FontSet) -> list[Flowable]:
+def table_story(form: FormDef, model: TableModel, texts, geometry: Geometry, fonts: FontSet,
+                header: Table, widths: list[float], later_height: float) -> list[Flowable]:
+    """Title block, the header, the body blocks, and the footer kept with the last rows.
+    `header` is the first page's copy; the document template draws it on later pages."""
     spec = form.table
     assert spec is not None
     width = geometry.frame_width
@@ -171,13 +275,16 @@ def table_story(form: FormDef, model: TableModel, texts, geometry: Geometry, fon
     above = spread_line([texts.left, texts.center, texts.right], width, fonts, 10.5, ["left", "center", "right"])
     if above is not None:
         story += [above, Spacer(1, 1.5 * mm)]
-    tail: list[Flowable] = []
+    footer: list[Flowable] = []
     below = spread_line(list(texts.footer), width, fonts, 10.5, even=True)
     if below is not None:
-        tail += [Spacer(1, 3 * mm), below]
+        footer += [Spacer(1, 3 * mm), below]
     if texts.notes:
-        tail.append(Spacer(1, 2 * mm))
-        tail += note_paras(texts.notes, fonts)
-    story.append(TableWithTail(form_table(model, width, fonts, spec.font_size, spec.header_font_size), tail,
-                               geometry.frame_height))
+        footer.append(Spacer(1, 2 * mm))
+        footer += note_paras(texts.notes, fonts)
+    blocks = body_blocks(model, widths, fonts, spec.font_size)
+    for i, (head, run, tail) in enumerate(blocks):
+        head = [header, *head] if i == 0 else head
+        tail = [*tail, *footer] if i == len(blocks) - 1 else tail
+        story.append(RowBlock(head, run, tail, later_height))
     return story

@@ -35,10 +35,26 @@ def style(font: str, size: float, align: str = "left", leading: float | None = N
     )
 
 
+class CellParagraph(Paragraph):
+    """A paragraph inside a table cell: reportlab re-measures a long table many times, always at
+    the same column width, so the line breaking is kept from the last call. The same object may
+    stand in every cell of a column that holds the same text."""
+
+    def wrap(self, avail_width, avail_height):
+        if getattr(self, "_wrapped_at", None) != avail_width:
+            self._wrapped_size = super().wrap(avail_width, avail_height)
+            self._wrapped_at = avail_width
+        return self._wrapped_size
+
+    def split(self, avail_width, avail_height):
+        self._wrapped_at = None
+        return super().split(avail_width, avail_height)
+
+
 def para(text: str, font: str, size: float, align: str = "left", leading: float | None = None, indent: float = 0.0,
-         left: float = 0.0) -> Paragraph:
+         left: float = 0.0, cell: bool = False) -> Paragraph:
     markup = "<br/>".join(escape(line) for line in str(text).split("\n"))
-    return Paragraph(markup, style(font, size, align, leading, indent, left))
+    return (CellParagraph if cell else Paragraph)(markup, style(font, size, align, leading, indent, left))
 
 
 def note_paras(notes: tuple[str, ...] | list[str], fonts: FontSet, size: float = 9.5) -> list[Flowable]:

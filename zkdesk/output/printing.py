@@ -27,7 +27,7 @@ from zkdesk.output.formatting import format_value
 from zkdesk.output.formdef import FormDef
 from zkdesk.output.pdf_page import FormDocument, geometry_for
 from zkdesk.output.pdf_record import record_story
-from zkdesk.output.pdf_table import table_story
+from zkdesk.output.pdf_table import column_widths, header_table, table_story
 from zkdesk.output.sources import SourceQuery, SourceSpec, get_source
 from zkdesk.output.tablemodel import build_table
 from zkdesk.services import audit
@@ -244,13 +244,19 @@ def render_pdf(prepared: PreparedForm) -> RenderedPdf:
         geometry = geometry_for(form.orientation, sum(c.width for c in form.table.columns))
     else:
         geometry = geometry_for("portrait" if form.orientation == "auto" else form.orientation)
-    doc = FormDocument(geometry, fonts, prepared.texts[0].title, author=prepared.org_name, start_with_gbt=has_front)
     story: list[Flowable] = []
     if form.table is not None:
-        model = build_table(form.table, prepared.rows)
+        spec = form.table
+        model = build_table(spec, prepared.rows)
+        widths = column_widths(model, geometry.frame_width, fonts, spec.font_size, spec.header_font_size)
+        doc = FormDocument(geometry, fonts, prepared.texts[0].title, author=prepared.org_name, start_with_gbt=has_front,
+                           repeat_header=header_table(model, widths, fonts, spec.header_font_size))
         story += _front_pages(prepared.texts[0], fonts, True)
-        story += [doc.restart_numbering(), *table_story(form, model, prepared.texts[0], geometry, fonts)]
+        first_header = header_table(model, widths, fonts, spec.header_font_size)
+        story += [doc.restart_numbering(),
+                  *table_story(form, model, prepared.texts[0], geometry, fonts, first_header, widths, doc.later_height)]
     else:
+        doc = FormDocument(geometry, fonts, prepared.texts[0].title, author=prepared.org_name, start_with_gbt=has_front)
         for i, (row, texts) in enumerate(zip(prepared.rows, prepared.texts)):
             front = _front_pages(texts, fonts, i == 0)
             if i and not front:
