@@ -38,7 +38,7 @@ def test_shipped_forms_load_without_problems():
     assert set(catalog.forms) == SHIPPED
     approval = catalog.get("nomination-approval")
     assert approval.per_person and approval.personal == "official" and approval.cover and approval.notice
-    assert [o.label for o in approval.record.opinions] == ["所在单位意见", "乡镇（街道）工会意见", "县总工会意见"]
+    assert [o.label.replace("\n", "") for o in approval.record.opinions] == ["所在单位意见", "乡镇（街道）工会意见", "县总工会意见"]
     summary = catalog.get("nomination-summary")
     assert summary.number == "镇工表2-2" and summary.authority == "镇康县总工会"
     assert summary.footer == ("单位负责人：", "填表人：", "联系电话：", "填报日期：　　年　　月　　日")

@@ -248,7 +248,7 @@ def test_approval_form_is_the_official_record_unmasked(db, catalog, tmp_path):
     assert person.name in cover and "镇康县总工会制" in cover and "—" not in cover
     assert "填表说明" in notice and "—" not in notice
     assert person.id_number in first and person.phone in first  # the official record: in full
-    for label in ("姓名", "性别", "民族", "出生年月", "政治面貌", "身份证号码", "工作单位及职务（职称）", "主要事迹", "照片"):
+    for label in ("姓名", "性别", "民族", "出生年月", "政治面貌", "身份证号码", "工作单位及职务", "是否产业工人", "主要事迹", "照片"):
         assert label in compact(first)
     assert "— 1 —" in first and "— 2 —" in rest[0]
     tail = compact("\n".join(rest))

@@ -83,4 +83,4 @@ def test_approval_xlsx_has_one_sheet_per_person(db):
     ws = wb.worksheets[0]
     assert find(ws, prepared.rows[0]["id_number"])  # the official record: in full
     assert merged_width(ws, find(ws, "主要事迹"))[1] == 1
-    assert find(ws, "县总工会意见")
+    assert find(ws, "县总工会\n意见")

@@ -79,6 +79,7 @@ class Cell:
     label: str
     field: str
     format: str = "text"
+    weight: float = 1.0  # the value cells of a line share its width in proportion to their weights
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,8 @@ def _record(reader: _Reader, src: SourceSpec) -> fd.RecordSpec:
     for r in reader.subs("row", required=True):
         cells = []
         for c in r.subs("cells", required=True):
-            cells.append(fd.Cell(label=c.text("label"), field=_field(c, "field", src), format=c.choice("format", fd.FORMATS, "text")))
+            cells.append(fd.Cell(label=c.text("label"), field=_field(c, "field", src), format=c.choice("format", fd.FORMATS, "text"),
+                                 weight=c.number("weight", 1.0, 0.1, 10.0)))
             c.finish()
         r.finish()
         rows.append(tuple(cells))

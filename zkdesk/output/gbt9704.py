@@ -174,7 +174,11 @@ class CoverPage(Flowable):
             canv.setLineWidth(0.6)
             canv.line(x0, base - 3, x1, base - 3)
             if value:
-                width = stringWidth(value, self.fonts.fangsong, BODY_SIZE)
+                size = BODY_SIZE  # a long unit name shrinks to stay on its line
+                while stringWidth(value, self.fonts.fangsong, size) > x1 - x0 and size > 9:
+                    size -= 0.5
+                width = stringWidth(value, self.fonts.fangsong, size)
+                canv.setFont(self.fonts.fangsong, size)
                 canv.drawString(x0 + max((x1 - x0 - width) / 2, 0), base, value)
             row += 2
         canv.setFont(self.fonts.fangsong, BODY_SIZE)

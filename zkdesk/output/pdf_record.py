@@ -7,6 +7,7 @@ import io
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 
 from zkdesk.output.fonts import FontSet
@@ -42,34 +43,53 @@ def _photo(data: object, width: float, height: float, text: str, fonts: FontSet)
     return para(text, fonts.song, 10.5, "center")
 
 
+def _row_table(cells, row: dict, width: float, label_w: float, height: float, size: float, fonts: FontSet, last: bool) -> Table:
+    """One line of the personal data grid: its value cells share the width by their weights."""
+    value_room = width - len(cells) * label_w
+    total_weight = sum(c.weight for c in cells)
+    widths: list[float] = []
+    data: list[object] = []
+    for cell in cells:
+        value_w = value_room * cell.weight / total_weight
+        widths += [label_w, value_w]
+        text = format_value(row.get(cell.field), cell.format)
+        fits_one_line = stringWidth(text, fonts.kai, size) <= value_w - 6
+        data += [para(cell.label, fonts.song, size, "center", leading=size * 1.2),
+                 para(text, fonts.kai, size, "center" if fits_one_line else "left", leading=size * 1.25)]
+    table = Table([data], colWidths=widths, minRowHeights=[height])
+    cmds = [("INNERGRID", (0, 0), (-1, -1), INNER_LINE, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONT", (0, 0), (-1, -1), fonts.song, size),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    if not last:
+        cmds.append(("LINEBELOW", (0, 0), (-1, 0), INNER_LINE, "black"))
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
 def _grid(spec: RecordSpec, row: dict, width: float, fonts: FontSet) -> Table:
-    pairs, photo = spec.pairs, spec.photo
+    """The personal data: lines of label/value pairs; the photo box beside the first lines."""
+    photo = spec.photo
     label_w = spec.label_width * mm
     photo_w = photo.width * mm if photo else 0.0
-    value_w = (width - pairs * label_w - photo_w) / pairs
-    widths = [label_w, value_w] * pairs + ([photo_w] if photo else [])
-    ncols = len(widths)
-    size = spec.font_size
+    beside = spec.rows[: photo.rows] if photo else ()
+    below = spec.rows[photo.rows:] if photo else spec.rows
+    line_h = spec.row_height * mm
+    stack = []
+    for i, cells in enumerate(beside):
+        stack.append(_row_table(cells, row, width - photo_w, label_w, line_h, spec.font_size, fonts, i == len(beside) - 1))
     data: list[list[object]] = []
-    cmds: list[tuple] = []
-    for r, cells in enumerate(spec.rows):
-        line: list[object] = [""] * ncols
-        in_photo = photo is not None and r < photo.rows
-        last = ncols - 1 - (1 if in_photo else 0)
-        for c, cell in enumerate(cells):
-            line[2 * c] = para(cell.label, fonts.song, size, "center", leading=size * 1.2)
-            value_col = 2 * c + 1
-            span_end = last if c == len(cells) - 1 else value_col
-            text = format_value(row.get(cell.field), cell.format)
-            line[value_col] = para(text, fonts.kai, size, "left" if span_end > value_col else "center", leading=size * 1.25)
-            if span_end > value_col:
-                cmds.append(("SPAN", (value_col, r), (span_end, r)))
-        data.append(line)
     if photo is not None:
-        height = photo.rows * spec.row_height * mm
-        data[0][ncols - 1] = _photo(row.get(photo.field), photo_w, height, photo.text, fonts)
-        cmds += [("SPAN", (ncols - 1, 0), (ncols - 1, photo.rows - 1)), ("ALIGN", (ncols - 1, 0), (ncols - 1, 0), "CENTER")]
-    table = Table(data, colWidths=widths, minRowHeights=[spec.row_height * mm] * len(data))
+        data.append([stack, _photo(row.get(photo.field), photo_w, photo.rows * line_h, photo.text, fonts)])
+    for cells in below:
+        line = _row_table(cells, row, width, label_w, line_h, spec.font_size, fonts, True)
+        data.append([line, ""] if photo is not None else [line])
+    widths = [width - photo_w, photo_w] if photo is not None else [width]
+    cmds: list[tuple] = [("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 0),
+                         ("TOPPADDING", (0, 0), (0, -1), 0), ("BOTTOMPADDING", (0, 0), (0, -1), 0)]
+    if photo is not None:
+        cmds += [("SPAN", (0, r), (1, r)) for r in range(1, len(data))]
+        cmds += [("ALIGN", (1, 0), (1, 0), "CENTER"), ("LINEAFTER", (0, 0), (0, 0), INNER_LINE, "black")]
+    table = Table(data, colWidths=widths)
     table.setStyle(_frame_style(fonts, cmds))
     return table
 
