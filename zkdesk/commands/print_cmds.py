@@ -10,10 +10,12 @@ from zkdesk.commands.common import add_user_args, login_from_args, open_context,
 from zkdesk.config import resolve_home
 from zkdesk.output.catalog import load_catalog, user_forms_dir
 from zkdesk.output.printing import PrintRequest, output_kind, prepare, write_output
+from zkdesk.output.sources import all_sources
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("forms", help="列出可打印的报表（正式表样）")
+    p.add_argument("--sources", action="store_true", help="列出数据源及其字段（编写报表定义文件时用）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_forms)
 
@@ -32,7 +34,25 @@ def _catalog(args: argparse.Namespace):
     return load_catalog([user_forms_dir(resolve_home(args.home).root)])
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    sources = all_sources()
+    if args.json:
+        print_json({"sources": {name: {"label": s.label, "per_person": s.per_person, "fields": s.fields,
+                                       "personal": s.personal, "placeholders": list(s.meta)}
+                                for name, s in sorted(sources.items())}})
+        return 0
+    for name, s in sorted(sources.items()):
+        kind = "逐人表" if s.per_person else "汇总表"
+        print(f"{name}（{s.label}，{kind}）")
+        for field, label in s.fields.items():
+            masked = "（个人信息，按权限隐去部分号码）" if field in s.personal else ""
+            print(f"    {field:<22} {label}{masked}")
+    return 0
+
+
 def cmd_forms(args: argparse.Namespace) -> int:
+    if args.sources:
+        return cmd_sources(args)
     catalog = _catalog(args)
     forms = catalog.ordered()
     if args.json:
