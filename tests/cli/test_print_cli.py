@@ -66,3 +66,12 @@ def test_print_refuses_bad_input_with_one_chinese_line(tmp_path):
         assert r.code == 2 and words in r.err, (args, r.err)
         assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_forms_sources_lists_fields_for_form_writers(tmp_path):
+    r = run_cli(tmp_path / "h", "forms", "--sources", "--json")
+    assert r.code == 0, r.err
+    sources = r.json()["sources"]
+    assert sources["nominations.person"]["per_person"] and "deeds_full" in sources["nominations.person"]["fields"]
+    assert sources["contracts.enterprises"]["personal"] == {"contact_phone": "phone"}
+    assert sources["nominations.summary"]["placeholders"] == ["session_name"]
