@@ -54,8 +54,31 @@ def _check_window(tmp: Path) -> str:
         db.dispose()
 
 
+def _check_forms(tmp: Path) -> str:
+    from zkdesk.output.catalog import load_catalog
+    from zkdesk.output.fonts import font_set
+    from zkdesk.output.printing import PrintRequest, prepare, render_pdf
+    from zkdesk.services.auth import login_and_commit
+    from zkdesk.store.migrate import open_database
+
+    catalog = load_catalog()
+    if catalog.problems:
+        raise RuntimeError(catalog.problems[0])
+    db = open_database(tmp / "selftest.sqlite3", tmp / "backups")
+    try:
+        actor = login_and_commit(db, "selftest", "self-test-password")
+        with db.session() as s:
+            prepared = prepare(s, actor, catalog.get("negotiation-summary"), PrintRequest("negotiation-summary", year=2025))
+        pdf = render_pdf(prepared)
+    finally:
+        db.dispose()
+    official = sum(choice.official for choice in font_set().choices.values())
+    return f"报表正常（{len(catalog.forms)}种表样，PDF {len(pdf.data) // 1024} KB，系统正式字体{official}种）"
+
+
 CHECKS: list[tuple[str, Callable[[Path], str]]] = [
     ("数据库", _check_database),
+    ("报表", _check_forms),
     ("窗口", _check_window),
 ]
 

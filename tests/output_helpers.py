@@ -1,0 +1,52 @@
+"""Shared by the printing tests: a demo county database, actors, and looking inside PDFs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from zkdesk.domain.roles import Role
+from zkdesk.services.actor import Actor
+from zkdesk.services.demo import fill_demo
+from zkdesk.store.migrate import open_database
+
+COUNTY = "530924"
+NANSAN = "530924103"
+ADMIN = Actor(username="demo", display_name="演示管理员", role=Role.ADMIN, office_code=COUNTY)
+VIEWER = Actor(username="viewer", display_name="查看员", role=Role.VIEWER, office_code=COUNTY)
+NANSAN_CLERK = Actor(username="nansan", display_name="南伞录入员", role=Role.CLERK, office_code=NANSAN)
+
+
+def demo_database(root: Path):
+    root.mkdir(parents=True, exist_ok=True)
+    db = open_database(root / "zkdesk.sqlite3", root / "backups")
+    with db.session() as s:
+        fill_demo(s)
+    return db
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def page_sizes(data: bytes) -> set[tuple[int, int]]:
+    return {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(io.BytesIO(data)).pages}
+
+
+def font_report(data: bytes) -> dict[str, bool]:
+    """Every font any page uses -> whether its outlines are embedded as TrueType (/FontFile2)."""
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        resources = page.get("/Resources") or {}
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts

@@ -1,0 +1,98 @@
+"""zkdesk forms, zkdesk print: the official printed forms, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
+from zkdesk.config import resolve_home
+from zkdesk.output.catalog import load_catalog, user_forms_dir
+from zkdesk.output.printing import PrintRequest, output_kind, prepare, write_output
+from zkdesk.output.sources import all_sources
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("forms", help="列出可打印的报表（正式表样）")
+    p.add_argument("--sources", action="store_true", help="列出数据源及其字段（编写报表定义文件时用）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_forms)
+
+    p = sub.add_parser("print", help="按正式表样输出报表：OUT 以 .pdf 或 .xlsx 结尾")
+    p.add_argument("form", metavar="FORM", help="报表名称（见 zkdesk forms），如 contract-list")
+    p.add_argument("out", metavar="OUT", help="输出文件：.pdf 或 .xlsx")
+    p.add_argument("--year", type=int, help="年度（默认：有数据的最近年度）")
+    p.add_argument("--org", help="单位代码（默认：本单位；县总工会可指定乡镇）")
+    p.add_argument("--person", help="逐人表：人员的记录编号或姓名（不指定则输出当年全部人员）")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_print)
+
+
+def _catalog(args: argparse.Namespace):
+    return load_catalog([user_forms_dir(resolve_home(args.home).root)])
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    sources = all_sources()
+    if args.json:
+        print_json({"sources": {name: {"label": s.label, "per_person": s.per_person, "fields": s.fields,
+                                       "personal": s.personal, "placeholders": list(s.meta)}
+                                for name, s in sorted(sources.items())}})
+        return 0
+    for name, s in sorted(sources.items()):
+        kind = "逐人表" if s.per_person else "汇总表"
+        print(f"{name}（{s.label}，{kind}）")
+        for field, label in s.fields.items():
+            masked = "（个人信息，按权限隐去部分号码）" if field in s.personal else ""
+            print(f"    {field:<22} {label}{masked}")
+    return 0
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    if args.sources:
+        return cmd_sources(args)
+    catalog = _catalog(args)
+    forms = catalog.ordered()
+    if args.json:
+        print_json({
+            "forms": [{
+                "key": f.key, "name": f.name, "number": f.number, "authority": f.authority, "kind": f.kind,
+                "per_person": f.per_person, "orientation": f.orientation, "source": f.source,
+                "description": f.description, "file": f.path.name,
+            } for f in forms],
+            "problems": catalog.problems,
+        })
+    else:
+        for f in forms:
+            kind = "逐人表" if f.per_person else "汇总表"
+            print(f"{f.key:<22} {f.number:<10} {f.name}（{kind}）")
+        for problem in catalog.problems:
+            sys.stderr.write(f"错误：{problem}\n")
+    return 2 if catalog.problems else 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser().resolve()
+    output_kind(out)  # a wrong extension fails before the password is asked
+    form = _catalog(args).get(args.form)
+    ctx = open_context(args)
+    try:
+        actor = login_from_args(ctx, args)
+        with ctx.db.session() as s:
+            prepared = prepare(s, actor, form, PrintRequest(args.form, args.year, args.org, args.person))
+            summary = write_output(s, actor, prepared, out)
+    finally:
+        ctx.db.dispose()
+    title = prepared.texts[0].title if len(prepared.texts) == 1 else form.name
+    if args.json:
+        print_json({
+            "file": str(summary.path), "form": form.key, "title": title, "kind": summary.kind, "year": prepared.year,
+            "org": prepared.org_code, "rows": summary.rows, "pages": summary.pages, "masked": summary.masked,
+        })
+    else:
+        pages = f"，{summary.pages}页" if summary.pages else ""
+        masked = "；身份证号码和电话号码已部分隐去" if summary.masked else ""
+        print(f"已输出 {summary.path}：{title}（{prepared.org_name}，{prepared.year}年），{summary.rows}行{pages}{masked}")
+    return 0
