@@ -37,7 +37,7 @@ def test_template_import_dry_run_apply_export(tmp_path):
     r = run_cli(home, "import", "enterprises", str(roster), "--annotate", str(tmp_path / "批注.xlsx"),
                 "--user", "clerk", "--password-stdin", stdin=PW)
     assert r.code == 0 and r.out.startswith("已导入：新增 1 条，更新 0 条，无变化 0 条，拒绝 1 行")
-    assert "第3行 统一社会信用代码" in r.out and "导入前.sqlite3" in r.out
+    assert "第3行 统一社会信用代码" in r.out and "-import.sqlite3" in r.out
     assert list((home / "backups").glob("zkdesk-*-import*.sqlite3"))
     assert openpyxl.load_workbook(tmp_path / "批注.xlsx").active["B3"].comment is not None
     with sqlite3.connect(home / "zkdesk.sqlite3") as con:

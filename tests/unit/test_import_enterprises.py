@@ -95,7 +95,7 @@ def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, r
     plan = dry_run(db, actor, roster)
     summary = apply_plan(db, actor, plan, db.path.parent / "backups")
     assert (summary.new, summary.updated, summary.unchanged, summary.dry_run) == (2, 1, 1, False)
-    assert summary.backup.endswith("-导入前.sqlite3")
+    assert summary.backup.endswith("-import.sqlite3")
     with db.session() as s:
         rows = {e.uscc: e for e in s.scalars(select(Enterprise))}
         assert set(rows) == {U1, U2, BAD_CHECK, U4}

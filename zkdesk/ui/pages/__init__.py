@@ -24,8 +24,7 @@ PAGES: list[PageSpec] = [
     PageSpec("studios", "三室一站", "zkdesk.ui.pages.studios:StudiosPage"),
     PageSpec("enterprises", "集体合同企业", "zkdesk.ui.pages.enterprises:EnterprisesPage"),
     PageSpec("print", "打印报表", "zkdesk.ui.pages.printing:PrintPage"),
-    PageSpec("exchange", "数据交换", "zkdesk.ui.pages.exchange:ExchangePage",
-             "乡镇与县总工会之间用U盘传递加密签名的数据包。"),
+    PageSpec("exchange", "数据交换", "zkdesk.ui.pages.exchange:ExchangePage"),
     PageSpec("admin", "系统管理", "zkdesk.ui.pages.admin:AdminPage"),
 ]
 
