@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from zkdesk import __version__
@@ -23,8 +24,29 @@ COMMAND_MODULES = [
 ]
 
 
+_ARGPARSE_MESSAGES = [  # argparse speaks English; the county's clerks read one Chinese line
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必需的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"), "参数 {0} 的取值“{1}”无效，可选：{2}"),
+    (re.compile(r"argument (\S+): invalid int value: '?([^']*)'?"), "参数 {0} 应为整数，收到“{1}”"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Bad command lines end with one Chinese line on stderr and exit status 2."""
+
+    def error(self, message: str):
+        for pattern, template in _ARGPARSE_MESSAGES:
+            match = pattern.search(message)
+            if match:
+                message = template.format(*match.groups())
+                break
+        self.exit(2, f"错误：{message}（用 {self.prog} -h 查看用法）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zkdesk", description="镇康县产业工人队伍建设改革台账")
+    parser = ChineseArgumentParser(prog="zkdesk", description="镇康县产业工人队伍建设改革台账")
     parser.add_argument("--home", help="数据目录（也可用环境变量 ZKDESK_HOME）")
     parser.add_argument("--version", action="version", version=f"zkdesk {__version__}")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库、目录、报表、窗口")

@@ -43,3 +43,12 @@ def test_demo_fills_a_county(tmp_path):
     assert townships == 7
     again = run_cli(home, "demo")
     assert again.code == 2 and "演示数据只能填入空数据库" in again.err
+
+
+def test_a_bad_command_line_gets_one_chinese_line(tmp_path):
+    r = run_cli(tmp_path / "h", "progress", "--year", "abc")
+    assert r.code == 2
+    assert r.err.strip() == "错误：参数 --year 应为整数，收到“abc”（用 zkdesk progress -h 查看用法）"
+    r = run_cli(tmp_path / "h", "no-such-command")
+    assert r.code == 2 and r.err.startswith("错误：参数 命令 的取值“no-such-command”无效")
+    assert len(r.err.strip().splitlines()) == 1
