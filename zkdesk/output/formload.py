@@ -275,11 +275,15 @@ def _check_placeholders(form: fd.FormDef, src: SourceSpec, file_name: str) -> No
                                 f"（可用：{'、'.join(sorted(allowed))}）")
 
 
-def parse_form(path: Path) -> fd.FormDef:
-    """Load one forms/*.toml file; raises FormError naming the file and the key."""
+def parse_form(path: Path, text: str | None = None) -> fd.FormDef:
+    """Load one forms/*.toml file; raises FormError naming the file and the key.
+
+    With `text`, check that content as if it were the file at `path` (which is not read): a
+    form arriving in a package is validated before it is written.
+    """
     file_name = path.name
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
     except UnicodeDecodeError:
         raise FormError(f"报表定义文件 {file_name} 不是 UTF-8 编码的文本，请用 UTF-8 保存") from None
     except tomllib.TOMLDecodeError as exc:
