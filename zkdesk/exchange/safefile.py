@@ -29,22 +29,34 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def replace_atomically(target: Path, data: bytes) -> None:
+    """Put `data` at `target` so that a reader, or a power cut, finds the old file or the new
+    one, never half of one: a hidden temporary file beside it, fsynced, renamed into place.
+    Raises OSError (the temporary file removed)."""
+    partial = target.parent / f".{target.name}{PARTIAL_SUFFIX}"
+    try:
+        partial.unlink(missing_ok=True)  # a leftover from an interrupted write
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
 def write_verified(target: Path, data: bytes, verify: Callable[[bytes], object]) -> Path:
     """Write `data` to `target` safely; `verify` is called on what was read back."""
     folder = target.parent
     if not folder.is_dir():
         raise UserError(f"导出目录不存在：{folder}")
-    partial = folder / f".{target.name}{PARTIAL_SUFFIX}"
     try:
-        with open(partial, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, target)
-        _fsync_dir(folder)
+        replace_atomically(target, data)
         back = target.read_bytes()
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise UserError(f"写入 {target.name} 失败（{exc.strerror or exc}）：U盘是否已拔出或已写满？") from exc
     if back != data:
         target.unlink(missing_ok=True)
