@@ -5,6 +5,8 @@ The county (530924) decides
   - every field of a record whose origin is the county (e.g. the NominationStep rows it writes);
   - the review fields in COUNTY_FIELDS;
   - a nomination's status once it is past 乡镇审核 (STAGED_FIELDS).
+The county also decides every printable form definition (the forms/*.toml files, FORMS_OWNER):
+its own forms travel to the townships, and a township's package never carries one back.
 Everything else belongs to the record's origin office. A package is read only for the fields
 its sender decides: a township's package never sets a county field, and the county's package
 never sets a field of the receiving township's own records.
@@ -28,6 +30,14 @@ NOMINATION_TOWNSHIP_STAGES = frozenset({"draft", "unit_recommended", "township_r
 STAGED_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     "nomination": {"status": NOMINATION_TOWNSHIP_STAGES},
 }
+
+FORMS_OWNER = COUNTY_CODE
+
+
+def takes_forms_from(sender: str) -> bool:
+    """Whether a package from `sender` may bring form definition files."""
+    return sender == FORMS_OWNER
+
 
 # Carried with every record, never compared or taken as data.
 META_FIELDS = frozenset({"id", "origin", "revision", "updated_at"})

@@ -13,7 +13,14 @@ from zkdesk.store.models.enterprise import (
 from zkdesk.store.models.nomination import AwardSession, Nomination, NominationStep
 from zkdesk.store.models.studio import Studio, StudioMember, StudioResult
 from zkdesk.store.models.logs import AuditEntry, ExchangeLogEntry
-from zkdesk.store.models.exchange import ExchangeConflict, ExchangeInbound, ExchangePeer, ExchangeReceipt, ExchangeRecordState
+from zkdesk.store.models.exchange import (
+    ExchangeConflict,
+    ExchangeFormState,
+    ExchangeInbound,
+    ExchangePeer,
+    ExchangeReceipt,
+    ExchangeRecordState,
+)
 
 __all__ = [
     "AuditEntry",

@@ -99,3 +99,23 @@ class ExchangeConflict(Base):
     resolution: Mapped[str] = mapped_column(String(12), default="")  # local | remote
     resolved_by: Mapped[str] = mapped_column(String(50), default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExchangeFormState(Base):
+    """One form definition file (forms/*.toml, by file name) between this office and a peer.
+
+    At the county: the content (sha256 of the file) last sent to the township, in which
+    package, and the content it confirmed with a receipt; a form goes again until confirmed.
+    At a township: the content last taken from the county and from which package, so an older
+    package never rolls a form back and re-importing a package can rewrite a missing file.
+    """
+
+    __tablename__ = "exchange_form_state"
+
+    peer_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    sent_sha256: Mapped[str] = mapped_column(String(64), default="")
+    sent_seq: Mapped[int] = mapped_column(Integer, default=0)
+    acked_sha256: Mapped[str] = mapped_column(String(64), default="")
+    received_sha256: Mapped[str] = mapped_column(String(64), default="")
+    received_seq: Mapped[int] = mapped_column(Integer, default=0)
