@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from zkdesk.exchange.forms import acknowledge_forms
 from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
 from zkdesk.exchange.state import acknowledge, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
@@ -119,6 +120,8 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
         elif row.details != details:
             row.status, row.details = receipt.get("status", ""), details
         acknowledge(session, plan.sender, seq)
+        if "forms" in receipt:  # a receiver that knows forms took or rejected them; an older one ignored them
+            acknowledge_forms(session, plan.sender, seq)
         if peer is not None and seq > peer.acked_out_seq:
             peer.acked_out_seq = seq
     return fresh

@@ -10,7 +10,8 @@ associated data. The signature covers everything before it; the CRC-32 covers ev
 before itself, so accidental damage (a bad stick) is told apart from a forgery.
 
 The one package sent in clear is the county's first one to a township whose key it does not
-have yet (kind "setup"): it may carry only the county's catalog records and its public keys.
+have yet (kind "setup"): it may carry only the county's catalog records and its public keys
+(not the county's form files, which wait for the first encrypted package: see forms.py).
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.container import package_file_name, seal, unseal
+from zkdesk.exchange.forms import FORMS_KEY, forms_to_send, mark_forms_sent
 from zkdesk.exchange.outgoing import mark_sent, org_units, receipts_for, select_records
 from zkdesk.exchange.safefile import write_verified
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
@@ -33,6 +35,8 @@ class ExportResult:
     kind: str  # report | county | setup
     counts: dict[str, int] = field(default_factory=dict)  # records per table
     receipts: int = 0
+    forms: list[str] = field(default_factory=list)  # form files carried (county → township)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -40,7 +44,8 @@ class ExportResult:
 
     def to_json(self) -> dict:
         return {"file": self.path.name, "path": str(self.path), "receiver": self.receiver, "sequence": self.sequence,
-                "kind": self.kind, "records": self.total, "tables": self.counts, "receipts": self.receipts}
+                "kind": self.kind, "records": self.total, "tables": self.counts, "receipts": self.receipts,
+                "forms": self.forms, "warnings": self.warnings}
 
 
 def townships(session: Session) -> list[OrgUnit]:
@@ -64,8 +69,12 @@ def _receiver(session: Session, me: str, wanted: str | None) -> OrgUnit:
 
 
 def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str | None = None, full: bool = False,
-                   now: datetime | None = None) -> ExportResult:
-    """Write one package for `receiver` into `to_dir`; the counters advance with the session."""
+                   now: datetime | None = None, forms_dir: Path | None = None) -> ExportResult:
+    """Write one package for `receiver` into `to_dir`; the counters advance with the session.
+
+    From the county, the package carries the office's own form files in `forms_dir` that the
+    township has not confirmed (never in the clear set-up package: see exchange/forms.py).
+    """
     actor.require(Permission.EXCHANGE)
     keys = office_keys(session)
     me = keys.code
@@ -78,8 +87,12 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
     records = select_records(session, me, unit.code, full, setup)
     receipts = [] if setup else receipts_for(session, unit.code)
     payload = {"records": records, "receipts": receipts}
+    forms, warnings = [], []
     if is_county(me):
         payload["org_units"] = org_units(session)
+        if not setup and forms_dir is not None:
+            forms, warnings = forms_to_send(session, unit.code, Path(forms_dir), full)
+            payload[FORMS_KEY] = [f.to_payload() for f in forms]
     now = now or utcnow()
     peer.last_out_seq += 1
     seq = peer.last_out_seq
@@ -87,20 +100,26 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
                 payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
                 receiver_box_key=None if setup else unb64(peer.box_key))
     mark_sent(session, unit.code, seq, records)
+    mark_forms_sent(session, unit.code, seq, forms)
     name = package_file_name(me, unit.code, now.astimezone(), seq, is_county(me))
     path = write_verified(Path(to_dir) / name, data, lambda back: unseal(back, name))
     counts = {table: len(block["rows"]) for table, block in records.items()}
-    summary = {"records": sum(counts.values()), "tables": counts, "receipts": len(receipts), "kind": kind, "full": full}
+    summary = {"records": sum(counts.values()), "tables": counts, "receipts": len(receipts), "kind": kind, "full": full,
+               "forms": [f.name for f in forms]}
     session.add(ExchangeLogEntry(direction="out", peer_code=unit.code, sequence=seq, file_name=name, status="exported",
                                  summary=json.dumps(summary, ensure_ascii=False), username=actor.username))
     audit.record(session, actor.username, "exchange_export", "package", f"{unit.code}#{seq}", {"new": summary | {"file": name}})
-    return ExportResult(path, unit.code, unit.name, seq, kind, counts, len(receipts))
+    return ExportResult(path, unit.code, unit.name, seq, kind, counts, len(receipts), [f.name for f in forms], warnings)
 
 
 def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | None = None,
-                    full: bool = False) -> list[ExportResult]:
-    """The county without --for writes one package per township; each is its own transaction."""
+                    full: bool = False, forms_dir: Path | None = None) -> list[ExportResult]:
+    """The county without --for writes one package per township; each is its own transaction.
+
+    `forms_dir`: the office's own forms folder; by default the one in the database's data directory.
+    """
     to_dir = Path(to_dir)
+    forms_dir = user_forms_dir(Path(db.path).parent) if forms_dir is None else Path(forms_dir)
     if not to_dir.is_dir():
         raise UserError(f"导出目录不存在：{to_dir}")
     with db.session() as s:
@@ -109,5 +128,5 @@ def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | No
     results = []
     for code in targets:
         with db.session() as s:
-            results.append(export_package(s, actor, to_dir, code, full))
+            results.append(export_package(s, actor, to_dir, code, full, forms_dir=forms_dir))
     return results

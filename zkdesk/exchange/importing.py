@@ -16,8 +16,19 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.apply import apply_plan
 from zkdesk.exchange.container import MAX_FILE_BYTES, SUFFIX, PackageRefused, Sealed, open_payload, unseal
+from zkdesk.exchange.forms import (
+    FORMS_KEY,
+    FormDecision,
+    check_forms_shape,
+    form_counts,
+    plan_forms,
+    record_forms,
+    rejected_forms,
+    write_forms,
+)
 from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
@@ -51,6 +62,9 @@ class PackageResult:
     rejected: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     receipts: int = 0
+    form_counts: dict[str, int] = field(default_factory=lambda: dict(new=0, updated=0, unchanged=0, rejected=0))
+    rejected_forms: list[dict] = field(default_factory=list)
+    form_decisions: list[FormDecision] = field(default_factory=list, repr=False)  # written once committed
 
     def to_json(self) -> dict:
         return {
@@ -58,6 +72,7 @@ class PackageResult:
             "created": self.created.isoformat() if self.created else None, "applied": self.applied,
             "duplicate": self.duplicate, "skipped": self.skipped, "warnings": self.warnings,
             "rejected_records": self.rejected, "conflict_records": self.conflicts,
+            "forms": self.form_counts, "rejected_forms": self.rejected_forms,
         }
 
 
@@ -123,21 +138,24 @@ def gap_message(missing: list[int]) -> str:
     return f"缺少第{shown}号数据包"
 
 
-def _receipt(plan: ImportPlan, file_name: str) -> dict:
+def _receipt(plan: ImportPlan, forms: list[FormDecision], file_name: str) -> dict:
     counts = plan.counts
     rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
     conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
-    status = "accepted" if not rejected and not conflicts else "accepted_with_issues"
+    bad_forms = rejected_forms(forms)
+    status = "accepted" if not rejected and not conflicts and not bad_forms else "accepted_with_issues"
     return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_LISTED],
-            "conflict_records": conflicts[:MAX_LISTED]}
+            "conflict_records": conflicts[:MAX_LISTED], "forms": form_counts(forms), "rejected_forms": bad_forms}
 
 
-def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool = False, trust: set[str] | None = None,
-                   data: bytes | None = None, backup: str = "") -> PackageResult:
+def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Path, dry_run: bool = False,
+                   trust: set[str] | None = None, data: bytes | None = None, backup: str = "") -> PackageResult:
     """Preview (dry_run) or import one package in the caller's transaction.
 
     Raises PackageRefused (a Chinese message) before anything is written when the package is
     refused; the caller rolls back. `trust` holds fingerprints the user confirmed by phone.
+    Form files the package brings are only planned here (result.form_decisions): the caller
+    writes them into `forms_dir` with write_forms once the transaction has committed.
     """
     actor.require(Permission.EXCHANGE)
     path = Path(path)
@@ -149,7 +167,9 @@ def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool 
     new_key = _check_key(session, sealed, {normalise_fingerprint(t) for t in (trust or ())}, name)
     payload = open_payload(sealed, keys, name)
     check_payload_shape(payload, name)
-    if sealed.kind == "setup" and (set(payload.get("records", {})) - COUNTY_TABLES or payload.get("receipts")):
+    check_forms_shape(payload, name)
+    if sealed.kind == "setup" and (set(payload.get("records", {})) - COUNTY_TABLES or payload.get("receipts")
+                                   or payload.get(FORMS_KEY)):
         raise PackageRefused(f"{name} 是未加密的设置数据包，却含有规划目录以外的内容，未导入。", "content")
     if new_key and not dry_run:
         trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
@@ -162,6 +182,9 @@ def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool 
     result.warnings = list(plan.warnings)
     result.rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
     result.conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
+    forms = plan_forms(session, payload.get(FORMS_KEY, []), sealed.sender, sealed.sequence, Path(forms_dir))
+    result.form_counts, result.rejected_forms = form_counts(forms), rejected_forms(forms)
+    result.warnings.extend(f"{f['reason']}（未接收）" for f in result.rejected_forms)
     before = session.scalars(select(ExchangeInbound).where(
         ExchangeInbound.peer_code == sealed.sender, ExchangeInbound.sequence == sealed.sequence)).all()
     result.duplicate = any(r.digest == sealed.digest for r in before)
@@ -175,17 +198,22 @@ def import_package(session: Session, actor: Actor, path: Path, *, dry_run: bool 
     if dry_run:
         return result
 
-    summary = {**plan.counts, "warnings": result.warnings, "kind": sealed.kind, "backup": backup}
+    summary = {**plan.counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,
+               "backup": backup}
+    # Forms are recorded even for a package seen before: importing it again rewrites a form
+    # file lost after the first import committed (a crash, a deleted file).
+    record_forms(session, actor.username, sealed.sender, sealed.sequence, forms)
+    result.form_decisions = forms
     if result.duplicate:
         status = "duplicate"
     else:
         result.receipts = apply_plan(session, plan, sealed.sequence)
         session.add(ExchangeInbound(peer_code=sealed.sender, sequence=sealed.sequence, digest=sealed.digest,
-                                    created=sealed.created, receipt=json.dumps(_receipt(plan, name), ensure_ascii=False)))
+                                    created=sealed.created, receipt=json.dumps(_receipt(plan, forms, name), ensure_ascii=False)))
         status = "applied"
         summary["receipts"] = result.receipts
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
-            "new": {"file": name, **plan.counts, "backup": backup,
+            "new": {"file": name, **plan.counts, "forms": result.form_counts, "backup": backup,
                     "changed": [[d.table, d.id, d.action, (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
                                 for d in plan.decisions if d.action in ("new", "update", "conflict")]},
         })
@@ -216,10 +244,13 @@ def backup_before_import(db: Database, backups_dir: Path) -> Path:
 
 
 def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: Path, *, dry_run: bool = False,
-                    trust: set[str] | None = None) -> list[PackageResult]:
+                    trust: set[str] | None = None, forms_dir: Path | None = None) -> list[PackageResult]:
     """Import many packages, older first per sender, each in its own transaction, after one
-    backup of the database (only when something will be applied)."""
+    backup of the database (only when something will be applied). The form files a package
+    brings are written into `forms_dir` (by default the forms folder of the database's data
+    directory) after its transaction commits."""
     actor.require(Permission.EXCHANGE)
+    forms_dir = user_forms_dir(Path(db.path).parent) if forms_dir is None else Path(forms_dir)
     items = []
     for path, in_folder in collect_files(paths):
         try:
@@ -248,7 +279,11 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
             if error is not None:
                 raise error
             with db.session() as s:
-                results.append(import_package(s, actor, path, dry_run=dry_run, trust=trust, data=data, backup=backup_path))
+                result = import_package(s, actor, path, forms_dir=forms_dir, dry_run=dry_run, trust=trust, data=data,
+                                        backup=backup_path)
+            if not dry_run:  # committed: now the files
+                result.warnings.extend(write_forms(forms_dir, result.form_decisions))
+            results.append(result)
         except PackageRefused as exc:
             skipped = in_folder and exc.code in ("other_office", "own_package")
             results.append(PackageResult(
