@@ -8,8 +8,10 @@ from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
 from zkdesk.exchange.export import export_packages
+from zkdesk.exchange.forms import form_summary
 from zkdesk.exchange.importing import import_packages
 from zkdesk.exchange.overview import keys_overview
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.exchange_keys import forget_peer_key
 
 
@@ -50,14 +52,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         actor = login_from_args(ctx, args)
-        results = export_packages(ctx.db, actor, Path(args.to), args.for_code, args.full)
+        results = export_packages(ctx.db, actor, Path(args.to), args.for_code, args.full,
+                                  forms_dir=user_forms_dir(ctx.home.root))
     finally:
         ctx.db.dispose()
     if args.json:
         print_json({"packages": [r.to_json() for r in results]})
     else:
         for r in results:
-            print(f"已导出 {r.path.name}：发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录，{r.receipts}份回执")
+            forms = f"，报表定义 {'、'.join(r.forms)}" if r.forms else ""
+            print(f"已导出 {r.path.name}：发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录，{r.receipts}份回执{forms}")
+            for w in r.warnings:
+                print(f"  注意：{w}")
     return 0
 
 
@@ -66,7 +72,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         actor = login_from_args(ctx, args)
         results = import_packages(ctx.db, actor, [Path(f) for f in args.files], ctx.home.backups_dir,
-                                  dry_run=args.dry_run, trust=set(args.trust_new_key))
+                                  dry_run=args.dry_run, trust=set(args.trust_new_key),
+                                  forms_dir=user_forms_dir(ctx.home.root))
     finally:
         ctx.db.dispose()
     if args.json:
@@ -80,6 +87,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             verb = "预览" if args.dry_run else ("已导入" if r.applied else "未改动")
             print(f"{r.file}：{verb}（{r.sender_name}第{r.sequence}号）新增{c['new']} 更新{c['updated']} "
                   f"未变{c['unchanged']} 冲突{c['conflicts']} 拒收{c['rejected']}")
+            if any(r.form_counts.values()):
+                print(f"  报表定义：{form_summary(r.form_counts)}")
             for w in r.warnings:
                 print(f"  注意：{w}")
     failed = [r for r in results if r.error and not r.skipped]
