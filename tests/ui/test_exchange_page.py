@@ -70,7 +70,7 @@ def test_import_preview_key_confirmation_and_apply(qtbot, main_window, tmp_path)
     dialog = page.findChild(QDialog, "keyConfirmDialog")
     assert dialog.findChild(QLabel, "fingerprintLabel").text() == town_print
     preview = page.findChild(QTableWidget, "previewTable")
-    assert "首次收到" in cell(preview, 0, 9) and not page.findChild(QPushButton, "applyButton").isEnabled()
+    assert "首次收到" in cell(preview, 0, 10) and not page.findChild(QPushButton, "applyButton").isEnabled()
     trust = dialog.findChild(QPushButton, "trustKeyButton")
     heard = dialog.findChild(QLineEdit, "heardFingerprintEdit")
     qtbot.keyClicks(heard, "0000-1111-2222-3333-4444")

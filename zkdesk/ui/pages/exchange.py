@@ -30,15 +30,17 @@ from PySide6.QtWidgets import (
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.exchange.conflicts import CHOICES, list_conflicts, resolve_conflict
 from zkdesk.exchange.export import export_packages, townships
+from zkdesk.exchange.forms import form_summary
 from zkdesk.exchange.importing import import_packages, trust_package_sender
 from zkdesk.exchange.overview import STATUS_LABELS, exchange_log, keys_overview
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
 from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
 from zkdesk.ui.exchange_jobs import Job, removable_drives
 from zkdesk.ui.messages import show_error
 
-PREVIEW_COLUMNS = ["文件", "发送单位", "序号", "生成时间", "新增", "更新", "未变", "冲突", "拒收", "说明"]
+PREVIEW_COLUMNS = ["文件", "发送单位", "序号", "生成时间", "新增", "更新", "未变", "冲突", "拒收", "报表定义", "说明"]
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
@@ -56,7 +58,10 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(str(text)))
+            item = QTableWidgetItem(str(text))
+            if len(str(text)) > 30:  # long notes are cut off in the cell: whole on hover
+                item.setToolTip(str(text))
+            table.setItem(r, c, item)
 
 
 class ExchangePage(QWidget):
@@ -286,10 +291,16 @@ class ExchangePage(QWidget):
             show_error(self, "请先选择写入数据包的U盘或文件夹")
             return
         ctx, code, full = self.ctx, self.receiver.currentData(), self.full.isChecked()
-        self._run("正在导出数据包…", lambda: export_packages(ctx.db, ctx.actor, Path(target), code, full), self._exported)
+        forms = user_forms_dir(ctx.home.root)
+        self._run("正在导出数据包…", lambda: export_packages(ctx.db, ctx.actor, Path(target), code, full, forms_dir=forms),
+                  self._exported)
 
     def _exported(self, results) -> None:
-        lines = [f"已写入 {r.path}（发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录）" for r in results]
+        lines = []
+        for r in results:
+            forms = f"，报表定义 {'、'.join(r.forms)}" if r.forms else ""
+            lines.append(f"已写入 {r.path}（发给{r.receiver_name}，第{r.sequence}号，{r.total}条记录{forms}）")
+            lines.extend(f"注意：{w}" for w in r.warnings)
         self.export_result.setText("<br>".join(lines) + "<br>写入后已读回校验。可以安全移除U盘。")
         self.refresh()
 
@@ -316,8 +327,9 @@ class ExchangePage(QWidget):
             return
         self.preview_paths = paths
         ctx = self.ctx
+        forms = user_forms_dir(ctx.home.root)
         self._run("正在检查数据包…", lambda: import_packages(
-            ctx.db, ctx.actor, paths, ctx.home.backups_dir, dry_run=True), self._previewed)
+            ctx.db, ctx.actor, paths, ctx.home.backups_dir, dry_run=True, forms_dir=forms), self._previewed)
 
     def _previewed(self, results) -> None:
         self._show_results(results)
@@ -353,7 +365,7 @@ class ExchangePage(QWidget):
             rows.append([r.file, r.sender_short or r.sender, "" if r.sequence is None else str(r.sequence),
                          r.created.astimezone().strftime("%Y-%m-%d %H:%M") if r.created else "",
                          *(str(c[k]) if not r.error else "" for k in ("new", "updated", "unchanged", "conflicts", "rejected")),
-                         note])
+                         form_summary(r.form_counts) if not r.error and any(r.form_counts.values()) else "", note])
         _fill(self.preview, rows)
         for i, r in enumerate(results):
             if r.error and not r.skipped:
@@ -365,8 +377,9 @@ class ExchangePage(QWidget):
         if not self.preview_paths:
             return
         ctx, paths = self.ctx, self.preview_paths
+        forms = user_forms_dir(ctx.home.root)
         self._run("正在导入（导入前已自动备份数据库）…", lambda: import_packages(
-            ctx.db, ctx.actor, paths, ctx.home.backups_dir), self._applied)
+            ctx.db, ctx.actor, paths, ctx.home.backups_dir, forms_dir=forms), self._applied)
 
     def _applied(self, results) -> None:
         self._show_results(results)
@@ -407,5 +420,7 @@ def _log_result(entry) -> str:
     if entry.direction == "out":
         return f"{label}，{s.get('records', 0)}条记录"
     counts = f"新增{s.get('new', 0)} 更新{s.get('updated', 0)} 冲突{s.get('conflicts', 0)} 拒收{s.get('rejected', 0)}"
+    if any(s.get("forms", {}).values()):
+        counts += f"；报表定义 {form_summary(s['forms'])}"
     warnings = "；".join(s.get("warnings", []))
     return f"{label}：{counts}" + (f"（{warnings}）" if warnings else "")
