@@ -43,6 +43,7 @@ from zkdesk.output.printing import (
     write_atomically,
 )
 from zkdesk.services.errors import UserError
+from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
@@ -237,8 +238,22 @@ class PrintPage(QWidget):
             self._dirty = False
             self._schedule()
 
-    def _on_changed(self, _kind: str) -> None:
-        self._load_years()
+    def _on_changed(self, kind: str) -> None:
+        if kind == bus.ALL:  # an imported package may have brought new or changed forms
+            self._reload_forms()
+        else:
+            self._load_years()
+
+    def _reload_forms(self) -> None:
+        current = self.form()
+        self.forms.blockSignals(True)
+        self._load_forms()
+        keys = [self.forms.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.forms.count())]
+        row = keys.index(current.key) if current is not None and current.key in keys else 0
+        if keys:
+            self.forms.setCurrentRow(row)
+        self.forms.blockSignals(False)
+        self._form_changed(row)  # the form may have changed under the same name: preview again
 
     def _start_preview(self) -> None:
         form, request = self.form(), self.request()
