@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.output_helpers import ADMIN, COUNTY, NANSAN, NANSAN_CLERK, VIEWER, demo_database, font_report, page_sizes, pdf_lines, pdf_pages
+from tests.output_helpers import A4_LANDSCAPE, A4_PORTRAIT, ADMIN, COUNTY, NANSAN, NANSAN_CLERK, VIEWER
+from tests.output_helpers import assert_fonts_embedded, compact, demo_database, page_sizes, pdf_lines, pdf_pages, render
 from zkdesk.output.catalog import load_catalog
-from zkdesk.output.printing import PrintRequest, prepare, render_pdf, write_output
+from zkdesk.output.printing import PrintRequest, prepare, write_output
 from zkdesk.services.catalog import current_plan
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.progress import progress_for, township_breakdown
@@ -32,7 +33,6 @@ from zkdesk.store.models import (
 )
 
 YEAR = 2025
-A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 FULL_ID = re.compile(r"530924\d{11}[\dX]")
 MASKED_ID = re.compile(r"530924\*{8}\d{3}[\dX]")
 FULL_PHONE = re.compile(r"(?<!\d)1[3589]\d{9}(?!\d)")
@@ -51,25 +51,9 @@ def catalog():
     return load_catalog()
 
 
-def render(db, catalog, key, actor=ADMIN, **kw):
-    with db.session() as s:
-        prepared = prepare(s, actor, catalog.get(key), PrintRequest(key, **kw))
-    return prepared, render_pdf(prepared)
-
-
 def after(lines: list[str], label: str, count: int, start: int = 0) -> list[str]:
     i = lines.index(label, start)
     return lines[i + 1:i + 1 + count]
-
-
-def compact(text: str) -> str:
-    """Text without line breaks and spaces: a header that wraps in its cell still reads whole."""
-    return re.sub(r"\s", "", text)
-
-
-def assert_fonts_embedded(data: bytes):
-    fonts = font_report(data)
-    assert fonts and all(fonts.values()), fonts
 
 
 # --- 集体协商建制情况汇总表 ---------------------------------------------------------------
