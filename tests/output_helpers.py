@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from zkdesk.domain.roles import Role
+from zkdesk.output.printing import PrintRequest, prepare, render_pdf
 from zkdesk.services.actor import Actor
 from zkdesk.services.demo import fill_demo
 from zkdesk.store.migrate import open_database
 
 COUNTY = "530924"
 NANSAN = "530924103"
+A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)  # points, as pypdf reads the media box
 ADMIN = Actor(username="demo", display_name="演示管理员", role=Role.ADMIN, office_code=COUNTY)
 VIEWER = Actor(username="viewer", display_name="查看员", role=Role.VIEWER, office_code=COUNTY)
 NANSAN_CLERK = Actor(username="nansan", display_name="南伞录入员", role=Role.CLERK, office_code=NANSAN)
@@ -50,3 +53,20 @@ def font_report(data: bytes) -> dict[str, bool]:
             embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
             fonts[str(font["/BaseFont"])] = embedded
     return fonts
+
+
+def render(db, catalog, key, actor=ADMIN, **kw):
+    """Prepare form `key` in a session of its own and render it: (prepared, RenderedPdf)."""
+    with db.session() as s:
+        prepared = prepare(s, actor, catalog.get(key), PrintRequest(key, **kw))
+    return prepared, render_pdf(prepared)
+
+
+def compact(text: str) -> str:
+    """Text without line breaks and spaces: a header that wraps in its cell still reads whole."""
+    return re.sub(r"\s", "", text)
+
+
+def assert_fonts_embedded(data: bytes):
+    fonts = font_report(data)
+    assert fonts and all(fonts.values()), fonts

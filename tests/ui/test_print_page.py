@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QListWidget, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QListWidget, QPushButton
 
 from zkdesk.app import build_context
 from zkdesk.services.auth import login_and_commit
@@ -118,3 +118,13 @@ def test_export_xlsx(qtbot, demo_window, tmp_path, monkeypatch):
     qtbot.mouseClick(page.findChild(QPushButton, "exportXlsxButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已导出" in page.status.text(), timeout=60_000)
     assert (tmp_path / "list.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_quitting_waits_for_the_preview_being_made(qtbot, demo_window):
+    """The program quits while the (slow) county progress form is being prepared: the page lets
+    the worker finish before the database is closed, instead of crashing on the way out."""
+    page = open_print_page(qtbot, demo_window)
+    choose_form(qtbot, page, "产业工人队伍建设改革主要指标完成情况表")
+    qtbot.waitUntil(lambda: page.pool.activeThreadCount() == 1, timeout=10_000)
+    QApplication.instance().aboutToQuit.emit()
+    assert page.pool.activeThreadCount() == 0

@@ -12,7 +12,8 @@ from zkdesk.output.formload import FormError, parse_form
 from zkdesk.output.tablemodel import build_table, header_cells
 from zkdesk.paths import forms_dir
 
-SHIPPED = {"nomination-summary", "nomination-approval", "studio-summary", "contract-list", "negotiation-summary"}
+SHIPPED = {"nomination-summary", "nomination-approval", "studio-summary", "contract-list", "negotiation-summary",
+           "indicator-progress", "target-breakdown"}
 
 MINIMAL = """
 [form]
@@ -65,6 +66,7 @@ def test_a_minimal_form_parses(tmp_path):
     (("title = \"测试表\"", "title = \"{yaer}测试表\""), "form.title", "{yaer}"),
     (("format = \"int\"", "format = \"percent\""), "column[2].format", "percent"),
     (("width = 20", "width = 20\nwdith = 3"), "column[1].wdith", "未知的项"),
+    (("width = 20", "width = 20\nonly = \"city\""), "column[1].only", "county、township"),
 ])
 def test_mistakes_name_the_file_and_the_key(tmp_path, change, where, words):
     path = _write(tmp_path, MINIMAL.replace(*change))
@@ -84,6 +86,17 @@ def test_header_groups_must_be_adjacent(tmp_path):
     text = MINIMAL + '\n[[column]]\nheader = "中间"\nfield = "big"\n\n[[column]]\nheader = ["集体协商", "建制企业数"]\nfield = "established"\n'
     with pytest.raises(FormError, match=r"column\[4\]\.header.*不相邻"):
         parse_form(_write(tmp_path, text))
+
+
+def test_columns_only_for_the_county_or_a_township(tmp_path):
+    text = MINIMAL.replace("width = 20", "width = 20\nonly = \"township\"").replace('total = "sum"', 'total = "sum"\nonly = "county"')
+    form = parse_form(_write(tmp_path, text))
+    assert [c.field for c in form.for_org(county=True).table.columns] == ["unionised"]
+    assert [c.field for c in form.for_org(county=False).table.columns] == ["township"]
+    assert form.for_org(county=True).title == form.title and len(form.table.columns) == 2
+    everything_county = MINIMAL.replace("width = 20", "width = 20\nonly = \"county\"").replace('total = "sum"', 'total = "sum"\nonly = "county"')
+    with pytest.raises(FormError, match=r"my-form\.toml.*column.*没有乡镇打印时的列"):
+        parse_form(_write(tmp_path, everything_county))
 
 
 def test_a_table_source_cannot_feed_a_record_form(tmp_path):

@@ -10,10 +10,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.output_helpers import ADMIN, NANSAN, NANSAN_CLERK, VIEWER, demo_database, font_report, page_sizes, pdf_lines, pdf_pages
+from tests.output_helpers import A4_LANDSCAPE, A4_PORTRAIT, ADMIN, COUNTY, NANSAN, NANSAN_CLERK, VIEWER
+from tests.output_helpers import assert_fonts_embedded, compact, demo_database, page_sizes, pdf_lines, pdf_pages, render
 from zkdesk.output.catalog import load_catalog
-from zkdesk.output.printing import PrintRequest, prepare, render_pdf, write_output
+from zkdesk.output.printing import PrintRequest, prepare, write_output
+from zkdesk.services.catalog import current_plan
 from zkdesk.services.errors import PermissionDenied, UserError
+from zkdesk.services.progress import progress_for, township_breakdown
 from zkdesk.store.models import (
     AuditEntry,
     AwardSession,
@@ -30,7 +33,6 @@ from zkdesk.store.models import (
 )
 
 YEAR = 2025
-A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 FULL_ID = re.compile(r"530924\d{11}[\dX]")
 MASKED_ID = re.compile(r"530924\*{8}\d{3}[\dX]")
 FULL_PHONE = re.compile(r"(?<!\d)1[3589]\d{9}(?!\d)")
@@ -49,59 +51,61 @@ def catalog():
     return load_catalog()
 
 
-def render(db, catalog, key, actor=ADMIN, **kw):
-    with db.session() as s:
-        prepared = prepare(s, actor, catalog.get(key), PrintRequest(key, **kw))
-    return prepared, render_pdf(prepared)
-
-
 def after(lines: list[str], label: str, count: int, start: int = 0) -> list[str]:
     i = lines.index(label, start)
     return lines[i + 1:i + 1 + count]
 
 
-def compact(text: str) -> str:
-    """Text without line breaks and spaces: a header that wraps in its cell still reads whole."""
-    return re.sub(r"\s", "", text)
-
-
-def assert_fonts_embedded(data: bytes):
-    fonts = font_report(data)
-    assert fonts and all(fonts.values()), fonts
-
-
 # --- 集体协商建制情况汇总表 ---------------------------------------------------------------
 
+def year_rows(session, year):
+    """Enterprise id -> its EnterpriseYear row for `year`: that year's, else the latest earlier one."""
+    rows = {}
+    for ey in session.scalars(select(EnterpriseYear).where(EnterpriseYear.deleted.is_(False), EnterpriseYear.year <= year)
+                              .order_by(EnterpriseYear.year)):
+        rows[ey.enterprise_id] = ey
+    return rows
+
+
+def contracts_of_year(session, year):
+    """Contracts whose term overlaps the year and that the review did not object to."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return [c for c in session.scalars(select(CollectiveContract).where(CollectiveContract.deleted.is_(False)))
+            if c.signed_on and c.signed_on <= end and (c.expires_on is None or c.expires_on >= start) and not c.review_objection]
+
+
 def expected_negotiation(session, year):
-    """Plan item 14 counted per township, straight from the tables."""
+    """Plan item 14 counted per township straight from the tables, with the definitions of
+    services/derived/enterprises.py (the indicators 14.1–14.6)."""
     end = date(year, 12, 31)
     assert session.scalar(select(ContractCoverage.id).limit(1)) is None  # the demo has no regional contracts
+    rows = year_rows(session, year)
+    contracts = contracts_of_year(session, year)
+    negotiated = {c.enterprise_id for c in contracts if c.negotiation_established}
+    alone = {c.enterprise_id for c in contracts if c.signed_alone}
     counts: dict[str, Counter] = {}
     for e in session.scalars(select(Enterprise).where(Enterprise.deleted.is_(False))):
-        ey = session.scalars(select(EnterpriseYear).where(EnterpriseYear.enterprise_id == e.id, EnterpriseYear.year == year)).first()
-        if ey is None or ey.deleted or ey.operating_status == "注销":
-            continue
-        union = session.scalars(select(EnterpriseUnion).where(EnterpriseUnion.enterprise_id == e.id)).first()
-        if union is None or union.deleted or (union.established_on and union.established_on > end):
-            continue
-        contracts = [c for c in session.scalars(select(CollectiveContract).where(CollectiveContract.enterprise_id == e.id))
-                     if not c.deleted and c.signed_on and c.signed_on <= end and c.expires_on >= end]
-        latest = max(contracts, key=lambda c: c.signed_on) if contracts else None
-        established = latest is not None and latest.negotiation_established
-        big = ey.operating_status == "正常经营" and ey.employees >= 100
         c = counts.setdefault(e.township_code, Counter())
-        c["unionised"] += 1
-        c["established"] += established
-        c["big"] += big
-        c["big_established"] += big and established
-        c["big_alone"] += big and latest is not None and latest.signed_alone
-        q = session.scalars(select(QualityEvaluation).where(QualityEvaluation.enterprise_id == e.id, QualityEvaluation.year == year)).first()
-        if established and q is not None:
+        q = session.scalars(select(QualityEvaluation).where(QualityEvaluation.enterprise_id == e.id, QualityEvaluation.year == year,
+                                                            QualityEvaluation.deleted.is_(False))).first()
+        if e.id in negotiated and q is not None:  # any evaluated enterprise under a negotiated contract
             c["respondents"] += q.respondents
             c["aware"] += q.aware
             c["satisfied"] += q.satisfied
             c["evaluated"] += 1
             c["good"] += q.score_total >= 80
+        ey = rows.get(e.id)
+        if ey is None or ey.operating_status == "注销":
+            continue
+        union = session.scalars(select(EnterpriseUnion).where(EnterpriseUnion.enterprise_id == e.id)).first()
+        if union is None or union.deleted or (union.established_on and union.established_on > end):
+            continue
+        big = ey.operating_status == "正常经营" and ey.employees >= 100
+        c["unionised"] += 1
+        c["established"] += e.id in negotiated
+        c["big"] += big
+        c["big_established"] += big and e.id in negotiated
+        c["big_alone"] += big and e.id in alone
     return counts
 
 
@@ -141,6 +145,30 @@ def test_negotiation_summary_figures_per_township_and_total(db, catalog):
     assert "— 1 —" in lines and "单位负责人：" in lines and "填表人：" in lines
 
 
+def test_negotiation_summary_agrees_with_the_progress_figures(db, catalog):
+    """Every township's rates and the county's 合计 are the figures of indicators 14.1–14.6."""
+    prepared, _ = render(db, catalog, "negotiation-summary", year=YEAR)
+    rates = {"14.1": ("established_rate", "established", "unionised"), "14.2": ("big_rate", "big_established", "big"),
+             "14.3": ("alone_rate", "big_alone", "big"), "14.4": ("awareness_rate", "aware", "respondents"),
+             "14.5": ("satisfaction_rate", "satisfied", "respondents"), "14.6": ("good_rate", "evaluated_good", "evaluated")}
+    with db.session() as s:
+        plan = current_plan(s, YEAR)
+        county = {r.code: r for r in progress_for(s, plan.id, COUNTY, YEAR)}
+        by_township = township_breakdown(s, plan.id, YEAR)
+        short = {u.code: u.short_name for u in s.scalars(select(OrgUnit))}
+    printed = {row["township"]: row for row in prepared.rows}
+    for code, progress_rows in by_township.items():
+        for r in progress_rows:
+            if r.code in rates:
+                rate_field, num, den = rates[r.code]
+                row = printed[short[code]]
+                assert (row[rate_field], row[num], row[den]) == (r.actual, r.numerator, r.denominator), (code, r.code)
+    for code, (_, num, den) in rates.items():
+        total_num, total_den = sum(r[num] for r in prepared.rows), sum(r[den] for r in prepared.rows)
+        assert (total_num, total_den) == (county[code].numerator, county[code].denominator), code
+        assert round(100 * total_num / total_den, 2) == county[code].actual
+
+
 def test_a_township_prints_only_itself(db, catalog):
     prepared, pdf = render(db, catalog, "negotiation-summary", actor=NANSAN_CLERK, year=YEAR)
     assert [r["township"] for r in prepared.rows] == ["南伞镇"]
@@ -162,15 +190,19 @@ def test_contract_list_repeats_its_header_and_totals_the_register(db, catalog):
         for header in ("序号", "企业名称", "统一社会信用代码", "集体合同", "合同类型", "报送审查", "覆盖职工人数"):
             assert header in compact(page), (number, header)
         assert f"— {number} —" in lines
-    assert "镇康县企业集体合同签订情况统计表" in pdf_lines(pages[0]) and "（截至2025年12月31日）" in pdf_lines(pages[0])
+    assert "镇康县企业集体合同签订情况统计表" in pdf_lines(pages[0]) and "（2025年度）" in pdf_lines(pages[0])
     end = date(YEAR, 12, 31)
     with db.session() as s:
-        counted = [(e, y) for e, y in s.execute(select(Enterprise, EnterpriseYear).join(EnterpriseYear, EnterpriseYear.enterprise_id == Enterprise.id)
-                                                .where(EnterpriseYear.year == YEAR, EnterpriseYear.operating_status != "注销"))]
-        unions = {u.enterprise_id for u in s.scalars(select(EnterpriseUnion))}
-        in_force = {c.enterprise_id: c for c in s.scalars(select(CollectiveContract))
-                    if c.signed_on <= end and c.expires_on >= end}
+        rows = year_rows(s, YEAR)
+        counted = [(e, rows[e.id]) for e in s.scalars(select(Enterprise).where(Enterprise.deleted.is_(False)))
+                   if e.id in rows and rows[e.id].operating_status != "注销"]
+        unions = {u.enterprise_id for u in s.scalars(select(EnterpriseUnion).where(EnterpriseUnion.deleted.is_(False)))
+                  if u.established_on is None or u.established_on <= end}
+        in_force = {}  # the latest signed contract of the year per enterprise
+        for c in sorted(contracts_of_year(s, YEAR), key=lambda c: c.signed_on):
+            in_force[c.enterprise_id] = c
         names = {e.name for e, _ in counted}
+    assert len(counted) > 200
     expected = [str(len(counted)), str(sum(y.employees for _, y in counted)), str(sum(e.id in unions for e, _ in counted)),
                 str(sum(e.id in in_force for e, _ in counted)),
                 str(sum(in_force[e.id].employees_covered for e, _ in counted if e.id in in_force))]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-NUMERIC_FORMATS = ("int", "decimal1", "decimal2", "rate")
+from zkdesk.domain.progress import format_number
+
+NUMERIC_FORMATS = ("int", "number", "decimal1", "decimal2", "rate")
 NOT_APPLICABLE = "—"  # a rate whose denominator is zero
 
 
@@ -17,6 +19,8 @@ def format_value(value: object, fmt: str = "text") -> str:
         return "是" if value else "否"
     if fmt == "int":
         return f"{round(float(value)):d}"
+    if fmt == "number" and isinstance(value, (int, float)):
+        return format_number(value)  # 12, 85.7, 64.34: no trailing zeros
     if fmt == "decimal1":
         return f"{float(value):.1f}"
     if fmt == "decimal2":

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 KINDS = ("table", "record")  # a list with headers and totals / one record per form (审批表)
 ORIENTATIONS = ("auto", "portrait", "landscape")
 PERSONAL_MODES = ("mask", "official")  # official: the per-person form shows full ID/phone numbers
 ALIGNS = ("left", "center", "right")
-FORMATS = ("text", "int", "decimal1", "decimal2", "rate", "date", "month", "yesno")
+FORMATS = ("text", "int", "number", "decimal1", "decimal2", "rate", "date", "month", "yesno")
 TOTAL_KINDS = ("sum", "count", "rate")
+ONLY_SCOPES = ("county", "township")  # a column printed only for the county, or only for a township
 SEQ_FIELD = "_seq"  # the 序号 column: numbered by the engine, not by the source
 
 # Placeholders every title, line and footer may use, whatever the source.
@@ -50,6 +51,10 @@ class Column:
     align: str = "center"
     format: str = "text"
     total: Total | None = None
+    only: str = ""  # "" (always) or one of ONLY_SCOPES
+
+    def printed_for(self, county: bool) -> bool:
+        return not self.only or self.only == ("county" if county else "township")
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,13 @@ class FormDef:
     @property
     def per_person(self) -> bool:
         return self.kind == "record"
+
+    def for_org(self, county: bool) -> FormDef:
+        """The form as printed for the county or for a township: without the other's columns."""
+        if self.table is None or all(c.printed_for(county) for c in self.table.columns):
+            return self
+        columns = tuple(c for c in self.table.columns if c.printed_for(county))
+        return replace(self, table=replace(self.table, columns=columns))
 
     def templates(self) -> Iterator[tuple[str, str]]:
         """Every text that may carry {placeholders}, with the key it came from."""

@@ -151,9 +151,16 @@ def _columns(root: _Reader, src: SourceSpec) -> tuple[fd.Column, ...]:
             align=r.choice("align", fd.ALIGNS, "center"),
             format=r.choice("format", fd.FORMATS, "text"),
             total=_total(r, src),
+            only=r.text("only", ""),
         )
+        if column.only and column.only not in fd.ONLY_SCOPES:
+            raise r.fail("only", f"应为 {'、'.join(fd.ONLY_SCOPES)} 之一（只在全县或只在乡镇打印时才有的列），"
+                                 f"现为“{column.only}”")
         r.finish()
         columns.append(column)
+    for county, who in ((True, "全县"), (False, "乡镇")):
+        if not any(c.printed_for(county) for c in columns):
+            raise root.fail("column", f"中没有{who}打印时的列（only 把所有列都排除了）")
     _check_header_tree(root, columns)
     return tuple(columns)
 

@@ -18,7 +18,7 @@ OUTER_LINE = 1.0
 INNER_LINE = 0.4
 
 
-RIGID_FORMATS = ("int", "decimal1", "decimal2", "rate", "date", "month")  # figures never wrap
+RIGID_FORMATS = ("int", "number", "decimal1", "decimal2", "rate", "date", "month")  # figures never wrap
 MAX_SHRINK = 0.4  # a text column gives up at most this share of its declared width
 MIN_TAIL_ROWS = 3  # rows kept with a header above them or a footer below them across a page break
 

@@ -167,6 +167,7 @@ def prepare(session: Session, actor: Actor, form: FormDef, request: PrintRequest
     """Everything the renderers need, read in the caller's session (read only)."""
     actor.require(Permission.VIEW)
     unit = _resolve_org(session, actor, request.org_code)
+    form = form.for_org(is_county(unit.code))
     src = _source(form)
     year = request.year or form_years(session, actor, form, unit.code)[0]
     if not 1900 <= year <= 2200:

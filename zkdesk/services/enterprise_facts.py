@@ -133,6 +133,18 @@ def covered_enterprise_ids(session: Session, contracts: list[CollectiveContract]
     return covered
 
 
+def counted_contracts(session: Session, year: int) -> dict[str, CollectiveContract]:
+    """Enterprise id → the one contract a list shows for it in `year`: its own contract in force
+    (the latest signed), else the latest regional or sector contract in force covering it."""
+    contracts = contracts_in_force(session, year)
+    coverage = covered_enterprise_ids(session, contracts)
+    chosen: dict[str, CollectiveContract] = {}
+    for c in sorted(contracts, key=lambda c: (c.kind in MULTI_ENTERPRISE_KINDS, -c.signed_on.toordinal())):
+        for enterprise_id in coverage[c.id]:
+            chosen.setdefault(enterprise_id, c)
+    return chosen
+
+
 @dataclass(frozen=True)
 class ContractFacts:
     negotiated: frozenset[str]  # enterprises covered by a negotiation-established contract in force

@@ -33,13 +33,17 @@ class CatalogError(ValueError):
     """A plan catalog file is malformed. Chinese message naming the file and entry."""
 
 
+def shipped_org_units(path: Path | None = None) -> list[dict]:
+    """The entries of resources/orgunits.toml, in the file's order."""
+    return tomllib.loads((path or resources_dir() / "orgunits.toml").read_text(encoding="utf-8"))["org"]
+
+
 def load_org_units(session: Session, path: Path | None = None) -> int:
     """Insert missing org units from resources/orgunits.toml; returns how many were added."""
-    data = tomllib.loads((path or resources_dir() / "orgunits.toml").read_text(encoding="utf-8"))
     existing = set(session.scalars(select(OrgUnit.code)))
     added = 0
     # parents first, so the self-reference is satisfied at every flush
-    for entry in sorted(data["org"], key=lambda e: len(e["code"])):
+    for entry in sorted(shipped_org_units(path), key=lambda e: len(e["code"])):
         if entry["code"] in existing:
             continue
         session.add(

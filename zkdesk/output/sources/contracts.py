@@ -1,10 +1,16 @@
-"""集体合同签订情况: one row per enterprise counted in the year (see negotiation.standings)."""
+"""集体合同签订情况: one row per enterprise on the register in the year, with the contract it is
+counted under. Which enterprises and contracts count is the enterprise register's reading
+(services/enterprise_facts.py), the same the item-4/13/14 indicators use."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from zkdesk.domain.contract_rules import MULTI_ENTERPRISE_KINDS
 from zkdesk.output.sources import SourceQuery, SourceResult, source
-from zkdesk.output.sources.common import township_names
-from zkdesk.output.sources.negotiation import contract_end, enterprise_years, standings
+from zkdesk.output.sources.common import enterprise_years, township_names
+from zkdesk.services.enterprise_facts import contract_facts, counted_contracts, enterprise_year_facts
+from zkdesk.store.models import Enterprise, EnterpriseUnion
 
 FIELDS = {
     "township": "所在乡镇",
@@ -33,45 +39,54 @@ FIELDS = {
 }
 
 
+def _sign_mode(contract, own: bool) -> str:
+    if own:
+        return "单独签订" if contract.signed_alone else "联合签订"
+    return "区域性" if "区域" in contract.kind else "行业性"
+
+
 @source("contracts.enterprises", label="集体合同企业", fields=FIELDS, personal={"contact_phone": "phone"}, years=enterprise_years)
 def contract_list(q: SourceQuery) -> SourceResult:
     names = township_names(q.session)
+    facts = [f for f in enterprise_year_facts(q.session, q.org_code, q.year) if f.on_register]
+    facts.sort(key=lambda f: (names.get(f.township_code, (999,))[0], f.name, f.enterprise_id))
+    ids = [f.enterprise_id for f in facts]
+    contracts = counted_contracts(q.session, q.year)
+    negotiated = contract_facts(q.session, q.year).negotiated
+    members = dict(q.session.execute(select(EnterpriseUnion.enterprise_id, EnterpriseUnion.members).where(
+        EnterpriseUnion.enterprise_id.in_(ids), EnterpriseUnion.deleted.is_(False))).all())
+    contacts = {row.id: row for row in q.session.execute(
+        select(Enterprise.id, Enterprise.contact_person, Enterprise.contact_phone).where(Enterprise.id.in_(ids)))}
     rows = []
-    for s in standings(q.session, q.org_code, q.year):
-        e = s.enterprise
-        contract = s.contract or s.covering
-        if s.contract is not None:
-            mode = "单独签订" if s.contract.signed_alone else "联合签订"
-        elif s.covering is not None:
-            mode = "区域性" if "区域" in s.covering.kind else "行业性"
-        else:
-            mode = ""
+    for f in facts:
+        contract = contracts.get(f.enterprise_id)
+        own = contract is not None and contract.kind not in MULTI_ENTERPRISE_KINDS
         review = ""
         if contract is not None and contract.filed_on:
             review = contract.review_opinion.strip() or "无异议"
         rows.append({
-            "township": names.get(e.township_code, (0, e.township_code))[1],
-            "name": e.name,
-            "uscc": e.uscc,
-            "ownership": e.ownership,
-            "industry": e.industry,
-            "employees": s.employees,
-            "operating_status": s.operating_status,
-            "unionised": s.unionised,
-            "union_members": s.union.members if s.union else None,
+            "township": names.get(f.township_code, (0, f.township_code))[1],
+            "name": f.name,
+            "uscc": f.uscc,
+            "ownership": f.ownership,
+            "industry": f.industry,
+            "employees": f.employees,
+            "operating_status": f.status,
+            "unionised": f.has_union,
+            "union_members": members.get(f.enterprise_id) if f.has_union else None,
             "has_contract": contract is not None,
             "contract_kind": contract.kind if contract else "",
-            "sign_mode": mode,
+            "sign_mode": _sign_mode(contract, own) if contract else "",
             "signed_on": contract.signed_on if contract else None,
             "term_years": contract.term_years if contract else None,
-            "expires_on": contract_end(contract) if contract else None,
+            "expires_on": contract.expires_on if contract else None,
             "filed_on": contract.filed_on if contract else None,
             "review": review,
-            "employees_covered": contract.employees_covered if s.contract is not None else None,
-            "wage_increase_pct": contract.wage_increase_pct if s.contract is not None else None,
-            "established": s.established,
+            "employees_covered": contract.employees_covered if own else None,
+            "wage_increase_pct": contract.wage_increase_pct if own else None,
+            "established": f.has_union and f.enterprise_id in negotiated,
             "enterprise_count": 1,
-            "contact_person": e.contact_person,
-            "contact_phone": e.contact_phone,
+            "contact_person": contacts[f.enterprise_id].contact_person,
+            "contact_phone": contacts[f.enterprise_id].contact_phone,
         })
     return SourceResult(rows)

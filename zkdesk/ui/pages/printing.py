@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThreadPool, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtWidgets import (
@@ -67,6 +67,8 @@ class PrintPage(QWidget):
         self.ctx = ctx
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # reportlab and pdfium: one job at a time
+        # quitting while a preview is being made: let it finish before the database closes
+        QCoreApplication.instance().aboutToQuit.connect(self._finish_work)
         self._token = 0
         self._current: _Preview | None = None
         self._dirty = True
@@ -254,6 +256,11 @@ class PrintPage(QWidget):
             self.forms.setCurrentRow(row)
         self.forms.blockSignals(False)
         self._form_changed(row)  # the form may have changed under the same name: preview again
+
+    def _finish_work(self) -> None:
+        self._debounce.stop()
+        self.pool.clear()
+        self.pool.waitForDone()
 
     def _start_preview(self) -> None:
         form, request = self.form(), self.request()

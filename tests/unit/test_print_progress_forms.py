@@ -1,0 +1,224 @@
+"""主要指标完成情况表 and 年度目标任务分解表 rendered from the demo county, checked inside the PDF
+(and the spreadsheet) against the progress service's rows and the targets allocated here."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.output_helpers import A4_LANDSCAPE, A4_PORTRAIT, ADMIN, COUNTY, NANSAN, NANSAN_CLERK
+from tests.output_helpers import assert_fonts_embedded, compact, demo_database, page_sizes, pdf_lines, pdf_pages, render
+from zkdesk.output.catalog import load_catalog
+from zkdesk.output.formatting import format_value
+from zkdesk.output.printing import PrintRequest, prepare, render_xlsx
+from zkdesk.services.catalog import current_plan
+from zkdesk.services.progress import progress_for, township_breakdown
+from zkdesk.services.targets import set_allocations
+from zkdesk.store.models import Indicator, OrgUnit
+
+YEAR = 2025
+TOWNSHIP_HEADERS = ("凤尾镇", "勐捧镇", "南伞镇", "忙丙乡", "勐堆乡", "木场乡", "军赛乡")
+SIGNS = {"ge": "≥", "eq": "≈", "le": "≤"}
+KINDS = {"rate": "比率", "cumulative": "累计", "stock": "存量", "yearly": "每年"}
+
+# What this module allocates (through the targets service): code -> township code -> target.
+PLAN_PERIOD = {
+    "05.1": {"530924101": 700, "530924102": 700, NANSAN: 800, "530924201": 700, "530924202": 700,
+             "530924204": 700, "530924205": 700},
+    "01.2": {"530924101": 4, "530924102": 3, NANSAN: 5},
+    "14.1": {NANSAN: 85},
+}
+YEAR_2025 = {"05.1": {NANSAN: 900}}  # a year's allocation wins over the plan period's
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    database = demo_database(tmp_path_factory.mktemp("demo-progress-forms"))
+    with database.session() as s:
+        plan = current_plan(s, YEAR)
+        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+        for code, values in PLAN_PERIOD.items():
+            set_allocations(s, ADMIN, ids[code], values)
+        for code, values in YEAR_2025.items():
+            set_allocations(s, ADMIN, ids[code], values, year=YEAR)
+        set_allocations(s, ADMIN, ids["05.1"], {NANSAN: 1}, year=2024)  # another year's: not this form's
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def num(value) -> str:
+    """A figure as the forms print it: 12, 85.7, 64.34."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def target_cell(comparator, target) -> str:
+    if comparator == "not_below_last":
+        return "不低于上届" if target is None else f"不低于上届（{num(target)}）"
+    return "无目标" if target is None else SIGNS[comparator] + num(target)
+
+
+def row_starts(lines: list[str], code: str, cells: list[str]) -> None:
+    """The printed row of indicator `code` reads `cells` (empty cells print nothing; a long name
+    wraps onto two lines, so the row is compared without line breaks)."""
+    i = lines.index(code)
+    printed = "".join(lines[i + 1:i + 1 + 3 * len(cells)])
+    expected = "".join(cells)
+    assert printed.startswith(expected), (code, printed[:len(expected) + 20], expected)
+
+
+def plan_rows(db, org_code):
+    with db.session() as s:
+        plan = current_plan(s, YEAR)
+        return progress_for(s, plan.id, org_code, YEAR), township_breakdown(s, plan.id, YEAR)
+
+
+# --- 主要指标完成情况表 ---------------------------------------------------------------------
+
+def progress_cells(r) -> list[str]:
+    basis = f"{num(r.numerator)}/{num(r.denominator)}" if r.denominator is not None else ""
+    completion = "" if r.completion is None else f"{r.completion:.1f}"
+    name = r.name + ("＊" if r.derived else "")
+    return [name, r.unit, KINDS[r.kind], target_cell(r.comparator, r.target), num(r.actual), basis, completion, r.status]
+
+
+def test_county_progress_has_every_indicator_and_each_townships_figure(db, catalog):
+    prepared, pdf = render(db, catalog, "indicator-progress", year=YEAR)
+    pages = pdf_pages(pdf.data)
+    assert len(pages) >= 3 and page_sizes(pdf.data) == {A4_LANDSCAPE}
+    assert_fonts_embedded(pdf.data)
+    lines = pdf_lines("\n".join(pages))
+    assert "镇康县产业工人队伍建设改革主要指标完成情况表" in lines
+    assert "（十四五规划截至2025年）" in compact(pages[0]) and "镇工表1" in lines
+    for number, page in enumerate(pages, 1):  # the header, township columns included, on every page
+        for header in ("编号", "指标", "单位", "目标值", "完成值", "分子／分母", "完成率（%）", "状态", "各乡镇完成值",
+                       *TOWNSHIP_HEADERS):
+            assert header in compact(page), (number, header)
+        assert f"— {number} —" in page
+    county, by_township = plan_rows(db, COUNTY)
+    assert len(county) == 60 == len(prepared.rows)
+    behind_marks = 0
+    for i, r in enumerate(county):
+        figures = []
+        for code, rows in by_township.items():
+            t = rows[i]
+            figures.append("" if t.actual is None else num(t.actual) + ("▲" if t.status == "滞后" else ""))
+            behind_marks += t.actual is not None and t.status == "滞后"
+        row_starts(lines, r.code, progress_cells(r) + figures)
+    assert behind_marks > 10 and "▲" in "\n".join(pages)  # the demo has townships behind
+    # the plan items group the rows
+    assert "4.深化新时代工会改革创新" in lines and "14.健全完善产业工人经济权益保障制度" in lines
+    statuses = Counter(r.status for r in county)
+    summary = (f"完成情况：共60项指标，已完成{statuses['已完成']}项，进度正常{statuses['进度正常']}项，"
+               f"滞后{statuses['滞后']}项，无数据{statuses['无数据']}项。")
+    assert summary in compact("\n".join(pages))
+    assert "单位负责人：" in lines and "填表人：" in lines
+
+
+def test_a_township_prints_its_own_progress_without_township_columns(db, catalog):
+    prepared, pdf = render(db, catalog, "indicator-progress", actor=NANSAN_CLERK, year=YEAR)
+    pages = pdf_pages(pdf.data)
+    assert page_sizes(pdf.data) == {A4_PORTRAIT} and len(pages) >= 2
+    lines = pdf_lines("\n".join(pages))
+    assert "南伞镇产业工人队伍建设改革主要指标完成情况表" in lines
+    assert "填报单位（盖章）：南伞镇总工会" in compact(pages[0])
+    for page in pages:
+        assert "完成率（%）" in compact(page) and "各乡镇完成值" not in compact(page) and "凤尾镇" not in page
+    assert not any(c.field.startswith("t5309") for c in prepared.form.table.columns)
+    own, _ = plan_rows(db, NANSAN)
+    for r in own:
+        row_starts(lines, r.code, progress_cells(r))
+    by_code = {r.code: r for r in own}
+    assert by_code["05.1"].target == 900 and by_code["14.1"].target == 85  # the allocations apply
+    assert "≥900" in lines and "≥85" in lines
+    assert by_code["02.4"].target is None and "无目标" in lines  # a count the county did not allocate
+
+
+def test_progress_xlsx_merges_the_township_columns_for_the_county_only(db, catalog):
+    def sheet(actor):
+        with db.session() as s:
+            prepared = prepare(s, actor, catalog.get("indicator-progress"), PrintRequest("indicator-progress", year=YEAR))
+        return load_workbook(io.BytesIO(render_xlsx(prepared))).active
+
+    def find(ws, text):
+        return next((c for row in ws.iter_rows() for c in row if c.value == text), None)
+
+    county = sheet(ADMIN)
+    group = find(county, "各乡镇完成值")
+    merged = next(r for r in county.merged_cells.ranges if group.coordinate in r)
+    assert (merged.max_col - merged.min_col + 1) == 7 and county.page_setup.orientation == "landscape"
+    actual = find(county, "完成值")
+    first_row = find(county, "01.1").row
+    assert isinstance(county.cell(row=first_row, column=actual.column).value, float)  # figures stay numbers
+    township = sheet(NANSAN_CLERK)
+    assert find(township, "各乡镇完成值") is None and find(township, "凤尾镇") is None
+    assert township.page_setup.orientation == "portrait"
+
+
+# --- 年度目标任务分解表 ---------------------------------------------------------------------
+
+def test_target_breakdown_prints_the_allocations_and_their_total(db, catalog):
+    prepared, pdf = render(db, catalog, "target-breakdown", year=YEAR)
+    pages = pdf_pages(pdf.data)
+    assert page_sizes(pdf.data) == {A4_LANDSCAPE} and len(pages) >= 2
+    assert_fonts_embedded(pdf.data)
+    lines = pdf_lines("\n".join(pages))
+    assert "镇康县产业工人队伍建设改革年度目标任务分解表" in lines and "镇工表5" in lines
+    for number, page in enumerate(pages, 1):
+        for header in ("编号", "指标", "全县目标", "分解到各乡镇的目标", *TOWNSHIP_HEADERS, "合计", "备注"):
+            assert header in compact(page), (number, header)
+        assert f"— {number} —" in page
+    # the allocations made above, written out by hand
+    row_starts(lines, "05.1", ["参加大竞赛大练兵的职工人次", "人次", "累计", "≥5000", "700", "700", "900", *["700"] * 4, "5100"])
+    row_starts(lines, "01.2", ["产业工人党员新增数量", "名", "累计", "≥20", "4", "3", "5", "12", "4个乡镇未分解"])
+    row_starts(lines, "14.1", ["集体协商建制率＊", "%", "比率", "≥80", "80", "80", "85", "80", "80", "80", "80"])
+    row_starts(lines, "04.1", ["百人以上企业工会组织覆盖率＊", "%", "比率", "≥100", *["100"] * 7, "按全县目标执行"])
+    row_starts(lines, "02.4", ["法律服务活动惠及农民工人次", "人次", "每年", "≥100", "未分解"])
+    # every row against the progress service's targets
+    county, by_township = plan_rows(db, COUNTY)
+    for i, r in enumerate(county):
+        targets = [rows[i].target for rows in by_township.values()]
+        total = "" if r.kind == "rate" or all(t is None for t in targets) else num(sum(t for t in targets if t is not None))
+        name = r.name + ("＊" if r.derived else "")
+        row_starts(lines, r.code, [name, r.unit, KINDS[r.kind], target_cell(r.comparator, r.target), *map(num, targets), total])
+
+
+def test_a_township_gets_its_own_targets_only(db, catalog):
+    prepared, pdf = render(db, catalog, "target-breakdown", actor=NANSAN_CLERK, year=YEAR)
+    pages = pdf_pages(pdf.data)
+    lines = pdf_lines("\n".join(pages))
+    assert page_sizes(pdf.data) == {A4_PORTRAIT}
+    for page in pages:
+        assert "本乡镇目标" in compact(page) and "分解到各乡镇的目标" not in compact(page) and "凤尾镇" not in page
+    row_starts(lines, "05.1", ["参加大竞赛大练兵的职工人次", "人次", "累计", "≥5000", "900"])
+    row_starts(lines, "14.1", ["集体协商建制率＊", "%", "比率", "≥80", "85"])
+    row_starts(lines, "01.2", ["产业工人党员新增数量", "名", "累计", "≥20", "5"])
+    row_starts(lines, "02.4", ["法律服务活动惠及农民工人次", "人次", "每年", "≥100", "未分解"])
+    # last year's print has the plan-period allocation, and that year's own one
+    prepared_2024, _ = render(db, catalog, "target-breakdown", actor=NANSAN_CLERK, year=2024)
+    by_code = {row["code"]: row for row in prepared_2024.rows}
+    assert by_code["05.1"]["own_target"] == 1 and by_code["01.2"]["own_target"] == 5
+
+
+def test_number_format_prints_figures_without_trailing_zeros():
+    assert [format_value(v, "number") for v in (12.0, 85.70, 64.344, 0, None, "—")] == ["12", "85.7", "64.34", "0", "", "—"]
+
+
+def test_townships_named_in_the_forms_are_the_shipped_ones(db, catalog):
+    """The township columns are declared by name in the form files: they must match the codes."""
+    with db.session() as s:
+        names = {u.code: u.short_name for u in s.scalars(select(OrgUnit).where(OrgUnit.level == "township"))}
+    for key in ("indicator-progress", "target-breakdown"):
+        for col in catalog.get(key).table.columns:
+            if col.field.startswith("t5309"):
+                assert col.header[-1] == names[col.field[1:]], (key, col.field)
