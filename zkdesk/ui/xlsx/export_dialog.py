@@ -11,15 +11,14 @@ from zkdesk.domain.roles import Permission
 from zkdesk.imports.kinds import all_kinds
 from zkdesk.imports.registers import export_register
 from zkdesk.ui.messages import show_error
-from zkdesk.ui.xlsx.progress import attach_progress
-from zkdesk.ui.xlsx.worker import Job
+from zkdesk.ui.tasks import Task, run_with_progress
 
 
 class ExportDialog(QDialog):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.job: Job | None = None
+        self.task: Task | None = None
         self.setObjectName("exportDialog")
         self.setWindowTitle("导出Excel")
         self.kind_combo = QComboBox(objectName="exportKindCombo")
@@ -58,9 +57,7 @@ class ExportDialog(QDialog):
             with db.session() as session:
                 return export_register(session, actor, kind, path)
 
-        job = Job(work)
-        job.signals.done.connect(lambda count: self.status.setText(f"已导出 {count} 条到 {path.name}"))
-        job.signals.failed.connect(lambda message: show_error(self, message))
-        attach_progress(job, self, "正在导出")
         self.status.setText("正在导出……")
-        self.job = job.start()
+        self.task = run_with_progress(self, "正在导出", work,
+                                      lambda count: self.status.setText(f"已导出 {count} 条到 {path.name}"),
+                                      lambda message: show_error(self, message))
