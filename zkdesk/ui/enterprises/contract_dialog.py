@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from zkdesk.domain import choices
 from zkdesk.domain.contract_rules import RuleError, effective_date, expiry_date, filing_deadline
+from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.services.contracts import ContractInput, create_contract, get_contract, is_multi_enterprise, update_contract
 from zkdesk.services.enterprises import enterprise_choices, township_choices
 from zkdesk.services.errors import UserError
-from zkdesk.ui.enterprises.fields import DateField, fmt_date, select_data
+from zkdesk.ui.enterprises.fields import DateField, select_data
 
 
 TOWNSHIP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -209,7 +210,7 @@ class ContractDialog(QDialog):
             self.filing_hint.setText(f"应于{deadline:%Y-%m-%d}前报送" + ("，已逾期" if late else ""))
         effective = effective_date(filed, self.objection.isChecked())
         if effective is not None:
-            self.effective.setText(f"{fmt_date(effective)}（报送后15日审查无异议即生效）")
+            self.effective.setText(f"{format_date(effective)}（报送后15日审查无异议即生效）")
         elif self.objection.isChecked():
             self.effective.setText("审查有异议，合同不生效")
         else:
