@@ -22,6 +22,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.privacy import mask_for
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
 
@@ -163,13 +164,12 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
     studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name)))
     members = _member_counts(session, [s.id for s in studios])
     names = _township_names(session)
-    personal = actor.can(Permission.VIEW_PERSONAL)
     today = date.today()
     rows = [
         StudioRow(
             id=s.id, name=s.name, kind=s.kind, level=s.level, status=s.status, township_code=s.township_code,
             township_name=names.get(s.township_code, s.township_code), industry=s.industry, host=s.host_name,
-            lead_name=s.lead_name, lead_phone=s.lead_phone if personal else mask_phone(s.lead_phone),
+            lead_name=s.lead_name, lead_phone=mask_for(actor, phone=s.lead_phone),
             applied_on=s.applied_on, named_on=s.named_on, revoked_on=s.revoked_on, naming_doc_no=s.naming_doc_no,
             member_count=members.get(s.id, 0),
         )
@@ -190,8 +190,8 @@ def get_studio(session: Session, actor: Actor, studio_id: str) -> StudioDetail:
     actor.require(Permission.VIEW)
     studio = _visible_studio(session, actor, studio_id)
     data = _input_of(studio)
-    if not actor.can(Permission.VIEW_PERSONAL):
-        data = replace(data, lead_phone=mask_phone(data.lead_phone), lead_id_number=mask_id_number(data.lead_id_number))
+    lead_id_number, lead_phone = mask_for(actor, id_number=data.lead_id_number, phone=data.lead_phone)
+    data = replace(data, lead_phone=lead_phone, lead_id_number=lead_id_number)
     members = tuple(
         MemberRow(m.id, m.name, m.job, m.skill_level)
         for m in sorted(_live_members(studio), key=lambda m: m.name)

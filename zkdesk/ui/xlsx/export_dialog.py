@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from zkdesk.domain.roles import Permission
 from zkdesk.imports.kinds import all_kinds
 from zkdesk.imports.registers import export_register
+from zkdesk.services.privacy import sees_personal
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.tasks import Task, run_with_progress
 
@@ -24,7 +24,7 @@ class ExportDialog(QDialog):
         self.kind_combo = QComboBox(objectName="exportKindCombo")
         for spec in all_kinds():
             self.kind_combo.addItem(spec.label, spec.name)
-        masked = "" if ctx.actor.can(Permission.VIEW_PERSONAL) else "（身份证号码、电话将部分隐藏）"
+        masked = "" if sees_personal(ctx.actor) else "（身份证号码、电话将部分隐藏）"
         self.status = QLabel(f"导出本单位可见的全部记录，列与导入模板相同，可修改后再导入。{masked}",
                              objectName="exportStatus", wordWrap=True)
         export = QPushButton("导出…", objectName="exportButton")
