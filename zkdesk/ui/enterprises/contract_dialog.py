@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from zkdesk.services.contracts import ContractInput, create_contract, get_contra
 from zkdesk.services.enterprises import enterprise_choices, township_choices
 from zkdesk.services.errors import UserError
 from zkdesk.ui.enterprises.fields import DateField, select_data
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 TOWNSHIP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,14 +123,8 @@ class ContractDialog(QDialog):
         cov.addWidget(self.covered, 1)
         cov.addWidget(self.covered_count)
 
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons = ok_cancel(self, self.submit, "保存", ok_name="saveButton")
 
         columns = QHBoxLayout()
         columns.addWidget(main_box, 3)
