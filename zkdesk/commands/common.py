@@ -7,7 +7,8 @@ import json
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from zkdesk.config import Home, resolve_home
@@ -23,8 +24,17 @@ log = logging.getLogger("zkdesk")
 
 @dataclass
 class Context:
+    """The data directory and its open database; `with open_context(args) as ctx:` closes the
+    database when the command is done, also when it fails."""
+
     home: Home
     db: Database
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.db.dispose()
 
 
 def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
@@ -52,8 +62,11 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
     return getpass.getpass(prompt)
 
 
-def login_from_args(ctx: Context, args: argparse.Namespace) -> Actor:
-    return login_and_commit(ctx.db, args.user, read_password(args))
+@contextmanager
+def logged_in(args: argparse.Namespace) -> Iterator[tuple[Context, Actor]]:
+    """The open database and the command's user (add_user_args), logged in; closed after."""
+    with open_context(args) as ctx:
+        yield ctx, login_and_commit(ctx.db, args.user, read_password(args))
 
 
 def print_json(obj: object) -> None:
