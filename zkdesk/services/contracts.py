@@ -22,8 +22,9 @@ from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope, township_names
+from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope
 from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.orgs import org_names
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
@@ -248,7 +249,7 @@ def list_contracts(session: Session, actor: Actor, flt: ContractFilter | None = 
         if flt.year is None or in_force_during(c.signed_on, c.expires_on, c.review_objection, flt.year)
     ]
     coverage = covered_enterprise_ids(session, contracts)
-    names = township_names(session)
+    names = org_names(session)
     enterprise_names = dict(session.execute(select(Enterprise.id, Enterprise.name)).all())
     text = flt.text.strip()
     rows = []

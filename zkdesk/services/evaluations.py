@@ -12,8 +12,9 @@ from zkdesk.domain.contract_rules import RuleError, Scores, check_scores, check_
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import contract_facts, require_in_scope, township_names
+from zkdesk.services.enterprise_facts import contract_facts, require_in_scope
 from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.orgs import org_names
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, QualityEvaluation
 
@@ -128,7 +129,7 @@ def list_evaluations(session: Session, actor: Actor, year: int, township_code: s
     )
     if township_code:
         query = query.where(Enterprise.township_code == township_code)
-    names = township_names(session)
+    names = org_names(session)
     negotiated = contract_facts(session, year).negotiated
     return [
         EvaluationRow(

@@ -24,6 +24,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.award_sessions import SessionRow, get_session, session_row
 from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for, sees_personal
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, Nomination, OrgUnit, User
@@ -142,10 +143,6 @@ class NominationDetail:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _township_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
-
-
 def visible(actor: Actor, nomination: Nomination) -> bool:
     return is_county(actor.office_code) or nomination.township_code == actor.office_code
 
@@ -199,7 +196,7 @@ def find_duplicates(
     )
     if exclude_id:
         query = query.where(Nomination.id != exclude_id)
-    names = _township_names(session)
+    names = org_names(session)
     return [
         DuplicateHit(n.id, n.name, n.township_code, names.get(n.township_code, n.township_code), n.status)
         for n in session.scalars(query.order_by(Nomination.township_code))
@@ -251,7 +248,7 @@ def list_nominations(
     if text.strip():
         like = f"%{text.strip()}%"
         query = query.where(or_(Nomination.name.like(like), Nomination.employer.like(like), Nomination.job_title.like(like)))
-    names = _township_names(session)
+    names = org_names(session)
     dupes = duplicate_groups(session, actor, session_id)
     rows = []
     for n in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
@@ -294,7 +291,7 @@ def get_nomination(session: Session, actor: Actor, nomination_id: str) -> Nomina
     people = dict(session.execute(select(User.username, User.display_name)).all())
     return NominationDetail(
         id=n.id, session=session_row(award), township_code=n.township_code,
-        township_name=_township_names(session).get(n.township_code, n.township_code), fields=data,
+        township_name=org_names(session).get(n.township_code, n.township_code), fields=data,
         status=n.status, publicity_start=n.publicity_start, publicity_end=n.publicity_end, objections=n.objections,
         steps=tuple(
             StepRow(s.from_status, s.to_status, s.actor, people.get(s.actor, s.actor), s.at, s.opinion)

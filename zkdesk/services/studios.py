@@ -22,6 +22,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
@@ -129,13 +130,6 @@ class StudioList:
 # ---------------------------------------------------------------- reading
 
 
-def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """(code, short name) of the townships this office may register studios in."""
-    actor.require(Permission.VIEW)
-    query = select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
-    return [(u.code, u.short_name) for u in session.scalars(query) if is_county(actor.office_code) or u.code == actor.office_code]
-
-
 def host_enterprise_choices(session: Session, actor: Actor, township_code: str) -> list[tuple[str, str, str]]:
     """(id, name, industry) of the registered enterprises in a township, to choose a host from."""
     actor.require(Permission.VIEW)
@@ -163,7 +157,7 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
             query = query.where(column == wanted)
     studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name)))
     members = _member_counts(session, [s.id for s in studios])
-    names = _township_names(session)
+    names = org_names(session)
     today = date.today()
     rows = [
         StudioRow(
@@ -196,7 +190,7 @@ def get_studio(session: Session, actor: Actor, studio_id: str) -> StudioDetail:
         MemberRow(m.id, m.name, m.job, m.skill_level)
         for m in sorted(_live_members(studio), key=lambda m: m.name)
     )
-    return StudioDetail(studio.id, data, _township_names(session).get(studio.township_code, ""), members, studio.revision)
+    return StudioDetail(studio.id, data, org_names(session).get(studio.township_code, ""), members, studio.revision)
 
 
 # ---------------------------------------------------------------- changing
@@ -450,10 +444,6 @@ def _member_counts(session: Session, studio_ids: list[str]) -> dict[str, int]:
         .group_by(StudioMember.studio_id)
     )
     return dict(session.execute(query).all())
-
-
-def _township_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
 
 
 def _ordered(counts: Counter, order: tuple[str, ...]) -> dict[str, int]:

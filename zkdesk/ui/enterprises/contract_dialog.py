@@ -27,8 +27,9 @@ from zkdesk.domain.contract_rules import RuleError, effective_date, expiry_date,
 from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.services.contracts import ContractInput, create_contract, get_contract, is_multi_enterprise, update_contract
-from zkdesk.services.enterprises import enterprise_choices, township_choices
+from zkdesk.services.enterprises import enterprise_choices
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 

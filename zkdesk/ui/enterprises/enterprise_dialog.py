@@ -33,11 +33,11 @@ from zkdesk.services.enterprises import (
     get_enterprise,
     replace_enterprise_years,
     save_union,
-    township_choices,
     update_enterprise,
     uscc_warnings,
 )
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 

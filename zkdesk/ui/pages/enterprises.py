@@ -37,10 +37,10 @@ from zkdesk.services.enterprises import (
     count_enterprises,
     delete_enterprise,
     list_enterprises,
-    township_choices,
 )
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluations import delete_evaluation, list_evaluations
+from zkdesk.services.orgs import township_choices
 from zkdesk.services.reminders import FILING, NO_UNION, RENEWAL, list_reminders
 from zkdesk.ui import bus
 from zkdesk.ui.enterprises.contract_dialog import ContractDialog

@@ -28,6 +28,7 @@ from zkdesk.domain.dates import DateTextError
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.studio_rules import APPLIED, NAMED, REVIEWED, REVOKED, suggest_name
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import township_choices
 from zkdesk.services.studios import (
     StudioInput,
     add_member,
@@ -35,7 +36,6 @@ from zkdesk.services.studios import (
     host_enterprise_choices,
     register_studio,
     remove_member,
-    township_choices,
     update_member,
     update_studio,
 )
