@@ -23,8 +23,9 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
+from zkdesk.services.records import live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
@@ -64,9 +65,7 @@ def _snapshot(c: CollectiveContract, covered: set[str]) -> dict:
 
 
 def _enterprise(session: Session, actor: Actor, enterprise_id: str, what: str) -> Enterprise:
-    ent = session.get(Enterprise, enterprise_id or "")
-    if ent is None or ent.deleted:
-        raise UserError(f"{what}不在企业名录中（可能已被删除）")
+    ent = live_record(session, Enterprise, enterprise_id, f"{what}不在企业名录中（可能已被删除）")
     require_in_scope(session, actor, ent.township_code)
     return ent
 
@@ -139,9 +138,7 @@ def _covered(session: Session, contract: CollectiveContract) -> set[str]:
 
 
 def _load(session: Session, actor: Actor, contract_id: str) -> CollectiveContract:
-    c = session.get(CollectiveContract, contract_id)
-    if c is None or c.deleted:
-        raise NotFound("找不到该集体合同，可能已被删除")
+    c = live_record(session, CollectiveContract, contract_id, "找不到该集体合同，可能已被删除")
     require_in_scope(session, actor, c.township_code, allow_county=True)
     return c
 

@@ -20,8 +20,9 @@ from zkdesk.services.enterprise_facts import (
     enterprise_year_facts,
     require_in_scope,
 )
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
+from zkdesk.services.records import live_record
 from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -86,9 +87,7 @@ def _snapshot(obj, fields) -> dict:
 
 
 def _load(session: Session, actor: Actor, enterprise_id: str) -> Enterprise:
-    ent = session.get(Enterprise, enterprise_id)
-    if ent is None or ent.deleted:
-        raise NotFound("找不到该企业，可能已被删除")
+    ent = live_record(session, Enterprise, enterprise_id, "找不到该企业，可能已被删除")
     require_in_scope(session, actor, ent.township_code)
     return ent
 

@@ -21,9 +21,10 @@ from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for
+from zkdesk.services.records import live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
 
@@ -331,18 +332,14 @@ def visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
 
 
 def _visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
-    studio = session.get(Studio, studio_id)
-    if studio is None or studio.deleted:
-        raise NotFound("未找到该工作室（可能已被删除）")
+    studio = live_record(session, Studio, studio_id, "未找到该工作室（可能已被删除）")
     if not is_county(actor.office_code) and studio.township_code != actor.office_code:
         raise PermissionDenied("该工作室不属于本乡镇，不能查看或修改")
     return studio
 
 
 def _visible_member(session: Session, actor: Actor, member_id: str) -> StudioMember:
-    row = session.get(StudioMember, member_id)
-    if row is None or row.deleted:
-        raise NotFound("未找到该成员（可能已被移除）")
+    row = live_record(session, StudioMember, member_id, "未找到该成员（可能已被移除）")
     _visible_studio(session, actor, row.studio_id)
     return row
 
