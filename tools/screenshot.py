@@ -2,11 +2,13 @@
 
     python tools/screenshot.py --home DIR --user NAME --page indicators out.png
     python tools/screenshot.py --home DIR --user NAME --page admin --tab 操作日志 out.png
-The password is read from standard input. Used to look at screens as a person would.
+    python tools/screenshot.py --home DIR --user NAME --import-file FILE.xlsx --kind enterprises out.png
+(the last: the 导入Excel dialog over the window, with the file's preview). The password is read from standard input. Used to look at screens as a person would.
 """
 
 import argparse
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget
@@ -16,6 +18,7 @@ from zkdesk.config import resolve_home
 from zkdesk.services.auth import login_and_commit
 from zkdesk.store.migrate import open_database
 from zkdesk.ui.main_window import MainWindow
+from zkdesk.ui.xlsx.import_dialog import ImportDialog
 
 
 def main() -> int:
@@ -25,6 +28,8 @@ def main() -> int:
     parser.add_argument("--page", default="indicators")
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--tab", help="on a page with tabs, the tab to show (its label)")
+    parser.add_argument("--import-file", help="show the import dialog checking this spreadsheet")
+    parser.add_argument("--kind", default="enterprises", help="with --import-file: what the file holds")
     parser.add_argument("out")
     args = parser.parse_args()
     app = make_application()
@@ -41,12 +46,16 @@ def main() -> int:
             for i in range(tabs.count()):
                 if tabs.tabText(i) == args.tab:
                     tabs.setCurrentIndex(i)
+    if args.import_file:
+        dialog = ImportDialog(window.ctx, window, kind=args.kind)
+        dialog.show()
+        dialog.open_file(Path(args.import_file))
 
     def shoot():
         window.screen().grabWindow(0).save(args.out)
         app.quit()
 
-    QTimer.singleShot(1500, shoot)
+    QTimer.singleShot(3000 if args.import_file else 1500, shoot)  # a check takes a moment
     app.exec()
     db.dispose()
     return 0

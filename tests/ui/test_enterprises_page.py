@@ -163,7 +163,7 @@ def test_bad_input_keeps_the_dialog_open_and_the_database_unchanged(main_window,
     _type(qtbot, dialog, "unionEstablished", "2020-13-01")
     _click(qtbot, dialog, QPushButton, "saveButton")
     assert dialog.isVisible()
-    assert "“工会成立日期”不是有效日期" in dialog.findChild(QLabel, "errorLabel").text()
+    assert "工会成立日期“2020-13-01”不存在" in dialog.findChild(QLabel, "errorLabel").text()
     with page.ctx.db.session() as s:
         assert s.scalar(select(func.count(Enterprise.id))) == 0
 

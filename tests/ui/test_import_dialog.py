@@ -124,8 +124,7 @@ def test_progress_dialog_cancels_the_worker(qtbot, main_window):
     from PySide6.QtWidgets import QProgressDialog
 
     from zkdesk.imports.pipeline import ImportCancelled
-    from zkdesk.ui.xlsx.progress import attach_progress
-    from zkdesk.ui.xlsx.worker import Job
+    from zkdesk.ui.tasks import run_with_progress
 
     def long_work(progress, cancel):
         for done in range(100_000):
@@ -135,13 +134,11 @@ def test_progress_dialog_cancels_the_worker(qtbot, main_window):
             time.sleep(0.001)
         return "finished"
 
-    job = Job(long_work)
-    dialog = attach_progress(job, main_window, "正在检查文件")
-    failures = []
-    job.signals.failed.connect(failures.append)
-    job.start()
+    failures, results = [], []
+    run_with_progress(main_window, "正在检查文件", long_work, results.append, failures.append)
+    dialog = main_window.findChild(QProgressDialog, "taskProgress")
     qtbot.waitUntil(lambda: dialog.isVisible() and dialog.value() > 0, timeout=10000)
-    assert main_window.findChild(QProgressDialog, "xlsxProgress") is dialog
     qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(failures), timeout=10000)
-    assert failures == ["已取消导入，数据库没有改动"]
+    assert failures == ["已取消导入，数据库没有改动"] and results == []
+    qtbot.waitUntil(lambda: main_window.findChild(QProgressDialog, "taskProgress") is None, timeout=10000)

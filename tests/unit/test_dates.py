@@ -5,15 +5,25 @@ import pytest
 from zkdesk.domain.dates import DateTextError, format_date, parse_date_text
 
 
-@pytest.mark.parametrize("text", ["2022-03-01", "2022/3/1", "2022.3.1", "20220301", "2022年3月1日", " 2022-3-1 "])
+@pytest.mark.parametrize("text", ["2022-03-01", "2022/3/1", "2022.3.1", "20220301", "2022年3月1日", " 2022-3-1 ",
+                                  "２０２２年３月１日", "2022 年 3 月 1 日", "2022-03-01 00:00:00", "2022/3/1 9:30"])
 def test_the_ways_clerks_type_a_date(text):
     assert parse_date_text(text) == date(2022, 3, 1)
 
 
 def test_empty_is_none_and_bad_text_names_the_field():
     assert parse_date_text("  ") is None
-    with pytest.raises(DateTextError, match="命名日期“2022-02-30”不是有效的日期"):
+    with pytest.raises(DateTextError, match="命名日期“2022-02-30”不存在"):
         parse_date_text("2022-02-30", "命名日期")
-    with pytest.raises(DateTextError, match="申报日期“三月一日”格式不对"):
+    with pytest.raises(DateTextError, match="无法识别的申报日期“三月一日”"):
         parse_date_text("三月一日", "申报日期")
     assert format_date(date(2022, 3, 1)) == "2022-03-01" and format_date(None) == ""
+
+
+def test_half_dates_and_typos_in_the_year_say_what_is_wrong():
+    with pytest.raises(DateTextError, match="出生日期“2022年3月”缺少日"):
+        parse_date_text("2022年3月", "出生日期")
+    with pytest.raises(DateTextError, match="签订日期“0222-03-01”不合理"):
+        parse_date_text("0222-03-01", "签订日期")
+    with pytest.raises(DateTextError, match="无法识别的日期“2022-03-01 下午”"):
+        parse_date_text("2022-03-01 下午")

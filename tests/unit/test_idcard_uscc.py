@@ -31,6 +31,9 @@ def test_malformed_id_numbers(raw, fragment):
 def test_masking():
     assert mask_id_number("530924199001011234") == "530924********1234"
     assert mask_phone("13812345678") == "138****5678"
+    # short numbers never come out whole: a 7-digit landline keeps its last 2, a stub ID nothing
+    assert mask_phone("8812345") == "*****45" and mask_id_number("5309241") == "*******"
+    assert mask_id_number(None) == "" and mask_phone("") == ""
 
 
 def test_uscc_valid_and_invalid():

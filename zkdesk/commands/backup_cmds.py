@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json, read_password
+from zkdesk.commands.common import add_user_args, logged_in, open_context, print_json, read_password
 from zkdesk.config import resolve_home
 from zkdesk.services.auth import login_and_commit
 from zkdesk.services.backups import list_backups, make_backup, size_text
@@ -40,9 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
+    with logged_in(args) as (ctx, actor):
         if args.list:
             with ctx.db.session():
                 backups = list_backups(ctx.home, actor)
@@ -55,8 +53,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
         to_dir = Path(args.to).expanduser() if args.to else None
         with ctx.db.session() as s:
             info = make_backup(s, actor, ctx.home, ctx.home.db_path, to_dir)
-    finally:
-        ctx.db.dispose()
     if args.json:
         print_json(info.as_dict())
     else:
@@ -74,11 +70,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         if not args.user:
             raise UserError("恢复备份需要管理员或有备份权限的用户：请加 --user 用户名 --password-stdin")
-        ctx = open_context(args)
-        try:
+        with open_context(args) as ctx:  # closed before the file is replaced
             actor = login_and_commit(ctx.db, args.user, read_password(args))
-        finally:
-            ctx.db.dispose()  # the file is about to be replaced
         result = restore_backup(home, home.db_path, source, actor)
     safety = result.safety_backup or result.damaged_copy
     if args.json:

@@ -7,28 +7,34 @@ import json
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from zkdesk.config import Home, resolve_home
 from zkdesk.services.actor import Actor
 from zkdesk.services.auth import login_and_commit
-from zkdesk.services.errors import UserError
+from zkdesk.services.errors import UserError, user_message
 from zkdesk.services.office import is_initialised
-from zkdesk.store.backup_file import BackupError
 from zkdesk.store.engine import Database
-from zkdesk.store.migrate import DatabaseVersionError, open_database
-from zkdesk.store.seed import CatalogError
-
-EXPECTED_ERRORS = (UserError, DatabaseVersionError, CatalogError, BackupError)
+from zkdesk.store.migrate import open_database
 
 log = logging.getLogger("zkdesk")
 
 
 @dataclass
 class Context:
+    """The data directory and its open database; `with open_context(args) as ctx:` closes the
+    database when the command is done, also when it fails."""
+
     home: Home
     db: Database
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.db.dispose()
 
 
 def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
@@ -56,8 +62,11 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
     return getpass.getpass(prompt)
 
 
-def login_from_args(ctx: Context, args: argparse.Namespace) -> Actor:
-    return login_and_commit(ctx.db, args.user, read_password(args))
+@contextmanager
+def logged_in(args: argparse.Namespace) -> Iterator[tuple[Context, Actor]]:
+    """The open database and the command's user (add_user_args), logged in; closed after."""
+    with open_context(args) as ctx:
+        yield ctx, login_and_commit(ctx.db, args.user, read_password(args))
 
 
 def print_json(obj: object) -> None:
@@ -68,16 +77,15 @@ def run_safely(handler: Callable[[argparse.Namespace], int | None], args: argpar
     """Run a subcommand: a one-line Chinese message and exit 2 on bad input, never a traceback."""
     try:
         return int(handler(args) or 0)
-    except EXPECTED_ERRORS as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
-    except OSError as exc:
-        sys.stderr.write(f"错误：文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）\n")
-        return 2
-    except Exception as exc:  # a bug: keep the details in a log file, tell the user plainly
+    except Exception as exc:
+        message = user_message(exc)
+        if message is not None:
+            sys.stderr.write(f"错误：{message}\n")
+            return 2
+        # a bug: keep the details in a log file, tell the user plainly
         detail = traceback.format_exc()
         try:
             home = resolve_home(getattr(args, "home", None)).ensure()

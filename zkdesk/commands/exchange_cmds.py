@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
+from zkdesk.commands.common import add_user_args, logged_in, print_json
 from zkdesk.exchange.export import export_packages
 from zkdesk.exchange.forms import form_summary
 from zkdesk.exchange.importing import import_packages
@@ -49,13 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
+    with logged_in(args) as (ctx, actor):
         results = export_packages(ctx.db, actor, Path(args.to), args.for_code, args.full,
                                   forms_dir=user_forms_dir(ctx.home.root))
-    finally:
-        ctx.db.dispose()
     if args.json:
         print_json({"packages": [r.to_json() for r in results]})
     else:
@@ -68,14 +64,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
+    with logged_in(args) as (ctx, actor):
         results = import_packages(ctx.db, actor, [Path(f) for f in args.files], ctx.home.backups_dir,
                                   dry_run=args.dry_run, trust=set(args.trust_new_key),
                                   forms_dir=user_forms_dir(ctx.home.root))
-    finally:
-        ctx.db.dispose()
     if args.json:
         print_json({"packages": [r.to_json() for r in results], "dry_run": args.dry_run})
     else:
@@ -98,13 +90,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
-        with ctx.db.session() as s:
-            overview = keys_overview(s, actor)
-    finally:
-        ctx.db.dispose()
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        overview = keys_overview(s, actor)
     if args.json:
         print_json(overview.to_json())
         return 0
@@ -116,12 +103,7 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_forget(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
-        with ctx.db.session() as s:
-            forget_peer_key(s, actor, args.code)
-    finally:
-        ctx.db.dispose()
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        forget_peer_key(s, actor, args.code)
     print(f"已删除 {args.code} 的密钥；其下一个数据包将重新要求核对指纹")
     return 0

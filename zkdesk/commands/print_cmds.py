@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
+from zkdesk.commands.common import add_user_args, logged_in, print_json
 from zkdesk.config import resolve_home
 from zkdesk.output.catalog import load_catalog, user_forms_dir
 from zkdesk.output.printing import PrintRequest, output_kind, prepare, write_output
@@ -77,14 +77,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser().resolve()
     output_kind(out)  # a wrong extension fails before the password is asked
     form = _catalog(args).get(args.form)
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
-        with ctx.db.session() as s:
-            prepared = prepare(s, actor, form, PrintRequest(args.form, args.year, args.org, args.person))
-            summary = write_output(s, actor, prepared, out)
-    finally:
-        ctx.db.dispose()
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        prepared = prepare(s, actor, form, PrintRequest(args.form, args.year, args.org, args.person))
+        summary = write_output(s, actor, prepared, out)
     title = prepared.texts[0].title if len(prepared.texts) == 1 else form.name
     if args.json:
         print_json({

@@ -38,23 +38,19 @@ def _cell(text: str, width: int) -> str:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        with ctx.db.session() as s:
-            org = args.org or office_code(s)
-            unit = get_org(s, org)
-            if args.plan:
-                plan = plan_by_code(s, args.plan)
-            else:
-                plan = current_plan(s, args.year) if args.year else current_plan(s, default_year_hint())
-                if plan is None:
-                    raise UserError("数据库中没有规划目录")
-            year = args.year or default_year(s, plan, org)
-            rows = progress_for(s, plan.id, org, year)
-            plan_code, plan_name = plan.code, plan.name
-            org_label = f"{unit.short_name}（全县汇总）" if is_county(org) else unit.short_name
-    finally:
-        ctx.db.dispose()
+    with open_context(args) as ctx, ctx.db.session() as s:
+        org = args.org or office_code(s)
+        unit = get_org(s, org)
+        if args.plan:
+            plan = plan_by_code(s, args.plan)
+        else:
+            plan = current_plan(s, args.year) if args.year else current_plan(s, default_year_hint())
+            if plan is None:
+                raise UserError("数据库中没有规划目录")
+        year = args.year or default_year(s, plan, org)
+        rows = progress_for(s, plan.id, org, year)
+        plan_code, plan_name = plan.code, plan.name
+        org_label = f"{unit.short_name}（全县汇总）" if is_county(org) else unit.short_name
     if args.json:
         print_json({
             "plan": plan_code, "year": year, "org": org,

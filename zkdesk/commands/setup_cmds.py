@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from zkdesk.commands.common import open_context, print_json, read_password
-from zkdesk.services.errors import UserError
 from zkdesk.services.office import initialise
 
 
@@ -23,28 +22,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    ctx = open_context(args, require_init=False)
-    try:
+    with open_context(args, require_init=False) as ctx:
         password = read_password(args, "管理员密码：")
         with ctx.db.session() as s:
             user = initialise(s, args.org, args.admin, password, args.name)
             print(f"已初始化：单位 {args.org}，管理员 {user.username}，数据目录 {ctx.home.root}")
-    finally:
-        ctx.db.dispose()
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from zkdesk.services.demo import fill_demo
 
-    ctx = open_context(args, require_init=False)
-    try:
-        with ctx.db.session() as s:
-            summary = fill_demo(s)
-    except UserError:
-        raise
-    finally:
-        ctx.db.dispose()
+    with open_context(args, require_init=False) as ctx, ctx.db.session() as s:
+        summary = fill_demo(s)
     if args.json:
         print_json(summary)
     else:

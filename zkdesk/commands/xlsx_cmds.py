@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from zkdesk.commands.common import add_user_args, login_from_args, open_context, print_json
+from zkdesk.commands.common import add_user_args, logged_in, open_context, print_json
 from zkdesk.imports.kinds import kind_names
 
 KIND_HELP = "、".join(kind_names())
@@ -37,16 +37,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from zkdesk.imports.annotate import write_annotated_copy
     from zkdesk.imports.pipeline import apply_plan, check_file
 
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
+    with logged_in(args) as (ctx, actor):
         with ctx.db.session() as s:
             plan = check_file(s, actor, args.kind, Path(args.file))
         summary = plan.summary if args.dry_run else apply_plan(ctx.db, actor, plan, ctx.home.backups_dir)
         if args.annotate and plan.summary.rejected:
             write_annotated_copy(plan, Path(args.annotate))
-    finally:
-        ctx.db.dispose()
     if args.json:
         print_json(summary.to_json())
         return 0
@@ -65,13 +61,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from zkdesk.imports.registers import export_register
 
-    ctx = open_context(args)
-    try:
-        actor = login_from_args(ctx, args)
-        with ctx.db.session() as s:
-            count = export_register(s, actor, args.kind, Path(args.file))
-    finally:
-        ctx.db.dispose()
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        count = export_register(s, actor, args.kind, Path(args.file))
     print(f"已导出 {count} 条到 {args.file}")
     return 0
 
@@ -79,12 +70,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from zkdesk.imports.templates import township_choices, write_template
 
-    ctx = open_context(args, require_init=False)
-    try:
-        with ctx.db.session() as s:
-            townships, county = township_choices(s)
-    finally:
-        ctx.db.dispose()
+    with open_context(args, require_init=False) as ctx, ctx.db.session() as s:
+        townships, county = township_choices(s)
     write_template(args.kind, Path(args.file), townships, county)
     print(f"已生成模板：{args.file}")
     return 0

@@ -68,18 +68,20 @@ def parse_id_number(raw: str) -> IdInfo:
 
 
 def mask_id_number(number: str | None) -> str:
-    """530924********1234: keep the county prefix and the last four characters."""
-    if not number:
-        return ""
+    """530924********1234: keep the 6-digit address code and the last 4 characters; a number
+    too short for that is masked whole. Who sees it masked is services.privacy's decision."""
+    number = (number or "").strip()
     if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 2, 0)
+        return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 def mask_phone(number: str | None) -> str:
-    if not number:
-        return ""
-    digits = number.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    """138****5678, 088*****4567: keep the first 3 and last 4 characters when there are
+    11 digits or more; shorter numbers keep only their last 2."""
+    number = (number or "").strip()
+    if sum(c.isdigit() for c in number) >= 11:
+        return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    if len(number) <= 2:
+        return "*" * len(number)
+    return "*" * (len(number) - 2) + number[-2:]

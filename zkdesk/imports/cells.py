@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from zkdesk.domain.dates import DateTextError, parse_date_text
 from zkdesk.domain.idcard import IdNumberError, parse_id_number
 from zkdesk.domain.uscc import CHARSET, check_uscc, uscc_check_char
 
@@ -90,23 +91,22 @@ def phone(value: object, _lk=None) -> str:
 # ---- dates --------------------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900-02-29
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_ONLY = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?$")
+_SERIAL_TEXT = re.compile(r"\d{1,5}(\.0+)?")
 
 
-def _checked(year: int, month: int, day: int, shown: str) -> date:
+def _date_from_text(shown: str) -> date:
     try:
-        result = date(year, month, day)
-    except ValueError:
-        raise CellError(f"日期“{shown}”不存在") from None
-    if not 1900 <= result.year <= 2100:
-        raise CellError(f"日期“{shown}”不合理")
-    return result
+        day = parse_date_text(shown)
+    except DateTextError as exc:
+        raise CellError(str(exc)) from None
+    if day is None:
+        raise CellError("应为日期")
+    return day
 
 
 def parse_date(value: object, _lk=None) -> date:
-    """Excel dates, serial numbers, 20230501, and text such as 2023.5.1 / 2023-05-01 / 2023年5月1日."""
+    """Excel's own dates and serial numbers, 20230501 typed as a number; text such as
+    2023.5.1 / 2023-05-01 / 2023年5月1日 is read by domain.dates like a typed date."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -116,22 +116,14 @@ def parse_date(value: object, _lk=None) -> date:
     if isinstance(value, (int, float)):
         number = float(value)
         if number.is_integer() and 19000101 <= number <= 21001231:
-            shown = str(int(number))
-            return _checked(int(shown[:4]), int(shown[4:6]), int(shown[6:]), shown)
+            return _date_from_text(str(int(number)))
         if 1 <= number < 73051:  # up to 2099-12-31
             return _EXCEL_EPOCH + timedelta(days=int(number))
         raise CellError(f"日期“{_number_as_text(value)}”不合理")
     shown = text(value)
-    cleaned = nfkc(shown).strip()
-    for pattern in (_DATE_TEXT, _COMPACT):
-        m = pattern.match(cleaned)
-        if m:
-            return _checked(int(m[1]), int(m[2]), int(m[3]), shown)
-    if re.fullmatch(r"\d{1,5}(\.0+)?", cleaned):
-        return parse_date(float(cleaned))
-    if _MONTH_ONLY.match(cleaned):
-        raise CellError(f"日期“{shown}”缺少日，请写完整，如 2023-05-01")
-    raise CellError(f"无法识别的日期“{shown}”，请写成 2023-05-01 或 2023年5月1日")
+    if _SERIAL_TEXT.fullmatch(nfkc(shown).strip()):  # a serial number stored as text
+        return parse_date(float(nfkc(shown)))
+    return _date_from_text(shown)
 
 
 # ---- yes / no -----------------------------------------------------------------------------

@@ -8,13 +8,13 @@ import io
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Table, TableStyle
 
 from zkdesk.output.fonts import FontSet
 from zkdesk.output.formatting import format_value
 from zkdesk.output.formdef import FormDef, Opinion, RecordSpec
 from zkdesk.output.pdf_page import Geometry
-from zkdesk.output.pdf_text import note_paras, number_block, para, spread_line, title_block
+from zkdesk.output.pdf_text import form_footer, form_heading, para
 
 OUTER_LINE = 1.0
 INNER_LINE = 0.5
@@ -138,14 +138,7 @@ def record_story(form: FormDef, row: dict, texts, geometry: Geometry, fonts: Fon
     spec = form.record
     assert spec is not None
     width = geometry.frame_width
-    story: list[Flowable] = []
-    block = number_block(form.number, form.authority, fonts)
-    if block is not None:
-        story.append(block)
-    story += title_block(texts.title, texts.subtitle, fonts, form.title_size)
-    above = spread_line([texts.left, texts.center, texts.right], width, fonts, 10.5, ["left", "center", "right"])
-    if above is not None:
-        story += [above, Spacer(1, 1.5 * mm)]
+    story = form_heading(form, texts, width, fonts)
     story.append(_grid(spec, row, width, fonts))
     for section in spec.sections:
         story.append(_section(section.label, str(row.get(section.field) or ""), section.min_height,
@@ -153,10 +146,4 @@ def record_story(form: FormDef, row: dict, texts, geometry: Geometry, fonts: Fon
     opinions = _opinions(spec, row, width, fonts)
     if opinions is not None:
         story.append(opinions)
-    below = spread_line(list(texts.footer), width, fonts, 10.5, even=True)
-    if below is not None:
-        story += [Spacer(1, 3 * mm), below]
-    if texts.notes:
-        story.append(Spacer(1, 2 * mm))
-        story += note_paras(texts.notes, fonts)
-    return story
+    return story + form_footer(texts, width, fonts)

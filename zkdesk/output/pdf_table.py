@@ -3,14 +3,13 @@ header repeated on every page, totals, the footer line and the notes."""
 
 from __future__ import annotations
 
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from zkdesk.output.fonts import FontSet
 from zkdesk.output.formdef import SEQ_FIELD, FormDef
 from zkdesk.output.pdf_page import Geometry
-from zkdesk.output.pdf_text import fits, note_paras, number_block, para, spread_line, title_block
+from zkdesk.output.pdf_text import fits, form_footer, form_heading, para
 from zkdesk.output.tablemodel import BodyRow, TableModel
 
 PAD = 2.0  # cell padding, points
@@ -267,21 +266,8 @@ def table_story(form: FormDef, model: TableModel, texts, geometry: Geometry, fon
     spec = form.table
     assert spec is not None
     width = geometry.frame_width
-    story: list[Flowable] = []
-    block = number_block(form.number, form.authority, fonts)
-    if block is not None:
-        story.append(block)
-    story += title_block(texts.title, texts.subtitle, fonts, form.title_size)
-    above = spread_line([texts.left, texts.center, texts.right], width, fonts, 10.5, ["left", "center", "right"])
-    if above is not None:
-        story += [above, Spacer(1, 1.5 * mm)]
-    footer: list[Flowable] = []
-    below = spread_line(list(texts.footer), width, fonts, 10.5, even=True)
-    if below is not None:
-        footer += [Spacer(1, 3 * mm), below]
-    if texts.notes:
-        footer.append(Spacer(1, 2 * mm))
-        footer += note_paras(texts.notes, fonts)
+    story = form_heading(form, texts, width, fonts)
+    footer = form_footer(texts, width, fonts)
     blocks = body_blocks(model, widths, fonts, spec.font_size)
     for i, (head, run, tail) in enumerate(blocks):
         head = [header, *head] if i == 0 else head

@@ -1,4 +1,5 @@
-"""Text pieces shared by the PDF renderers: paragraph styles, the 表号 block, title lines."""
+"""Text pieces shared by the PDF renderers: paragraph styles, the 表号 block, title lines,
+and the heading and footer every printed form has."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from zkdesk.output.fonts import FontSet
+from zkdesk.output.formdef import FormDef
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -118,3 +120,29 @@ def spread_line(texts: list[str], width: float, fonts: FontSet, size: float, ali
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
     ]))
     return table
+
+
+def form_heading(form: FormDef, texts, width: float, fonts: FontSet) -> list[Flowable]:
+    """Above a form's body: 表号 and 制表机关, the title and subtitle, and the line under them
+    (填报单位 left, 年度 centred, date right)."""
+    out: list[Flowable] = []
+    block = number_block(form.number, form.authority, fonts)
+    if block is not None:
+        out.append(block)
+    out += title_block(texts.title, texts.subtitle, fonts, form.title_size)
+    above = spread_line([texts.left, texts.center, texts.right], width, fonts, 10.5, ["left", "center", "right"])
+    if above is not None:
+        out += [above, Spacer(1, 1.5 * mm)]
+    return out
+
+
+def form_footer(texts, width: float, fonts: FontSet) -> list[Flowable]:
+    """Below a form's body: the signature line (单位负责人, 填表人 …) and the numbered notes."""
+    out: list[Flowable] = []
+    below = spread_line(list(texts.footer), width, fonts, 10.5, even=True)
+    if below is not None:
+        out += [Spacer(1, 3 * mm), below]
+    if texts.notes:
+        out.append(Spacer(1, 2 * mm))
+        out += note_paras(texts.notes, fonts)
+    return out

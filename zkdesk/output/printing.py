@@ -18,7 +18,6 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zkdesk.domain.idcard import mask_id_number, mask_phone
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.output import gbt9704
@@ -34,9 +33,10 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, PermissionDenied, UserError
 from zkdesk.services.office import office_unit
+from zkdesk.services.privacy import mask_for, sees_personal
 from zkdesk.store.models import OrgUnit
 
-_MASKS = {"id": mask_id_number, "phone": mask_phone}
+_MASK_AS = {"id": "id_number", "phone": "phone"}  # a source's personal kind -> mask_for's keyword
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,12 @@ def prepare(session: Session, actor: Actor, form: FormDef, request: PrintRequest
     rows = [dict(r) for r in result.rows]
     if form.per_person and not rows:
         raise UserError(f"{unit.name}{year}年没有可打印的记录")
-    unmasked = form.personal == "official" or actor.can(Permission.VIEW_PERSONAL)
+    unmasked = form.personal == "official" or sees_personal(actor)  # an official form carries them whole
     personal_used = [f for f in src.personal if f in form.fields_used]
     if not unmasked:
         for row in rows:
             for name, kind in src.personal.items():
-                row[name] = _MASKS[kind](str(row.get(name) or ""))
+                row[name] = mask_for(actor, **{_MASK_AS[kind]: str(row.get(name) or "")})
     office = office_unit(session)
     today = today or date.today()
     values = _Blank(

@@ -20,9 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from zkdesk.domain.idcard import mask_id_number, mask_phone
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
+from zkdesk.services.privacy import mask_for
 
 FORMATS = ("text", "date", "datetime", "int", "number", "bool")
 MAX_WIDTH = 60  # characters; longer text wraps
@@ -31,7 +31,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
 THIN = Side(style="thin", color="A6A6A6")
 HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
 _NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "int": "0", "number": "General", "text": "@"}
 
 
@@ -41,7 +40,7 @@ class ExportColumn:
     value: str | Callable[[object], object]  # key / attribute name, or a function of the row
     fmt: str = "text"  # one of FORMATS
     width: int | None = None  # in characters; None: from the header and the first rows
-    personal: str = ""  # "id_number" | "phone": masked without Permission.VIEW_PERSONAL
+    personal: str = ""  # "id_number" | "phone": shown as privacy.mask_for lets the actor see it
 
     def get(self, row: object) -> object:
         if callable(self.value):
@@ -51,11 +50,11 @@ class ExportColumn:
         return getattr(row, self.value, None)
 
 
-def _cell_value(column: ExportColumn, raw: object, show_personal: bool) -> object:
+def _cell_value(column: ExportColumn, raw: object, actor: Actor) -> object:
     if raw is None:
         return None
-    if column.personal and not show_personal:
-        return _MASKS[column.personal](str(raw))
+    if column.personal:
+        return mask_for(actor, **{column.personal: str(raw)})
     if column.fmt == "bool":
         return "是" if raw else "否"
     if column.fmt == "date" and isinstance(raw, datetime):
@@ -103,7 +102,6 @@ def write_xlsx(
 ) -> Path:
     """Write `rows` to a new workbook at `path`; returns the path."""
     actor.require(Permission.VIEW)
-    show_personal = actor.can(Permission.VIEW_PERSONAL)
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -125,7 +123,7 @@ def write_xlsx(
         r = top + count
         lines = 1
         for index, column in enumerate(columns, start=1):
-            value = _cell_value(column, column.get(row), show_personal)
+            value = _cell_value(column, column.get(row), actor)
             cell = ws.cell(row=r, column=index, value=value)
             if column.fmt in ("date", "datetime", "int") and not isinstance(value, str):
                 cell.number_format = _NUMBER_FORMATS[column.fmt]

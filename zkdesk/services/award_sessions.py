@@ -12,7 +12,8 @@ from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.errors import UserError
+from zkdesk.services.records import live_record
 from zkdesk.store.models import AwardSession
 
 
@@ -59,10 +60,7 @@ def list_sessions(session: Session, actor: Actor) -> list[SessionRow]:
 
 
 def get_session(session: Session, session_id: str) -> AwardSession:
-    award = session.get(AwardSession, session_id)
-    if award is None or award.deleted:
-        raise NotFound("找不到该届次，可能已被删除")
-    return award
+    return live_record(session, AwardSession, session_id, "找不到该届次，可能已被删除")
 
 
 def _validate(data: SessionInput) -> SessionInput:

@@ -22,8 +22,10 @@ from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope, township_names
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope
+from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.records import live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
@@ -63,9 +65,7 @@ def _snapshot(c: CollectiveContract, covered: set[str]) -> dict:
 
 
 def _enterprise(session: Session, actor: Actor, enterprise_id: str, what: str) -> Enterprise:
-    ent = session.get(Enterprise, enterprise_id or "")
-    if ent is None or ent.deleted:
-        raise UserError(f"{what}不在企业名录中（可能已被删除）")
+    ent = live_record(session, Enterprise, enterprise_id, f"{what}不在企业名录中（可能已被删除）")
     require_in_scope(session, actor, ent.township_code)
     return ent
 
@@ -138,9 +138,7 @@ def _covered(session: Session, contract: CollectiveContract) -> set[str]:
 
 
 def _load(session: Session, actor: Actor, contract_id: str) -> CollectiveContract:
-    c = session.get(CollectiveContract, contract_id)
-    if c is None or c.deleted:
-        raise NotFound("找不到该集体合同，可能已被删除")
+    c = live_record(session, CollectiveContract, contract_id, "找不到该集体合同，可能已被删除")
     require_in_scope(session, actor, c.township_code, allow_county=True)
     return c
 
@@ -248,7 +246,7 @@ def list_contracts(session: Session, actor: Actor, flt: ContractFilter | None = 
         if flt.year is None or in_force_during(c.signed_on, c.expires_on, c.review_objection, flt.year)
     ]
     coverage = covered_enterprise_ids(session, contracts)
-    names = township_names(session)
+    names = org_names(session)
     enterprise_names = dict(session.execute(select(Enterprise.id, Enterprise.name)).all())
     text = flt.text.strip()
     rows = []

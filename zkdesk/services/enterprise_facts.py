@@ -165,10 +165,6 @@ def contract_facts(session: Session, year: int) -> ContractFacts:
     return ContractFacts(frozenset(negotiated), frozenset(alone), frozenset(covered))
 
 
-def township_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
-
-
 def require_in_scope(session: Session, actor, township_code: str, allow_county: bool = False) -> OrgUnit:
     """The township exists, and the actor's office may keep records of it."""
     unit = session.get(OrgUnit, township_code or "")

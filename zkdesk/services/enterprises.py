@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
-from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.uscc import check_uscc, normalize_uscc
 from zkdesk.services import audit
@@ -20,10 +19,11 @@ from zkdesk.services.enterprise_facts import (
     contract_facts,
     enterprise_year_facts,
     require_in_scope,
-    township_names,
 )
-from zkdesk.services.errors import NotFound, UserError
-from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear, OrgUnit
+from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.records import live_record
+from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -87,9 +87,7 @@ def _snapshot(obj, fields) -> dict:
 
 
 def _load(session: Session, actor: Actor, enterprise_id: str) -> Enterprise:
-    ent = session.get(Enterprise, enterprise_id)
-    if ent is None or ent.deleted:
-        raise NotFound("找不到该企业，可能已被删除")
+    ent = live_record(session, Enterprise, enterprise_id, "找不到该企业，可能已被删除")
     require_in_scope(session, actor, ent.township_code)
     return ent
 
@@ -109,7 +107,7 @@ def uscc_warnings(session: Session, raw: str, exclude_id: str | None = None) -> 
     check = check_uscc(code)
     if not check.ok:
         warnings.append(check.message)
-    names = township_names(session)
+    names = org_names(session)
     query = select(Enterprise).where(Enterprise.deleted.is_(False), Enterprise.uscc == code)
     if exclude_id:
         query = query.where(Enterprise.id != exclude_id)
@@ -376,7 +374,7 @@ def list_enterprises(session: Session, actor: Actor, year: int, flt: EnterpriseF
     """The enterprises the actor's office sees, as they stood in `year`, filtered."""
     actor.require(Permission.VIEW)
     flt = flt or EnterpriseFilter()
-    names = township_names(session)
+    names = org_names(session)
     contracts = contract_facts(session, year)
     duplicates = duplicate_usccs(session)
     rows = []
@@ -420,15 +418,9 @@ class EnterpriseChoice:
 def enterprise_choices(session: Session, actor: Actor, township_code: str | None = None) -> list[EnterpriseChoice]:
     """Enterprises to pick from (a contract's party, the enterprises a regional contract covers)."""
     actor.require(Permission.VIEW)
-    names = township_names(session)
+    names = org_names(session)
     return [
         EnterpriseChoice(f.enterprise_id, f.name, f.township_code, names.get(f.township_code, ""))
         for f in enterprise_year_facts(session, actor.office_code, MAX_YEAR)
         if township_code is None or f.township_code == township_code
     ]
-
-
-def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """(code, short name) of the townships whose enterprises the actor's office keeps."""
-    query = select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
-    return [(u.code, u.short_name) for u in session.scalars(query) if is_county(actor.office_code) or u.code == actor.office_code]

@@ -11,3 +11,19 @@ class PermissionDenied(UserError):
 
 class NotFound(UserError):
     pass
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The Chinese line to show for an error the user can act on (bad input, a refused action,
+    a damaged or newer file, a file the system would not read or write); None for a bug, which
+    the caller logs and reports plainly. The CLI and the window both use it."""
+    # imported here: the store sits below services and most callers never get this far
+    from zkdesk.store.backup_file import BackupError
+    from zkdesk.store.migrate import DatabaseVersionError
+    from zkdesk.store.seed import CatalogError
+
+    if isinstance(exc, (UserError, DatabaseVersionError, CatalogError, BackupError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
+    return None

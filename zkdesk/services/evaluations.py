@@ -12,8 +12,10 @@ from zkdesk.domain.contract_rules import RuleError, Scores, check_scores, check_
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import contract_facts, require_in_scope, township_names
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.enterprise_facts import contract_facts, require_in_scope
+from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.records import live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, QualityEvaluation
 
@@ -42,9 +44,7 @@ _FIELDS = tuple(EvaluationInput.__dataclass_fields__)
 
 
 def _enterprise(session: Session, actor: Actor, enterprise_id: str) -> Enterprise:
-    ent = session.get(Enterprise, enterprise_id or "")
-    if ent is None or ent.deleted:
-        raise UserError("请选择参加评估的企业")
+    ent = live_record(session, Enterprise, enterprise_id, "请选择参加评估的企业")
     require_in_scope(session, actor, ent.township_code)
     return ent
 
@@ -82,9 +82,7 @@ def save_evaluation(session: Session, actor: Actor, data: EvaluationInput) -> st
 
 def delete_evaluation(session: Session, actor: Actor, evaluation_id: str) -> None:
     actor.require(Permission.EDIT)
-    row = session.get(QualityEvaluation, evaluation_id)
-    if row is None or row.deleted:
-        raise NotFound("找不到该质效评估记录，可能已被删除")
+    row = live_record(session, QualityEvaluation, evaluation_id, "找不到该质效评估记录，可能已被删除")
     _enterprise(session, actor, row.enterprise_id)
     row.deleted = True
     session.flush()
@@ -94,9 +92,7 @@ def delete_evaluation(session: Session, actor: Actor, evaluation_id: str) -> Non
 
 def get_evaluation(session: Session, actor: Actor, evaluation_id: str) -> EvaluationInput:
     actor.require(Permission.VIEW)
-    row = session.get(QualityEvaluation, evaluation_id)
-    if row is None or row.deleted:
-        raise NotFound("找不到该质效评估记录，可能已被删除")
+    row = live_record(session, QualityEvaluation, evaluation_id, "找不到该质效评估记录，可能已被删除")
     _enterprise(session, actor, row.enterprise_id)
     return EvaluationInput(**{name: getattr(row, name) for name in _FIELDS})
 
@@ -128,7 +124,7 @@ def list_evaluations(session: Session, actor: Actor, year: int, township_code: s
     )
     if township_code:
         query = query.where(Enterprise.township_code == township_code)
-    names = township_names(session)
+    names = org_names(session)
     negotiated = contract_facts(session, year).negotiated
     return [
         EvaluationRow(

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain import nomination_rules as rules
 from zkdesk.domain import nomination_workflow as wf
-from zkdesk.domain.idcard import mask_id_number, mask_phone
+from zkdesk.domain.idcard import mask_id_number
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.award_sessions import SessionRow, get_session, session_row
 from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.privacy import mask_for, sees_personal
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, Nomination, OrgUnit, User
 
@@ -141,10 +143,6 @@ class NominationDetail:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _township_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
-
-
 def visible(actor: Actor, nomination: Nomination) -> bool:
     return is_county(actor.office_code) or nomination.township_code == actor.office_code
 
@@ -198,7 +196,7 @@ def find_duplicates(
     )
     if exclude_id:
         query = query.where(Nomination.id != exclude_id)
-    names = _township_names(session)
+    names = org_names(session)
     return [
         DuplicateHit(n.id, n.name, n.township_code, names.get(n.township_code, n.township_code), n.status)
         for n in session.scalars(query.order_by(Nomination.township_code))
@@ -250,9 +248,8 @@ def list_nominations(
     if text.strip():
         like = f"%{text.strip()}%"
         query = query.where(or_(Nomination.name.like(like), Nomination.employer.like(like), Nomination.job_title.like(like)))
-    names = _township_names(session)
+    names = org_names(session)
     dupes = duplicate_groups(session, actor, session_id)
-    personal = actor.can(Permission.VIEW_PERSONAL)
     rows = []
     for n in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
         others = tuple(
@@ -264,8 +261,7 @@ def list_nominations(
             township_name=names.get(n.township_code, n.township_code), name=n.name, gender=n.gender,
             ethnicity=n.ethnicity, birth_date=n.birth_date,
             age=rules.age_in_year(n.birth_date, award.year) if n.birth_date else None,
-            id_number=n.id_number if personal else mask_id_number(n.id_number),
-            phone=n.phone if personal else mask_phone(n.phone),
+            id_number=mask_for(actor, id_number=n.id_number), phone=mask_for(actor, phone=n.phone),
             political_status=n.political_status, education=n.education, employer=n.employer,
             enterprise_id=n.enterprise_id, job_title=n.job_title, category=n.category,
             industrial_worker=n.industrial_worker, status=n.status, publicity_start=n.publicity_start,
@@ -274,12 +270,14 @@ def list_nominations(
     return rows
 
 
-def _input_of(n: Nomination, personal: bool) -> NominationInput:
+def _input_of(n: Nomination, shown_to: Actor | None = None) -> NominationInput:
+    """The stored fields; with `shown_to`, the ID and phone numbers as that actor may see them."""
+    id_number, phone = (n.id_number, n.phone) if shown_to is None else mask_for(shown_to, id_number=n.id_number, phone=n.phone)
     return NominationInput(
         session_id=n.session_id, township_code=n.township_code, name=n.name,
-        id_number=n.id_number if personal else mask_id_number(n.id_number), gender=n.gender, birth_date=n.birth_date,
+        id_number=id_number, gender=n.gender, birth_date=n.birth_date,
         ethnicity=n.ethnicity, political_status=n.political_status, education=n.education, employer=n.employer,
-        enterprise_id=n.enterprise_id, job_title=n.job_title, phone=n.phone if personal else mask_phone(n.phone),
+        enterprise_id=n.enterprise_id, job_title=n.job_title, phone=phone,
         category=n.category, industrial_worker=n.industrial_worker, earlier_honours=n.earlier_honours,
         deeds_short=n.deeds_short, deeds_full=n.deeds_full,
     )
@@ -289,18 +287,17 @@ def get_nomination(session: Session, actor: Actor, nomination_id: str) -> Nomina
     actor.require(Permission.VIEW)
     n = load(session, actor, nomination_id)
     award = get_session(session, n.session_id)
-    personal = actor.can(Permission.VIEW_PERSONAL)
-    data = _input_of(n, personal)
+    data = _input_of(n, shown_to=actor)
     people = dict(session.execute(select(User.username, User.display_name)).all())
     return NominationDetail(
         id=n.id, session=session_row(award), township_code=n.township_code,
-        township_name=_township_names(session).get(n.township_code, n.township_code), fields=data,
+        township_name=org_names(session).get(n.township_code, n.township_code), fields=data,
         status=n.status, publicity_start=n.publicity_start, publicity_end=n.publicity_end, objections=n.objections,
         steps=tuple(
             StepRow(s.from_status, s.to_status, s.actor, people.get(s.actor, s.actor), s.at, s.opinion)
             for s in n.steps if not s.deleted
         ),
-        masked=not personal, findings=tuple(check_input(award.year, _input_of(n, True))),
+        masked=not sees_personal(actor), findings=tuple(check_input(award.year, _input_of(n))),
     )
 
 

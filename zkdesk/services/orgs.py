@@ -1,4 +1,5 @@
-"""Org units as the indicator features need them: lookups and who may enter for whom."""
+"""Org units: lookups, names for labels, the townships an office keeps records of, and who may
+enter indicator values for whom."""
 
 from __future__ import annotations
 
@@ -28,7 +29,13 @@ def townships(session: Session) -> list[OrgUnit]:
 
 def org_names(session: Session) -> dict[str, str]:
     """Short names by code, for labels."""
-    return {u.code: u.short_name for u in session.scalars(select(OrgUnit))}
+    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
+
+
+def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(code, short name) of the townships whose records the actor's office keeps: every
+    township for the county, its own for a township."""
+    return [(u.code, u.short_name) for u in townships(session) if is_county(actor.office_code) or u.code == actor.office_code]
 
 
 def require_entry_for(actor: Actor, org_code: str) -> None:

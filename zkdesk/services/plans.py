@@ -13,8 +13,9 @@ from zkdesk.domain.progress import COMPARATORS, KINDS, NOT_BELOW_LAST, RATE
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.progress import get_plan
+from zkdesk.services.records import live_record
 from zkdesk.store.models import Indicator, IndicatorValue, Plan, PlanItem
 from zkdesk.store.seed import seed_id
 
@@ -35,10 +36,7 @@ def require_plan_manager(actor: Actor) -> None:
 
 
 def _indicator(session: Session, indicator_id: str) -> Indicator:
-    ind = session.get(Indicator, indicator_id)
-    if ind is None or ind.deleted:
-        raise NotFound("找不到该指标")
-    return ind
+    return live_record(session, Indicator, indicator_id, "找不到该指标")
 
 
 def _indicator_snapshot(ind: Indicator) -> dict:

@@ -1,7 +1,9 @@
 """Personal data (ID and phone numbers) masked for roles that do not need it: the one policy.
 
-Every list, export and summary print shows numbers through `mask_for(actor, ...)`; an output
-that carries unmasked numbers is logged with `audit.personal_data_disclosed`.
+Every list, export and summary print shows numbers through `mask_for(actor, ...)` (or asks
+`sees_personal(actor)`); an output that carries unmasked numbers is logged with
+`audit.personal_data_disclosed`. How a number is masked is domain.idcard's mask_id_number and
+mask_phone, used as they are where a number is always masked (audit details, messages).
 
     mask_for(actor, id_number="530924199001011234")   -> "530924********1234" (or as is)
     mask_for(actor, phone="13812345678")              -> "138****5678"
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import overload
 
+from zkdesk.domain.idcard import mask_id_number, mask_phone
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 
@@ -24,25 +27,6 @@ _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 def sees_personal(actor: Actor) -> bool:
     """True when the actor's role may see ID and phone numbers unmasked."""
     return actor.can(Permission.VIEW_PERSONAL)
-
-
-def mask_id_number(value: str) -> str:
-    """Keep the 6-digit address code and the last 4 characters: 530924********1234."""
-    value = (value or "").strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """Keep the first 3 and last 4 digits: 138****5678; short numbers keep only the last 2."""
-    value = (value or "").strip()
-    digits = sum(c.isdigit() for c in value)
-    if digits >= 11:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    if len(value) <= 2:
-        return "*" * len(value)
-    return "*" * (len(value) - 2) + value[-2:]
 
 
 @overload

@@ -29,6 +29,7 @@ from zkdesk.services.derived import Derived
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.indicator_series import DerivedCache, stored_figures
 from zkdesk.services.orgs import get_org, townships
+from zkdesk.services.records import live_record
 from zkdesk.store.models import Indicator, IndicatorTarget, IndicatorValue, Plan
 
 
@@ -70,10 +71,7 @@ class IndicatorPath:
 
 
 def get_plan(session: Session, plan_id: str) -> Plan:
-    plan = session.get(Plan, plan_id)
-    if plan is None or plan.deleted:
-        raise NotFound("找不到该规划")
-    return plan
+    return live_record(session, Plan, plan_id, "找不到该规划")
 
 
 def plan_by_code(session: Session, code: str) -> Plan:

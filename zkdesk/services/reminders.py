@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.contract_rules import FILING_DAYS, MULTI_ENTERPRISE_KINDS, filing_deadline, filing_overdue, in_renewal_window
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import enterprise_year_facts, township_names
+from zkdesk.services.enterprise_facts import enterprise_year_facts
+from zkdesk.services.orgs import org_names
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, Enterprise
 
@@ -61,7 +62,7 @@ def list_reminders(session: Session, actor: Actor, today: date | None = None) ->
     enterprises = dict(session.execute(
         select(Enterprise.id, Enterprise.name).where(Enterprise.deleted.is_(False))
     ).all())
-    names = township_names(session)
+    names = org_names(session)
 
     def party(c: CollectiveContract) -> str:
         if c.kind in MULTI_ENTERPRISE_KINDS:

@@ -21,7 +21,10 @@ from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.errors import PermissionDenied, UserError
+from zkdesk.services.orgs import org_names
+from zkdesk.services.privacy import mask_for
+from zkdesk.services.records import live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
 
@@ -128,13 +131,6 @@ class StudioList:
 # ---------------------------------------------------------------- reading
 
 
-def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """(code, short name) of the townships this office may register studios in."""
-    actor.require(Permission.VIEW)
-    query = select(OrgUnit).where(OrgUnit.level == "township", OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
-    return [(u.code, u.short_name) for u in session.scalars(query) if is_county(actor.office_code) or u.code == actor.office_code]
-
-
 def host_enterprise_choices(session: Session, actor: Actor, township_code: str) -> list[tuple[str, str, str]]:
     """(id, name, industry) of the registered enterprises in a township, to choose a host from."""
     actor.require(Permission.VIEW)
@@ -162,14 +158,13 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
             query = query.where(column == wanted)
     studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name)))
     members = _member_counts(session, [s.id for s in studios])
-    names = _township_names(session)
-    personal = actor.can(Permission.VIEW_PERSONAL)
+    names = org_names(session)
     today = date.today()
     rows = [
         StudioRow(
             id=s.id, name=s.name, kind=s.kind, level=s.level, status=s.status, township_code=s.township_code,
             township_name=names.get(s.township_code, s.township_code), industry=s.industry, host=s.host_name,
-            lead_name=s.lead_name, lead_phone=s.lead_phone if personal else mask_phone(s.lead_phone),
+            lead_name=s.lead_name, lead_phone=mask_for(actor, phone=s.lead_phone),
             applied_on=s.applied_on, named_on=s.named_on, revoked_on=s.revoked_on, naming_doc_no=s.naming_doc_no,
             member_count=members.get(s.id, 0),
         )
@@ -190,13 +185,13 @@ def get_studio(session: Session, actor: Actor, studio_id: str) -> StudioDetail:
     actor.require(Permission.VIEW)
     studio = _visible_studio(session, actor, studio_id)
     data = _input_of(studio)
-    if not actor.can(Permission.VIEW_PERSONAL):
-        data = replace(data, lead_phone=mask_phone(data.lead_phone), lead_id_number=mask_id_number(data.lead_id_number))
+    lead_id_number, lead_phone = mask_for(actor, id_number=data.lead_id_number, phone=data.lead_phone)
+    data = replace(data, lead_phone=lead_phone, lead_id_number=lead_id_number)
     members = tuple(
         MemberRow(m.id, m.name, m.job, m.skill_level)
         for m in sorted(_live_members(studio), key=lambda m: m.name)
     )
-    return StudioDetail(studio.id, data, _township_names(session).get(studio.township_code, ""), members, studio.revision)
+    return StudioDetail(studio.id, data, org_names(session).get(studio.township_code, ""), members, studio.revision)
 
 
 # ---------------------------------------------------------------- changing
@@ -337,18 +332,14 @@ def visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
 
 
 def _visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
-    studio = session.get(Studio, studio_id)
-    if studio is None or studio.deleted:
-        raise NotFound("未找到该工作室（可能已被删除）")
+    studio = live_record(session, Studio, studio_id, "未找到该工作室（可能已被删除）")
     if not is_county(actor.office_code) and studio.township_code != actor.office_code:
         raise PermissionDenied("该工作室不属于本乡镇，不能查看或修改")
     return studio
 
 
 def _visible_member(session: Session, actor: Actor, member_id: str) -> StudioMember:
-    row = session.get(StudioMember, member_id)
-    if row is None or row.deleted:
-        raise NotFound("未找到该成员（可能已被移除）")
+    row = live_record(session, StudioMember, member_id, "未找到该成员（可能已被移除）")
     _visible_studio(session, actor, row.studio_id)
     return row
 
@@ -450,10 +441,6 @@ def _member_counts(session: Session, studio_ids: list[str]) -> dict[str, int]:
         .group_by(StudioMember.studio_id)
     )
     return dict(session.execute(query).all())
-
-
-def _township_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
 
 
 def _ordered(counts: Counter, order: tuple[str, ...]) -> dict[str, int]:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import townships
 from zkdesk.services.plans import require_plan_manager
+from zkdesk.services.records import live_record
 from zkdesk.store.models import Indicator, IndicatorTarget
 
 
@@ -24,10 +25,7 @@ class Allocation:
 
 
 def _indicator(session: Session, indicator_id: str) -> Indicator:
-    ind = session.get(Indicator, indicator_id)
-    if ind is None or ind.deleted:
-        raise NotFound("找不到该指标")
-    return ind
+    return live_record(session, Indicator, indicator_id, "找不到该指标")
 
 
 def _rows(session: Session, indicator_id: str, year: int | None) -> dict[str, IndicatorTarget]:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 from zkdesk.services.exchange_keys import normalise_fingerprint
+from zkdesk.ui.form_parts import ok_cancel
 
 
 class KeyConfirmDialog(QDialog):
@@ -31,14 +32,9 @@ class KeyConfirmDialog(QDialog):
         shown.setStyleSheet("font-size: 20pt; font-family: monospace; letter-spacing: 2px; padding: 10px;")
         self.heard = QLineEdit(objectName="heardFingerprintEdit", placeholderText="对方读出的指纹，如 1A2B-3C4D-…")
         self.status = QLabel(objectName="fingerprintStatus")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ok_cancel(self, self.accept, "核对一致，信任此密钥", "不信任", ok_name="trustKeyButton")
         self.trust_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.trust_button.setText("核对一致，信任此密钥")
-        self.trust_button.setObjectName("trustKeyButton")
         self.trust_button.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("不信任")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.heard.textChanged.connect(self._compare)
 
         layout = QVBoxLayout(self)

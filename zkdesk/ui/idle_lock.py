@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLineEd
 from zkdesk.services.accounts import idle_lock_seconds
 from zkdesk.services.auth import LoginFailed, login_and_commit
 from zkdesk.ui import bus
+from zkdesk.ui.form_parts import error_label
 
 ACTIVITY = frozenset(
     {
@@ -44,8 +45,7 @@ class LockOverlay(QWidget):
         note = QLabel(f"长时间无操作，为保护个人信息已锁定。\n请 {who} 输入密码解锁。", wordWrap=True)
         self.password = QLineEdit(objectName="lockPasswordEdit", echoMode=QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("密码")
-        self.error = QLabel(objectName="lockErrorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error = error_label("lockErrorLabel")
         self.unlock_button = QPushButton("解锁", objectName="unlockButton", default=True)
         self.quit_button = QPushButton("退出程序", objectName="lockQuitButton")
         self.unlock_button.clicked.connect(self._submit)

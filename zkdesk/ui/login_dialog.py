@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from zkdesk.services.actor import Actor
 from zkdesk.services.auth import LoginFailed, login_and_commit
 from zkdesk.store.engine import Database
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 class LoginDialog(QDialog):
@@ -20,19 +21,12 @@ class LoginDialog(QDialog):
         title = QLabel(f"<b>{office_name}</b><br>产业工人队伍建设改革台账")
         self.username = QLineEdit(username, objectName="usernameEdit")
         self.password = QLineEdit(objectName="passwordEdit", echoMode=QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
 
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = buttons = ok_cancel(self, self.submit, "登录", "退出")
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

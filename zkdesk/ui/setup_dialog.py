@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from zkdesk.services.errors import UserError
 from zkdesk.services.office import choosable_offices, initialise
 from zkdesk.store.engine import Database
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 class SetupDialog(QDialog):
@@ -36,9 +29,7 @@ class SetupDialog(QDialog):
         self.password = QLineEdit(objectName="passwordEdit", echoMode=QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("至少8位，不能与用户名相同")
         self.password2 = QLineEdit(objectName="password2Edit", echoMode=QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
 
         form = QFormLayout()
         form.addRow("本单位：", self.office)
@@ -47,12 +38,7 @@ class SetupDialog(QDialog):
         form.addRow("密码：", self.password)
         form.addRow("再次输入密码：", self.password2)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("完成设置")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = buttons = ok_cancel(self, self.submit, "完成设置", "退出")
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

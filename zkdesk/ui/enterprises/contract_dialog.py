@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,11 +24,14 @@ from PySide6.QtWidgets import (
 
 from zkdesk.domain import choices
 from zkdesk.domain.contract_rules import RuleError, effective_date, expiry_date, filing_deadline
+from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.services.contracts import ContractInput, create_contract, get_contract, is_multi_enterprise, update_contract
-from zkdesk.services.enterprises import enterprise_choices, township_choices
+from zkdesk.services.enterprises import enterprise_choices
 from zkdesk.services.errors import UserError
-from zkdesk.ui.enterprises.fields import DateField, fmt_date, select_data
+from zkdesk.services.orgs import township_choices
+from zkdesk.ui.enterprises.fields import DateField, select_data
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 TOWNSHIP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -122,14 +124,8 @@ class ContractDialog(QDialog):
         cov.addWidget(self.covered, 1)
         cov.addWidget(self.covered_count)
 
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons = ok_cancel(self, self.submit, "保存", ok_name="saveButton")
 
         columns = QHBoxLayout()
         columns.addWidget(main_box, 3)
@@ -209,7 +205,7 @@ class ContractDialog(QDialog):
             self.filing_hint.setText(f"应于{deadline:%Y-%m-%d}前报送" + ("，已逾期" if late else ""))
         effective = effective_date(filed, self.objection.isChecked())
         if effective is not None:
-            self.effective.setText(f"{fmt_date(effective)}（报送后15日审查无异议即生效）")
+            self.effective.setText(f"{format_date(effective)}（报送后15日审查无异议即生效）")
         elif self.objection.isChecked():
             self.effective.setText("审查有异议，合同不生效")
         else:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,12 +33,13 @@ from zkdesk.services.enterprises import (
     get_enterprise,
     replace_enterprise_years,
     save_union,
-    township_choices,
     update_enterprise,
     uscc_warnings,
 )
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 YEAR_COL, EMPLOYEES_COL, STATUS_COL, DATE_COL = range(4)
 
@@ -107,14 +107,8 @@ class EnterpriseDialog(QDialog):
 
         union_box = self._build_union_box()
 
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons = ok_cancel(self, self.submit, "保存", ok_name="saveButton")
 
         right = QVBoxLayout()
         right.addWidget(years_box, 1)

@@ -6,23 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QLabel,
-    QSpinBox,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 class EvaluationDialog(QDialog):
@@ -67,14 +58,8 @@ class EvaluationDialog(QDialog):
         form.addRow("知晓率：", self.awareness)
         form.addRow("满意度：", self.satisfaction)
 
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveButton")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons = ok_cancel(self, self.submit, "保存", ok_name="saveButton")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

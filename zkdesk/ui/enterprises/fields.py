@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from zkdesk.domain.dates import DateTextError, format_date, parse_date_text
 from zkdesk.services.errors import UserError
-
-_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-def parse_date(text: str) -> date | None:
-    """2024-03-15, 2024/3/15, 2024.3.15, 2024年3月15日 or 20240315; empty gives None."""
-    text = text.strip()
-    if not text:
-        return None
-    for pattern in _PATTERNS:
-        m = pattern.match(text)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                break
-    raise ValueError(text)
 
 
 class DateField(QLineEdit):
@@ -42,23 +22,19 @@ class DateField(QLineEdit):
     def value(self) -> date | None:
         """The date typed, or None; raises UserError naming the field when it is no date."""
         try:
-            return parse_date(self.text())
-        except ValueError:
-            raise UserError(f"“{self.label}”不是有效日期：{self.text().strip()}（请按 2024-03-15 的格式填写）") from None
+            return parse_date_text(self.text(), self.label)
+        except DateTextError as exc:
+            raise UserError(str(exc)) from None
 
     def peek(self) -> date | None:
         """The date if the text is one, else None (for live previews)."""
         try:
-            return parse_date(self.text())
-        except ValueError:
+            return parse_date_text(self.text(), self.label)
+        except DateTextError:
             return None
 
     def set_value(self, day: date | None) -> None:
-        self.setText(f"{day:%Y-%m-%d}" if day else "")
-
-
-def fmt_date(day: date | None) -> str:
-    return f"{day:%Y-%m-%d}" if day else ""
+        self.setText(format_date(day))
 
 
 def fmt_rate(value: float | None) -> str:

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, up
 from zkdesk.services.progress import get_plan
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
+from zkdesk.ui.form_parts import ok_cancel
 from zkdesk.ui.messages import confirm, show_error
 
 COLUMNS = ["编号", "指标名称", "单位", "类型", "比较", "目标值", "目标年度", "数据来源"]
@@ -67,9 +67,7 @@ class CopyPlanDialog(QDialog):
         form.addRow("简称：", self.short_name)
         form.addRow("起始年度：", self.start)
         form.addRow("截止年度：", self.end)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -98,9 +96,7 @@ class AddIndicatorDialog(QDialog):
                               ("比较方式：", self.comparator), ("目标值：", self.target), ("分子：", self.numerator),
                               ("分母：", self.denominator)):
             form.addRow(label, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
 
 from zkdesk.domain import choices
 from zkdesk.services.award_sessions import SessionInput, create_session
 from zkdesk.services.errors import UserError
 from zkdesk.ui.context import UiContext
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 class SessionDialog(QDialog):
@@ -29,9 +30,7 @@ class SessionDialog(QDialog):
         self.level.addItems(choices.HONOUR_LEVELS)
         self.quota = QSpinBox(objectName="quotaSpin", minimum=0, maximum=999)
         self.quota.setSpecialValueText("（未定）")
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("名称：", self.name)
         form.addRow("第几届：", self.number)
@@ -39,12 +38,7 @@ class SessionDialog(QDialog):
         form.addRow("荣誉类型：", self.honour_type)
         form.addRow("级别：", self.level)
         form.addRow("表彰名额：", self.quota)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("设立")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = buttons = ok_cancel(self, self.submit, "设立")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

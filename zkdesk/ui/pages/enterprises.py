@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain import choices
+from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services.contracts import ContractFilter, delete_contract, list_contracts
@@ -36,16 +37,16 @@ from zkdesk.services.enterprises import (
     count_enterprises,
     delete_enterprise,
     list_enterprises,
-    township_choices,
 )
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluations import delete_evaluation, list_evaluations
+from zkdesk.services.orgs import township_choices
 from zkdesk.services.reminders import FILING, NO_UNION, RENEWAL, list_reminders
 from zkdesk.ui import bus
 from zkdesk.ui.enterprises.contract_dialog import ContractDialog
 from zkdesk.ui.enterprises.enterprise_dialog import EnterpriseDialog
 from zkdesk.ui.enterprises.evaluation_dialog import EvaluationDialog
-from zkdesk.ui.enterprises.fields import fmt_date, fmt_rate
+from zkdesk.ui.enterprises.fields import fmt_rate
 from zkdesk.ui.enterprises.tables import RecordTable
 from zkdesk.ui.messages import confirm, show_error
 
@@ -268,8 +269,8 @@ class EnterprisesPage(QWidget):
         with self.ctx.db.session() as s:
             rows = list_contracts(s, self.ctx.actor, flt)
         self.contract_table.fill(rows, lambda r: (
-            r.party, r.kind, r.status, r.township_name, fmt_date(r.signed_on), f"{r.term_years}年",
-            fmt_date(r.expires_on), fmt_date(r.filed_on), fmt_date(r.effective_on), _yes(r.signed_alone),
+            r.party, r.kind, r.status, r.township_name, format_date(r.signed_on), f"{r.term_years}年",
+            format_date(r.expires_on), format_date(r.filed_on), format_date(r.effective_on), _yes(r.signed_alone),
             _yes(r.negotiation_established), "" if r.wage_increase_pct is None else f"{r.wage_increase_pct:g}%",
             r.employees_covered,
         ), key=lambda r: r.id)

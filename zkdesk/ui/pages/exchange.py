@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,8 +36,9 @@ from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
 from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
-from zkdesk.ui.exchange_jobs import Job, removable_drives
+from zkdesk.ui.usb_drives import removable_drives
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.tasks import Task, run_task
 
 PREVIEW_COLUMNS = ["文件", "发送单位", "序号", "生成时间", "新增", "更新", "未变", "冲突", "拒收", "报表定义", "说明"]
 
@@ -69,8 +69,7 @@ class ExchangePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.county = is_county(ctx.actor.office_code)
-        self.pool = QThreadPool.globalInstance()
-        self.jobs: list[Job] = []
+        self.tasks: list[Task] = []
         self.preview_paths: list[Path] = []
         self.last_results = []
 
@@ -253,21 +252,17 @@ class ExchangePage(QWidget):
     # -- background work -----------------------------------------------------------------------
     def _run(self, message: str, fn, on_done) -> None:
         self._set_busy(True, message)
-        job = Job(fn)
-        self.jobs.append(job)
 
         def finished(result=None, error: str | None = None):
-            self.jobs.remove(job)
+            self.tasks.remove(task)
             self._set_busy(False, "")
             if error is not None:
                 show_error(self, error)
             else:
                 on_done(result)
 
-        # queued: the job emits from a pool thread, the page is touched only in the GUI thread
-        job.signals.done.connect(lambda result: finished(result), Qt.ConnectionType.QueuedConnection)
-        job.signals.failed.connect(lambda error: finished(error=error), Qt.ConnectionType.QueuedConnection)
-        self.pool.start(job)
+        task = run_task(self, fn, finished, lambda error: finished(error=error))
+        self.tasks.append(task)
 
     def _set_busy(self, busy: bool, message: str) -> None:
         self.busy.setVisible(busy)
@@ -277,7 +272,7 @@ class ExchangePage(QWidget):
 
     @property
     def idle(self) -> bool:
-        return not self.jobs
+        return not self.tasks
 
     # -- export --------------------------------------------------------------------------------
     def _browse_export_dir(self) -> None:

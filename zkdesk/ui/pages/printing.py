@@ -275,7 +275,7 @@ class PrintPage(QWidget):
             images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES)
             return _Preview(token, prepared, pdf, images)
 
-        run_task(self.pool, work, self._preview_done, self._preview_failed, self)
+        run_task(self, work, self._preview_done, self._preview_failed, pool=self.pool)
 
     def _preview_done(self, result: _Preview) -> None:
         if result.token != self._token:
@@ -348,7 +348,7 @@ class PrintPage(QWidget):
             self._set_ready(self._current is not None)
             self.status.setText(f"已导出：{written}")
 
-        run_task(self.pool, work, done, self._output_failed, self)
+        run_task(self, work, done, self._output_failed, pool=self.pool)
 
     def _output_failed(self, message: str) -> None:
         self._set_ready(self._current is not None)
@@ -385,4 +385,4 @@ class PrintPage(QWidget):
             self.status.setText(f"已送打印：{pages} 页")
 
         self._printer = printer  # alive until the job is done
-        run_task(self.pool, work, done, self._output_failed, self)
+        run_task(self, work, done, self._output_failed, pool=self.pool)

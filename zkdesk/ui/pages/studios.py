@@ -21,7 +21,8 @@ from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services.errors import UserError
-from zkdesk.services.studios import StudioFilter, StudioList, delete_studio, list_studios, township_choices
+from zkdesk.services.orgs import township_choices
+from zkdesk.services.studios import StudioFilter, StudioList, delete_studio, list_studios
 from zkdesk.ui import bus
 from zkdesk.ui.messages import confirm, show_error
 from zkdesk.ui.studios.dialog import StudioDialog

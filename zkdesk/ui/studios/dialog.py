@@ -28,6 +28,7 @@ from zkdesk.domain.dates import DateTextError
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.studio_rules import APPLIED, NAMED, REVIEWED, REVOKED, suggest_name
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import township_choices
 from zkdesk.services.studios import (
     StudioInput,
     add_member,
@@ -35,12 +36,12 @@ from zkdesk.services.studios import (
     host_enterprise_choices,
     register_studio,
     remove_member,
-    township_choices,
     update_member,
     update_studio,
 )
 from zkdesk.ui import bus
 from zkdesk.ui.date_field import DateField
+from zkdesk.ui.form_parts import error_label
 from zkdesk.ui.messages import confirm
 from zkdesk.ui.studios.members import MembersEditor
 from zkdesk.ui.studios.results import ResultsTab
@@ -67,8 +68,7 @@ class StudioDialog(QDialog):
         self.results = ResultsTab(ctx)
         self.tabs.addTab(self.results, "年度成果")
 
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error = error_label()
         self.saved = QLabel(objectName="savedLabel")
         self.saved.setStyleSheet("color: #1b6e20;")
         self.save_button = QPushButton("保存", objectName="saveStudioButton")

@@ -9,7 +9,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from zkdesk.domain.studio_rules import FIRST_RESULT_YEAR, LAST_RESULT_YEAR
 from zkdesk.services.errors import UserError
 from zkdesk.services.studio_results import COUNT_FIELDS, ResultInput, remove_result, save_result, studio_history
 from zkdesk.ui import bus
+from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.messages import confirm, show_error
 
 # Column headings, short enough for a table; the order of COUNT_FIELDS.
@@ -166,15 +166,8 @@ class ResultDialog(QDialog):
         self.description = QPlainTextEdit(objectName="descriptionEdit")
         self.description.setPlaceholderText("简要说明本年度的主要成果")
         self.description.setFixedHeight(70)
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("saveResultButton")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.error = error_label()
+        self.buttons = buttons = ok_cancel(self, self.submit, "保存", ok_name="saveResultButton")
 
         top = QFormLayout()
         top.addRow("年度：", self.year)

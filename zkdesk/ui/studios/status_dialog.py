@@ -12,6 +12,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.studios import change_status
 from zkdesk.ui import bus
 from zkdesk.ui.date_field import DateField
+from zkdesk.ui.form_parts import error_label, ok_cancel
 
 
 class StatusDialog(QDialog):
@@ -26,21 +27,14 @@ class StatusDialog(QDialog):
         self.on = DateField("statusDateEdit", "变更日期")
         self.on.set_value(date.today())
         self.doc_no = QLineEdit(objectName="statusDocNoEdit", placeholderText="如 镇工发〔2024〕12号")
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("工作室：", QLabel(name))
         form.addRow("当前状态：", QLabel(current))
         form.addRow("变更为：", self.status)
         form.addRow("日期：", self.on)
         form.addRow("命名文号：", self.doc_no)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("statusOkButton")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = buttons = ok_cancel(self, self.submit, ok_name="statusOkButton")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -7,25 +7,24 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from zkdesk.domain.roles import Permission
 from zkdesk.imports.kinds import all_kinds
 from zkdesk.imports.registers import export_register
+from zkdesk.services.privacy import sees_personal
 from zkdesk.ui.messages import show_error
-from zkdesk.ui.xlsx.progress import attach_progress
-from zkdesk.ui.xlsx.worker import Job
+from zkdesk.ui.tasks import Task, run_with_progress
 
 
 class ExportDialog(QDialog):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.job: Job | None = None
+        self.task: Task | None = None
         self.setObjectName("exportDialog")
         self.setWindowTitle("导出Excel")
         self.kind_combo = QComboBox(objectName="exportKindCombo")
         for spec in all_kinds():
             self.kind_combo.addItem(spec.label, spec.name)
-        masked = "" if ctx.actor.can(Permission.VIEW_PERSONAL) else "（身份证号码、电话将部分隐藏）"
+        masked = "" if sees_personal(ctx.actor) else "（身份证号码、电话将部分隐藏）"
         self.status = QLabel(f"导出本单位可见的全部记录，列与导入模板相同，可修改后再导入。{masked}",
                              objectName="exportStatus", wordWrap=True)
         export = QPushButton("导出…", objectName="exportButton")
@@ -58,9 +57,7 @@ class ExportDialog(QDialog):
             with db.session() as session:
                 return export_register(session, actor, kind, path)
 
-        job = Job(work)
-        job.signals.done.connect(lambda count: self.status.setText(f"已导出 {count} 条到 {path.name}"))
-        job.signals.failed.connect(lambda message: show_error(self, message))
-        attach_progress(job, self, "正在导出")
         self.status.setText("正在导出……")
-        self.job = job.start()
+        self.task = run_with_progress(self, "正在导出", work,
+                                      lambda count: self.status.setText(f"已导出 {count} 条到 {path.name}"),
+                                      lambda message: show_error(self, message))

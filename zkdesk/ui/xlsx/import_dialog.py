@@ -20,8 +20,7 @@ from zkdesk.imports.templates import township_choices, write_template
 from zkdesk.imports.workbook import READABLE_SUFFIXES
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
-from zkdesk.ui.xlsx.progress import attach_progress
-from zkdesk.ui.xlsx.worker import Job
+from zkdesk.ui.tasks import Task, run_with_progress
 
 # which views refresh after an import of each kind
 BUS_KINDS = {
@@ -53,7 +52,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.plan: ImportPlan | None = None  # checked and not yet applied
         self.checked: ImportPlan | None = None  # the last check, for the annotated copy
-        self.job: Job | None = None
+        self.task: Task | None = None
         self.applying = False
         self.setObjectName("importDialog")
         self.setWindowTitle("导入Excel")
@@ -162,15 +161,13 @@ class ImportDialog(QDialog):
     # ---- running work --------------------------------------------------------------------
 
     def _run(self, work, title: str, on_done) -> None:
-        job = Job(work)
-        # a file or kind changed while checking: only the latest job may fill the preview
-        job.signals.done.connect(lambda result: on_done(result) if job is self.job else None)
-        job.signals.failed.connect(lambda message: self._failed(message) if job is self.job else None)
-        attach_progress(job, self, title)
-        if self.job is not None:
-            self.job.cancel()
-        self.job = job
-        job.start()
+        if self.task is not None:
+            self.task.cancel()
+        # a file or kind changed while checking: only the latest task may fill the preview
+        task = run_with_progress(self, title, work,
+                                 lambda result: on_done(result) if task is self.task else None,
+                                 lambda message: self._failed(message) if task is self.task else None)
+        self.task = task
 
     def _show_busy(self, message: str) -> None:
         self.plan = self.checked = None

@@ -35,8 +35,8 @@ from zkdesk.services.audit_log import (
 )
 from zkdesk.services.errors import UserError
 from zkdesk.services.integrity import VerifyReport, verify_database
-from zkdesk.ui.background import run_in_background
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.tasks import run_task
 
 ALL = ""
 
@@ -200,14 +200,14 @@ class AuditTab(QWidget):
         ctx = self.ctx
         self.verify_button.setEnabled(False)
         self.verify_label.setText("正在校验…")
-        run_in_background(self, lambda: verify_database(ctx.actor, ctx.db.path), self._verified, self._verify_failed)
+        run_task(self, lambda: verify_database(ctx.actor, ctx.db.path), self._verified, self._verify_failed)
 
     def _verified(self, report: VerifyReport) -> None:
         self.verify_button.setEnabled(True)
         self.verify_label.setStyleSheet("" if report.ok else "color: #b00020; font-weight: bold;")
         self.verify_label.setText(report.message)
 
-    def _verify_failed(self, exc: BaseException) -> None:
+    def _verify_failed(self, message: str) -> None:
         self.verify_button.setEnabled(True)
         self.verify_label.setText("")
-        show_error(self, str(exc), "校验失败")
+        show_error(self, message, "校验失败")

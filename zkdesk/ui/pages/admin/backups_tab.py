@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 
 from zkdesk.services.backups import RETENTION_TEXT, BackupInfo, info_for, list_backups, make_backup, size_text
 from zkdesk.services.errors import UserError
-from zkdesk.store.backup_file import BackupError
 from zkdesk.ui import bus
-from zkdesk.ui.background import run_in_background
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.tasks import run_task
 
 
 class BackupsTab(QWidget):
@@ -100,7 +99,7 @@ class BackupsTab(QWidget):
 
         self._busy(True)
         self.status.setText("正在备份并校验…")
-        run_in_background(self, work, self._backed_up, self._backup_failed)
+        run_task(self, work, self._backed_up, self._backup_failed)
 
     def backup_to_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择备份到的文件夹（如U盘）")
@@ -112,11 +111,10 @@ class BackupsTab(QWidget):
         self.status.setText(f"已备份并校验：{info.path}（{size_text(info.size)}）")
         self.refresh()
 
-    def _backup_failed(self, exc: BaseException) -> None:
+    def _backup_failed(self, message: str) -> None:
         self._busy(False)
         self.status.setText("备份失败")
-        known = isinstance(exc, (UserError, BackupError))
-        show_error(self, str(exc) if known else f"备份时出错：{exc}", "备份失败")
+        show_error(self, message, "备份失败")
 
     def _busy(self, busy: bool) -> None:
         for b in (self.backup_button, self.backup_to_button, self.restore_file_button):

@@ -1,0 +1,31 @@
+"""The two parts every form dialog ends with: a red line saying why a save was refused, and
+OK/Cancel buttons with Chinese labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+
+ERROR_COLOUR = "#b00020"
+
+
+def error_label(object_name: str = "errorLabel") -> QLabel:
+    """Empty until a refusal is shown; wraps long messages instead of widening the dialog."""
+    label = QLabel(objectName=object_name, wordWrap=True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    return label
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None], ok_text: str = "确定", cancel_text: str = "取消",
+              ok_name: str = "") -> QDialogButtonBox:
+    """OK runs `on_ok` (which accepts the dialog when it is done), Cancel rejects the dialog."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    if ok_name:
+        ok.setObjectName(ok_name)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
