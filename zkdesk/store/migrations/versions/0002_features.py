@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 00:16:23.587934
+Create Date: 2026-11-25 01:18:24.811284
 """
 from alembic import op
 import sqlalchemy as sa
@@ -38,6 +38,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_exchange_conflict_peer_code'), ['peer_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_exchange_conflict_record_id'), ['record_id'], unique=False)
 
+    op.create_table('exchange_form_state',
+    sa.Column('peer_code', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('sent_sha256', sa.String(length=64), nullable=False),
+    sa.Column('sent_seq', sa.Integer(), nullable=False),
+    sa.Column('acked_sha256', sa.String(length=64), nullable=False),
+    sa.Column('received_sha256', sa.String(length=64), nullable=False),
+    sa.Column('received_seq', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('peer_code', 'name', name=op.f('pk_exchange_form_state'))
+    )
     op.create_table('exchange_inbound',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('peer_code', sa.String(length=12), nullable=False),
@@ -100,6 +110,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_exchange_inbound_peer_code'))
 
     op.drop_table('exchange_inbound')
+    op.drop_table('exchange_form_state')
     with op.batch_alter_table('exchange_conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exchange_conflict_record_id'))
         batch_op.drop_index(batch_op.f('ix_exchange_conflict_peer_code'))
