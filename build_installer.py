@@ -22,8 +22,11 @@ ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 BUNDLE = DIST / "zkdesk"
 BUDGET_MB = 160
-DEB_DEPENDS = [  # what Qt's xcb platform plugin and fontconfig need on Debian/UOS/Kylin
-    "libc6", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libegl1", "libgl1", "libdbus-1-3",
+DEB_DEPENDS = [  # what Qt's xcb platform plugin, printing (CUPS) and fontconfig need on Debian/UOS/Kylin;
+    # zkdesk.spec leaves these system libraries out of the bundle (SYSTEM_LIBS)
+    "libc6", "libstdc++6", "libfontconfig1", "libfreetype6", "libglib2.0-0", "libegl1", "libgl1", "libdbus-1-3",
+    "libcups2", "libgnutls30", "libkrb5-3", "libgssapi-krb5-2", "libcairo2", "libpango-1.0-0", "libharfbuzz0b",
+    "libsystemd0", "libgcrypt20", "libjpeg62-turbo | libjpeg62", "libpng16-16", "libzstd1", "libx11-6",
     "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb1", "libxcb-cursor0", "libxcb-icccm4",
     "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libxcb-randr0",
     "libxcb-xinerama0", "libxcb-xkb1", "libxrender1",
