@@ -75,7 +75,7 @@ def _enterprise(values: dict, lookups: Lookups) -> tuple[str, str, str] | None:
     return None
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
+def resolve(values: dict, lookups: Lookups, _warned: list) -> dict:
     attrs = {k: v for k, v in values.items() if k not in ("enterprise_uscc", "enterprise_name")}
     enterprise = _enterprise(values, lookups)
     if enterprise is None and values["kind"] not in REGIONAL:

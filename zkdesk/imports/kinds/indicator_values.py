@@ -73,7 +73,7 @@ def _indicator(values: dict, lookups: Lookups) -> Indicator:
     return by_name
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
+def resolve(values: dict, lookups: Lookups, _warned: list) -> dict:
     ind = _indicator(values, lookups)
     if ind.source:
         raise RowError("indicator_code", f"指标{ind.code}由台账数据自动计算，不能导入数值")

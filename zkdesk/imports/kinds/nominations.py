@@ -91,7 +91,7 @@ def prepare(session: Session, lookups: Lookups) -> None:
     lookups.extra["sessions_by_number"] = by_number
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
+def resolve(values: dict, lookups: Lookups, _warned: list) -> dict:
     attrs = {k: v for k, v in values.items() if k != "session"}
     text = values["session"]
     session_id = lookups.extra["session_by_name"].get(name_key(text))

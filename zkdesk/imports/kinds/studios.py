@@ -63,7 +63,7 @@ def studio_key(values: Mapping) -> tuple:
     return (values.get("name"), host)
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
+def resolve(values: dict, lookups: Lookups, _warned: list) -> dict:
     attrs = {k: v for k, v in values.items() if k != "host_uscc"}
     enterprise = None
     if values.get("host_uscc"):
