@@ -12,11 +12,12 @@ from tests.xlsxfiles import write_xlsx
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.imports.pipeline import apply_plan, check_file
 from zkdesk.store.models import (
-    AwardSession, CollectiveContract, Enterprise, IndicatorValue, Nomination, Studio, YearLock,
+    AwardSession, CollectiveContract, ContractCoverage, Enterprise, IndicatorValue, Nomination, Studio, YearLock,
 )
 
 U1 = "91530924MA6K8T2C1" + uscc_check_char("91530924MA6K8T2C1")
 U2 = "91530924MA6K8T2C2" + uscc_check_char("91530924MA6K8T2C2")
+U4 = "91530924MA6K8T2C4" + uscc_check_char("91530924MA6K8T2C4")
 
 
 def run(db, actor, kind, path):
@@ -39,6 +40,7 @@ def with_enterprises(county_db):
     with db.session() as s:
         s.add(Enterprise(origin="530924103", name="镇康县甲茶业有限公司", uscc=U1, township_code="530924103"))
         s.add(Enterprise(origin="530924101", name="镇康县乙糖业有限公司", uscc=U2, township_code="530924101"))
+        s.add(Enterprise(origin="530924102", name="镇康县丙果业有限公司", uscc=U4, township_code="530924102"))
     return db, actor
 
 
@@ -48,13 +50,13 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
     db, actor = with_enterprises
     path = write_xlsx(tmp_path / "合同.xlsx", [
         ["2024年集体合同台账"],
-        ["统一社会信用代码", "企业名称", "合同类型", "签订时间", "期限", "报送日期", "生效日期", "工资增长幅度", "覆盖职工数", "单独签订", "所属乡镇"],
-        [U1, None, "综合", date(2024, 3, 1), "3年", "2024.3.8", "2024年3月23日", "5%", "1,200", "√", None],
-        [None, "镇康县乙糖业有限公司", "工资专项", 45383, 2, "2024-04-10", 20240425, 4.5, "１２０", "是", None],
-        [None, None, "区域性", "2024/6/1", 3, None, None, None, "3,456", "否", "勐捧镇"],
-        [None, "不存在的公司", "综合集体合同", "2024-01-05", 3, None, None, None, 10, "是", None],
-        [U1, None, "综合", "2024年2月", 3, "去年", None, None, "十二", "是", None],
-        [None, None, "区域性", "2024-07-01", 3, None, None, None, 5, "否", None],
+        ["统一社会信用代码", "企业名称", "合同类型", "签订时间", "期限", "报送日期", "生效日期", "工资增长幅度", "覆盖职工数", "单独签订", "所属乡镇", "覆盖企业"],
+        [U1, None, "综合", date(2024, 3, 1), "3年", "2024.3.8", "2024年3月23日", "5%", "1,200", "√", None, None],
+        [None, "镇康县乙糖业有限公司", "工资专项", 45383, 2, "2024-04-10", 20240425, 4.5, "１２０", "是", None, None],
+        [None, None, "区域性", "2024/6/1", 3, None, None, None, "3,456", "否", "勐捧镇", "镇康县丙果业有限公司"],
+        [None, "不存在的公司", "综合集体合同", "2024-01-05", 3, None, None, None, 10, "是", None, None],
+        [U1, None, "综合", "2024年2月", 3, "去年", None, None, "十二", "是", None, None],
+        [None, None, "区域性", "2024-07-01", 3, None, None, None, 5, "否", None, None],
     ])
     plan = run(db, actor, "contracts", path)
     assert counts(plan.summary) == (3, 0, 0)
@@ -63,7 +65,7 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
         (7, "签订时间", "日期“2024年2月”缺少日，请写完整，如 2023-05-01"),
         (7, "报送日期", "无法识别的日期“去年”，请写成 2023-05-01 或 2023年5月1日"),
         (7, "覆盖职工数", "“十二”不是数字"),
-        (8, "所属乡镇", "区域性、行业性集体合同须填写所属乡镇"),
+        (8, "覆盖企业", "区域性集体合同须选择所覆盖的企业"),
     ]
     apply_plan(db, actor, plan)
     with db.session() as s:
@@ -78,6 +80,8 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
         regional = rows["区域性集体合同"]
         assert (regional.enterprise_id, regional.township_code, regional.signed_alone, regional.employees_covered) == (
             None, "530924102", False, 3456)
+        covered = s.scalars(select(ContractCoverage.enterprise_id).where(ContractCoverage.contract_id == regional.id)).all()
+        assert covered == [s.scalar(select(Enterprise.id).where(Enterprise.uscc == U4))]
     assert counts(run(db, actor, "contracts", path).summary) == (0, 0, 3)
 
 
