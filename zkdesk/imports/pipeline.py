@@ -307,14 +307,17 @@ def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
     if kind.extras:
         matched = [existing[row.key]["id"] for row in rows if row.extra and row.key in existing]
         stored_extras = kind.load_extras(session, matched) if matched else {}
+    accepted: list[dict] = []  # earlier rows of the file that will be written (or stay as they are)
     for row in rows:
         current = existing.get(row.key)
+        values = row.attrs | row.extra if row.extra else row.attrs
         if current is None:
-            refusal = kind.refuse(session, None, row.attrs | (row.extra or {}), {}) if kind.refuse else None
+            refusal = kind.refuse(session, None, values, {}, accepted) if kind.refuse else None
             if refusal is not None:
                 decision.refused.append((row, refusal))
             else:
                 decision.new.append(row)
+                accepted.append(values)
             continue
         changes = {
             name: (current[name], value)
@@ -326,10 +329,12 @@ def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
             changes.update((name, (before.get(name), value)) for name, value in row.extra.items() if before.get(name) != value)
         if current["deleted"]:
             changes["deleted"] = (True, False)  # imported again: the record comes back
-        refusal = kind.refuse(session, current, row.attrs | (row.extra or {}), changes) if kind.refuse else None
+        refusal = kind.refuse(session, current, values, changes, accepted) if kind.refuse else None
         if refusal is not None:
             decision.refused.append((row, refusal))
-        elif changes:
+            continue
+        accepted.append(values)
+        if changes:
             decision.updated.append((row, current["id"], changes))
         else:
             decision.unchanged += 1

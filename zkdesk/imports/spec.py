@@ -99,9 +99,10 @@ class KindSpec:
     extras: tuple[str, ...] = ()
     load_extras: Callable[[Session, list[str]], dict[str, dict]] | None = None
     write_extras: Callable[[Session, str, str, dict], None] | None = None
-    # A register rule about the record a row matches (None: a new record), given the changes
-    # the row would make: a RowError refuses the row.
-    refuse: Callable[[Session, Mapping | None, dict, dict], RowError | None] | None = None
+    # A register rule about the record a row matches (None: a new record), given the row's
+    # values, the changes it would make and the values of the file's rows accepted before it:
+    # a RowError refuses the row.
+    refuse: Callable[[Session, Mapping | None, dict, dict, list[dict]], RowError | None] | None = None
     after_update: Callable[[Session, object, dict], None] | None = None  # record, changes
     sort_note: str = ""  # one sentence for 填表说明: how rows are matched
 

@@ -142,7 +142,7 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     return attrs
 
 
-def refuse(session: Session, current: Mapping | None, attrs: dict, changes: dict) -> RowError | None:
+def refuse(session: Session, current: Mapping | None, attrs: dict, changes: dict, _accepted: list) -> RowError | None:
     """As the form: one nomination per person and session, and only drafts change."""
     if current is None or current["deleted"]:
         return None
