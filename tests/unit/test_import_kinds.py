@@ -180,7 +180,7 @@ def test_studios_match_on_name_and_host(with_enterprises, tmp_path):
 def test_indicator_values_rates_codes_locks(county_db, tmp_path):
     db, actor = county_db
     with db.session() as s:
-        s.add(YearLock(origin="530924", org_code="530924101", year=2023, locked=True))
+        s.add(YearLock(origin="530924", org_code="530924101", year=2023, locked=True, locked_by="reviewer"))
     path = write_xlsx(tmp_path / "指标.xlsx", [
         ["指标编号", "指标名称", "单位", "年度", "完成值", "分子", "分母", "备注"],
         [1.1, None, "南伞镇", 2024, None, 8, 10, None],
@@ -196,10 +196,10 @@ def test_indicator_values_rates_codes_locks(county_db, tmp_path):
     plan = run(db, actor, "indicator-values", path)
     assert counts(plan.summary) == (3, 0, 0)
     assert rejected(plan) == [
-        (5, "指标编号", "指标04.1由台账数据自动计算，不能导入数值"),
-        (6, "分子", "分子应在0和分母之间"),
+        (5, "指标编号", "由登记数据自动计算，不能手工录入"),
+        (6, "分子", "分子（12）不能大于分母（10）"),
         (7, "指标名称", "指标名称与编号09.1（推进建设的职教园区数）不一致"),
-        (8, "年度", "凤尾镇2023年的数值已审核锁定，不能导入"),
+        (8, "年度", "凤尾镇2023年的数值已审核锁定（reviewer），须审核员解锁后才能修改"),
         (9, "指标编号", "规划目录中没有编号为“99.9”的指标"),
         (10, "年度", "2019年不在任何规划期内"),
     ]
