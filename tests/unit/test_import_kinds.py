@@ -8,6 +8,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.importing import apply_and_read, counts, rejected
+from tests.importing import dry_run as run
 from tests.xlsxfiles import write_xlsx
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.imports.pipeline import apply_plan, check_file
@@ -18,20 +20,6 @@ from zkdesk.store.models import (
 U1 = "91530924MA6K8T2C1" + uscc_check_char("91530924MA6K8T2C1")
 U2 = "91530924MA6K8T2C2" + uscc_check_char("91530924MA6K8T2C2")
 U4 = "91530924MA6K8T2C4" + uscc_check_char("91530924MA6K8T2C4")
-
-
-def run(db, actor, kind, path):
-    with db.session() as s:
-        plan = check_file(s, actor, kind, path)
-    return plan
-
-
-def rejected(plan):
-    return [(r.row, r.column, r.message) for r in plan.summary.rejected]
-
-
-def counts(summary):
-    return summary.new, summary.updated, summary.unchanged
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import NANSAN
+from tests.importing import apply_and_read, dry_run, rejected, warnings
 from tests.xlsxfiles import write_xlsx
 from zkdesk.domain import nomination_workflow as wf
 from zkdesk.domain.contract_rules import effective_date, expiry_date
 from zkdesk.domain.idcard import id_check_char
 from zkdesk.domain.uscc import uscc_check_char
-from zkdesk.imports.pipeline import apply_plan, check_file
+from zkdesk.imports.pipeline import apply_plan
 from zkdesk.services.award_sessions import SessionInput, create_session
 from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.errors import UserError
@@ -39,19 +40,6 @@ def uscc(body: str) -> str:
 ADULT = id_number("53092419850312211")  # born 1985
 CHILD = id_number("53092420100601001")  # born 2010: 15 in 2025
 U1, U2 = uscc("91530924MA6K8T2C1"), uscc("91530924MA6K8T2C2")
-
-
-def dry_run(db, actor, kind, path):
-    with db.session() as s:
-        return check_file(s, actor, kind, path)
-
-
-def rejected(plan):
-    return [(r.row, r.column, r.message) for r in plan.summary.rejected]
-
-
-def warnings(plan):
-    return [(w.row, w.column, w.message) for w in plan.summary.warnings]
 
 
 def form_error(db, action) -> str:
@@ -146,32 +134,38 @@ def enterprise(county_db):
 CONTRACT_HEADER = ["统一社会信用代码", "合同类型", "签订日期", "期限（年）", "到期日期", "报送日期", "审查有异议", "生效日期", "所属乡镇", "覆盖企业"]
 
 
-def test_contract_dates_are_computed_by_the_rules_and_given_ones_must_agree(enterprise, tmp_path):
+def test_contract_dates_left_blank_are_computed_by_the_rules(enterprise, tmp_path):
     db, actor = enterprise
     path = write_xlsx(tmp_path / "合同.xlsx", [
         CONTRACT_HEADER,
         [U1, "综合", "2024-02-29", 2, None, "2024-03-05", None, None, None, None],
         [U1, "工资专项", "2024-03-01", None, "2025-02-28", None, None, None, None, None],  # term from the expiry
-        [U2, "综合", "2024-03-01", 3, "2027-03-01", "2024-03-05", "是", "2024-03-20", None, None],
-        [U2, "工资专项", "2024-03-01", 4, None, "2024-02-20", None, None, None, None],
-        [U1, "女职工专项", "2024-03-01", 3, None, None, None, None, "凤尾镇", None],
     ])
-    plan = dry_run(db, actor, "contracts", path)
-    assert rejected(plan) == [
-        (4, "到期日期", "到期日期2027-03-01与签订日期和期限不符：签订日期2024-03-01、期限3年，应为2027-02-28（可留空，自动计算）"),
-        (4, "生效日期", "生效日期2024-03-20不符：审查有异议的合同不生效（可留空，自动计算）"),
-        (5, "期限（年）", "集体合同期限应为1至3年，现为4年"),
-        (5, "报送日期", "报送日期2024-02-20早于签订日期2024-03-01"),
-        (6, "所属乡镇", "企业“镇康县甲茶业有限公司”属于南伞镇，与所填所属乡镇“凤尾镇”不符"),
-    ]
-    apply_plan(db, actor, plan)
-    with db.session() as s:
-        rows = {c.kind: c for c in s.scalars(select(CollectiveContract))}
+    rows = apply_and_read(db, actor, dry_run(db, actor, "contracts", path), CollectiveContract, "kind")
     first = rows["综合集体合同"]
     assert (first.expires_on, first.effective_on) == (expiry_date(date(2024, 2, 29), 2), effective_date(date(2024, 3, 5), False))
     assert (first.expires_on, first.effective_on) == (date(2026, 2, 28), date(2024, 3, 20))
     wage = rows["工资专项集体合同"]
     assert (wage.term_years, wage.expires_on, wage.effective_on) == (1, date(2025, 2, 28), None)
+
+
+def test_contract_dates_given_must_agree_and_terms_follow_the_rules(enterprise, tmp_path):
+    db, actor = enterprise
+    path = write_xlsx(tmp_path / "合同.xlsx", [
+        CONTRACT_HEADER,
+        [U2, "综合", "2024-03-01", 3, "2027-03-01", "2024-03-05", "是", "2024-03-20", None, None],
+        [U2, "工资专项", "2024-03-01", 4, None, "2024-02-20", None, None, None, None],
+        [U1, "女职工专项", "2024-03-01", 3, None, None, None, None, "凤尾镇", None],
+    ])
+    by_row = {}
+    for row, column, message in rejected(dry_run(db, actor, "contracts", path)):
+        by_row.setdefault(row, []).append(f"{column}：{message}")
+    assert by_row == {
+        2: ["到期日期：到期日期2027-03-01与签订日期和期限不符：签订日期2024-03-01、期限3年，应为2027-02-28（可留空，自动计算）",
+            "生效日期：生效日期2024-03-20不符：审查有异议的合同不生效（可留空，自动计算）"],
+        3: ["期限（年）：集体合同期限应为1至3年，现为4年", "报送日期：报送日期2024-02-20早于签订日期2024-03-01"],
+        4: ["所属乡镇：企业“镇康县甲茶业有限公司”属于南伞镇，与所填所属乡镇“凤尾镇”不符"],
+    }
 
 
 def test_contract_rules_match_the_form(enterprise, tmp_path):
