@@ -23,7 +23,7 @@ from zkdesk.services.indicator_values import ValueEntry, ValuesRejected, save_va
 from zkdesk.services.nominations import NominationInput, create_nomination
 from zkdesk.services.studios import MemberInput, StudioInput, register_studio
 from zkdesk.store.models import (
-    CollectiveContract, Enterprise, EnterpriseUnion, IndicatorValue, Nomination, Plan, Studio, StudioMember, YearLock,
+    CollectiveContract, ContractCoverage, Enterprise, EnterpriseUnion, IndicatorValue, Nomination, Plan, Studio, StudioMember, YearLock,
 )
 
 FENGWEI = "530924101"
@@ -100,9 +100,12 @@ def test_nominations_beyond_a_draft_or_from_another_township_are_refused(award, 
     db, actor, session_id = award
     other = id_number("53092419790815042")
     with db.session() as s:
-        for name, number, township, status in (("李四", ADULT, NANSAN, wf.COUNTY_REVIEWED), ("王芳", other, FENGWEI, wf.DRAFT)):
+        for name, number, gender, born, township, status in (
+            ("李四", ADULT, "男", date(1985, 3, 12), NANSAN, wf.COUNTY_REVIEWED),
+            ("王芳", other, "女", date(1979, 8, 15), FENGWEI, wf.DRAFT),
+        ):
             s.add(Nomination(origin=township, session_id=session_id, township_code=township, name=name, id_number=number,
-                             gender="男", birth_date=date(1985, 3, 12), category="企业一线工人和专业技术人员", employer="镇康县示例茶厂", deeds_short=DEEDS,
+                             gender=gender, birth_date=born, category="企业一线工人和专业技术人员", employer="镇康县示例茶厂", deeds_short=DEEDS,
                              phone="13900000001", status=status))
     path = write_xlsx(tmp_path / "推荐.xlsx", [
         NOMINATION_HEADER,
@@ -242,6 +245,13 @@ def test_studio_members_are_written_and_a_name_is_used_once_per_township(county_
     with db.session() as s:
         live = sorted(m.name for m in s.scalars(select(StudioMember).where(StudioMember.studio_id == studio_id)) if not m.deleted)
     assert live == ["张三", "李四", "赵六"]
+    # a file of a few columns changes what it names: the stored dates and members still count
+    level_only = write_xlsx(tmp_path / "级别.xlsx", [
+        ["工作室名称", "类型", "依托单位", "所属乡镇", "领办人", "级别"],
+        ["李明劳模创新工作室", "劳模", "南伞镇卫生院", "南伞镇", "李明", "市级"],
+    ])
+    plan = dry_run(db, actor, "studios", level_only)
+    assert (rejected(plan), plan.summary.updated) == ([], 1)
     # a studio typed into the form with that name is refused the same way
     typed = StudioInput(name="李明劳模创新工作室", kind="劳模创新工作室", township_code=NANSAN, lead_name="李明",
                         applied_on=date(2023, 5, 1))
@@ -350,3 +360,53 @@ def test_enterprise_codes_held_twice_warn_and_a_non_company_loses_worker_directo
         union = s.scalars(select(EnterpriseUnion)).one()
         assert s.get(Enterprise, union.enterprise_id).is_company is False
         assert (union.worker_director, union.worker_supervisor) == (False, False)
+
+
+# ---- a file without some columns updates what it has -----------------------------------------
+
+def test_a_column_the_file_lacks_is_checked_with_the_stored_value(award, tmp_path):
+    db, actor, session_id = award
+    with db.session() as s:
+        create_nomination(s, actor, NominationInput(
+            session_id=session_id, township_code=NANSAN, name="李四", id_number=ADULT, category="企业负责人",
+            employer="镇康县示例茶厂", deeds_short=DEEDS, deeds_full=DEEDS * 5))
+    short = ["届次", "所属乡镇", "姓名", "身份证号码", "联系电话"]  # no 人员类别, no deeds
+    path = write_xlsx(tmp_path / "电话.xlsx", [
+        short, ["第四届镇康县劳动模范", "南伞镇", "李四", ADULT, "13900000009"],
+        ["第四届镇康县劳动模范", "南伞镇", "王芳", id_number("53092419790815042"), "13900000008"],
+    ])
+    plan = dry_run(db, actor, "nominations", path)
+    assert rejected(plan) == [(3, "人员类别", "请选择人员类别")]  # a new nomination needs it; 李四 has one
+    assert [w for w in warnings(plan) if w[0] == 2] == []  # 李四's stored deeds count, not blanks
+    assert (plan.summary.new, plan.summary.updated) == (0, 1)
+
+
+def test_contract_and_value_columns_the_file_lacks_keep_their_stored_values(enterprise, tmp_path):
+    from zkdesk.services.contracts import ContractInput, create_contract
+
+    db, actor = enterprise
+    plan_id, count_id = _indicator(db, "09.1")
+    with db.session() as s:
+        ent_id = s.scalar(select(Enterprise.id).where(Enterprise.uscc == U1))
+        create_contract(s, actor, ContractInput(kind="综合集体合同", signed_on=date(2024, 3, 1), term_years=2, enterprise_id=ent_id))
+        create_contract(s, actor, ContractInput(kind="区域性集体合同", signed_on=date(2024, 3, 1), township_code=NANSAN,
+                                                covered_enterprise_ids=(ent_id,)))
+        save_values(s, actor, plan_id, NANSAN, 2022, [ValueEntry(count_id, value=2)])
+        save_values(s, actor, plan_id, NANSAN, 2023, [ValueEntry(count_id, value=40, note="新建园区统一计入")])
+    contracts = write_xlsx(tmp_path / "合同.xlsx", [
+        ["统一社会信用代码", "合同类型", "签订日期", "所属乡镇", "覆盖职工人数"],  # no term, no coverage
+        [U1, "综合", "2024-03-01", None, 80],
+        [None, "区域性", "2024-03-01", "南伞镇", 300],
+    ])
+    rows = apply_and_read(db, actor, dry_run(db, actor, "contracts", contracts), CollectiveContract, "kind")
+    mine = rows["综合集体合同"]
+    assert (mine.term_years, mine.expires_on, mine.employees_covered) == (2, date(2026, 2, 28), 80)
+    regional = rows["区域性集体合同"]
+    with db.session() as s:
+        covered = s.scalars(select(ContractCoverage.enterprise_id).where(ContractCoverage.contract_id == regional.id)).all()
+    assert (regional.employees_covered, covered) == (300, [ent_id])  # its coverage stays
+    values = write_xlsx(tmp_path / "指标.xlsx", [["指标编号", "单位", "年度", "数值"], ["09.1", "南伞镇", 2023, 41]])
+    plan = dry_run(db, actor, "indicator-values", values)
+    assert warnings(plan) == []  # the stored 说明 still explains a value far from 2022's
+    stored = apply_and_read(db, actor, plan, IndicatorValue, "year")
+    assert (stored[2023].value, stored[2023].complete, stored[2023].note) == (41.0, True, "新建园区统一计入")

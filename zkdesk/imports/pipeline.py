@@ -106,6 +106,14 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
     lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor)
+    existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
+
+    def stored_record(values) -> dict | None:
+        if not existing:
+            existing.append(_existing(session, kind))
+        return existing[0].get(record_key(kind, values))
+
+    lookups.stored_record = stored_record
     if kind.prepare:
         kind.prepare(session, lookups)
     return lookups

@@ -74,6 +74,10 @@ class Lookups:
     extra: dict[str, object] = field(default_factory=dict)  # a kind's own lookups
     session: Session | None = None  # for a register's service-level checks (small kinds only)
     actor: object = None  # the importing user (services.actor.Actor)
+    # The stored record (column -> value) the values name by the kind's match key, or None.
+    # resolve() checks a row that updates a record with the record's own values for the
+    # columns the file does not have, as the form would show them.
+    stored_record: Callable[[Mapping], Mapping | None] = lambda _values: None
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def _enterprise(values: dict, lookups: Lookups) -> tuple[str, str, str] | None:
 
 
 def _covered(text: str, lookups: Lookups) -> list[tuple[str, str, str]]:
-    """The enterprises a cell lists by code or name, each once."""
+    """The enterprises a cell lists by code or name, each once (id, township, name)."""
     found: dict[str, tuple[str, str, str]] = {}
     for item in filter(None, (part.strip() for part in _SEPARATORS.split(text))):
         key = name_key(item)
@@ -148,43 +148,59 @@ def _typed_dates(values: dict, expires: date, effective: date | None, objection:
     return problems
 
 
+# Stored fields the rules read: a row updating a contract keeps them where the file has no column.
+_CHECKED = ("term_years", "filed_on", "review_objection", "wage_increase_pct", "employees_covered", "signed_alone")
+
+
+def _township(values: dict, lookups: Lookups, kind: str, enterprise) -> tuple[str, list[tuple[str, str]]]:
+    """Whose contract it is, as the form decides: an enterprise's own contract is its
+    enterprise's township's; a regional or sector one the file's township, or the office's own."""
+    names, given = lookups.org_names, values.get("township_code")
+    if kind in MULTI_ENTERPRISE_KINDS:
+        return given or lookups.office_code or COUNTY_CODE, []
+    township = enterprise[1] if enterprise else ""
+    if enterprise and given and given != township:
+        return township, [("township_code", f"企业“{enterprise[2]}”属于{names.get(township, township)}，"
+                                            f"与所填所属乡镇“{names.get(given, given)}”不符")]
+    return township, []
+
+
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     kind = values["kind"]
     multi = kind in MULTI_ENTERPRISE_KINDS
     enterprise = _enterprise(values, lookups)
     if values.get("covered") and not multi:
         raise RowError("covered", "只有区域性、行业性集体合同填写覆盖企业")
-    covered = _covered(values["covered"], lookups) if multi and values.get("covered") else []
-    term, objection, filed = _term(values), values.get("review_objection", False), values.get("filed_on")
+    township, problems = _township(values, lookups, kind, enterprise)
+    enterprise_id = enterprise[0] if enterprise else None
+    stored = lookups.stored_record({"enterprise_id": enterprise_id, "township_code": township, "kind": kind,
+                                    "signed_on": values["signed_on"]}) or {}
+    merged = {k: stored[k] for k in _CHECKED if k in stored} | values
+    if "covered" in values or not stored:
+        covered = _covered(values.get("covered") or "", lookups) if multi else []
+        covered_count = len(covered)
+    else:  # no coverage column: the stored coverage stays
+        covered, covered_count = None, len(coverage_lists(lookups.session, [stored["id"]]).get(stored["id"], []))
+    term, objection, filed = _term(merged), merged.get("review_objection", False), merged.get("filed_on")
     problems = contract_problems(
         kind=kind, signed_on=values["signed_on"], term_years=term, filed_on=filed, review_objection=objection,
-        wage_increase_pct=values.get("wage_increase_pct"), employees_covered=values.get("employees_covered", 0),
+        wage_increase_pct=merged.get("wage_increase_pct"), employees_covered=merged.get("employees_covered", 0),
         today=date.today(),
-    ) + parties_problems(kind, enterprise is not None, len(covered))
-    names = lookups.org_names
-    if multi:  # as the form: a township's contract covers its own enterprises; blank = the office's own
-        township = values.get("township_code") or lookups.office_code or COUNTY_CODE
-        if township != COUNTY_CODE:
-            problems += [("covered", outside_township(kind, names.get(township, township), name))
-                         for _id, where, name in covered if where != township]
-    else:
-        township = enterprise[1] if enterprise else ""
-        given = values.get("township_code")
-        if enterprise and given and given != township:
-            problems.append(("township_code", f"企业“{enterprise[2]}”属于{names.get(township, township)}，"
-                                              f"与所填所属乡镇“{names.get(given, given)}”不符"))
+    ) + parties_problems(kind, enterprise is not None, covered_count) + problems
+    if multi and covered and township != COUNTY_CODE:  # a township's contract covers its own enterprises
+        where = lookups.org_names.get(township, township)
+        problems += [("covered", outside_township(kind, where, name)) for _id, town, name in covered if town != township]
     if not any(field in ("signed_on", "term_years") for field, _ in problems):
         expires, effective = expiry_date(values["signed_on"], term), effective_date(filed, objection)
-        problems += _typed_dates(values, expires, effective, objection)
+        problems += _typed_dates(merged, expires, effective, objection)
     if problems:
         raise RowError.of([(FIELD_COLUMNS.get(field, field), message) for field, message in problems])
     attrs = {k: v for k, v in values.items() if k not in ("enterprise_uscc", "enterprise_name", "covered")}
     attrs.update(
-        enterprise_id=enterprise[0] if enterprise else None, township_code=township, term_years=term,
-        expires_on=expires, effective_on=effective, review_objection=objection,
-        signed_alone=False if multi else values.get("signed_alone", True),
+        enterprise_id=enterprise_id, township_code=township, term_years=term, expires_on=expires,
+        effective_on=effective, review_objection=objection, signed_alone=False if multi else merged.get("signed_alone", True),
     )
-    if multi:
+    if covered is not None and multi:
         attrs["covered_enterprise_ids"] = sorted(entry[0] for entry in covered)
     return attrs
 

@@ -103,7 +103,10 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
             raise RowError("value", f"指标{ind.code}请填写数值（{ind.unit}）")
         if ind.kind != RATE and (num is not None or den is not None):
             raise RowError("numerator", f"指标{ind.code}不是比率，不填分子分母")
-    note = values.get("note", "")
+    if "note" in values:
+        note = values["note"]
+    else:  # no 说明 column: the stored note still explains the value
+        note = (lookups.stored_record({"indicator_id": ind.id, "org_code": org, "year": year}) or {}).get("note") or ""
     history = value_history(ind.kind, lookups.extra["stored"].get((ind.id, org), {}), year, start_year)
     checked = check_value(ind, ValueEntry(ind.id, value, num, den, note), history)
     column = (lambda _field: "indicator_code") if ind.source else _column

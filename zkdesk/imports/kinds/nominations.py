@@ -122,12 +122,15 @@ def _session_id(text: str, lookups: Lookups) -> str:
 
 
 _INPUT_FIELDS = frozenset(NominationInput.__dataclass_fields__)
+_KEPT = _INPUT_FIELDS - {"gender", "birth_date"}  # the ID number gives these two
 
 
 def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     attrs = {k: v for k, v in values.items() if k != "session"}
     attrs["session_id"] = _session_id(values["session"], lookups)
-    data = NominationInput(**{k: v for k, v in attrs.items() if k in _INPUT_FIELDS})
+    stored = lookups.stored_record(attrs) or {}  # a column the file lacks keeps the stored value
+    data = NominationInput(**{k: stored[k] for k in _KEPT if k in stored and k not in attrs},
+                           **{k: v for k, v in attrs.items() if k in _INPUT_FIELDS})
     errors, warnings = [], []
     for finding in check_input(lookups.extra["session_years"][attrs["session_id"]], data):
         column = finding.field

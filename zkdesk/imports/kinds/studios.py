@@ -133,8 +133,9 @@ def _host(values: dict, lookups: Lookups) -> tuple[str, str, str] | None:
 
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     host = _host(values, lookups)
-    given = {k: v for k, v in values.items() if k in _STUDIO_FIELDS}
-    data = StudioInput(**{"applied_on": None, **given}, enterprise_id=host[0] if host else None)
+    given = {k: v for k, v in values.items() if k in _STUDIO_FIELDS} | {"enterprise_id": host[0] if host else None}
+    stored = lookups.stored_record(given) or {}  # a column the file lacks keeps the stored value
+    data = StudioInput(**{"applied_on": None, **{k: stored[k] for k in _STUDIO_FIELDS if k in stored}, **given})
     clean, problems = studio_problems(lookups.session, lookups.actor, data)
     members = parse_members(values["members"]) if values.get("members") else None
     if members is not None and (problem := rules.member_count_problem(len(members))):
