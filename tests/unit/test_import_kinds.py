@@ -8,29 +8,18 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.importing import apply_and_read, counts, rejected
+from tests.importing import dry_run as run
 from tests.xlsxfiles import write_xlsx
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.imports.pipeline import apply_plan, check_file
 from zkdesk.store.models import (
-    AwardSession, CollectiveContract, Enterprise, IndicatorValue, Nomination, Studio, YearLock,
+    AwardSession, CollectiveContract, ContractCoverage, Enterprise, IndicatorValue, Nomination, Studio, YearLock,
 )
 
 U1 = "91530924MA6K8T2C1" + uscc_check_char("91530924MA6K8T2C1")
 U2 = "91530924MA6K8T2C2" + uscc_check_char("91530924MA6K8T2C2")
-
-
-def run(db, actor, kind, path):
-    with db.session() as s:
-        plan = check_file(s, actor, kind, path)
-    return plan
-
-
-def rejected(plan):
-    return [(r.row, r.column, r.message) for r in plan.summary.rejected]
-
-
-def counts(summary):
-    return summary.new, summary.updated, summary.unchanged
+U4 = "91530924MA6K8T2C4" + uscc_check_char("91530924MA6K8T2C4")
 
 
 @pytest.fixture
@@ -39,6 +28,7 @@ def with_enterprises(county_db):
     with db.session() as s:
         s.add(Enterprise(origin="530924103", name="镇康县甲茶业有限公司", uscc=U1, township_code="530924103"))
         s.add(Enterprise(origin="530924101", name="镇康县乙糖业有限公司", uscc=U2, township_code="530924101"))
+        s.add(Enterprise(origin="530924102", name="镇康县丙果业有限公司", uscc=U4, township_code="530924102"))
     return db, actor
 
 
@@ -48,13 +38,13 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
     db, actor = with_enterprises
     path = write_xlsx(tmp_path / "合同.xlsx", [
         ["2024年集体合同台账"],
-        ["统一社会信用代码", "企业名称", "合同类型", "签订时间", "期限", "报送日期", "生效日期", "工资增长幅度", "覆盖职工数", "单独签订", "所属乡镇"],
-        [U1, None, "综合", date(2024, 3, 1), "3年", "2024.3.8", "2024年3月23日", "5%", "1,200", "√", None],
-        [None, "镇康县乙糖业有限公司", "工资专项", 45383, 2, "2024-04-10", 20240425, 4.5, "１２０", "是", None],
-        [None, None, "区域性", "2024/6/1", 3, None, None, None, "3,456", "否", "勐捧镇"],
-        [None, "不存在的公司", "综合集体合同", "2024-01-05", 3, None, None, None, 10, "是", None],
-        [U1, None, "综合", "2024年2月", 3, "去年", None, None, "十二", "是", None],
-        [None, None, "区域性", "2024-07-01", 3, None, None, None, 5, "否", None],
+        ["统一社会信用代码", "企业名称", "合同类型", "签订时间", "期限", "报送日期", "生效日期", "工资增长幅度", "覆盖职工数", "单独签订", "所属乡镇", "覆盖企业"],
+        [U1, None, "综合", date(2024, 3, 1), "3年", "2024.3.8", "2024年3月23日", "5%", "1,200", "√", None, None],
+        [None, "镇康县乙糖业有限公司", "工资专项", 45383, 2, "2024-04-10", 20240425, 4.5, "１２０", "是", None, None],
+        [None, None, "区域性", "2024/6/1", 3, None, None, None, "3,456", "否", "勐捧镇", "镇康县丙果业有限公司"],
+        [None, "不存在的公司", "综合集体合同", "2024-01-05", 3, None, None, None, 10, "是", None, None],
+        [U1, None, "综合", "2024年2月", 3, "去年", None, None, "十二", "是", None, None],
+        [None, None, "区域性", "2024-07-01", 3, None, None, None, 5, "否", None, None],
     ])
     plan = run(db, actor, "contracts", path)
     assert counts(plan.summary) == (3, 0, 0)
@@ -63,7 +53,7 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
         (7, "签订时间", "日期“2024年2月”缺少日，请写完整，如 2023-05-01"),
         (7, "报送日期", "无法识别的日期“去年”，请写成 2023-05-01 或 2023年5月1日"),
         (7, "覆盖职工数", "“十二”不是数字"),
-        (8, "所属乡镇", "区域性、行业性集体合同须填写所属乡镇"),
+        (8, "覆盖企业", "区域性集体合同须选择所覆盖的企业"),
     ]
     apply_plan(db, actor, plan)
     with db.session() as s:
@@ -78,6 +68,8 @@ def test_contracts_dates_numbers_and_enterprise_lookup(with_enterprises, tmp_pat
         regional = rows["区域性集体合同"]
         assert (regional.enterprise_id, regional.township_code, regional.signed_alone, regional.employees_covered) == (
             None, "530924102", False, 3456)
+        covered = s.scalars(select(ContractCoverage.enterprise_id).where(ContractCoverage.contract_id == regional.id)).all()
+        assert covered == [s.scalar(select(Enterprise.id).where(Enterprise.uscc == U4))]
     assert counts(run(db, actor, "contracts", path).summary) == (0, 0, 3)
 
 
@@ -96,15 +88,15 @@ def test_nominations_id_numbers_and_sessions(with_session, tmp_path):
     path = write_xlsx(tmp_path / "推荐.xlsx", [
         ["第四届镇康县劳动模范推荐人选汇总表"],
         ["填报单位（盖章）："],
-        ["推荐届次", "乡镇", "姓  名", "公民身份号码", "性别", "民族", "出生年月", "学历", "政治面貌", "是否产业工人", "联系电话", "主要事迹"],
-        ["第四届镇康县劳动模范", "南伞镇", "李  四", "530924198503122115", "男", "佤", "1985.3.12", "大专", "党员", "√", 13900000001, "  扎根一线\n二十年  "],
-        ["第四届", "530924103", "王芳", "53092419790815042７", None, "汉族", None, "本科", None, "×", None, None],
-        [4, "南伞", "赵六", 530924198001011234, None, None, None, None, None, None, None, None],
-        ["4", "南伞镇", "钱七", "5.30924E+17", None, None, None, None, None, None, None, None],
-        ["第四届镇康县劳动模范", "南伞镇", "孙八", "530924198503122116", None, None, None, None, None, None, None, None],
-        ["第四届镇康县劳动模范", "南伞镇", "周九", "530924198503122115", None, None, None, None, None, None, None, None],
-        ["第九届", "南伞镇", "吴十", "530924197908150427", "男", None, None, None, None, None, None, None],
-        ["第四届镇康县劳动模范", "南伞镇", "郑一", "530924197908150427", "男", None, "1979-08-16", None, None, None, None, None],
+        ["推荐届次", "乡镇", "姓  名", "公民身份号码", "性别", "民族", "出生年月", "学历", "政治面貌", "是否产业工人", "联系电话", "主要事迹", "人员类别"],
+        ["第四届镇康县劳动模范", "南伞镇", "李  四", "530924198503122115", "男", "佤", "1985.3.12", "大专", "党员", "√", 13900000001, "  扎根一线\n二十年  ", "一线工人"],
+        ["第四届", "530924103", "王芳", "53092419790815042７", None, "汉族", None, "本科", None, "×", None, None, "一线工人"],
+        [4, "南伞", "赵六", 530924198001011234, None, None, None, None, None, None, None, None, "一线工人"],
+        ["4", "南伞镇", "钱七", "5.30924E+17", None, None, None, None, None, None, None, None, "一线工人"],
+        ["第四届镇康县劳动模范", "南伞镇", "孙八", "530924198503122116", None, None, None, None, None, None, None, None, "一线工人"],
+        ["第四届镇康县劳动模范", "南伞镇", "周九", "530924198503122115", None, None, None, None, None, None, None, None, "一线工人"],
+        ["第九届", "南伞镇", "吴十", "530924197908150427", "男", None, None, None, None, None, None, None, "一线工人"],
+        ["第四届镇康县劳动模范", "南伞镇", "郑一", "530924197908150427", "男", None, "1979-08-16", None, None, None, None, None, "一线工人"],
     ], text_columns=(4,))
     plan = run(db, actor, "nominations", path)
     assert counts(plan.summary) == (2, 0, 0)
@@ -115,7 +107,8 @@ def test_nominations_id_numbers_and_sessions(with_session, tmp_path):
         (8, "公民身份号码", "身份证号码校验位错误：最后一位应为5，请核对是否录错"),
         (9, "公民身份号码", "与第4行重复（同一条记录出现两次）"),
         (10, "推荐届次", "届次“第九届”不存在，请先在“劳模推荐”中建立该届次"),
-        (11, "性别", "性别“男”与身份证号码（女）不符"),
+        (11, "性别", "性别“男”与身份证号码不符（按身份证号码应为女）"),
+        (11, "出生年月", "出生日期1979-08-16与身份证号码不符（应为1979-08-15）"),
     ]
     summary = apply_plan(db, actor, plan)
     assert summary.new == 2
@@ -134,22 +127,25 @@ def test_nominations_id_numbers_and_sessions(with_session, tmp_path):
 
 # ---- studios --------------------------------------------------------------------------------
 
+TEAM = "李四（制茶师，高级技师）、王五、赵六"
+
+
 def test_studios_match_on_name_and_host(with_enterprises, tmp_path):
     db, actor = with_enterprises
     rows = [
-        ["工作室名称", "类型", "依托单位", "信用代码", "乡镇", "领衔人", "级别", "状态", "申报时间", "命名时间"],
-        ["李四劳模创新工作室", "劳模", "镇康县甲茶业有限公司", None, "南伞镇", "李四", "县", "命名", "2023-04-10", "2023年9月1日"],
-        ["张三工匠创新工作室", "工匠", None, U2, "凤尾镇", "张三", None, None, None, None],
-        ["王五职工创新工作室", "职工创新", "南伞镇卫生院", None, "南伞镇", "王五", "市级", "申报", "2024-01-01", None],
-        ["赵六职工技师工作站", "技师工作站", None, "91530924MA6K8T2C3" + uscc_check_char("91530924MA6K8T2C3"), "南伞镇", "赵六", None, None, None, None],
-        ["钱七职工创新工作室", "职工创新", "南伞镇卫生院", None, "南伞镇", "钱七", "市级", "命名", "2024-05-01", "2024-02-01"],
+        ["工作室名称", "类型", "依托单位", "信用代码", "乡镇", "领衔人", "级别", "状态", "申报时间", "命名时间", "成员"],
+        ["李四劳模创新工作室", "劳模", "镇康县甲茶业有限公司", None, "南伞镇", "李四", "县", "命名", "2023-04-10", "2023年9月1日", TEAM],
+        ["张三工匠创新工作室", "工匠", None, U2, "凤尾镇", "张三", None, None, "2023-05-06", None, TEAM],
+        ["王五职工创新工作室", "职工创新", "南伞镇卫生院", None, "南伞镇", "王五", "市级", "申报", "2024-01-01", None, TEAM],
+        ["赵六职工技师工作站", "技师工作站", None, "91530924MA6K8T2C3" + uscc_check_char("91530924MA6K8T2C3"), "南伞镇", "赵六", None, None, None, None, TEAM],
+        ["钱七职工创新工作室", "职工创新", "南伞镇卫生院", None, "南伞镇", "钱七", "市级", "命名", "2024-05-01", "2024-02-01", TEAM],
     ]
     path = write_xlsx(tmp_path / "工作室.xlsx", rows)
     plan = run(db, actor, "studios", path)
     assert counts(plan.summary) == (3, 0, 0)
     assert rejected(plan) == [
         (5, "信用代码", "企业名册中没有该统一社会信用代码：请先导入该企业，或留空只填依托单位名称"),
-        (6, "命名时间", "命名日期早于申报日期"),
+        (6, "命名时间", "命名日期2024-02-01早于申报日期2024-05-01：未申报不能命名"),
     ]
     apply_plan(db, actor, plan)
     with db.session() as s:
@@ -172,7 +168,7 @@ def test_studios_match_on_name_and_host(with_enterprises, tmp_path):
 def test_indicator_values_rates_codes_locks(county_db, tmp_path):
     db, actor = county_db
     with db.session() as s:
-        s.add(YearLock(origin="530924", org_code="530924101", year=2023, locked=True))
+        s.add(YearLock(origin="530924", org_code="530924101", year=2023, locked=True, locked_by="reviewer"))
     path = write_xlsx(tmp_path / "指标.xlsx", [
         ["指标编号", "指标名称", "单位", "年度", "完成值", "分子", "分母", "备注"],
         [1.1, None, "南伞镇", 2024, None, 8, 10, None],
@@ -188,10 +184,10 @@ def test_indicator_values_rates_codes_locks(county_db, tmp_path):
     plan = run(db, actor, "indicator-values", path)
     assert counts(plan.summary) == (3, 0, 0)
     assert rejected(plan) == [
-        (5, "指标编号", "指标04.1由台账数据自动计算，不能导入数值"),
-        (6, "分子", "分子应在0和分母之间"),
+        (5, "指标编号", "由登记数据自动计算，不能手工录入"),
+        (6, "分子", "分子（12）不能大于分母（10）"),
         (7, "指标名称", "指标名称与编号09.1（推进建设的职教园区数）不一致"),
-        (8, "年度", "凤尾镇2023年的数值已审核锁定，不能导入"),
+        (8, "年度", "凤尾镇2023年的数值已审核锁定（reviewer），须审核员解锁后才能修改"),
         (9, "指标编号", "规划目录中没有编号为“99.9”的指标"),
         (10, "年度", "2019年不在任何规划期内"),
     ]

@@ -55,7 +55,8 @@ def test_register_export_masks_and_reimports_unchanged(county_db, tmp_path):
         s.add(award)
         s.flush()
         s.add(Nomination(origin="530924103", session_id=award.id, township_code="530924103", name="李四",
-                         gender="男", birth_date=date(1985, 3, 12), id_number="530924198503122115", phone="13900001234"))
+                         gender="男", birth_date=date(1985, 3, 12), id_number="530924198503122115", phone="13900001234",
+                         category="企业一线工人和专业技术人员"))  # as the form requires
     with db.session() as s:
         assert export_register(s, admin, "nominations", tmp_path / "全.xlsx") == 1
         export_register(s, replace(admin, role=Role.VIEWER), "nominations", tmp_path / "掩.xlsx")

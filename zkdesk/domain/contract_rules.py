@@ -11,6 +11,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zkdesk.domain.choices import CONTRACT_TYPES
+
 MIN_TERM_YEARS = 1
 MAX_TERM_YEARS = 3
 FILING_DAYS = 10  # 签订后10日内报送
@@ -62,6 +64,46 @@ def expiry_date(signed_on: date, term_years: int) -> date:
     """The last day of the term: the day before the `term_years` anniversary of signing."""
     check_term(term_years)
     return add_years(signed_on, int(term_years)) - timedelta(days=1)
+
+
+def contract_problems(*, kind: str, signed_on: date | None, term_years: int, filed_on: date | None,
+                      review_objection: bool, wage_increase_pct: float | None, employees_covered: int,
+                      today: date) -> list[tuple[str, str]]:
+    """Every problem with a contract's own fields, as (field, Chinese message), in form order.
+    The parties (an enterprise, or the enterprises covered) are `parties_problems`'."""
+    problems = []
+    if kind not in CONTRACT_TYPES:
+        problems.append(("kind", f"合同类型“{kind}”不在可选范围内：{'、'.join(CONTRACT_TYPES)}"))
+    if signed_on is None:
+        problems.append(("signed_on", "请填写签订日期"))
+    elif signed_on > today:
+        problems.append(("signed_on", f"签订日期{signed_on:%Y-%m-%d}晚于今天"))
+    try:
+        check_term(term_years)
+    except RuleError as exc:
+        problems.append(("term_years", str(exc)))
+    if filed_on is not None and signed_on is not None and filed_on < signed_on:
+        problems.append(("filed_on", f"报送日期{filed_on:%Y-%m-%d}早于签订日期{signed_on:%Y-%m-%d}"))
+    if review_objection and filed_on is None:
+        problems.append(("review_objection", "尚未报送的合同不会有审查意见：请先填写报送日期"))
+    if wage_increase_pct is not None and not -100 < wage_increase_pct <= 100:
+        problems.append(("wage_increase_pct", f"工资增长幅度{wage_increase_pct:g}%不合理"))
+    if employees_covered < 0:
+        problems.append(("employees_covered", "覆盖职工人数不能为负数"))
+    return problems
+
+
+def parties_problems(kind: str, has_enterprise: bool, covered: int) -> list[tuple[str, str]]:
+    """An enterprise's own contract names its enterprise; a regional or sector contract the
+    enterprises it covers. Fields: "enterprise_id", "covered_enterprise_ids"."""
+    if kind in MULTI_ENTERPRISE_KINDS:
+        return [] if covered else [("covered_enterprise_ids", f"{kind}须选择所覆盖的企业")]
+    return [] if has_enterprise else [("enterprise_id", f"{kind}须选择签订合同的企业")]
+
+
+def outside_township(kind: str, township: str, enterprise: str) -> str:
+    """A township's regional or sector contract covers the township's own enterprises only."""
+    return f"{township}的{kind}只能覆盖本乡镇的企业，“{enterprise}”不在{township}"
 
 
 def filing_deadline(signed_on: date) -> date:

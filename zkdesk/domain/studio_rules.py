@@ -39,30 +39,35 @@ class StatusDates:
 
 def status_problems(d: StatusDates) -> list[str]:
     """Whether a status and its dates fit together (申报 → 命名 → 年度复核 → 撤销)."""
-    problems: list[str] = []
+    return [message for _, message in status_findings(d)]
+
+
+def status_findings(d: StatusDates) -> list[tuple[str, str]]:
+    """status_problems with the field each is about: status, applied_on, named_on, reviewed_on, revoked_on."""
+    problems: list[tuple[str, str]] = []
     if d.status not in STUDIO_STATUSES:
-        return [f"状态“{d.status}”无效，应为：{'、'.join(STUDIO_STATUSES)}"]
+        return [("status", f"状态“{d.status}”无效，应为：{'、'.join(STUDIO_STATUSES)}")]
     if d.applied_on is None:
-        problems.append("请填写申报日期")
+        problems.append(("applied_on", "请填写申报日期"))
     if d.status in (NAMED, REVIEWED) and d.named_on is None:
-        problems.append(f"状态为“{d.status}”时须填写命名日期")
+        problems.append(("named_on", f"状态为“{d.status}”时须填写命名日期"))
     if d.status == REVIEWED and d.reviewed_on is None:
-        problems.append("状态为“年度复核”时须填写复核日期")
+        problems.append(("reviewed_on", "状态为“年度复核”时须填写复核日期"))
     if d.status == REVOKED and d.revoked_on is None:
-        problems.append("状态为“撤销”时须填写撤销日期")
+        problems.append(("revoked_on", "状态为“撤销”时须填写撤销日期"))
     if d.status == APPLIED and (d.named_on or d.reviewed_on or d.revoked_on):
-        problems.append("状态为“申报”时不应有命名、复核或撤销日期，请先改变状态")
+        problems.append(("status", "状态为“申报”时不应有命名、复核或撤销日期，请先改变状态"))
     if d.status != REVOKED and d.revoked_on is not None:
-        problems.append("未撤销的工作室不应有撤销日期")
+        problems.append(("revoked_on", "未撤销的工作室不应有撤销日期"))
     if d.reviewed_on is not None and d.named_on is None:
-        problems.append("未命名的工作室不能有复核日期")
+        problems.append(("reviewed_on", "未命名的工作室不能有复核日期"))
     if d.applied_on and d.named_on and d.named_on < d.applied_on:
-        problems.append(f"命名日期{d.named_on:%Y-%m-%d}早于申报日期{d.applied_on:%Y-%m-%d}：未申报不能命名")
+        problems.append(("named_on", f"命名日期{d.named_on:%Y-%m-%d}早于申报日期{d.applied_on:%Y-%m-%d}：未申报不能命名"))
     if d.named_on and d.reviewed_on and d.reviewed_on < d.named_on:
-        problems.append(f"复核日期{d.reviewed_on:%Y-%m-%d}早于命名日期{d.named_on:%Y-%m-%d}")
+        problems.append(("reviewed_on", f"复核日期{d.reviewed_on:%Y-%m-%d}早于命名日期{d.named_on:%Y-%m-%d}"))
     start = d.named_on or d.applied_on
     if start and d.revoked_on and d.revoked_on < start:
-        problems.append(f"撤销日期{d.revoked_on:%Y-%m-%d}早于{'命名' if d.named_on else '申报'}日期{start:%Y-%m-%d}")
+        problems.append(("revoked_on", f"撤销日期{d.revoked_on:%Y-%m-%d}早于{'命名' if d.named_on else '申报'}日期{start:%Y-%m-%d}"))
     return problems
 
 

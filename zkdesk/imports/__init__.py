@@ -9,7 +9,9 @@ would change (dry run), then apply every accepted row in one transaction.
   annotate.py   an annotated copy of a file with rejected cells marked
   templates.py  a blank template per kind
   registers.py  export of a register through output/xlsx_export.py
-  kinds/        one small module per kind (enterprises, contracts, nominations, ...)
+  kinds/        one small module per kind (enterprises, contracts, nominations, ...); a kind
+                checks its rows with its register's own rules (domain/ and the services'
+                checks the forms use), never a copy of them, and computes what the form computes
 
 Nothing here imports Qt: the GUI and the command line both drive these functions.
 """

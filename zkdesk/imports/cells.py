@@ -82,10 +82,9 @@ def person_name(value: object, _lk=None) -> str:
 
 
 def phone(value: object, _lk=None) -> str:
-    cleaned = nfkc(text(value)).replace(" ", "")
-    if not re.fullmatch(r"[0-9+\-()（）转/、,]{5,40}", cleaned):
-        raise CellError(f"电话号码“{cleaned}”含有不应出现的字符")
-    return cleaned
+    """A phone number as text (a number cell without its .0, full-width digits and spaces gone).
+    Whether it looks like a phone number is the register's own rule, checked by the kind."""
+    return nfkc(text(value)).replace(" ", "")
 
 
 # ---- dates --------------------------------------------------------------------------------
@@ -249,9 +248,10 @@ def uscc(value: object, _lk=None) -> str | Warned:
     raise CellError(result.message)
 
 
-def choice(options: tuple[str, ...], aliases: dict[str, str] | None = None, suffix: str = ""):
+def choice(options: tuple[str, ...], aliases: dict[str, str] | None = None, suffix: str = "", open_ended: bool = False):
     """A parser accepting one of `options` (official vocabulary), a few aliases, or the
-    option without its common suffix (佤 for 佤族)."""
+    option without its common suffix (佤 for 佤族). `open_ended`: other text is kept as
+    written, for a field the register's form lets the user type freely."""
     lookup = {nfkc(o).replace(" ", ""): o for o in options}
     for alias, target in (aliases or {}).items():
         lookup[nfkc(alias).replace(" ", "")] = target
@@ -263,12 +263,15 @@ def choice(options: tuple[str, ...], aliases: dict[str, str] | None = None, suff
     def parse(value: object, _lk=None) -> str:
         shown = text(value)
         found = lookup.get(nfkc(shown).replace(" ", ""))
+        if found is None and open_ended:
+            return shown
         if found is None:
             listed = "、".join(options[:8]) + ("等" if len(options) > 8 else "")
             raise CellError(f"“{shown}”不是可选值（可选：{listed}）")
         return found
 
     parse.options = options
+    parse.open_ended = open_ended
     return repeats(parse)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -54,6 +54,7 @@ class ParsedRow:
     row: int  # Excel row number
     attrs: dict  # model attributes to set
     key: tuple  # the normalised match key
+    extra: dict | None = None  # the kind's extras (values kept beside the record), if any
 
 
 @dataclass
@@ -90,7 +91,7 @@ def record_key(kind: KindSpec, values) -> tuple:
 
 # ---- lookups --------------------------------------------------------------------------
 
-def build_lookups(session: Session, kind: KindSpec, office_code: str) -> Lookups:
+def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -104,7 +105,15 @@ def build_lookups(session: Session, kind: KindSpec, office_code: str) -> Lookups
     for short, entries in short_forms.items():
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
-    lookups = Lookups(office_code=office_code, org_units=org_units, org_names=names)
+    lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor)
+    existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
+
+    def stored_record(values) -> dict | None:
+        if not existing:
+            existing.append(_existing(session, kind))
+        return existing[0].get(record_key(kind, values))
+
+    lookups.stored_record = stored_record
     if kind.prepare:
         kind.prepare(session, lookups)
     return lookups
@@ -134,6 +143,13 @@ def locate_header(kind: KindSpec, sheets: list[SheetData], file_name: str) -> tu
 
 
 # ---- parsing rows -------------------------------------------------------------------------
+
+def blame(kind: KindSpec, header: HeaderMatch, r: int, column: str, message: str) -> Rejection:
+    """A problem of sheet row `r` (0-based) about the column keyed `column`, as the file names it."""
+    index = header.columns.get(column)
+    text = header.headers.get(column) or (kind.column(column).header if column else "")
+    return Rejection(r + 1, text, message, (r, index) if index is not None else None)
+
 
 def _is_footer(cells: list) -> bool:
     filled = [c for c in cells if not is_blank(c)]
@@ -239,14 +255,20 @@ def parse_rows(
         if errors:
             summary.rejected.extend(errors)
             continue
-        try:
-            attrs = kind.resolve(values, lookups) if kind.resolve else values
-        except RowError as exc:
-            index = header.columns.get(exc.column)
-            blamed = header.headers.get(exc.column) or kind.column(exc.column).header
-            summary.rejected.append(Rejection(r + 1, blamed, str(exc), (r, index) if index is not None else None))
-            continue
+        if kind.resolve:
+            warned: list[tuple[str, str]] = []
+            try:
+                attrs = kind.resolve(values, lookups, warned)
+            except RowError as exc:
+                summary.rejected.extend(blame(kind, header, r, column, message) for column, message in exc.problems)
+                continue
+            summary.warnings.extend(blame(kind, header, r, column, message) for column, message in warned)
+        else:
+            attrs = values
+        extra = None
         if not stored.issuperset(attrs):
+            if kind.extras:
+                extra = {name: attrs[name] for name in kind.extras if name in attrs} or None
             attrs = {name: value for name, value in attrs.items() if name in stored}
         if restrict_to and attrs.get(kind.scope) != restrict_to:
             where = scope_col[2] if scope_col else kind.column(kind.scope).header
@@ -260,7 +282,7 @@ def parse_rows(
             summary.rejected.append(Rejection(r + 1, key_header, f"与第{seen[key]}行重复（同一条记录出现两次）", cell))
             continue
         seen[key] = r + 1
-        parsed.append(ParsedRow(r + 1, attrs, key))
+        parsed.append(ParsedRow(r + 1, attrs, key, extra))
     progress(total, total, "检查完毕")
     return parsed
 
@@ -272,6 +294,7 @@ class Decision:
     new: list[ParsedRow]
     updated: list[tuple[ParsedRow, str, dict]]  # row, record id, {attr: (old, new)}
     unchanged: int
+    refused: list[tuple[ParsedRow, RowError]] = field(default_factory=list)  # by the register's rules
 
 
 def _existing(session: Session, kind: KindSpec) -> dict[tuple, dict]:
@@ -288,18 +311,37 @@ def _existing(session: Session, kind: KindSpec) -> dict[tuple, dict]:
 def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
     existing = _existing(session, kind)
     decision = Decision([], [], 0)
+    stored_extras: dict[str, dict] = {}
+    if kind.extras:
+        matched = [existing[row.key]["id"] for row in rows if row.extra and row.key in existing]
+        stored_extras = kind.load_extras(session, matched) if matched else {}
+    accepted: list[dict] = []  # earlier rows of the file that will be written (or stay as they are)
     for row in rows:
         current = existing.get(row.key)
+        values = row.attrs | row.extra if row.extra else row.attrs
         if current is None:
-            decision.new.append(row)
+            refusal = kind.refuse(session, None, values, {}, accepted) if kind.refuse else None
+            if refusal is not None:
+                decision.refused.append((row, refusal))
+            else:
+                decision.new.append(row)
+                accepted.append(values)
             continue
         changes = {
             name: (current[name], value)
             for name, value in row.attrs.items()
             if name in current and name != "origin" and current[name] != value
         }
+        if row.extra:
+            before = stored_extras.get(current["id"], {})
+            changes.update((name, (before.get(name), value)) for name, value in row.extra.items() if before.get(name) != value)
         if current["deleted"]:
             changes["deleted"] = (True, False)  # imported again: the record comes back
+        refusal = kind.refuse(session, current, values, changes, accepted) if kind.refuse else None
+        if refusal is not None:
+            decision.refused.append((row, refusal))
+            continue
+        accepted.append(values)
         if changes:
             decision.updated.append((row, current["id"], changes))
         else:
@@ -369,8 +411,16 @@ def _update_chunk(session: Session, kind: KindSpec, chunk: list[tuple[ParsedRow,
     records = {r.id: r for r in session.scalars(select(model).where(model.id.in_([rid for _, rid, _ in chunk])))}
     for _row, rid, changes in chunk:
         record = records[rid]
+        extra = {}
         for name, (_old, new) in changes.items():
-            setattr(record, name, new)
+            if name in kind.extras:
+                extra[name] = new
+            else:
+                setattr(record, name, new)
+        if extra:
+            kind.write_extras(session, rid, record.origin, extra)
+        if kind.after_update:
+            kind.after_update(session, record, changes)
     session.flush()  # the before_flush hook bumps revision and updated_at
 
 
@@ -391,6 +441,10 @@ def _write(session: Session, actor: Actor, kind: KindSpec, decision: Decision, p
             values.append({"origin": row.attrs[kind.scope], **row.attrs, "id": record_id, **stamp})
             created.append((record_id, row.row, row.key))
         _insert_chunk(session, kind, values)
+        if kind.write_extras:
+            for row, record in zip(chunk, values):
+                if row.extra:
+                    kind.write_extras(session, record["id"], record["origin"], row.extra)
         done += len(values)
         progress(done, total, "正在写入")
     updated = []
@@ -430,10 +484,15 @@ def check_file(
     sheet, header = locate_header(kind, sheets, path.name)
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
     summary.ignored_columns = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
-    lookups = build_lookups(session, kind, actor.office_code)
+    lookups = build_lookups(session, kind, actor)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel)
     progress(0, 0, "正在与已有数据比对")
     decision = decide(session, kind, rows)
+    if decision.refused:
+        refused = {id(row) for row, _ in decision.refused}
+        rows = [row for row in rows if id(row) not in refused]
+        for row, exc in decision.refused:
+            summary.rejected.extend(blame(kind, header, row.row - 1, column, message) for column, message in exc.problems)
     summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
     summary.rejected.sort(key=lambda r: (r.row, r.cell[1] if r.cell else -1))
     return ImportPlan(kind, path, sheet, header, rows, summary)
@@ -465,6 +524,9 @@ def apply_plan(
         summary.backup = str(copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import")))
     with db.session() as session:
         decision = decide(session, kind, plan.rows)
+        if decision.refused:  # the database changed since the dry run: check the file again
+            row, exc = decision.refused[0]
+            raise UserError(f"检查文件后数据已有变化，第{row.row}行现在不能导入（{exc}），请重新检查文件；数据库没有改动")
         created, updated = _write(session, actor, kind, decision, progress, cancel)
         if created or updated:
             audit.record(session, actor.username, "import", kind.entity, "", {

@@ -6,7 +6,7 @@ checking, matching and writing for every kind the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -44,11 +44,24 @@ class Column:
 
 
 class RowError(ValueError):
-    """A row that cannot be imported; `column` is the key of the column to blame."""
+    """A row that cannot be imported; `column` is the key of the column to blame.
 
-    def __init__(self, column: str, message: str):
+    A register's rules may find several problems in one row: `problems` lists every
+    (column key, message), the first being (`column`, message)."""
+
+    def __init__(self, column: str, message: str, more: Iterable[tuple[str, str]] = ()):
         super().__init__(message)
         self.column = column
+        self.problems = ((column, message), *more)
+
+    @classmethod
+    def of(cls, problems: list[tuple[str, str]]) -> RowError:
+        (column, message), *more = problems
+        return cls(column, message, more)
+
+
+# resolve()'s third argument: (column key, message) pairs of warnings; the row is still imported.
+Warnings = list[tuple[str, str]]
 
 
 @dataclass
@@ -59,6 +72,12 @@ class Lookups:
     org_units: dict[str, tuple[str, str]]  # normalised code/name/short name -> (code, level)
     org_names: dict[str, str]  # code -> short name, for messages
     extra: dict[str, object] = field(default_factory=dict)  # a kind's own lookups
+    session: Session | None = None  # for a register's service-level checks (small kinds only)
+    actor: object = None  # the importing user (services.actor.Actor)
+    # The stored record (column -> value) the values name by the kind's match key, or None.
+    # resolve() checks a row that updates a record with the record's own values for the
+    # columns the file does not have, as the form would show them.
+    stored_record: Callable[[Mapping], Mapping | None] = lambda _values: None
 
 
 @dataclass(frozen=True)
@@ -71,11 +90,24 @@ class KindSpec:
     match: tuple[str, ...]  # model attributes that name one record (the re-import key)
     scope: str  # attribute holding the township/org code: origin of new rows, office scope
     key_column: str  # column blamed when the match key repeats within the file
-    resolve: Callable[[dict, Lookups], dict] | None = None  # cells -> model attributes
+    # cells -> model attributes, checked by the register's own rules; raises RowError,
+    # appends warnings to its third argument
+    resolve: Callable[[dict, Lookups, Warnings], dict] | None = None
     prepare: Callable[[Session, Lookups], None] | None = None  # load the kind's lookups
     export_rows: Callable[[Session, str], list[dict]] | None = None  # register rows for export
     key: Callable[[Mapping], tuple] | None = None  # when the key is more than `match` values
     written_by: str = ""  # attribute stamped with the importing user's name on write
+    # Values resolve() returns that are not columns of the model but travel with the record
+    # (a studio's members, the enterprises a regional contract covers): load_extras gives the
+    # stored ones by record id, write_extras stores a record's new ones.
+    extras: tuple[str, ...] = ()
+    load_extras: Callable[[Session, list[str]], dict[str, dict]] | None = None
+    write_extras: Callable[[Session, str, str, dict], None] | None = None
+    # A register rule about the record a row matches (None: a new record), given the row's
+    # values, the changes it would make and the values of the file's rows accepted before it:
+    # a RowError refuses the row.
+    refuse: Callable[[Session, Mapping | None, dict, dict, list[dict]], RowError | None] | None = None
+    after_update: Callable[[Session, object, dict], None] | None = None  # record, changes
     sort_note: str = ""  # one sentence for 填表说明: how rows are matched
 
     def column(self, key: str) -> Column:

@@ -76,6 +76,9 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
             rule = DataValidation(type="list", formula1=source, allow_blank=not column.required, showDropDown=False)
             rule.error = f"请从下拉列表中选择“{column.header}”"
             rule.errorTitle = "输入值无效"
+            if getattr(column.parse, "open_ended", False):  # the list suggests; other text is allowed
+                rule.errorStyle = "information"
+                rule.error = f"“{column.header}”通常从下拉列表中选择，也可填写其他内容"
             rule.showErrorMessage = column.fmt != "bool" and not getattr(column.parse, "org_levels", None)
             rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
             ws.add_data_validation(rule)

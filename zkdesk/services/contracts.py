@@ -9,14 +9,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zkdesk.domain import choices
 from zkdesk.domain.contract_rules import (
     MULTI_ENTERPRISE_KINDS,
-    RuleError,
+    contract_problems,
     effective_date,
     expiry_date,
     filing_overdue,
     in_force_during,
+    outside_township,
+    parties_problems,
 )
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.roles import Permission
@@ -72,65 +73,62 @@ def _enterprise(session: Session, actor: Actor, enterprise_id: str, what: str) -
 
 def _clean(session: Session, actor: Actor, data: ContractInput) -> tuple[dict, list[str]]:
     """The columns to store and the covered enterprises; raises UserError on bad input."""
-    if data.kind not in choices.CONTRACT_TYPES:
-        raise UserError(f"合同类型“{data.kind}”不在可选范围内：{'、'.join(choices.CONTRACT_TYPES)}")
-    if data.signed_on is None:
-        raise UserError("请填写签订日期")
-    if data.signed_on > date.today():
-        raise UserError(f"签订日期{data.signed_on:%Y-%m-%d}晚于今天")
-    try:
-        expires = expiry_date(data.signed_on, data.term_years)
-    except RuleError as exc:
-        raise UserError(str(exc)) from None
-    if data.filed_on is not None and data.filed_on < data.signed_on:
-        raise UserError(f"报送日期{data.filed_on:%Y-%m-%d}早于签订日期{data.signed_on:%Y-%m-%d}")
-    if data.review_objection and data.filed_on is None:
-        raise UserError("尚未报送的合同不会有审查意见：请先填写报送日期")
-    if data.wage_increase_pct is not None and not -100 < data.wage_increase_pct <= 100:
-        raise UserError(f"工资增长幅度{data.wage_increase_pct}%不合理")
-    if data.employees_covered < 0:
-        raise UserError("覆盖职工人数不能为负数")
-    if is_multi_enterprise(data.kind):
-        covered = list(dict.fromkeys(data.covered_enterprise_ids))
-        if not covered:
-            raise UserError(f"{data.kind}须选择所覆盖的企业")
+    multi = is_multi_enterprise(data.kind)
+    covered = list(dict.fromkeys(data.covered_enterprise_ids)) if multi else []
+    problems = contract_problems(
+        kind=data.kind, signed_on=data.signed_on, term_years=data.term_years, filed_on=data.filed_on,
+        review_objection=data.review_objection, wage_increase_pct=data.wage_increase_pct,
+        employees_covered=data.employees_covered, today=date.today(),
+    ) + parties_problems(data.kind, bool(data.enterprise_id), len(covered))
+    if problems:
+        raise UserError("；".join(message for _, message in problems))
+    if multi:
         township = data.township_code or actor.office_code or COUNTY_CODE
         unit = require_in_scope(session, actor, township, allow_county=True)
         for ent_id in covered:
             ent = _enterprise(session, actor, ent_id, "所覆盖的企业")
             if unit.level == "township" and ent.township_code != township:
-                raise UserError(f"{unit.short_name}的{data.kind}只能覆盖本乡镇的企业，“{ent.name}”不在{unit.short_name}")
+                raise UserError(outside_township(data.kind, unit.short_name, ent.name))
         enterprise_id = data.enterprise_id or None
         if enterprise_id:
             _enterprise(session, actor, enterprise_id, "合同一方企业")
         signed_alone = False  # by definition: signed for several enterprises together
     else:
-        if not data.enterprise_id:
-            raise UserError(f"{data.kind}须选择签订合同的企业")
         ent = _enterprise(session, actor, data.enterprise_id, "签订合同的企业")
-        enterprise_id, township, covered, signed_alone = ent.id, ent.township_code, [], data.signed_alone
+        enterprise_id, township, signed_alone = ent.id, ent.township_code, data.signed_alone
     columns = dict(
         kind=data.kind, enterprise_id=enterprise_id, township_code=township, title=data.title.strip(),
         signed_alone=signed_alone, negotiation_established=data.negotiation_established,
-        signed_on=data.signed_on, term_years=int(data.term_years), expires_on=expires, filed_on=data.filed_on,
-        review_opinion=data.review_opinion.strip(), review_objection=data.review_objection,
+        signed_on=data.signed_on, term_years=int(data.term_years), expires_on=expiry_date(data.signed_on, data.term_years),
+        filed_on=data.filed_on, review_opinion=data.review_opinion.strip(), review_objection=data.review_objection,
         effective_on=effective_date(data.filed_on, data.review_objection),
         wage_increase_pct=data.wage_increase_pct, employees_covered=data.employees_covered, note=data.note.strip(),
     )
     return columns, covered
 
 
-def _set_coverage(session: Session, contract: CollectiveContract, wanted: list[str]) -> None:
-    rows = {r.enterprise_id: r for r in session.scalars(select(ContractCoverage).where(ContractCoverage.contract_id == contract.id))}
+def set_coverage(session: Session, contract_id: str, origin: str, wanted: list[str]) -> None:
+    """Make the live coverage of a regional or sector contract exactly `wanted`."""
+    rows = {r.enterprise_id: r for r in session.scalars(select(ContractCoverage).where(ContractCoverage.contract_id == contract_id))}
     for ent_id, row in rows.items():
         if ent_id not in wanted and not row.deleted:
             row.deleted = True
     for ent_id in wanted:
         row = rows.get(ent_id)
         if row is None:
-            session.add(ContractCoverage(origin=contract.origin, contract_id=contract.id, enterprise_id=ent_id))
+            session.add(ContractCoverage(origin=origin, contract_id=contract_id, enterprise_id=ent_id))
         elif row.deleted:
             row.deleted = False
+
+
+def coverage_lists(session: Session, contract_ids: list[str]) -> dict[str, list[str]]:
+    """Contract id → its live coverage list (enterprise ids, sorted), for the contracts given."""
+    found: dict[str, list[str]] = {}
+    query = select(ContractCoverage.contract_id, ContractCoverage.enterprise_id).where(
+        ContractCoverage.deleted.is_(False), ContractCoverage.contract_id.in_(contract_ids))
+    for contract_id, enterprise_id in session.execute(query.order_by(ContractCoverage.enterprise_id)):
+        found.setdefault(contract_id, []).append(enterprise_id)
+    return found
 
 
 def _covered(session: Session, contract: CollectiveContract) -> set[str]:
@@ -149,7 +147,7 @@ def create_contract(session: Session, actor: Actor, data: ContractInput) -> str:
     contract = CollectiveContract(origin=columns["township_code"], **columns)
     session.add(contract)
     session.flush()
-    _set_coverage(session, contract, covered)
+    set_coverage(session, contract.id, contract.origin, covered)
     session.flush()
     audit.record(session, actor.username, "create", "contract", contract.id, {"new": _snapshot(contract, set(covered))})
     return contract.id
@@ -162,7 +160,7 @@ def update_contract(session: Session, actor: Actor, contract_id: str, data: Cont
     columns, covered = _clean(session, actor, data)
     for name, value in columns.items():
         setattr(contract, name, value)
-    _set_coverage(session, contract, covered)
+    set_coverage(session, contract.id, contract.origin, covered)
     session.flush()
     new = _snapshot(contract, set(covered))
     if new != old:

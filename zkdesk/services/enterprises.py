@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
+from zkdesk.domain.enterprise_rules import field_problems
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.uscc import check_uscc, normalize_uscc
 from zkdesk.services import audit
@@ -103,17 +104,23 @@ def uscc_warnings(session: Session, raw: str, exclude_id: str | None = None) -> 
     code = normalize_uscc(raw)
     if not code:
         return []
-    warnings = []
     check = check_uscc(code)
-    if not check.ok:
-        warnings.append(check.message)
+    return ([] if check.ok else [check.message]) + uscc_duplicate_warnings(session, code, exclude_id)
+
+
+def uscc_duplicate_warnings(session: Session, code: str, exclude_id: str | None = None,
+                            exclude_name: str = "") -> list[str]:
+    """One warning per other enterprise of the county holding `code` (normalised); the
+    import names the record it updates by its name, the form by its id."""
     names = org_names(session)
     query = select(Enterprise).where(Enterprise.deleted.is_(False), Enterprise.uscc == code)
     if exclude_id:
         query = query.where(Enterprise.id != exclude_id)
-    for other in session.scalars(query):
-        warnings.append(f"统一社会信用代码与“{other.name}”（{names.get(other.township_code, other.township_code)}）重复")
-    return warnings
+    return [
+        f"统一社会信用代码与“{other.name}”（{names.get(other.township_code, other.township_code)}）重复"
+        for other in session.scalars(query)
+        if not exclude_name or other.name != exclude_name
+    ]
 
 
 def duplicate_usccs(session: Session) -> set[str]:
@@ -127,26 +134,23 @@ def duplicate_usccs(session: Session) -> set[str]:
 # ---- the enterprise itself ------------------------------------------------------------
 
 def _clean(session: Session, actor: Actor, data: EnterpriseInput) -> EnterpriseInput:
-    name = data.name.strip()
-    if not name:
-        raise UserError("请填写企业名称")
-    if len(name) > 200:
-        raise UserError("企业名称过长（最多200字）")
-    if data.ownership not in choices.OWNERSHIP_TYPES:
-        raise UserError(f"所有制类型“{data.ownership}”不在可选范围内：{'、'.join(choices.OWNERSHIP_TYPES)}")
+    problems = field_problems(data.name, data.ownership, data.uscc, data.industry, data.address,
+                              data.contact_person, data.contact_phone)
+    if problems:
+        raise UserError("；".join(message for _, message in problems))
     require_in_scope(session, actor, data.township_code)
-    uscc = normalize_uscc(data.uscc)
-    if len(uscc) > 18:
-        raise UserError(f"统一社会信用代码应为18位，现为{len(uscc)}位")
-    for label, value, limit in (("所属行业", data.industry, 50), ("地址", data.address, 200),
-                                ("联系人", data.contact_person, 50), ("联系电话", data.contact_phone, 30)):
-        if len(value.strip()) > limit:
-            raise UserError(f"{label}过长（最多{limit}字）")
     return EnterpriseInput(
-        name=name, township_code=data.township_code, uscc=uscc, ownership=data.ownership,
-        industry=data.industry.strip(), is_company=bool(data.is_company), address=data.address.strip(),
-        contact_person=data.contact_person.strip(), contact_phone=data.contact_phone.strip(), note=data.note.strip(),
+        name=data.name.strip(), township_code=data.township_code, uscc=normalize_uscc(data.uscc),
+        ownership=data.ownership, industry=data.industry.strip(), is_company=bool(data.is_company),
+        address=data.address.strip(), contact_person=data.contact_person.strip(),
+        contact_phone=data.contact_phone.strip(), note=data.note.strip(),
     )
+
+
+def clear_company_only_roles(ent: Enterprise) -> None:
+    """职工董事 and 职工监事 belong to companies: the union of a non-company loses them."""
+    if not ent.is_company and ent.union is not None and not ent.union.deleted:
+        ent.union.worker_director = ent.union.worker_supervisor = False
 
 
 def create_enterprise(session: Session, actor: Actor, data: EnterpriseInput) -> Saved:
@@ -168,8 +172,7 @@ def update_enterprise(session: Session, actor: Actor, enterprise_id: str, data: 
     if old != new:
         for name, value in new.items():
             setattr(ent, name, value)
-        if not ent.is_company and ent.union is not None and not ent.union.deleted:
-            ent.union.worker_director = ent.union.worker_supervisor = False  # companies only
+        clear_company_only_roles(ent)
         session.flush()
         audit.record(session, actor.username, "update", "enterprise", ent.id, {"old": old, "new": new})
     return Saved(ent.id, tuple(uscc_warnings(session, data.uscc, exclude_id=ent.id)))

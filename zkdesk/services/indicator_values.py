@@ -108,7 +108,8 @@ class SaveSummary:
     incomplete: list[str] = field(default_factory=list)  # codes saved with an unexplained warning
 
 
-def _history(kind: str, rows_by_year: dict[int, IndicatorValue], year: int, start_year: int) -> History:
+def value_history(kind: str, rows_by_year: dict[int, IndicatorValue], year: int, start_year: int) -> History:
+    """The org unit's stored years of one indicator before `year`, as the checks compare them."""
     earlier = sorted(y for y in rows_by_year if y < year)
     amounts = {y: stored_amount(kind, rows_by_year[y]) for y in earlier}
     values = tuple(a.value for a in amounts.values() if a.value is not None)
@@ -156,7 +157,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     for ind in indicators:
         p = progress[ind.id]
         stored = own.get(ind.id, {}).get(year)
-        history = _history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
+        history = value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
         value = numerator = denominator = None
         note, complete, changed_by, updated_at = "", True, "", None
         if ind.source:
@@ -217,16 +218,20 @@ def check_batch(session: Session, plan_id: str, org_code: str, year: int,
         ind = indicators.get(entry.indicator_id)
         if ind is None:
             raise UserError("要保存的指标不属于该规划")
-        if ind.source:
-            problems.append(Problem(ind.id, ind.code, ind.name,
-                                    Issue("error", "value", f"{DERIVED_NOTE}，不能手工录入")))
-            continue
-        history = _history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
-        result = check_entry(ind.kind, ind.unit, entry.value, entry.numerator, entry.denominator,
-                             (entry.note or "").strip(), history, entry.total)
+        result = check_value(ind, entry, value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year))
         problems.extend(Problem(ind.id, ind.code, ind.name, i) for i in result.errors)
-        checked[ind.id] = result
+        if not ind.source:
+            checked[ind.id] = result
     return checked, problems
+
+
+def check_value(ind: Indicator, entry: ValueEntry, history: History) -> Checked:
+    """One entry checked in two levels (domain/indicator_checks.py); a derived indicator is
+    never typed. The grid's save and the Excel import both check this way."""
+    if ind.source:
+        return Checked(None, None, None, (Issue("error", "value", f"{DERIVED_NOTE}，不能手工录入"),))
+    return check_entry(ind.kind, ind.unit, entry.value, entry.numerator, entry.denominator,
+                       (entry.note or "").strip(), history, entry.total)
 
 
 def save_values(session: Session, actor: Actor, plan_id: str, org_code: str, year: int,

@@ -337,9 +337,13 @@ def _clean(session: Session, actor: Actor, data: NominationInput, exclude_id: st
         clean.enterprise_id = None
     hits = find_duplicates(session, actor, data.session_id, clean.id_number, exclude_id)
     if hits:
-        where = "、".join(h.describe() for h in hits)
-        raise UserError(f"身份证号码 {mask_id_number(clean.id_number)} 的人员已在{award.name}中被推荐：{where}。同一人在同一届次只能推荐一次")
+        raise UserError(duplicate_message(award.name, clean.id_number, hits))
     return clean
+
+
+def duplicate_message(session_name: str, id_number: str, hits: list[DuplicateHit]) -> str:
+    where = "、".join(h.describe() for h in hits)
+    return f"身份证号码 {mask_id_number(id_number)} 的人员已在{session_name}中被推荐：{where}。同一人在同一届次只能推荐一次"
 
 
 def _snapshot(n: Nomination) -> dict:
@@ -357,9 +361,17 @@ def create_nomination(session: Session, actor: Actor, data: NominationInput) -> 
     return nom.id
 
 
+def not_draft_message(name: str, status: str, doing: str) -> str:
+    """Only drafts are edited or deleted; "" when `status` is a draft."""
+    if status == wf.DRAFT:
+        return ""
+    return f"“{name}”当前状态为“{wf.status_label(status)}”，只有草稿才能{doing}；如需修改请由审核人员退回修改"
+
+
 def _require_draft(nom: Nomination, doing: str) -> None:
-    if nom.status != wf.DRAFT:
-        raise UserError(f"“{nom.name}”当前状态为“{wf.status_label(nom.status)}”，只有草稿才能{doing}；如需修改请由审核人员退回修改")
+    message = not_draft_message(nom.name, nom.status, doing)
+    if message:
+        raise UserError(message)
 
 
 def update_nomination(session: Session, actor: Actor, nomination_id: str, data: NominationInput) -> None:

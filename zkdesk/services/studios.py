@@ -210,7 +210,7 @@ def register_studio(session: Session, actor: Actor, data: StudioInput, members: 
     member_list = []
     for number, member in enumerate(members, start=1):
         try:
-            member_list.append(_checked_member(member, number))
+            member_list.append(checked_member(member, number))
         except UserError as exc:
             problems.append(str(exc))
     count = rules.member_count_problem(len(members))
@@ -291,7 +291,7 @@ def change_status(
 def add_member(session: Session, actor: Actor, studio_id: str, member: MemberInput) -> str:
     actor.require(Permission.EDIT)
     studio = _visible_studio(session, actor, studio_id)
-    clean = _checked_member(member)
+    clean = checked_member(member)
     row = StudioMember(origin=studio.origin, studio_id=studio.id, name=clean.name, job=clean.job, skill_level=clean.skill_level)
     session.add(row)
     session.flush()
@@ -302,7 +302,7 @@ def add_member(session: Session, actor: Actor, studio_id: str, member: MemberInp
 def update_member(session: Session, actor: Actor, member_id: str, member: MemberInput) -> None:
     actor.require(Permission.EDIT)
     row = _visible_member(session, actor, member_id)
-    clean = _checked_member(member)
+    clean = checked_member(member)
     old = {"name": row.name, "job": row.job, "skill_level": row.skill_level}
     if old == vars(clean):
         return
@@ -350,50 +350,55 @@ def _live_members(studio: Studio) -> list[StudioMember]:
 
 def _checked(session: Session, actor: Actor, data: StudioInput) -> StudioInput:
     """The input with text trimmed and the ID number normalised; UserError lists every problem."""
+    clean, problems = studio_problems(session, actor, data)
+    if problems:
+        raise UserError("；".join(message for _, message in problems))
+    return clean
+
+
+def studio_problems(session: Session, actor: Actor, data: StudioInput) -> tuple[StudioInput, list[tuple[str, str]]]:
+    """The input with text trimmed, the ID number normalised and the host's name taken from the
+    register; and every problem as (field, Chinese message). The form and the import share it."""
     d = replace(data, **{f.name: getattr(data, f.name).strip() for f in fields(data) if isinstance(getattr(data, f.name), str)})
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     if not d.name:
-        problems.append("请填写工作室名称")
+        problems.append(("name", "请填写工作室名称"))
     elif len(d.name) > 200:
-        problems.append("工作室名称过长（最多200字）")
-    if d.kind not in STUDIO_TYPES:
-        problems.append(f"类型“{d.kind}”无效，应为：{'、'.join(STUDIO_TYPES)}")
-    if d.level not in STUDIO_LEVELS:
-        problems.append(f"级别“{d.level}”无效，应为：{'、'.join(STUDIO_LEVELS)}")
-    if d.industry not in INDUSTRIES:
-        problems.append(f"产业“{d.industry}”无效，应为：{'、'.join(INDUSTRIES)}")
+        problems.append(("name", "工作室名称过长（最多200字）"))
+    for field_name, label, value, allowed in (("kind", "类型", d.kind, STUDIO_TYPES), ("level", "级别", d.level, STUDIO_LEVELS),
+                                              ("industry", "产业", d.industry, INDUSTRIES)):
+        if value not in allowed:
+            problems.append((field_name, f"{label}“{value}”无效，应为：{'、'.join(allowed)}"))
     township = session.get(OrgUnit, d.township_code)
     if township is None or township.level != "township":
-        problems.append(f"所在乡镇代码“{d.township_code}”不是本县的乡镇")
+        problems.append(("township_code", f"所在乡镇代码“{d.township_code}”不是本县的乡镇"))
     elif not is_county(actor.office_code) and d.township_code != actor.office_code:
-        problems.append("乡镇只能登记本乡镇的工作室")
+        problems.append(("township_code", "乡镇只能登记本乡镇的工作室"))
     if not d.lead_name:
-        problems.append("请填写领衔人姓名")
+        problems.append(("lead_name", "请填写领衔人姓名"))
     if d.lead_id_number:
         try:
             d.lead_id_number = parse_id_number(d.lead_id_number).number
         except IdNumberError as exc:
-            problems.append(f"领衔人{exc}")
+            problems.append(("lead_id_number", f"领衔人{exc}"))
     phone = rules.phone_problem(d.lead_phone)
     if phone:
-        problems.append(f"领衔人{phone}")
+        problems.append(("lead_phone", f"领衔人{phone}"))
     if d.enterprise_id:
         host = session.get(Enterprise, d.enterprise_id)
         if host is None or host.deleted:
-            problems.append("所选依托企业不在企业名录中（可能已被删除）")
+            problems.append(("enterprise_id", "所选依托企业不在企业名录中（可能已被删除）"))
         elif township is not None and host.township_code != d.township_code:
-            problems.append(f"依托企业“{host.name}”不在{township.short_name}，请核对所在乡镇")
+            problems.append(("enterprise_id", f"依托企业“{host.name}”不在{township.short_name}，请核对所在乡镇"))
         else:
             d.host_name = host.name  # keep the name with the studio, for lists and prints
     else:
         d.enterprise_id = None
-    problems += rules.status_problems(_dates(d))
-    if problems:
-        raise UserError("；".join(problems))
-    return d
+    problems += rules.status_findings(_dates(d))
+    return d, problems
 
 
-def _checked_member(member: MemberInput, number: int | None = None) -> MemberInput:
+def checked_member(member: MemberInput, number: int | None = None) -> MemberInput:
     clean = MemberInput(member.name.strip(), member.job.strip(), member.skill_level.strip())
     if not clean.name:
         where = f"第{number}位成员" if number else "成员"
@@ -401,12 +406,43 @@ def _checked_member(member: MemberInput, number: int | None = None) -> MemberInp
     return clean
 
 
-def _refuse_duplicate_name(session: Session, d: StudioInput, except_id: str | None = None) -> None:
-    query = select(Studio.id).where(Studio.deleted.is_(False), Studio.township_code == d.township_code, Studio.name == d.name)
+def duplicate_name_problem(session: Session, township_code: str, name: str, except_id: str | None = None) -> str:
+    """A township registers one studio of a name; "" when the name is free."""
+    query = select(Studio.id).where(Studio.deleted.is_(False), Studio.township_code == township_code, Studio.name == name)
     if except_id:
         query = query.where(Studio.id != except_id)
-    if session.scalars(query).first():
-        raise UserError(f"本乡镇已登记名为“{d.name}”的工作室")
+    return f"本乡镇已登记名为“{name}”的工作室" if session.scalars(query).first() else ""
+
+
+def _refuse_duplicate_name(session: Session, d: StudioInput, except_id: str | None = None) -> None:
+    problem = duplicate_name_problem(session, d.township_code, d.name, except_id)
+    if problem:
+        raise UserError(problem)
+
+
+def live_members(session: Session, studio_ids: list[str]) -> dict[str, list[MemberInput]]:
+    """Studio id → its live members."""
+    found: dict[str, list[MemberInput]] = {}
+    query = select(StudioMember).where(StudioMember.deleted.is_(False), StudioMember.studio_id.in_(studio_ids))
+    for m in session.scalars(query):
+        found.setdefault(m.studio_id, []).append(MemberInput(m.name, m.job, m.skill_level))
+    return found
+
+
+def replace_members(session: Session, studio_id: str, origin: str, members: list[MemberInput]) -> None:
+    """Make a studio's live members exactly `members` (an import's list): the same person
+    stays, the others are tombstoned, new ones are added. The caller audits the change."""
+    if (problem := rules.member_count_problem(len(members))):
+        raise UserError(problem)
+    wanted = [checked_member(m) for m in members]
+    for row in session.scalars(select(StudioMember).where(StudioMember.studio_id == studio_id, StudioMember.deleted.is_(False))):
+        mine = MemberInput(row.name, row.job, row.skill_level)
+        if mine in wanted:
+            wanted.remove(mine)
+        else:
+            row.deleted = True
+    for m in wanted:
+        session.add(StudioMember(origin=origin, studio_id=studio_id, name=m.name, job=m.job, skill_level=m.skill_level))
 
 
 _COLUMNS = tuple(f.name for f in fields(StudioInput))

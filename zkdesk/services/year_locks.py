@@ -34,11 +34,15 @@ def locks_of_year(session: Session, year: int) -> dict[str, YearLock]:
     return {r.org_code: r for r in rows}
 
 
+def locked_message(org_name: str, year: int, locked_by: str) -> str:
+    by = f"（{locked_by}）" if locked_by else ""
+    return f"{org_name}{year}年的数值已审核锁定{by}，须审核员解锁后才能修改"
+
+
 def require_unlocked(session: Session, org_code: str, year: int) -> None:
     lock = active_lock(session, org_code, year)
     if lock is not None:
-        name = get_org(session, org_code).short_name
-        raise YearLocked(f"{name}{year}年的数值已审核锁定（{lock.locked_by}），须审核员解锁后才能修改")
+        raise YearLocked(locked_message(get_org(session, org_code).short_name, year, lock.locked_by))
 
 
 def _require_reviewer(actor: Actor) -> None:

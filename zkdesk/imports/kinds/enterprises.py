@@ -1,4 +1,9 @@
-"""企业名册: enterprises, matched on 统一社会信用代码."""
+"""企业名册: enterprises, matched on 统一社会信用代码.
+
+Rows meet the register's rules (domain/enterprise_rules.py) and get the form's warnings:
+a failed check character (cells.uscc, by domain/uscc.py) and a code other enterprises of
+the county hold too (services/enterprises.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
+from zkdesk.domain.enterprise_rules import field_problems
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import township_names
-from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec
+from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
+from zkdesk.services.enterprises import clear_company_only_roles, duplicate_usccs, uscc_duplicate_warnings
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise
 
@@ -36,8 +43,9 @@ COLUMNS = (
     Column("ownership", "所有制", cells.choice(choices.OWNERSHIP_TYPES, OWNERSHIP_ALIASES), width=10,
            synonyms=("所有制性质", "经济类型", "企业性质", "所有制类型"), blank="非公",
            note="空白按“非公”", example="非公"),
-    Column("industry", "行业", cells.choice(choices.INDUSTRIES, INDUSTRY_ALIASES), width=8,
-           synonyms=("所属行业", "产业", "所属产业"), note="糖、茶、果、烟、畜或其他", example="茶"),
+    Column("industry", "行业", cells.choice(choices.INDUSTRIES, INDUSTRY_ALIASES, open_ended=True), width=8,
+           synonyms=("所属行业", "产业", "所属产业"), note="糖、茶、果、烟、畜、其他，或填写具体行业（50字以内）",
+           example="茶"),
     Column("is_company", "公司制", cells.yes_no, fmt="bool", width=8, blank=True,
            synonyms=("是否公司制", "公司制企业", "是否公司制企业"),
            note="公司制企业才涉及职工董事、职工监事；空白视为“是”", example="是"),
@@ -48,6 +56,27 @@ COLUMNS = (
            synonyms=("电话", "联系方式", "手机", "手机号码", "联系电话（手机）"), example="13800000000"),
     Column("note", "备注", cells.long_text, width=24, synonyms=("说明",), example=EXAMPLE_NOTE),
 )
+
+
+def prepare(session: Session, lookups: Lookups) -> None:
+    lookups.extra["duplicate_usccs"] = duplicate_usccs(session)
+
+
+def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
+    problems = field_problems(
+        values["name"], values.get("ownership", "非公"), values["uscc"], values.get("industry", ""),
+        values.get("address", ""), values.get("contact_person", ""), values.get("contact_phone", ""),
+    )
+    if problems:
+        raise RowError.of(problems)
+    if values["uscc"] in lookups.extra["duplicate_usccs"]:  # rare: one query for such a row only
+        warned.extend(("uscc", w) for w in uscc_duplicate_warnings(lookups.session, values["uscc"], exclude_name=values["name"]))
+    return values
+
+
+def after_update(_session: Session, record: Enterprise, changes: dict) -> None:
+    if "is_company" in changes:
+        clear_company_only_roles(record)
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
@@ -72,6 +101,9 @@ KIND = KindSpec(
     match=("uscc",),
     scope="township_code",
     key_column="uscc",
+    resolve=resolve,
+    prepare=prepare,
+    after_update=after_update,
     export_rows=export_rows,
     sort_note="按统一社会信用代码对应已有企业",
 )

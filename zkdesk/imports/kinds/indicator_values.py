@@ -1,7 +1,11 @@
 """指标数值: reported values, matched on indicator + org unit + year.
 
-Rates take numerator and denominator and compute the value (never typed); indicators the
-program derives from a register, and years a reviewer has locked, are refused.
+Each value is checked as the entry grid checks it (services/indicator_values.check_value
+over domain/indicator_checks.py): hard errors reject the row, a warning (a value far from
+the org unit's earlier years, a rate falling sharply) without a 说明 is reported and the
+value saved as not complete. Rates take numerator and denominator and compute the value
+(never typed); derived indicators and years a reviewer has locked are refused. Earlier
+years are the ones stored in the database.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zkdesk.domain.progress import RATE
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
-from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError
+from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
+from zkdesk.services.indicator_series import live_values
+from zkdesk.services.indicator_values import ValueEntry, check_value, value_history
 from zkdesk.services.scope import org_filter
+from zkdesk.services.year_locks import locked_message
 from zkdesk.store.models import Indicator, IndicatorValue, Plan, YearLock
 
 COLUMNS = (
@@ -47,16 +55,25 @@ def prepare(session: Session, lookups: Lookups) -> None:
     plans = list(session.execute(select(Plan.id, Plan.start_year, Plan.end_year).where(Plan.deleted.is_(False))))
     indicators: dict[str, dict[str, Indicator]] = {}
     by_name: dict[str, dict[str, Indicator]] = {}
+    typed: list[str] = []
     for ind in session.scalars(select(Indicator).where(Indicator.deleted.is_(False))):
         indicators.setdefault(ind.plan_id, {})[ind.code] = ind
         by_name.setdefault(ind.plan_id, {})[name_key(ind.name)] = ind
-    locked = set(session.execute(select(YearLock.org_code, YearLock.year).where(YearLock.locked.is_(True), YearLock.deleted.is_(False))).all())
-    lookups.extra.update(plans=plans, indicators=indicators, indicators_by_name=by_name, locked=locked)
+        if not ind.source:
+            typed.append(ind.id)
+    locks = session.execute(select(YearLock.org_code, YearLock.year, YearLock.locked_by)
+                            .where(YearLock.locked.is_(True), YearLock.deleted.is_(False)))
+    stored: dict[tuple[str, str], dict[int, IndicatorValue]] = {}
+    for row in live_values(session, typed):
+        stored.setdefault((row.indicator_id, row.org_code), {})[row.year] = row
+    lookups.extra.update(plans=plans, indicators=indicators, indicators_by_name=by_name, stored=stored,
+                         locked={(org, year): by for org, year, by in locks})
 
 
-def _indicator(values: dict, lookups: Lookups) -> Indicator:
+def _indicator(values: dict, lookups: Lookups) -> tuple[Indicator, int]:
+    """The indicator the row names, and the first year of its plan."""
     year = values["year"]
-    plan_id = next((pid for pid, start, end in lookups.extra["plans"] if start <= year <= end), None)
+    plan_id, start = next(((pid, start) for pid, start, end in lookups.extra["plans"] if start <= year <= end), (None, 0))
     if plan_id is None:
         raise RowError("year", f"{year}年不在任何规划期内")
     code, name = values.get("indicator_code"), values.get("indicator_name")
@@ -67,38 +84,45 @@ def _indicator(values: dict, lookups: Lookups) -> Indicator:
             raise RowError("indicator_code", f"规划目录中没有编号为“{code}”的指标")
         if name and by_name is not found:
             raise RowError("indicator_name", f"指标名称与编号{found.code}（{found.name}）不一致")
-        return found
+        return found, start
     if by_name is None:
         raise RowError("indicator_name" if name else "indicator_code", "请填写指标编号或与规划目录一致的指标名称")
-    return by_name
+    return by_name, start
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
-    ind = _indicator(values, lookups)
-    if ind.source:
-        raise RowError("indicator_code", f"指标{ind.code}由台账数据自动计算，不能导入数值")
+def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
+    ind, start_year = _indicator(values, lookups)
     org, year = values["org_code"], values["year"]
     if (org, year) in lookups.extra["locked"]:
-        raise RowError("year", f"{lookups.org_names.get(org, org)}{year}年的数值已审核锁定，不能导入")
-    attrs = {"indicator_id": ind.id, "org_code": org, "year": year}
-    if "note" in values:
-        attrs["note"] = values["note"]
-    if ind.kind == "rate":
-        num, den = values.get("numerator"), values.get("denominator")
-        if num is None or den is None:
+        raise RowError("year", locked_message(lookups.org_names.get(org, org), year, lookups.extra["locked"][(org, year)]))
+    num, den, value = values.get("numerator"), values.get("denominator"), values.get("value")
+    if not ind.source:  # what to fill differs by kind: the file's columns hold every kind
+        if ind.kind == RATE and num is None and den is None:
             raise RowError("numerator", f"比率指标{ind.code}请填写分子（{ind.numerator_label}）和分母（{ind.denominator_label}）")
-        if den <= 0:
-            raise RowError("denominator", "分母应大于0")
-        if num < 0 or num > den:
-            raise RowError("numerator", "分子应在0和分母之间")
-        attrs.update(numerator=num, denominator=den, value=round(100.0 * num / den, 2))
-    else:
-        if values.get("value") is None:
+        if ind.kind != RATE and value is None:
             raise RowError("value", f"指标{ind.code}请填写数值（{ind.unit}）")
-        if values.get("numerator") is not None or values.get("denominator") is not None:
+        if ind.kind != RATE and (num is not None or den is not None):
             raise RowError("numerator", f"指标{ind.code}不是比率，不填分子分母")
-        attrs.update(value=values["value"], numerator=None, denominator=None)
+    if "note" in values:
+        note = values["note"]
+    else:  # no 说明 column: the stored note still explains the value
+        note = (lookups.stored_record({"indicator_id": ind.id, "org_code": org, "year": year}) or {}).get("note") or ""
+    history = value_history(ind.kind, lookups.extra["stored"].get((ind.id, org), {}), year, start_year)
+    checked = check_value(ind, ValueEntry(ind.id, value, num, den, note), history)
+    column = (lambda _field: "indicator_code") if ind.source else _column
+    if checked.errors:
+        raise RowError.of([(column(issue.field), issue.message) for issue in checked.errors])
+    if not checked.complete:
+        warned.extend((column(issue.field), issue.message) for issue in checked.warnings)
+    attrs = {"indicator_id": ind.id, "org_code": org, "year": year, "value": checked.value,
+             "numerator": checked.numerator, "denominator": checked.denominator, "complete": checked.complete}
+    if "note" in values:
+        attrs["note"] = checked.note
     return attrs
+
+
+def _column(field: str) -> str:
+    return "value" if field == "total" else field
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:

@@ -1,18 +1,33 @@
-"""劳模推荐人选: matched on ID number + award session (届次). New rows start as drafts."""
+"""劳模推荐人选: matched on ID number + award session (届次). New rows start as drafts.
+
+Rows meet the form's checks (services/nominations.check_input over domain/nomination_rules.py):
+errors reject the row, warnings (short deeds, an odd phone number...) are reported beside it;
+gender and birth date come from the ID number. As in the form, the same person cannot be
+nominated twice in a session, and only drafts change.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
-from zkdesk.domain.idcard import parse_id_number
+from zkdesk.domain import nomination_rules as rules
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
-from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError
+from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError, Warnings
+from zkdesk.services.award_sessions import get_session
+from zkdesk.services.nominations import (
+    DuplicateHit,
+    NominationInput,
+    check_input,
+    duplicate_message,
+    not_draft_message,
+)
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import AwardSession, Nomination
 
@@ -62,7 +77,9 @@ COLUMNS = (
     Column("earlier_honours", "曾获荣誉", cells.long_text, width=24,
            synonyms=("曾获何种荣誉", "获奖情况", "主要荣誉", "曾获表彰"), example="2022年临沧市五一劳动奖章"),
     Column("deeds_short", "主要事迹", cells.long_text, width=40,
-           synonyms=("简要事迹", "事迹简介", "主要事迹简介"), note="约500字", example="扎根一线二十年……"),
+           synonyms=("简要事迹", "事迹简介", "主要事迹简介"), note=f"约{rules.DEEDS_SHORT.target}字", example="扎根一线二十年……"),
+    Column("deeds_full", "详细事迹", cells.long_text, width=40,
+           synonyms=("事迹全文", "详细事迹材料", "主要事迹全文"), note=f"约{rules.DEEDS_FULL.target}字"),
 )
 
 
@@ -83,17 +100,15 @@ def _session_number(text: str) -> int | None:
 
 
 def prepare(session: Session, lookups: Lookups) -> None:
-    by_name, by_number = {}, {}
+    by_name, by_number, years = {}, {}, {}
     for award in session.scalars(select(AwardSession).where(AwardSession.deleted.is_(False))):
         by_name[name_key(award.name)] = award.id
         by_number.setdefault(award.number, []).append(award.id)
-    lookups.extra["session_by_name"] = by_name
-    lookups.extra["sessions_by_number"] = by_number
+        years[award.id] = award.year
+    lookups.extra.update(session_by_name=by_name, sessions_by_number=by_number, session_years=years)
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
-    attrs = {k: v for k, v in values.items() if k != "session"}
-    text = values["session"]
+def _session_id(text: str, lookups: Lookups) -> str:
     session_id = lookups.extra["session_by_name"].get(name_key(text))
     if session_id is None:
         number = _session_number(cells.nfkc(text).replace(" ", ""))
@@ -103,15 +118,45 @@ def resolve(values: dict, lookups: Lookups) -> dict:
         if not found:
             raise RowError("session", f"届次“{text}”不存在，请先在“劳模推荐”中建立该届次")
         session_id = found[0]
-    attrs["session_id"] = session_id
-    info = parse_id_number(attrs["id_number"])
-    if attrs.get("gender") and attrs["gender"] != info.gender:
-        raise RowError("gender", f"性别“{attrs['gender']}”与身份证号码（{info.gender}）不符")
-    if attrs.get("birth_date") and attrs["birth_date"] != info.birth_date:
-        raise RowError("birth_date", f"出生日期{attrs['birth_date']:%Y-%m-%d}与身份证号码（{info.birth_date:%Y-%m-%d}）不符")
-    attrs["gender"] = info.gender
-    attrs["birth_date"] = info.birth_date
+    return session_id
+
+
+_INPUT_FIELDS = frozenset(NominationInput.__dataclass_fields__)
+_KEPT = _INPUT_FIELDS - {"gender", "birth_date"}  # the ID number gives these two
+
+
+def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
+    attrs = {k: v for k, v in values.items() if k != "session"}
+    attrs["session_id"] = _session_id(values["session"], lookups)
+    stored = lookups.stored_record(attrs) or {}  # a column the file lacks keeps the stored value
+    data = NominationInput(**{k: stored[k] for k in _KEPT if k in stored and k not in attrs},
+                           **{k: v for k, v in attrs.items() if k in _INPUT_FIELDS})
+    errors, warnings = [], []
+    for finding in check_input(lookups.extra["session_years"][attrs["session_id"]], data):
+        column = finding.field
+        if column in ("gender", "birth_date") and not values.get(column):
+            column = "id_number"  # the ID number gave it
+        (errors if finding.is_error else warnings).append((column, finding.message))
+    if errors:
+        raise RowError.of(errors)
+    warned.extend(warnings)
+    info, _ = rules.check_id(data.id_number)
+    attrs["gender"], attrs["birth_date"] = info.gender, info.birth_date
     return attrs
+
+
+def refuse(session: Session, current: Mapping | None, attrs: dict, changes: dict, _accepted: list) -> RowError | None:
+    """As the form: one nomination per person and session, and only drafts change."""
+    if current is None or current["deleted"]:
+        return None
+    if current["township_code"] != attrs["township_code"]:
+        names = township_names(session)
+        hit = DuplicateHit(current["id"], current["name"], current["township_code"],
+                           names.get(current["township_code"], current["township_code"]), current["status"])
+        award = get_session(session, current["session_id"])
+        return RowError("id_number", duplicate_message(award.name, attrs["id_number"], [hit]))
+    message = not_draft_message(current["name"], current["status"], "修改") if changes else ""
+    return RowError("name", message) if message else None
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
@@ -141,6 +186,7 @@ KIND = KindSpec(
     key_column="id_number",
     resolve=resolve,
     prepare=prepare,
+    refuse=refuse,
     export_rows=export_rows,
-    sort_note="按身份证号码和届次对应已有推荐人选；新导入的人选为草稿，审核状态不受导入影响",
+    sort_note="按身份证号码和届次对应已有推荐人选；新导入的人选为草稿；已进入审核的人选只有草稿才能修改",
 )

@@ -1,19 +1,36 @@
-"""三室一站: studios, matched on studio name + host enterprise (or host name when unregistered)."""
+"""三室一站: studios, matched on studio name + host enterprise (or host name when unregistered).
+
+Rows meet the register's rules as the form applies them (services/studios.studio_problems
+over domain/studio_rules.py): status and dates in order, the lead's ID number and phone,
+the host in the studio's township, at least three members for a new studio, one studio of
+a name per township.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
+from zkdesk.domain import studio_rules as rules
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import load_enterprises, name_key, township_names
 from zkdesk.imports.kinds.enterprises import INDUSTRY_ALIASES
-from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError
+from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError, Warnings
 from zkdesk.services.scope import org_filter
+from zkdesk.services.studios import (
+    MemberInput,
+    StudioInput,
+    duplicate_name_problem,
+    live_members,
+    replace_members,
+    studio_problems,
+)
 from zkdesk.store.models import Enterprise, Studio
 
 TYPE_ALIASES = {
@@ -53,9 +70,22 @@ COLUMNS = (
            synonyms=("申报时间",), example=date(2023, 4, 10)),
     Column("named_on", "命名日期", cells.parse_date, fmt="date", blank=None, width=12,
            synonyms=("命名时间",), example=date(2023, 9, 1)),
+    Column("reviewed_on", "复核日期", cells.parse_date, fmt="date", blank=None, width=12,
+           synonyms=("年度复核日期", "复核时间"), note="状态为“年度复核”时必填"),
+    Column("revoked_on", "撤销日期", cells.parse_date, fmt="date", blank=None, width=12,
+           synonyms=("撤销时间",), note="状态为“撤销”时必填"),
     Column("naming_doc_no", "命名文号", cells.text, width=18, synonyms=("命名文件", "文号", "命名文件文号"),
            example="镇工发〔2023〕12号"),
+    Column("members", "成员", cells.long_text, stored=False, width=36,
+           synonyms=("工作室成员", "成员名单", "团队成员"),
+           note=f"新工作室至少{rules.MIN_MEMBERS}人：姓名，或 姓名（岗位，技能等级），用顿号或换行分隔；"
+                "填写时以此名单为准，空白则不改动已有工作室的成员",
+           example="李四（制茶师，高级技师）、王五（制茶工，高级工）、赵六"),
 )
+# the register's field names where the file's columns are named otherwise
+FIELD_COLUMNS = {"enterprise_id": "host_uscc"}
+_STUDIO_FIELDS = tuple(f.name for f in fields(StudioInput))
+_MEMBER = re.compile(r"^(.*?)[（(](.*)[)）]$")
 
 
 def studio_key(values: Mapping) -> tuple:
@@ -63,22 +93,79 @@ def studio_key(values: Mapping) -> tuple:
     return (values.get("name"), host)
 
 
-def resolve(values: dict, lookups: Lookups) -> dict:
-    attrs = {k: v for k, v in values.items() if k != "host_uscc"}
-    enterprise = None
+def parse_members(text: str) -> list[list[str]]:
+    """张三（车间主任，高级工）、李四 → [["张三", "车间主任", "高级工"], ["李四", "", ""]]:
+    separators inside brackets belong to the member."""
+    members, part, depth = [], "", 0
+    for char in text + "、":
+        if char in "（(":
+            depth += 1
+        elif char in ")）":
+            depth = max(0, depth - 1)
+        if depth == 0 and char in "、,，;；\n":
+            if part.strip():
+                members.append(part.strip())
+            part = ""
+        else:
+            part += char
+    found = []
+    for entry in members:
+        m = _MEMBER.match(entry)
+        name, inside = (m[1], m[2]) if m else (entry, "")
+        details = [d.strip() for d in re.split(r"[，,/、;；]", inside) if d.strip()]
+        skill = details.pop() if details and details[-1] in rules.SKILL_LEVELS else ""
+        found.append([cells.person_name(name), "，".join(details), skill])
+    return found
+
+
+def _host(values: dict, lookups: Lookups) -> tuple[str, str, str] | None:
     if values.get("host_uscc"):
         enterprise = lookups.extra["enterprise_by_uscc"].get(name_key(values["host_uscc"]))
         if enterprise is None:
             raise RowError("host_uscc", "企业名册中没有该统一社会信用代码：请先导入该企业，或留空只填依托单位名称")
-    elif values.get("host_name"):
-        found = lookups.extra["enterprises_by_name"].get(name_key(values["host_name"]), [])
-        enterprise = found[0] if len(found) == 1 else None
-    attrs["enterprise_id"] = enterprise[0] if enterprise else None
-    if enterprise and not attrs.get("host_name"):
-        attrs["host_name"] = enterprise[2]
-    if attrs.get("named_on") and attrs.get("applied_on") and attrs["named_on"] < attrs["applied_on"]:
-        raise RowError("named_on", "命名日期早于申报日期")
+        return enterprise
+    if values.get("host_name"):  # linked by name only to the one enterprise of that name in the township
+        found = [e for e in lookups.extra["enterprises_by_name"].get(name_key(values["host_name"]), [])
+                 if e[1] == values["township_code"]]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
+    host = _host(values, lookups)
+    given = {k: v for k, v in values.items() if k in _STUDIO_FIELDS} | {"enterprise_id": host[0] if host else None}
+    stored = lookups.stored_record(given) or {}  # a column the file lacks keeps the stored value
+    data = StudioInput(**{"applied_on": None, **{k: stored[k] for k in _STUDIO_FIELDS if k in stored}, **given})
+    clean, problems = studio_problems(lookups.session, lookups.actor, data)
+    members = parse_members(values["members"]) if values.get("members") else None
+    if members is not None and (problem := rules.member_count_problem(len(members))):
+        problems.append(("members", problem))
+    if problems:
+        raise RowError.of([(FIELD_COLUMNS.get(field, field), message) for field, message in problems])
+    attrs = {name: getattr(clean, name) for name in _STUDIO_FIELDS if name in values or name in ("enterprise_id", "host_name")}
+    if members is not None:
+        attrs["members"] = sorted(members)
     return attrs
+
+
+def refuse(session: Session, current: Mapping | None, attrs: dict, _changes: dict, accepted: list[dict]) -> RowError | None:
+    """As the form: a new studio has its members, and a township names one studio once."""
+    if current is None and "members" not in attrs:
+        return RowError("members", rules.member_count_problem(0))
+    place = (attrs["township_code"], attrs["name"])
+    same_file = any((other["township_code"], other["name"]) == place for other in accepted)
+    problem = (f"本乡镇已登记名为“{attrs['name']}”的工作室" if same_file
+               else duplicate_name_problem(session, *place, except_id=current["id"] if current else None))
+    return RowError("name", problem) if problem else None
+
+
+def load_members(session: Session, studio_ids: list[str]) -> dict[str, dict]:
+    return {sid: {"members": sorted([m.name, m.job, m.skill_level] for m in found)}
+            for sid, found in live_members(session, studio_ids).items()}
+
+
+def write_members(session: Session, studio_id: str, origin: str, extra: dict) -> None:
+    replace_members(session, studio_id, origin, [MemberInput(*m) for m in extra["members"]])
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
@@ -89,12 +176,20 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         .where(Studio.deleted.is_(False), org_filter(Studio.township_code, office_code))
         .order_by(Studio.township_code, Studio.name)
     )
+    found = list(session.execute(query))
+    members = live_members(session, [studio.id for studio, _ in found])
     rows = []
-    for studio, uscc in session.execute(query):
+    for studio, uscc in found:
         row = {col.key: getattr(studio, col.key) for col in COLUMNS if col.stored}
-        row.update(host_uscc=uscc or "", township_code=names.get(studio.township_code, studio.township_code))
+        row.update(host_uscc=uscc or "", township_code=names.get(studio.township_code, studio.township_code),
+                   members="、".join(_member_text(m) for m in sorted(members.get(studio.id, []), key=lambda m: m.name)))
         rows.append(row)
     return rows
+
+
+def _member_text(m: MemberInput) -> str:
+    details = "，".join(d for d in (m.job, m.skill_level) if d)
+    return f"{m.name}（{details}）" if details else m.name
 
 
 KIND = KindSpec(
@@ -109,6 +204,10 @@ KIND = KindSpec(
     key_column="name",
     resolve=resolve,
     prepare=load_enterprises,
+    refuse=refuse,
+    extras=("members",),
+    load_extras=load_members,
+    write_extras=write_members,
     export_rows=export_rows,
     sort_note="按工作室名称和依托单位对应已有工作室",
 )
