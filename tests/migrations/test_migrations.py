@@ -80,3 +80,28 @@ def test_a_file_that_is_not_a_zkdesk_database_is_refused(tmp_path):
         con.execute("CREATE TABLE t (x)")
     with pytest.raises(DatabaseVersionError, match="不是 zkdesk 数据库"):
         open_database(target, tmp_path / "backups")
+
+
+COUNTY_DEMO_0_2 = FIXTURES / "zkdesk-0.2.0-county-demo.sqlite3"
+
+
+def _row_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as con:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def test_released_0_2_demo_county_upgrades_without_losing_a_record(tmp_path):
+    """Every table of the 0.2 release keeps at least its rows through every later migration."""
+    target = tmp_path / "demo-0.2.sqlite3"
+    shutil.copy(COUNTY_DEMO_0_2, target)
+    before = _row_counts(target)
+    assert before["enterprise"] == 335 and before["indicator_value"] > 1000
+    db = open_database(target, tmp_path / "backups")
+    try:
+        assert current_revision(db) == head_revision()
+    finally:
+        db.dispose()
+    after = _row_counts(target)
+    lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}
+    assert lost == {}
