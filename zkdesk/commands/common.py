@@ -41,7 +41,7 @@ def open_context(args: argparse.Namespace, require_init: bool = True) -> Context
     home = resolve_home(args.home).ensure()
     db = open_database(home.db_path, home.backups_dir)
     if require_init:
-        with db.session() as s:
+        with db.read_session() as s:
             if not is_initialised(s):
                 db.dispose()
                 raise UserError("数据库尚未初始化：请先运行 zkdesk init --org 单位代码 --admin 用户名 --password-stdin")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.store.base import utcnow
+from zkdesk.store.engine import serialize
 from zkdesk.store.models import AuditEntry
 
 
@@ -35,7 +36,9 @@ def record(
     entity_id: str = "",
     details: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction."""
+    """Append one entry in the caller's transaction, which holds the chain's tail until it ends
+    (so two writers never both extend the same last entry)."""
+    serialize(session, "audit_log")
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     prev_hash = last.hash if last else ""
     at = utcnow()
