@@ -17,7 +17,8 @@ from zkdesk.config import Home, resolve_home
 from zkdesk.services.actor import Actor
 from zkdesk.services.backups import backup_now, daily_backup_if_due
 from zkdesk.services.errors import UserError
-from zkdesk.services.office import DEMO_KEY, get_setting, is_initialised, office_unit
+from zkdesk.services import settings
+from zkdesk.services.office import DEMO_KEY, is_initialised, office_unit
 from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 from zkdesk.store.backup_file import BackupError
 from zkdesk.store.engine import Database
@@ -49,7 +50,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
     with db.session() as s:
         unit = office_unit(s)
-        demo = get_setting(s, DEMO_KEY) == "1"
+        demo = settings.value(s, DEMO_KEY)
     return UiContext(
         home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo, controller=controller
     )
