@@ -19,6 +19,7 @@ from zkdesk.services.backups import backup_now, daily_backup_if_due
 from zkdesk.services.errors import UserError
 from zkdesk.services import settings
 from zkdesk.services.office import DEMO_KEY, is_initialised, office_unit
+from zkdesk.services.orgs import org_names, township_choices
 from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 from zkdesk.store.backup_file import BackupError
 from zkdesk.store.engine import Database
@@ -48,11 +49,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
-    with db.session() as s:
+    """What every page is given; the few office facts the pages' filters need are read here, once."""
+    with db.read_session() as s:
         unit = office_unit(s)
         demo = settings.value(s, DEMO_KEY)
+        work_year = settings.value(s, "work_year")
+        choices = township_choices(s, actor)
+        names = org_names(s)
     return UiContext(
-        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo, controller=controller
+        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo,
+        controller=controller, townships=choices, org_names=names, work_year=work_year,
     )
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.ui.main_window import MainWindow
 
@@ -15,5 +16,7 @@ def main_window(qtbot, home):
     window = MainWindow(build_context(home, db, actor))
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)
     yield window
+    settle(qtbot)  # no background work may outlive the database
     db.dispose()

@@ -190,8 +190,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; unlike rollback() it leaves loaded objects readable
 
     def dispose(self) -> None:
         self.engine.dispose()
