@@ -1,6 +1,6 @@
 """Command line: `zkdesk` alone opens the window; subcommands serve scripts and power users.
 
-The names and --json shapes here are a contract with the county's scripts (DESIGN.md).
+The names and --json shapes here are a contract with the county's scripts (docs/architecture.md).
 Each feature registers its subcommands from its own module in zkdesk/commands/.
 """
 
