@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -32,6 +31,7 @@ from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.setup_dialog import SetupDialog
+from zkdesk.ui.translations import install_chinese
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -40,11 +40,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("产业工人队伍建设改革台账")
     apply_cjk_font(app)
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "zkdesk.png")))
-    # Qt's own dialogs (buttons, file dialogs) in Chinese too
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    install_chinese(app)  # Qt's own dialogs (buttons, file and print dialogs) in Chinese too
     return app
 
 

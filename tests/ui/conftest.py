@@ -1,8 +1,16 @@
 import pytest
+from PySide6.QtCore import QSettings
 
 from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path):
+    """Remembered window sizes and folders go to the test's own folder, never the user's."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture
