@@ -11,6 +11,7 @@ the SQL restates.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from datetime import date
@@ -27,7 +28,7 @@ from zkdesk.services import enterprise_query
 from zkdesk.services.actor import Actor
 from zkdesk.services.contracts import ContractFilter, ContractInput, contract_status, list_contracts, update_contract
 from zkdesk.services.demo import fill_demo
-from zkdesk.services.enterprise_facts import contract_facts, covered_enterprise_ids, enterprise_year_facts
+from zkdesk.services.enterprise_facts import YearFacts, contract_facts, covered_enterprise_ids, enterprise_year_facts
 from zkdesk.services.enterprises import (
     MAX_YEAR,
     SIZE_LARGE,
@@ -227,6 +228,13 @@ def test_the_edge_cases_are_there_to_be_compared(county):
     assert not rows["工会撤销公司"].has_union and rows["ABC_100%公司 南伞"].has_union
     assert rows["重复代码甲公司"].has_contract and not rows["重复代码甲公司"].negotiated
     assert not rows["年度有缺公司"].has_contract and not rows["校验不符公司"].has_contract
+
+
+def test_the_year_columns_are_the_year_facts_fields_in_order():
+    """list_enterprises makes YearFacts from the rows positionally."""
+    names = [c.name for c in enterprise_query.YearColumns(2025).select(COUNTY).selected_columns]
+    fields = getattr(YearFacts, "_fields", None) or [f.name for f in dataclasses.fields(YearFacts)]
+    assert names == list(fields)
 
 
 def test_a_large_result_reads_every_contract_once_and_gives_the_same(county, monkeypatch):

@@ -58,8 +58,8 @@ class YearColumns:
 
     def select(self, org_code: str) -> Select:
         """Every live enterprise `org_code` keeps (the county: all), with the year row it had
-        in the year (the latest live one up to it) and its live union, labelled as YearFacts'
-        fields. One statement: SQLite and PostgreSQL find each year row by the (enterprise,
+        in the year (the latest live one up to it) and its live union: YearFacts' fields, in
+        their order (a row makes a YearFacts positionally). One statement: SQLite and PostgreSQL find each year row by the (enterprise,
         year) index instead of grouping the whole year table."""
         latest = (
             select(EnterpriseYear.id)
@@ -96,7 +96,7 @@ def in_force(year: int) -> ColumnElement[bool]:
 
 # Up to this many enterprises, their contracts are looked up by id (a search, a filtered
 # list); beyond it, every contract in force is read once, which costs the same for any size.
-LOOKUP_BY_ID = 2_000
+LOOKUP_BY_ID = 5_000
 _CHUNK = 500  # ids per IN (...): well under every engine's limit on bound parameters
 
 

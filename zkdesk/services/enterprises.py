@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
@@ -371,12 +372,18 @@ def _year_filters(cols: YearColumns, flt: EnterpriseFilter) -> list:
     return where
 
 
+@lru_cache(maxsize=1 << 18)
+def _code_passes(uscc: str) -> bool:
+    """check_uscc for the list, remembered: a refresh after a save checks the same codes again."""
+    return check_uscc(uscc).ok
+
+
 def _uscc_warning(uscc: str, held_twice: bool) -> str:
     if not uscc:
         return "未填写"
     if held_twice:
         return "代码重复"
-    return "" if check_uscc(uscc).ok else "校验不符"
+    return "" if _code_passes(uscc) else "校验不符"
 
 
 def list_enterprises(session: Session, actor: Actor, year: int, flt: EnterpriseFilter | None = None) -> list[EnterpriseRow]:
@@ -397,11 +404,7 @@ def list_enterprises(session: Session, actor: Actor, year: int, flt: EnterpriseF
     duplicates = duplicate_codes(session, [r.uscc for r in found if r.uscc])
     rows = []
     for r in found:
-        facts = YearFacts(
-            enterprise_id=r.enterprise_id, name=r.name, uscc=r.uscc, township_code=r.township_code,
-            ownership=r.ownership, industry=r.industry, is_company=bool(r.is_company), employees=r.employees,
-            status=r.status, has_union=bool(r.has_union), congress=bool(r.congress), openness=bool(r.openness),
-        )
+        facts = YearFacts(*r)  # YearColumns.select gives YearFacts' fields, in their order
         negotiated = cover.get(r.enterprise_id)
         rows.append(EnterpriseRow(facts, names.get(r.township_code, r.township_code), negotiated is not None,
                                   bool(negotiated), _uscc_warning(r.uscc, r.uscc in duplicates)))
