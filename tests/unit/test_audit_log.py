@@ -7,9 +7,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from zkdesk.domain.roles import Role
+from zkdesk.output.audit_xlsx import export_audit_xlsx
 from zkdesk.services import accounts, audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.audit_log import AuditFilter, count_audit, export_audit_xlsx, filter_choices, search_audit
+from zkdesk.services.audit_log import AuditFilter, count_audit, filter_choices, search_audit
 from zkdesk.services.auth import login_and_commit
 from zkdesk.services.privacy import mask_for, mask_id_number, mask_phone, mask_text
 from zkdesk.store.models import AuditEntry

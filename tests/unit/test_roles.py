@@ -11,9 +11,10 @@ import pytest
 from tests.conftest import COUNTY
 from zkdesk.config import Home
 from zkdesk.domain.roles import Permission, Role
+from zkdesk.output.audit_xlsx import export_audit_xlsx
 from zkdesk.services import accounts
 from zkdesk.services.actor import Actor
-from zkdesk.services.audit_log import AuditFilter, export_audit_xlsx, filter_choices, search_audit
+from zkdesk.services.audit_log import AuditFilter, filter_choices, search_audit
 from zkdesk.services.auth import login_and_commit
 from zkdesk.services.backups import backup_now, list_backups, make_backup
 from zkdesk.services.errors import PermissionDenied

@@ -12,11 +12,7 @@ from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, open_context, print_json, read_password
 from zkdesk.config import resolve_home
-from zkdesk.services.auth import login_and_commit
-from zkdesk.services.backups import list_backups, make_backup, size_text
 from zkdesk.services.errors import UserError
-from zkdesk.services.integrity import verify_file
-from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from zkdesk.services.backups import list_backups, make_backup, size_text
+
     with logged_in(args) as (ctx, actor):
         if args.list:
             with ctx.db.session():
@@ -61,6 +59,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from zkdesk.services.auth import login_and_commit
+    from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
+
     home = resolve_home(args.home).ensure()
     source = Path(args.file).expanduser()
     health = check_startup(home, home.db_path)
@@ -82,6 +83,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from zkdesk.services.integrity import verify_file
+
     home = resolve_home(args.home)
     if not home.db_path.exists():
         raise UserError(f"数据目录 {home.root} 中没有数据库")

@@ -1,4 +1,9 @@
-"""What every subcommand shares: the data directory, the database, the user, errors, JSON."""
+"""What every subcommand shares: the data directory, the database, the user, errors, JSON.
+
+Building the parser imports every command module, so they import SQLAlchemy, the services,
+openpyxl and reportlab inside their handlers: a command pays for what it uses, and
+`zkdesk -h` for nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from zkdesk.config import Home, resolve_home
-from zkdesk.services.actor import Actor
-from zkdesk.services.auth import login_and_commit
 from zkdesk.services.errors import UserError, user_message
-from zkdesk.services.office import is_initialised
-from zkdesk.store.engine import Database
-from zkdesk.store.migrate import open_database
+
+if TYPE_CHECKING:
+    from zkdesk.services.actor import Actor
+    from zkdesk.store.engine import Database
 
 log = logging.getLogger("zkdesk")
 
@@ -38,6 +43,9 @@ class Context:
 
 
 def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
+    from zkdesk.services.office import is_initialised
+    from zkdesk.store.migrate import open_database
+
     home = resolve_home(args.home).ensure()
     db = open_database(home.db_path, home.backups_dir)
     if require_init:
@@ -65,6 +73,8 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
 @contextmanager
 def logged_in(args: argparse.Namespace) -> Iterator[tuple[Context, Actor]]:
     """The open database and the command's user (add_user_args), logged in; closed after."""
+    from zkdesk.services.auth import login_and_commit
+
     with open_context(args) as ctx:
         yield ctx, login_and_commit(ctx.db, args.user, read_password(args))
 

@@ -7,12 +7,6 @@ import sys
 from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, print_json
-from zkdesk.exchange.export import export_packages
-from zkdesk.exchange.forms import form_summary
-from zkdesk.exchange.importing import import_packages
-from zkdesk.exchange.overview import keys_overview
-from zkdesk.output.catalog import user_forms_dir
-from zkdesk.services.exchange_keys import forget_peer_key
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from zkdesk.exchange.export import export_packages
+    from zkdesk.output.catalog import user_forms_dir
+
     with logged_in(args) as (ctx, actor):
         results = export_packages(ctx.db, actor, Path(args.to), args.for_code, args.full,
                                   forms_dir=user_forms_dir(ctx.home.root))
@@ -64,6 +61,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from zkdesk.exchange.forms import form_summary
+    from zkdesk.exchange.importing import import_packages
+    from zkdesk.output.catalog import user_forms_dir
+
     with logged_in(args) as (ctx, actor):
         results = import_packages(ctx.db, actor, [Path(f) for f in args.files], ctx.home.backups_dir,
                                   dry_run=args.dry_run, trust=set(args.trust_new_key),
@@ -90,6 +91,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
+    from zkdesk.exchange.overview import keys_overview
+
     with logged_in(args) as (ctx, actor), ctx.db.session() as s:
         overview = keys_overview(s, actor)
     if args.json:
@@ -103,6 +106,8 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_forget(args: argparse.Namespace) -> int:
+    from zkdesk.services.exchange_keys import forget_peer_key
+
     with logged_in(args) as (ctx, actor), ctx.db.session() as s:
         forget_peer_key(s, actor, args.code)
     print(f"已删除 {args.code} 的密钥；其下一个数据包将重新要求核对指纹")

@@ -8,9 +8,6 @@ from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, print_json
 from zkdesk.config import resolve_home
-from zkdesk.output.catalog import load_catalog, user_forms_dir
-from zkdesk.output.printing import PrintRequest, output_kind, prepare, write_output
-from zkdesk.output.sources import all_sources
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,10 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _catalog(args: argparse.Namespace):
+    from zkdesk.output.catalog import load_catalog, user_forms_dir
+
     return load_catalog([user_forms_dir(resolve_home(args.home).root)])
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from zkdesk.output.sources import all_sources
+
     sources = all_sources()
     if args.json:
         print_json({"sources": {name: {"label": s.label, "per_person": s.per_person, "fields": s.fields,
@@ -74,6 +75,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    from zkdesk.output.printing import PrintRequest, output_kind, prepare, write_output
+
     out = Path(args.out).expanduser().resolve()
     output_kind(out)  # a wrong extension fails before the password is asked
     form = _catalog(args).get(args.form)

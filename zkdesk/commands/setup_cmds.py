@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from zkdesk.commands.common import open_context, print_json, read_password
-from zkdesk.services.office import initialise
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from zkdesk.services.office import initialise
+
     with open_context(args, require_init=False) as ctx:
         password = read_password(args, "管理员密码：")
         with ctx.db.session() as s:

@@ -34,7 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from zkdesk.imports.annotate import write_annotated_copy
     from zkdesk.imports.pipeline import apply_plan, check_file
 
     with logged_in(args) as (ctx, actor):
@@ -42,6 +41,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = check_file(s, actor, args.kind, Path(args.file))
         summary = plan.summary if args.dry_run else apply_plan(ctx.db, actor, plan, ctx.home.backups_dir)
         if args.annotate and plan.summary.rejected:
+            from zkdesk.imports.annotate import write_annotated_copy  # openpyxl: only to write a file
+
             write_annotated_copy(plan, Path(args.annotate))
     if args.json:
         print_json(summary.to_json())

@@ -14,21 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
-from zkdesk.output import gbt9704
-from zkdesk.output.fonts import font_set
 from zkdesk.output.formatting import format_value
 from zkdesk.output.formdef import FormDef
-from zkdesk.output.pdf_page import FormDocument, geometry_for
-from zkdesk.output.pdf_record import record_story
-from zkdesk.output.pdf_table import column_widths, header_table, table_story
 from zkdesk.output.sources import SourceQuery, SourceSpec, get_source
-from zkdesk.output.tablemodel import build_table
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, UserError
@@ -219,51 +212,10 @@ def _resolve_person(session: Session, actor: Actor, form: FormDef, org_code: str
     raise UserError(f"“{wanted}”对应多名人员，请改用记录编号指定")
 
 
-def _front_pages(texts: Texts, fonts, first: bool) -> list[Flowable]:
-    """Cover and notice on the GB/T 9704 template, if the form has them."""
-    story: list[Flowable] = []
-    if not (texts.cover_title or texts.notice_title):
-        return story
-    if not first:
-        story += [NextPageTemplate("gbt"), PageBreak()]
-    if texts.cover_title:
-        story.append(gbt9704.CoverPage(texts.cover_title, list(texts.cover_lines), texts.cover_issuer, texts.cover_date, fonts))
-    if texts.notice_title:
-        if texts.cover_title:
-            story.append(PageBreak())
-        story.append(gbt9704.GridText.notice(texts.notice_title, list(texts.notice_paragraphs), fonts))
-    story += [NextPageTemplate("form"), PageBreak()]
-    return story
-
-
 def render_pdf(prepared: PreparedForm) -> RenderedPdf:
-    form = prepared.form
-    fonts = font_set()
-    has_front = bool(form.cover or form.notice)
-    if form.table is not None:
-        geometry = geometry_for(form.orientation, sum(c.width for c in form.table.columns))
-    else:
-        geometry = geometry_for("portrait" if form.orientation == "auto" else form.orientation)
-    story: list[Flowable] = []
-    if form.table is not None:
-        spec = form.table
-        model = build_table(spec, prepared.rows)
-        widths = column_widths(model, geometry.frame_width, fonts, spec.font_size, spec.header_font_size)
-        doc = FormDocument(geometry, fonts, prepared.texts[0].title, author=prepared.org_name, start_with_gbt=has_front,
-                           repeat_header=header_table(model, widths, fonts, spec.header_font_size))
-        story += _front_pages(prepared.texts[0], fonts, True)
-        first_header = header_table(model, widths, fonts, spec.header_font_size)
-        story += [doc.restart_numbering(),
-                  *table_story(form, model, prepared.texts[0], geometry, fonts, first_header, widths, doc.later_height)]
-    else:
-        doc = FormDocument(geometry, fonts, prepared.texts[0].title, author=prepared.org_name, start_with_gbt=has_front)
-        for i, (row, texts) in enumerate(zip(prepared.rows, prepared.texts)):
-            front = _front_pages(texts, fonts, i == 0)
-            if i and not front:
-                story.append(PageBreak())
-            story += front
-            story += [doc.restart_numbering(), *record_story(form, row, texts, geometry, fonts)]
-    data, pages = doc.build(story)
+    from zkdesk.output.pdf_form import render_form_pdf  # reportlab: only when a PDF is made
+
+    data, pages = render_form_pdf(prepared)
     return RenderedPdf(data, pages)
 
 

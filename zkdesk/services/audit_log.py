@@ -1,11 +1,11 @@
-"""Browsing, filtering and exporting the audit trail (reviewers and administrators)."""
+"""Browsing and filtering the audit trail (reviewers and administrators); the Excel export is
+written by output/audit_xlsx.py from these rows and logged here."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -213,39 +213,12 @@ def filter_choices(session: Session, actor: Actor) -> FilterChoices:
     return FilterChoices(distinct(AuditEntry.username), distinct(AuditEntry.action), distinct(AuditEntry.entity))
 
 
-def export_audit_xlsx(session: Session, actor: Actor, flt: AuditFilter, path: Path) -> int:
-    """Write every matching entry to an .xlsx file; returns how many. The export is logged."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+def record_export(session: Session, actor: Actor, file_name: str, count: int) -> None:
+    """Log that `count` entries were written to `file_name` (output/audit_xlsx.py writes it).
+    The details of changes can carry ID and phone numbers: for a role that sees them whole,
+    the export is a disclosure of personal data."""
     actor.require(Permission.VIEW_AUDIT)
-    rows = search_audit(session, actor, flt, limit=None)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("操作日志")
-    for col, width in zip("ABCDEFGH", (8, 20, 14, 18, 12, 38, 60, 60)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for text in ("序号", "时间", "用户", "操作", "对象", "对象编号", "内容", "原始记录（JSON）"):
-        cell = _cell(ws, text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    for r in rows:
-        ws.append([r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action_label, r.entity_label, r.entity_id, r.summary, r.details])
-    path = Path(path)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise UserError(f"无法写入文件 {path}：{exc.strerror or exc}") from exc
-    if sees_personal(actor):  # the details of changes can carry ID and phone numbers
-        audit.personal_data_disclosed(session, actor, f"操作日志导出（Excel）{path.name}", len(rows))
+    if sees_personal(actor):
+        audit.personal_data_disclosed(session, actor, f"操作日志导出（Excel）{file_name}", count)
     else:
-        audit.record(session, actor.username, "export", "audit_log", "", {"file": path.name, "count": len(rows)})
-    return len(rows)
-
-
-def _cell(ws, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    return WriteOnlyCell(ws, value=value)
+        audit.record(session, actor.username, "export", "audit_log", "", {"file": file_name, "count": count})

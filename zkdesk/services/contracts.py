@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from zkdesk.domain.contract_rules import (
     MULTI_ENTERPRISE_KINDS,
@@ -15,7 +15,6 @@ from zkdesk.domain.contract_rules import (
     effective_date,
     expiry_date,
     filing_overdue,
-    in_force_during,
     outside_township,
     parties_problems,
 )
@@ -24,6 +23,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope
+from zkdesk.services.enterprise_query import contains_text, in_force
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.records import live_record
@@ -229,37 +229,58 @@ def contract_status(c: CollectiveContract, today: date) -> str:
     return "有效"
 
 
+def _party_count():
+    """How many enterprises a contract covers: its own party and its live coverage list
+    (enterprise_facts.covered_enterprise_ids, counted by the database)."""
+    listed = (
+        select(func.count()).select_from(ContractCoverage)
+        .where(ContractCoverage.contract_id == CollectiveContract.id, ContractCoverage.deleted.is_(False),
+               or_(CollectiveContract.enterprise_id.is_(None), ContractCoverage.enterprise_id != CollectiveContract.enterprise_id))
+        .correlate(CollectiveContract)
+        .scalar_subquery()
+    )
+    return listed + case((CollectiveContract.enterprise_id.is_not(None), 1), else_=0)
+
+
 def list_contracts(session: Session, actor: Actor, flt: ContractFilter | None = None, today: date | None = None) -> list[ContractRow]:
+    """The contracts the actor's office sees, newest signed first, filtered by the database."""
     actor.require(Permission.VIEW)
     flt = flt or ContractFilter()
     today = today or date.today()
-    query = select(CollectiveContract).where(CollectiveContract.deleted.is_(False)).order_by(CollectiveContract.signed_on.desc())
-    query = query.where(org_filter(CollectiveContract.township_code, actor.office_code))
+    party_enterprise = aliased(Enterprise, name="party")
+    covered_count = _party_count()
+    party = case(
+        (CollectiveContract.kind.in_(MULTI_ENTERPRISE_KINDS), cast(covered_count, String) + "家企业"),
+        else_=func.coalesce(party_enterprise.name, ""),
+    )
+    query = (
+        select(CollectiveContract.id, CollectiveContract.kind, CollectiveContract.title, CollectiveContract.township_code,
+               CollectiveContract.signed_on, CollectiveContract.term_years, CollectiveContract.expires_on,
+               CollectiveContract.filed_on, CollectiveContract.effective_on, CollectiveContract.review_objection,
+               CollectiveContract.signed_alone, CollectiveContract.negotiation_established,
+               CollectiveContract.wage_increase_pct, CollectiveContract.employees_covered,
+               party.label("party"), covered_count.label("covered_count"))
+        .outerjoin(party_enterprise, party_enterprise.id == CollectiveContract.enterprise_id)
+        .where(CollectiveContract.deleted.is_(False), org_filter(CollectiveContract.township_code, actor.office_code))
+        .order_by(CollectiveContract.signed_on.desc().nulls_last(), CollectiveContract.id)
+    )
     if flt.township_code:
         query = query.where(CollectiveContract.township_code == flt.township_code)
     if flt.kind:
         query = query.where(CollectiveContract.kind == flt.kind)
-    contracts = [
-        c for c in session.scalars(query)
-        if flt.year is None or in_force_during(c.signed_on, c.expires_on, c.review_objection, flt.year)
-    ]
-    coverage = covered_enterprise_ids(session, contracts)
-    names = org_names(session)
-    enterprise_names = dict(session.execute(select(Enterprise.id, Enterprise.name)).all())
+    if flt.year is not None:
+        query = query.where(in_force(flt.year))
     text = flt.text.strip()
-    rows = []
-    for c in contracts:
-        if is_multi_enterprise(c.kind):
-            party = f"{len(coverage[c.id])}家企业"
-        else:
-            party = enterprise_names.get(c.enterprise_id, "")
-        if text and text not in party and text not in c.title:
-            continue
-        rows.append(ContractRow(
-            id=c.id, kind=c.kind, title=c.title, party=party, township_name=names.get(c.township_code, c.township_code),
+    if text:
+        query = query.where(or_(contains_text(party, text), contains_text(CollectiveContract.title, text)))
+    names = org_names(session)
+    return [
+        ContractRow(
+            id=c.id, kind=c.kind, title=c.title, party=c.party, township_name=names.get(c.township_code, c.township_code),
             signed_on=c.signed_on, term_years=c.term_years, expires_on=c.expires_on, filed_on=c.filed_on,
             effective_on=c.effective_on, review_objection=c.review_objection, signed_alone=c.signed_alone,
             negotiation_established=c.negotiation_established, wage_increase_pct=c.wage_increase_pct,
-            employees_covered=c.employees_covered, covered_count=len(coverage[c.id]), status=contract_status(c, today),
-        ))
-    return rows
+            employees_covered=c.employees_covered, covered_count=c.covered_count, status=contract_status(c, today),
+        )
+        for c in session.execute(query)
+    ]

@@ -12,7 +12,8 @@ from zkdesk.domain.contract_rules import RuleError, Scores, check_scores, check_
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.enterprise_facts import contract_facts, require_in_scope
+from zkdesk.services.enterprise_facts import require_in_scope
+from zkdesk.services.enterprise_query import contract_cover
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.records import live_record
@@ -116,22 +117,25 @@ class EvaluationRow:
 def list_evaluations(session: Session, actor: Actor, year: int, township_code: str | None = None) -> list[EvaluationRow]:
     actor.require(Permission.VIEW)
     query = (
-        select(QualityEvaluation, Enterprise)
+        select(QualityEvaluation.id, QualityEvaluation.year, QualityEvaluation.score_total, QualityEvaluation.respondents,
+               QualityEvaluation.aware, QualityEvaluation.satisfied, Enterprise.id.label("enterprise_id"),
+               Enterprise.name, Enterprise.township_code)
         .join(Enterprise, Enterprise.id == QualityEvaluation.enterprise_id)
         .where(QualityEvaluation.deleted.is_(False), Enterprise.deleted.is_(False), QualityEvaluation.year == year,
                org_filter(Enterprise.township_code, actor.office_code))
-        .order_by(Enterprise.township_code, Enterprise.name)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
     )
     if township_code:
         query = query.where(Enterprise.township_code == township_code)
+    found = session.execute(query).all()
     names = org_names(session)
-    negotiated = contract_facts(session, year).negotiated
+    cover = contract_cover(session, year, [ev.enterprise_id for ev in found])
     return [
         EvaluationRow(
-            id=ev.id, enterprise_id=ent.id, enterprise_name=ent.name, township_name=names.get(ent.township_code, ""),
+            id=ev.id, enterprise_id=ev.enterprise_id, enterprise_name=ev.name, township_name=names.get(ev.township_code, ""),
             year=ev.year, score_total=ev.score_total, respondents=ev.respondents, aware=ev.aware, satisfied=ev.satisfied,
             awareness_rate=survey_rate(ev.aware, ev.respondents), satisfaction_rate=survey_rate(ev.satisfied, ev.respondents),
-            negotiated=ent.id in negotiated,
+            negotiated=cover.get(ev.enterprise_id, False),
         )
-        for ev, ent in session.execute(query)
+        for ev in found
     ]

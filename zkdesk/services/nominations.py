@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import nomination_rules as rules
@@ -205,17 +205,30 @@ def find_duplicates(
 
 def duplicate_groups(session: Session, actor: Actor, session_id: str) -> dict[str, list[Nomination]]:
     """ID number → the live nominations of that person in the session, where there are two or
-    more (they reach the county from different townships by USB, where no save could stop them)."""
-    query = select(Nomination).where(
+    more (they reach the county from different townships by USB, where no save could stop them).
+    The database finds the repeated ID numbers; only those nominations are loaded."""
+    seen = (
         Nomination.session_id == session_id,
         Nomination.deleted.is_(False),
         Nomination.id_number != "",
         org_filter(Nomination.township_code, actor.office_code),
     )
+    repeated = select(Nomination.id_number).where(*seen).group_by(Nomination.id_number).having(func.count() > 1)
+    query = select(Nomination).where(*seen, Nomination.id_number.in_(repeated))
     by_key: dict[str, list[Nomination]] = {}
-    for nom in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
+    for nom in session.scalars(query.order_by(Nomination.township_code, Nomination.name, Nomination.id)):
         by_key.setdefault(nom.id_number, []).append(nom)
-    return {k: v for k, v in by_key.items() if len(v) > 1}
+    return by_key
+
+
+# What a list row needs: not the deeds or the photo.
+_ROW_COLUMNS = (
+    Nomination.id, Nomination.session_id, Nomination.township_code, Nomination.name, Nomination.gender,
+    Nomination.ethnicity, Nomination.birth_date, Nomination.id_number, Nomination.phone, Nomination.political_status,
+    Nomination.education, Nomination.employer, Nomination.enterprise_id, Nomination.job_title, Nomination.category,
+    Nomination.industrial_worker, Nomination.status, Nomination.publicity_start, Nomination.publicity_end,
+    Nomination.objections,
+)
 
 
 def list_nominations(
@@ -234,7 +247,7 @@ def list_nominations(
     """
     actor.require(Permission.VIEW)
     award = get_session(session, session_id)
-    query = select(Nomination).where(
+    query = select(*_ROW_COLUMNS).where(
         Nomination.session_id == session_id,
         Nomination.deleted.is_(False),
         org_filter(Nomination.township_code, actor.office_code),
@@ -245,13 +258,14 @@ def list_nominations(
         query = query.where(Nomination.status == status)
     if category:
         query = query.where(Nomination.category == category)
-    if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(or_(Nomination.name.like(like), Nomination.employer.like(like), Nomination.job_title.like(like)))
+    text = text.strip()
+    if text:
+        query = query.where(or_(*(column.icontains(text, autoescape=True)
+                                  for column in (Nomination.name, Nomination.employer, Nomination.job_title))))
     names = org_names(session)
     dupes = duplicate_groups(session, actor, session_id)
     rows = []
-    for n in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
+    for n in session.execute(query.order_by(Nomination.township_code, Nomination.name, Nomination.id)):
         others = tuple(
             DuplicateHit(o.id, o.name, o.township_code, names.get(o.township_code, o.township_code), o.status)
             for o in dupes.get(n.id_number, ()) if o.id != n.id

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.roles import Role
 from zkdesk.services import audit
 from zkdesk.services.errors import UserError
-from zkdesk.services.exchange_keys import ensure_office_keys
 from zkdesk.services.passwords import hash_password, password_problem
 from zkdesk.services.settings import OFFICE_KEY, office_code, put_raw
 from zkdesk.store.models import OrgUnit, User
@@ -47,6 +46,8 @@ def initialise(session: Session, org_code: str, admin_username: str, password: s
     if unit is None or unit.level not in ("county", "township"):
         raise UserError(f"单位代码 {org_code} 不是镇康县总工会或所属乡镇的统计用区划代码")
     put_raw(session, OFFICE_KEY, org_code)
+    from zkdesk.services.exchange_keys import ensure_office_keys  # cryptography: not on every command's path
+
     ensure_office_keys(session)
     user = User(
         username=admin_username,

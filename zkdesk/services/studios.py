@@ -134,18 +134,31 @@ def host_enterprise_choices(session: Session, actor: Actor, township_code: str) 
     """(id, name, industry) of the registered enterprises in a township, to choose a host from."""
     actor.require(Permission.VIEW)
     query = (
-        select(Enterprise)
+        select(Enterprise.id, Enterprise.name, Enterprise.industry)
         .where(Enterprise.township_code == township_code, Enterprise.deleted.is_(False))
         .where(org_filter(Enterprise.township_code, actor.office_code))
-        .order_by(Enterprise.name)
+        .order_by(Enterprise.name, Enterprise.id)
     )
-    return [(e.id, e.name, e.industry) for e in session.scalars(query)]
+    return [(i, name, industry) for i, name, industry in session.execute(query)]
 
 
 def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None) -> StudioList:
     actor.require(Permission.VIEW)
     flt = flt or StudioFilter()
-    query = select(Studio).where(Studio.deleted.is_(False), org_filter(Studio.township_code, actor.office_code))
+    members = (
+        select(StudioMember.studio_id, func.count().label("n"))
+        .where(StudioMember.deleted.is_(False))
+        .group_by(StudioMember.studio_id)
+        .subquery()
+    )
+    query = (
+        select(Studio.id, Studio.name, Studio.kind, Studio.level, Studio.status, Studio.township_code, Studio.industry,
+               Studio.host_name, Studio.lead_name, Studio.lead_phone, Studio.applied_on, Studio.named_on,
+               Studio.reviewed_on, Studio.revoked_on, Studio.naming_doc_no,
+               func.coalesce(members.c.n, 0).label("member_count"))
+        .outerjoin(members, members.c.studio_id == Studio.id)
+        .where(Studio.deleted.is_(False), org_filter(Studio.township_code, actor.office_code))
+    )
     for column, wanted in (
         (Studio.kind, flt.kind),
         (Studio.level, flt.level),
@@ -155,8 +168,8 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
     ):
         if wanted:
             query = query.where(column == wanted)
-    studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name)))
-    members = _member_counts(session, [s.id for s in studios])
+    studios = session.execute(
+        query.order_by(Studio.township_code, Studio.applied_on.asc().nulls_first(), Studio.name, Studio.id)).all()
     names = org_names(session)
     today = date.today()
     rows = [
@@ -165,7 +178,7 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
             township_name=names.get(s.township_code, s.township_code), industry=s.industry, host=s.host_name,
             lead_name=s.lead_name, lead_phone=mask_for(actor, phone=s.lead_phone),
             applied_on=s.applied_on, named_on=s.named_on, revoked_on=s.revoked_on, naming_doc_no=s.naming_doc_no,
-            member_count=members.get(s.id, 0),
+            member_count=s.member_count,
         )
         for s in studios
     ]
@@ -464,17 +477,6 @@ def _audit_view(d: StudioInput, only: dict | None = None) -> dict:
     view["lead_phone"] = mask_phone(view["lead_phone"])
     view["lead_id_number"] = mask_id_number(view["lead_id_number"])
     return {k: v for k, v in view.items() if only is None or k in only}
-
-
-def _member_counts(session: Session, studio_ids: list[str]) -> dict[str, int]:
-    if not studio_ids:
-        return {}
-    query = (
-        select(StudioMember.studio_id, func.count(StudioMember.id))
-        .where(StudioMember.deleted.is_(False), StudioMember.studio_id.in_(studio_ids))
-        .group_by(StudioMember.studio_id)
-    )
-    return dict(session.execute(query).all())
 
 
 def _ordered(counts: Counter, order: tuple[str, ...]) -> dict[str, int]:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zkdesk.output.audit_xlsx import export_audit_xlsx
 from zkdesk.services.audit_log import (
     DISPLAY_LIMIT,
     AuditFilter,
@@ -29,7 +30,6 @@ from zkdesk.services.audit_log import (
     action_label,
     count_audit,
     entity_label,
-    export_audit_xlsx,
     filter_choices,
     search_audit,
 )
