@@ -33,7 +33,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
-from zkdesk.store.backup_file import copy_database, free_backup_path
+from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
@@ -240,7 +240,7 @@ def collect_files(paths: list[Path]) -> list[tuple[Path, bool]]:
 
 def backup_before_import(db: Database, backups_dir: Path) -> Path:
     # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
-    return copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import"))
+    return backup_into(db, Path(backups_dir), "import")
 
 
 def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: Path, *, dry_run: bool = False,
@@ -274,7 +274,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         key_ok = sealed is not None and (known == sealed.fingerprint or (not known and sealed.fingerprint in trust))
         worth_a_backup = key_ok and sealed.receiver == me and sealed.digest not in seen
         if worth_a_backup and not dry_run and not backup_path:
-            backup_path = str(backup_before_import(db, backups_dir))
+            backup_path = str(backup_before_import(db, backups_dir) or "")
         try:
             if error is not None:
                 raise error

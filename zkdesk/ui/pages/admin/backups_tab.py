@@ -95,7 +95,7 @@ class BackupsTab(QWidget):
 
         def work():
             with ctx.db.session() as s:
-                return make_backup(s, ctx.actor, ctx.home, ctx.db.path, folder)
+                return make_backup(s, ctx.actor, ctx.home, ctx.db, folder)
 
         self._busy(True)
         self.status.setText("正在备份并校验…")
