@@ -23,7 +23,7 @@ from zkdesk.services.privacy import mask_for
 from zkdesk.services.restore import restore_backup
 from zkdesk.services.users import list_users
 from zkdesk.store.engine import Database
-from zkdesk.store.migrate import open_database
+from tests.databases import new_database
 
 ALL = {Role.ADMIN, Role.CLERK, Role.REVIEWER, Role.VIEWER}
 BACKUP_ROLES = {Role.ADMIN, Role.CLERK, Role.REVIEWER}
@@ -57,7 +57,7 @@ class Office:
 def office(tmp_path_factory) -> Office:
     root = tmp_path_factory.mktemp("roles")
     home = Home(root / "home").ensure()
-    db = open_database(home.db_path, home.backups_dir)
+    db = new_database(home.root)
     with db.session() as s:
         admin_user = initialise(s, COUNTY, "admin", _password(Role.ADMIN), "管理员")
     admin = login_and_commit(db, admin_user.username, _password(Role.ADMIN))
