@@ -17,6 +17,7 @@ from zkdesk.app import build_context, make_application
 from zkdesk.config import resolve_home
 from zkdesk.services.auth import login_and_commit
 from zkdesk.store.migrate import open_database
+from zkdesk.ui import ops
 from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.xlsx.import_dialog import ImportDialog
 
@@ -52,10 +53,13 @@ def main() -> int:
         dialog.open_file(Path(args.import_file))
 
     def shoot():
+        if ops.running():  # lists still loading in the background: wait for them as a user would
+            QTimer.singleShot(100, shoot)
+            return
         window.screen().grabWindow(0).save(args.out)
         app.quit()
 
-    QTimer.singleShot(3000 if args.import_file else 1500, shoot)  # a check takes a moment
+    QTimer.singleShot(3000 if args.import_file else 800, shoot)  # a check takes a moment
     app.exec()
     db.dispose()
     return 0

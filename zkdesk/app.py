@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -17,7 +16,9 @@ from zkdesk.config import Home, resolve_home
 from zkdesk.services.actor import Actor
 from zkdesk.services.backups import backup_now, daily_backup_if_due
 from zkdesk.services.errors import UserError
-from zkdesk.services.office import DEMO_KEY, get_setting, is_initialised, office_unit
+from zkdesk.services import settings
+from zkdesk.services.office import DEMO_KEY, is_initialised, office_unit
+from zkdesk.services.orgs import org_names, township_choices
 from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 from zkdesk.store.backup_file import BackupError
 from zkdesk.store.engine import Database
@@ -30,6 +31,7 @@ from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.setup_dialog import SetupDialog
+from zkdesk.ui.translations import install_chinese
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -38,20 +40,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("产业工人队伍建设改革台账")
     apply_cjk_font(app)
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "zkdesk.png")))
-    # Qt's own dialogs (buttons, file dialogs) in Chinese too
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    install_chinese(app)  # Qt's own dialogs (buttons, file and print dialogs) in Chinese too
     return app
 
 
 def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
-    with db.session() as s:
+    """What every page is given; the few office facts the pages' filters need are read here, once."""
+    with db.read_session() as s:
         unit = office_unit(s)
-        demo = get_setting(s, DEMO_KEY) == "1"
+        demo = settings.value(s, DEMO_KEY)
+        work_year = settings.value(s, "work_year")
+        choices = township_choices(s, actor)
+        names = org_names(s)
     return UiContext(
-        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo, controller=controller
+        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo,
+        controller=controller, townships=choices, org_names=names, work_year=work_year,
     )
 
 

@@ -1,6 +1,6 @@
 """Command line: `zkdesk` alone opens the window; subcommands serve scripts and power users.
 
-The names and --json shapes here are a contract with the county's scripts (DESIGN.md).
+The names and --json shapes here are a contract with the county's scripts (docs/architecture.md).
 Each feature registers its subcommands from its own module in zkdesk/commands/.
 """
 
@@ -34,8 +34,28 @@ _ARGPARSE_MESSAGES = [  # argparse speaks English; the county's clerks read one 
 ]
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # prefix "" is argparse measuring a subcommand's name: leave that alone
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """Bad command lines end with one Chinese line on stderr and exit status 2."""
+    """Help in Chinese (argparse's own words replaced), and bad command lines end with one
+    Chinese line on stderr and exit status 2. Subcommand parsers are made by this class too."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def add_argument(self, *names, **kwargs):
+        if "--json" in names and "help" not in kwargs:
+            kwargs["help"] = "以JSON格式输出结果（一个JSON对象）"
+        return super().add_argument(*names, **kwargs)
 
     def error(self, message: str):
         for pattern, template in _ARGPARSE_MESSAGES:
@@ -48,10 +68,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="zkdesk", description="镇康县产业工人队伍建设改革台账")
-    parser.add_argument("--home", help="数据目录（也可用环境变量 ZKDESK_HOME）")
+    parser.add_argument("--home", metavar="目录", help="数据目录（也可用环境变量 ZKDESK_HOME）")
     parser.add_argument("--database", metavar="URL",
                         help="单位服务器数据库 postgresql://用户@服务器/数据库（也可用环境变量 ZKDESK_DATABASE）；默认用数据目录中的 SQLite 文件")
-    parser.add_argument("--version", action="version", version=f"zkdesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"zkdesk {__version__}", help="显示版本号并退出")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库、目录、报表、窗口")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in COMMAND_MODULES:

@@ -1,7 +1,16 @@
 import pytest
+from PySide6.QtCore import QSettings
 
+from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path):
+    """Remembered window sizes and folders go to the test's own folder, never the user's."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture
@@ -15,5 +24,7 @@ def main_window(qtbot, home):
     window = MainWindow(build_context(home, db, actor))
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)
     yield window
+    settle(qtbot)  # no background work may outlive the database
     db.dispose()

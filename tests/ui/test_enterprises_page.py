@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineE
 from sqlalchemy import func, select
 
 from tests.conftest import COUNTY
+from tests.ui.settle import closed, error_text, settle
 from tests.enterprise_helpers import NANSAN, add_enterprise
 from zkdesk.domain.contract_rules import add_months, expiry_date
 from zkdesk.services.derived import derive
@@ -57,12 +58,14 @@ def _choose(qtbot, combo: QComboBox, text: str) -> None:
         qtbot.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < index else Qt.Key.Key_Up)
 
 
-def _rate_shown(page, code):
+def _rate_shown(qtbot, page, code):
+    """The rate as the 指标测算 tab shows it (the tab is opened to look, as a user would)."""
+    _switch_tab(qtbot, page, "指标测算")
+    settle(qtbot)
     table = page.rates_table
-    for r in range(table.rowCount()):
-        if table.item(r, 0).text() == code:
-            return table.item(r, 5).text()
-    raise AssertionError(f"indicator {code} not on the page")
+    codes, values = table.column_texts(0), table.column_texts(5)
+    assert code in codes, f"indicator {code} not on the page"
+    return values[codes.index(code)]
 
 
 def _derived(page, key, year):
@@ -81,7 +84,7 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     page = main_window.show_page("enterprises")
     year = date.today().year
     assert page.year.value() == year
-    assert _rate_shown(page, "04.1") == "—" and _rate_shown(page, "14.2") == "—"
+    assert _rate_shown(qtbot, page, "04.1") == "—" and _rate_shown(qtbot, page, "14.2") == "—"
     assert _derived(page, "enterprises.union_coverage_100plus", year).denominator == 0
 
     # --- the enterprise, with a code that fails the check (a warning, not a block) and a union
@@ -105,14 +108,17 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     _type(qtbot, dialog, "unionMembers", "120", QSpinBox)
     _click(qtbot, dialog, QCheckBox, "congress")
     _click(qtbot, dialog, QPushButton, "saveButton")
-    assert not dialog.isVisible(), dialog.findChild(QLabel, "errorLabel").text()
+    settle(qtbot)
+    assert closed(dialog), error_text(dialog)
+    _switch_tab(qtbot, page, "企业名录")
+    settle(qtbot)
 
     assert page.enterprise_table.column_texts(0) == ["镇康县南伞测试制糖有限公司"]
     assert page.enterprise_table.column_texts(9) == ["校验不符"]
     assert "百人以上 1 家，其中已建工会 1 家" in page.enterprise_counts.text()
-    assert _rate_shown(page, "04.1") == "100.00%"
-    assert _rate_shown(page, "13.1") == "100.00%"  # 国有 with a union and 职代会
-    assert _rate_shown(page, "14.2") == "0.00%"  # in the base now, no contract yet
+    assert _rate_shown(qtbot, page, "04.1") == "100.00%"
+    assert _rate_shown(qtbot, page, "13.1") == "100.00%"  # 国有 with a union and 职代会
+    assert _rate_shown(qtbot, page, "14.2") == "0.00%"  # in the base now, no contract yet
     d = _derived(page, "contracts.negotiation_rate_100plus", year)
     assert (d.numerator, d.denominator) == (0, 1)
     assert not any("测试制糖" in page.reminders.item(i).text() for i in range(page.reminders.count()))
@@ -137,12 +143,15 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     assert cdialog.findChild(QLabel, "effectiveLabel").text().startswith(f"{filed + timedelta(days=15):%Y-%m-%d}")
     _type(qtbot, cdialog, "wagePct", "5.5")
     _click(qtbot, cdialog, QPushButton, "saveButton")
-    assert not cdialog.isVisible(), cdialog.findChild(QLabel, "errorLabel").text()
+    settle(qtbot)
+    assert closed(cdialog), error_text(cdialog)
+    _switch_tab(qtbot, page, "集体合同")
+    settle(qtbot)
 
     assert page.contract_table.column_texts(0) == ["镇康县南伞测试制糖有限公司"]
     assert page.contract_table.column_texts(6) == [f"{expires:%Y-%m-%d}"]
     for code in ("14.1", "14.2", "14.3"):
-        assert _rate_shown(page, code) == "100.00%", code
+        assert _rate_shown(qtbot, page, code) == "100.00%", code
     for key in ("contracts.negotiation_rate", "contracts.negotiation_rate_100plus", "contracts.signed_alone_rate"):
         d = _derived(page, key, year)
         assert (d.numerator, d.denominator, d.value) == (1, 1, 100.0), key
@@ -162,6 +171,7 @@ def test_bad_input_keeps_the_dialog_open_and_the_database_unchanged(main_window,
     _click(qtbot, dialog, QCheckBox, "hasUnion")
     _type(qtbot, dialog, "unionEstablished", "2020-13-01")
     _click(qtbot, dialog, QPushButton, "saveButton")
+    settle(qtbot)
     assert dialog.isVisible()
     assert "工会成立日期“2020-13-01”不存在" in dialog.findChild(QLabel, "errorLabel").text()
     with page.ctx.db.session() as s:
@@ -178,9 +188,10 @@ def test_duplicate_code_warns_live_and_regional_contract_covers_ticked_enterpris
     _click(qtbot, page, QPushButton, "newEnterprise")
     dialog = page.findChild(EnterpriseDialog, "enterpriseDialog")
     _type(qtbot, dialog, "entUscc", "91530924ma6kxq7t2q")
+    qtbot.waitUntil(lambda: dialog.findChild(QLabel, "usccWarning").text().startswith("统一"))
     assert dialog.findChild(QLabel, "usccWarning").text().startswith("统一社会信用代码与“甲糖厂”（南伞镇）重复")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert not dialog.isVisible()
+    assert closed(dialog)
 
     _click(qtbot, page, QPushButton, "newContract")
     cdialog = page.findChild(ContractDialog, "contractDialog")
@@ -195,7 +206,10 @@ def test_duplicate_code_warns_live_and_regional_contract_covers_ticked_enterpris
     assert cdialog.findChild(QLabel, "coveredCount").text() == "已选 2 家企业"
     _type(qtbot, cdialog, "signedOn", f"{date.today() - timedelta(days=3):%Y-%m-%d}")
     _click(qtbot, cdialog, QPushButton, "saveButton")
-    assert not cdialog.isVisible(), cdialog.findChild(QLabel, "errorLabel").text()
+    settle(qtbot)
+    assert closed(cdialog), error_text(cdialog)
+    _switch_tab(qtbot, page, "集体合同")
+    settle(qtbot)
     assert page.contract_table.column_texts(0) == ["2家企业"]
     d = _derived(page, "contracts.negotiation_rate_100plus", date.today().year)
     assert (d.numerator, d.denominator) == (2, 2)  # the regional contract counts for each

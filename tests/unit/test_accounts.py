@@ -126,7 +126,7 @@ def test_idle_lock_setting_defaults_to_15_minutes_and_is_validated(county_db):
             accounts.set_idle_lock_seconds(s, admin, -1)
     with db.session() as s:
         assert accounts.idle_lock_seconds(s) == 300
-    assert _last_audit(db) == ("admin", "update", "setting", {"old": 900, "new": 300})
+    assert _last_audit(db) == ("admin", "update", "setting", {"label": "空闲锁定时间（秒）", "old": 900, "new": 300})
 
 
 def test_login_and_failed_login_are_in_the_audit_trail(county_db):

@@ -89,7 +89,7 @@ def test_viewer_cannot_edit_and_a_township_cannot_touch_another(county_db):
     nansan = Actor("clerk", "录入员", Role.CLERK, NANSAN)
     with db.session() as s:
         assert list_enterprises(s, nansan, 2025) == []  # sees only its own township
-        with pytest.raises(PermissionDenied, match="本乡镇"):
+        with pytest.raises(PermissionDenied, match="只能查看和管理本单位的数据"):
             create_enterprise(s, nansan, EnterpriseInput(name="x", township_code=MENGPENG))
         with pytest.raises(PermissionDenied):
             get_enterprise(s, nansan, ent)

@@ -1,4 +1,4 @@
-"""DESIGN.md's layers: nothing below ui/ imports Qt, and domain/store never reach up."""
+"""docs/architecture.md's layers: nothing below ui/ imports Qt, and domain/store never reach up."""
 
 import ast
 from pathlib import Path

@@ -23,7 +23,7 @@ from zkdesk.services.nominations import (
     list_nominations,
     update_nomination,
 )
-from zkdesk.services.office import set_setting
+from zkdesk.services.settings import put_raw
 from zkdesk.store.models import AuditEntry, AwardSession, Enterprise, Nomination, NominationStep
 
 FENGWEI = "530924101"
@@ -240,7 +240,7 @@ def test_the_whole_workflow_records_every_step(county):
 def test_holidays_set_for_the_office_lengthen_the_publicity(county):
     db, _, fourth = county
     with db.session() as s:
-        set_setting(s, HOLIDAYS_KEY, '["2025-06-02"]')  # 端午节
+        put_raw(s, HOLIDAYS_KEY, '["2025-06-02"]')  # 端午节
         nid = create_nomination(s, CLERK, person(fourth))
         s.get(Nomination, nid).status = wf.COUNTY_REVIEWED
         take_step(s, REVIEWER, nid, "publicize", publicity_start=MONDAY)

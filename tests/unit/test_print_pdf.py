@@ -174,7 +174,7 @@ def test_a_township_prints_only_itself(db, catalog):
     assert [r["township"] for r in prepared.rows] == ["南伞镇"]
     assert prepared.org_code == NANSAN and prepared.org_name.startswith("南伞镇")
     assert f"填报单位（盖章）：{prepared.org_name}" in compact(pdf_pages(pdf.data)[0])
-    with pytest.raises(PermissionDenied, match="只能打印本单位"):
+    with pytest.raises(PermissionDenied, match="只能查看和管理本单位的数据"):
         render(db, catalog, "negotiation-summary", actor=NANSAN_CLERK, year=YEAR, org_code="530924")
 
 

@@ -148,3 +148,20 @@ def test_personal_data_is_masked_only_for_roles_that_do_not_need_it(office, role
         assert shown == ("530924********1234", "138****5678")
     else:
         assert shown == ("530924199001011234", "13812345678")
+
+
+def test_the_scope_rule_is_one_rule_with_one_message():
+    from zkdesk.domain.orgcodes import in_scope, is_county
+    from zkdesk.services.actor import Actor
+    from zkdesk.services.errors import PermissionDenied
+
+    county = Actor("c", "县", Role.CLERK, "530924")
+    nansan = Actor("n", "南伞", Role.CLERK, "530924103")
+    assert is_county("530924") and not is_county("530924103") and not is_county("")
+    assert county.at_county and not nansan.at_county
+    assert county.sees("530924103") and county.sees("530924") and not county.sees("530925101")
+    assert nansan.sees("530924103") and not nansan.sees("530924101") and not nansan.sees("530924")
+    assert not in_scope("530924103", "") and not in_scope("530924", None)
+    with pytest.raises(PermissionDenied, match="不能查看或管理“凤尾镇”的数据"):
+        nansan.require_scope("530924101", "凤尾镇")
+    county.require_scope("530924101")  # no error

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_args(p)
     p.set_defaults(handler=cmd_keys_show)
     p = ksub.add_parser("forget", help="删除已信任的对方密钥（对方重装 zkdesk 后，电话核实再用）")
-    p.add_argument("code", help="对方单位代码")
+    p.add_argument("code", metavar="CODE", help="对方单位代码")
     add_user_args(p)
     p.set_defaults(handler=cmd_keys_forget)
 

@@ -1,7 +1,7 @@
 """Deciding, record by record, what an opened package would change: new, updated, unchanged,
 conflicting or rejected (with a reason). Reads the database, writes nothing (see apply.py).
 
-Rules (DESIGN.md "Data that travels"):
+Rules (docs/architecture.md "Data that travels"):
   - only the fields the sender decides are taken (ownership.py);
   - a revision not newer than the one last taken from this peer changes nothing, so an older
     package after a newer one rolls nothing back and the same package twice is a no-op;

@@ -31,7 +31,7 @@ from zkdesk.output.sources import SourceQuery, SourceSpec, get_source
 from zkdesk.output.tablemodel import build_table
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, PermissionDenied, UserError
+from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.office import office_unit
 from zkdesk.services.privacy import mask_for, sees_personal
 from zkdesk.store.models import OrgUnit
@@ -107,7 +107,7 @@ def printable_orgs(session: Session, actor: Actor) -> list[OrgUnit]:
     """The county prints for itself and every township; a township only for itself."""
     query = select(OrgUnit).where(OrgUnit.level.in_(("county", "township")), OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order)
     units = list(session.scalars(query))
-    return units if is_county(actor.office_code) else [u for u in units if u.code == actor.office_code]
+    return [u for u in units if actor.sees(u.code)]
 
 
 def _resolve_org(session: Session, actor: Actor, org_code: str | None) -> OrgUnit:
@@ -115,8 +115,7 @@ def _resolve_org(session: Session, actor: Actor, org_code: str | None) -> OrgUni
     unit = session.get(OrgUnit, code)
     if unit is None or unit.level not in ("county", "township"):
         raise UserError(f"单位代码 {code} 不是镇康县或所属乡镇的统计用区划代码")
-    if not is_county(actor.office_code) and code != actor.office_code:
-        raise PermissionDenied(f"本单位（{actor.office_code}）只能打印本单位的报表，不能打印 {unit.name} 的")
+    actor.require_scope(code, unit.name)
     return unit
 
 

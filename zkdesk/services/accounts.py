@@ -14,13 +14,12 @@ from zkdesk.domain.roles import Permission, Role
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, UserError
-from zkdesk.services.office import get_setting, set_setting
+from zkdesk.services import settings
 from zkdesk.services.passwords import hash_password, password_problem, verify_password
 from zkdesk.store.models import User
 
 IDLE_LOCK_KEY = "idle_lock_seconds"
-DEFAULT_IDLE_LOCK_SECONDS = 15 * 60
-MAX_IDLE_LOCK_SECONDS = 24 * 3600
+MAX_IDLE_LOCK_SECONDS = settings.SPECS[IDLE_LOCK_KEY].maximum
 RESERVED_USERNAMES = {"system", "?"}  # names the program itself writes into the audit trail
 _USERNAME = re.compile(r"^[^\s\x00-\x1f]{1,50}$")
 
@@ -141,19 +140,8 @@ def change_own_password(session: Session, actor: Actor, old_password: str, new_p
 
 def idle_lock_seconds(session: Session) -> int:
     """After how many seconds without input the window locks (0 = never)."""
-    try:
-        value = int(get_setting(session, IDLE_LOCK_KEY, str(DEFAULT_IDLE_LOCK_SECONDS)))
-    except ValueError:
-        return DEFAULT_IDLE_LOCK_SECONDS
-    return min(max(value, 0), MAX_IDLE_LOCK_SECONDS)
+    return settings.value(session, IDLE_LOCK_KEY)
 
 
 def set_idle_lock_seconds(session: Session, actor: Actor, seconds: int) -> None:
-    actor.require(Permission.MANAGE_USERS)
-    if not 0 <= seconds <= MAX_IDLE_LOCK_SECONDS:
-        raise UserError("空闲锁定时间应在0（不锁定）到1440分钟之间")
-    old = idle_lock_seconds(session)
-    if old == seconds:
-        return
-    set_setting(session, IDLE_LOCK_KEY, str(seconds))
-    audit.record(session, actor.username, "update", "setting", IDLE_LOCK_KEY, {"old": old, "new": seconds})
+    settings.change(session, actor, IDLE_LOCK_KEY, seconds)

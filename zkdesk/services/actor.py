@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zkdesk.domain.orgcodes import in_scope, is_county
 from zkdesk.domain.roles import Permission, Role, role_can
 from zkdesk.services.errors import PermissionDenied
 
@@ -39,7 +40,16 @@ class Actor:
 
     @property
     def at_county(self) -> bool:
-        return len(self.office_code) == 6
+        return is_county(self.office_code)
+
+    def sees(self, org_code: str | None) -> bool:
+        """Whether this office keeps `org_code`'s records: its own; the county also its townships'."""
+        return in_scope(self.office_code, org_code)
+
+    def require_scope(self, org_code: str | None, name: str = "") -> None:
+        """The one check (and message) for reading or changing another unit's records."""
+        if not self.sees(org_code):
+            raise PermissionDenied(f"本单位只能查看和管理本单位的数据，不能查看或管理“{name or org_code or '未知单位'}”的数据")
 
 
 # Used by start-up code and migrations that act on behalf of the program itself.

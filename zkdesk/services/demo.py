@@ -13,7 +13,8 @@ from zkdesk.domain.idcard import id_check_char
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.uscc import CHARSET, uscc_check_char
 from zkdesk.services import audit
-from zkdesk.services.office import DEMO_KEY, initialise, is_initialised, office_code, set_setting
+from zkdesk.services import settings
+from zkdesk.services.office import DEMO_KEY, initialise, is_initialised, office_code
 from zkdesk.services.errors import UserError
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import (
@@ -88,7 +89,7 @@ def fill_demo(session: Session, seed: int = 2022) -> dict[str, int]:
     _demo_nominations(session, rng, townships, enterprises, counts)
     _demo_studios(session, rng, townships, enterprises, counts)
     _demo_indicator_values(session, rng, townships, counts)
-    set_setting(session, DEMO_KEY, "1")
+    settings.put_raw(session, DEMO_KEY, "1")
     audit.record(session, DEMO_ADMIN, "demo", "database", "", counts)
     return counts
 

@@ -19,8 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.contract_rules import LARGE_ENTERPRISE, MULTI_ENTERPRISE_KINDS, in_force_during
-from zkdesk.domain.orgcodes import is_county
-from zkdesk.services.errors import PermissionDenied, UserError
+from zkdesk.services.errors import UserError
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise, EnterpriseUnion, EnterpriseYear, OrgUnit
 
@@ -171,6 +170,5 @@ def require_in_scope(session: Session, actor, township_code: str, allow_county: 
     allowed_levels = ("township", "county") if allow_county else ("township",)
     if unit is None or unit.level not in allowed_levels:
         raise UserError(f"所属乡镇“{township_code}”不是镇康县所属乡镇的统计用区划代码")
-    if not is_county(actor.office_code) and township_code != actor.office_code:
-        raise PermissionDenied(f"本单位只能管理本乡镇的记录，不能管理“{unit.name}”的记录")
+    actor.require_scope(township_code, unit.name)
     return unit

@@ -22,7 +22,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
-from zkdesk.services.office import get_setting, office_code, set_setting
+from zkdesk.services.settings import get_raw, office_code, put_raw
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangePeer
@@ -81,10 +81,10 @@ def _private_raw(key) -> bytes:
 
 def ensure_office_keys(session: Session) -> bool:
     """Create this office's key pair if it has none yet; True when one was made."""
-    if get_setting(session, SIGN_KEY_SETTING) and get_setting(session, BOX_KEY_SETTING):
+    if get_raw(session, SIGN_KEY_SETTING) and get_raw(session, BOX_KEY_SETTING):
         return False
-    set_setting(session, SIGN_KEY_SETTING, b64(_private_raw(Ed25519PrivateKey.generate())))
-    set_setting(session, BOX_KEY_SETTING, b64(_private_raw(X25519PrivateKey.generate())))
+    put_raw(session, SIGN_KEY_SETTING, b64(_private_raw(Ed25519PrivateKey.generate())))
+    put_raw(session, BOX_KEY_SETTING, b64(_private_raw(X25519PrivateKey.generate())))
     session.flush()
     return True
 
@@ -98,8 +98,8 @@ def office_keys(session: Session) -> OfficeKeys:
         audit.record(session, "system", "create", "exchange_key", code, {"new": "本单位密钥已生成"})
     return OfficeKeys(
         code=code,
-        sign_private=Ed25519PrivateKey.from_private_bytes(unb64(get_setting(session, SIGN_KEY_SETTING))),
-        box_private=X25519PrivateKey.from_private_bytes(unb64(get_setting(session, BOX_KEY_SETTING))),
+        sign_private=Ed25519PrivateKey.from_private_bytes(unb64(get_raw(session, SIGN_KEY_SETTING))),
+        box_private=X25519PrivateKey.from_private_bytes(unb64(get_raw(session, BOX_KEY_SETTING))),
     )
 
 

@@ -141,8 +141,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     plan = get_plan(session, plan_id)
     check_year(plan, year)
     get_org(session, org_code)
-    if not is_county(actor.office_code) and org_code != actor.office_code:
-        raise UserError("乡镇只能查看本乡镇的数值")
+    actor.require_scope(org_code)
     rollup = rollup and is_county(org_code)
     indicators = plan_indicators(session, plan_id)
     progress = {r.indicator_id: r for r in progress_for(session, plan_id, org_code, year)}

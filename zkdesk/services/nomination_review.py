@@ -8,7 +8,6 @@ returning or rejecting at that stage) belong to the township; later ones to the 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -21,27 +20,19 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.nominations import load
-from zkdesk.services.office import get_setting
+from zkdesk.services import settings
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import NominationStep
 
-# Settings holding the office's list of public holidays and 调休 working Saturdays, as JSON
-# lists of ISO dates; without them 公示 counts Monday to Friday.
+# The office's public holidays and 调休 working Saturdays (settings); without them 公示 counts
+# Monday to Friday.
 HOLIDAYS_KEY = "workdays.holidays"
 EXTRA_WORKDAYS_KEY = "workdays.extra_workdays"
 
 
-def _dates(session: Session, key: str) -> set[date]:
-    raw = get_setting(session, key) or "[]"
-    try:
-        return {date.fromisoformat(d) for d in json.loads(raw)}
-    except (ValueError, TypeError):
-        raise UserError(f"本机设置中的节假日列表（{key}）格式有误，应为日期列表") from None
-
-
 def office_calendar(session: Session) -> tuple[set[date], set[date]]:
     """(holidays, extra working days) of this office, for counting 公示 working days."""
-    return _dates(session, HOLIDAYS_KEY), _dates(session, EXTRA_WORKDAYS_KEY)
+    return set(settings.value(session, HOLIDAYS_KEY)), set(settings.value(session, EXTRA_WORKDAYS_KEY))
 
 
 def publicity_end_for(session: Session, start: date) -> date:

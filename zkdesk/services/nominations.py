@@ -146,7 +146,7 @@ class NominationDetail:
 
 
 def visible(actor: Actor, nomination: Nomination) -> bool:
-    return is_county(actor.office_code) or nomination.township_code == actor.office_code
+    return actor.sees(nomination.township_code)
 
 
 def load(session: Session, actor: Actor, nomination_id: str) -> Nomination:
@@ -164,7 +164,7 @@ def nomination_township_choices(session: Session, actor: Actor) -> list[tuple[st
     units = session.scalars(select(OrgUnit).where(OrgUnit.level.in_(("county", "township"))).order_by(OrgUnit.sort_order))
     townships, county = [], []
     for unit in units:
-        if is_county(actor.office_code) or unit.code == actor.office_code:
+        if actor.sees(unit.code):
             if unit.level == "county":
                 county.append((unit.code, "县直单位"))
             else:

@@ -8,29 +8,13 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.roles import Role
 from zkdesk.services import audit
 from zkdesk.services.errors import UserError
+from zkdesk.services.exchange_keys import ensure_office_keys
 from zkdesk.services.passwords import hash_password, password_problem
-from zkdesk.store.models import OrgUnit, Setting, User
+from zkdesk.services.settings import OFFICE_KEY, office_code, put_raw
+from zkdesk.store.models import OrgUnit, User
 from zkdesk.store.seed import load_shipped_data
 
-OFFICE_KEY = "office_code"
 DEMO_KEY = "demo_data"
-
-
-def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row else default
-
-
-def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-
-
-def office_code(session: Session) -> str | None:
-    return get_setting(session, OFFICE_KEY)
 
 
 def is_initialised(session: Session) -> bool:
@@ -62,9 +46,7 @@ def initialise(session: Session, org_code: str, admin_username: str, password: s
     unit = session.get(OrgUnit, org_code)
     if unit is None or unit.level not in ("county", "township"):
         raise UserError(f"单位代码 {org_code} 不是镇康县总工会或所属乡镇的统计用区划代码")
-    set_setting(session, OFFICE_KEY, org_code)
-    from zkdesk.services.exchange_keys import ensure_office_keys  # here: that module imports this one
-
+    put_raw(session, OFFICE_KEY, org_code)
     ensure_office_keys(session)
     user = User(
         username=admin_username,

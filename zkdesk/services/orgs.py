@@ -6,9 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import NotFound, PermissionDenied
+from zkdesk.services.errors import NotFound
 from zkdesk.store.models import OrgUnit
 
 
@@ -35,13 +34,10 @@ def org_names(session: Session) -> dict[str, str]:
 def township_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
     """(code, short name) of the townships whose records the actor's office keeps: every
     township for the county, its own for a township."""
-    return [(u.code, u.short_name) for u in townships(session) if is_county(actor.office_code) or u.code == actor.office_code]
+    return [(u.code, u.short_name) for u in townships(session) if actor.sees(u.code)]
 
 
 def require_entry_for(actor: Actor, org_code: str) -> None:
     """A township office enters its own values; the county office enters 县本级 and, for a
     township that sent a paper form, the township's values (代录; they stay the township's)."""
-    own = actor.office_code
-    if org_code == own or (is_county(own) and org_code.startswith(COUNTY_CODE)):
-        return
-    raise PermissionDenied(f"本单位（{own}）不能录入或修改其他单位（{org_code}）的数值")
+    actor.require_scope(org_code)

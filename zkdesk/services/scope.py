@@ -1,4 +1,5 @@
-"""Which records an org unit sees: the county sees every township, a township its own."""
+"""Which records an org unit sees, as SQL: the county sees every township, a township its own.
+The same rule in Python is Actor.sees / Actor.require_scope (domain.orgcodes.in_scope)."""
 
 from __future__ import annotations
 

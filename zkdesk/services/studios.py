@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from zkdesk.domain import studio_rules as rules
 from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES
 from zkdesk.domain.idcard import IdNumberError, mask_id_number, mask_phone, parse_id_number
-from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -337,8 +336,7 @@ def visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
 
 def _visible_studio(session: Session, actor: Actor, studio_id: str) -> Studio:
     studio = live_record(session, Studio, studio_id, "未找到该工作室（可能已被删除）")
-    if not is_county(actor.office_code) and studio.township_code != actor.office_code:
-        raise PermissionDenied("该工作室不属于本乡镇，不能查看或修改")
+    actor.require_scope(studio.township_code)
     return studio
 
 
@@ -376,7 +374,7 @@ def studio_problems(session: Session, actor: Actor, data: StudioInput) -> tuple[
     township = session.get(OrgUnit, d.township_code)
     if township is None or township.level != "township":
         problems.append(("township_code", f"所在乡镇代码“{d.township_code}”不是本县的乡镇"))
-    elif not is_county(actor.office_code) and d.township_code != actor.office_code:
+    elif not actor.sees(d.township_code):
         problems.append(("township_code", "乡镇只能登记本乡镇的工作室"))
     if not d.lead_name:
         problems.append(("lead_name", "请填写领衔人姓名"))

@@ -49,7 +49,7 @@ class Base(DeclarativeBase):
 
 
 class Travelling:
-    """Columns of a record that can move between offices on a USB stick (DESIGN.md).
+    """Columns of a record that can move between offices on a USB stick (docs/architecture.md).
 
     `id` is a UUID so that a record keeps its identity in every office's database.
     `origin` is the org unit that owns the record; `revision` counts its changes;

@@ -317,8 +317,7 @@ class Database:
             _raise_for_user(exc, self.url)
             raise
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; unlike rollback() it leaves loaded objects readable
 
     def dispose(self) -> None:
         if self._watch is not None:

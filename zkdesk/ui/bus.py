@@ -1,7 +1,14 @@
 """One app-wide broadcast of what changed, so views refresh themselves and never reach
-into one another."""
+into one another.
+
+An operation (ui/ops.py) announces the rows its session wrote, by table; the bus turns them
+into kinds of records. `changed(kind)` is emitted once per kind, `records_changed(Changes)`
+once per announcement with the ids as well.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
@@ -12,11 +19,55 @@ STUDIOS = "studios"
 ENTERPRISES = "enterprises"
 PLANS = "plans"
 USERS = "users"
-ALL = "all"  # after an import or a restore
+SETTINGS = "settings"
+EXCHANGE = "exchange"
+AUDIT = "audit"
+ALL = "all"  # after an import or a restore; also for a table not listed below
+
+# Which kind each table's rows belong to. A new table is listed here; until it is, a change
+# to it is announced as ALL (every view refreshes when next seen: slower, never stale).
+TABLE_KINDS: dict[str, str] = {
+    "indicator_value": INDICATORS, "indicator_target": INDICATORS, "year_lock": INDICATORS,
+    "plan": PLANS, "plan_item": PLANS, "indicator": PLANS,
+    "award_session": NOMINATIONS, "nomination": NOMINATIONS, "nomination_step": NOMINATIONS,
+    "studio": STUDIOS, "studio_member": STUDIOS, "studio_result": STUDIOS,
+    "enterprise": ENTERPRISES, "enterprise_year": ENTERPRISES, "enterprise_union": ENTERPRISES,
+    "collective_contract": ENTERPRISES, "contract_coverage": ENTERPRISES, "quality_evaluation": ENTERPRISES,
+    "app_user": USERS, "setting": SETTINGS, "audit_log": AUDIT, "org_unit": ALL,
+    "exchange_peer": EXCHANGE, "exchange_record_state": EXCHANGE, "exchange_inbound": EXCHANGE,
+    "exchange_receipt": EXCHANGE, "exchange_conflict": EXCHANGE, "exchange_form_state": EXCHANGE,
+    "exchange_log": EXCHANGE,
+}
+
+
+@dataclass(frozen=True)
+class Changes:
+    kinds: frozenset[str]
+    rows: dict[str, set] = field(default_factory=dict)  # table -> primary keys
+
+    def touches(self, *kinds: str) -> bool:
+        return ALL in self.kinds or any(k in self.kinds for k in kinds)
+
+
+def kinds_of(tables) -> frozenset[str]:
+    return frozenset(TABLE_KINDS.get(t, ALL) for t in tables)
 
 
 class ChangeBus(QObject):
     changed = Signal(str)
+    records_changed = Signal(object)  # Changes
 
     def notify(self, kind: str) -> None:
-        self.changed.emit(kind)
+        """Announce a kind of records as changed (an import, a restore, a file written)."""
+        self._emit(Changes(frozenset({kind})))
+
+    def announce(self, rows: dict[str, set]) -> None:
+        """Announce the rows a session wrote, by table (store.engine.CHANGES)."""
+        kinds = kinds_of(rows)
+        if kinds:
+            self._emit(Changes(kinds, dict(rows)))
+
+    def _emit(self, changes: Changes) -> None:
+        self.records_changed.emit(changes)
+        for kind in sorted(changes.kinds):
+            self.changed.emit(kind)

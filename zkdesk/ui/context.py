@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -28,3 +29,7 @@ class UiContext:
     office_name: str = ""
     demo: bool = False
     controller: AppControl | None = None  # None in tests that build a bare window
+    # read once after login, so pages need no database to build their filters
+    townships: list[tuple[str, str]] = field(default_factory=list)  # (code, short name) this office keeps
+    org_names: dict[str, str] = field(default_factory=dict)  # short names by code
+    work_year: int = field(default_factory=lambda: date.today().year)  # the year pages open on

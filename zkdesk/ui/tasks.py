@@ -46,10 +46,11 @@ class _Relay(QObject):
     failed = Signal(str)
     progress = Signal(int, int, str)
 
-    def __init__(self, owner: QObject, on_done, on_failed, on_progress):
+    def __init__(self, owner: QObject, on_done, on_failed, on_progress, on_settled=None):
         super().__init__()
         self._owner = owner
         self._on_done, self._on_failed, self._on_progress = on_done, on_failed, on_progress
+        self._on_settled = on_settled
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
         self.progress.connect(self._deliver_progress)
@@ -61,8 +62,12 @@ class _Relay(QObject):
     def _finish(self, callback, value) -> None:
         _waiting.discard(self)
         self.deleteLater()
-        if self._owner_alive():
-            callback(value)
+        try:
+            if self._owner_alive():
+                callback(value)
+        finally:
+            if self._on_settled is not None:
+                self._on_settled()
 
     @Slot(object)
     def _deliver_done(self, result) -> None:
@@ -109,9 +114,11 @@ class Task:
 
 
 def run_task(owner: QObject, work: Callable, on_done: Callable[[object], None], on_failed: Callable[[str], None],
-             *, on_progress: Progress | None = None, pool: QThreadPool | None = None) -> Task:
-    """Start `work` in `pool` (the global one unless given); see the module docstring."""
-    relay = _Relay(owner, on_done, on_failed, on_progress)
+             *, on_progress: Progress | None = None, pool: QThreadPool | None = None,
+             on_settled: Callable[[], None] | None = None) -> Task:
+    """Start `work` in `pool` (the global one unless given); see the module docstring.
+    `on_settled()` runs on the GUI thread when the work has ended, even if the owner is gone."""
+    relay = _Relay(owner, on_done, on_failed, on_progress, on_settled)
     task = Task(work, relay, reports_progress=on_progress is not None)
     (pool or QThreadPool.globalInstance()).start(task._run)
     return task

@@ -1,4 +1,4 @@
-"""The kinds of Excel import, one small module each. Names are the CLI's (DESIGN.md)."""
+"""The kinds of Excel import, one small module each. Names are the CLI's (docs/architecture.md)."""
 
 from __future__ import annotations
 

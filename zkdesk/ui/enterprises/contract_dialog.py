@@ -32,6 +32,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op
 
 
 TOWNSHIP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -257,12 +258,19 @@ class ContractDialog(QDialog):
     def submit(self) -> None:
         try:
             data = self._input()
-            with self.ctx.db.session() as s:
-                if self.contract_id:
-                    update_contract(s, self.ctx.actor, self.contract_id, data)
-                else:
-                    self.contract_id = create_contract(s, self.ctx.actor, data)
         except UserError as exc:
             self.error.setText(str(exc))
             return
+        contract_id = self.contract_id
+
+        def save(s, actor) -> str:
+            if contract_id:
+                update_contract(s, actor, contract_id, data)
+                return contract_id
+            return create_contract(s, actor, data)
+
+        Op(self, save).success(self._saved).failure(self.error.setText).run()
+
+    def _saved(self, contract_id: str) -> None:
+        self.contract_id = contract_id
         self.accept()

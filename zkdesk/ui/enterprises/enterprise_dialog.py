@@ -1,14 +1,17 @@
 """One enterprise: register fields (with a live 统一社会信用代码 warning), its per-year table,
-and its union with democratic management. Saving is one unit of work."""
+and its union with democratic management. Saving is one unit of work (an Op); an existing
+enterprise is read in the background while the dialog is already open."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,9 +40,9 @@ from zkdesk.services.enterprises import (
     uscc_warnings,
 )
 from zkdesk.services.errors import UserError
-from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op, QueryOp
 
 YEAR_COL, EMPLOYEES_COL, STATUS_COL, DATE_COL = range(4)
 
@@ -60,9 +63,8 @@ class EnterpriseDialog(QDialog):
         self.uscc_warning = QLabel(objectName="usccWarning", wordWrap=True)
         self.uscc_warning.setStyleSheet("color: #a15c00;")
         self.township = QComboBox(objectName="entTownship")
-        with ctx.db.session() as s:
-            for code, name in township_choices(s, ctx.actor):
-                self.township.addItem(name, code)
+        for code, name in ctx.townships:
+            self.township.addItem(name, code)
         self.ownership = QComboBox(objectName="entOwnership")
         self.ownership.addItems(choices.OWNERSHIP_TYPES)
         self.ownership.setCurrentText("非公")
@@ -126,8 +128,12 @@ class EnterpriseDialog(QDialog):
         self.has_union.toggled.connect(self._union_toggled)
         self.congress.toggled.connect(self.congress_on.setEnabled)
         self.openness.toggled.connect(self.openness_on.setEnabled)
+        self._uscc_timer = QTimer(self, singleShot=True, interval=300)
+        self._uscc_timer.timeout.connect(self._check_uscc_duplicates)
         if enterprise_id:
-            self._load(enterprise_id)
+            self.buttons.setEnabled(False)  # until the record is on screen
+            QueryOp(self, lambda s, actor: get_enterprise(s, actor, enterprise_id)).success(self._fill) \
+                .failure(self._load_failed).run()
         else:
             self._add_year(YearInput(default_year or date.today().year, 0))
         self._union_toggled(self.has_union.isChecked())
@@ -193,9 +199,13 @@ class EnterpriseDialog(QDialog):
         if row >= 0:
             self.years.removeRow(row)
 
-    def _load(self, enterprise_id: str) -> None:
-        with self.ctx.db.session() as s:
-            detail = get_enterprise(s, self.ctx.actor, enterprise_id)
+    def _load_failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.buttons.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def _fill(self, detail) -> None:
+        self.buttons.setEnabled(True)
         d = detail.data
         self.name.setText(d.name)
         self.uscc.setText(d.uscc)
@@ -233,9 +243,21 @@ class EnterpriseDialog(QDialog):
         elif len(code) > 18:
             self.uscc_warning.setText(check_uscc(code).message)
         else:
-            with self.ctx.db.session() as s:
-                warnings = uscc_warnings(s, code, exclude_id=self.enterprise_id)
-            self.uscc_warning.setText("；".join(warnings) + ("（可以保存，请核对）" if warnings else ""))
+            check = check_uscc(code)  # the check digit at once; duplicates once typing pauses
+            self._show_uscc_warnings([] if check.ok else [check.message])
+            self._uscc_timer.start()
+
+    def _show_uscc_warnings(self, warnings: list[str]) -> None:
+        self.uscc_warning.setText("；".join(warnings) + ("（可以保存，请核对）" if warnings else ""))
+
+    def _check_uscc_duplicates(self) -> None:
+        code, exclude = normalize_uscc(self.uscc.text()), self.enterprise_id
+
+        def show(warnings: list[str]) -> None:
+            if normalize_uscc(self.uscc.text()) == code:  # still the code that was checked
+                self._show_uscc_warnings(warnings)
+
+        QueryOp(self, lambda s, actor: uscc_warnings(s, code, exclude_id=exclude)).success(show).run()
 
     def _union_toggled(self, on: bool) -> None:
         for widget in self.union_fields:
@@ -283,15 +305,23 @@ class EnterpriseDialog(QDialog):
     def submit(self) -> None:
         try:
             data, years, union = self._inputs()
-            with self.ctx.db.session() as s:
-                if self.enterprise_id:
-                    saved = update_enterprise(s, self.ctx.actor, self.enterprise_id, data)
-                else:
-                    saved = create_enterprise(s, self.ctx.actor, data)
-                replace_enterprise_years(s, self.ctx.actor, saved.id, years)
-                save_union(s, self.ctx.actor, saved.id, union)
         except UserError as exc:
             self.error.setText(str(exc))
             return
+        enterprise_id = self.enterprise_id
+
+        def save(s, actor):
+            if enterprise_id:
+                saved = update_enterprise(s, actor, enterprise_id, data)
+            else:
+                saved = create_enterprise(s, actor, data)
+            replace_enterprise_years(s, actor, saved.id, years)
+            save_union(s, actor, saved.id, union)
+            return saved
+
+        self.error.setText("")
+        Op(self, save).success(self._saved).failure(self.error.setText).run()
+
+    def _saved(self, saved) -> None:
         self.enterprise_id, self.saved_warnings = saved.id, saved.warnings
         self.accept()

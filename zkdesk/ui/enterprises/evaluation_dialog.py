@@ -14,6 +14,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op
 
 
 class EvaluationDialog(QDialog):
@@ -92,10 +93,5 @@ class EvaluationDialog(QDialog):
             **{name: spin.value() for name, spin in self.scores.items()},
             respondents=self.respondents.value(), aware=self.aware.value(), satisfied=self.satisfied.value(),
         )
-        try:
-            with self.ctx.db.session() as s:
-                save_evaluation(s, self.ctx.actor, data)
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        Op(self, lambda s, actor: save_evaluation(s, actor, data)).success(lambda _id: self.accept()) \
+            .failure(self.error.setText).run()

@@ -1,0 +1,1 @@
+"""Reusable widgets: the record list (record_view)."""
