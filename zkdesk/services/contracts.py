@@ -237,7 +237,7 @@ def list_contracts(session: Session, actor: Actor, flt: ContractFilter | None = 
     actor.require(Permission.VIEW)
     flt = flt or ContractFilter()
     today = today or date.today()
-    query = select(CollectiveContract).where(CollectiveContract.deleted.is_(False)).order_by(CollectiveContract.signed_on.desc())
+    query = select(CollectiveContract).where(CollectiveContract.deleted.is_(False)).order_by(CollectiveContract.signed_on.desc(), CollectiveContract.id)
     query = query.where(org_filter(CollectiveContract.township_code, actor.office_code))
     if flt.township_code:
         query = query.where(CollectiveContract.township_code == flt.township_code)

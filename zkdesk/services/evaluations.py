@@ -120,7 +120,7 @@ def list_evaluations(session: Session, actor: Actor, year: int, township_code: s
         .join(Enterprise, Enterprise.id == QualityEvaluation.enterprise_id)
         .where(QualityEvaluation.deleted.is_(False), Enterprise.deleted.is_(False), QualityEvaluation.year == year,
                org_filter(Enterprise.township_code, actor.office_code))
-        .order_by(Enterprise.township_code, Enterprise.name)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
     )
     if township_code:
         query = query.where(Enterprise.township_code == township_code)

@@ -175,7 +175,7 @@ def nomination_township_choices(session: Session, actor: Actor) -> list[tuple[st
 def employer_choices(session: Session, actor: Actor, township_code: str) -> list[tuple[str, str]]:
     """(enterprise id, name) of the township's registered enterprises, for the employer box."""
     actor.require(Permission.VIEW)
-    query = select(Enterprise.id, Enterprise.name).where(Enterprise.deleted.is_(False)).order_by(Enterprise.name)
+    query = select(Enterprise.id, Enterprise.name).where(Enterprise.deleted.is_(False)).order_by(Enterprise.name, Enterprise.id)
     if not is_county(township_code):
         query = query.where(Enterprise.township_code == township_code)
     return [(i, n) for i, n in session.execute(query).all()]
@@ -201,7 +201,7 @@ def find_duplicates(
     names = org_names(session)
     return [
         DuplicateHit(n.id, n.name, n.township_code, names.get(n.township_code, n.township_code), n.status)
-        for n in session.scalars(query.order_by(Nomination.township_code))
+        for n in session.scalars(query.order_by(Nomination.township_code, Nomination.id))
     ]
 
 
@@ -215,7 +215,7 @@ def duplicate_groups(session: Session, actor: Actor, session_id: str) -> dict[st
         org_filter(Nomination.township_code, actor.office_code),
     )
     by_key: dict[str, list[Nomination]] = {}
-    for nom in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
+    for nom in session.scalars(query.order_by(Nomination.township_code, Nomination.name, Nomination.id)):
         by_key.setdefault(nom.id_number, []).append(nom)
     return {k: v for k, v in by_key.items() if len(v) > 1}
 
@@ -253,7 +253,7 @@ def list_nominations(
     names = org_names(session)
     dupes = duplicate_groups(session, actor, session_id)
     rows = []
-    for n in session.scalars(query.order_by(Nomination.township_code, Nomination.name)):
+    for n in session.scalars(query.order_by(Nomination.township_code, Nomination.name, Nomination.id)):
         others = tuple(
             DuplicateHit(o.id, o.name, o.township_code, names.get(o.township_code, o.township_code), o.status)
             for o in dupes.get(n.id_number, ()) if o.id != n.id

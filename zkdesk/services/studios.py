@@ -137,7 +137,7 @@ def host_enterprise_choices(session: Session, actor: Actor, township_code: str) 
         select(Enterprise)
         .where(Enterprise.township_code == township_code, Enterprise.deleted.is_(False))
         .where(org_filter(Enterprise.township_code, actor.office_code))
-        .order_by(Enterprise.name)
+        .order_by(Enterprise.name, Enterprise.id)
     )
     return [(e.id, e.name, e.industry) for e in session.scalars(query)]
 
@@ -155,7 +155,7 @@ def list_studios(session: Session, actor: Actor, flt: StudioFilter | None = None
     ):
         if wanted:
             query = query.where(column == wanted)
-    studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name)))
+    studios = list(session.scalars(query.order_by(Studio.township_code, Studio.applied_on, Studio.name, Studio.id)))
     members = _member_counts(session, [s.id for s in studios])
     names = org_names(session)
     today = date.today()
