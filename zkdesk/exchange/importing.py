@@ -250,7 +250,11 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
     brings are written into `forms_dir` (by default the forms folder of the database's data
     directory) after its transaction commits."""
     actor.require(Permission.EXCHANGE)
-    forms_dir = user_forms_dir(Path(db.path).parent) if forms_dir is None else Path(forms_dir)
+    if forms_dir is None:
+        if db.path is None:
+            raise ValueError("a server database has no data directory of its own: pass forms_dir")
+        forms_dir = user_forms_dir(Path(db.path).parent)
+    forms_dir = Path(forms_dir)
     items = []
     for path, in_folder in collect_files(paths):
         try:

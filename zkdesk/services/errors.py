@@ -23,9 +23,10 @@ def user_message(exc: BaseException) -> str | None:
     from zkdesk.store.migrate import DatabaseVersionError
     from zkdesk.store.postgres import ServerError
     from zkdesk.store.seed import CatalogError
+    from zkdesk.store.transfer import TransferError
 
     if isinstance(exc, (UserError, DatabaseVersionError, CatalogError, BackupError, DatabaseBusy, ServerError,
-                        UnsupportedDatabase)):
+                        UnsupportedDatabase, TransferError)):
         return str(exc)
     if isinstance(exc, OSError):
         return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
