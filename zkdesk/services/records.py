@@ -106,14 +106,22 @@ def revision_of(session: Session, model, record_id: str) -> int:
     return record.revision if record is not None else 0
 
 
+# session.info key: {(entity, record id): revision} the user chose to overwrite (仍然覆盖)
+OVERWRITE = "overwrite_revisions"
+
+
 def check_revision(session: Session, record, seen_revision: int | None, entity: str, label: str,
                    labels: dict[str, str] | None = None) -> None:
     """Refuse to save over a version of `record` newer than `seen_revision` (the revision the
     user's form was loaded with); None means the caller does not check (imports, exchange).
+    A revision the user has seen in a RecordChanged and chose to overwrite is let through
+    (session.info[OVERWRITE], set by the window's operation on 仍然覆盖).
 
     `entity` is the record's name in the audit trail, `label` how the user calls it ("企业
     “XX公司”"), `labels` the Chinese names of its fields."""
     if seen_revision is None or record.revision == seen_revision:
+        return
+    if session.info.get(OVERWRITE, {}).get((entity, str(record.id))) == record.revision:
         return
     changes = _changes_since(session, entity, record.id, record.revision - seen_revision, labels or {})
     raise RecordChanged(entity, record.id, label, seen_revision, record.revision, changes)
