@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 import sqlite3
+import threading
 import uuid
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -128,11 +129,13 @@ class _SqliteWatch:
     def __init__(self, path: Path):
         self.path = path
         self.count = 0
+        self._lock = threading.Lock()  # the poller's thread and the writer thread both use it
         self._con = sqlite3.connect(str(path), check_same_thread=False)
         self._last = self._version()
 
     def _version(self) -> int:
-        return self._con.execute("PRAGMA data_version").fetchone()[0]
+        with self._lock:
+            return self._con.execute("PRAGMA data_version").fetchone()[0]
 
     def stamp(self) -> int:
         version = self._version()

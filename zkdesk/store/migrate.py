@@ -108,9 +108,21 @@ def _create(cfg: Config) -> None:
         command.stamp(cfg, "head")
 
 
-def _inspect_server(db: Database) -> tuple[bool, str | None]:
+def inspect_server(db: Database) -> tuple[bool, str | None]:
     """(has tables, alembic revision) of a server database; refuses one that sorts text
     differently from SQLite."""
+    from zkdesk.store import postgres
+
+    try:
+        return _inspect_connected(db)
+    except OperationalError as exc:
+        problem = postgres.connection_problem(exc, db.url)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _inspect_connected(db: Database) -> tuple[bool, str | None]:
     from zkdesk.store import postgres
 
     with db.read_engine.connect() as conn:
@@ -167,17 +179,9 @@ def open_database(target: Path | str | URL, backups_dir: Path | None = None, pas
 
 
 def _open_server(url: URL, backups_dir: Path | None, password: str | None) -> Database:
-    from zkdesk.store import postgres
-
     db = Database(url, password)
     try:
-        try:
-            has_tables, current = _inspect_server(db)
-        except OperationalError as exc:
-            problem = postgres.connection_problem(exc, db.url)
-            if problem is None:
-                raise
-            raise problem from None
+        has_tables, current = inspect_server(db)
         script = ScriptDirectory.from_config(alembic_config())
         head = script.get_current_head()
         name = url.database

@@ -18,6 +18,7 @@ How the two engines are made to agree (DESIGN: services behave the same on both)
 
 from __future__ import annotations
 
+import threading
 import zlib
 
 from sqlalchemy import Engine, create_engine, event
@@ -161,6 +162,7 @@ class ChangeWatch:
     def __init__(self, url: URL, password: str | None, own_token: str):
         self.url, self.password, self.own_token = url, password, own_token
         self.count = 0
+        self._lock = threading.Lock()
         self._conn = self._connect()
 
     def _connect(self):
@@ -177,18 +179,24 @@ class ChangeWatch:
 
     def stamp(self) -> int:
         """A number that changes when another session has committed a write since the last call."""
-        try:
-            if self._conn is None or self._conn.closed:
-                self._conn = self._connect()
-                self.count += 1  # while not listening, anything may have changed
-            self._conn.execute("SELECT 1")  # delivers the notifications waiting on the socket
-        except Exception:  # the server went away: the next call reconnects and reports a change
-            self.close()
-        return self.count
+        with self._lock:
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = self._connect()
+                    self.count += 1  # while not listening, anything may have changed
+                self._conn.execute("SELECT 1")  # delivers the notifications waiting on the socket
+            except Exception:  # the server went away: the next call reconnects and reports a change
+                self._drop()
+            return self.count
 
-    def close(self) -> None:
+    def _drop(self) -> None:
         if self._conn is not None:
             try:
                 self._conn.close()
-            finally:
-                self._conn = None
+            except Exception:
+                pass
+            self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
