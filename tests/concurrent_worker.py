@@ -53,11 +53,13 @@ def edit(target: str, worker: int, ids: list[str], rounds: int, office: str) -> 
 
 def import_package(target: str, package: str, backups: str, trust: str, office: str) -> None:
     from zkdesk.exchange.importing import import_packages
+    from zkdesk.output.catalog import user_forms_dir
 
     actor = Actor(username="county", display_name="县总工会", role=Role.ADMIN, office_code=office)
     db = open_database(target)
     try:
-        (result,) = import_packages(db, actor, [Path(package)], Path(backups), trust={trust})
+        (result,) = import_packages(db, actor, [Path(package)], Path(backups), trust={trust},
+                                    forms_dir=user_forms_dir(Path(backups).parent))
         say(kind="imported", sender=result.sender, sequence=result.sequence, error=result.error,
             counts=result.counts, applied=result.applied, duplicate=result.duplicate, warnings=list(result.warnings))
     finally:

@@ -31,7 +31,7 @@ def county(tmp_path_factory):
     url = databases.server.empty().render_as_string(hide_password=False)
     moved = run_cli(lite, "migrate-to", url, "--user", "demo", "--password-stdin", "--json", stdin=DEMO_PASSWORD + "\n")
     assert moved.code == 0, moved.err
-    assert moved.json()["total"] > 5000
+    assert moved.json()["total"] > 4000
     sqlite_db = open_database(lite / "zkdesk.sqlite3")
     server_db = open_database(url)
     yield {"lite": lite, "server_home": server_home, "url": url, "dbs": (sqlite_db, server_db)}
@@ -63,7 +63,7 @@ def test_every_printed_form_reads_the_same(county):
         on_file, on_server = _text(sqlite_db, catalog, form.key), _text(server_db, catalog, form.key)
         assert on_file == on_server, form.key
         compared += isinstance(on_file, list) and any(page.strip() for page in on_file)
-    assert compared >= 8  # most forms print with their defaults
+    assert compared >= 6  # most forms print with their defaults
 
 
 def _cells(path: Path) -> list[list[tuple]]:

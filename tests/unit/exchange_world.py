@@ -10,6 +10,7 @@ from tests.databases import new_database, table_rows
 from zkdesk.exchange.export import export_packages
 from zkdesk.exchange.importing import PackageResult, import_packages
 from zkdesk.exchange.overview import keys_overview
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.actor import Actor
 from zkdesk.store.engine import Database
 
@@ -30,16 +31,22 @@ class Office:
         return self.root / "backups"
 
     @property
+    def forms(self) -> Path:
+        """The office's own forms folder, in its data directory (whichever engine holds its data)."""
+        return user_forms_dir(self.root)
+
+    @property
     def fingerprint(self) -> str:
         with self.db.session() as s:
             return keys_overview(s, self.actor).fingerprint
 
     def export(self, to: Path, for_code: str | None = None, full: bool = False):
         to.mkdir(parents=True, exist_ok=True)
-        return export_packages(self.db, self.actor, to, for_code, full)
+        return export_packages(self.db, self.actor, to, for_code, full, forms_dir=self.forms)
 
     def import_(self, *paths: Path, trust=(), dry_run: bool = False) -> list[PackageResult]:
-        return import_packages(self.db, self.actor, list(paths), self.backups, dry_run=dry_run, trust=set(trust))
+        return import_packages(self.db, self.actor, list(paths), self.backups, dry_run=dry_run, trust=set(trust),
+                               forms_dir=self.forms)
 
     def applied(self, *paths: Path, trust=()) -> list[PackageResult]:
         """Import and return only the packages addressed to this office, asserting no errors."""

@@ -19,7 +19,8 @@ from tests.unit.exchange_world import TOWNSHIPS, make_office_at
 from tests.unit.test_exchange_roundtrip import township_data
 from zkdesk.services.audit import verify_chain
 from zkdesk.services.enterprises import EnterpriseInput, create_enterprise
-from zkdesk.store.models import AuditEntry, Enterprise, ExchangeInbound
+from zkdesk.store.models import AuditEntry, AwardSession, Enterprise, ExchangeInbound
+from zkdesk.store.seed import seed_id
 
 WORKER = Path(__file__).resolve().parents[1] / "concurrent_worker.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +83,8 @@ def test_packages_imported_at_the_same_moment_are_all_applied_exactly_once(tmp_p
     county = make_office_at(tmp_path, COUNTY)
     towns = {code: make_office_at(tmp_path, code) for code in TOWNSHIPS}
     try:
+        with county.db.session() as s:  # a township's report carries a nomination for this session
+            s.add(AwardSession(id=seed_id("award", 5), origin=COUNTY, name="第五届镇康县劳动模范", number=5, year=2026))
         county.export(tmp_path / "usb1")
         for town in towns.values():
             town.applied(tmp_path / "usb1", trust=[county.fingerprint])
