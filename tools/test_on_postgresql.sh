@@ -51,7 +51,9 @@ if [ "${1:-}" = "--serve" ]; then
   while sleep 3600; do :; done
 fi
 
-# What runs here: every test that works on the office database through store/ — not the window,
-# not the SQLite file itself (marked sqlite_only: PRAGMAs, file backups, damaged files).
+# What runs here: every test that works on the office database through store/ — not the window
+# (but for its server set-up and save conflicts), not the SQLite file itself (marked sqlite_only:
+# PRAGMAs, file backups, damaged files).
 QT_QPA_PLATFORM=offscreen "$PYTHON" -m pytest -q -p no:cacheprovider -m "not slow and not sqlite_only" \
-  tests/unit tests/migrations tests/cli/test_progress_cmd.py tests/postgres "$@"
+  tests/unit tests/migrations tests/cli/test_progress_cmd.py tests/postgres \
+  tests/ui/test_server_setup_dialog.py tests/ui/test_save_conflict.py "$@"

@@ -118,7 +118,7 @@ def database_url(target: Path | str | URL) -> URL:
 
 def shown_url(url: URL) -> str:
     """The URL as the user may see and zkdesk may remember it: never with a password."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    return url._replace(password=None).render_as_string(hide_password=False)  # set(password=None) keeps it
 
 
 class _SqliteWatch:

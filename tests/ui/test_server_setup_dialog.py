@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import select, text
 
 from tests import databases
@@ -58,9 +59,13 @@ def test_an_empty_server_database_is_set_up_with_the_office_and_its_administrato
     _point_at(qtbot, dialog, url)
     assert dialog.where.result.text().startswith("连接成功") and "空数据库" in dialog.where.result.text()
     dialog.select_office(NANSAN)
-    for edit, value in ((dialog.username, "admin"), (dialog.display_name, "管理员"), (dialog.password, PASSWORD),
-                        (dialog.password2, PASSWORD)):
+    for edit, value in ((dialog.username, "admin"), (dialog.password, PASSWORD), (dialog.password2, PASSWORD)):
         qtbot.keyClicks(edit, value)
+    typed = QInputMethodEvent()  # Chinese arrives from the input method as a commit
+    typed.setCommitString("管理员")
+    dialog.display_name.setFocus()
+    QApplication.sendEvent(dialog.display_name, typed)
+    assert dialog.display_name.text() == "管理员"
     _finish(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30000)
     assert dialog.chosen_server == (url.render_as_string(hide_password=False), None)
@@ -124,8 +129,6 @@ def test_the_program_remembers_the_chosen_server_without_its_password_and_starts
         if not db.is_server:
             return ServerChosen(url.render_as_string(hide_password=False), "secret-not-kept")
         return login_and_commit(db, "admin", PASSWORD)
-
-    from PySide6.QtWidgets import QApplication
 
     runner = AppRunner(QApplication.instance(), home, sign_in=sign_in)
     try:
