@@ -26,7 +26,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_scope
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
-from zkdesk.services.records import check_revision, live_record
+from zkdesk.services.records import check_revision, live_record, revision_of
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
@@ -151,6 +151,11 @@ def create_contract(session: Session, actor: Actor, data: ContractInput) -> str:
     session.flush()
     audit.record(session, actor.username, "create", "contract", contract.id, {"new": _snapshot(contract, set(covered))})
     return contract.id
+
+
+def contract_revision(session: Session, contract_id: str) -> int:
+    """What the contract form hands back as `seen_revision` when it saves."""
+    return revision_of(session, CollectiveContract, contract_id)
 
 
 def update_contract(session: Session, actor: Actor, contract_id: str, data: ContractInput,
