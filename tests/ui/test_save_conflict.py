@@ -81,7 +81,7 @@ def test_reload_shows_the_other_clerks_version_and_keeps_it(main_window, qtbot):
     texts = _answer_conflict(qtbot, "重新载入")
     _type_note_and_save(qtbot, dialog, "my note")
     settle(qtbot)
-    assert texts and texts[0].startswith("li 在 ") and "联系电话" in texts[0]
+    assert texts and texts[0].startswith("李四（li） 在 ") and "联系电话" in texts[0]
     assert not closed(dialog)  # the form stays, now with the other clerk's version
     assert dialog.findChild(QLineEdit, "entPhone").text() == "0883-6123456"
     assert dialog.findChild(QLineEdit, "entNote").text() == ""
@@ -101,4 +101,4 @@ def test_overwrite_replaces_the_other_clerks_version(main_window, qtbot):
     settle(qtbot)
     qtbot.waitUntil(lambda: closed(dialog))
     assert _stored(ctx, rid) == ("", "mine")
-    assert texts and texts[0].startswith("li 在 ") and "联系电话" in texts[0] and "仍然覆盖" in texts[0]
+    assert texts and texts[0].startswith("李四（li） 在 ") and "联系电话" in texts[0] and "仍然覆盖" in texts[0]

@@ -53,7 +53,7 @@ def test_saving_over_a_newer_change_names_who_changed_what_and_keeps_theirs(coun
     assert set(conflict.fields) == {"联系电话", "地址"}
     assert (conflict.seen_revision, conflict.current_revision) == (1, 2)
     message = user_message(conflict)
-    assert message.startswith("li 在 ") and "企业“南伞糖厂”" in message and "联系电话" in message
+    assert message.startswith("李四（li） 在 ") and "企业“南伞糖厂”" in message and "联系电话" in message
     assert "重新载入" in message and "仍然覆盖" in message
     with db.read_session() as s:
         ent = s.get(Enterprise, rid)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.services.errors import NotFound, UserError
-from zkdesk.store.models import AuditEntry
+from zkdesk.store.models import AuditEntry, User
 
 T = TypeVar("T")
 
@@ -38,6 +38,11 @@ class ChangeBy:
     username: str
     at: datetime | None
     fields: tuple[str, ...]
+    display_name: str = ""
+
+    @property
+    def who(self) -> str:
+        return f"{self.display_name}（{self.username}）" if self.display_name and self.display_name != self.username else self.username
 
 
 class RecordChanged(UserError):
@@ -64,7 +69,7 @@ class RecordChanged(UserError):
         if self.changes:
             last = self.changes[0]
             when = last.at.astimezone().strftime("%m月%d日 %H:%M") if last.at else ""
-            who = "、".join(self.changed_by)
+            who = "、".join(dict.fromkeys(c.who for c in self.changes))
             what = f"（改动了：{'、'.join(self.fields)}）" if self.fields else ""
             head = f"{who} 在 {when} 修改了{self.label}{what}"
         else:
@@ -88,6 +93,7 @@ def _changes_since(session: Session, entity: str, record_id: str, count: int, la
         .order_by(AuditEntry.id.desc())
         .limit(max(1, min(count, 10)))
     ).all()
+    people = dict(session.execute(select(User.username, User.display_name)).all())
     changes = []
     for entry in entries:
         try:
@@ -95,8 +101,9 @@ def _changes_since(session: Session, entity: str, record_id: str, count: int, la
         except ValueError:
             details = {}
         new, old = details.get("new") or {}, details.get("old") or {}
-        names = [k for k in {**old, **new} if old.get(k) != new.get(k)] if isinstance(new, dict) and isinstance(old, dict) else []
-        changes.append(ChangeBy(entry.username, entry.at, tuple(labels.get(n, n) for n in names)))
+        fields = [k for k in {**old, **new} if old.get(k) != new.get(k)] if isinstance(new, dict) and isinstance(old, dict) else []
+        changes.append(ChangeBy(entry.username, entry.at, tuple(labels.get(n, n) for n in fields),
+                                people.get(entry.username, "")))
     return tuple(changes)
 
 
