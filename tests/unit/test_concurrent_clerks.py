@@ -22,7 +22,7 @@ from zkdesk.services.enterprises import EnterpriseInput, create_enterprise
 from zkdesk.store.models import AuditEntry, AwardSession, Enterprise, ExchangeInbound
 from zkdesk.store.seed import seed_id
 
-WORKER = Path(__file__).resolve().parents[1] / "concurrent_worker.py"
+WORKER = Path(__file__).resolve().parents[1] / "clerk_worker.py"
 ROOT = Path(__file__).resolve().parents[2]
 CLERKS, ROUNDS, RECORDS = 8, 20, 4
 

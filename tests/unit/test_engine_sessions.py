@@ -83,3 +83,31 @@ def test_a_write_session_knows_which_rows_it_changed(county_db):
         s.get(Setting, "office_code").value = s.get(Setting, "office_code").value  # not modified
         changes = s.info[CHANGES]
     assert changes == {"setting": {"a"}}
+
+
+def test_a_long_write_waits_longer_for_the_lock_than_a_save(county_db, monkeypatch):
+    """An import behind a progress dialog waits for another writer instead of giving up at once."""
+    db, _actor = county_db
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    db.engine.dispose()
+    other = Database(db.url, db.password)
+    writing = other.session()
+    first = writing.__enter__()
+    first.execute(select(1))  # holds the write lock
+    done = []
+
+    def patient() -> None:
+        with db.session(wait_ms=30_000) as s:
+            s.add(Setting(key="patient", value="1"))
+        done.append(True)
+
+    waiter = threading.Thread(target=patient)
+    waiter.start()
+    waiter.join(1.0)  # five times the short timeout: a plain save would have given up by now
+    assert done == [] and waiter.is_alive()
+    writing.__exit__(None, None, None)  # the other writer finishes
+    waiter.join(10)
+    other.dispose()
+    assert done == [True]
+    with db.read_session() as s:
+        assert s.get(Setting, "patient").value == "1"

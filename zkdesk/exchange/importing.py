@@ -34,7 +34,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
 from zkdesk.store.dumps import backup_into
-from zkdesk.store.engine import Database
+from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
 
@@ -267,7 +267,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         raise UserError("没有找到数据包文件（.zkx）")
     items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
     trust = {normalise_fingerprint(t) for t in (trust or ())}
-    with db.session() as s:
+    with db.session(wait_ms=LONG_WAIT_MS) as s:
         me = office_keys(s).code
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
@@ -282,7 +282,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         try:
             if error is not None:
                 raise error
-            with db.session() as s:
+            with db.session(wait_ms=LONG_WAIT_MS) as s:
                 result = import_package(s, actor, path, forms_dir=forms_dir, dry_run=dry_run, trust=trust, data=data,
                                         backup=backup_path)
             if not dry_run:  # committed: now the files

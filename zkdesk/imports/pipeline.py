@@ -31,7 +31,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.base import utcnow
-from zkdesk.store.engine import Database
+from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import OrgUnit
 
 Progress = Callable[[int, int, str], None]
@@ -521,7 +521,7 @@ def apply_plan(
         progress(0, 0, "正在备份数据库")
         # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
         summary.backup = str(backup_into(db, Path(backups_dir), "import"))
-    with db.session() as session:
+    with db.session(wait_ms=LONG_WAIT_MS) as session:
         decision = decide(session, kind, plan.rows)
         if decision.refused:  # the database changed since the dry run: check the file again
             row, exc = decision.refused[0]

@@ -42,6 +42,10 @@ CHANGES = "changes"
 READ_ONLY = "read_only"
 
 BUSY_TIMEOUT_MS = 8000
+# A long write the user already waits for behind a progress dialog (an import, a package) waits
+# this long for another writer before giving up: eight clerks importing at once all get through.
+LONG_WAIT_MS = 180_000
+WAIT_OPTION = "zkdesk_wait_ms"
 BUSY_MESSAGE = "另一个zkdesk窗口或命令正在写入数据，请稍后再试"
 
 
@@ -86,7 +90,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    options = conn.get_execution_options()
+    mode = options.get("sqlite_begin", "IMMEDIATE")
+    if mode == "IMMEDIATE":  # how long this writer waits for another (a long import waits longer)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(WAIT_OPTION) or BUSY_TIMEOUT_MS)}")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -286,13 +293,15 @@ class Database:
         return self._watch.stamp()
 
     @contextmanager
-    def session(self, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+    def session(self, commit_on: tuple[type[BaseException], ...] = (), wait_ms: int | None = None) -> Iterator[Session]:
         """A unit of work for one user action: commits on success, rolls back on error.
 
         `commit_on` lists errors after which the work done so far is still kept (a failed
-        login must still count the attempt).
+        login must still count the attempt). `wait_ms`: how long to wait for another writer
+        before DatabaseBusy (default BUSY_TIMEOUT_MS; LONG_WAIT_MS for imports).
         """
-        session = self._writer()
+        bind = self.engine.execution_options(**{WAIT_OPTION: wait_ms}) if wait_ms else None
+        session = self._writer(bind=bind) if bind is not None else self._writer()
         try:
             try:
                 yield session

@@ -81,7 +81,11 @@ def make_engine(url: URL, password: str | None, busy_timeout_ms) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        if not conn.get_execution_options().get("zkdesk_reader"):
+        options = conn.get_execution_options()
+        if not options.get("zkdesk_reader"):
+            wait_ms = options.get("zkdesk_wait_ms")
+            if wait_ms:  # a long import waits longer for the lock; SET LOCAL ends with the transaction
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(wait_ms)}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_SPACE}, {WRITE_LOCK})")
 
     return engine
