@@ -8,11 +8,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from tests import databases
 from zkdesk.config import Home
 from zkdesk.domain.roles import Role
 from zkdesk.services.actor import Actor
 from zkdesk.services.office import initialise
-from zkdesk.store.migrate import open_database
 
 COUNTY = "530924"
 NANSAN = "530924103"
@@ -25,6 +25,33 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("ZKDESK_HOME", str(tmp_path / "zkdesk-home"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` need a server: they run in the PostgreSQL pass
+    (tools/test_on_postgresql.sh, CI's second pass), and say so when there is none."""
+    if databases.server is None:
+        skip = pytest.mark.skip(reason="需要 PostgreSQL 服务器：运行 tools/test_on_postgresql.sh")
+        for item in items:
+            if "postgresql" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_server():
+    yield
+    if databases.server is not None:
+        databases.server.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_server_databases():
+    """On the PostgreSQL pass, the databases a test made are dropped after it (those of module-
+    scoped fixtures, made before this fixture starts, at the end of the run)."""
+    keep = len(databases.server.made) if databases.server is not None else 0
+    yield
+    if databases.server is not None:
+        databases.server.drop_made(keep)
+
+
 @pytest.fixture
 def home(tmp_path) -> Home:
     return Home(tmp_path / "home").ensure()
@@ -32,7 +59,8 @@ def home(tmp_path) -> Home:
 
 @pytest.fixture
 def fresh_db(home):
-    db = open_database(home.db_path, home.backups_dir)
+    """The office database of a test: an SQLite file in `home`, or a fresh PostgreSQL database."""
+    db = databases.new_database(home.root, home.db_path.name)
     yield db
     db.dispose()
 

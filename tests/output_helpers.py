@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from tests.databases import new_database
 from zkdesk.domain.roles import Role
 from zkdesk.output.printing import PrintRequest, prepare, render_pdf
 from zkdesk.services.actor import Actor
 from zkdesk.services.demo import fill_demo
-from zkdesk.store.migrate import open_database
 
 COUNTY = "530924"
 NANSAN = "530924103"
@@ -23,8 +23,7 @@ NANSAN_CLERK = Actor(username="nansan", display_name="南伞录入员", role=Rol
 
 
 def demo_database(root: Path):
-    root.mkdir(parents=True, exist_ok=True)
-    db = open_database(root / "zkdesk.sqlite3", root / "backups")
+    db = new_database(root)
     with db.session() as s:
         fill_demo(s)
     return db

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
 
 from zkdesk.paths import resources_dir
 
-from zkdesk.config import Home, resolve_home
+from zkdesk.config import Home, database_target, remember_server, resolve_home
 from zkdesk.services.actor import Actor
 from zkdesk.services.backups import backup_now, daily_backup_if_due
 from zkdesk.services.errors import UserError
@@ -21,10 +22,12 @@ from zkdesk.services.office import DEMO_KEY, is_initialised, office_unit
 from zkdesk.services.orgs import org_names, township_choices
 from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
 from zkdesk.store.backup_file import BackupError
-from zkdesk.store.engine import Database
+from zkdesk.store.engine import Database, UnsupportedDatabase, database_url
 from zkdesk.store.migrate import DatabaseVersionError, open_database
+from zkdesk.store.postgres import PasswordRequired, ServerError
 from zkdesk.store.seed import CatalogError
 from zkdesk.ui.bus import ChangeBus
+from zkdesk.ui.change_watch import ChangeWatcher
 from zkdesk.ui.context import AppControl, UiContext
 from zkdesk.ui.damaged_dialog import DamagedDialog
 from zkdesk.ui.fonts import apply_cjk_font
@@ -58,7 +61,15 @@ def build_context(home: Home, db: Database, actor: Actor, controller: AppControl
     )
 
 
-def sign_in(db: Database) -> Actor | None:
+@dataclass(frozen=True)
+class ServerChosen:
+    """The first-run dialog chose the unit's server: the program remembers it and starts over on it."""
+
+    url: str  # without password
+    password: str | None
+
+
+def sign_in(db: Database) -> Actor | ServerChosen | None:
     """First-run set-up if needed, then the login dialog. None if the user quit."""
     with db.session() as s:
         ready = is_initialised(s)
@@ -66,6 +77,8 @@ def sign_in(db: Database) -> Actor | None:
         setup = SetupDialog(db)
         if setup.exec() != QDialog.DialogCode.Accepted:
             return None
+        if setup.chosen_server is not None:
+            return ServerChosen(*setup.chosen_server)
         username = setup.username.text().strip()
     else:
         username = ""
@@ -77,7 +90,15 @@ def sign_in(db: Database) -> Actor | None:
     return login.actor
 
 
-OPEN_ERRORS = (DatabaseVersionError, BackupError, CatalogError, UserError, OSError)
+OPEN_ERRORS = (DatabaseVersionError, BackupError, CatalogError, UserError, OSError, ServerError, UnsupportedDatabase)
+SERVER_HINT = "\n\n如需改用本机的数据，请删除数据目录中的 database.toml 后重新启动。"
+
+
+def ask_password(url) -> str | None:
+    """The server's password for this session (never written down). None: the user cancelled."""
+    text, ok = QInputDialog.getText(None, "连接单位服务器", f"数据库服务器 {url.host or '本机'} 上用户 {url.username or ''} 的密码：",
+                                    QLineEdit.EchoMode.Password)
+    return text if ok else None
 
 
 def ask_restore(health) -> bool:
@@ -95,27 +116,69 @@ class AppRunner:
         self,
         app: QApplication,
         home: Home,
-        sign_in: Callable[[Database], Actor | None] = sign_in,
+        sign_in: Callable[[Database], Actor | ServerChosen | None] = sign_in,
         ask_restore: Callable[..., bool] = ask_restore,
+        database: str | None = None,
+        ask_password: Callable[..., str | None] = ask_password,
     ):
         self.app, self.home = app, home
-        self.sign_in, self.ask_restore = sign_in, ask_restore
+        self.sign_in, self.ask_restore, self.ask_password = sign_in, ask_restore, ask_password
+        self.database = database  # --database; otherwise ZKDESK_DATABASE, database.toml, the SQLite file
+        self.password: str | None = None  # a server's, typed this session
         self.db: Database | None = None
         self.window: MainWindow | None = None
+        self.watch: ChangeWatcher | None = None
 
     def start(self) -> bool:
         """Check and open the database, sign in, show the window. False: the program ends."""
         if not self._open():
             return False
         actor = self.sign_in(self.db)
-        if actor is None:
+        if isinstance(actor, ServerChosen):  # first run chose the unit's server: continue there
+            remember_server(self.home, actor.url)
+            self._close_db()
+            self.password = actor.password
+            if not self._open():
+                return False
+            actor = self.sign_in(self.db)
+        if actor is None or isinstance(actor, ServerChosen):
             self._close_db()
             return False
-        self.window = MainWindow(build_context(self.home, self.db, actor, controller=self))
+        ctx = build_context(self.home, self.db, actor, controller=self)
+        self.window = MainWindow(ctx)
+        self.watch = ChangeWatcher(self.window, ctx)
         self.window.show()
         return True
 
     def _open(self) -> bool:
+        url = database_url(database_target(self.home, self.database))
+        if url.get_backend_name() != "sqlite":
+            return self._open_server(url)
+        return self._open_file()
+
+    def _open_server(self, url) -> bool:
+        """The unit's server: its health and backups are its administrator's; zkdesk asks for the
+        password when there is no pgpass entry, and backs up daily when pg_dump is at hand."""
+        home = self.home
+        try:
+            home.ensure()
+            try:
+                self.db = open_database(url, home.backups_dir, self.password)
+            except PasswordRequired:
+                self.password = self.ask_password(url)
+                if self.password is None:
+                    return False
+                self.db = open_database(url, home.backups_dir, self.password)
+        except OPEN_ERRORS as exc:
+            QMessageBox.critical(None, "无法连接单位服务器", str(exc) + SERVER_HINT)
+            return False
+        try:
+            daily_backup_if_due(home, self.db)
+        except (BackupError, OSError) as exc:
+            QMessageBox.warning(None, "自动备份失败", f"今天的自动备份没有成功：{exc}")
+        return True
+
+    def _open_file(self) -> bool:
         home = self.home
         try:
             home.ensure()
@@ -135,6 +198,9 @@ class AppRunner:
         return True
 
     def _close_window(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
         if self.window is not None:
             self.window.idle_lock.stop()
             self.window.close()
@@ -170,15 +236,15 @@ class AppRunner:
                 with self.db.session() as s:
                     ready = is_initialised(s)
                 if ready:
-                    backup_now(self.home, self.home.db_path, "exit")
+                    backup_now(self.home, self.db, "exit", required=False)
             except (BackupError, OSError) as exc:
                 QMessageBox.warning(None, "退出时备份失败", str(exc))
             self._close_db()
 
 
-def run_gui(home_arg: str | None = None) -> int:
+def run_gui(home_arg: str | None = None, database: str | None = None) -> int:
     app = make_application()
-    runner = AppRunner(app, resolve_home(home_arg))
+    runner = AppRunner(app, resolve_home(home_arg), database=database)
     if not runner.start():
         return 0
     code = app.exec()
@@ -192,8 +258,9 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(prog="zkdesk-gui")
     parser.add_argument("--home")
+    parser.add_argument("--database")
     args, _ = parser.parse_known_args()
-    return run_gui(args.home)
+    return run_gui(args.home, args.database)
 
 
 if __name__ == "__main__":

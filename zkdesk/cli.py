@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "zkdesk.commands.exchange_cmds",
     "zkdesk.commands.xlsx_cmds",
     "zkdesk.commands.print_cmds",
+    "zkdesk.commands.server_cmds",
 ]
 
 
@@ -68,6 +69,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="zkdesk", description="镇康县产业工人队伍建设改革台账")
     parser.add_argument("--home", metavar="目录", help="数据目录（也可用环境变量 ZKDESK_HOME）")
+    parser.add_argument("--database", metavar="URL",
+                        help="单位服务器数据库 postgresql://用户@服务器/数据库（也可用环境变量 ZKDESK_DATABASE）；默认用数据目录中的 SQLite 文件")
     parser.add_argument("--version", action="version", version=f"zkdesk {__version__}", help="显示版本号并退出")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库、目录、报表、窗口")
     sub = parser.add_subparsers(dest="command", metavar="命令")
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from zkdesk.app import run_gui
 
-        return run_gui(args.home)
+        return run_gui(args.home, args.database)
     return run_safely(args.handler, args)
 
 

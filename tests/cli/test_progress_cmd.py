@@ -4,16 +4,16 @@ from sqlalchemy import select
 
 from tests.cli.helpers import run_cli
 from tests.conftest import NANSAN, make_office
+from tests.databases import new_database
 from zkdesk.config import Home
 from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
-from zkdesk.store.migrate import open_database
 from zkdesk.store.models import Indicator
 
 
 def _county_with_values(tmp_path):
     home = Home(tmp_path / "h").ensure()
-    db = open_database(home.db_path, home.backups_dir)
+    db = new_database(home.root)
     try:
         admin = make_office(db)
         with db.session() as s:

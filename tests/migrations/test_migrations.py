@@ -1,6 +1,8 @@
-"""Fresh databases are created and stamped; old ones are backed up and upgraded; newer refused."""
+"""Fresh databases are created and stamped; old ones are backed up and upgraded; newer refused.
 
-import shutil
+On the PostgreSQL pass (tools/test_on_postgresql.sh) the same tests run against server
+databases: one migration chain for both engines."""
+
 import sqlite3
 from pathlib import Path
 
@@ -8,8 +10,9 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
+from tests import databases
 from zkdesk.store.base import Base
 from zkdesk.store.engine import Database
 from zkdesk.store.migrate import DatabaseVersionError, _run, current_revision, head_revision, open_database
@@ -17,23 +20,28 @@ from zkdesk.store.models import Indicator, OrgUnit, User
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIRST_RELEASE = FIXTURES / "zkdesk-0.1.0-first-release.sqlite3"
+COUNTY_DEMO_0_2 = FIXTURES / "zkdesk-0.2.0-county-demo.sqlite3"
 
 
 def test_fresh_database_is_created_and_stamped_at_head(home):
-    db = open_database(home.db_path, home.backups_dir)
+    db = open_database(databases.new_empty_target(home.root, home.db_path.name), home.backups_dir)
     try:
         assert current_revision(db) == head_revision()
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            if db.is_server:
+                assert conn.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+                assert conn.exec_driver_sql("SELECT datcollate FROM pg_database WHERE datname = current_database()").scalar() == "C"
+            else:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     finally:
         db.dispose()
 
 
 def test_migrations_build_exactly_the_models(tmp_path):
     """Running every migration from empty gives the schema the models declare."""
-    db = Database(tmp_path / "m.sqlite3")
+    db = Database(databases.new_empty_target(tmp_path, "m.sqlite3"))
     try:
         _run(db, command.upgrade, "head")
         with db.engine.connect() as conn:
@@ -43,10 +51,14 @@ def test_migrations_build_exactly_the_models(tmp_path):
         db.dispose()
 
 
+def _alembic_version(db: Database) -> str:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def test_first_release_database_is_backed_up_and_upgraded(tmp_path):
-    target = tmp_path / "old.sqlite3"
-    shutil.copy(FIRST_RELEASE, target)
-    with sqlite3.connect(target) as con:
+    target = databases.load_fixture(FIRST_RELEASE, tmp_path)
+    with sqlite3.connect(FIRST_RELEASE) as con:
         old_version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     backups = tmp_path / "backups"
     db = open_database(target, backups)
@@ -59,49 +71,66 @@ def test_first_release_database_is_backed_up_and_upgraded(tmp_path):
     finally:
         db.dispose()
     if old_version != head_revision():
-        made = list(backups.glob("*.sqlite3"))
+        made = list(backups.glob("*.sqlite3")) + list(backups.glob("*.dump"))
         assert len(made) == 1 and old_version in made[0].name
 
 
 def test_database_from_a_newer_zkdesk_is_refused_untouched(tmp_path):
-    target = tmp_path / "newer.sqlite3"
-    shutil.copy(FIRST_RELEASE, target)
-    with sqlite3.connect(target) as con:
-        con.execute("UPDATE alembic_version SET version_num='9999_future'")
-    before = target.read_bytes()
+    target = databases.load_fixture(FIRST_RELEASE, tmp_path)
+    db = Database(target)
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num='9999_future'")
+            conn.exec_driver_sql("UPDATE org_unit SET name = name || '' WHERE code = '530924'")  # a no-op write
+        before = _counts(db)
+    finally:
+        db.dispose()
+    raw = target.read_bytes() if isinstance(target, Path) else None
     with pytest.raises(DatabaseVersionError, match="更新版本"):
         open_database(target, tmp_path / "backups")
-    assert target.read_bytes() == before
+    if raw is not None:
+        assert target.read_bytes() == raw
+    db = Database(target)
+    try:
+        assert _alembic_version(db) == "9999_future" and _counts(db) == before
+    finally:
+        db.dispose()
 
 
-def test_a_file_that_is_not_a_zkdesk_database_is_refused(tmp_path):
-    target = tmp_path / "other.sqlite3"
-    with sqlite3.connect(target) as con:
-        con.execute("CREATE TABLE t (x)")
+def test_a_database_that_is_not_a_zkdesk_database_is_refused(tmp_path):
+    target = databases.new_empty_target(tmp_path, "other.sqlite3")
+    db = Database(target)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    finally:
+        db.dispose()
     with pytest.raises(DatabaseVersionError, match="不是 zkdesk 数据库"):
         open_database(target, tmp_path / "backups")
 
 
-COUNTY_DEMO_0_2 = FIXTURES / "zkdesk-0.2.0-county-demo.sqlite3"
+def _counts(db: Database) -> dict[str, int]:
+    from sqlalchemy import MetaData
 
-
-def _row_counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as con:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    meta = MetaData()
+    meta.reflect(db.engine)
+    with db.engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
+                for t in meta.sorted_tables if t.name != "alembic_version"}
 
 
 def test_released_0_2_demo_county_upgrades_without_losing_a_record(tmp_path):
     """Every table of the 0.2 release keeps at least its rows through every later migration."""
-    target = tmp_path / "demo-0.2.sqlite3"
-    shutil.copy(COUNTY_DEMO_0_2, target)
-    before = _row_counts(target)
+    target = databases.load_fixture(COUNTY_DEMO_0_2, tmp_path)
+    with sqlite3.connect(f"file:{COUNTY_DEMO_0_2}?mode=ro", uri=True) as con:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
+        before = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     assert before["enterprise"] == 335 and before["indicator_value"] > 1000
     db = open_database(target, tmp_path / "backups")
     try:
         assert current_revision(db) == head_revision()
+        after = _counts(db)
     finally:
         db.dispose()
-    after = _row_counts(target)
     lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}
     assert lost == {}

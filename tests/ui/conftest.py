@@ -17,9 +17,9 @@ def _isolated_qsettings(tmp_path):
 def main_window(qtbot, home):
     """A main window on an initialised county database, logged in as its admin."""
     from tests.conftest import make_office
-    from zkdesk.store.migrate import open_database
+    from tests.databases import new_database
 
-    db = open_database(home.db_path, home.backups_dir)
+    db = new_database(home.root, home.db_path.name)  # on the PostgreSQL pass: a server database
     actor = make_office(db)
     window = MainWindow(build_context(home, db, actor))
     qtbot.addWidget(window)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import make_office
+from tests.databases import new_database, table_rows
 from zkdesk.exchange.export import export_packages
 from zkdesk.exchange.importing import PackageResult, import_packages
 from zkdesk.exchange.overview import keys_overview
+from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.actor import Actor
 from zkdesk.store.engine import Database
-from zkdesk.store.migrate import open_database
 
 COUNTY = "530924"
 TOWNSHIPS = ("530924101", "530924102", "530924103", "530924201", "530924202", "530924204", "530924205")
@@ -31,16 +31,22 @@ class Office:
         return self.root / "backups"
 
     @property
+    def forms(self) -> Path:
+        """The office's own forms folder, in its data directory (whichever engine holds its data)."""
+        return user_forms_dir(self.root)
+
+    @property
     def fingerprint(self) -> str:
         with self.db.session() as s:
             return keys_overview(s, self.actor).fingerprint
 
     def export(self, to: Path, for_code: str | None = None, full: bool = False):
         to.mkdir(parents=True, exist_ok=True)
-        return export_packages(self.db, self.actor, to, for_code, full)
+        return export_packages(self.db, self.actor, to, for_code, full, forms_dir=self.forms)
 
     def import_(self, *paths: Path, trust=(), dry_run: bool = False) -> list[PackageResult]:
-        return import_packages(self.db, self.actor, list(paths), self.backups, dry_run=dry_run, trust=set(trust))
+        return import_packages(self.db, self.actor, list(paths), self.backups, dry_run=dry_run, trust=set(trust),
+                               forms_dir=self.forms)
 
     def applied(self, *paths: Path, trust=()) -> list[PackageResult]:
         """Import and return only the packages addressed to this office, asserting no errors."""
@@ -50,17 +56,12 @@ class Office:
 
 
 def make_office_at(root: Path, code: str) -> Office:
+    """An office in `root/code`: an SQLite file there, or on the PostgreSQL pass a server database."""
     folder = root / code
-    folder.mkdir(parents=True, exist_ok=True)
-    db = open_database(folder / "zkdesk.sqlite3", folder / "backups")
+    db = new_database(folder)
     return Office(code, folder, db, make_office(db, code))
 
 
 def dump(db: Database, skip: tuple[str, ...] = LOG_TABLES) -> dict[str, list[tuple]]:
-    """Every row of every table (a byte-level picture of the data), for before/after checks."""
-    con = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables if t not in skip}
-    finally:
-        con.close()
+    """Every row of every table, for before/after checks."""
+    return table_rows(db, skip)

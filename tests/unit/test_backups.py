@@ -18,6 +18,8 @@ from zkdesk.store.backup_file import BackupError, copy_database, integrity_ok
 from zkdesk.store.migrate import open_database
 from zkdesk.store.models import AuditEntry, User
 
+pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file itself (the server's: tests/postgres/test_server_backups.py)
+
 
 def test_a_simulated_year_of_starts_and_exits_leaves_exactly_the_promised_backups(home, monkeypatch):
     monkeypatch.setattr("zkdesk.store.backup_file.os.fsync", lambda fd: None)  # durability is not the point here

@@ -21,6 +21,8 @@ from zkdesk.store.backup_file import integrity_ok
 from zkdesk.store.engine import Database
 from zkdesk.store.models import AuditEntry, Enterprise
 
+pytestmark = pytest.mark.sqlite_only  # kills a writer of the SQLite file and checks the file
+
 WRITER = Path(__file__).resolve().parents[1] / "crash_writer.py"
 KILLS = 30
 ROWS = 1500

@@ -90,12 +90,12 @@ def test_messy_roster_exact_summary(db_with_two, roster):
         assert s.scalar(select(func.count(Enterprise.id))) == 2
 
 
-def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, roster):
+def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, roster, home):
     db, actor = db_with_two
     plan = dry_run(db, actor, roster)
-    summary = apply_plan(db, actor, plan, db.path.parent / "backups")
+    summary = apply_plan(db, actor, plan, home.backups_dir)
     assert (summary.new, summary.updated, summary.unchanged, summary.dry_run) == (2, 1, 1, False)
-    assert summary.backup.endswith("-import.sqlite3")
+    assert summary.backup.endswith("-import.dump" if db.is_server else "-import.sqlite3")
     with db.session() as s:
         rows = {e.uscc: e for e in s.scalars(select(Enterprise))}
         assert set(rows) == {U1, U2, BAD_CHECK, U4}
@@ -114,7 +114,7 @@ def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, r
 
     again = dry_run(db, actor, roster).summary
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
-    applied = apply_plan(db, actor, dry_run(db, actor, roster), db.path.parent / "backups")
+    applied = apply_plan(db, actor, dry_run(db, actor, roster), home.backups_dir)
     assert (applied.new, applied.updated, applied.unchanged, applied.backup) == (0, 0, 4, "")
     with db.session() as s:
         assert s.scalar(select(func.count(Enterprise.id))) == 4

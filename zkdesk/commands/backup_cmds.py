@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, open_context, print_json, read_password
-from zkdesk.config import resolve_home
+from zkdesk.config import database_target, resolve_home
 from zkdesk.services.errors import UserError
 
 
@@ -50,12 +50,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
             return 0
         to_dir = Path(args.to).expanduser() if args.to else None
         with ctx.db.session() as s:
-            info = make_backup(s, actor, ctx.home, ctx.home.db_path, to_dir)
+            info = make_backup(s, actor, ctx.home, ctx.db, to_dir)
     if args.json:
         print_json(info.as_dict())
     else:
         print(f"已备份并校验：{info.path}（{size_text(info.size)}）")
     return 0
+
+
+def _server_url(home, args):
+    from zkdesk.store.engine import database_url
+
+    url = database_url(database_target(home, args.database))
+    return url if url.get_backend_name() != "sqlite" else None
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -64,6 +71,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     home = resolve_home(args.home).ensure()
     source = Path(args.file).expanduser()
+    if _server_url(home, args) is not None:
+        return _restore_server(args, home, source)
     health = check_startup(home, home.db_path)
     if not health.ok:
         # Nobody can log in to a damaged database: restoring it needs no account.
@@ -82,13 +91,42 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_server(args: argparse.Namespace, home, source: Path) -> int:
+    """Into an empty server database only: nothing in use is replaced (restore_into_server)."""
+    from zkdesk.commands.common import server_password
+    from zkdesk.store.engine import Database
+    from zkdesk.services.restore import restore_into_server
+    from zkdesk.store.postgres import PasswordRequired
+
+    url = _server_url(home, args)
+    db = Database(url)
+    try:
+        try:
+            result = restore_into_server(db, source)
+        except PasswordRequired:
+            db.dispose()
+            db = Database(url, server_password(url))
+            result = restore_into_server(db, source)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json({"restored_from": str(result.restored_from), "safety_backup": None, "database": url.database})
+    else:
+        print(f"已恢复到服务器数据库 {url.database}：{result.restored_from.name}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    from zkdesk.services.integrity import verify_file
+    from zkdesk.services.integrity import verify_file, verify_server
 
     home = resolve_home(args.home)
-    if not home.db_path.exists():
-        raise UserError(f"数据目录 {home.root} 中没有数据库")
-    report = verify_file(home.db_path)
+    if _server_url(home, args) is not None:
+        with open_context(args, require_init=False) as ctx:
+            report = verify_server(ctx.db)
+    else:
+        if not home.db_path.exists():
+            raise UserError(f"数据目录 {home.root} 中没有数据库")
+        report = verify_file(home.db_path)
     if args.json:
         print_json(report.as_dict())
     elif report.ok:

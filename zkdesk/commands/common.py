@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zkdesk.config import Home, resolve_home
+from zkdesk.config import Home, database_target, resolve_home
 from zkdesk.services.errors import UserError, user_message
 
 if TYPE_CHECKING:
@@ -42,12 +42,45 @@ class Context:
         self.db.dispose()
 
 
+def server_password(url) -> str:
+    """Ask for a server database's password on the terminal (not stdin, which may carry the
+    zkdesk user's password). Kept in memory only."""
+    import getpass
+
+    try:
+        with open("/dev/tty", encoding="utf-8"):
+            pass
+    except OSError:
+        if sys.stdin.isatty():  # Windows: the console
+            return getpass.getpass(f"数据库 {url.database} 的密码：")
+        raise UserError(
+            f"数据库服务器要求用户 {url.username or ''} 的密码，但这里无法询问。"
+            "请在 pgpass 文件中保存它（Linux：~/.pgpass；Windows：%APPDATA%\\postgresql\\pgpass.conf），"
+            "或在终端中运行本命令"
+        ) from None
+    return getpass.getpass(f"数据库 {url.database} 的密码：")
+
+
+def open_target(target, backups_dir=None) -> Database:
+    """open_database, asking for the server's password once when it wants one."""
+    from zkdesk.store.migrate import open_database
+    from zkdesk.store.postgres import PasswordRequired
+
+    try:
+        return open_database(target, backups_dir)
+    except PasswordRequired as exc:
+        from zkdesk.store.engine import database_url
+
+        sys.stderr.write(f"{exc}\n")
+        url = database_url(target)
+        return open_database(url, backups_dir, server_password(url))
+
+
 def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
     from zkdesk.services.office import is_initialised
-    from zkdesk.store.migrate import open_database
 
     home = resolve_home(args.home).ensure()
-    db = open_database(home.db_path, home.backups_dir)
+    db = open_target(database_target(home, getattr(args, "database", None)), home.backups_dir)
     if require_init:
         with db.read_session() as s:
             if not is_initialised(s):

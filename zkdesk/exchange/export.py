@@ -119,7 +119,11 @@ def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | No
     `forms_dir`: the office's own forms folder; by default the one in the database's data directory.
     """
     to_dir = Path(to_dir)
-    forms_dir = user_forms_dir(Path(db.path).parent) if forms_dir is None else Path(forms_dir)
+    if forms_dir is None:
+        if db.path is None:
+            raise ValueError("a server database has no data directory of its own: pass forms_dir")
+        forms_dir = user_forms_dir(Path(db.path).parent)
+    forms_dir = Path(forms_dir)
     if not to_dir.is_dir():
         raise UserError(f"导出目录不存在：{to_dir}")
     with db.session() as s:

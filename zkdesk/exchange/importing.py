@@ -33,8 +33,8 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
-from zkdesk.store.backup_file import copy_database, free_backup_path
-from zkdesk.store.engine import Database
+from zkdesk.store.dumps import backup_into
+from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
 
@@ -240,7 +240,7 @@ def collect_files(paths: list[Path]) -> list[tuple[Path, bool]]:
 
 def backup_before_import(db: Database, backups_dir: Path) -> Path:
     # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
-    return copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import"))
+    return backup_into(db, Path(backups_dir), "import")
 
 
 def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: Path, *, dry_run: bool = False,
@@ -250,7 +250,11 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
     brings are written into `forms_dir` (by default the forms folder of the database's data
     directory) after its transaction commits."""
     actor.require(Permission.EXCHANGE)
-    forms_dir = user_forms_dir(Path(db.path).parent) if forms_dir is None else Path(forms_dir)
+    if forms_dir is None:
+        if db.path is None:
+            raise ValueError("a server database has no data directory of its own: pass forms_dir")
+        forms_dir = user_forms_dir(Path(db.path).parent)
+    forms_dir = Path(forms_dir)
     items = []
     for path, in_folder in collect_files(paths):
         try:
@@ -263,7 +267,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         raise UserError("没有找到数据包文件（.zkx）")
     items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
     trust = {normalise_fingerprint(t) for t in (trust or ())}
-    with db.session() as s:
+    with db.session(wait_ms=LONG_WAIT_MS) as s:
         me = office_keys(s).code
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
@@ -274,11 +278,11 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         key_ok = sealed is not None and (known == sealed.fingerprint or (not known and sealed.fingerprint in trust))
         worth_a_backup = key_ok and sealed.receiver == me and sealed.digest not in seen
         if worth_a_backup and not dry_run and not backup_path:
-            backup_path = str(backup_before_import(db, backups_dir))
+            backup_path = str(backup_before_import(db, backups_dir) or "")
         try:
             if error is not None:
                 raise error
-            with db.session() as s:
+            with db.session(wait_ms=LONG_WAIT_MS) as s:
                 result = import_package(s, actor, path, forms_dir=forms_dir, dry_run=dry_run, trust=trust, data=data,
                                         backup=backup_path)
             if not dry_run:  # committed: now the files

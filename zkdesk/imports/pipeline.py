@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
@@ -30,9 +29,9 @@ from zkdesk.imports.workbook import SheetData, UnreadableFile, read_sheets
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
-from zkdesk.store.backup_file import copy_database, free_backup_path
+from zkdesk.store.dumps import backup_into
 from zkdesk.store.base import utcnow
-from zkdesk.store.engine import Database
+from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import OrgUnit
 
 Progress = Callable[[int, int, str], None]
@@ -521,8 +520,8 @@ def apply_plan(
     if backups_dir is not None and (plan.summary.new or plan.summary.updated):
         progress(0, 0, "正在备份数据库")
         # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
-        summary.backup = str(copy_database(db.path, free_backup_path(Path(backups_dir), datetime.now(), "import")))
-    with db.session() as session:
+        summary.backup = str(backup_into(db, Path(backups_dir), "import"))
+    with db.session(wait_ms=LONG_WAIT_MS) as session:
         decision = decide(session, kind, plan.rows)
         if decision.refused:  # the database changed since the dry run: check the file again
             row, exc = decision.refused[0]

@@ -13,7 +13,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
-from zkdesk.services.records import live_record
+from zkdesk.services.records import check_revision, live_record
 from zkdesk.store.models import AwardSession
 
 
@@ -97,10 +97,12 @@ def create_session(session: Session, actor: Actor, data: SessionInput) -> Sessio
     return session_row(award)
 
 
-def update_session(session: Session, actor: Actor, session_id: str, data: SessionInput) -> SessionRow:
+def update_session(session: Session, actor: Actor, session_id: str, data: SessionInput,
+                   seen_revision: int | None = None) -> SessionRow:
     _require_county(actor)
     data = _validate(data)
     award = get_session(session, session_id)
+    check_revision(session, award, seen_revision, "award_session", f"届次“{award.name}”")
     old = _snapshot(award)
     award.name, award.number, award.year = data.name, data.number, data.year
     award.honour_type, award.level, award.quota = data.honour_type, data.level, data.quota

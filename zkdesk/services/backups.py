@@ -1,13 +1,15 @@
 """Backups of this office's database: made automatically and by hand, listed, rotated.
 
 Automatic backups (no user involved; the caller has already checked its own permission):
-  - at the first start of each day       daily_backup_if_due(home, db_path)
+  - at the first start of each day       daily_backup_if_due(home, db)
   - before every migration               store/migrate.py, same naming ("migration")
-  - before every import (Excel or USB)   backup_now(home, db_path, "import")
-  - on exit                              backup_now(home, db_path, "exit")
-They live in the data directory's backups/ and are rotated by domain/retention.py
-(7 daily + 4 weekly + 12 monthly, plus the last 48 hours). Every backup is written beside its
-final name, verified with SQLite's integrity check, then renamed (store/backup_file.py).
+  - before every import (Excel or USB)   backup_now(home, db, "import")
+  - on exit                              backup_now(home, db, "exit")
+`db` is the open Database (or, for the SQLite file, its path). They live in the data
+directory's backups/ and are rotated by domain/retention.py (7 daily + 4 weekly + 12 monthly,
+plus the last 48 hours). Every backup is written beside its final name, verified (SQLite's
+integrity check; for a server database, pg_dump's archive read back whole), then renamed
+(store/dumps.py).
 
 Restoring is in services/restore.py.
 """
@@ -27,7 +29,8 @@ from zkdesk.domain.retention import backups_to_keep
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
-from zkdesk.store.backup_file import copy_database, free_backup_path
+from zkdesk.store.dumps import backup_into
+from zkdesk.store.engine import Database
 
 Clock = Callable[[], datetime]
 
@@ -103,28 +106,47 @@ def rotate(home: Home, now: datetime | None = None) -> list[Path]:
     return removed
 
 
-def backup_now(home: Home, db_path: Path, trigger: str, *, extra: str = "", now: datetime | None = None, rotate_after: bool = True) -> BackupInfo:
+def _database(db: Database | Path) -> tuple[Database, bool]:
+    """(the Database, whether it was opened here and must be closed)."""
+    return (db, False) if isinstance(db, Database) else (Database(Path(db)), True)
+
+
+def _backup(db: Database | Path, folder: Path, trigger: str, extra: str, at: datetime, required: bool) -> Path | None:
+    database, opened = _database(db)
+    try:
+        return backup_into(database, folder, trigger, extra=extra, at=at, required=required)
+    finally:
+        if opened:
+            database.dispose()
+
+
+def backup_now(home: Home, db: Database | Path, trigger: str, *, extra: str = "", now: datetime | None = None,
+               rotate_after: bool = True, required: bool = True) -> BackupInfo | None:
     """Make a verified backup in the data directory now, then rotate. Raises BackupError.
 
-    Call it before opening the session that will write (an import), not inside it.
+    Call it before opening the session that will write (an import), not inside it. An
+    automatic backup of a server database on a PC without pg_dump is skipped when not
+    `required` (returns None): the server administrator's own backups remain.
     """
     if trigger not in TRIGGER_LABELS:
         raise ValueError(f"unknown backup trigger {trigger!r}")
     at = _now(now)
-    path = copy_database(Path(db_path), free_backup_path(home.backups_dir, at, trigger, extra))
+    path = _backup(db, home.backups_dir, trigger, extra, at, required)
+    if path is None:
+        return None
     if rotate_after:
         rotate(home, at)
     return info_for(path)
 
 
-def daily_backup_if_due(home: Home, db_path: Path, now: datetime | None = None) -> BackupInfo | None:
+def daily_backup_if_due(home: Home, db: Database | Path, now: datetime | None = None) -> BackupInfo | None:
     """The first start of a day makes that day's backup; later starts make none."""
     at = _now(now)
-    if not Path(db_path).exists():
+    if not isinstance(db, Database) and not Path(db).exists():
         return None
     if any(b.trigger == "daily" and b.at.date() == at.date() for b in backup_files(home.backups_dir)):
         return None
-    return backup_now(home, db_path, "daily", now=at)
+    return backup_now(home, db, "daily", now=at, required=False)
 
 
 def list_backups(home: Home, actor: Actor) -> list[BackupInfo]:
@@ -133,7 +155,7 @@ def list_backups(home: Home, actor: Actor) -> list[BackupInfo]:
 
 
 def make_backup(
-    session: Session, actor: Actor, home: Home, db_path: Path, to_dir: Path | None = None, now: datetime | None = None
+    session: Session, actor: Actor, home: Home, db: Database | Path, to_dir: Path | None = None, now: datetime | None = None
 ) -> BackupInfo:
     """A backup made by a user, into the data directory or a chosen folder (a USB drive).
 
@@ -144,10 +166,9 @@ def make_backup(
     folder = Path(to_dir) if to_dir else home.backups_dir
     internal = folder.resolve() == home.backups_dir.resolve()
     if internal:
-        info = backup_now(home, db_path, "manual", now=now)
+        info = backup_now(home, db, "manual", now=now)
     else:
-        at = _now(now)
-        info = info_for(copy_database(Path(db_path), free_backup_path(folder, at, "manual")))
+        info = info_for(_backup(db, folder, "manual", "", _now(now), True))
     audit.record(
         session,
         actor.username,

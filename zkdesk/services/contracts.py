@@ -26,7 +26,7 @@ from zkdesk.services.enterprise_facts import covered_enterprise_ids, require_in_
 from zkdesk.services.enterprise_query import contains_text, in_force
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
-from zkdesk.services.records import live_record
+from zkdesk.services.records import check_revision, live_record, revision_of
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
@@ -153,9 +153,17 @@ def create_contract(session: Session, actor: Actor, data: ContractInput) -> str:
     return contract.id
 
 
-def update_contract(session: Session, actor: Actor, contract_id: str, data: ContractInput) -> None:
+def contract_revision(session: Session, contract_id: str) -> int:
+    """What the contract form hands back as `seen_revision` when it saves."""
+    return revision_of(session, CollectiveContract, contract_id)
+
+
+def update_contract(session: Session, actor: Actor, contract_id: str, data: ContractInput,
+                    seen_revision: int | None = None) -> None:
+    """`seen_revision`: records.revision_of(the contract) when the form was loaded."""
     actor.require(Permission.EDIT)
     contract = _load(session, actor, contract_id)
+    check_revision(session, contract, seen_revision, "contract", f"集体合同“{contract.title or contract.kind}”")
     old = _snapshot(contract, _covered(session, contract))
     columns, covered = _clean(session, actor, data)
     for name, value in columns.items():
@@ -167,9 +175,10 @@ def update_contract(session: Session, actor: Actor, contract_id: str, data: Cont
         audit.record(session, actor.username, "update", "contract", contract.id, {"old": old, "new": new})
 
 
-def delete_contract(session: Session, actor: Actor, contract_id: str) -> None:
+def delete_contract(session: Session, actor: Actor, contract_id: str, seen_revision: int | None = None) -> None:
     actor.require(Permission.EDIT)
     contract = _load(session, actor, contract_id)
+    check_revision(session, contract, seen_revision, "contract", f"集体合同“{contract.title or contract.kind}”")
     old = _snapshot(contract, _covered(session, contract))
     contract.deleted = True
     for row in session.scalars(select(ContractCoverage).where(ContractCoverage.contract_id == contract.id)):

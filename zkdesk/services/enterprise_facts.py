@@ -69,7 +69,7 @@ def enterprise_year_facts(session: Session, org_code: str, year: int) -> list[Ye
         select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.township_code, Enterprise.ownership,
                Enterprise.industry, Enterprise.is_company)
         .where(Enterprise.deleted.is_(False), org_filter(Enterprise.township_code, org_code))
-        .order_by(Enterprise.township_code, Enterprise.name)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
     ).all()
     latest_year = (
         select(EnterpriseYear.enterprise_id, func.max(EnterpriseYear.year).label("year"))

@@ -11,7 +11,7 @@ from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
-from zkdesk.domain.enterprise_rules import field_problems
+from zkdesk.domain.enterprise_rules import TEXT_LIMITS, field_problems
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.uscc import check_uscc, normalize_uscc
 from zkdesk.services import audit
@@ -20,7 +20,7 @@ from zkdesk.services.enterprise_facts import YearFacts, require_in_scope
 from zkdesk.services.enterprise_query import YearColumns, contains_text, contract_cover, duplicate_codes
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
-from zkdesk.services.records import live_record
+from zkdesk.services.records import check_revision, live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, EnterpriseUnion, EnterpriseYear
 
@@ -75,6 +75,11 @@ class EnterpriseDetail:
     years: tuple[YearInput, ...]
     union: UnionInput | None
     warnings: tuple[str, ...]
+    revision: int = 0  # hand it back to update_enterprise: a save over someone else's change is refused
+
+
+FIELD_LABELS = {"name": "企业名称", "township_code": "所属乡镇", "uscc": "统一社会信用代码", "ownership": "所有制类型",
+                "is_company": "公司制", "note": "备注"} | {field: label for field, label, _ in TEXT_LIMITS}
 
 
 _ENTERPRISE_FIELDS = tuple(EnterpriseInput.__dataclass_fields__)
@@ -158,9 +163,13 @@ def create_enterprise(session: Session, actor: Actor, data: EnterpriseInput) -> 
     return Saved(ent.id, tuple(uscc_warnings(session, data.uscc, exclude_id=ent.id)))
 
 
-def update_enterprise(session: Session, actor: Actor, enterprise_id: str, data: EnterpriseInput) -> Saved:
+def update_enterprise(session: Session, actor: Actor, enterprise_id: str, data: EnterpriseInput,
+                      seen_revision: int | None = None) -> Saved:
+    """`seen_revision`: the revision the form was loaded with (EnterpriseDetail.revision);
+    RecordChanged if someone saved a newer one since."""
     actor.require(Permission.EDIT)
     ent = _load(session, actor, enterprise_id)
+    check_revision(session, ent, seen_revision, "enterprise", f"企业“{ent.name}”", FIELD_LABELS)
     data = _clean(session, actor, data)
     old = _snapshot(ent, _ENTERPRISE_FIELDS)
     new = asdict(data)
@@ -173,10 +182,11 @@ def update_enterprise(session: Session, actor: Actor, enterprise_id: str, data: 
     return Saved(ent.id, tuple(uscc_warnings(session, data.uscc, exclude_id=ent.id)))
 
 
-def delete_enterprise(session: Session, actor: Actor, enterprise_id: str) -> None:
+def delete_enterprise(session: Session, actor: Actor, enterprise_id: str, seen_revision: int | None = None) -> None:
     """Tombstone the enterprise with its per-year rows and its union."""
     actor.require(Permission.EDIT)
     ent = _load(session, actor, enterprise_id)
+    check_revision(session, ent, seen_revision, "enterprise", f"企业“{ent.name}”", FIELD_LABELS)
     ent.deleted = True
     for row in ent.years:
         row.deleted = True
@@ -199,6 +209,7 @@ def get_enterprise(session: Session, actor: Actor, enterprise_id: str) -> Enterp
         years=years,
         union=UnionInput(**_snapshot(union, _UNION_FIELDS)) if union else None,
         warnings=tuple(uscc_warnings(session, ent.uscc, exclude_id=ent.id)),
+        revision=ent.revision,
     )
 
 

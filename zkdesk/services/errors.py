@@ -19,11 +19,14 @@ def user_message(exc: BaseException) -> str | None:
     the caller logs and reports plainly. The CLI and the window both use it."""
     # imported here: the store sits below services and most callers never get this far
     from zkdesk.store.backup_file import BackupError
-    from zkdesk.store.engine import DatabaseBusy
+    from zkdesk.store.engine import DatabaseBusy, UnsupportedDatabase
     from zkdesk.store.migrate import DatabaseVersionError
+    from zkdesk.store.postgres import ServerError
     from zkdesk.store.seed import CatalogError
+    from zkdesk.store.transfer import TransferError
 
-    if isinstance(exc, (UserError, DatabaseVersionError, CatalogError, BackupError, DatabaseBusy)):
+    if isinstance(exc, (UserError, DatabaseVersionError, CatalogError, BackupError, DatabaseBusy, ServerError,
+                        UnsupportedDatabase, TransferError)):
         return str(exc)
     if isinstance(exc, OSError):
         return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"

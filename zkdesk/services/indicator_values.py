@@ -25,6 +25,7 @@ from zkdesk.services.indicator_series import DERIVED_NOTE, DerivedCache, live_va
 from zkdesk.services.orgs import get_org, require_entry_for, townships
 from zkdesk.services.plans import plan_item_titles
 from zkdesk.services.progress import check_year, get_plan, progress_for
+from zkdesk.services.records import RecordChanged, check_revision
 from zkdesk.services.year_locks import active_lock, require_unlocked
 from zkdesk.store.models import Indicator, IndicatorValue
 
@@ -40,6 +41,8 @@ class ValueEntry:
     denominator: str | float | None = None
     note: str = ""
     total: str | float | None = None
+    # SheetRow.revision as the grid showed it (0: no value yet); None: not checked (imports)
+    seen_revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class SheetRow:
     updated_at: datetime | None
     target: float | None
     history: History
+    revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
         stored = own.get(ind.id, {}).get(year)
         history = value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
         value = numerator = denominator = None
-        note, complete, changed_by, updated_at = "", True, "", None
+        note, complete, changed_by, updated_at, revision = "", True, "", None, 0
         if ind.source:
             d = derived.get(ind.source, org_code, year)
             if d is not None:
@@ -171,6 +175,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
         elif stored is not None:
             value, numerator, denominator = stored.value, stored.numerator, stored.denominator
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
+            revision = stored.revision
         total = p.actual if ind.kind == rules.CUMULATIVE else None
         # 县本级 is a part of the county: the county's count targets are not its own
         target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE else None
@@ -179,6 +184,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
+            revision=revision,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 
@@ -233,6 +239,36 @@ def check_value(ind: Indicator, entry: ValueEntry, history: History) -> Checked:
                        (entry.note or "").strip(), history, entry.total)
 
 
+def _check_revisions(session: Session, entries: list[ValueEntry], existing: dict[str, IndicatorValue],
+                     codes: dict[str, str]) -> None:
+    """A value saved by someone else since the grid was loaded refuses the whole batch."""
+    for entry in entries:
+        if entry.seen_revision is None:
+            continue
+        row = existing.get(entry.indicator_id)
+        current = row.revision if row is not None and not row.deleted else 0
+        if current != entry.seen_revision:
+            label = f"指标 {codes.get(entry.indicator_id, '')} 的数值"
+            if row is None:
+                raise RecordChanged("indicator_value", "", label, entry.seen_revision, current, ())
+            check_revision(session, _AtRevision(row, current), entry.seen_revision, "indicator_value", label, VALUE_LABELS)
+
+
+@dataclass(frozen=True)
+class _AtRevision:
+    """A stored value as the grid sees it: a tombstone counts as no value (revision 0)."""
+
+    row: IndicatorValue
+    revision: int
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+
+VALUE_LABELS = {"value": "数值", "numerator": "分子", "denominator": "分母", "note": "说明", "complete": "完整"}
+
+
 def save_values(session: Session, actor: Actor, plan_id: str, org_code: str, year: int,
                 entries: list[ValueEntry]) -> SaveSummary:
     """Save a batch of one org unit and year in the caller's transaction, or nothing."""
@@ -253,6 +289,7 @@ def save_values(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     }
     summary = SaveSummary()
     codes = {i.id: i.code for i in plan_indicators(session, plan_id)}
+    _check_revisions(session, entries, existing, codes)
     for ind_id, result in checked.items():
         row = existing.get(ind_id)
         empty = result.blank and not result.note

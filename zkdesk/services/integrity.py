@@ -1,4 +1,8 @@
-"""`zkdesk verify` and the 校验 button: SQLite's integrity check plus the audit chain."""
+"""`zkdesk verify` and the 校验 button: SQLite's integrity check plus the audit chain.
+
+A server database's pages are the server's to check (its administrator runs amcheck and keeps
+its backups); zkdesk verifies what is its own there: that the database answers and the
+audit chain is whole."""
 
 from __future__ import annotations
 
@@ -65,7 +69,21 @@ def verify_file(db_path: Path) -> VerifyReport:
     return VerifyReport(True, "", chain)
 
 
-def verify_database(actor: Actor, db_path: Path) -> VerifyReport:
+def verify_server(db: Database) -> VerifyReport:
+    """The audit chain of a server database, read in one consistent snapshot."""
+    with db.read_session() as s:
+        chain = verify_chain(s)
+    return VerifyReport(True, "", chain)
+
+
+def verify_any(db: Database | Path) -> VerifyReport:
+    """verify_file for the SQLite file, verify_server for a server database."""
+    if isinstance(db, Database):
+        return verify_server(db) if db.is_server else verify_file(db.path)
+    return verify_file(Path(db))
+
+
+def verify_database(actor: Actor, db: Database | Path) -> VerifyReport:
     """The 校验 button: reviewers and administrators."""
     actor.require(Permission.VIEW_AUDIT)
-    return verify_file(db_path)
+    return verify_any(db)

@@ -26,6 +26,7 @@ from zkdesk.services.award_sessions import SessionRow, get_session, session_row
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for, sees_personal
+from zkdesk.services.records import check_revision
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, Nomination, OrgUnit, User
 
@@ -134,6 +135,7 @@ class NominationDetail:
     steps: tuple[StepRow, ...]
     masked: bool
     findings: tuple[rules.Finding, ...] = field(default=())
+    revision: int = 0  # hand it back to update_nomination: a save over someone else's change is refused
 
     @property
     def status_label(self) -> str:
@@ -173,7 +175,7 @@ def nomination_township_choices(session: Session, actor: Actor) -> list[tuple[st
 def employer_choices(session: Session, actor: Actor, township_code: str) -> list[tuple[str, str]]:
     """(enterprise id, name) of the township's registered enterprises, for the employer box."""
     actor.require(Permission.VIEW)
-    query = select(Enterprise.id, Enterprise.name).where(Enterprise.deleted.is_(False)).order_by(Enterprise.name)
+    query = select(Enterprise.id, Enterprise.name).where(Enterprise.deleted.is_(False)).order_by(Enterprise.name, Enterprise.id)
     if not is_county(township_code):
         query = query.where(Enterprise.township_code == township_code)
     return [(i, n) for i, n in session.execute(query).all()]
@@ -199,7 +201,7 @@ def find_duplicates(
     names = org_names(session)
     return [
         DuplicateHit(n.id, n.name, n.township_code, names.get(n.township_code, n.township_code), n.status)
-        for n in session.scalars(query.order_by(Nomination.township_code))
+        for n in session.scalars(query.order_by(Nomination.township_code, Nomination.id))
     ]
 
 
@@ -312,6 +314,7 @@ def get_nomination(session: Session, actor: Actor, nomination_id: str) -> Nomina
             for s in n.steps if not s.deleted
         ),
         masked=not sees_personal(actor), findings=tuple(check_input(award.year, _input_of(n))),
+        revision=n.revision,
     )
 
 
@@ -388,9 +391,11 @@ def _require_draft(nom: Nomination, doing: str) -> None:
         raise UserError(message)
 
 
-def update_nomination(session: Session, actor: Actor, nomination_id: str, data: NominationInput) -> None:
+def update_nomination(session: Session, actor: Actor, nomination_id: str, data: NominationInput,
+                      seen_revision: int | None = None) -> None:
     actor.require(Permission.EDIT)
     nom = load(session, actor, nomination_id)
+    check_revision(session, nom, seen_revision, "nomination", f"推荐人选“{nom.name}”")
     _require_draft(nom, "修改")
     if data.session_id != nom.session_id:
         raise UserError("不能把推荐人选移到另一届次；请在该届次重新登记")
@@ -408,10 +413,11 @@ def update_nomination(session: Session, actor: Actor, nomination_id: str, data: 
                      {"old": {k: old[k] for k in changed}, "new": {k: new[k] for k in changed}})
 
 
-def delete_nomination(session: Session, actor: Actor, nomination_id: str) -> None:
+def delete_nomination(session: Session, actor: Actor, nomination_id: str, seen_revision: int | None = None) -> None:
     """Tombstone a draft nomination."""
     actor.require(Permission.EDIT)
     nom = load(session, actor, nomination_id)
+    check_revision(session, nom, seen_revision, "nomination", f"推荐人选“{nom.name}”")
     _require_draft(nom, "删除")
     nom.deleted = True
     session.flush()

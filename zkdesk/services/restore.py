@@ -19,6 +19,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.backups import BackupInfo, backup_files, backup_now, info_for
 from zkdesk.services.errors import UserError
 from zkdesk.store.backup_file import integrity_ok, keep_damaged_copy, replace_database
+from zkdesk.store.engine import Database
 from zkdesk.store.migrate import DatabaseVersionError, check_openable, open_database
 
 OK, DAMAGED, MISSING = "ok", "damaged", "missing"
@@ -154,3 +155,48 @@ def restore_after_damage(home: Home, db_path: Path, source: Path | None = None, 
         source = health.newest_good.path
     reason = "启动时发现数据库损坏" if health.state == DAMAGED else "启动时找不到数据库文件"
     return _restore(home, db_path, source, "system", reason, now)
+
+
+# ---- a database on a PostgreSQL server ---------------------------------------------------------
+
+SERVER_RESTORE_TEXT = (
+    "本单位数据库在 PostgreSQL 服务器上，恢复不会覆盖正在使用的数据库：请服务器管理员新建一个空数据库"
+    "（CREATE DATABASE 新库名 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'），"
+    "在本机运行 zkdesk --database postgresql://用户@服务器/新库名 restore 备份文件.dump，"
+    "核对无误后再把各台电脑的数据库地址改为新库。"
+)
+
+
+def restore_into_server(db: Database, source: Path) -> RestoreResult:
+    """pg_restore a zkdesk dump into `db`, an empty server database, upgrade it if the dump is
+    from an older zkdesk, and note the restore in its audit trail. Nothing in use is replaced,
+    so no account is needed: the database is empty."""
+    from sqlalchemy import inspect
+
+    from zkdesk.store import pg_tools
+
+    source = Path(source)
+    if not source.is_file():
+        raise UserError(f"找不到备份文件：{source}")
+    if source.suffix != ".dump":
+        raise UserError(f"{source.name} 不是服务器数据库的备份（.dump）。单机版的数据库文件请用 zkdesk migrate-to 迁入服务器")
+    ok, problem = pg_tools.verify(source)
+    if not ok:
+        raise UserError(f"备份文件 {source.name} 不能用来恢复：{problem}")
+    with db.engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        conn.rollback()
+    if tables:
+        raise UserError(f"服务器数据库 {db.url.database} 不是空的，未作任何改动。" + SERVER_RESTORE_TEXT)
+    pg_tools.restore(source, db.url, db.password)
+    opened = open_database(db.url, None, db.password)  # upgrades a dump from an older zkdesk
+    try:
+        with opened.session() as s:
+            backup = info_for(source)
+            audit.record(s, "system", "restore", "database", source.name, {
+                "reason": "恢复到新建的服务器数据库", "backup_time": backup.at.isoformat() if backup else "",
+                "safety_backup": "", "damaged_copy": "",
+            })
+    finally:
+        opened.dispose()
+    return RestoreResult(source, None, None)

@@ -23,7 +23,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for
-from zkdesk.services.records import live_record
+from zkdesk.services.records import check_revision, live_record
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
 
@@ -242,10 +242,13 @@ def register_studio(session: Session, actor: Actor, data: StudioInput, members: 
     return studio.id
 
 
-def update_studio(session: Session, actor: Actor, studio_id: str, data: StudioInput) -> None:
-    """Change a studio's fields (status and dates included, checked as a whole)."""
+def update_studio(session: Session, actor: Actor, studio_id: str, data: StudioInput,
+                  seen_revision: int | None = None) -> None:
+    """Change a studio's fields (status and dates included, checked as a whole).
+    `seen_revision`: StudioDetail.revision as the form was loaded."""
     actor.require(Permission.EDIT)
     studio = _visible_studio(session, actor, studio_id)
+    check_revision(session, studio, seen_revision, ENTITY, f"“{studio.name}”")
     old = _input_of(studio)
     # A masked number handed back unchanged means "keep what is stored".
     if data.lead_id_number and data.lead_id_number == mask_id_number(old.lead_id_number):
@@ -264,10 +267,11 @@ def update_studio(session: Session, actor: Actor, studio_id: str, data: StudioIn
                  {"old": _audit_view(old, changes), "new": _audit_view(clean, changes)})
 
 
-def delete_studio(session: Session, actor: Actor, studio_id: str) -> None:
+def delete_studio(session: Session, actor: Actor, studio_id: str, seen_revision: int | None = None) -> None:
     """Tombstone the studio with its members and results."""
     actor.require(Permission.EDIT)
     studio = _visible_studio(session, actor, studio_id)
+    check_revision(session, studio, seen_revision, ENTITY, f"“{studio.name}”")
     studio.deleted = True
     for record in [*studio.members, *studio.results]:
         record.deleted = True

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from zkdesk.domain.backup_names import backup_file_name
+from zkdesk.domain.backup_names import SQLITE_SUFFIX, backup_file_name
 
 
 class BackupError(Exception):
@@ -59,11 +59,11 @@ def copy_database(src: Path, dest: Path) -> Path:
     return dest
 
 
-def free_backup_path(folder: Path, at: datetime, trigger: str, extra: str = "") -> Path:
+def free_backup_path(folder: Path, at: datetime, trigger: str, extra: str = "", suffix: str = SQLITE_SUFFIX) -> Path:
     """A backup file name in `folder` for this moment and trigger that no file has yet."""
     seq = 0
     while True:
-        path = Path(folder) / backup_file_name(at, trigger, extra, seq)
+        path = Path(folder) / backup_file_name(at, trigger, extra, seq, suffix)
         if not path.exists() and not path.with_name(path.name + ".partial").exists():
             return path
         seq += 1

@@ -10,6 +10,10 @@ Two kinds of session, so that readers never wait for writers:
 A writer that cannot get the lock within the busy timeout raises DatabaseBusy, whose message
 the window and the command line show as is.
 
+The database is an SQLite file (a township's PC, the default) or a PostgreSQL server database
+(a county or city office with several clerks); what only the server needs is in postgres.py,
+and the services see the same behaviour on both.
+
 Every write session collects which tables and rows it changed (session.info[CHANGES]), so
 the window can announce them without each service having to.
 """
@@ -19,6 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+import sqlite3
+import threading
+import uuid
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
@@ -35,6 +42,10 @@ CHANGES = "changes"
 READ_ONLY = "read_only"
 
 BUSY_TIMEOUT_MS = 8000
+# A long write the user already waits for behind a progress dialog (an import, a package) waits
+# this long for another writer before giving up: eight clerks importing at once all get through.
+LONG_WAIT_MS = 180_000
+WAIT_OPTION = "zkdesk_wait_ms"
 BUSY_MESSAGE = "另一个zkdesk窗口或命令正在写入数据，请稍后再试"
 
 
@@ -49,9 +60,17 @@ class ReadOnlySession(Exception):
     """A bug: something tried to write through db.read_session()."""
 
 
+class UnsupportedDatabase(Exception):
+    """A --database URL naming an engine zkdesk does not speak. Chinese message."""
+
+
 def _is_busy(exc: OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text
+    if "database is locked" in text or "database is busy" in text:
+        return True
+    from zkdesk.store import postgres
+
+    return postgres.is_busy(exc)
 
 
 # ---- SQLite ---------------------------------------------------------------------------------
@@ -71,7 +90,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    options = conn.get_execution_options()
+    mode = options.get("sqlite_begin", "IMMEDIATE")
+    if mode == "IMMEDIATE":  # how long this writer waits for another (a long import waits longer)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(WAIT_OPTION) or BUSY_TIMEOUT_MS)}")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -86,13 +108,59 @@ def _make_sqlite_engine(url: URL) -> Engine:
 
 
 def database_url(target: Path | str | URL) -> URL:
-    """A URL for a path to an SQLite file, or a URL given as text ("postgresql://…", "sqlite:///…")."""
+    """A URL for a path to an SQLite file, or a URL given as text ("postgresql://…",
+    "sqlite:///…", or "sqlite:FILE" as `migrate-to` takes it)."""
     if isinstance(target, URL):
         return target
     text = str(target)
     if "://" in text:
-        return make_url(text)
-    return make_url(f"sqlite:///{Path(text)}")
+        url = make_url(text)
+        if url.get_backend_name() in ("postgres", "postgresql"):
+            url = url.set(drivername="postgresql")
+        return url
+    if text.startswith("sqlite:"):
+        text = text[len("sqlite:"):]
+    return make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
+
+
+def shown_url(url: URL) -> str:
+    """The URL as the user may see and zkdesk may remember it: never with a password."""
+    return url._replace(password=None).render_as_string(hide_password=False)  # set(password=None) keeps it
+
+
+class _SqliteWatch:
+    """PRAGMA data_version on a connection of its own: it changes when any other connection
+    commits. This program's own write sessions are left out (absorb_own_commit): their changes
+    are announced by the window that made them."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.count = 0
+        self._lock = threading.Lock()  # the poller's thread and the writer thread both use it
+        self._con = sqlite3.connect(str(path), check_same_thread=False)
+        self._last = self._version()
+
+    def _version(self) -> int:
+        with self._lock:
+            return self._con.execute("PRAGMA data_version").fetchone()[0]
+
+    def stamp(self) -> int:
+        version = self._version()
+        if version != self._last:
+            self._last = version
+            self.count += 1
+        return self.count
+
+    def before_own_commit(self) -> None:
+        """Called while the write lock is held: a change by someone else that came before ours is
+        counted now, so that absorbing ours afterwards cannot hide it."""
+        self.stamp()
+
+    def after_own_commit(self) -> None:
+        self._last = self._version()
+
+    def close(self) -> None:
+        self._con.close()
 
 
 def _bump_revisions(session: Session, _flush_context, _instances) -> None:
@@ -131,40 +199,109 @@ def note_change(session: Session, table: str, *keys) -> None:
 def serialize(session: Session, name: str) -> None:
     """Make `session` the only writer of `name` until its transaction ends (the audit chain's
     tail, a counter). On SQLite a write session already holds the database's write lock, so
-    there is nothing more to take; a server engine takes a transaction-scoped lock here."""
+    there is nothing more to take; on PostgreSQL a transaction-scoped advisory lock is taken."""
     if session.info.get(READ_ONLY):
         raise ReadOnlySession(f"a read session asked to write {name}")
+    if session.get_bind().dialect.name == "postgresql":
+        from zkdesk.store import postgres
+
+        postgres.take_lock(session, name)
+
+
+def _raise_for_user(exc: OperationalError, url: URL) -> None:
+    """Turn a busy database or a lost server into the error whose Chinese message the user reads."""
+    if _is_busy(exc):
+        raise DatabaseBusy() from exc
+    if url.get_backend_name() == "postgresql":
+        from zkdesk.store import postgres
+
+        problem = postgres.connection_problem(exc, url)
+        if problem is not None:
+            raise problem from exc
 
 
 class Database:
     """One office database: its engine and the two kinds of session.
 
-    `target` is the path of an SQLite file (the default, embedded database) or a URL.
+    `target` is the path of an SQLite file (the default, embedded database) or a URL
+    (postgresql://user@host/db). `password` is for a server that asks for one and has no
+    pgpass entry; it is kept in memory only.
     """
 
-    def __init__(self, target: Path | str | URL):
+    def __init__(self, target: Path | str | URL, password: str | None = None):
         self.url = database_url(target)
         self.dialect = self.url.get_backend_name()
-        if self.dialect != "sqlite":
-            raise ValueError(f"unsupported database: {self.dialect}")
-        self.engine = _make_sqlite_engine(self.url)
+        self.password = password or self.url.password
+        if self.dialect == "sqlite":
+            self.engine = _make_sqlite_engine(self.url)
+            reader = self.engine.execution_options(sqlite_begin="DEFERRED")
+        elif self.dialect == "postgresql":
+            from zkdesk.store import postgres
+
+            self.engine = postgres.make_engine(self.url, self.password, lambda: BUSY_TIMEOUT_MS)
+            reader = postgres.reader_engine(self.engine)
+        else:
+            raise UnsupportedDatabase(f"不支持的数据库类型 {self.dialect}：zkdesk 使用 SQLite 文件或 PostgreSQL 服务器（postgresql://用户@服务器/数据库）")
+        self.read_engine = reader
         # path of the SQLite file (None for a server database): backups and integrity checks use it
         self.path = Path(self.url.database) if self.dialect == "sqlite" and self.url.database else None
-        reader = self.engine.execution_options(sqlite_begin="DEFERRED")
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False, autoflush=False)
         for factory in (self._writer, self._reader):
             event.listen(factory, "before_flush", _bump_revisions)
         event.listen(self._writer, "after_flush", _collect_changes)
+        self._watch = None
+        self.token = uuid.uuid4().hex[:16]  # names this Database's own change notifications
+        if self.is_server:
+            from zkdesk.store import postgres
+
+            event.listen(self._writer, "before_commit", lambda s: postgres.notify_if_written(s, self.token))
+        else:
+            event.listen(self._writer, "before_commit", self._before_own_commit)
+            event.listen(self._writer, "after_commit", self._after_own_commit)
+
+    def _before_own_commit(self, _session) -> None:
+        if self._watch is not None:
+            self._watch.before_own_commit()
+
+    def _after_own_commit(self, _session) -> None:
+        if self._watch is not None:
+            self._watch.after_own_commit()
+
+    @property
+    def is_server(self) -> bool:
+        """A PostgreSQL server database (several clerks), not this PC's SQLite file."""
+        return self.dialect == "postgresql"
+
+    @property
+    def shown(self) -> str:
+        """Where the data is, for messages and the title bar: the file, or the URL without password."""
+        return str(self.path) if self.path else shown_url(self.url)
+
+    def change_stamp(self) -> int:
+        """A cheap count of the writes committed by others since the first call: another
+        window or command on this PC, another clerk's PC on a server. This Database's own write
+        sessions do not move it (the window that made them announces them). Pages poll it and
+        refresh when it moves. The first call starts watching and returns 0."""
+        if self._watch is None:
+            if self.is_server:
+                from zkdesk.store import postgres
+
+                self._watch = postgres.ChangeWatch(self.url, self.password, self.token)
+            else:
+                self._watch = _SqliteWatch(self.path)
+        return self._watch.stamp()
 
     @contextmanager
-    def session(self, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+    def session(self, commit_on: tuple[type[BaseException], ...] = (), wait_ms: int | None = None) -> Iterator[Session]:
         """A unit of work for one user action: commits on success, rolls back on error.
 
         `commit_on` lists errors after which the work done so far is still kept (a failed
-        login must still count the attempt).
+        login must still count the attempt). `wait_ms`: how long to wait for another writer
+        before DatabaseBusy (default BUSY_TIMEOUT_MS; LONG_WAIT_MS for imports).
         """
-        session = self._writer()
+        bind = self.engine.execution_options(**{WAIT_OPTION: wait_ms}) if wait_ms else None
+        session = self._writer(bind=bind) if bind is not None else self._writer()
         try:
             try:
                 yield session
@@ -176,8 +313,7 @@ class Database:
                 session.rollback()
                 raise
         except OperationalError as exc:
-            if _is_busy(exc):
-                raise DatabaseBusy() from exc
+            _raise_for_user(exc, self.url)
             raise
         finally:
             session.close()
@@ -189,8 +325,14 @@ class Database:
         session.info[READ_ONLY] = True
         try:
             yield session
+        except OperationalError as exc:
+            _raise_for_user(exc, self.url)
+            raise
         finally:
             session.close()  # ends the transaction; unlike rollback() it leaves loaded objects readable
 
     def dispose(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self.engine.dispose()

@@ -16,10 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.base import Base
-from zkdesk.store.engine import Database
+from zkdesk.store.engine import Database, database_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -117,17 +121,80 @@ def check_openable(db_path: Path) -> None:
 
 def _run(db: Database, fn, *args) -> None:
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        fn(cfg, *args)
+    if db.is_server:
+        with db.engine.begin() as conn:  # holds the write lock; DDL is transactional there
+            cfg.attributes["connection"] = conn
+            fn(cfg, *args)
+        return
+    # SQLite changes a column by copying its table (batch mode); dropping the old table must not
+    # trip the foreign keys of the rows pointing at it. SQLite's own procedure: foreign keys off
+    # outside the transaction, foreign_key_check before commit, on again afterwards.
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                fn(cfg, *args)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseVersionError(f"升级后外键检查未通过（{broken[:3]}），已放弃升级，数据未改动")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
-def open_database(db_path: Path, backups_dir: Path | None = None) -> Database:
+def _create(cfg: Config) -> None:
+    """A new database: the tables as the models declare them, stamped at the newest migration,
+    in one transaction (two clerks' PCs starting at once on an empty server create it once)."""
+    from alembic import command
+
+    conn = cfg.attributes["connection"]
+    if not inspect(conn).has_table("alembic_version"):
+        Base.metadata.create_all(conn)
+        command.stamp(cfg, "head")
+
+
+def inspect_server(db: Database) -> tuple[bool, str | None]:
+    """(has tables, alembic revision) of a server database; refuses one that sorts text
+    differently from SQLite."""
+    from zkdesk.store import postgres
+
+    try:
+        return _inspect_connected(db)
+    except OperationalError as exc:
+        problem = postgres.connection_problem(exc, db.url)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _inspect_connected(db: Database) -> tuple[bool, str | None]:
+    from zkdesk.store import postgres
+
+    with db.read_engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        problem = postgres.collation_problem(conn)
+        version = None
+        if "alembic_version" in tables:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        conn.rollback()
+    if problem:
+        raise DatabaseVersionError(problem)
+    return bool(tables), version
+
+
+def open_database(target: Path | str | URL, backups_dir: Path | None = None, password: str | None = None) -> Database:
     """Return a Database at the current schema, migrating (after a backup) if needed.
 
-    The file is inspected read-only first: one that is refused is left byte for byte as it was.
+    `target` is an SQLite file or a server URL (engine.database_url). The file is inspected
+    read-only first: one that is refused is left byte for byte as it was. A server database is
+    upgraded in one transaction (PostgreSQL's DDL is transactional), after a pg_dump backup
+    when pg_dump is available.
     """
-    db_path = Path(db_path)
+    url = database_url(target)
+    if url.get_backend_name() != "sqlite":
+        return _open_server(url, backups_dir, password)
+    db_path = Path(url.database)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     has_tables, current = _inspect_file(db_path)
     head = head_revision()
@@ -145,11 +212,38 @@ def open_database(db_path: Path, backups_dir: Path | None = None) -> Database:
     db = Database(db_path)
     try:
         if not has_tables:
+            _run(db, _create)
+        elif current != head:
             from alembic import command
 
-            Base.metadata.create_all(db.engine)
-            _run(db, command.stamp, "head")
+            _run(db, command.upgrade, "head")
+        return db
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _open_server(url: URL, backups_dir: Path | None, password: str | None) -> Database:
+    db = Database(url, password)
+    try:
+        has_tables, current = inspect_server(db)
+        head = head_revision()
+        name = url.database
+        if has_tables:
+            if current is None:
+                raise DatabaseVersionError(f"服务器数据库 {name} 中已有其他数据，不是 zkdesk 数据库，未作任何改动。")
+            if not is_known_revision(current):
+                raise DatabaseVersionError(
+                    f"服务器数据库 {name} 由更新版本的 zkdesk 升级过（版本标记 {current}），"
+                    "本程序无法使用。请安装新版本 zkdesk，数据未作任何改动。"
+                ) from None
+        if not has_tables:
+            _run(db, _create)
         elif current != head:
+            if backups_dir is not None:
+                from zkdesk.store.dumps import backup_into
+
+                backup_into(db, Path(backups_dir), "migration", extra=current, required=False)
             from alembic import command
 
             _run(db, command.upgrade, "head")

@@ -9,6 +9,11 @@ either `success(result)` or the failure: a UserError's Chinese text (or a bug's 
 shown to the user unless a `failure` callback takes it. After a commit the bus announces which
 kinds of records the session changed, so every view that shows them refreshes.
 
+A save over someone else's newer change (services.records.RecordChanged: the form handed back
+the revision it was loaded with) is not a plain failure: the user reads who changed what and
+chooses 重新载入 (the `reload` callback, or the views of that record refresh), 仍然覆盖 (the
+same work again, allowed over exactly the revision the user was shown) or 取消.
+
 `QueryOp` is a read: `work(session, actor)` in a read-only session on a pool thread, then
 `success(result)` on the GUI thread. Pages keep themselves current with ui.refresh.Refresher,
 which is built on it.
@@ -23,8 +28,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from zkdesk.services.records import OVERWRITE, RecordChanged
 from zkdesk.store.engine import CHANGES
 from zkdesk.ui.messages import confirm as ask, show_error
 from zkdesk.ui.tasks import Task, run_task
@@ -116,6 +122,14 @@ class Op(_Base):
         super().__init__(parent, work, ctx)
         self.question, self.busy_text, self.reports_progress = confirm, busy, progress
         self.dialog: QProgressDialog | None = None
+        self.conflict_box: QMessageBox | None = None
+        self._on_reload: Callable[[], None] | None = None
+        self._overwrite: dict[tuple[str, str], int] = {}
+
+    def reload(self, callback: Callable[[], None]):
+        """What 重新载入 does after a save over someone else's change (reload the form)."""
+        self._on_reload = callback
+        return self
 
     def run(self) -> bool:
         """Ask (if there is a question), then start. False when the user said no."""
@@ -123,13 +137,18 @@ class Op(_Base):
             return False
         db, actor = self.ctx.db, self.ctx.actor
         changes: dict[str, set] = {}
+        overwrite = dict(self._overwrite)
 
         def in_session(*progress_args):
-            with db.session() as session:
-                args = (Progress(*progress_args),) if progress_args else ()
-                result = self.work(session, actor, *args)
-                session.flush()
-                changes.update(session.info.get(CHANGES, {}))
+            try:
+                with db.session() as session:
+                    session.info[OVERWRITE] = overwrite
+                    args = (Progress(*progress_args),) if progress_args else ()
+                    result = self.work(session, actor, *args)
+                    session.flush()
+                    changes.update(session.info.get(CHANGES, {}))
+            except RecordChanged as exc:  # rolled back: nothing of this action was written
+                return _Conflict(exc), {}
             return result, changes
 
         _running.add(self)
@@ -180,13 +199,45 @@ class Op(_Base):
     def _finished(self, outcome) -> None:
         result, changes = outcome
         self._end_busy()
+        if isinstance(result, _Conflict):
+            self._conflict(result.error)
+            return
         if changes:
             self.ctx.bus.announce(changes)
         self._done(result)
 
+    def _conflict(self, exc: RecordChanged) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "数据已被他人修改", str(exc), QMessageBox.StandardButton.NoButton,
+                          self.parent)
+        box.setObjectName("conflictBox")
+        reload = box.addButton("重新载入", QMessageBox.ButtonRole.AcceptRole)
+        overwrite = box.addButton("仍然覆盖", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reload)
+        self.conflict_box = box
+        box.exec()
+        chosen = box.clickedButton()
+        self.conflict_box = None
+        if chosen is overwrite:
+            self._overwrite[(exc.entity, exc.record_id)] = exc.current_revision
+            self.question = None  # asked already
+            self.run()
+        elif chosen is reload:
+            if self._on_reload is not None:
+                self._on_reload()
+            else:
+                self.ctx.bus.announce({exc.entity: {exc.record_id}})
+        elif self._on_failure is not None:
+            self._on_failure(str(exc))
+
     def _failed_op(self, message: str) -> None:
         self._end_busy()
         self._failed(message)
+
+
+class _Conflict:
+    def __init__(self, error: RecordChanged):
+        self.error = error
 
 
 class QueryOp(_Base):

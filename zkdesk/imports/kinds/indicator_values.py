@@ -131,7 +131,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         select(IndicatorValue, Indicator.code, Indicator.name)
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(IndicatorValue.deleted.is_(False), org_filter(IndicatorValue.org_code, office_code))
-        .order_by(IndicatorValue.year, IndicatorValue.org_code, Indicator.sort_key)
+        .order_by(IndicatorValue.year, IndicatorValue.org_code, Indicator.sort_key, IndicatorValue.id)
     )
     return [
         {

@@ -144,7 +144,7 @@ def nomination_person(q: SourceQuery) -> SourceResult:
 def _opinions(session: Session, nomination_id: str) -> dict[str, str]:
     steps = session.scalars(
         select(NominationStep).where(NominationStep.nomination_id == nomination_id, NominationStep.deleted.is_(False))
-        .order_by(NominationStep.at)
+        .order_by(NominationStep.at, NominationStep.id)
     )
     found = {key: "" for key in OPINION_STEPS}
     for step in steps:

@@ -18,7 +18,7 @@ class AuditEntry(Base):
     username: Mapped[str] = mapped_column(String(50))
     action: Mapped[str] = mapped_column(String(30))  # create | update | delete | login | ...
     entity: Mapped[str] = mapped_column(String(40), default="")
-    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    entity_id: Mapped[str] = mapped_column(String(100), default="")  # "id/year" of a per-year row: longer than a UUID
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON: old and new values
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")

@@ -46,7 +46,7 @@ class Nomination(Travelling, Base):
     deeds_full: Mapped[str] = mapped_column(Text, default="")  # ≈2000 characters
     photo: Mapped[bytes | None] = mapped_column(nullable=True)
     # Workflow state; review steps past 乡镇审核 are owned by the county.
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(32), default="draft")
     publicity_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     publicity_end: Mapped[date | None] = mapped_column(Date, nullable=True)
     objections: Mapped[str] = mapped_column(Text, default="")
@@ -60,8 +60,8 @@ class NominationStep(Travelling, Base):
     __tablename__ = "nomination_step"
 
     nomination_id: Mapped[str] = mapped_column(ForeignKey("nomination.id"), index=True)
-    from_status: Mapped[str] = mapped_column(String(16))
-    to_status: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(50))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     opinion: Mapped[str] = mapped_column(Text, default="")

@@ -26,7 +26,14 @@ from zkdesk.domain import choices
 from zkdesk.domain.contract_rules import RuleError, effective_date, expiry_date, filing_deadline
 from zkdesk.domain.dates import format_date
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
-from zkdesk.services.contracts import ContractInput, create_contract, get_contract, is_multi_enterprise, update_contract
+from zkdesk.services.contracts import (
+    ContractInput,
+    contract_revision,
+    create_contract,
+    get_contract,
+    is_multi_enterprise,
+    update_contract,
+)
 from zkdesk.services.enterprises import enterprise_choices
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
@@ -157,6 +164,7 @@ class ContractDialog(QDialog):
     def _load(self, contract_id: str) -> None:
         with self.ctx.db.session() as s:
             c = get_contract(s, self.ctx.actor, contract_id)
+            self.revision = contract_revision(s, contract_id)  # handed back when saving
         self.kind.setCurrentText(c.kind)
         if c.enterprise_id:
             select_data(self.enterprise, c.enterprise_id)
@@ -261,15 +269,20 @@ class ContractDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        contract_id = self.contract_id
+        contract_id, seen = self.contract_id, getattr(self, "revision", None)
 
         def save(s, actor) -> str:
             if contract_id:
-                update_contract(s, actor, contract_id, data)
+                update_contract(s, actor, contract_id, data, seen_revision=seen)
                 return contract_id
             return create_contract(s, actor, data)
 
-        Op(self, save).success(self._saved).failure(self.error.setText).run()
+        Op(self, save).success(self._saved).failure(self.error.setText).reload(self._reload).run()
+
+    def _reload(self) -> None:
+        for i in range(self.covered.count()):
+            self.covered.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self._load(self.contract_id)
 
     def _saved(self, contract_id: str) -> None:
         self.contract_id = contract_id

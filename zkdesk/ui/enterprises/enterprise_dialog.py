@@ -130,10 +130,9 @@ class EnterpriseDialog(QDialog):
         self.openness.toggled.connect(self.openness_on.setEnabled)
         self._uscc_timer = QTimer(self, singleShot=True, interval=300)
         self._uscc_timer.timeout.connect(self._check_uscc_duplicates)
+        self.revision: int | None = None  # as loaded: a save over someone else's newer change is refused
         if enterprise_id:
-            self.buttons.setEnabled(False)  # until the record is on screen
-            QueryOp(self, lambda s, actor: get_enterprise(s, actor, enterprise_id)).success(self._fill) \
-                .failure(self._load_failed).run()
+            self._load()
         else:
             self._add_year(YearInput(default_year or date.today().year, 0))
         self._union_toggled(self.has_union.isChecked())
@@ -199,6 +198,12 @@ class EnterpriseDialog(QDialog):
         if row >= 0:
             self.years.removeRow(row)
 
+    def _load(self) -> None:
+        self.buttons.setEnabled(False)  # until the record is on screen
+        enterprise_id = self.enterprise_id
+        QueryOp(self, lambda s, actor: get_enterprise(s, actor, enterprise_id)).success(self._fill) \
+            .failure(self._load_failed).run()
+
     def _load_failed(self, message: str) -> None:
         self.error.setText(message)
         self.buttons.setEnabled(True)
@@ -206,6 +211,9 @@ class EnterpriseDialog(QDialog):
 
     def _fill(self, detail) -> None:
         self.buttons.setEnabled(True)
+        self.revision = detail.revision
+        self.years.setRowCount(0)
+        self.error.setText("")
         d = detail.data
         self.name.setText(d.name)
         self.uscc.setText(d.uscc)
@@ -308,11 +316,11 @@ class EnterpriseDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        enterprise_id = self.enterprise_id
+        enterprise_id, seen = self.enterprise_id, self.revision
 
         def save(s, actor):
             if enterprise_id:
-                saved = update_enterprise(s, actor, enterprise_id, data)
+                saved = update_enterprise(s, actor, enterprise_id, data, seen_revision=seen)
             else:
                 saved = create_enterprise(s, actor, data)
             replace_enterprise_years(s, actor, saved.id, years)
@@ -320,7 +328,7 @@ class EnterpriseDialog(QDialog):
             return saved
 
         self.error.setText("")
-        Op(self, save).success(self._saved).failure(self.error.setText).run()
+        Op(self, save).success(self._saved).failure(self.error.setText).reload(self._load).run()
 
     def _saved(self, saved) -> None:
         self.enterprise_id, self.saved_warnings = saved.id, saved.warnings

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDoubleSpinBox, QF
 
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
-from zkdesk.services.errors import UserError
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel

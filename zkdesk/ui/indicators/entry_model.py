@@ -80,10 +80,11 @@ class _Line:
 
     def entry(self) -> ValueEntry:
         if self.row.kind == RATE:
-            return ValueEntry(self.row.indicator_id, numerator=self.numerator, denominator=self.denominator, note=self.note)
+            return ValueEntry(self.row.indicator_id, numerator=self.numerator, denominator=self.denominator,
+                              note=self.note, seen_revision=self.row.revision)
         if self.total:
-            return ValueEntry(self.row.indicator_id, total=self.total, note=self.note)
-        return ValueEntry(self.row.indicator_id, value=self.value, note=self.note)
+            return ValueEntry(self.row.indicator_id, total=self.total, note=self.note, seen_revision=self.row.revision)
+        return ValueEntry(self.row.indicator_id, value=self.value, note=self.note, seen_revision=self.row.revision)
 
 
 class EntryModel(QAbstractTableModel):

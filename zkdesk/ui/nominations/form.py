@@ -75,6 +75,7 @@ class NominationDialog(QDialog):
         if nomination_id:
             with ctx.db.session() as s:
                 detail = get_nomination(s, ctx.actor, nomination_id)
+        self.revision = detail.revision if detail is not None else None  # handed back when saving
         self.read_only = not ctx.actor.can(Permission.EDIT) or (detail is not None and detail.status != "draft")
         verb = "查看" if self.read_only else ("修改" if detail else "新增")
         self.setWindowTitle(f"{verb}劳动模范推荐人选 — {award.name}")
@@ -324,7 +325,8 @@ class NominationDialog(QDialog):
         try:
             with self.ctx.db.session() as s:
                 if self.nomination_id:
-                    update_nomination(s, self.ctx.actor, self.nomination_id, self.current_input())
+                    update_nomination(s, self.ctx.actor, self.nomination_id, self.current_input(),
+                                      seen_revision=self.revision)
                     self.saved_id = self.nomination_id
                 else:
                     self.saved_id = create_nomination(s, self.ctx.actor, self.current_input())

@@ -52,6 +52,7 @@ NOT_LISTED = "（不在企业名录中，手工填写）"
 class StudioDialog(QDialog):
     def __init__(self, ctx, studio_id: str | None = None, parent=None):
         super().__init__(parent)
+        self.revision: int | None = None  # of the studio as loaded
         self.ctx = ctx
         self.studio_id = studio_id
         self._suggested = ""
@@ -249,6 +250,7 @@ class StudioDialog(QDialog):
         else:
             with self.ctx.db.session() as s:
                 detail = get_studio(s, self.ctx.actor, self.studio_id)
+            self.revision = detail.revision  # handed back when saving: refused over someone else's change
             self.setWindowTitle(f"“三室一站” — {detail.data.name}")
             self._show(detail.data)
             self.members.load(detail.members)
@@ -306,7 +308,7 @@ class StudioDialog(QDialog):
                     new_id = register_studio(s, self.ctx.actor, data, [m for _id, m in rows])
                 else:
                     new_id = self.studio_id
-                    update_studio(s, self.ctx.actor, new_id, data)
+                    update_studio(s, self.ctx.actor, new_id, data, seen_revision=self.revision)
                     self._save_members(s, new_id, rows)
         except (UserError, DateTextError) as exc:
             self.error.setText(str(exc))

@@ -93,7 +93,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('peer_code', 'table_name', 'record_id', name=op.f('pk_exchange_record_state'))
     )
     with op.batch_alter_table('collective_contract', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('review_objection', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        # sa.false(): 0 on SQLite, false on PostgreSQL (an integer default is refused for a boolean there)
+        batch_op.add_column(sa.Column('review_objection', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 

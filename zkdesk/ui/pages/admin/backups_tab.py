@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from zkdesk.services.backups import RETENTION_TEXT, BackupInfo, info_for, list_backups, make_backup, size_text
 from zkdesk.services.errors import UserError
+from zkdesk.services.restore import SERVER_RESTORE_TEXT
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.tasks import run_task
@@ -34,7 +35,9 @@ class BackupsTab(QWidget):
 
         policy = QLabel(RETENTION_TEXT, wordWrap=True)
         policy.setStyleSheet("color: #555;")
-        where = QLabel(f"备份文件夹：{ctx.home.backups_dir}", wordWrap=True, objectName="backupsFolderLabel")
+        server_note = ("。本单位数据库在服务器上（" + ctx.db.shown + "），备份用 pg_dump 写在本机；"
+                       "服务器管理员仍需做服务器自己的备份") if ctx.db.is_server else ""
+        where = QLabel(f"备份文件夹：{ctx.home.backups_dir}{server_note}", wordWrap=True, objectName="backupsFolderLabel")
 
         self.backup_button = QPushButton("立即备份", objectName="backupNowButton")
         self.backup_to_button = QPushButton("备份到U盘或其他文件夹…", objectName="backupToButton")
@@ -95,7 +98,7 @@ class BackupsTab(QWidget):
 
         def work():
             with ctx.db.session() as s:
-                return make_backup(s, ctx.actor, ctx.home, ctx.db.path, folder)
+                return make_backup(s, ctx.actor, ctx.home, ctx.db, folder)
 
         self._busy(True)
         self.status.setText("正在备份并校验…")
@@ -128,13 +131,16 @@ class BackupsTab(QWidget):
             self._confirm_and_restore(backup.path, f"{backup.when_text}（{backup.trigger_label}）的备份")
 
     def restore_from_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.ctx.home.root), "zkdesk 备份 (*.sqlite3);;所有文件 (*)")
+        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.ctx.home.root), "zkdesk 备份 (*.sqlite3 *.dump);;所有文件 (*)")
         if name:
             info = info_for(Path(name))
             what = f"{info.when_text}（{info.trigger_label}）的备份 {Path(name).name}" if info else f"文件 {name}"
             self._confirm_and_restore(Path(name), what)
 
     def _confirm_and_restore(self, path: Path, what: str) -> None:
+        if self.ctx.db.is_server:  # nothing in use is replaced on a server: into a new database
+            show_error(self, SERVER_RESTORE_TEXT, "服务器数据库的恢复")
+            return
         controller = self.ctx.controller
         if controller is None:
             show_error(self, "只有从程序主窗口才能恢复备份")
