@@ -56,6 +56,7 @@ def test_the_window_locks_when_idle_and_needs_the_password(qtbot, home):
     assert actions[-2:] == ["unlock_failed", "unlock"]
     qtbot.waitUntil(overlay.isVisible, timeout=5000)  # idle again: locked again
     window.close()
+    settle(qtbot)
     db.dispose()
 
 
@@ -70,11 +71,13 @@ def test_five_wrong_passwords_at_the_lock_lock_the_account(qtbot, home):
     _type_and_unlock(qtbot, overlay, PASSWORD)
     assert "锁定" in error.text() and overlay.isVisible()
     window.close()
+    settle(qtbot)
     db.dispose()
 
 
 def test_activity_keeps_the_window_unlocked_and_zero_means_never(qtbot, home):
     window, db = _window_with_idle_lock(qtbot, home, seconds=600)
+    qtbot.waitUntil(lambda: window.idle_lock.seconds == 600)  # the setting is read in the background
     timer = window.idle_lock.timer
     assert timer.isActive() and timer.interval() == 600_000
     timer.start(50)  # as if almost ten minutes had passed ...
@@ -85,6 +88,7 @@ def test_activity_keeps_the_window_unlocked_and_zero_means_never(qtbot, home):
     window.ctx.bus.notify("users")
     assert not timer.isActive()
     window.close()
+    settle(qtbot)
     db.dispose()
 
 

@@ -79,7 +79,7 @@ def test_a_refused_op_shows_its_chinese_reason_and_changes_nothing(qtbot, county
 def test_an_op_asks_first_and_does_nothing_when_told_no(qtbot, county_db, home):
     page = _page(qtbot, county_db, home)
     ran = []
-    answer_modal(qtbot, "&No")
+    answer_modal(qtbot, "否", "confirmBox")
     started = Op(page, lambda s, actor: ran.append(1), confirm="删除所选企业？").run()
     settle(qtbot)
     assert started is False and ran == []

@@ -12,5 +12,11 @@ def show_error(parent: QWidget | None, message: str, title: str = "无法完成"
 
 
 def confirm(parent: QWidget | None, message: str, title: str = "请确认") -> bool:
-    answer = QMessageBox.question(parent, title, message, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    """是/否, in Chinese whatever translations are installed; 否 is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, message,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("confirmBox")
+    box.button(QMessageBox.StandardButton.Yes).setText("是")
+    box.button(QMessageBox.StandardButton.No).setText("否")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
