@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.backup_helpers import damage_database, table_dump
 from tests.conftest import PASSWORD, make_office
 from tests.ui.modal import answer_modal
+from tests.ui.settle import settle
 from zkdesk.app import AppRunner, build_context
 from zkdesk.domain.roles import Role
 from zkdesk.services import accounts
