@@ -60,12 +60,19 @@ def copy_database(src: Path, dest: Path) -> Path:
 
 
 def free_backup_path(folder: Path, at: datetime, trigger: str, extra: str = "", suffix: str = SQLITE_SUFFIX) -> Path:
-    """A backup file name in `folder` for this moment and trigger that no file has yet."""
+    """A backup file name in `folder` for this moment and trigger that no file has yet. The name
+    is claimed by creating its empty ".partial" file exclusively, so two processes backing up in
+    the same second (concurrent imports) never write into the same file."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
     seq = 0
     while True:
         path = Path(folder) / backup_file_name(at, trigger, extra, seq, suffix)
-        if not path.exists() and not path.with_name(path.name + ".partial").exists():
-            return path
+        if not path.exists():
+            try:
+                os.close(os.open(path.with_name(path.name + ".partial"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                return path
+            except FileExistsError:
+                pass
         seq += 1
 
 

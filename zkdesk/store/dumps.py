@@ -22,11 +22,12 @@ def backup_into(db: Database, folder: Path, trigger: str, *, extra: str = "", at
     gets that name. Raises BackupError. On a server without pg_dump, returns None when the
     backup is not `required` (an automatic one: the server administrator's backups remain)."""
     at = at or datetime.now()
+    if db.is_server:
+        from zkdesk.store import pg_tools
+
+        if not required and not pg_tools.available():
+            return None
     dest = free_backup_path(Path(folder), at, trigger, extra, backup_suffix(db))
     if not db.is_server:
         return copy_database(db.path, dest)
-    from zkdesk.store import pg_tools
-
-    if not required and not pg_tools.available():
-        return None
     return pg_tools.dump(db.url, db.password, dest)

@@ -60,10 +60,10 @@ def _run(cmd: list[str], password: str | None, what: str) -> subprocess.Complete
 
 def dump(url: URL, password: str | None, dest: Path) -> Path:
     """pg_dump the database into `dest` (custom format), verified before it gets its name."""
-    _require()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
+    partial = dest.with_name(dest.name + ".partial")  # claimed by free_backup_path
     try:
+        _require()
         _run(["pg_dump", *connection_args(url), "--format=custom", "--file", str(partial), url.database], password,
              "pg_dump 备份")
         ok, problem = verify(partial)
