@@ -19,6 +19,9 @@ def answer_modal(qtbot, button_text: str, object_name: str = "", attempts: int =
             if button.text() == button_text:
                 qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
                 return
-        raise AssertionError(f"no button {button_text!r} in {dialog.objectName()}")
+        # close it so exec() returns and the test fails instead of hanging on a dialog no one answers
+        texts = [b.text() for b in dialog.findChildren(QAbstractButton)]
+        dialog.close()
+        raise AssertionError(f"no button {button_text!r} in {dialog.objectName()}; it has {texts}")
 
     QTimer.singleShot(0, try_click)
