@@ -26,8 +26,6 @@ STILL_ON_GUI_THREAD = {
     "ui/pages/indicators.py",
     "ui/pages/nominations.py",
     "ui/pages/printing.py",
-    "ui/pages/studios.py",
-    "ui/studios/item6_panel.py",
 }
 
 
