@@ -24,7 +24,6 @@ STILL_ON_GUI_THREAD = {
     "ui/pages/admin/users_tab.py",
     "ui/pages/exchange.py",
     "ui/pages/indicators.py",
-    "ui/pages/nominations.py",
     "ui/pages/printing.py",
 }
 
