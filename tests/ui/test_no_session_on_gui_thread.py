@@ -16,14 +16,10 @@ from zkdesk.ui.pages import PAGES
 # QueryOp/Refresher and leaves this list; a new one anywhere fails the test).
 STILL_ON_GUI_THREAD = {
     "ui/idle_lock.py",
-    "ui/indicators/dashboard_tab.py",
-    "ui/indicators/entry_tab.py",
-    "ui/indicators/plan_tab.py",
     "ui/pages/admin/audit_tab.py",
     "ui/pages/admin/overview.py",
     "ui/pages/admin/users_tab.py",
     "ui/pages/exchange.py",
-    "ui/pages/indicators.py",
     "ui/pages/printing.py",
 }
 
