@@ -28,3 +28,28 @@ def main_window(qtbot, home):
     yield window
     settle(qtbot)  # no background work may outlive the database
     db.dispose()
+
+
+@pytest.fixture
+def gui_thread_sessions(monkeypatch):
+    """Records every session opened on the GUI thread (where the window must never open one):
+    a list of (kind, where) that a test asserts to be empty after driving a page."""
+    import traceback
+
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
+    from zkdesk.store import engine
+
+    opened: list[tuple[str, str]] = []
+    gui = QApplication.instance().thread()
+
+    def hook(kind: str) -> None:
+        if QThread.currentThread() != gui:
+            return
+        frames = [f for f in traceback.extract_stack()[:-1] if "/zkdesk/ui/" in f.filename.replace("\\", "/")]
+        if frames:  # opened by the window's code, not by the test preparing its data
+            opened.append((kind, f"{frames[-1].filename.replace(chr(92), '/').rsplit('/zkdesk/', 1)[-1]}:{frames[-1].lineno}"))
+
+    monkeypatch.setattr(engine, "session_hook", hook)
+    return opened

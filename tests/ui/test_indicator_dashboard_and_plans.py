@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdi
 from sqlalchemy import select
 
 from tests.conftest import NANSAN
+from tests.ui.settle import settle
 from zkdesk.services import derived
 from zkdesk.services.derived import Derived
 from zkdesk.services.indicator_values import ValueEntry, save_values
@@ -13,6 +14,7 @@ from zkdesk.store.models import Indicator, IndicatorTarget, Plan
 from zkdesk.ui.indicators.common import STATUS_COLORS
 from zkdesk.ui.indicators.path_chart import PathChart
 from zkdesk.ui.indicators.plan_tab import CopyPlanDialog
+from zkdesk.ui.widgets.record_view import RecordView
 
 
 def _ids(window):
@@ -35,6 +37,12 @@ def _click_cell(qtbot, table, row, column, double=False):
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     if double:
         qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    settle(qtbot)
+
+
+def _press(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
 
 def test_dashboard_colours_filters_and_chart(main_window, qtbot):
@@ -43,8 +51,11 @@ def test_dashboard_colours_filters_and_chart(main_window, qtbot):
         for year, value in ((2021, "4"), (2022, "4"), (2023, "2")):
             save_values(s, main_window.ctx.actor, plan_id, NANSAN, year, [ValueEntry(ids["01.2"], value=value)])
     page = main_window.show_page("indicators")
+    settle(qtbot)
     page.findChild(QComboBox, "yearCombo").setCurrentIndex(2)  # 2023
+    settle(qtbot)
     page.tabs.setCurrentIndex(1)
+    settle(qtbot)
     table = page.findChild(QTableWidget, "progressTable")
     row, county = _row(table, "01.2"), _column(table, "全县")
     assert table.item(row, county).text() == "10"
@@ -80,25 +91,30 @@ def test_drill_down_from_a_derived_number(main_window, qtbot, monkeypatch):
     monkeypatch.setitem(derived._REGISTRY, "nominations.county_model_workers", _fake)
     if True:
         page = main_window.show_page("indicators")
+        settle(qtbot)
         page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
+        settle(qtbot)
         page.tabs.setCurrentIndex(1)
+        settle(qtbot)
         table = page.findChild(QTableWidget, "progressTable")
         row = _row(table, "03.1")
         assert table.item(row, _column(table, "全县")).text() == "2"  # 2021 and 2022
         _click_cell(qtbot, table, row, _column(table, "全县"), double=True)
         dialog = page.dashboard.drilldown
         assert dialog is not None and dialog.isVisible()
-        records = dialog.findChild(QTableWidget, "drilldownTable")
-        assert records.rowCount() == 2
+        records = dialog.findChild(RecordView, "drilldownTable")
+        assert records.row_count() == 2
         assert "共 2 条劳模推荐记录" in dialog.findChild(QLabel, "drilldownSummary").text()
         dialog.close()
 
 
 def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
     page = main_window.show_page("indicators")
+    settle(qtbot)
     page.tabs.setCurrentIndex(2)
+    settle(qtbot)
     monkeypatch.setattr(CopyPlanDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
-    qtbot.mouseClick(page.findChild(QPushButton, "copyPlanButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "copyPlanButton"))
     assert page.findChild(QComboBox, "planCombo").currentText().startswith("十五五（2026—2030）")
     years = page.findChild(QComboBox, "yearCombo")
     assert [years.itemText(i) for i in range(years.count())] == ["2026年", "2027年", "2028年", "2029年", "2030年"]
@@ -106,6 +122,8 @@ def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
     table = page.findChild(QTableWidget, "planIndicatorTable")
     row = _row(table, "01.2")
     _click_cell(qtbot, table, row, 5)
+    main_window.activateWindow()  # a busy sign shown meanwhile may have taken the focus
+    table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_F2)
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit) and editor.text() == "20"
@@ -114,14 +132,15 @@ def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     QApplication.processEvents()  # the standard delegate commits on a queued call
     assert table.item(row, 5).text() == "30"
-    qtbot.mouseClick(page.findChild(QPushButton, "saveIndicatorsButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "saveIndicatorsButton"))
 
     table.setCurrentCell(_row(table, "01.2"), 1)
-    qtbot.mouseClick(page.findChild(QPushButton, "splitEvenButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    _press(qtbot, page.findChild(QPushButton, "splitEvenButton"))
     alloc = page.findChild(QTableWidget, "allocationTable")
     assert [alloc.item(r, 1).text() for r in range(alloc.rowCount())] == ["5"] * 7  # ⌈30 / 7⌉
     assert "已分解合计：35名" in page.findChild(QLabel, "allocationSum").text()
-    qtbot.mouseClick(page.findChild(QPushButton, "saveAllocationsButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "saveAllocationsButton"))
 
     with main_window.ctx.db.session() as s:
         plan = s.scalars(select(Plan).where(Plan.code == "zk-2026-2030")).one()
@@ -134,6 +153,7 @@ def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
 
     # the dashboard of the new plan uses the allocation as a township's target
     page.tabs.setCurrentIndex(1)
+    settle(qtbot)
     dash = page.findChild(QTableWidget, "progressTable")
     item = dash.item(_row(dash, "01.2"), _column(dash, "南伞镇"))
     assert "目标：5" in item.toolTip()

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QPushButton, QTab
 from sqlalchemy import select
 
 from tests.conftest import NANSAN
+from tests.ui.settle import settle
 from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import Indicator, IndicatorValue
@@ -24,13 +25,20 @@ def _seed(window, org, year, **values):
         save_values(s, actor, plan.id, org, year, entries)
 
 
-def _page(window):
+def _page(window, qtbot):
     page = window.show_page("indicators")
+    settle(qtbot)
     return page, page.findChild(EntryTable, "entryTable")
 
 
-def _choose(combo: QComboBox, text: str) -> None:
+def _choose(qtbot, combo: QComboBox, text: str) -> None:
     combo.setCurrentIndex(combo.findText(text))
+    settle(qtbot)
+
+
+def _press(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
 
 def _click(qtbot, view, code, column):
@@ -61,9 +69,9 @@ def _stored(window, org, year):
 def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbot):
     _seed(main_window, NANSAN, 2022, **{"01_1": dict(numerator="8", denominator="10")})
     _seed(main_window, FENGWEI, 2023, **{"04_2": dict(value="2")})
-    page, view = _page(main_window)
-    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
-    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
     save = page.findChild(QPushButton, "saveValuesButton")
     message = page.findChild(QLabel, "entryMessage")
 
@@ -74,7 +82,7 @@ def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbo
     assert _cell(view, "04.2", COL_VALUE, Qt.ItemDataRole.BackgroundRole) == ERROR_COLOR
     assert "04.2 工会社会工作专业人才队伍人数：数值不能为负数" in message.text()
     assert not save.isEnabled()
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    _press(qtbot, save)
     assert _stored(main_window, NANSAN, 2023) == {}
     _click(qtbot, view, "04.2", COL_VALUE)
     _type(qtbot, view, "3")
@@ -92,7 +100,7 @@ def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbo
     assert "请在“说明”中写明原因" in message.text() and "下降超过10个百分点" in message.text()
     assert save.isEnabled()  # a warning does not block saving
 
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    _press(qtbot, save)
     stored = _stored(main_window, NANSAN, 2023)
     assert (stored["04.2"].value, stored["04.2"].complete) == (3, True)
     assert (stored["01.1"].numerator, stored["01.1"].denominator, stored["01.1"].complete) == (5, 10, False)
@@ -103,14 +111,16 @@ def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbo
     _click(qtbot, view, "01.1", COL_NOTE)
     _type(qtbot, view, "liangjia qiye chebing")  # QTest types ASCII only; an IME would commit 汉字
     assert _cell(view, "01.1", COL_NOTE, Qt.ItemDataRole.BackgroundRole) != WARNING_COLOR
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    _press(qtbot, save)
     assert _stored(main_window, NANSAN, 2023)["01.1"].complete
     assert not save.isEnabled()
 
     # the county roll-up, in the grid and on the dashboard: 南伞 3 + 凤尾 2
-    _choose(page.findChild(QComboBox, "entryOrg"), "全县汇总（只读）")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "全县汇总（只读）")
     assert _cell(view, "04.2", COL_VALUE) == "5"
     assert not view.model().flags(view.model().index(view.model().row_of("04.2"), COL_VALUE)) & Qt.ItemFlag.ItemIsEditable
+    page.tabs.setCurrentWidget(page.dashboard)  # the dashboard computes when it is seen
+    settle(qtbot)
     table = page.findChild(QTableWidget, "progressTable")
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "04.2")
@@ -121,9 +131,9 @@ def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbo
 
 def test_cumulative_running_total_typed_below_last_year_is_refused(main_window, qtbot):
     _seed(main_window, NANSAN, 2022, **{"05_1": dict(value="100")})
-    page, view = _page(main_window)
-    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
-    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
     _click(qtbot, view, "05.1", COL_COMPUTED)
     _type(qtbot, view, "90")
     assert _cell(view, "05.1", COL_COMPUTED, Qt.ItemDataRole.BackgroundRole) == ERROR_COLOR
@@ -131,13 +141,13 @@ def test_cumulative_running_total_typed_below_last_year_is_refused(main_window, 
     _click(qtbot, view, "05.1", COL_COMPUTED)
     _type(qtbot, view, "130")
     assert _cell(view, "05.1", COL_VALUE) == "30"  # the year's own count
-    qtbot.mouseClick(page.findChild(QPushButton, "saveValuesButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
     assert _stored(main_window, NANSAN, 2023)["05.1"].value == 30
 
 
 def test_derived_rows_are_read_only_and_say_so(main_window, qtbot):
-    page, view = _page(main_window)
-    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
     assert _cell(view, "03.1", COL_NOTE).startswith("由登记数据自动计算")
     before = _cell(view, "03.1", COL_VALUE)
     _click(qtbot, view, "03.1", COL_VALUE)
@@ -147,12 +157,12 @@ def test_derived_rows_are_read_only_and_say_so(main_window, qtbot):
 
 def test_a_locked_year_cannot_be_typed_into_until_unlocked(main_window, qtbot, monkeypatch):
     _seed(main_window, NANSAN, 2023, **{"04_2": dict(value="3")})
-    page, view = _page(main_window)
-    _choose(page.findChild(QComboBox, "yearCombo"), "2023年")
-    _choose(page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
     lock = page.findChild(QPushButton, "lockButton")
     assert lock.isVisible()
-    qtbot.mouseClick(lock, Qt.MouseButton.LeftButton)
+    _press(qtbot, lock)
     assert "已审核锁定" in page.findChild(QLabel, "lockLabel").text()
     _click(qtbot, view, "04.2", COL_VALUE)
     qtbot.keyClicks(view, "9")
@@ -160,9 +170,9 @@ def test_a_locked_year_cannot_be_typed_into_until_unlocked(main_window, qtbot, m
     assert not page.findChild(QPushButton, "saveValuesButton").isEnabled()
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("更正录入错误", True))
-    qtbot.mouseClick(page.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "unlockButton"))
     assert page.findChild(QLabel, "lockLabel").text() == ""
     _click(qtbot, view, "04.2", COL_VALUE)
     _type(qtbot, view, "9")
-    qtbot.mouseClick(page.findChild(QPushButton, "saveValuesButton"), Qt.MouseButton.LeftButton)
+    _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
     assert _stored(main_window, NANSAN, 2023)["04.2"].value == 9

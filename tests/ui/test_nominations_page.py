@@ -6,6 +6,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDateEdit, QSpinBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 from sqlalchemy import select
 
+from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.domain.roles import Role
 from zkdesk.services.auth import actor_for
@@ -46,7 +47,9 @@ def _page(qtbot, home, db, actor):
     qtbot.addWidget(window)
     _windows.append(window)
     window.show()
-    return window.show_page("nominations")
+    page = window.show_page("nominations")
+    settle(qtbot)
+    return page
 
 
 def _child(parent, cls, name):
@@ -72,6 +75,12 @@ def _choose(combo: QComboBox, text: str) -> None:
 def _click_row(qtbot, table: QTableView, row: int) -> None:
     rect = table.visualRect(table.model().index(row, 1))
     qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
+    settle(qtbot)
+
+
+def _press(qtbot, page, name: str) -> None:
+    qtbot.mouseClick(_child(page, QPushButton, name), LEFT)
+    settle(qtbot)
 
 
 def _status(db) -> str:
@@ -85,7 +94,7 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     assert _child(page, QComboBox, "sessionCombo").currentText() == "第四届镇康县劳动模范（2025年）"
 
     # A clerk opens the form and types a nomination with a mistyped ID number.
-    qtbot.mouseClick(_child(page, QPushButton, "newNominationButton"), LEFT)
+    _press(qtbot, page, "newNominationButton")
     form = _child(page, QDialog, "nominationDialog")
     assert form.isVisible()
     _choose(_child(form, QComboBox, "townshipCombo"), "南伞镇")
@@ -126,6 +135,7 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     assert _child(form, QComboBox, "genderCombo").currentText() == "女"
     qtbot.mouseClick(_child(form, QPushButton, "saveButton"), LEFT)
     assert not form.isVisible()
+    settle(qtbot)
     with db.session() as s:
         nom = s.scalars(select(Nomination)).one()
         assert (nom.name, nom.id_number, nom.gender, nom.birth_date) == ("李芳", RIGHT_ID, "女", date(1990, 7, 4))
@@ -138,10 +148,10 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     # The clerk submits it (推荐), then is refused a review step (审核).
     _click_row(qtbot, table, 0)
     message = _child(page, QLabel, "workflowMessage")
-    qtbot.mouseClick(_child(page, QPushButton, "recommendButton"), LEFT)
+    _press(qtbot, page, "recommendButton")
     assert message.text() == "已推荐，当前状态：单位推荐"
     assert _status(db) == "unit_recommended"
-    qtbot.mouseClick(_child(page, QPushButton, "townshipReviewButton"), LEFT)
+    _press(qtbot, page, "townshipReviewButton")
     assert "不能审核" in message.text() and "需要“审核”权限" in message.text() and "录入员" in message.text()
     assert _status(db) == "unit_recommended"
 
@@ -152,17 +162,17 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     message = _child(page, QLabel, "workflowMessage")
     opinion = _child(page, QPlainTextEdit, "opinionEdit")
     _type(opinion, "情况属实，同意推荐")
-    qtbot.mouseClick(_child(page, QPushButton, "townshipReviewButton"), LEFT)
+    _press(qtbot, page, "townshipReviewButton")
     assert message.text() == "已审核，当前状态：乡镇审核"
-    qtbot.mouseClick(_child(page, QPushButton, "honourButton"), LEFT)  # not yet: out of order
+    _press(qtbot, page, "honourButton")  # not yet: out of order
     assert _status(db) == "township_reviewed"
     _type(opinion, "评审通过")
-    qtbot.mouseClick(_child(page, QPushButton, "countyReviewButton"), LEFT)
+    _press(qtbot, page, "countyReviewButton")
     started = date.today() - timedelta(days=14)
     _child(page, QDateEdit, "publicityStartEdit").setDate(QDate(started))
-    qtbot.mouseClick(_child(page, QPushButton, "publicizeButton"), LEFT)
+    _press(qtbot, page, "publicizeButton")
     assert message.text() == "已公示，当前状态：公示"
-    qtbot.mouseClick(_child(page, QPushButton, "honourButton"), LEFT)
+    _press(qtbot, page, "honourButton")
     assert message.text() == "已表彰，当前状态：表彰"
     assert "表彰" in table.model().index(0, 12).data()
     assert "已表彰 1 人" in _child(page, QLabel, "checksSummary").text()
@@ -205,20 +215,23 @@ def test_a_township_without_sessions_is_told_where_they_come_from(qtbot, home, t
 
 
 def test_the_county_sets_up_a_session(qtbot, county_db):
+    from zkdesk.ui.bus import ChangeBus
     from zkdesk.ui.context import UiContext
     from zkdesk.ui.nominations.session_dialog import SessionDialog
 
     db, admin = county_db
-    dialog = SessionDialog(UiContext(home=None, db=db, actor=admin, bus=None))
+    dialog = SessionDialog(UiContext(home=None, db=db, actor=admin, bus=ChangeBus()))
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     qtbot.mouseClick(ok, LEFT)
+    settle(qtbot)
     assert "请填写届次名称" in _child(dialog, QLabel, "errorLabel").text()
     _type(_child(dialog, QLineEdit, "sessionNameEdit"), "第五届镇康县劳动模范")
     number = _child(dialog, QSpinBox, "sessionNumberSpin")
     number.selectAll()
     qtbot.keyClicks(number, "5")
     qtbot.mouseClick(ok, LEFT)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     with db.session() as s:
         rows = list_sessions(s, admin)

@@ -8,8 +8,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTabWidget
 from sqlalchemy import select
 
+from tests.ui.settle import closed, settle
 from zkdesk.store.models import Studio, StudioMember, StudioResult
-from zkdesk.ui.pages.studios import COLUMNS
+from zkdesk.ui.pages.studios import TITLES
+from zkdesk.ui.widgets.record_view import RecordView
 from zkdesk.ui.studios.results import ResultDialog
 
 LEFT = Qt.MouseButton.LeftButton
@@ -45,6 +47,9 @@ def open_tab(qtbot, dialog, index):
 
 
 def item6_row(page, code):
+    from pytestqt.qtbot import QtBot
+
+    settle(QtBot(page))
     table = child(page, QTableWidget, "item6Table")
     for row in range(table.rowCount()):
         if table.item(row, 0).text().startswith(code):
@@ -107,7 +112,8 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
         assert (studio.name, studio.status, studio.host_name, studio.naming_doc_no) == (
             "李明劳模创新工作室", "命名", "镇康县凤尾茶厂", "镇工发〔2022〕12号")
         assert len(s.scalars(select(StudioMember)).all()) == 3
-    assert child(page, QTableWidget, "studiosTable").rowCount() == 1
+    settle(qtbot)
+    assert child(page, RecordView, "studiosTable").row_count() == 1
     named = item6_row(page, "06.6")
     assert named[2] == "1" and named[6] == "1" and named[-1] == "20%"  # named in 2022, target 5
 
@@ -138,13 +144,15 @@ def test_filters_narrow_the_list_and_the_counts(qtbot, main_window):
         register_studio(s, actor, studio_input(name="甲工匠创新工作室", kind="工匠创新工作室", industry="茶"), MEMBERS)
     page = main_window.show_page("studios")
     main_window.ctx.bus.notify("studios")
-    table = child(page, QTableWidget, "studiosTable")
-    assert table.rowCount() == 2 and "共 <b>2</b> 家" in page.counts.text()
+    settle(qtbot)
+    table = child(page, RecordView, "studiosTable")
+    assert table.row_count() == 2 and "共 <b>2</b> 家" in page.counts.text()
     industry = child(page, QComboBox, "industryFilter")
     for _ in range(industry.findData("茶")):
         qtbot.keyClick(industry, Qt.Key.Key_Down)
     assert industry.currentText() == "茶"
-    assert table.rowCount() == 1 and table.item(0, 0).text() == "甲工匠创新工作室"
+    settle(qtbot)
+    assert table.column_texts(0) == ["甲工匠创新工作室"]
     assert "共 <b>1</b> 家" in page.counts.text() and "工匠创新工作室 1" in page.counts.text()
 
 
@@ -158,8 +166,9 @@ def test_status_dialog_names_a_studio_with_its_document_number(qtbot, main_windo
         register_studio(s, actor, studio_input(applied_on=date(2023, 4, 1)), MEMBERS)
     page = main_window.show_page("studios")
     main_window.ctx.bus.notify("studios")
-    table = child(page, QTableWidget, "studiosTable")
-    qtbot.mouseClick(table.viewport(), LEFT, pos=table.visualItemRect(table.item(0, 0)).center())
+    settle(qtbot)
+    table = child(page, RecordView, "studiosTable")
+    qtbot.mouseClick(table.viewport(), LEFT, pos=table.visualRect(table.model().index(0, 0)).center())
     click(qtbot, page, "statusStudioButton")
     dialog = page.findChild(StatusDialog)
     assert child(dialog, QComboBox, "newStatusCombo").currentText() == "命名"
@@ -169,13 +178,15 @@ def test_status_dialog_names_a_studio_with_its_document_number(qtbot, main_windo
     type_into(qtbot, dialog, "statusDocNoEdit", "镇工发〔2023〕7号")
     ok = child(dialog, QPushButton, "statusOkButton")
     qtbot.mouseClick(ok, LEFT)
+    settle(qtbot)
     assert "未申报不能命名" in dialog.error.text()  # named before the application: refused
     date_edit.selectAll()
     qtbot.keyClicks(date_edit, "2023-05-20")
     qtbot.mouseClick(ok, LEFT)
-    assert dialog.result() == StatusDialog.DialogCode.Accepted
-    assert table.item(0, COLUMNS.index("状态")).text() == "命名"
-    assert table.item(0, COLUMNS.index("命名文号")).text() == "镇工发〔2023〕7号"
+    settle(qtbot)
+    assert closed(dialog)  # accepted: closed (and deleted)
+    assert table.column_texts(TITLES.index("状态")) == ["命名"]
+    assert table.column_texts(TITLES.index("命名文号")) == ["镇工发〔2023〕7号"]
     assert item6_row(page, "06.6")[3] == "1"  # the 2023 column
 
 

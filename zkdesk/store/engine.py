@@ -49,6 +49,11 @@ WAIT_OPTION = "zkdesk_wait_ms"
 BUSY_MESSAGE = "另一个zkdesk窗口或命令正在写入数据，请稍后再试"
 
 
+# Called with "write" or "read" each time a session opens (None: nothing). The window's tests set
+# it to check that no session is opened on the GUI thread (tests/ui/conftest.py).
+session_hook = None
+
+
 class DatabaseBusy(Exception):
     """Another process held the write lock for longer than the busy timeout. Chinese message."""
 
@@ -300,6 +305,8 @@ class Database:
         login must still count the attempt). `wait_ms`: how long to wait for another writer
         before DatabaseBusy (default BUSY_TIMEOUT_MS; LONG_WAIT_MS for imports).
         """
+        if session_hook is not None:
+            session_hook("write")
         bind = self.engine.execution_options(**{WAIT_OPTION: wait_ms}) if wait_ms else None
         session = self._writer(bind=bind) if bind is not None else self._writer()
         try:
@@ -321,6 +328,8 @@ class Database:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A consistent read-only snapshot; never takes the write lock, never commits."""
+        if session_hook is not None:
+            session_hook("read")
         session = self._reader()
         session.info[READ_ONLY] = True
         try:

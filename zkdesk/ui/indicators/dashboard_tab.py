@@ -19,14 +19,17 @@ from PySide6.QtWidgets import (
 
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import STATUSES, format_number
-from zkdesk.services.errors import UserError
-from zkdesk.services.orgs import org_names
 from zkdesk.services.plans import plan_item_titles
 from zkdesk.services.progress import ProgressRow, indicator_path, progress_for, township_breakdown
 from zkdesk.ui import bus
 from zkdesk.ui.indicators.common import STATUS_COLORS, figure_text
 from zkdesk.ui.indicators.drilldown import DrilldownDialog
 from zkdesk.ui.indicators.path_chart import PathChart
+from zkdesk.ui.ops import QueryOp
+from zkdesk.ui.refresh import Refresher
+
+# What the grid shows is computed from the values and from every register.
+KINDS = (bus.INDICATORS, bus.PLANS, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISES)
 
 FIXED_COLUMNS = ["编号", "指标", "单位", "全县目标"]
 ROLE_KEY = Qt.ItemDataRole.UserRole
@@ -94,35 +97,40 @@ class DashboardTab(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
-        ctx.bus.changed.connect(self._on_changed)
+        self._chart_token = 0
+        self.refresher = Refresher(self, self._read, self._show, KINDS, ctx=ctx, on_failure=self.summary.setText)
 
     def set_plan_year(self, plan_id: str, year: int) -> None:
         if (plan_id, year) != (self.plan_id, self.year):
             self.plan_id, self.year = plan_id, year
             self.refresh()
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.INDICATORS, bus.PLANS, bus.ALL, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISES):
-            self.refresh()
-
-    # -- data ----------------------------------------------------------------------------
+    # -- data: read off the GUI thread, only while the tab is on screen ----------------------
     def refresh(self) -> None:
-        if self.plan_id is None:
-            return
-        office = self.ctx.actor.office_code
-        try:
-            with self.ctx.db.session() as s:
-                names = org_names(s)
-                items = plan_item_titles(s, self.plan_id)
-                if is_county(office):
-                    self.rows = {COUNTY_CODE: {r.indicator_id: r for r in progress_for(s, self.plan_id, COUNTY_CODE, self.year)}}
-                    for code, rows in township_breakdown(s, self.plan_id, self.year).items():
-                        self.rows[code] = {r.indicator_id: r for r in rows}
-                else:
-                    self.rows = {office: {r.indicator_id: r for r in progress_for(s, self.plan_id, office, self.year)}}
-        except UserError as exc:
-            self.summary.setText(str(exc))
-            return
+        if self.plan_id is not None:
+            self.refresher.request()
+
+    def _read(self):
+        plan_id, year, office = self.plan_id, self.year, self.ctx.actor.office_code
+
+        def work(s, _actor):
+            items = plan_item_titles(s, plan_id)
+            if is_county(office):
+                rows = {COUNTY_CODE: {r.indicator_id: r for r in progress_for(s, plan_id, COUNTY_CODE, year)}}
+                for code, township_rows in township_breakdown(s, plan_id, year).items():
+                    rows[code] = {r.indicator_id: r for r in township_rows}
+            else:
+                rows = {office: {r.indicator_id: r for r in progress_for(s, plan_id, office, year)}}
+            return plan_id, year, items, rows
+
+        return work
+
+    def _show(self, result) -> None:
+        plan_id, year, items, rows = result
+        if (plan_id, year) != (self.plan_id, self.year):
+            return  # the plan or year changed meanwhile: its own refresh follows
+        self.rows = rows
+        names = self.ctx.org_names
         self.org_columns = [(code, "全县" if is_county(code) else names.get(code, code)) for code in self.rows]
         self._fill(items)
 
@@ -215,15 +223,22 @@ class DashboardTab(QWidget):
             self._show_chart(*key)
 
     def _show_chart(self, indicator_id: str, org_code: str) -> None:
-        try:
-            with self.ctx.db.session() as s:
-                path = indicator_path(s, self.plan_id, indicator_id, org_code)
-        except UserError:
-            self.chart.show_path(None)
-            return
+        plan_id = self.plan_id
+        self._chart_token += 1
+        token = self._chart_token
         label = dict(self.org_columns).get(org_code, org_code)
         kind = self.rows[org_code][indicator_id].kind
-        self.chart.show_path(path, kind, f" — {label}")
+
+        def show(path) -> None:
+            if token == self._chart_token:  # the newest cell wins
+                self.chart.show_path(path, kind, f" — {label}")
+
+        def failed(_message: str) -> None:
+            if token == self._chart_token:
+                self.chart.show_path(None)
+
+        QueryOp(self, lambda s, _actor: indicator_path(s, plan_id, indicator_id, org_code), ctx=self.ctx) \
+            .success(show).failure(failed).run()
 
     def _cell_double_clicked(self, row: int, column: int) -> None:
         key = self._key(row, column)

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain.roles import Permission
-from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_values import entry_sheet, save_values
-from zkdesk.services.orgs import townships
 from zkdesk.services.year_locks import lock_year, unlock_year
 from zkdesk.ui import bus
 from zkdesk.ui.indicators.common import OrgChoice, org_choices
@@ -34,7 +32,9 @@ from zkdesk.ui.indicators.entry_model import (
     EntryModel,
 )
 from zkdesk.ui.indicators.entry_table import EntryTable
-from zkdesk.ui.messages import confirm, show_error
+from zkdesk.ui.messages import confirm
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
 
 _MESSAGE_STYLES = {
     "error": "background: #fbe3e3; color: #9b1c1c; padding: 4px 8px;",
@@ -50,9 +50,7 @@ class EntryTab(QWidget):
         self.ctx = ctx
         self.plan_id: str | None = None
         self.year: int | None = None
-        with ctx.db.session() as s:
-            towns = [(t.code, t.short_name) for t in townships(s)]
-        self.choices: list[OrgChoice] = org_choices(ctx.actor.office_code, towns)
+        self.choices: list[OrgChoice] = org_choices(ctx.actor.office_code, ctx.townships)
 
         self.org = QComboBox(objectName="entryOrg")
         for choice in self.choices:
@@ -106,6 +104,13 @@ class EntryTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.hint)
+        # The sheet is read off the GUI thread, when the tab is on screen. A change elsewhere
+        # reloads it only while nothing typed here is unsaved (checked again when it arrives).
+        self._forced = False  # a reload asked for here (revert, save, another plan): applies even if dirty
+        self._keep_message = True
+        self._after_load = None
+        self.refresher = Refresher(self, self._read_sheet, self._show_sheet, ctx=ctx,
+                                   on_failure=lambda text: self._say(text, "error"))
         ctx.bus.changed.connect(self._on_changed)
 
     # -- selection -----------------------------------------------------------------------
@@ -137,25 +142,39 @@ class EntryTab(QWidget):
         return not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？")
 
     # -- loading and saving ----------------------------------------------------------------
-    def reload(self, keep_message: bool = False) -> None:
+    def reload(self, keep_message: bool = False, forced: bool = True, then=None) -> None:
+        """Read the sheet again; `then()` runs once it is shown (a message about what was done)."""
         if self.plan_id is None or self.year is None:
             return
-        choice = self.choice
-        try:
-            with self.ctx.db.session() as s:
-                sheet = entry_sheet(s, self.ctx.actor, self.plan_id, choice.code, self.year, choice.rollup)
-        except UserError as exc:
-            self._say(str(exc), "error")
-            return
+        if then is not None:
+            self._after_load = then
+        self._forced = self._forced or forced
+        self._keep_message = self._keep_message and keep_message
+        self.refresher.request()
+
+    def _read_sheet(self):
+        plan_id, year, choice = self.plan_id, self.year, self.choice
+        forced, keep_message = self._forced, self._keep_message
+        self._forced, self._keep_message = False, True
+        return lambda s, actor: (forced, keep_message,
+                                 entry_sheet(s, actor, plan_id, choice.code, year, choice.rollup))
+
+    def _show_sheet(self, result) -> None:
+        forced, keep_message, sheet = result
+        if not forced and self.model.is_dirty():
+            return  # typed meanwhile: unsaved values are never replaced by a change elsewhere
         self.model.load(sheet)
         if not keep_message:
             self._say("", "")
         self._update_state()
+        after, self._after_load = self._after_load, None
+        if after is not None:
+            after()
 
     def _on_changed(self, kind: str) -> None:
         if kind in (bus.INDICATORS, bus.PLANS, bus.ALL, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISES):
             if not self.model.is_dirty():
-                self.reload(keep_message=True)
+                self.reload(keep_message=True, forced=False)
 
     def _revert(self) -> None:
         if self._may_discard():
@@ -173,14 +192,14 @@ class EntryTab(QWidget):
         if not entries:
             self._say("没有需要保存的修改", "")
             return
-        try:
-            with self.ctx.db.session() as s:
-                summary = save_values(s, self.ctx.actor, sheet.plan_id, sheet.org_code, sheet.year, entries)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.INDICATORS)  # other views; this one, still dirty, reloads below
-        self.reload(keep_message=True)
+        plan_id, org_code, year = sheet.plan_id, sheet.org_code, sheet.year
+        Op(self, lambda s, actor: save_values(s, actor, plan_id, org_code, year, entries)).success(self._saved).run()
+
+    def _saved(self, summary) -> None:
+        # the Op announced the change to the other views; this one reloads, then says what was saved
+        self.reload(keep_message=True, then=lambda: self._say_saved(summary))
+
+    def _say_saved(self, summary) -> None:
         parts = [f"新增{summary.created}项"] if summary.created else []
         parts += [f"修改{summary.updated}项"] if summary.updated else []
         parts += [f"清除{summary.cleared}项"] if summary.cleared else []
@@ -196,7 +215,8 @@ class EntryTab(QWidget):
         if self.model.is_dirty():
             self._say("请先保存或放弃修改，再锁定", "warning")
             return
-        self._run_lock(lambda s: lock_year(s, self.ctx.actor, self.choice.code, self.year), "已锁定")
+        code, year = self.choice.code, self.year
+        self._run_lock(lambda s, actor: lock_year(s, actor, code, year), "已锁定")
 
     def _unlock(self) -> None:
         reason, ok = QInputDialog.getText(self, "解锁", f"解锁{self.year}年的数值，请写明原因：")
@@ -205,18 +225,16 @@ class EntryTab(QWidget):
         if not reason.strip():
             self._say("解锁须写明原因", "warning")
             return
-        self._run_lock(lambda s: unlock_year(s, self.ctx.actor, self.choice.code, self.year, reason.strip()), "已解锁")
+        code, year = self.choice.code, self.year
+        self._run_lock(lambda s, actor: unlock_year(s, actor, code, year, reason.strip()), "已解锁")
 
-    def _run_lock(self, action, done: str) -> None:
-        try:
-            with self.ctx.db.session() as s:
-                action(s)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.reload(keep_message=True)
-        self.ctx.bus.notify(bus.INDICATORS)
-        self._say(f"{self.choice.label}{self.year}年{done}", "info")
+    def _run_lock(self, work, done: str) -> None:
+        label, year = self.choice.label, self.year
+
+        def finished(_result) -> None:
+            self.reload(keep_message=True, then=lambda: self._say(f"{label}{year}年{done}", "info"))
+
+        Op(self, work).success(finished).run()
 
     # -- state shown -----------------------------------------------------------------------
     def _say(self, text: str, level: str) -> None:

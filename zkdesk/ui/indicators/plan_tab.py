@@ -33,7 +33,9 @@ from zkdesk.services.progress import get_plan
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
 from zkdesk.ui.form_parts import ok_cancel
-from zkdesk.ui.messages import confirm, show_error
+from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op, QueryOp
+from zkdesk.ui.refresh import Refresher
 
 COLUMNS = ["编号", "指标名称", "单位", "类型", "比较", "目标值", "目标年度", "数据来源"]
 COL_NAME, COL_UNIT, COL_TARGET, COL_TARGET_YEAR = 1, 2, 5, 6
@@ -176,23 +178,34 @@ class PlanTab(QWidget):
             w.setVisible(self.manager)
         self.note.setText("修改后点“保存指标修改”；选中一个指标，在右侧为各乡镇分解目标。" if self.manager
                           else "规划目录和目标由县总工会管理员维护，本机只读。")
+        self._alloc_token = 0
+        self.refresher = Refresher(self, self._read, self._show, ctx=ctx)
         ctx.bus.changed.connect(self._on_changed)
 
     def set_plan(self, plan_id: str) -> None:
         if plan_id != self.plan_id:
             self.plan_id = plan_id
+            self._dirty.clear()  # edits belong to the plan they were made in
             self.refresh()
 
     def _on_changed(self, kind: str) -> None:
         if kind in (bus.PLANS, bus.ALL) and not self._dirty:
             self.refresh()
 
-    # -- indicators ----------------------------------------------------------------------
+    # -- indicators: read off the GUI thread, while the tab is on screen --------------------
     def refresh(self) -> None:
-        if self.plan_id is None:
+        if self.plan_id is not None:
+            self.refresher.request()
+
+    def _read(self):
+        plan_id = self.plan_id
+        return lambda s, _actor: (plan_id, plan_indicators(s, plan_id))
+
+    def _show(self, result) -> None:
+        plan_id, indicators = result
+        if plan_id != self.plan_id:
             return
-        with self.ctx.db.session() as s:
-            self._indicators = plan_indicators(s, self.plan_id)
+        self._indicators = indicators
         current = max(0, self.table.currentRow())
         self._loading = True
         self.table.setRowCount(len(self._indicators))
@@ -224,39 +237,47 @@ class PlanTab(QWidget):
         self.save_button.setEnabled(True)
 
     def _save_indicators(self) -> None:
+        changes = []
         try:
-            with self.ctx.db.session() as s:
-                for r in sorted(self._dirty):
-                    ind = self._indicators[r]
-                    text = lambda c: self.table.item(r, c).text().strip()  # noqa: E731
-                    target = _number(text(COL_TARGET), f"指标 {ind.code} 的目标值")
-                    year = _number(text(COL_TARGET_YEAR), f"指标 {ind.code} 的目标年度")
-                    update_indicator(s, self.ctx.actor, ind.id, name=text(COL_NAME), unit=text(COL_UNIT),
-                                     target=target, clear_target=target is None,
-                                     target_year=int(year) if year is not None else None)
+            for r in sorted(self._dirty):
+                ind = self._indicators[r]
+                text = lambda c: self.table.item(r, c).text().strip()  # noqa: E731
+                target = _number(text(COL_TARGET), f"指标 {ind.code} 的目标值")
+                year = _number(text(COL_TARGET_YEAR), f"指标 {ind.code} 的目标年度")
+                changes.append((ind.id, dict(name=text(COL_NAME), unit=text(COL_UNIT), target=target,
+                                             clear_target=target is None,
+                                             target_year=int(year) if year is not None else None)))
         except UserError as exc:
             show_error(self, str(exc))
             return
-        self._dirty.clear()
-        self.ctx.bus.notify(bus.PLANS)
-        self.refresh()
+
+        def work(s, actor):
+            for indicator_id, fields in changes:
+                update_indicator(s, actor, indicator_id, **fields)
+
+        def saved(_result) -> None:
+            self._dirty.clear()
+            self.refresh()
+
+        Op(self, work).success(saved).run()
 
     def _copy(self) -> None:
-        with self.ctx.db.session() as s:
-            plan = get_plan(s, self.plan_id)
-            dialog = CopyPlanDialog(plan.code, plan.name, plan.short_name, plan.end_year, self)
+        source = self.plan_id
+
+        def read(s, _actor):
+            plan = get_plan(s, source)
+            return plan.code, plan.name, plan.short_name, plan.end_year
+
+        QueryOp(self, read).success(lambda found: self._ask_copy(source, *found)).run()
+
+    def _ask_copy(self, source: str, code: str, name: str, short_name: str, end_year: int) -> None:
+        dialog = CopyPlanDialog(code, name, short_name, end_year, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.ctx.db.session() as s:
-                new = copy_plan(s, self.ctx.actor, self.plan_id, dialog.code.text(), dialog.name.text(),
-                                dialog.short_name.text(), dialog.start.value(), dialog.end.value())
-                new_id = new.id
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.PLANS)
-        self.planCreated.emit(new_id)
+        new_code, new_name, new_short = dialog.code.text(), dialog.name.text(), dialog.short_name.text()
+        start, end = dialog.start.value(), dialog.end.value()
+        Op(self, lambda s, actor: copy_plan(s, actor, source, new_code, new_name, new_short, start, end).id) \
+            .success(self.planCreated.emit).run()
 
     def _add(self) -> None:
         dialog = AddIndicatorDialog(self)
@@ -264,37 +285,38 @@ class PlanTab(QWidget):
             return
         try:
             target = _number(dialog.target.text(), "目标值")
-            with self.ctx.db.session() as s:
-                add_indicator(s, self.ctx.actor, self.plan_id, dialog.code.text(), dialog.name.text(), dialog.unit.text(),
-                              dialog.kind.currentData(), dialog.comparator.currentData(), target,
-                              numerator_label=dialog.numerator.text(), denominator_label=dialog.denominator.text())
         except UserError as exc:
             show_error(self, str(exc))
             return
-        self.ctx.bus.notify(bus.PLANS)
+        plan_id, code, name, unit = self.plan_id, dialog.code.text(), dialog.name.text(), dialog.unit.text()
+        kind, comparator = dialog.kind.currentData(), dialog.comparator.currentData()
+        numerator, denominator = dialog.numerator.text(), dialog.denominator.text()
+        Op(self, lambda s, actor: add_indicator(s, actor, plan_id, code, name, unit, kind, comparator, target,
+                                                numerator_label=numerator, denominator_label=denominator)).run()
 
     def _remove(self) -> None:
         row = self.table.currentRow()
         if row < 0:
             return
         ind = self._indicators[row]
-        if not confirm(self, f"删除指标 {ind.code} {ind.name}？"):
-            return
-        try:
-            with self.ctx.db.session() as s:
-                remove_indicator(s, self.ctx.actor, ind.id)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.PLANS)
+        Op(self, lambda s, actor: remove_indicator(s, actor, ind.id), confirm=f"删除指标 {ind.code} {ind.name}？",
+           busy="正在删除…").run()
 
     # -- allocations ---------------------------------------------------------------------
     def _show_allocations(self, row: int) -> None:
         if not 0 <= row < len(self._indicators):
             return
         ind = self._indicators[row]
-        with self.ctx.db.session() as s:
-            rows = allocations(s, ind.id)
+        self._alloc_token += 1
+        token = self._alloc_token
+
+        def show(rows) -> None:
+            if token == self._alloc_token and self.table.currentRow() == row:  # the newest selection wins
+                self._fill_allocations(ind, rows)
+
+        QueryOp(self, lambda s, _actor: allocations(s, ind.id)).success(show).run()
+
+    def _fill_allocations(self, ind, rows) -> None:
         target = format_number(ind.target, "无")
         extra = "（比率指标未分解时，该目标适用于每个乡镇）" if ind.kind == RATE else "（未分解的乡镇没有目标）"
         self.alloc_title.setText(f"<b>{ind.code} {ind.name}</b><br>全县目标：{target}{ind.unit}{extra}")
@@ -347,10 +369,8 @@ class PlanTab(QWidget):
         ind = self._indicators[self.table.currentRow()]
         try:
             values = self._alloc_values()
-            with self.ctx.db.session() as s:
-                set_allocations(s, self.ctx.actor, ind.id, values)
         except UserError as exc:
             show_error(self, str(exc))
             return
-        self.ctx.bus.notify(bus.PLANS)
-        self.alloc_sum.setText(self.alloc_sum.text() + "　已保存")
+        Op(self, lambda s, actor: set_allocations(s, actor, ind.id, values)) \
+            .success(lambda _result: self.alloc_sum.setText(self.alloc_sum.text() + "　已保存")).run()

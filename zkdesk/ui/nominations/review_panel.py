@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain import nomination_workflow as wf
-from zkdesk.services.errors import UserError
 from zkdesk.services.nomination_review import publicity_end_for, record_objection, take_step
 from zkdesk.services.nominations import NominationDetail, get_nomination
 from zkdesk.ui.context import UiContext
+from zkdesk.ui.ops import Op, QueryOp
 
 _RED, _GREEN = "#b00020", "#1b7f3b"
 
@@ -42,7 +42,7 @@ BUTTON_NAMES = {
 
 
 class ReviewPanel(QGroupBox):
-    changed = Signal(str)  # the nomination id whose status changed
+    changed = Signal(str)  # the nomination id whose status changed (the Op has announced it)
 
     def __init__(self, ctx: UiContext, parent=None):
         super().__init__("审核流程", parent)
@@ -83,18 +83,27 @@ class ReviewPanel(QGroupBox):
         layout.addLayout(dates)
         layout.addLayout(grid)
         layout.addWidget(self.message)
+        self._shown_token = 0
         self.show_nomination(None)
 
     def show_nomination(self, nomination_id: str | None) -> None:
+        """Show a nomination's steps (read off the GUI thread); None clears the panel."""
         if nomination_id != self.nomination_id:
             self.message.clear()
             self.opinion.clear()
         self.nomination_id = nomination_id
-        detail = None
-        if nomination_id:
-            with self.ctx.db.session() as s:
-                detail = get_nomination(s, self.ctx.actor, nomination_id)
-        self._render(detail)
+        self._shown_token += 1
+        if not nomination_id:
+            self._render(None)
+            return
+        token = self._shown_token
+
+        def arrived(detail) -> None:
+            if token == self._shown_token:  # a newer selection wins
+                self._render(detail)
+
+        QueryOp(self, lambda s, actor: get_nomination(s, actor, nomination_id), ctx=self.ctx).success(arrived) \
+            .failure(lambda text: self._say(text, ok=False)).run()
 
     def _render(self, detail: NominationDetail | None) -> None:
         self.status = detail.status if detail else ""
@@ -129,9 +138,13 @@ class ReviewPanel(QGroupBox):
         if self.status != wf.COUNTY_REVIEWED:
             self.publicity_hint.clear()
             return
-        with self.ctx.db.session() as s:
-            end = publicity_end_for(s, self._start_date())
-        self.publicity_hint.setText(f"至 {end:%Y-%m-%d}，满5个工作日")
+        start = self._start_date()
+
+        def show(end: date) -> None:
+            if self.status == wf.COUNTY_REVIEWED and self._start_date() == start:
+                self.publicity_hint.setText(f"至 {end:%Y-%m-%d}，满5个工作日")
+
+        QueryOp(self, lambda s, _actor: publicity_end_for(s, start), ctx=self.ctx).success(show).run()
 
     def _say(self, text: str, ok: bool) -> None:
         self.message.setText(text)
@@ -141,26 +154,26 @@ class ReviewPanel(QGroupBox):
         if not self.nomination_id:
             return
         label = wf.TRANSITIONS[action].label
-        try:
-            with self.ctx.db.session() as s:
-                status = take_step(s, self.ctx.actor, self.nomination_id, action, self.opinion.toPlainText(),
-                                   publicity_start=self._start_date() if action is wf.Action.PUBLICIZE else None)
-        except UserError as exc:
-            self._say(f"不能{label}：{exc}", ok=False)
-            return
-        self.opinion.clear()
-        self._say(f"已{label}，当前状态：{wf.status_label(status)}", ok=True)
-        self.changed.emit(self.nomination_id)
+        nomination_id, opinion = self.nomination_id, self.opinion.toPlainText()
+        start = self._start_date() if action is wf.Action.PUBLICIZE else None
+
+        def done(status: str) -> None:
+            self.opinion.clear()
+            self._say(f"已{label}，当前状态：{wf.status_label(status)}", ok=True)
+            self.changed.emit(nomination_id)
+
+        Op(self, lambda s, actor: take_step(s, actor, nomination_id, action, opinion, publicity_start=start),
+           ctx=self.ctx).success(done).failure(lambda text: self._say(f"不能{label}：{text}", ok=False)).run()
 
     def add_objection(self) -> None:
         if not self.nomination_id:
             return
-        try:
-            with self.ctx.db.session() as s:
-                record_objection(s, self.ctx.actor, self.nomination_id, self.opinion.toPlainText())
-        except UserError as exc:
-            self._say(f"不能登记异议：{exc}", ok=False)
-            return
-        self.opinion.clear()
-        self._say("已登记公示异议；表彰前须在意见中写明核查结论", ok=True)
-        self.changed.emit(self.nomination_id)
+        nomination_id, opinion = self.nomination_id, self.opinion.toPlainText()
+
+        def done(_result) -> None:
+            self.opinion.clear()
+            self._say("已登记公示异议；表彰前须在意见中写明核查结论", ok=True)
+            self.changed.emit(nomination_id)
+
+        Op(self, lambda s, actor: record_objection(s, actor, nomination_id, opinion), ctx=self.ctx).success(done) \
+            .failure(lambda text: self._say(f"不能登记异议：{text}", ok=False)).run()

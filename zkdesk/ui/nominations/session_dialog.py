@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinB
 
 from zkdesk.domain import choices
 from zkdesk.services.award_sessions import SessionInput, create_session
-from zkdesk.services.errors import UserError
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op
 
 
 class SessionDialog(QDialog):
@@ -50,10 +50,11 @@ class SessionDialog(QDialog):
             honour_type=self.honour_type.currentText(), level=self.level.currentText(),
             quota=self.quota.value() or None,
         )
-        try:
-            with self.ctx.db.session() as s:
-                self.created_id = create_session(s, self.ctx.actor, data).id
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        self.error.clear()
+
+        def created(session_id: str) -> None:
+            self.created_id = session_id
+            self.accept()
+
+        Op(self, lambda s, actor: create_session(s, actor, data).id, ctx=self.ctx).success(created) \
+            .failure(self.error.setText).run()

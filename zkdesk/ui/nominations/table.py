@@ -1,31 +1,10 @@
-"""The nomination list as a Qt table model (rows come masked from services/nominations.py)."""
+"""The nomination list's columns (rows come masked from services/nominations.py), for a RecordView."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
-
 from zkdesk.domain import nomination_workflow as wf
 from zkdesk.services.nominations import NominationRow
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # units sort by code (the official order), ages as numbers
-
-COLUMNS = (
-    ("推荐单位", lambda r: r.township_name),
-    ("姓名", lambda r: r.name),
-    ("性别", lambda r: r.gender),
-    ("民族", lambda r: r.ethnicity),
-    ("年龄", lambda r: "" if r.age is None else str(r.age)),
-    ("身份证号", lambda r: r.id_number),
-    ("联系电话", lambda r: r.phone),
-    ("工作单位", lambda r: r.employer),
-    ("职务/职称", lambda r: r.job_title),
-    ("人员类别", lambda r: r.category),
-    ("产业工人", lambda r: "是" if r.industrial_worker else ""),
-    ("政治面貌", lambda r: r.political_status),
-    ("状态", lambda r: r.status_label),
-    ("提示", lambda r: _notes(r)),
-)
+from zkdesk.ui.widgets.record_view import Column
 
 _STATUS_COLOURS = {
     wf.HONOURED: "#1b7f3b",
@@ -45,51 +24,19 @@ def _notes(row: NominationRow) -> str:
     return "；".join(notes)
 
 
-class NominationTableModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[NominationRow] = []
-
-    def set_rows(self, rows: list[NominationRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][0]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[index.column()][1](row)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        if role == SORT_ROLE:
-            if index.column() == 0:
-                return row.township_code
-            if COLUMNS[index.column()][0] == "年龄":
-                return row.age if row.age is not None else -1
-            return COLUMNS[index.column()][1](row)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if COLUMNS[index.column()][0] == "提示" and row.duplicate_of:
-                return QBrush(QColor("#b00020"))
-            colour = _STATUS_COLOURS.get(row.status)
-            if colour and COLUMNS[index.column()][0] == "状态":
-                return QBrush(QColor(colour))
-        return None
-
-    def row_of(self, nomination_id: str) -> int:
-        for i, r in enumerate(self.rows):
-            if r.id == nomination_id:
-                return i
-        return -1
+COLUMNS = [
+    Column("推荐单位", lambda r: r.township_name, sort=lambda r: r.township_code),  # the official order
+    Column("姓名", lambda r: r.name),
+    Column("性别", lambda r: r.gender),
+    Column("民族", lambda r: r.ethnicity),
+    Column("年龄", lambda r: r.age, fmt="int"),
+    Column("身份证号", lambda r: r.id_number),
+    Column("联系电话", lambda r: r.phone),
+    Column("工作单位", lambda r: r.employer),
+    Column("职务/职称", lambda r: r.job_title),
+    Column("人员类别", lambda r: r.category),
+    Column("产业工人", lambda r: r.industrial_worker, fmt="yes"),
+    Column("政治面貌", lambda r: r.political_status),
+    Column("状态", lambda r: r.status_label, colour=lambda r: _STATUS_COLOURS.get(r.status)),
+    Column("提示", lambda r: _notes(r), colour=lambda r: "#b00020" if r.duplicate_of else None),
+]

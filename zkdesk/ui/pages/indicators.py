@@ -13,6 +13,7 @@ from zkdesk.ui import bus
 from zkdesk.ui.indicators.dashboard_tab import DashboardTab
 from zkdesk.ui.indicators.entry_tab import EntryTab
 from zkdesk.ui.indicators.plan_tab import PlanTab
+from zkdesk.ui.refresh import Refresher
 
 
 class IndicatorsPage(QWidget):
@@ -42,53 +43,56 @@ class IndicatorsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
 
-        self._fill_plans()
-        with ctx.db.session() as s:
-            plan = current_plan(s, default_year_now())
-            chosen = plan.id if plan else None
-        if chosen:
-            self.select_plan(chosen)
+        self._wanted_plan: str | None = None  # chosen when the plans arrive (a new plan, a plan picked)
+        self._wanted_year: int | None = None
+        self.refresher = Refresher(self, self._read_plans, self._show_plans, (bus.PLANS,))
         self.plan.currentIndexChanged.connect(self._plan_changed)
         self.year.currentIndexChanged.connect(self._year_changed)
-        ctx.bus.changed.connect(self._on_changed)
 
-    def _fill_plans(self) -> None:
-        keep = _data(self.plan)
-        self.plan.blockSignals(True)
-        self.plan.clear()
-        with self.ctx.db.session() as s:
-            for p in plan_overview(s):
-                self.plan.addItem(f"{p.short_name}（{p.start_year}—{p.end_year}）{p.name}", p.id)
-        if keep is not None and self.plan.findData(keep) >= 0:
-            self.plan.setCurrentIndex(self.plan.findData(keep))
-        self.plan.blockSignals(False)
+    # -- the plans and years offered: read off the GUI thread when the page is shown ----------
 
-    def select_plan(self, plan_id: str) -> None:
-        self._fill_plans()
-        self.plan.blockSignals(True)
-        self.plan.setCurrentIndex(max(0, self.plan.findData(plan_id)))
-        self.plan.blockSignals(False)
-        self._fill_years()
-        self._apply()
+    def _read_plans(self):
+        plan_id = self._wanted_plan or _data(self.plan)
+        year = self._wanted_year if self._wanted_plan else _data(self.year)
+        office = self.ctx.actor.office_code
+        this_year = default_year_now()
 
-    def _fill_years(self) -> None:
-        plan_id = _data(self.plan)
-        if plan_id is None:
-            return
-        with self.ctx.db.session() as s:
-            plan = get_plan(s, plan_id)
+        def work(s, _actor):
+            plans = [(f"{p.short_name}（{p.start_year}—{p.end_year}）{p.name}", p.id) for p in plan_overview(s)]
+            chosen = plan_id if plan_id in {pid for _, pid in plans} else None
+            if chosen is None:
+                current = current_plan(s, this_year)
+                chosen = current.id if current else (plans[0][1] if plans else None)
+            if chosen is None:
+                return plans, None, [], None
+            plan = get_plan(s, chosen)
             years = list(range(plan.start_year, plan.end_year + 1))
-            chosen = default_year(s, plan, self.ctx.actor.office_code)
-        self.year.blockSignals(True)
-        self.year.clear()
+            return plans, chosen, years, year if year in years else default_year(s, plan, office)
+
+        return work
+
+    def _show_plans(self, result) -> None:
+        plans, chosen, years, year = result
+        self._wanted_plan = self._wanted_year = None
+        for combo in (self.plan, self.year):
+            combo.blockSignals(True)
+            combo.clear()
+        for label, plan_id in plans:
+            self.plan.addItem(label, plan_id)
+        self.plan.setCurrentIndex(max(0, self.plan.findData(chosen)))
         for y in years:
             self.year.addItem(f"{y}年", y)
-        self.year.setCurrentIndex(self.year.findData(chosen))
-        self.year.blockSignals(False)
+        self.year.setCurrentIndex(self.year.findData(year))
+        for combo in (self.plan, self.year):
+            combo.blockSignals(False)
+        self._apply()
+
+    def select_plan(self, plan_id: str, year: int | None = None) -> None:
+        self._wanted_plan, self._wanted_year = plan_id, year
+        self.refresher.request()
 
     def _plan_changed(self, _index: int) -> None:
-        self._fill_years()
-        self._apply()
+        self.select_plan(_data(self.plan))
 
     def _year_changed(self, _index: int) -> None:
         self._apply()
@@ -99,17 +103,10 @@ class IndicatorsPage(QWidget):
             return
         if not self.entry.set_plan_year(plan_id, year):
             # unsaved values stay: go back to the plan and year they belong to
-            self.select_plan(self.entry.plan_id)
-            self.year.blockSignals(True)
-            self.year.setCurrentIndex(self.year.findData(self.entry.year))
-            self.year.blockSignals(False)
+            self.select_plan(self.entry.plan_id, self.entry.year)
             return
         self.dashboard.set_plan_year(plan_id, year)
         self.plans.set_plan(plan_id)
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.PLANS, bus.ALL):
-            self._fill_plans()
 
 
 def _data(combo: QComboBox):

@@ -3,34 +3,25 @@ the nomination form and the review steps."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from zkdesk.domain import choices
 from zkdesk.domain import nomination_workflow as wf
 from zkdesk.services.award_sessions import SessionRow, list_sessions
 from zkdesk.services.errors import UserError
 from zkdesk.services.nomination_checks import session_checks
-from zkdesk.services.nominations import delete_nomination, list_nominations, nomination_township_choices
+from zkdesk.services.nominations import delete_nomination, list_nominations
 from zkdesk.ui import bus
-from zkdesk.ui.messages import confirm, show_error
+from zkdesk.ui.messages import show_error
 from zkdesk.ui.nominations.checks_panel import SessionChecksPanel
 from zkdesk.ui.nominations.form import NominationDialog
 from zkdesk.ui.nominations.review_panel import ReviewPanel
 from zkdesk.ui.nominations.session_dialog import SessionDialog
-from zkdesk.ui.nominations.table import SORT_ROLE, NominationTableModel
+from zkdesk.ui.nominations.table import COLUMNS
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
+from zkdesk.ui.widgets.record_view import RecordView
 
 
 class NominationsPage(QWidget):
@@ -39,6 +30,8 @@ class NominationsPage(QWidget):
         self.ctx = ctx
         self.sessions: list[SessionRow] = []
         self.form: NominationDialog | None = None
+        self._wanted_session: str | None = None  # a session just set up: chosen when the list arrives
+        self._wanted_nomination: str | None = None  # a nomination just saved: selected when the list arrives
 
         self.session_combo = QComboBox(objectName="sessionCombo")
         self.session_combo.setMinimumWidth(260)
@@ -46,9 +39,10 @@ class NominationsPage(QWidget):
         self.new_session_button.setVisible(ctx.actor.at_county)
         self.township_filter = QComboBox(objectName="townshipFilter")
         self.township_filter.addItem("全部单位", "")
-        with ctx.db.session() as s:
-            for code, name in nomination_township_choices(s, ctx.actor):
-                self.township_filter.addItem(name, code)
+        for code, name in ctx.townships:  # the units a nomination may come from (services.nominations)
+            self.township_filter.addItem(name, code)
+        if ctx.actor.at_county:
+            self.township_filter.addItem("县直单位", ctx.actor.office_code)
         self.township_filter.setVisible(self.township_filter.count() > 2)
         self.status_filter = QComboBox(objectName="statusFilter")
         self.status_filter.addItem("全部状态", "")
@@ -75,20 +69,8 @@ class NominationsPage(QWidget):
         filters.addWidget(self.search, 1)
 
         self.checks = SessionChecksPanel()
-        self.model = NominationTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(objectName="nominationTable")
-        self.table.setModel(self.proxy)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = RecordView(COLUMNS, key=lambda r: r.id, objectName="nominationTable",
+                                empty="本届暂无推荐人选：点击“新增推荐人选”")
         self.count_label = QLabel(objectName="listCount")
 
         self.new_button = QPushButton("新增推荐人选", objectName="newNominationButton")
@@ -119,6 +101,7 @@ class NominationsPage(QWidget):
         layout.addWidget(self.checks)
         layout.addWidget(splitter, 1)
 
+        self.refresher = Refresher(self.table, self._read, self._show, (bus.NOMINATIONS,))
         self.session_combo.currentIndexChanged.connect(self.refresh)
         for combo in (self.township_filter, self.status_filter, self.category_filter):
             combo.currentIndexChanged.connect(self.refresh)
@@ -128,73 +111,64 @@ class NominationsPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.review.changed.connect(lambda _id: ctx.bus.notify(bus.NOMINATIONS))
-        ctx.bus.changed.connect(self._on_changed)
-        self.load_sessions()
+        self.table.current_changed.connect(self.review.show_nomination)
 
-    # --- data ---------------------------------------------------------------------------------
-
-    def _on_changed(self, kind: str) -> None:
-        if kind == bus.ALL:
-            self.load_sessions()
-        elif kind == bus.NOMINATIONS:
-            self.refresh()
+    # --- data: sessions, the list and the checks, read together off the GUI thread -------------
 
     def current_session(self) -> SessionRow | None:
         index = self.session_combo.currentIndex()
         return self.sessions[index] if 0 <= index < len(self.sessions) else None
 
     def load_sessions(self, select_id: str | None = None) -> None:
-        keep = select_id or (self.current_session().id if self.current_session() else None)
-        with self.ctx.db.session() as s:
-            self.sessions = list_sessions(s, self.ctx.actor)
-        self.session_combo.blockSignals(True)
-        self.session_combo.clear()
-        for row in self.sessions:
-            self.session_combo.addItem(row.label, row.id)
-        if keep and self.session_combo.findData(keep) >= 0:
-            self.session_combo.setCurrentIndex(self.session_combo.findData(keep))
-        self.session_combo.blockSignals(False)
+        """Read the sessions again (and the list of the chosen one); `select_id` is chosen."""
+        self._wanted_session = select_id or self._wanted_session
         self.refresh()
 
-    def selected_id(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.proxy.data(rows[0], Qt.ItemDataRole.UserRole) if rows else None
-
     def refresh(self) -> None:
-        award = self.current_session()
-        keep = self.selected_id()
-        if award is None:
-            self.model.set_rows([])
-            self.checks.show_checks(None)
+        self.refresher.request()
+
+    def _read(self):
+        current = self.current_session()
+        wanted = self._wanted_session or (current.id if current else None)
+        township, status = self.township_filter.currentData() or None, self.status_filter.currentData() or None
+        category, text = self.category_filter.currentData() or None, self.search.text()
+
+        def work(s, actor):
+            sessions = list_sessions(s, actor)
+            award = next((r for r in sessions if r.id == wanted), sessions[0] if sessions else None)
+            if award is None:
+                return sessions, None, [], None
+            rows = list_nominations(s, actor, award.id, township_code=township, status=status, category=category,
+                                    text=text)
+            return sessions, award.id, rows, session_checks(s, actor, award.id)
+
+        return work
+
+    def _show(self, result) -> None:
+        sessions, award_id, rows, checks = result
+        self._wanted_session = None
+        self.sessions = sessions
+        self.session_combo.blockSignals(True)
+        self.session_combo.clear()
+        for row in sessions:
+            self.session_combo.addItem(row.label, row.id)
+        if award_id is not None:
+            self.session_combo.setCurrentIndex(self.session_combo.findData(award_id))
+        self.session_combo.blockSignals(False)
+        self.table.set_rows(rows)
+        self.checks.show_checks(checks)
+        if award_id is None:
             self.count_label.setText("尚未设立届次" + ("" if self.ctx.actor.at_county else "：请导入县总工会下发的数据包"))
         else:
-            with self.ctx.db.session() as s:
-                rows = list_nominations(
-                    s, self.ctx.actor, award.id, township_code=self.township_filter.currentData() or None,
-                    status=self.status_filter.currentData() or None, category=self.category_filter.currentData() or None,
-                    text=self.search.text(),
-                )
-                checks = session_checks(s, self.ctx.actor, award.id)
-            self.model.set_rows(rows)
-            self.checks.show_checks(checks)
             self.count_label.setText(f"共 {len(rows)} 人")
-        self.new_button.setEnabled(award is not None)
-        self.select(keep)
+        self.new_button.setEnabled(award_id is not None)
+        wanted, self._wanted_nomination = self._wanted_nomination, None
+        if wanted:
+            self.table.select_key(wanted)
+        self.review.show_nomination(self.table.current_key())
 
-    def select(self, nomination_id: str | None) -> None:
-        row = self.model.row_of(nomination_id) if nomination_id else -1
-        if row < 0:
-            self.table.clearSelection()
-            self.review.show_nomination(None)
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.selectRow(index.row())
-        self.review.show_nomination(nomination_id)
-
-    def _selection_changed(self, *_args) -> None:
-        self.review.show_nomination(self.selected_id())
+    def selected_id(self) -> str | None:
+        return self.table.current_key()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -218,8 +192,8 @@ class NominationsPage(QWidget):
     def _form_closed(self, _result: int) -> None:
         form, self.form = self.form, None
         if form is not None and form.saved_id:
+            self._wanted_nomination = form.saved_id
             self.ctx.bus.notify(bus.NOMINATIONS)
-            self.select(form.saved_id)
         if form is not None:
             form.deleteLater()
 
@@ -232,16 +206,8 @@ class NominationsPage(QWidget):
             self._open_form(nomination_id)
 
     def delete_selected(self) -> None:
-        nomination_id = self.selected_id()
-        if not nomination_id:
+        row = self.table.current_row()
+        if row is None:
             return
-        name = self.model.rows[self.model.row_of(nomination_id)].name
-        if not confirm(self, f"删除推荐人选“{name}”的草稿？"):
-            return
-        try:
-            with self.ctx.db.session() as s:
-                delete_nomination(s, self.ctx.actor, nomination_id)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.NOMINATIONS)
+        Op(self, lambda s, actor: delete_nomination(s, actor, row.id), confirm=f"删除推荐人选“{row.name}”的草稿？",
+           busy="正在删除…").run()

@@ -3,34 +3,38 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES
-from zkdesk.domain.dates import format_date
-from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
-from zkdesk.services.errors import UserError
-from zkdesk.services.orgs import township_choices
 from zkdesk.services.studios import StudioFilter, StudioList, delete_studio, list_studios
 from zkdesk.ui import bus
-from zkdesk.ui.messages import confirm, show_error
+from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.studios.dialog import StudioDialog
 from zkdesk.ui.studios.item6_panel import Item6Panel
 from zkdesk.ui.studios.status_dialog import StatusDialog
+from zkdesk.ui.widgets.record_view import Column, RecordView
 
-COLUMNS = ["名称", "类型", "级别", "状态", "乡镇", "产业", "依托单位", "领衔人", "联系电话", "成员", "申报日期", "命名日期", "命名文号"]
+COLUMNS = [
+    Column("名称", lambda r: r.name, width=220),
+    Column("类型", lambda r: r.kind),
+    Column("级别", lambda r: r.level),
+    Column("状态", lambda r: r.status),
+    Column("乡镇", lambda r: r.township_name),
+    Column("产业", lambda r: r.industry),
+    Column("依托单位", lambda r: r.host, stretch=True),
+    Column("领衔人", lambda r: r.lead_name),
+    Column("联系电话", lambda r: r.lead_phone),
+    Column("成员", lambda r: r.member_count, fmt="int"),
+    Column("申报日期", lambda r: r.applied_on, fmt="date"),
+    Column("命名日期", lambda r: r.named_on, fmt="date"),
+    Column("命名文号", lambda r: r.naming_doc_no),
+]
+TITLES = [c.title for c in COLUMNS]
 ALL = "全部"
+LIST_KINDS = (bus.STUDIOS, bus.ENTERPRISES)
 
 
 class StudiosPage(QWidget):
@@ -43,13 +47,11 @@ class StudiosPage(QWidget):
         self.kind = self._filter("kindFilter", STUDIO_TYPES)
         self.level = self._filter("levelFilter", STUDIO_LEVELS)
         self.township = QComboBox(objectName="townshipFilter")
-        self.township.addItem(ALL, None)
-        with ctx.db.session() as s:
-            for code, name in township_choices(s, ctx.actor):
-                self.township.addItem(name, code)
-        if not is_county(ctx.actor.office_code):  # a township office sees only its own
-            self.township.setCurrentIndex(self.township.findData(ctx.actor.office_code))
-            self.township.setEnabled(False)
+        if ctx.actor.at_county:
+            self.township.addItem(ALL, None)
+        for code, name in ctx.townships:
+            self.township.addItem(name, code)
+        self.township.setEnabled(self.township.count() > 1)  # a township office sees only its own
         self.township.currentIndexChanged.connect(self.refresh_list)
         self.industry = self._filter("industryFilter", INDUSTRIES)
         self.status = self._filter("statusFilter", STUDIO_STATUSES)
@@ -75,16 +77,8 @@ class StudiosPage(QWidget):
         buttons.addStretch(1)
 
         self.counts = QLabel(objectName="countsLabel", wordWrap=True)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="studiosTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("依托单位"), QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = RecordView(COLUMNS, key=lambda r: r.id, objectName="studiosTable",
+                                empty="暂无工作室：点击“登记工作室…”，或从 文件 ▸ 导入Excel 导入")
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
 
         self.item6 = Item6Panel(ctx)
@@ -95,8 +89,7 @@ class StudiosPage(QWidget):
         layout.addWidget(self.counts)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.item6)
-        ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
+        self.refresher = Refresher(self.table, self._read_list, self._show_list, LIST_KINDS)
 
     def _filter(self, name: str, values: tuple[str, ...]) -> QComboBox:
         combo = QComboBox(objectName=name)
@@ -105,10 +98,6 @@ class StudiosPage(QWidget):
             combo.addItem(v, v)
         combo.currentIndexChanged.connect(self.refresh_list)
         return combo
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.STUDIOS, bus.ENTERPRISES, bus.PLANS, bus.INDICATORS, bus.ALL):
-            self.refresh()
 
     def refresh(self) -> None:
         self.refresh_list()
@@ -120,25 +109,20 @@ class StudiosPage(QWidget):
                             status=self.status.currentData())
 
     def refresh_list(self) -> None:
-        if not hasattr(self, "table"):
-            return  # a filter fired while the page is still being built
-        with self.ctx.db.session() as s:
-            self.listing = listing = list_studios(s, self.ctx.actor, self.current_filter())
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(listing.rows))
-        for row, r in enumerate(listing.rows):
-            cells = [r.name, r.kind, r.level, r.status, r.township_name, r.industry, r.host, r.lead_name, r.lead_phone,
-                     str(r.member_count), format_date(r.applied_on), format_date(r.named_on), r.naming_doc_no]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, r.id)
-                self.table.setItem(row, col, item)
-        self.table.setSortingEnabled(True)
+        if hasattr(self, "refresher"):  # a filter may fire while the page is still being built
+            self.refresher.request()
+
+    def _read_list(self):
+        flt = self.current_filter()
+        return lambda s, actor: list_studios(s, actor, flt)
+
+    def _show_list(self, listing: StudioList) -> None:
+        self.listing = listing
+        self.table.set_rows(listing.rows)
         self.counts.setText(_counts_text(listing))
 
     def selected_id(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        return self.table.current_key()
 
     def open_selected(self) -> None:
         studio_id = self.selected_id()
@@ -154,8 +138,7 @@ class StudiosPage(QWidget):
         return dialog
 
     def change_selected_status(self) -> None:
-        studio_id = self.selected_id()
-        row = next((r for r in (self.listing.rows if self.listing else []) if r.id == studio_id), None)
+        row = self.table.current_row()
         if row is None:
             show_error(self, "请先在列表中选中一个工作室")
             return
@@ -164,17 +147,11 @@ class StudiosPage(QWidget):
         dialog.open()
 
     def delete_selected(self) -> None:
-        studio_id = self.selected_id()
-        row = next((r for r in (self.listing.rows if self.listing else []) if r.id == studio_id), None)
-        if row is None or not confirm(self, f"删除“{row.name}”及其成员和各年度成果？"):
+        row = self.table.current_row()
+        if row is None:
             return
-        try:
-            with self.ctx.db.session() as s:
-                delete_studio(s, self.ctx.actor, row.id)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.STUDIOS)
+        Op(self, lambda s, actor: delete_studio(s, actor, row.id), confirm=f"删除“{row.name}”及其成员和各年度成果？",
+           busy="正在删除…").run()
 
 
 def _counts_text(listing: StudioList) -> str:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.services.studio_progress import item6_summary
+from zkdesk.ui import bus
+from zkdesk.ui.refresh import Refresher
 
 
 def _number(value: float | None) -> str:
@@ -44,10 +46,15 @@ class Item6Panel(QGroupBox):
         layout.addWidget(self.note)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.summary = None
+        self.refresher = Refresher(self, lambda: item6_summary, self._show,
+                                   (bus.STUDIOS, bus.ENTERPRISES, bus.PLANS, bus.INDICATORS), ctx=ctx)
 
     def refresh(self) -> None:
-        with self.ctx.db.session() as s:
-            self.summary = summary = item6_summary(s, self.ctx.actor)
+        """Read the figures again (off the GUI thread, when the panel is on screen)."""
+        self.refresher.request()
+
+    def _show(self, summary) -> None:
+        self.summary = summary
         if summary is None:
             self.table.setRowCount(0)
             self.note.setText("规划目录中没有由“三室一站”登记计算的指标。")

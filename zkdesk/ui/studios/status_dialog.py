@@ -10,9 +10,9 @@ from zkdesk.domain.dates import DateTextError
 from zkdesk.domain.studio_rules import NAMED, TRANSITIONS
 from zkdesk.services.errors import UserError
 from zkdesk.services.studios import change_status
-from zkdesk.ui import bus
 from zkdesk.ui.date_field import DateField
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op
 
 
 class StatusDialog(QDialog):
@@ -46,15 +46,15 @@ class StatusDialog(QDialog):
             buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def submit(self) -> None:
-        new = self.status.currentText()
+        new, studio_id = self.status.currentText(), self.studio_id
+        doc_no = self.doc_no.text() if new == NAMED else None
         try:
             on = self.on.value()
             if on is None:
                 raise UserError("请填写变更日期")
-            with self.ctx.db.session() as s:
-                change_status(s, self.ctx.actor, self.studio_id, new, on, self.doc_no.text() if new == NAMED else None)
         except (UserError, DateTextError) as exc:
             self.error.setText(str(exc))
             return
-        self.ctx.bus.notify(bus.STUDIOS)
-        self.accept()
+        self.error.clear()
+        Op(self, lambda s, actor: change_status(s, actor, studio_id, new, on, doc_no), ctx=self.ctx) \
+            .success(lambda _result: self.accept()).failure(self.error.setText).run()

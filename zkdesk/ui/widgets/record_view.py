@@ -45,6 +45,7 @@ class Column:
     colour: Callable[[Any], str | None] | None = None  # text colour of the cell, e.g. "#b00020"
     tooltip: Callable[[Any], str | None] | None = None  # default: the text itself when it is long
     searchable: bool = True
+    sort: Callable[[Any], Any] | None = None  # what the column sorts by, when not its value (units by code)
 
     def text(self, row: Any) -> str:
         return display_text(self.value(row), self.fmt)
@@ -125,7 +126,8 @@ class RecordModel(QAbstractTableModel):
         if self._sort is not None:
             column, direction = self._sort
             spec = self.columns[column]
-            values = {i: _sort_value(spec.value(self.rows[i])) for i in order}
+            by = spec.sort or spec.value
+            values = {i: _sort_value(by(self.rows[i])) for i in order}
             order.sort(key=values.__getitem__, reverse=direction == Qt.SortOrder.DescendingOrder)
         self._order = order
         self._shown = min(len(order), BATCH)
