@@ -19,7 +19,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_values import entry_sheet, save_values
 from zkdesk.services.orgs import townships
 from zkdesk.services.year_locks import lock_year, unlock_year
-from zkdesk.ui import bus
+from zkdesk.ui import bus, unsaved
 from zkdesk.ui.indicators.common import OrgChoice, org_choices
 from zkdesk.ui.indicators.entry_model import (
     COL_CHANGED,
@@ -57,6 +57,7 @@ class EntryTab(QWidget):
         self.org = QComboBox(objectName="entryOrg")
         for choice in self.choices:
             self.org.addItem(choice.label)
+        self._org_index = self.org.currentIndex()  # the unit the grid shows
         self.org.currentIndexChanged.connect(self._org_changed)
         self.lock_label = QLabel(objectName="lockLabel")
         self.lock_button = QPushButton("审核通过并锁定", objectName="lockButton")
@@ -119,22 +120,48 @@ class EntryTab(QWidget):
                 self.org.setCurrentIndex(i)
                 return
 
-    def set_plan_year(self, plan_id: str, year: int) -> bool:
-        """Called by the page; False when the user keeps unsaved changes instead."""
+    def set_plan_year(self, plan_id: str, year: int) -> None:
+        """Called by the page, which has settled unsaved values first (`unsaved.guard`)."""
         if (plan_id, year) == (self.plan_id, self.year):
-            return True
-        if not self._may_discard():
-            return False
+            return
         self.plan_id, self.year = plan_id, year
         self.reload()
-        return True
 
-    def _org_changed(self, _index: int) -> None:
+    def _org_changed(self, index: int) -> None:
+        if index == self._org_index:
+            return
+        self.table.commit_editor()
+        if self.model.is_dirty():
+            # the values typed belong to the unit shown: back to it until they are settled
+            self._set_org_index(self._org_index)
+            unsaved.guard(self, [self], lambda: self._show_org(index))
+            return
+        self._show_org(index)
+
+    def _set_org_index(self, index: int) -> None:
+        self.org.blockSignals(True)
+        self.org.setCurrentIndex(index)
+        self.org.blockSignals(False)
+
+    def _show_org(self, index: int) -> None:
+        self._set_org_index(index)
+        self._org_index = index
         if self.plan_id is not None:
             self.reload(keep_message=False)
 
-    def _may_discard(self) -> bool:
-        return not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？")
+    # -- unsaved work (ui.unsaved) ----------------------------------------------------------
+    def unsaved_changes(self) -> str:
+        self.table.commit_editor()
+        count = sum(1 for line in self.model.lines() if line.dirty)
+        if not count:
+            return ""
+        return f"指标台账·数值录入：{self.choice.label}{self.year}年 {count}项数值"
+
+    def save_changes(self, done) -> None:
+        done(self.save())
+
+    def discard_changes(self) -> None:
+        self.reload()
 
     # -- loading and saving ----------------------------------------------------------------
     def reload(self, keep_message: bool = False) -> None:
@@ -158,27 +185,30 @@ class EntryTab(QWidget):
                 self.reload(keep_message=True)
 
     def _revert(self) -> None:
-        if self._may_discard():
+        self.table.commit_editor()
+        if not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？"):
             self.reload()
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """True when nothing typed is left unsaved."""
+        self.table.commit_editor()  # Ctrl+S while a cell is still being typed in
         sheet = self.model.sheet
         if sheet is None or not sheet.editable:
-            return
+            return not self.model.is_dirty()
         errors = self.model.errors()
         if errors:
             self._say(f"有{len(errors)}处错误，改正后才能保存：{errors[0]}", "error")
-            return
+            return False
         entries = self.model.dirty_entries()
         if not entries:
             self._say("没有需要保存的修改", "")
-            return
+            return True
         try:
             with self.ctx.db.session() as s:
                 summary = save_values(s, self.ctx.actor, sheet.plan_id, sheet.org_code, sheet.year, entries)
         except UserError as exc:
             show_error(self, str(exc))
-            return
+            return False
         self.ctx.bus.notify(bus.INDICATORS)  # other views; this one, still dirty, reloads below
         self.reload(keep_message=True)
         parts = [f"新增{summary.created}项"] if summary.created else []
@@ -190,6 +220,7 @@ class EntryTab(QWidget):
             self._say(text, "warning")
         else:
             self._say(text, "info")
+        return not self.model.is_dirty()
 
     # -- locks ---------------------------------------------------------------------------
     def _lock(self) -> None:

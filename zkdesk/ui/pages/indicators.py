@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 
 from zkdesk.services.catalog import current_plan, plan_overview
 from zkdesk.services.progress import default_year, get_plan
-from zkdesk.ui import bus
+from zkdesk.ui import bus, unsaved
 from zkdesk.ui.indicators.dashboard_tab import DashboardTab
 from zkdesk.ui.indicators.entry_tab import EntryTab
 from zkdesk.ui.indicators.plan_tab import PlanTab
@@ -97,13 +97,28 @@ class IndicatorsPage(QWidget):
         plan_id, year = _data(self.plan), _data(self.year)
         if plan_id is None or year is None:
             return
-        if not self.entry.set_plan_year(plan_id, year):
-            # unsaved values stay: go back to the plan and year they belong to
-            self.select_plan(self.entry.plan_id)
-            self.year.blockSignals(True)
-            self.year.setCurrentIndex(self.year.findData(self.entry.year))
-            self.year.blockSignals(False)
+        entry = self.entry
+        if entry.plan_id is not None and (plan_id, year) != (entry.plan_id, entry.year) and unsaved.dirty([entry]):
+            # unsaved values stay on screen with the plan and year they belong to until settled
+            self._show_combos(entry.plan_id, entry.year)
+            unsaved.guard(self, [entry], lambda: self._go(plan_id, year))
             return
+        self._go(plan_id, year)
+
+    def _show_combos(self, plan_id: str, year: int) -> None:
+        if _data(self.plan) != plan_id:
+            self._fill_plans()
+            self.plan.blockSignals(True)
+            self.plan.setCurrentIndex(max(0, self.plan.findData(plan_id)))
+            self.plan.blockSignals(False)
+            self._fill_years()
+        self.year.blockSignals(True)
+        self.year.setCurrentIndex(self.year.findData(year))
+        self.year.blockSignals(False)
+
+    def _go(self, plan_id: str, year: int) -> None:
+        self._show_combos(plan_id, year)
+        self.entry.set_plan_year(plan_id, year)
         self.dashboard.set_plan_year(plan_id, year)
         self.plans.set_plan(plan_id)
 
