@@ -2,12 +2,10 @@
 保存 / 放弃 / 取消."""
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget
+from PySide6.QtWidgets import QComboBox
 
-from tests.conftest import NANSAN, PASSWORD
+from tests.conftest import NANSAN
 from tests.ui.modal import answer_modal
-from tests.ui.settle import settle
 from tests.ui.test_indicator_grid import FENGWEI, _cell, _choose, _click, _page, _stored, _type
 from zkdesk.ui.indicators.entry_model import COL_CHANGED, COL_VALUE
 
