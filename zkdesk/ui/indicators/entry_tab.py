@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from zkdesk.domain.roles import Permission
 from zkdesk.services.indicator_values import entry_sheet, save_values
 from zkdesk.services.year_locks import lock_year, unlock_year
-from zkdesk.ui import bus
+from zkdesk.ui import bus, unsaved
 from zkdesk.ui.indicators.common import OrgChoice, org_choices
 from zkdesk.ui.indicators.entry_model import (
     COL_CHANGED,
@@ -32,7 +32,7 @@ from zkdesk.ui.indicators.entry_model import (
     EntryModel,
 )
 from zkdesk.ui.indicators.entry_table import EntryTable
-from zkdesk.ui.messages import confirm
+from zkdesk.ui.messages import confirm, show_error
 from zkdesk.ui.ops import Op
 from zkdesk.ui.refresh import Refresher
 
@@ -55,6 +55,7 @@ class EntryTab(QWidget):
         self.org = QComboBox(objectName="entryOrg")
         for choice in self.choices:
             self.org.addItem(choice.label)
+        self._org_index = self.org.currentIndex()  # the unit the grid shows
         self.org.currentIndexChanged.connect(self._org_changed)
         self.lock_label = QLabel(objectName="lockLabel")
         self.lock_button = QPushButton("审核通过并锁定", objectName="lockButton")
@@ -68,8 +69,8 @@ class EntryTab(QWidget):
         self.revert_button.clicked.connect(self._revert)
         self.save_button = QPushButton("保存", objectName="saveValuesButton")
         self.save_button.setToolTip("保存（Ctrl+S）")
-        self.save_button.clicked.connect(self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.save_button.clicked.connect(lambda: self.save())
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save())
 
         self.model = EntryModel(self)
         self.model.dataChanged.connect(self._update_state)
@@ -124,22 +125,48 @@ class EntryTab(QWidget):
                 self.org.setCurrentIndex(i)
                 return
 
-    def set_plan_year(self, plan_id: str, year: int) -> bool:
-        """Called by the page; False when the user keeps unsaved changes instead."""
+    def set_plan_year(self, plan_id: str, year: int) -> None:
+        """Called by the page, which has settled unsaved values first (`unsaved.guard`)."""
         if (plan_id, year) == (self.plan_id, self.year):
-            return True
-        if not self._may_discard():
-            return False
+            return
         self.plan_id, self.year = plan_id, year
         self.reload()
-        return True
 
-    def _org_changed(self, _index: int) -> None:
+    def _org_changed(self, index: int) -> None:
+        if index == self._org_index:
+            return
+        self.table.commit_editor()
+        if self.model.is_dirty():
+            # the values typed belong to the unit shown: back to it until they are settled
+            self._set_org_index(self._org_index)
+            unsaved.guard(self, [self], lambda: self._show_org(index))
+            return
+        self._show_org(index)
+
+    def _set_org_index(self, index: int) -> None:
+        self.org.blockSignals(True)
+        self.org.setCurrentIndex(index)
+        self.org.blockSignals(False)
+
+    def _show_org(self, index: int) -> None:
+        self._set_org_index(index)
+        self._org_index = index
         if self.plan_id is not None:
             self.reload(keep_message=False)
 
-    def _may_discard(self) -> bool:
-        return not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？")
+    # -- unsaved work (ui.unsaved) ----------------------------------------------------------
+    def unsaved_changes(self) -> str:
+        self.table.commit_editor()
+        count = sum(1 for line in self.model.lines() if line.dirty)
+        if not count:
+            return ""
+        return f"指标台账·数值录入：{self.choice.label}{self.year}年 {count}项数值"
+
+    def save_changes(self, done) -> None:
+        self.save(done)
+
+    def discard_changes(self) -> None:
+        self.reload()
 
     # -- loading and saving ----------------------------------------------------------------
     def reload(self, keep_message: bool = False, forced: bool = True, then=None) -> None:
@@ -177,27 +204,44 @@ class EntryTab(QWidget):
                 self.reload(keep_message=True, forced=False)
 
     def _revert(self) -> None:
-        if self._may_discard():
+        self.table.commit_editor()
+        if not self.model.is_dirty() or confirm(self, "本页有未保存的修改，放弃这些修改吗？"):
             self.reload()
 
-    def save(self) -> None:
+    def save(self, done=None) -> None:
+        """Save what is typed; `done(ok)` once nothing typed is left unsaved (ok) or it failed."""
+        done = done or (lambda ok: None)
+        self.table.commit_editor()  # Ctrl+S while a cell is still being typed in
         sheet = self.model.sheet
         if sheet is None or not sheet.editable:
+            done(not self.model.is_dirty())
             return
         errors = self.model.errors()
         if errors:
             self._say(f"有{len(errors)}处错误，改正后才能保存：{errors[0]}", "error")
+            done(False)
             return
         entries = self.model.dirty_entries()
         if not entries:
             self._say("没有需要保存的修改", "")
+            done(True)
             return
         plan_id, org_code, year = sheet.plan_id, sheet.org_code, sheet.year
-        Op(self, lambda s, actor: save_values(s, actor, plan_id, org_code, year, entries)).success(self._saved).run()
 
-    def _saved(self, summary) -> None:
+        def failed(message: str) -> None:
+            show_error(self, message)
+            done(False)
+
+        (Op(self, lambda s, actor: save_values(s, actor, plan_id, org_code, year, entries))
+         .success(lambda summary: self._saved(summary, done)).failure(failed).run())
+
+    def _saved(self, summary, done) -> None:
         # the Op announced the change to the other views; this one reloads, then says what was saved
-        self.reload(keep_message=True, then=lambda: self._say_saved(summary))
+        def shown() -> None:
+            self._say_saved(summary)
+            done(not self.model.is_dirty())
+
+        self.reload(keep_message=True, then=shown)
 
     def _say_saved(self, summary) -> None:
         parts = [f"新增{summary.created}项"] if summary.created else []

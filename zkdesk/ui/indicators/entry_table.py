@@ -53,6 +53,13 @@ class EntryTable(QTableView):
         self.setWordWrap(False)
         self._run_start: int | None = None  # column where a run of Tabs began
 
+    def commit_editor(self) -> None:
+        """What is typed in an open cell goes into the model (before a save or a question)."""
+        editor = self.delegate.editor
+        if self.state() == QAbstractItemView.State.EditingState and editor is not None:
+            self.delegate.commitData.emit(editor)
+            self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def mousePressEvent(self, event):
         self._run_start = None
         super().mousePressEvent(event)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 
 from zkdesk.services.catalog import current_plan, plan_overview
 from zkdesk.services.progress import default_year, get_plan
-from zkdesk.ui import bus
+from zkdesk.ui import bus, unsaved
 from zkdesk.ui.indicators.dashboard_tab import DashboardTab
 from zkdesk.ui.indicators.entry_tab import EntryTab
 from zkdesk.ui.indicators.plan_tab import PlanTab
@@ -101,10 +101,20 @@ class IndicatorsPage(QWidget):
         plan_id, year = _data(self.plan), _data(self.year)
         if plan_id is None or year is None:
             return
-        if not self.entry.set_plan_year(plan_id, year):
-            # unsaved values stay: go back to the plan and year they belong to
-            self.select_plan(self.entry.plan_id, self.entry.year)
+        entry = self.entry
+        if entry.plan_id is not None and (plan_id, year) != (entry.plan_id, entry.year) and unsaved.dirty([entry]):
+            # unsaved values stay on screen with the plan and year they belong to until settled
+            self.select_plan(entry.plan_id, entry.year)
+            unsaved.guard(self, [entry], lambda: self._switch(plan_id, year))
             return
+        self._go(plan_id, year)
+
+    def _switch(self, plan_id: str, year: int) -> None:
+        self._go(plan_id, year)
+        self.select_plan(plan_id, year)  # the combos follow, once the years of that plan are read
+
+    def _go(self, plan_id: str, year: int) -> None:
+        self.entry.set_plan_year(plan_id, year)
         self.dashboard.set_plan_year(plan_id, year)
         self.plans.set_plan(plan_id)
 
