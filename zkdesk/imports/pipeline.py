@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Boolean, select
 from sqlalchemy.orm import Session
 
+from zkdesk.domain.cell_text import has_control, strip_control
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.imports.cells import CellError, Warned, is_blank, nfkc, raw_text
@@ -194,6 +195,18 @@ def _remembering(parse):
     return remembered
 
 
+def _without_control(used: list, columns: list, r: int, summary: ImportSummary) -> list:
+    """The row's cells without control characters (a workbook cannot carry them), each
+    stripped cell reported as a warning naming its row and column."""
+    cleaned = []
+    for raw, (_col, index, text) in zip(used, columns):
+        if raw.__class__ is str and has_control(raw):
+            raw = strip_control(raw)
+            summary.warnings.append(Rejection(r + 1, text, "单元格中的不可见控制字符已删除，请核对内容", (r, index)))
+        cleaned.append(raw)
+    return cleaned
+
+
 def parse_rows(
     kind: KindSpec,
     sheet: SheetData,
@@ -225,6 +238,8 @@ def parse_rows(
             progress(offset, total, "正在检查数据")
         cells = sheet.rows[r]
         used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
+        if not all(c.__class__ is not str or c.isprintable() for c in used):
+            used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
         if all(blanks):
             continue
