@@ -26,7 +26,7 @@ from zkdesk.imports.headers import HeaderMatch, find_header
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import KindSpec, Lookups, RowError
 from zkdesk.imports.summary import ImportSummary, Rejection
-from zkdesk.imports.workbook import SheetData, UnreadableFile, read_sheets
+from zkdesk.imports.workbook import SheetData, UnreadableFile, column_letter, read_sheets
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
@@ -195,6 +195,14 @@ def _remembering(parse):
     return remembered
 
 
+UNCACHED_FORMULA = "第{row}行{col}列是公式，但文件里没有保存计算结果，请在Excel中打开并保存后再导入"
+
+
+def _uncached_at(uncached: frozenset, r: int, indexes: list[int], blanks: list[bool]) -> set[int]:
+    """Column indexes of the row's cells read empty that are formulas without a saved result."""
+    return {index for index, blank in zip(indexes, blanks) if blank and (r, index) in uncached}
+
+
 def _without_control(used: list, columns: list, r: int, summary: ImportSummary) -> list:
     """The row's cells without control characters (a workbook cannot carry them), each
     stripped cell reported as a warning naming its row and column."""
@@ -228,6 +236,7 @@ def parse_rows(
     fields = [(col.key, index, text, _remembering(col.parse), col.required, col.blank) for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
+    uncached = sheet.uncached
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
     total = len(sheet.rows) - header.row - 1
@@ -241,7 +250,8 @@ def parse_rows(
         if not all(c.__class__ is not str or c.isprintable() for c in used):
             used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
-        if all(blanks):
+        formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
+        if all(blanks) and not formulas:
             continue
         if any(blanks[i] for i in required_at) and _is_footer(cells):
             continue  # 合计 / 填表人 lines under the table
@@ -252,7 +262,9 @@ def parse_rows(
         errors: list[Rejection] = []
         for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
-                if required:
+                if formulas and index in formulas:
+                    errors.append(Rejection(r + 1, text, UNCACHED_FORMULA.format(row=r + 1, col=column_letter(index)), (r, index)))
+                elif required:
                     errors.append(Rejection(r + 1, text, f"“{text}”必须填写", (r, index)))
                 else:
                     values[key] = blank_value
