@@ -26,8 +26,8 @@ from zkdesk.imports.headers import HeaderMatch, find_header
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import KindSpec, Lookups, RowError
 from zkdesk.imports.summary import ImportSummary, Rejection
-from zkdesk.imports.workbook import SheetData, UnreadableFile, column_letter, read_sheets
-from zkdesk.services import audit
+from zkdesk.imports.workbook import SheetData, UnreadableFile, column_letter, read_sheets, too_many_rows
+from zkdesk.services import audit, settings
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.dumps import backup_into
@@ -39,6 +39,7 @@ Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
 
 PROGRESS_EVERY = 500
+IGNORED_LISTED = 10  # ignored columns named in a summary; the rest are counted
 WRITE_CHUNK = 2000
 _NOT_DATA_SHEETS = {"填表说明", "说明", "代码表", "导入问题"}
 _FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "制表人", "审核人", "负责人", "填报人", "注：", "注:", "说明：")
@@ -504,12 +505,18 @@ def check_file(
     kind = get_kind(kind_name)
     path = Path(path)
     progress(0, 0, "正在读取文件")
-    sheets = read_sheets(path)
+    row_limit = settings.value(session, "import_row_limit")
+    sheets = read_sheets(path, row_limit)
     if cancel():
         raise ImportCancelled()
     sheet, header = locate_header(kind, sheets, path.name)
+    data_rows = len(sheet.rows) - header.row - 1
+    if data_rows > row_limit:
+        raise too_many_rows(sheet.name, data_rows, row_limit)
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
-    summary.ignored_columns = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
+    ignored = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
+    summary.ignored_column_count = len(ignored)
+    summary.ignored_columns = ignored[:IGNORED_LISTED]
     lookups = build_lookups(session, kind, actor)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel)
     progress(0, 0, "正在与已有数据比对")
@@ -542,6 +549,7 @@ def apply_plan(
     summary = ImportSummary(
         kind=kind.name, file=plan.summary.file, dry_run=False, rejected=list(plan.summary.rejected),
         warnings=list(plan.summary.warnings), ignored_columns=list(plan.summary.ignored_columns),
+        ignored_column_count=plan.summary.ignored_column_count,
         sheet=plan.summary.sheet, header_row=plan.summary.header_row,
     )
     if backups_dir is not None and (plan.summary.new or plan.summary.updated):

@@ -17,6 +17,7 @@ import python_calamine
 from zkdesk.services.errors import UserError
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+HEADER_ROOM = 20  # title and header rows a sheet may have above its data (headers.HEADER_SCAN_ROWS)
 
 
 class UnreadableFile(UserError):
@@ -120,8 +121,23 @@ def uncached_formulas(path: Path, names: list[str]) -> dict[str, frozenset[tuple
     return found
 
 
-def read_sheets(path: Path | str) -> list[SheetData]:
-    """Every visible worksheet of the file; raises UnreadableFile with a Chinese message."""
+class TooManyRows(UnreadableFile):
+    """A sheet longer than the import row limit (setting import_row_limit)."""
+
+
+def too_many_rows(sheet: str, rows: int, limit: int, what: str = "行数据") -> TooManyRows:
+    return TooManyRows(
+        f"工作表“{sheet}”有{rows}{what}，超过了导入行数上限{limit}行：请把表格拆分成几个文件分别导入"
+        "（上限可由管理员在 系统设置 →“导入表格的最大行数” 中调整）；数据库没有改动"
+    )
+
+
+def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetData]:
+    """Every visible worksheet of the file; raises UnreadableFile with a Chinese message.
+
+    `row_limit`: a sheet with more rows than this (plus room for title and header rows) is
+    refused before its cells become Python objects, so a million-row sheet costs only what
+    calamine holds of it."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"找不到文件：{path}")
@@ -145,8 +161,13 @@ def read_sheets(path: Path | str) -> list[SheetData]:
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end
+            if row_limit is not None and end is not None and end[0] + 1 > row_limit + HEADER_ROOM:
+                raise too_many_rows(meta.name, end[0] + 1, row_limit, "行")
             merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
             sheets.append(SheetData(meta.name, sheet.to_python(skip_empty_area=False), merged))
+    except UnreadableFile:
+        raise
     except Exception as exc:
         raise UnreadableFile(f"无法读取文件“{path.name}”的工作表：{type(exc).__name__}") from None
     finally:
