@@ -9,8 +9,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 
-def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = (), text_columns: tuple[int, ...] = ()) -> Path:
-    """`rows` from row 1; None leaves a cell empty. `text_columns` (1-based) get the 文本 format."""
+def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = (), text_columns: tuple[int, ...] = (),
+               formulas: bool = False) -> Path:
+    """`rows` from row 1; None leaves a cell empty. `text_columns` (1-based) get the 文本 format.
+    Text beginning with = is text, as a clerk's quoted entry is, unless `formulas` (then it is a
+    formula saved without a calculated value, as openpyxl writes it)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -21,6 +24,8 @@ def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = (), text_
             if value is None:
                 continue
             cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("=") and not formulas:
+                cell.data_type = "s"
             if isinstance(value, (date, datetime)):
                 cell.number_format = "yyyy-mm-dd"
             if c in text_columns:

@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     print(("预览（未写入）：" if args.dry_run else "已导入：") + summary.headline())
     if summary.ignored_columns:
-        print("忽略的列：" + "、".join(summary.ignored_columns))
+        print(summary.ignored_text())
     for item in summary.rejected:
         print(f"  第{item.row}行 {item.column}：{item.message}")
     for item in summary.warnings:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 _SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -41,6 +42,37 @@ def parse_date_text(text: str, what: str = "日期") -> date | None:
     if _MONTH_ONLY.match(cleaned):
         raise DateTextError(f"{what}“{shown}”缺少日，请写完整，如 2023-05-01")
     raise DateTextError(f"无法识别的{what}“{shown}”，请写成 2023-05-01 或 2023年5月1日")
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    """A date known to the month, as 出生年月 is written on Chinese forms (1969.02, 1969年2月)."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def holds(self, day: date) -> bool:
+        return (day.year, day.month) == (self.year, self.month)
+
+
+_YEAR_MONTH = re.compile(r"^([0-9]{4})\s*(?:[-/.年]\s*([0-9]{1,2})\s*月?|([0-9]{2}))$")
+
+
+def parse_year_month(text: str, what: str = "出生年月") -> YearMonth | None:
+    """1969.02, 1969.2, 1969年2月, 1969-2, 1969/02, 196902 as a YearMonth; None when `text`
+    is not written as a year and a month (it may be a full date); DateTextError naming
+    `what` for a month that does not exist or an implausible year."""
+    shown = (text or "").strip()
+    match = _YEAR_MONTH.match(unicodedata.normalize("NFKC", shown))
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2] or match[3])
+    if not 1 <= month <= 12 or not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise DateTextError(f"{what}“{shown}”不存在" if not 1 <= month <= 12 else f"{what}“{shown}”不合理")
+    return YearMonth(year, month)
 
 
 def format_date(day: date | None) -> str:

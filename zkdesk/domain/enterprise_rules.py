@@ -8,7 +8,7 @@ duplicate code in the county is the service's warning (services/enterprises.py).
 from __future__ import annotations
 
 from zkdesk.domain.choices import OWNERSHIP_TYPES
-from zkdesk.domain.uscc import normalize_uscc
+from zkdesk.domain.uscc import normalize_uscc, uscc_form_problem
 
 NAME_LIMIT = 200
 # (field, label, longest length): what the register's columns hold
@@ -27,8 +27,11 @@ def field_problems(name: str, ownership: str, uscc: str = "", industry: str = ""
         problems.append(("name", f"企业名称过长（最多{NAME_LIMIT}字）"))
     if ownership not in OWNERSHIP_TYPES:
         problems.append(("ownership", f"所有制类型“{ownership}”不在可选范围内：{'、'.join(OWNERSHIP_TYPES)}"))
-    if len(uscc) > 18 and len(code := normalize_uscc(uscc)) > 18:
+    code = normalize_uscc(uscc)
+    if len(code) > 18:
         problems.append(("uscc", f"统一社会信用代码应为18位，现为{len(code)}位"))
+    elif problem := uscc_form_problem(code):  # not a code at all; a wrong check character only warns
+        problems.append(("uscc", problem))
     values = (industry, address, contact_person, contact_phone)
     for (field, label, limit), value in zip(TEXT_LIMITS, values):
         if len(value) > limit and len(value.strip()) > limit:

@@ -8,12 +8,14 @@ from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would take any script's digits
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
 
 
 def normalize_id_number(raw: str) -> str:
-    """Trim spaces and full-width characters; a lower-case 'x' is the same as 'X'."""
-    text = (raw or "").strip().translate(_FULLWIDTH).replace(" ", "")
+    """Trim spaces; full-width digits and X to ASCII; a lower-case 'x' is the same as 'X'.
+    Digits of other scripts stay as they are, so the check refuses them."""
+    text = _SPACES.sub("", (raw or "").translate(_FULLWIDTH))
     return text.upper()
 
 
@@ -53,6 +55,9 @@ def parse_id_number(raw: str) -> IdInfo:
     if len(number) != 18:
         raise IdNumberError(f"身份证号码应为18位，现为{len(number)}位")
     if not _SHAPE.match(number):
+        foreign = [c for c in number if c.isdigit() and c not in "0123456789"]
+        if foreign:
+            raise IdNumberError(f"身份证号码含有非标准数字“{''.join(foreign[:3])}”，请用0—9录入")
         raise IdNumberError("身份证号码前17位应为数字，最后一位为数字或X")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from zkdesk.imports.pipeline import ImportPlan
 from zkdesk.imports.summary import Rejection
+from zkdesk.output.xlsx_cells import put, safe_text, sheet_title
 from zkdesk.output.xlsx_export import display_width, fit_to_width
 
 REJECTED_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -40,7 +41,7 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     first_col = min(header.columns.values())
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet.name[:31] or "数据"
+    ws.title = sheet_title(sheet.name)
     width = max((len(r) for r in sheet.rows), default=0)
     for r, cells in enumerate(sheet.rows, start=1):
         for c, value in enumerate(cells, start=1):
@@ -48,7 +49,7 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
                 continue
             if isinstance(value, time):
                 value = value.isoformat()
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             if isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm" if value.time() != time() else "yyyy-mm-dd"
             elif isinstance(value, date):
@@ -66,22 +67,22 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
         ws.column_dimensions[get_column_letter(index + 1)].width = max(8, min(40, needed + 2))
 
     problem_col = width + 1
-    ws.cell(row=header.row + 1, column=problem_col, value=PROBLEMS_HEADER).font = Font(bold=True, color="C00000")
+    put(ws, header.row + 1, problem_col, PROBLEMS_HEADER).font = Font(bold=True, color="C00000")
     ws.column_dimensions[get_column_letter(problem_col)].width = 60
     for (r, c), messages in _group(plan.summary.warnings, first_col).items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = WARNING_FILL
-        cell.comment = Comment("提示：" + "\n".join(messages), "zkdesk", width=300, height=120)
+        cell.comment = Comment(safe_text("提示：" + "\n".join(messages)), "zkdesk", width=300, height=120)
     rejected = _group(plan.summary.rejected, first_col)
     for (r, c), messages in rejected.items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = REJECTED_FILL
-        cell.comment = Comment("\n".join(messages), "zkdesk", width=300, height=120)
+        cell.comment = Comment(safe_text("\n".join(messages)), "zkdesk", width=300, height=120)
     by_row: dict[int, list[str]] = {}
     for item in plan.summary.rejected:
         by_row.setdefault(item.row, []).append(f"{item.column}：{item.message}" if item.column else item.message)
     for row, messages in by_row.items():
-        cell = ws.cell(row=row, column=problem_col, value="；".join(messages))
+        cell = put(ws, row, problem_col, "；".join(messages))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = 15 * max(1, -(-display_width(cell.value) // 58))
         cell.font = Font(color="C00000")

@@ -8,14 +8,15 @@ message is reported beside the row (e.g. a USCC that fails its check character).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from zkdesk.domain.dates import DateTextError, parse_date_text
+from zkdesk.domain.dates import DateTextError, YearMonth, parse_date_text, parse_year_month
 from zkdesk.domain.idcard import IdNumberError, parse_id_number
-from zkdesk.domain.uscc import CHARSET, check_uscc, uscc_check_char
+from zkdesk.domain.uscc import check_uscc, uscc_check_char
 
 
 class CellError(ValueError):
@@ -125,6 +126,32 @@ def parse_date(value: object, _lk=None) -> date:
     return _date_from_text(shown)
 
 
+def birth_date(value: object, _lk=None) -> date | YearMonth:
+    """出生日期 or 出生年月: a full date as parse_date reads it, or a year and month
+    (1969.02, 1969年2月, 1969-2, 196902; a number 1969.02 or 196902 too). The register
+    checks either against the ID number."""
+    if isinstance(value, bool):
+        raise CellError("应为出生年月")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer() and 190001 <= number <= 210012:
+            return _year_month(str(int(number)))
+        if not number.is_integer() and 1900 < number < 2101:  # 1969.02 typed into a number cell
+            whole = int(number)
+            return _year_month(f"{whole}.{round((number - whole) * 100):02d}")
+        return parse_date(value)
+    if isinstance(value, (date, datetime)):
+        return parse_date(value)
+    return _year_month(text(value)) or parse_date(value)
+
+
+def _year_month(shown: str) -> YearMonth | None:
+    try:
+        return parse_year_month(shown)
+    except DateTextError as exc:
+        raise CellError(str(exc)) from None
+
+
 # ---- yes / no -----------------------------------------------------------------------------
 
 _YES = {"是", "√", "✓", "✔", "☑", "Y", "YES", "有", "TRUE", "1", "对", "已建", "已"}
@@ -159,19 +186,35 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _UNIT_SUFFIX = "%％人个家年项次名元"
 
 
+NUMBER_LIMIT = 1e15  # Excel keeps 15 significant digits; no register holds a larger figure
+
+
 def number(value: object, _lk=None) -> float:
     """12,345 / １２３４５ / 12 345 / 5% / 120人: the number, never a guess."""
     if isinstance(value, bool):
         raise CellError("应为数字")
     if isinstance(value, (int, float)):
-        return float(value)
+        return _in_range(float(value), None)
     shown = text(value)
     cleaned = nfkc(shown).replace(" ", "").rstrip(_UNIT_SUFFIX)
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
-    if not _PLAIN.match(cleaned):
+    if not _PLAIN.match(cleaned) or not cleaned.isascii():
         raise CellError(f"“{shown}”不是数字")
-    return float(cleaned)
+    return _in_range(float(cleaned), shown)
+
+
+def _in_range(result: float, shown: str | None) -> float:
+    if math.isfinite(result) and abs(result) < NUMBER_LIMIT:
+        return result
+    if shown is None:
+        shown = _number_as_text(result) if math.isfinite(result) else ""
+    what = f"数字“{shown[:20]}{'…' if len(shown) > 20 else ''}”" if shown else "这个数字"
+    return _too_large(what)
+
+
+def _too_large(what: str):
+    raise CellError(f"{what}太大（超过15位），超出了可以处理的范围，请核对")
 
 
 def count(value: object, _lk=None) -> int:
@@ -240,10 +283,10 @@ def uscc(value: object, _lk=None) -> str | Warned:
     if value.__class__ is str and _CLEAN_USCC.fullmatch(value) and uscc_check_char(value[:17]) == value[17]:
         return value  # the usual case, without building a report
     _reject_lost_digits(value, "统一社会信用代码")
-    result = check_uscc(nfkc(raw_text(value)))
+    result = check_uscc(raw_text(value))  # full-width forms folded there; other scripts refused
     if result.ok:
         return result.code
-    if len(result.code) == 18 and all(c in CHARSET for c in result.code):
+    if result.well_formed:
         return Warned(result.code, result.message)
     raise CellError(result.message)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Boolean, select
 from sqlalchemy.orm import Session
 
+from zkdesk.domain.cell_text import has_control, strip_control
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.imports.cells import CellError, Warned, is_blank, nfkc, raw_text
@@ -25,8 +26,8 @@ from zkdesk.imports.headers import HeaderMatch, find_header
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import KindSpec, Lookups, RowError
 from zkdesk.imports.summary import ImportSummary, Rejection
-from zkdesk.imports.workbook import SheetData, UnreadableFile, read_sheets
-from zkdesk.services import audit
+from zkdesk.imports.workbook import SheetData, UnreadableFile, column_letter, read_sheets, too_many_rows
+from zkdesk.services import audit, settings
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.dumps import backup_into
@@ -38,6 +39,7 @@ Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
 
 PROGRESS_EVERY = 500
+IGNORED_LISTED = 10  # ignored columns named in a summary; the rest are counted
 WRITE_CHUNK = 2000
 _NOT_DATA_SHEETS = {"填表说明", "说明", "代码表", "导入问题"}
 _FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "制表人", "审核人", "负责人", "填报人", "注：", "注:", "说明：")
@@ -194,6 +196,26 @@ def _remembering(parse):
     return remembered
 
 
+UNCACHED_FORMULA = "第{row}行{col}列是公式，但文件里没有保存计算结果，请在Excel中打开并保存后再导入"
+
+
+def _uncached_at(uncached: frozenset, r: int, indexes: list[int], blanks: list[bool]) -> set[int]:
+    """Column indexes of the row's cells read empty that are formulas without a saved result."""
+    return {index for index, blank in zip(indexes, blanks) if blank and (r, index) in uncached}
+
+
+def _without_control(used: list, columns: list, r: int, summary: ImportSummary) -> list:
+    """The row's cells without control characters (a workbook cannot carry them), each
+    stripped cell reported as a warning naming its row and column."""
+    cleaned = []
+    for raw, (_col, index, text) in zip(used, columns):
+        if raw.__class__ is str and has_control(raw):
+            raw = strip_control(raw)
+            summary.warnings.append(Rejection(r + 1, text, "单元格中的不可见控制字符已删除，请核对内容", (r, index)))
+        cleaned.append(raw)
+    return cleaned
+
+
 def parse_rows(
     kind: KindSpec,
     sheet: SheetData,
@@ -215,6 +237,7 @@ def parse_rows(
     fields = [(col.key, index, text, _remembering(col.parse), col.required, col.blank) for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
+    uncached = sheet.uncached
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
     total = len(sheet.rows) - header.row - 1
@@ -225,8 +248,11 @@ def parse_rows(
             progress(offset, total, "正在检查数据")
         cells = sheet.rows[r]
         used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
+        if not all(c.__class__ is not str or c.isprintable() for c in used):
+            used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
-        if all(blanks):
+        formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
+        if all(blanks) and not formulas:
             continue
         if any(blanks[i] for i in required_at) and _is_footer(cells):
             continue  # 合计 / 填表人 lines under the table
@@ -237,7 +263,9 @@ def parse_rows(
         errors: list[Rejection] = []
         for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
-                if required:
+                if formulas and index in formulas:
+                    errors.append(Rejection(r + 1, text, UNCACHED_FORMULA.format(row=r + 1, col=column_letter(index)), (r, index)))
+                elif required:
                     errors.append(Rejection(r + 1, text, f"“{text}”必须填写", (r, index)))
                 else:
                     values[key] = blank_value
@@ -477,12 +505,18 @@ def check_file(
     kind = get_kind(kind_name)
     path = Path(path)
     progress(0, 0, "正在读取文件")
-    sheets = read_sheets(path)
+    row_limit = settings.value(session, "import_row_limit")
+    sheets = read_sheets(path, row_limit)
     if cancel():
         raise ImportCancelled()
     sheet, header = locate_header(kind, sheets, path.name)
+    data_rows = len(sheet.rows) - header.row - 1
+    if data_rows > row_limit:
+        raise too_many_rows(sheet.name, data_rows, row_limit)
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
-    summary.ignored_columns = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
+    ignored = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
+    summary.ignored_column_count = len(ignored)
+    summary.ignored_columns = ignored[:IGNORED_LISTED]
     lookups = build_lookups(session, kind, actor)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel)
     progress(0, 0, "正在与已有数据比对")
@@ -515,6 +549,7 @@ def apply_plan(
     summary = ImportSummary(
         kind=kind.name, file=plan.summary.file, dry_run=False, rejected=list(plan.summary.rejected),
         warnings=list(plan.summary.warnings), ignored_columns=list(plan.summary.ignored_columns),
+        ignored_column_count=plan.summary.ignored_column_count,
         sheet=plan.summary.sheet, header_row=plan.summary.header_row,
     )
     if backups_dir is not None and (plan.summary.new or plan.summary.updated):

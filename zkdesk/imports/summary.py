@@ -26,7 +26,8 @@ class ImportSummary:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # taken, but worth a look
-    ignored_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # the first few (pipeline.IGNORED_LISTED)
+    ignored_column_count: int = 0  # all of them
     sheet: str = ""
     header_row: int = 0  # as Excel shows it
     backup: str = ""  # the backup written before applying, if any
@@ -50,9 +51,18 @@ class ImportSummary:
             "rejected": [r.to_json() for r in self.rejected],
             "warnings": [w.to_json() for w in self.warnings],
             "ignored_columns": list(self.ignored_columns),
+            "ignored_column_count": max(self.ignored_column_count, len(self.ignored_columns)),
             "sheet": self.sheet,
             "header_row": self.header_row,
         }
+
+    def ignored_text(self) -> str:
+        """忽略了N列：甲、乙、丙…… (empty when no column was ignored)."""
+        total = max(self.ignored_column_count, len(self.ignored_columns))
+        if not total:
+            return ""
+        listed = "、".join(self.ignored_columns)
+        return f"忽略了{total}列：{listed}" + ("等" if total > len(self.ignored_columns) else "")
 
     def headline(self) -> str:
         """One Chinese line: 新增 3 条，更新 1 条，无变化 5 条，拒绝 2 行."""

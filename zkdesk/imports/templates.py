@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import Column, KindSpec
+from zkdesk.output.xlsx_cells import put
 from zkdesk.output.xlsx_export import display_width, fit_to_width
 
 TEMPLATE_ROWS = 2000  # rows given drop-down lists and formats
@@ -55,11 +56,11 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
     code_col = 0
     for index, column in enumerate(kind.columns, start=1):
         letter = get_column_letter(index)
-        head = ws.cell(row=1, column=index, value=column.header)
+        head = put(ws, 1, index, column.header)
         head.font = Font(bold=True, color="C00000" if column.required else "000000")
         head.fill = PatternFill("solid", fgColor="DCE6F1")
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        example = ws.cell(row=2, column=index, value=column.example if column.example != "" else None)
+        example = put(ws, 2, index, column.example if column.example != "" else None)
         example.font = Font(italic=True, color="808080")
         ws.column_dimensions[letter].width = column.width + 2
         number_format = {"date": "yyyy-mm-dd", "int": "0", "number": "General"}.get(column.fmt, "@")
@@ -69,9 +70,9 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
         if options:
             code_col += 1
             code_letter = get_column_letter(code_col)
-            codes.cell(row=1, column=code_col, value=column.header)
+            put(codes, 1, code_col, column.header)
             for r, option in enumerate(options, start=2):
-                codes.cell(row=r, column=code_col, value=option)
+                put(codes, r, code_col, option)
             source = f"'{CODE_SHEET}'!${code_letter}$2:${code_letter}${len(options) + 1}"
             rule = DataValidation(type="list", formula1=source, allow_blank=not column.required, showDropDown=False)
             rule.error = f"请从下拉列表中选择“{column.header}”"
@@ -89,29 +90,29 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
     notes.column_dimensions["B"].width = 8
     notes.column_dimensions["C"].width = 70
     notes.column_dimensions["D"].width = 50
-    notes.cell(row=1, column=1, value=f"{kind.label}导入模板 填表说明").font = Font(bold=True, size=14)
+    put(notes, 1, 1, f"{kind.label}导入模板 填表说明").font = Font(bold=True, size=14)
     row = 3
     for line in (*GENERAL_NOTES, f"对应规则：{kind.sort_note}。"):
-        cell = notes.cell(row=row, column=1, value=f"{row - 2}. {line}")
+        cell = put(notes, row, 1, f"{row - 2}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         notes.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         notes.row_dimensions[row].height = 15 * (1 + len(line) // 70)
         row += 1
     row += 1
     for index, text in enumerate(("列名", "必填", "填写说明", "可选值"), start=1):
-        cell = notes.cell(row=row, column=index, value=text)
+        cell = put(notes, row, index, text)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
     for column in kind.columns:
         row += 1
         options = _options(column, townships, county)
-        notes.cell(row=row, column=1, value=column.header)
-        notes.cell(row=row, column=2, value="是" if column.required else "")
+        put(notes, row, 1, column.header)
+        put(notes, row, 2, "是" if column.required else "")
         explained = column.note
         if column.synonyms:
             explained = (explained + "；" if explained else "") + "也可写作：" + "、".join(column.synonyms)
-        notes.cell(row=row, column=3, value=explained).alignment = Alignment(wrap_text=True, vertical="top")
-        notes.cell(row=row, column=4, value="、".join(options)).alignment = Alignment(wrap_text=True, vertical="top")
+        put(notes, row, 3, explained).alignment = Alignment(wrap_text=True, vertical="top")
+        put(notes, row, 4, "、".join(options)).alignment = Alignment(wrap_text=True, vertical="top")
         lines = max(1, -(-display_width(explained) // 68), -(-display_width("、".join(options)) // 48))
         notes.row_dimensions[row].height = 15 * lines  # wrapped text needs its height set
     fit_to_width(ws)

@@ -6,14 +6,18 @@ so a reason can name the cell the clerk sees, and an annotated copy keeps the la
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import iterparse
 
 import python_calamine
 
 from zkdesk.services.errors import UserError
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+HEADER_ROOM = 20  # title and header rows a sheet may have above its data (headers.HEADER_SCAN_ROWS)
 
 
 class UnreadableFile(UserError):
@@ -25,6 +29,8 @@ class SheetData:
     name: str
     rows: list[list]  # absolute positions; cells "" when empty
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based corners
+    # (row, column) of formula cells saved without a calculated value (calamine reads them empty)
+    uncached: frozenset[tuple[int, int]] = frozenset()
 
 
 def column_letter(index: int) -> str:
@@ -37,8 +43,101 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_sheets(path: Path | str) -> list[SheetData]:
-    """Every visible worksheet of the file; raises UnreadableFile with a Chinese message."""
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name -> its part in the package (xl/worksheets/sheet1.xml)."""
+    rels = {}
+    for _event, el in iterparse(zf.open("xl/_rels/workbook.xml.rels")):
+        if el.tag == f"{_PKG_REL}Relationship":
+            target = el.get("Target", "")
+            rels[el.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    parts = {}
+    for _event, el in iterparse(zf.open("xl/workbook.xml")):
+        if el.tag == f"{_MAIN}sheet" and el.get(f"{_REL}id") in rels:
+            parts[el.get("name")] = rels[el.get(f"{_REL}id")]
+    return parts
+
+
+def _has_formula(stream) -> bool:
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        if _FORMULA_TAG.search(tail + chunk):
+            return True
+        tail = chunk[-16:]
+    return False
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def uncached_formulas(path: Path, names: list[str]) -> dict[str, frozenset[tuple[int, int]]]:
+    """For an .xlsx/.xlsm file: per sheet, the cells holding a formula without a saved result
+    (written by a program that does not calculate, or saved with calculation off). A sheet
+    without any formula costs one pass over its bytes, nothing is parsed."""
+    found: dict[str, frozenset[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_parts(zf)
+            for name in names:
+                part = parts.get(name)
+                if part is None or part not in zf.namelist():
+                    continue
+                with zf.open(part) as stream:
+                    if not _has_formula(stream):
+                        continue
+                cells: set[tuple[int, int]] = set()
+                with zf.open(part) as stream:
+                    formula = value = False
+                    for event, el in iterparse(stream, events=("start", "end")):
+                        tag = el.tag.rsplit("}", 1)[-1]
+                        if event == "start":
+                            if tag == "c":
+                                formula = value = False
+                            continue
+                        if tag == "f":
+                            formula = True
+                        elif tag == "v":
+                            value = bool(el.text) or "v"  # an empty <v> is a result only for text
+                        elif tag == "c":
+                            if formula and value is not True and (ref := _CELL_REF.fullmatch(el.get("r", ""))):
+                                if not (value == "v" and el.get("t") == "str"):  # "" is a formula's text result
+                                    cells.add((int(ref[2]) - 1, _column_index(ref[1])))
+                        elif tag == "row":
+                            el.clear()
+                if cells:
+                    found[name] = frozenset(cells)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError):
+        return {}  # calamine read it: leave the check out rather than refuse the file
+    return found
+
+
+class TooManyRows(UnreadableFile):
+    """A sheet longer than the import row limit (setting import_row_limit)."""
+
+
+def too_many_rows(sheet: str, rows: int, limit: int, what: str = "行数据") -> TooManyRows:
+    return TooManyRows(
+        f"工作表“{sheet}”有{rows}{what}，超过了导入行数上限{limit}行：请把表格拆分成几个文件分别导入"
+        "（上限可由管理员在 系统设置 →“导入表格的最大行数” 中调整）；数据库没有改动"
+    )
+
+
+def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetData]:
+    """Every visible worksheet of the file; raises UnreadableFile with a Chinese message.
+
+    `row_limit`: a sheet with more rows than this (plus room for title and header rows) is
+    refused before its cells become Python objects, so a million-row sheet costs only what
+    calamine holds of it."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"找不到文件：{path}")
@@ -62,12 +161,21 @@ def read_sheets(path: Path | str) -> list[SheetData]:
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end
+            if row_limit is not None and end is not None and end[0] + 1 > row_limit + HEADER_ROOM:
+                raise too_many_rows(meta.name, end[0] + 1, row_limit, "行")
             merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
             sheets.append(SheetData(meta.name, sheet.to_python(skip_empty_area=False), merged))
+    except UnreadableFile:
+        raise
     except Exception as exc:
         raise UnreadableFile(f"无法读取文件“{path.name}”的工作表：{type(exc).__name__}") from None
     finally:
         workbook.close()
     if not sheets:
         raise UnreadableFile(f"文件“{path.name}”中没有可读取的工作表")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        uncached = uncached_formulas(path, [s.name for s in sheets])
+        for sheet in sheets:
+            sheet.uncached = uncached.get(sheet.name, frozenset())
     return sheets

@@ -19,8 +19,9 @@ WIDTHS = (8, 20, 14, 18, 12, 38, 60, 60)
 def export_audit_xlsx(session: Session, actor: Actor, flt: AuditFilter, path: Path) -> int:
     """Write every matching entry to an .xlsx file; returns how many. The export is logged."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from zkdesk.output.xlsx_cells import write_only
 
     actor.require(Permission.VIEW_AUDIT)
     rows = search_audit(session, actor, flt, limit=None)
@@ -31,13 +32,14 @@ def export_audit_xlsx(session: Session, actor: Actor, flt: AuditFilter, path: Pa
     ws.freeze_panes = "A2"
     header = []
     for text in HEADERS:
-        cell = WriteOnlyCell(ws, value=text)
+        cell = write_only(ws, text)
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
     for r in rows:
-        ws.append([r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action_label, r.entity_label, r.entity_id,
-                   r.summary, r.details])
+        ws.append([write_only(ws, value) for value in (
+            r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action_label, r.entity_label, r.entity_id,
+            r.summary, r.details)])
     path = Path(path)
     try:
         wb.save(path)

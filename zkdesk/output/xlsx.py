@@ -15,6 +15,8 @@ from zkdesk.output.formatting import format_value
 from zkdesk.output.formdef import FormDef
 from zkdesk.output.pdf_page import geometry_for, LANDSCAPE
 from zkdesk.output.tablemodel import TableModel, build_table
+from zkdesk.domain.cell_text import strip_control
+from zkdesk.output.xlsx_cells import put
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"
@@ -28,7 +30,7 @@ NUMBER_FORMATS = {"int": "0", "decimal1": "0.0", "decimal2": "0.00", "rate": "0.
 def _put(ws: Worksheet, row: int, col: int, value, *, font: Font | None = None, align: str = "center",
          wrap: bool = True, valign: str = "center", end_col: int | None = None, end_row: int | None = None,
          border: bool = False, number_format: str | None = None):
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = put(ws, row, col, value)
     cell.font = font or Font(name=BODY_FONT, size=10)
     cell.alignment = Alignment(horizontal=align, vertical=valign, wrap_text=wrap)
     if number_format:
@@ -44,7 +46,7 @@ def _put(ws: Worksheet, row: int, col: int, value, *, font: Font | None = None, 
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "", text)[:28] or "报表"
+    base = re.sub(r"[\[\]:*?/\\]", "", strip_control(text))[:28] or "报表"
     title, n = base, 2
     while title in taken:
         title, n = f"{base[:26]}{n}", n + 1

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from zkdesk.domain.roles import Permission
+from zkdesk.output.xlsx_cells import put, sheet_title as safe_sheet_title
 from zkdesk.services.actor import Actor
 from zkdesk.services.privacy import mask_for
 
@@ -105,17 +106,17 @@ def write_xlsx(
     path = Path(path)
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title[:31]
+    ws.title = safe_sheet_title(sheet_title)
     top = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+        put(ws, 1, 1, title).font = Font(bold=True, size=14)
         top += 1
     if subtitle:
-        ws.cell(row=top, column=1, value=subtitle).font = Font(color="595959")
+        put(ws, top, 1, subtitle).font = Font(color="595959")
         top += 1
     widths = [_display_width(c.header) + 2 for c in columns]
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=top, column=index, value=column.header)
+        cell = put(ws, top, index, column.header)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     count = 0
@@ -124,7 +125,7 @@ def write_xlsx(
         lines = 1
         for index, column in enumerate(columns, start=1):
             value = _cell_value(column, column.get(row), actor)
-            cell = ws.cell(row=r, column=index, value=value)
+            cell = put(ws, r, index, value)
             if column.fmt in ("date", "datetime", "int") and not isinstance(value, str):
                 cell.number_format = _NUMBER_FORMATS[column.fmt]
             elif isinstance(value, str):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
 from zkdesk.domain import nomination_rules as rules
+from zkdesk.domain.dates import YearMonth
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
 from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError, Warnings
@@ -59,8 +60,10 @@ COLUMNS = (
            note="可空：按身份证号码确定", example="男"),
     Column("ethnicity", "民族", cells.choice(choices.ETHNICITIES, suffix="族"), blank="汉族", width=8,
            note="如 汉族、佤族；空白按汉族", example="汉族"),
-    Column("birth_date", "出生日期", cells.parse_date, fmt="date", blank=None, width=12,
-           synonyms=("出生年月日", "出生年月"), note="可空：按身份证号码确定", example=date(1985, 3, 12)),
+    Column("birth_date", "出生日期", cells.birth_date, fmt="date", blank=None, width=12,
+           synonyms=("出生年月日", "出生年月"),
+           note="可空：按身份证号码确定；可只写年月（如 1985.03、1985年3月），须与身份证号码一致",
+           example=date(1985, 3, 12)),
     Column("political_status", "政治面貌", cells.choice(choices.POLITICAL_STATUSES, POLITICAL_ALIASES), blank="群众",
            width=10, example="中共党员"),
     Column("education", "文化程度", cells.choice(choices.EDUCATION_LEVELS, EDUCATION_ALIASES), width=10,
@@ -125,8 +128,25 @@ _INPUT_FIELDS = frozenset(NominationInput.__dataclass_fields__)
 _KEPT = _INPUT_FIELDS - {"gender", "birth_date"}  # the ID number gives these two
 
 
+def _birth_to_the_day(born: date | YearMonth | None, id_number: str) -> date | None:
+    """出生年月 (a month, or Excel's first of the month for a typed 1985-3) is checked
+    against the ID number here; the day then comes from the number, as the form takes it."""
+    if born is None or born == "":
+        return None
+    if isinstance(born, YearMonth) or born.day == 1:
+        info, _ = rules.check_id(id_number)
+        if info is not None and YearMonth(born.year, born.month).holds(info.birth_date):
+            return info.birth_date
+        if isinstance(born, YearMonth):
+            expected = f"{info.birth_date.year}年{info.birth_date.month}月" if info else ""
+            raise RowError("birth_date", f"出生年月{born}与身份证号码不符" + (f"（应为{expected}）" if expected else ""))
+    return born
+
+
 def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     attrs = {k: v for k, v in values.items() if k != "session"}
+    if "birth_date" in attrs:
+        attrs["birth_date"] = _birth_to_the_day(attrs["birth_date"], values["id_number"])
     attrs["session_id"] = _session_id(values["session"], lookups)
     stored = lookups.stored_record(attrs) or {}  # a column the file lacks keeps the stored value
     data = NominationInput(**{k: stored[k] for k in _KEPT if k in stored and k not in attrs},

@@ -194,7 +194,7 @@ class ImportDialog(QDialog):
         self.annotate_button.setEnabled(bool(summary.rejected or summary.warnings))
         lines = [f"预览（尚未写入）：工作表“{summary.sheet}”，表头在第{summary.header_row}行。{summary.headline()}。"]
         if summary.ignored_columns:
-            lines.append("忽略的列：" + "、".join(summary.ignored_columns))
+            lines.append(summary.ignored_text() + "。")
         if writes:
             lines.append("确认后全部写入（一次完成，出错则全部不写入）；被拒绝的行不导入。")
         elif summary.accepted:
