@@ -7,6 +7,18 @@ Kinds (as in the plan catalog):
     plan years from the plan's start to Y;
   - stock: a level at the end of a year; the actual is the latest plan year up to Y;
   - yearly: a count that each year must reach on its own; the actual is that year's value.
+How the target is judged (`target_kind`, the plan's words; TARGET_KINDS):
+  - threshold_every_year (动态保持…以上): the threshold must hold in every year; a year below it
+    is 未达标（本年）, never "on its way";
+  - cumulative (累计, 新增): a path from 0 before the plan's first year to the target;
+  - growth_over_baseline (增加…以上): the figure minus the org unit's 2020 baseline must reach
+    the target; falls are figures like any other;
+  - stock, rate: a path from the 2020 baseline (else the first reported year) to the target;
+  - yearly (每年): each year on its own;
+  - per_term (不低于上一届的比例人数): share and number not below the previous 届's;
+  - milestone: done / not done.
+Who reports it (`level`, LEVELS): county_only (县本级 alone; townships neither see nor are
+summed), township (townships; the county is their sum), both (县本级 and townships, summed).
 Comparators: ge (不低于), le (不高于), eq (左右, within EQ_TOLERANCE of the target),
 not_below_last (不低于上一届: the target is the previous year's actual).
 """
@@ -24,8 +36,34 @@ COMPARATORS = (GE, EQ, LE, NOT_BELOW_LAST)
 DONE, ON_TRACK, BEHIND, NO_DATA = "已完成", "进度正常", "滞后", "无数据"
 STATUSES = (DONE, ON_TRACK, BEHIND, NO_DATA)
 
+THRESHOLD, GROWTH, PER_TERM, MILESTONE = "threshold_every_year", "growth_over_baseline", "per_term", "milestone"
+TARGET_KINDS = (THRESHOLD, CUMULATIVE, GROWTH, STOCK, RATE, YEARLY, PER_TERM, MILESTONE)
+TARGET_KIND_LABELS = {THRESHOLD: "每年保持", CUMULATIVE: "累计", GROWTH: "比基期增加", STOCK: "存量", RATE: "比率",
+                      YEARLY: "每年", PER_TERM: "不低于上一届", MILESTONE: "完成事项"}
+COUNTY_ONLY, TOWNSHIP, BOTH = "county_only", "township", "both"
+LEVELS = (COUNTY_ONLY, TOWNSHIP, BOTH)
+LEVEL_LABELS = {COUNTY_ONLY: "县本级", TOWNSHIP: "乡镇", BOTH: "县本级和乡镇"}
+LINE, STEP = "line", "step"
+PROJECTIONS = (LINE, STEP)  # step: awards come in sessions, the figure stays until the next one
+
 KIND_LABELS = {RATE: "比率", CUMULATIVE: "累计", YEARLY: "每年", STOCK: "存量"}
 COMPARATOR_LABELS = {GE: "≥", EQ: "≈", LE: "≤", NOT_BELOW_LAST: "不低于上届"}
+
+
+
+def judged_as(kind: str, target_kind: str | None) -> str:
+    """The indicator's target kind; catalogs without one are judged by their measure."""
+    return target_kind or kind
+
+
+def reported_by(level: str, org_code_is_county: bool) -> bool:
+    """Whether an org unit enters (and is judged on) an indicator of this level."""
+    if level == COUNTY_ONLY:
+        return org_code_is_county
+    if level == TOWNSHIP:
+        return not org_code_is_county
+    return True
+
 
 EQ_TOLERANCE = 0.10  # "10%左右": within 10 % of the target counts as reached
 _EPS = 1e-9
