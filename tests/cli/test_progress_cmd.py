@@ -38,14 +38,21 @@ def test_progress_json_shape_and_numbers(tmp_path):
     assert (data["plan"], data["year"], data["org"]) == ("zk-2021-2025", 2023, "530924")  # latest year with data
     assert len(data["indicators"]) == 60
     for ind in data["indicators"]:
-        assert set(ind) == {"code", "item", "name", "unit", "target", "actual", "completion", "status"}
-        assert ind["status"] in ("已完成", "进度正常", "滞后", "无数据")
+        assert {"code", "item", "name", "unit", "target", "actual", "completion", "status"} <= set(ind)
+        assert {"kind", "level", "baseline", "numerator", "denominator", "expected", "projection", "source",
+                "status_reason"} <= set(ind)
+        assert ind["status"] in ("已完成", "进度正常", "滞后", "未达标（本年）", "无目标", "无数据", "不考核")
+        assert ind["status_reason"]
         for key in ("target", "actual", "completion"):
             assert ind[key] is None or isinstance(ind[key], (int, float))
     by_code = {i["code"]: i for i in data["indicators"]}
     assert by_code["01.1"]["actual"] == 35.0  # 7 of 20, not the mean of 70 % and 0 %
-    assert by_code["01.2"] == {"code": "01.2", "item": 1, "name": "产业工人党员新增数量", "unit": "名",
-                               "target": 20.0, "actual": 12.0, "completion": 60.0, "status": "进度正常"}
+    assert {k: by_code["01.2"][k] for k in ("code", "item", "name", "unit", "target", "actual", "completion", "status",
+                                            "kind", "level", "expected", "source")} == {
+        "code": "01.2", "item": 1, "name": "产业工人党员新增数量", "unit": "名", "target": 20.0, "actual": 12.0,
+        "completion": 60.0, "status": "进度正常", "kind": "cumulative", "level": "both", "expected": 12.0,
+        "source": "entered"}
+    assert by_code["01.2"]["status_reason"] == "累计12名，不低于按进度应达到的12名"
     # derived from the (empty) nomination register: counted, not typed — nobody honoured yet
     assert by_code["03.1"]["actual"] == 0.0 and by_code["03.1"]["status"] == "滞后"
 
@@ -66,7 +73,7 @@ def test_progress_table_is_readable_chinese(tmp_path):
     assert lines[1] == "南伞镇  2023年"
     assert lines[2].split() == ["编号", "指标", "单位", "目标", "实际", "完成率", "状态"]
     row = next(line for line in lines if line.startswith("01.2"))
-    assert row.split() == ["01.2", "产业工人党员新增数量", "名", "无目标", "12", "—", "无数据"]
+    assert row.split() == ["01.2", "产业工人党员新增数量", "名", "无目标", "12", "—", "无目标"]
 
 
 def test_progress_bad_input_is_one_chinese_line(tmp_path):

@@ -134,3 +134,32 @@ def test_released_0_2_demo_county_upgrades_without_losing_a_record(tmp_path):
         db.dispose()
     lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}
     assert lost == {}
+
+
+def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
+    """0004_plan_kinds: the shipped catalog's indicators are judged as the plan says, the
+    catalog is marked as loaded at version 2 (so loading it again overwrites nothing) and
+    every indicator keeps its target, name and values."""
+    from zkdesk.store.models import IndicatorValue, Plan
+    from zkdesk.store.seed import load_shipped_data
+
+    target = databases.load_fixture(COUNTY_DEMO_0_2, tmp_path)
+    with sqlite3.connect(f"file:{COUNTY_DEMO_0_2}?mode=ro", uri=True) as con:
+        before = dict((code, (name, tgt)) for code, name, tgt in con.execute("SELECT code, name, target FROM indicator"))
+        values = con.execute("SELECT count(*), sum(coalesce(value, 0)) FROM indicator_value").fetchone()
+    db = open_database(target, tmp_path / "backups")
+    try:
+        with db.session() as s:
+            load_shipped_data(s)
+            inds = {i.code: i for i in s.scalars(select(Indicator))}
+            plan = s.scalars(select(Plan).where(Plan.code == "zk-2021-2025")).one()
+            after_values = (s.scalar(select(func.count(IndicatorValue.id))),
+                            s.scalar(select(func.sum(func.coalesce(IndicatorValue.value, 0)))))
+        assert plan.catalog_version == 2
+        assert {c: (i.name, i.target) for c, i in inds.items()} == before
+        assert after_values == tuple(values)
+        assert inds["14.1"].target_kind == "threshold_every_year" and inds["14.1"].level == "both"
+        assert inds["05.2"].level == "county_only" and inds["12.1"].target_kind == "per_term"
+        assert inds["03.1"].projection_method == "step" and inds["01.1"].target_kind == "rate"
+    finally:
+        db.dispose()

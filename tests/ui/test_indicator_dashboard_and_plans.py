@@ -60,7 +60,7 @@ def test_dashboard_colours_filters_and_chart(main_window, qtbot):
     row, county = _row(table, "01.2"), _column(table, "全县")
     assert table.item(row, county).text() == "10"
     assert table.item(row, county).background().color() == STATUS_COLORS["滞后"]  # 10 < 12 on the path to 20
-    assert table.item(row, _column(table, "南伞镇")).background().color() == STATUS_COLORS["无数据"]  # no allocation
+    assert table.item(row, _column(table, "南伞镇")).background().color() == STATUS_COLORS["无目标"]  # no allocation
     # 01.2, and the seven counts derived from the still empty nomination and studio registers
     # (items 3 and 6): nobody honoured and no studio named yet is behind the path, not "no data"
     assert "滞后 8项" in page.findChild(QLabel, "dashboardSummary").text()

@@ -72,7 +72,7 @@ def test_county_rolls_up_townships_and_its_own_values(county):
     assert _row(county_rows, "04.2").actual == 3 + 2  # 凤尾's latest (2022) stock and 勐捧's 2023
     assert _row(county_rows, "02.3").actual == 2  # yearly: 2023 only
     assert _row(feng, "01.2").actual == 6 and _row(feng, "01.2").target is None  # no allocation
-    assert _row(feng, "01.2").status == "无数据"
+    assert _row(feng, "01.2").status == "无目标"
     assert _row(feng, "01.1").actual is None and _row(feng, "01.1").status == "无数据"
     assert _row(county_rows, "01.2").target == 20 and _row(county_rows, "01.2").completion == 60.0
     # 12 of 20 after 3 of 5 years is exactly on the path
@@ -259,7 +259,7 @@ def test_not_below_last_compares_with_the_previous_year(county):
     _save(db, admin, COUNTY, 2022, ValueEntry(ids["12.1"], numerator="28", denominator="100"))
     with db.session() as s:
         row = _row(progress_for(s, plan_id, COUNTY, 2022), "12.1")
-    assert (row.target, row.actual, row.status) == (30.0, 28.0, "滞后")
+    assert (row.target, row.actual, row.status) == (30.0, 28.0, "未达标（本年）")
 
 
 def test_indicator_path_for_the_chart(county):

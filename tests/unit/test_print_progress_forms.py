@@ -120,7 +120,8 @@ def test_county_progress_has_every_indicator_and_each_townships_figure(db, catal
     assert "4.深化新时代工会改革创新" in lines and "14.健全完善产业工人经济权益保障制度" in lines
     statuses = Counter(r.status for r in county)
     summary = (f"完成情况：共60项指标，已完成{statuses['已完成']}项，进度正常{statuses['进度正常']}项，"
-               f"滞后{statuses['滞后']}项，无数据{statuses['无数据']}项。")
+               f"滞后{statuses['滞后']}项，未达标（本年）{statuses['未达标（本年）']}项，无目标{statuses['无目标']}项，"
+               f"无数据{statuses['无数据']}项，不考核{statuses['不考核']}项。")
     assert summary in compact("\n".join(pages))
     assert "单位负责人：" in lines and "填表人：" in lines
 

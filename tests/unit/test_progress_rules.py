@@ -7,6 +7,8 @@ from zkdesk.domain.progress import (
     CUMULATIVE,
     DONE,
     NO_DATA,
+    NO_TARGET,
+    NOT_MET,
     ON_TRACK,
     RATE,
     STOCK,
@@ -118,14 +120,15 @@ def test_rate_status_uses_the_first_reported_year_as_baseline():
     assert status(RATE, "ge", 40.0, 70, 2022, 2025, (2022, 40.0)) == ON_TRACK
 
 
-def test_status_without_a_target_is_no_data():
-    assert status(STOCK, "ge", 12, None, 2023, 2025, (2021, 3)) == NO_DATA
+def test_status_without_a_target_says_so():
+    assert status(STOCK, "ge", 12, None, 2023, 2025, (2021, 3)) == NO_TARGET
+    assert status(STOCK, "ge", None, 20, 2023, 2025, (2021, 3)) == NO_DATA
 
 
-def test_yearly_and_not_below_last_are_met_or_behind_each_year():
+def test_yearly_and_not_below_last_are_met_or_not_each_year():
     assert status(YEARLY, "ge", 1, 1, 2022, 2025, None) == DONE
-    assert status(YEARLY, "ge", 0, 1, 2022, 2025, None) == BEHIND
-    assert status(RATE, "not_below_last", 30, 32, 2023, 2025, (2021, 32)) == BEHIND
+    assert status(YEARLY, "ge", 0, 1, 2022, 2025, None) == NOT_MET
+    assert status(RATE, "not_below_last", 30, 32, 2023, 2025, (2021, 32)) == NOT_MET
     assert status(RATE, "not_below_last", 33, 32, 2023, 2025, (2021, 32)) == DONE
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.domain import progress as rules
 from zkdesk.domain.progress import COMPARATORS, KINDS, NOT_BELOW_LAST, RATE
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
@@ -40,7 +41,8 @@ def _indicator(session: Session, indicator_id: str) -> Indicator:
 
 
 def _indicator_snapshot(ind: Indicator) -> dict:
-    return {"code": ind.code, "name": ind.name, "unit": ind.unit, "kind": ind.kind, "comparator": ind.comparator,
+    return {"code": ind.code, "name": ind.name, "unit": ind.unit, "kind": ind.kind,
+            "target_kind": rules.judged_as(ind.kind, ind.target_kind), "level": ind.level, "comparator": ind.comparator,
             "target": ind.target, "target_year": ind.target_year}
 
 
@@ -83,6 +85,7 @@ def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, na
         session.add(Indicator(
             id=seed_id("indicator", code, ind.code), origin=COUNTY_CODE, plan_id=plan.id, code=ind.code,
             item=ind.item, sort_key=ind.sort_key, name=ind.name, unit=ind.unit, kind=ind.kind,
+            target_kind=ind.target_kind, level=ind.level, projection_method=ind.projection_method,
             comparator=ind.comparator, target=ind.target, target_year=target_year,
             numerator_label=ind.numerator_label, denominator_label=ind.denominator_label, source=ind.source,
             responsible=ind.responsible, quote="",
@@ -137,7 +140,8 @@ def update_indicator(session: Session, actor: Actor, indicator_id: str, *, name:
 
 def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name: str, unit: str, kind: str,
                   comparator: str, target: float | None, target_year: int | None = None,
-                  numerator_label: str = "", denominator_label: str = "") -> Indicator:
+                  numerator_label: str = "", denominator_label: str = "", target_kind: str = "",
+                  level: str = rules.BOTH) -> Indicator:
     require_plan_manager(actor)
     plan = get_plan(session, plan_id)
     code = code.strip()
@@ -149,8 +153,11 @@ def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name:
         raise UserError(f"规划中没有第{item}条")
     if session.scalars(select(Indicator).where(Indicator.plan_id == plan_id, Indicator.code == code)).first():
         raise UserError(f"指标编号 {code} 已存在")
-    if kind not in KINDS or comparator not in COMPARATORS:
+    target_kind = target_kind or kind
+    if kind not in KINDS or comparator not in COMPARATORS or target_kind not in rules.TARGET_KINDS:
         raise UserError("指标类型或比较方式无效")
+    if level not in rules.LEVELS:
+        raise UserError("填报层级无效")
     if not name.strip() or not unit.strip():
         raise UserError("请填写指标名称和单位")
     if kind == RATE and not (numerator_label.strip() and denominator_label.strip()):
@@ -160,7 +167,8 @@ def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name:
         raise UserError(f"目标年度须在规划期（{plan.start_year}—{plan.end_year}年）内")
     ind = Indicator(
         id=seed_id("indicator", plan.code, code), origin=COUNTY_CODE, plan_id=plan.id, code=code, item=item,
-        sort_key=sort_key(code), name=name.strip(), unit=unit.strip(), kind=kind, comparator=comparator,
+        sort_key=sort_key(code), name=name.strip(), unit=unit.strip(), kind=kind, target_kind=target_kind,
+        level=level, comparator=comparator,
         target=_clean_target(target, comparator), target_year=target_year,
         numerator_label=numerator_label.strip(), denominator_label=denominator_label.strip(), source="",
     )

@@ -45,12 +45,17 @@ class ProgressRow:
     target: float | None
     actual: float | None
     completion: float | None  # in % of the target
-    status: str  # "已完成" | "进度正常" | "滞后" | "无数据"
+    status: str  # one of domain.progress.STATUSES
     projection: float | None
     derived: bool
     responsible: tuple[str, ...]
     numerator: float | None = None
     denominator: float | None = None
+    target_kind: str = ""  # domain.progress.TARGET_KINDS
+    level: str = rules.BOTH
+    expected: float | None = None  # the target path's value in the year, where the kind has one
+    status_reason: str = ""
+    source: str = "entered"  # "entered" | "derived"
 
 
 @dataclass(frozen=True)
@@ -135,9 +140,10 @@ class _Calculator:
             series = self.derived.amounts(ind.source, org_code, self.years(year))
             return rules.over_years(ind.kind, series, year, start)
         by_org = self.figures.get(ind.id, {})
-        if not is_county(org_code):
+        if not is_county(org_code) or ind.level == rules.COUNTY_ONLY:
+            # a county-only task is the 县本级 entry, never a sum of townships
             return rules.over_years(ind.kind, by_org.get(org_code, {}), year, start)
-        orgs = [COUNTY_CODE, *self.township_codes]
+        orgs = [COUNTY_CODE, *self.township_codes] if ind.level == rules.BOTH else self.township_codes
         return rules.combine_orgs(ind.kind, [rules.over_years(ind.kind, by_org.get(o, {}), year, start) for o in orgs])
 
     def reported_years(self, ind: Indicator, org_code: str) -> set[int]:
@@ -172,12 +178,22 @@ class _Calculator:
         amount = self.actual(ind, org_code, year)
         actual = amount.value if amount else None
         target = self.target(ind, org_code, year, actuals)
-        start = rules.path_start(ind.kind, self.plan.start_year, actuals)
+        target_kind = rules.judged_as(ind.kind, ind.target_kind)
+        start = rules.path_start(target_kind, self.plan.start_year, actuals)
+        unit = "%" if ind.kind == rules.RATE else ind.unit
+        if not rules.reported_by(ind.level, is_county(org_code)):
+            judgement = rules.Judgement(rules.NOT_ASSESSED, f"该指标由{rules.LEVEL_LABELS[ind.level]}填报和考核")
+            target = None
+        elif ind.comparator == rules.NOT_BELOW_LAST:
+            judgement = rules.judge(rules.THRESHOLD, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
+        else:
+            judgement = rules.judge(target_kind, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
         return ProgressRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, target=target, actual=actual,
             completion=rules.completion(ind.comparator, actual, target),
-            status=rules.status(ind.kind, ind.comparator, actual, target, year, ind.target_year, start),
+            status=judgement.status, status_reason=judgement.reason, expected=judgement.expected,
+            target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
             projection=rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year),
             derived=bool(ind.source), responsible=self.responsible(ind),
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,

@@ -16,13 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
+from zkdesk.domain.progress import BOTH, COMPARATORS, KINDS, LEVELS, LINE, PROJECTIONS, TARGET_KINDS
 from zkdesk.paths import plans_dir, resources_dir
 from zkdesk.store.models import Indicator, OrgUnit, Plan, PlanItem
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3c1e-4f6e-9a57-5a0d3c92d4a1")
 
-KINDS = ("rate", "cumulative", "yearly", "stock")
-COMPARATORS = ("ge", "eq", "le", "not_below_last")
 
 
 def seed_id(*parts: object) -> str:
@@ -75,6 +74,12 @@ def _check_indicator(entry: dict, where: str) -> None:
             raise CatalogError(f"{where}：缺少“{key}”")
     if entry["kind"] not in KINDS:
         raise CatalogError(f"{where}：指标类型“{entry['kind']}”无效")
+    if entry.get("target_kind", entry["kind"]) not in TARGET_KINDS:
+        raise CatalogError(f"{where}：目标类型“{entry['target_kind']}”无效")
+    if entry.get("level", BOTH) not in LEVELS:
+        raise CatalogError(f"{where}：填报层级“{entry['level']}”无效")
+    if entry.get("projection", LINE) not in PROJECTIONS:
+        raise CatalogError(f"{where}：预测方式“{entry['projection']}”无效")
     if entry["comparator"] not in COMPARATORS:
         raise CatalogError(f"{where}：比较方式“{entry['comparator']}”无效")
     if entry["comparator"] != "not_below_last" and entry.get("target") is None:
@@ -152,6 +157,9 @@ def load_plan_catalog(session: Session, path: Path) -> CatalogSummary:
             name=entry["name"],
             unit=entry["unit"],
             kind=entry["kind"],
+            target_kind=entry.get("target_kind", entry["kind"]),
+            level=entry.get("level", BOTH),
+            projection_method=entry.get("projection", LINE),
             comparator=entry["comparator"],
             target=None if entry.get("target") is None else float(entry["target"]),
             target_year=int(entry["target_year"]),

@@ -55,7 +55,12 @@ class Indicator(Travelling, Base):
     sort_key: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(16))  # rate | cumulative | yearly | stock
+    kind: Mapped[str] = mapped_column(String(16))  # how figures are measured: rate | cumulative | yearly | stock
+    # how the target is judged (domain.progress.TARGET_KINDS; "" = as `kind`), who reports it
+    # (LEVELS) and how the target year's figure is projected (PROJECTIONS)
+    target_kind: Mapped[str] = mapped_column(String(24), default="", server_default="")
+    level: Mapped[str] = mapped_column(String(16), default="both", server_default="both")
+    projection_method: Mapped[str] = mapped_column(String(8), default="line", server_default="line")
     comparator: Mapped[str] = mapped_column(String(16))  # ge | eq | le | not_below_last
     target: Mapped[float | None] = mapped_column(Float, nullable=True)
     target_year: Mapped[int] = mapped_column(Integer)

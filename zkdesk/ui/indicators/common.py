@@ -8,13 +8,26 @@ from datetime import datetime
 from PySide6.QtGui import QColor
 
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
-from zkdesk.domain.progress import BEHIND, DONE, NO_DATA, ON_TRACK, RATE, format_number
+from zkdesk.domain.progress import (
+    BEHIND,
+    DONE,
+    NO_DATA,
+    NO_TARGET,
+    NOT_ASSESSED,
+    NOT_MET,
+    ON_TRACK,
+    RATE,
+    format_number,
+)
 
 STATUS_COLORS = {
     DONE: QColor("#b9e4c0"),
     ON_TRACK: QColor("#cfe3fb"),
     BEHIND: QColor("#f6c4c0"),
+    NOT_MET: QColor("#f2a29b"),
+    NO_TARGET: QColor("#ececec"),
     NO_DATA: QColor("#ececec"),
+    NOT_ASSESSED: QColor("#f7f7f7"),
 }
 ERROR_COLOR = QColor("#f4b4b4")
 WARNING_COLOR = QColor("#ffe9a6")

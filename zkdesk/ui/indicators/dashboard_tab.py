@@ -41,7 +41,7 @@ def _tooltip(row: ProgressRow, org_label: str) -> str:
              f"目标：{figure_text(row.target, row.kind, '无目标')}"]
     if row.completion is not None:
         lines.append(f"完成：{format_number(row.completion)}%")
-    lines.append(f"状态：{row.status}")
+    lines.append(f"状态：{row.status}" + (f"（{row.status_reason}）" if row.status_reason else ""))
     if row.projection is not None:
         lines.append(f"按当前进度预计：{figure_text(row.projection, row.kind)}")
     if row.kind == "rate" and row.denominator is not None:
