@@ -44,6 +44,7 @@ class IndicatorLine:
     midterm: float | None  # the mid-term year's figure (None after the range)
     final: float | None  # the figure of the range's last year
     target: float | None
+    target_year: int
     completion: float | None  # % of the target
     status: str  # evaluation_status.STATUSES
     reason: str
@@ -215,6 +216,6 @@ def _line(figures: ev.Figures, ind, org_code: str, year_from: int, year_to: int,
         code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind, comparator=ind.comparator,
         quote=ind.quote or "", derived=bool(ind.source), responsible=figures.responsible(ind),
         baseline=figures.baseline(ind, org_code), values={y: r.actual for y, r in rows.items()},
-        midterm=midterm, final=last.actual, target=last.target, completion=last.completion,
+        midterm=midterm, final=last.actual, target=last.target, target_year=ind.target_year, completion=last.completion,
         status=judgement.status, reason=judgement.reason, expected=figures.expected_path(ind, org_code),
     )
