@@ -1,4 +1,4 @@
-"""Writing an evaluation report to a file chosen by its extension (.pdf or .docx)."""
+"""Writing an evaluation report to a file chosen by its extension (.pdf; .docx to come)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zkdesk.output.printing import write_atomically
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluation_report import EvaluationReport
 
-KINDS = (".pdf", ".docx")
+KINDS = (".pdf",)  # .docx: python-docx is not a dependency yet  (planned: output/evaluation/docx.py)
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class WrittenReport:
 def report_kind_of(path: Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in KINDS:
-        raise UserError(f"评估报告的扩展名应为 .docx 或 .pdf：{Path(path).name}")
+        raise UserError(f"评估报告的扩展名应为 .pdf（Word 格式尚未提供）：{Path(path).name}")
     return suffix[1:]
 
 
@@ -35,10 +35,7 @@ def render_report(report: EvaluationReport, kind: str):
 
         rendered = render_report_pdf(report)
         return rendered.data, rendered.pages, rendered.charts, rendered.chart_seconds
-    from zkdesk.output.evaluation.docx import render_report_docx
-
-    rendered = render_report_docx(report)
-    return rendered.data, None, rendered.charts, rendered.chart_seconds
+    raise UserError(f"不支持的评估报告格式：{kind}")
 
 
 def write_report(report: EvaluationReport, path: Path) -> WrittenReport:
