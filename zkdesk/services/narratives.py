@@ -6,4 +6,4 @@ from __future__ import annotations
 SECTIONS = (("effects", "主要成效"), ("problems", "存在的问题"), ("next", "下一步工作"))
 SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 HEADINGS = dict(SECTIONS)
-PLACEHOLDER = "（此部分尚未填写：请在“打印报表 → 评估报告”中填写后重新生成。）"
+PLACEHOLDER = "（此部分尚未填写，请补充后重新生成本报告。）"
