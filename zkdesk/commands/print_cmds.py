@@ -26,6 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_print)
 
+    report = sub.add_parser("report", help="评估报告（终期、中期评估，年度工作总结）：PDF")
+    kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+    p = kinds.add_parser("evaluation", help="规划实施评估报告：OUT 以 .pdf 结尾")
+    p.add_argument("out", metavar="OUT", help="输出文件：.pdf")
+    p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
+    p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
+    p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
+    p.add_argument("--to", dest="year_to", type=int,
+                   help="截止年度（默认：规划末年；如 --from 2021 --to 2023 为中期评估，起止同一年为年度工作总结）")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_evaluation)
+
 
 def _catalog(args: argparse.Namespace):
     from zkdesk.output.catalog import load_catalog, user_forms_dir
@@ -93,4 +106,29 @@ def cmd_print(args: argparse.Namespace) -> int:
         pages = f"，{summary.pages}页" if summary.pages else ""
         masked = "；身份证号码和电话号码已部分隐去" if summary.masked else ""
         print(f"已输出 {summary.path}：{title}（{prepared.org_name}，{prepared.year}年），{summary.rows}行{pages}{masked}")
+    return 0
+
+
+def cmd_report_evaluation(args: argparse.Namespace) -> int:
+    from zkdesk.output.evaluation.files import report_kind_of, write_report
+    from zkdesk.services.evaluation_report import build_report
+
+    out = Path(args.out).expanduser().resolve()
+    report_kind_of(out)  # a wrong extension fails before the password is asked
+    with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
+        org = args.org or actor.office_code
+        report = build_report(s, actor, args.plan, org, args.year_from, args.year_to)
+    written = write_report(report, out)
+    c = report.counts
+    if args.json:
+        print_json({
+            "file": str(written.path), "kind": written.kind, "report": report.kind, "title": report.title,
+            "plan": report.plan_code, "org": report.org_code, "from": report.year_from, "to": report.year_to,
+            "pages": written.pages, "charts": written.charts, "indicators": len(report.indicators),
+            "counts": c,
+        })
+    else:
+        pages = f"，{written.pages}页" if written.pages else ""
+        print(f"已输出 {written.path}：{report.title}（{report.range_label}{pages}）；"
+              + "，".join(f"{k}{v}项" for k, v in c.items()))
     return 0

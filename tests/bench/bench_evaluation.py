@@ -1,0 +1,48 @@
+"""The full county evaluation report (model + PDF) on the demo county, as a ratio to one year's
+county progress, with the charts' time drawn alone (an upper bound of their share of the PDF's time).
+Run: pytest tests/bench/bench_evaluation.py -s"""
+
+import time
+
+from reportlab.graphics import renderPDF
+
+from tests.output_helpers import ADMIN
+from zkdesk.output.evaluation import charts
+from zkdesk.output.evaluation.pdf import render_report_pdf
+from zkdesk.output.fonts import font_set
+from zkdesk.services.demo import fill_demo
+from zkdesk.services.evaluation_report import build_report
+from zkdesk.services.progress import plan_by_code, progress_for
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def test_county_evaluation_report(fresh_db):
+    with fresh_db.session() as s:
+        fill_demo(s)
+    with fresh_db.read_session() as s:
+        plan = plan_by_code(s, "zk-2021-2025")
+        _, baseline = _timed(lambda: progress_for(s, plan.id, "530924", 2025))
+        report, model = _timed(lambda: build_report(s, ADMIN, "zk-2021-2025", "530924"))
+    pdf, rendering = _timed(lambda: render_report_pdf(report))
+    fonts = font_set()
+
+    def draw_all():
+        drawings = [charts.status_grid(report, fonts), charts.township_multiples(report, fonts)]
+        drawings += [charts.item_chart(item, fonts) for item in report.items]
+        drawings += [charts.indicator_chart(line, report, fonts) for line in report.indicators]
+        for d in drawings:
+            renderPDF.drawToString(d)
+        return len(drawings)
+
+    count, drawing = _timed(draw_all)
+    total = model + rendering
+    print(f"\none year's county progress {baseline * 1000:.0f} ms; report model ×{model / baseline:.1f}; "
+          f"PDF ({pdf.pages} pages, {pdf.charts} charts) ×{rendering / baseline:.1f}; total {total:.1f} s; "
+          f"the {count} charts drawn alone, each as its own PDF (an upper bound of their share): "
+          f"{drawing:.2f} s = {100 * drawing / rendering:.0f}% of the PDF's time")
+    assert pdf.charts == count >= 18

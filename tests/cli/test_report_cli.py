@@ -1,0 +1,51 @@
+"""zkdesk report evaluation, as the county's scripts run it: the --json keys, both outputs,
+a mid-term range, and Chinese refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.helpers import run_cli
+from tests.output_helpers import compact, pdf_pages
+from zkdesk.services.demo import DEMO_PASSWORD
+
+LOGIN = ("--user", "demo", "--password-stdin")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report-cli") / "h"
+    assert run_cli(root, "demo").code == 0
+    return root
+
+
+def _report(home, *args):
+    return run_cli(home, "report", "evaluation", *args, *LOGIN, stdin=DEMO_PASSWORD + "\n")
+
+
+def test_final_evaluation_pdf_with_json_equal_to_progress(home, tmp_path):
+    out = tmp_path / "终期评估.pdf"
+    r = _report(home, str(out), "--plan", "zk-2021-2025", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert set(data) >= {"file", "kind", "report", "title", "plan", "org", "from", "to", "pages", "charts",
+                         "indicators", "counts"}
+    assert (data["kind"], data["report"], data["org"], data["from"], data["to"]) == ("pdf", "final", "530924", 2021, 2025)
+    assert data["indicators"] == 60 and sum(data["counts"].values()) == 60 and data["charts"] >= 18
+    text = compact("".join(pdf_pages(out.read_bytes())))
+    assert "镇康县十四五规划终期评估报告" in text
+    progress = run_cli(home, "progress", "--year", "2025", "--json").json()
+    for ind in progress["indicators"]:
+        assert compact(f"{ind['code']}{ind['name']}") in text
+
+
+def test_mid_term_for_a_township_and_bad_input(home, tmp_path):
+    out = tmp_path / "中期.pdf"
+    r = _report(home, str(out), "--plan", "zk-2021-2025", "--org", "530924103", "--from", "2021", "--to", "2023")
+    assert r.code == 0, r.err
+    assert "南伞镇十四五规划中期评估报告" in r.out and out.exists()
+    bad = run_cli(home, "report", "evaluation", str(tmp_path / "x.txt"), "--plan", "zk-2021-2025", *LOGIN,
+                  stdin=DEMO_PASSWORD + "\n")
+    assert bad.code != 0 and "扩展名应为 .pdf" in bad.err and "Traceback" not in bad.err
+    late = _report(home, str(out), "--plan", "zk-2021-2025", "--from", "2019")
+    assert late.code != 0 and "不在十四五规划期" in late.err

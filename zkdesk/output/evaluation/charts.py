@@ -1,0 +1,280 @@
+"""The evaluation report's charts, drawn once as reportlab.graphics Drawings: vector graphics in
+the PDF, and 300-dpi PNG images for Word (`png_of`: the drawing as a one-page PDF rasterised by
+pdfium, which the program already bundles, so no bitmap backend such as rlPyCairo is needed).
+
+  - indicator_chart: one indicator's actual figures by year against its target path;
+  - item_chart: an item's indicators as completion bars (% of the target, 100 % marked);
+  - status_grid: townships × items, each cell coloured (and lettered) by status;
+  - township_multiples: a small panel per township with its counts by status.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String, Circle
+from reportlab.lib import colors
+
+from zkdesk.domain.progress import format_number
+from zkdesk.output.fonts import FontSet
+from zkdesk.services import evaluation_status as ev
+from zkdesk.services.evaluation_report import EvaluationReport, IndicatorLine, ItemSection
+
+STATUS_COLOURS = {
+    ev.DONE: colors.HexColor("#2e7d32"),
+    ev.BASIC: colors.HexColor("#f0a30a"),
+    ev.NOT_DONE: colors.HexColor("#c62828"),
+    ev.NO_DATA: colors.HexColor("#b0b0b0"),
+}
+STATUS_LETTERS = {ev.DONE: "完", ev.BASIC: "基", ev.NOT_DONE: "未", ev.NO_DATA: "—"}
+ACTUAL = colors.HexColor("#1f5fa8")
+TARGET = colors.HexColor("#c62828")
+GRID = colors.HexColor("#d9d9d9")
+TEXT = colors.HexColor("#222222")
+MUTED = colors.HexColor("#666666")
+CHART_WIDTH = 440.0  # points: the body width of a portrait A4 page with margins
+CHART_HEIGHT = 190.0
+
+
+def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
+    d = Drawing(width, height)
+    d.initialFontName = fonts.song  # else the PDF names Helvetica, which it does not embed
+    return d
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round axis ticks covering low..high."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def indicator_chart(line: IndicatorLine, report: EvaluationReport, fonts: FontSet,
+                    width: float = CHART_WIDTH, height: float = CHART_HEIGHT) -> Drawing:
+    """Actual figures (solid, with dots) against the straight-line target path (dashed) or, for a
+    yearly or not-below-last target, the target level; the baseline year when there is one."""
+    d = _drawing(width, height, fonts)
+    title = f"{line.code} {line.name}（{line.unit}）"
+    d.add(String(0, height - 12, _fit(title, fonts.hei, 10, width), fontName=fonts.hei, fontSize=10, fillColor=TEXT))
+    years = list(range(report.plan_start - (1 if line.baseline is not None else 0), report.plan_end + 1))
+    actual = {y: v for y, v in line.values.items() if v is not None}
+    if line.baseline is not None:
+        actual[report.baseline_year] = line.baseline
+    path = {y: v for y, v in line.expected.items() if years[0] <= y <= report.plan_end}
+    values = list(actual.values()) + list(path.values()) + ([line.target] if line.target is not None else [])
+    left, bottom, right, top = 46.0, 34.0, 8.0, 22.0
+    pw, ph = width - left - right, height - bottom - top
+    if not values:
+        d.add(Rect(left, bottom, pw, ph, strokeColor=GRID, fillColor=None))
+        d.add(String(left + pw / 2, bottom + ph / 2, "无数据", fontName=fonts.song, fontSize=10, fillColor=MUTED,
+                     textAnchor="middle"))
+        return d
+    low = min(0.0, min(values))
+    ticks = nice_ticks(low, max(values) * 1.05 if max(values) > 0 else 1.0)
+    y0, y1 = ticks[0], ticks[-1]
+
+    def px(year: float) -> float:
+        return left + pw * (year - years[0] + 0.5) / len(years)
+
+    def py(value: float) -> float:
+        return bottom + ph * (value - y0) / (y1 - y0)
+
+    for t in ticks:
+        d.add(Line(left, py(t), left + pw, py(t), strokeColor=GRID, strokeWidth=0.5))
+        d.add(String(left - 4, py(t) - 3, format_number(t), fontName=fonts.song, fontSize=7.5, fillColor=MUTED,
+                     textAnchor="end"))
+    d.add(Line(left, bottom, left + pw, bottom, strokeColor=MUTED, strokeWidth=0.8))
+    for y in years:
+        label = f"{y}" + ("（基期）" if y == report.baseline_year else "")
+        d.add(String(px(y), bottom - 12, label, fontName=fonts.song, fontSize=7.5, fillColor=MUTED, textAnchor="middle"))
+    if path:
+        points = [c for y in sorted(path) for c in (px(y), py(path[y]))]
+        d.add(PolyLine(points, strokeColor=TARGET, strokeWidth=1.2, strokeDashArray=[4, 3]))
+    elif line.target is not None:
+        d.add(Line(left, py(line.target), left + pw, py(line.target), strokeColor=TARGET, strokeWidth=1.2,
+                   strokeDashArray=[4, 3]))
+    run: list[float] = []
+    for y in years:  # a gap in the data is a gap in the line
+        if y in actual:
+            run += [px(y), py(actual[y])]
+        else:
+            if len(run) >= 4:
+                d.add(PolyLine(run, strokeColor=ACTUAL, strokeWidth=1.8))
+            run = []
+    if len(run) >= 4:
+        d.add(PolyLine(run, strokeColor=ACTUAL, strokeWidth=1.8))
+    for y, v in actual.items():
+        d.add(Circle(px(y), py(v), 2.4, fillColor=ACTUAL, strokeColor=colors.white, strokeWidth=0.5))
+        d.add(String(px(y), py(v) + 5, format_number(v), fontName=fonts.song, fontSize=7, fillColor=ACTUAL,
+                     textAnchor="middle"))
+    legend_y = 4
+    d.add(Line(left, legend_y + 3, left + 18, legend_y + 3, strokeColor=ACTUAL, strokeWidth=1.8))
+    d.add(String(left + 22, legend_y, "实际", fontName=fonts.song, fontSize=8, fillColor=TEXT))
+    d.add(Line(left + 60, legend_y + 3, left + 78, legend_y + 3, strokeColor=TARGET, strokeWidth=1.2,
+               strokeDashArray=[4, 3]))
+    target_label = "目标路径" if path else "目标"
+    if line.target is not None:
+        target_label += f"（{line.target_year}年目标{format_number(line.target)}）"
+    d.add(String(left + 82, legend_y, target_label, fontName=fonts.song, fontSize=8, fillColor=TEXT))
+    d.add(String(left + pw, legend_y, f"{line.status}", fontName=fonts.hei, fontSize=8,
+                 fillColor=STATUS_COLOURS[line.status], textAnchor="end"))
+    return d
+
+
+def item_chart(item: ItemSection, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
+    """Completion of each of the item's indicators (% of the target, capped at 150 for the bar)."""
+    row_h = 18.0
+    rows = item.indicators
+    height = 34.0 + row_h * max(1, len(rows)) + 16
+    d = _drawing(width, height, fonts)
+    title = f"第{item.number}项 {item.title}：指标完成率"
+    d.add(String(0, height - 12, _fit(title, fonts.hei, 10, width), fontName=fonts.hei, fontSize=10, fillColor=TEXT))
+    label_w, value_w = 150.0, 70.0
+    left = label_w
+    pw = width - label_w - value_w
+    top = height - 24
+    cap = 150.0
+
+    def px(share: float) -> float:
+        return left + pw * min(share, cap) / cap
+
+    if not rows:
+        d.add(String(width / 2, top - row_h, "本项无量化指标", fontName=fonts.song, fontSize=9, fillColor=MUTED,
+                     textAnchor="middle"))
+        return d
+    for i, line in enumerate(rows):
+        y = top - row_h * (i + 1)
+        d.add(String(0, y + 5, _fit(f"{line.code} {line.name}", fonts.song, 8, label_w - 6), fontName=fonts.song,
+                     fontSize=8, fillColor=TEXT))
+        if line.completion is not None:
+            d.add(Rect(left, y + 3, max(0.5, px(line.completion) - left), row_h - 6, fillColor=STATUS_COLOURS[line.status],
+                       strokeColor=None))
+        text = "无数据" if line.completion is None else f"{format_number(line.completion)}%"
+        d.add(String(left + pw + 4, y + 5, f"{text} {line.status}", fontName=fonts.song, fontSize=8, fillColor=TEXT))
+    bottom = top - row_h * len(rows)
+    for share in (0, 50, 100, 150):
+        d.add(Line(px(share), bottom, px(share), top, strokeColor=TARGET if share == 100 else GRID,
+                   strokeWidth=1.0 if share == 100 else 0.5, strokeDashArray=[3, 2] if share == 100 else None))
+        d.add(String(px(share), bottom - 10, f"{share}%", fontName=fonts.song, fontSize=7, fillColor=MUTED,
+                     textAnchor="middle"))
+    return d
+
+
+def _legend(d: Drawing, fonts: FontSet, x: float, y: float) -> None:
+    for status in ev.STATUSES:
+        d.add(Rect(x, y, 10, 10, fillColor=STATUS_COLOURS[status], strokeColor=None))
+        d.add(String(x + 5, y + 2.5, STATUS_LETTERS[status], fontName=fonts.hei, fontSize=7, fillColor=colors.white,
+                     textAnchor="middle"))
+        d.add(String(x + 14, y + 2, status, fontName=fonts.song, fontSize=8, fillColor=TEXT))
+        x += 62
+
+
+def status_grid(report: EvaluationReport, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
+    """Townships (and the whole county) × items 1–18, each cell the item's status."""
+    numbers = [item.number for item in report.items]
+    rows = [(report.org_name, {item.number: item.status for item in report.items})]
+    rows += [(t.name, t.item_status) for t in report.townships]
+    label_w = 80.0
+    cell = min(20.0, (width - label_w) / max(1, len(numbers)))
+    height = 40.0 + cell * (len(rows) + 1)
+    d = _drawing(width, height, fonts)
+    d.add(String(0, height - 12, f"各乡（镇）分项完成情况（{report.year_to}年）", fontName=fonts.hei, fontSize=10,
+                 fillColor=TEXT))
+    top = height - 22
+    for j, number in enumerate(numbers):
+        d.add(String(label_w + cell * (j + 0.5), top - cell + 6, str(number), fontName=fonts.song, fontSize=8,
+                     fillColor=MUTED, textAnchor="middle"))
+    for i, (name, statuses) in enumerate(rows):
+        y = top - cell * (i + 2)
+        d.add(String(0, y + cell / 2 - 3, _fit(name, fonts.song, 8.5, label_w - 4), fontName=fonts.song, fontSize=8.5,
+                     fillColor=TEXT))
+        for j, number in enumerate(numbers):
+            status = statuses.get(number, ev.NO_DATA)
+            x = label_w + cell * j
+            d.add(Rect(x + 1, y + 1, cell - 2, cell - 2, fillColor=STATUS_COLOURS[status], strokeColor=None))
+            d.add(String(x + cell / 2, y + cell / 2 - 3, STATUS_LETTERS[status], fontName=fonts.hei, fontSize=7.5,
+                         fillColor=colors.white, textAnchor="middle"))
+    _legend(d, fonts, label_w, 2)
+    return d
+
+
+def township_multiples(report: EvaluationReport, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
+    """A panel per township: its indicators by status as one stacked bar, with the counts."""
+    columns = 2
+    panel_w = width / columns
+    panel_h = 58.0
+    count_rows = math.ceil(len(report.townships) / columns)
+    height = 20.0 + panel_h * count_rows + 18
+    d = _drawing(width, height, fonts)
+    d.add(String(0, height - 12, f"各乡（镇）指标完成情况（{report.year_to}年，单位：项）", fontName=fonts.hei,
+                 fontSize=10, fillColor=TEXT))
+    for k, township in enumerate(report.townships):
+        col, row = k % columns, k // columns
+        x = col * panel_w
+        y = height - 20 - panel_h * (row + 1)
+        d.add(Rect(x + 2, y + 2, panel_w - 8, panel_h - 6, fillColor=None, strokeColor=GRID, strokeWidth=0.6))
+        judged = sum(v for s, v in township.counts.items() if s != ev.NO_DATA)
+        d.add(String(x + 8, y + panel_h - 18, f"{township.name}（可评价{judged}项）", fontName=fonts.hei, fontSize=9,
+                     fillColor=TEXT))
+        total = sum(township.counts.values()) or 1
+        bar_w = panel_w - 24
+        bx = x + 8
+        for status in ev.STATUSES:
+            n = township.counts[status]
+            if n:
+                w = bar_w * n / total
+                d.add(Rect(bx, y + 20, w, 12, fillColor=STATUS_COLOURS[status], strokeColor=None))
+                if w > 12:
+                    d.add(String(bx + w / 2, y + 23, str(n), fontName=fonts.hei, fontSize=7.5, fillColor=colors.white,
+                                 textAnchor="middle"))
+                bx += w
+        summary = "　".join(f"{s}{township.counts[s]}" for s in ev.STATUSES)
+        d.add(String(x + 8, y + 7, summary, fontName=fonts.song, fontSize=7.5, fillColor=MUTED))
+    _legend(d, fonts, 0, 2)
+    return d
+
+
+_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
+
+
+def png_of(drawing: Drawing, dpi: int = 300) -> bytes:
+    """The drawing as a PNG at `dpi`, white background."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.graphics import renderPDF
+
+    data = renderPDF.drawToString(drawing)
+    with _PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(data)
+        try:
+            page = doc[0]
+            bitmap = page.render(scale=dpi / 72.0)  # white by default
+            image = bitmap.to_pil()
+            bitmap.close()
+            page.close()
+        finally:
+            doc.close()
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", dpi=(dpi, dpi), compress_level=3)
+    return out.getvalue()

@@ -1,0 +1,221 @@
+"""The evaluation report of a plan (终期评估, 中期评估, or a 年度工作总结), for the whole county
+or one township: the data every output (PDF, Word, the preview) prints, built in one read.
+
+Figures and statuses come through services/evaluation_status.py (the adapter to the progress
+API); a year's figure equals `zkdesk progress --year Y --json` for that year.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
+from zkdesk.domain.roles import Permission
+from zkdesk.services import evaluation_status as ev
+from zkdesk.services.actor import Actor
+from zkdesk.services.errors import UserError
+from zkdesk.services.narratives import SECTION_KEYS
+from zkdesk.services.orgs import get_org
+from zkdesk.services.progress import plan_by_code
+from zkdesk.store.models import PlanItem
+
+FINAL, MIDTERM, ANNUAL = "final", "midterm", "annual"
+KIND_LABELS = {FINAL: "终期评估报告", MIDTERM: "中期评估报告", ANNUAL: "年度工作总结"}
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str
+    item: int
+    name: str
+    unit: str
+    kind: str
+    comparator: str
+    quote: str  # the plan's own sentence
+    derived: bool
+    responsible: tuple[str, ...]
+    baseline: float | None  # the year before the plan
+    values: dict[int, float | None]  # each year of the report's range
+    midterm: float | None  # the mid-term year's figure (None after the range)
+    final: float | None  # the figure of the range's last year
+    target: float | None
+    target_year: int
+    completion: float | None  # % of the target
+    status: str  # evaluation_status.STATUSES
+    reason: str
+    expected: dict[int, float]  # the straight-line target path by year, where there is one
+
+
+def count_statuses(statuses) -> dict[str, int]:
+    counts = {s: 0 for s in ev.STATUSES}
+    for status in statuses:
+        counts[status] += 1
+    return counts
+
+
+def overall_status(statuses: list[str]) -> str:
+    """An item's (or a township's) status from its indicators': 无数据 when none can be judged,
+    已完成 when every judged one is, 未完成 when any is, else 基本完成."""
+    judged = [s for s in statuses if s != ev.NO_DATA]
+    if not judged:
+        return ev.NO_DATA
+    if all(s == ev.DONE for s in judged):
+        return ev.DONE
+    if ev.NOT_DONE in judged:
+        return ev.NOT_DONE
+    return ev.BASIC
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    number: int
+    section: str
+    title: str
+    responsible: tuple[str, ...]
+    indicators: list[IndicatorLine]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_statuses(i.status for i in self.indicators)
+
+    @property
+    def status(self) -> str:
+        return overall_status([i.status for i in self.indicators])
+
+
+@dataclass(frozen=True)
+class TownshipSummary:
+    code: str
+    name: str
+    item_status: dict[int, str]  # item number -> overall status
+    counts: dict[str, int]  # over every indicator
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    kind: str  # FINAL | MIDTERM | ANNUAL
+    title: str
+    plan_code: str
+    plan_name: str
+    plan_short: str
+    document: str
+    org_code: str
+    org_name: str
+    year_from: int
+    year_to: int
+    plan_start: int
+    plan_end: int
+    midterm_year: int
+    baseline_year: int
+    made_on: date
+    items: list[ItemSection]
+    townships: list[TownshipSummary] = field(default_factory=list)  # the county's report only
+    narratives: dict[str, str] = field(default_factory=dict)  # narratives.SECTION_KEYS -> text
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.year_from, self.year_to + 1))
+
+    @property
+    def indicators(self) -> list[IndicatorLine]:
+        return [i for item in self.items for i in item.indicators]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_statuses(i.status for i in self.indicators)
+
+    @property
+    def range_label(self) -> str:
+        return f"{self.year_from}年" if self.year_from == self.year_to else f"{self.year_from}—{self.year_to}年"
+
+
+def report_kind(plan_start: int, plan_end: int, year_from: int, year_to: int) -> str:
+    if year_from == year_to and not (year_from == plan_start and year_to == plan_end):
+        return ANNUAL
+    return FINAL if year_to >= plan_end else MIDTERM
+
+
+def build_report(session: Session, actor: Actor, plan_code: str, org_code: str | None = None,
+                 year_from: int | None = None, year_to: int | None = None,
+                 narratives: dict[str, str] | None = None, today: date | None = None) -> EvaluationReport:
+    """The report of plan `plan_code` for `org_code` (default: this office; 530924 = the whole
+    county) over `year_from`–`year_to` (default: the whole plan period)."""
+    actor.require(Permission.VIEW)
+    plan = plan_by_code(session, plan_code)
+    org_code = org_code or actor.office_code or COUNTY_CODE
+    org = get_org(session, org_code)
+    actor.require_scope(org_code, org.short_name)
+    start, end = plan.start_year, plan.end_year
+    year_from = start if year_from is None else year_from
+    year_to = end if year_to is None else year_to
+    for y in (year_from, year_to):
+        if not start <= y <= end:
+            raise UserError(f"{y}年不在{plan.short_name}规划期（{start}—{end}年）内")
+    if year_from > year_to:
+        raise UserError(f"起始年度{year_from}年晚于截止年度{year_to}年")
+    kind = report_kind(start, end, year_from, year_to)
+    midterm_year = start + (end - start) // 2
+
+    figures = ev.Figures(session, plan)
+    items = {i.number: i for i in session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id,
+                                                                         PlanItem.deleted.is_(False)))}
+    lines: dict[int, list[IndicatorLine]] = {}
+    for ind in figures.indicators:
+        lines.setdefault(ind.item, []).append(_line(figures, ind, org_code, year_from, year_to, midterm_year))
+
+    sections = []
+    for number in sorted(set(items) | set(lines)):
+        item = items.get(number)
+        sections.append(ItemSection(
+            number=number, section=item.section if item else "", title=item.title if item else f"第{number}项",
+            responsible=tuple(json.loads(item.responsible or "[]")) if item else (), indicators=lines.get(number, []),
+        ))
+
+    township_rows = []
+    if is_county(org_code):
+        names = {u: get_org(session, u).short_name for u in figures.township_codes}
+        for code in figures.township_codes:
+            by_item: dict[int, list[str]] = {section.number: [] for section in sections}
+            for ind in figures.indicators:
+                row = figures.row(ind, code, year_to)
+                by_item.setdefault(ind.item, []).append(ev.judge(row, year_to, ind.target_year).status)
+            township_rows.append(TownshipSummary(
+                code=code, name=names[code],
+                item_status={n: overall_status(s) for n, s in by_item.items()},
+                counts=count_statuses(s for statuses in by_item.values() for s in statuses),
+            ))
+
+    org_name = f"{org.short_name}（全县）" if is_county(org_code) else org.short_name
+    if kind == ANNUAL:
+        title = f"{org.short_name}{plan.short_name}规划实施{year_to}年度工作总结"
+    else:
+        title = f"{org.short_name}{plan.short_name}规划{KIND_LABELS[kind]}"
+    texts = {k: (narratives or {}).get(k, "") for k in SECTION_KEYS}
+    return EvaluationReport(
+        kind=kind, title=title, plan_code=plan.code, plan_name=plan.name, plan_short=plan.short_name,
+        document=plan.document, org_code=org_code, org_name=org_name, year_from=year_from, year_to=year_to,
+        plan_start=start, plan_end=end, midterm_year=midterm_year, baseline_year=start - 1,
+        made_on=today or date.today(), items=sections, townships=township_rows, narratives=texts,
+    )
+
+
+def _line(figures: ev.Figures, ind, org_code: str, year_from: int, year_to: int, midterm_year: int) -> IndicatorLine:
+    rows = {y: figures.row(ind, org_code, y) for y in range(year_from, year_to + 1)}
+    last = rows[year_to]
+    judgement = ev.judge(last, year_to, ind.target_year)
+    midterm = None
+    if midterm_year <= year_to:
+        mid = rows.get(midterm_year) or figures.row(ind, org_code, midterm_year)
+        midterm = mid.actual
+    return IndicatorLine(
+        code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind, comparator=ind.comparator,
+        quote=ind.quote or "", derived=bool(ind.source), responsible=figures.responsible(ind),
+        baseline=figures.baseline(ind, org_code), values={y: r.actual for y, r in rows.items()},
+        midterm=midterm, final=last.actual, target=last.target, target_year=ind.target_year, completion=last.completion,
+        status=judgement.status, reason=judgement.reason, expected=figures.expected_path(ind, org_code),
+    )
