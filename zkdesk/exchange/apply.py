@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from zkdesk.exchange.forms import acknowledge_forms
 from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
-from zkdesk.exchange.state import acknowledge, upsert_states
+from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import KEEP_REVISIONS
 from zkdesk.store.models import OrgUnit
-from zkdesk.store.models.exchange import ExchangeConflict, ExchangePeer, ExchangeReceipt
+from zkdesk.store.models.exchange import ExchangeAlias, ExchangeConflict, ExchangePeer, ExchangeReceipt
 
 # Tests set this to a file path: once half the tables are written, the import writes the file
 # and sleeps inside its transaction, so a test can kill the process at that point.
@@ -68,6 +68,22 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
             session.execute(stmt, params)
         if n == (len(order) + 1) // 2:
             _pause_for_tests()
+
+
+def _write_aliases(session: Session, plan: ImportPlan) -> None:
+    """Link the sender's UUIDs to our records found by natural key, so later packages from
+    either side name the same record."""
+    links = {(d.table, d.remote_id): d.id for d in plan.decisions if d.remote_id and d.action != "reject"}
+    if not links:
+        return
+    known = set()
+    for table in {t for t, _ in links}:
+        remote = [r for t, r in links if t == table]
+        for part in chunks(remote):
+            known.update((table, r) for r in session.scalars(select(ExchangeAlias.remote_id).where(
+                ExchangeAlias.table_name == table, ExchangeAlias.remote_id.in_(part))))
+    session.add_all(ExchangeAlias(table_name=t, remote_id=r, local_id=local, peer_code=plan.sender, created_at=utcnow())
+                    for (t, r), local in links.items() if (t, r) not in known)
 
 
 def _write_states(session: Session, plan: ImportPlan) -> None:
@@ -133,6 +149,7 @@ def apply_plan(session: Session, plan: ImportPlan, sequence: int) -> int:
     try:
         _apply_org_units(session, plan.org_units)
         _write_records(session, plan.decisions)
+        _write_aliases(session, plan)
         fresh = _write_receipts(session, plan)  # before the states: they may confirm more
         _write_states(session, plan)
         _write_conflicts(session, plan, sequence)

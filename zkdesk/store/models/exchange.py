@@ -119,3 +119,17 @@ class ExchangeFormState(Base):
     acked_sha256: Mapped[str] = mapped_column(String(64), default="")
     received_sha256: Mapped[str] = mapped_column(String(64), default="")
     received_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExchangeAlias(Base):
+    """Another office's UUID for one of our records: the same thing typed in two offices (found
+    by its natural key, store/natural_keys.py) or two duplicates merged here. A package naming
+    `remote_id` is read as naming `local_id`."""
+
+    __tablename__ = "exchange_alias"
+
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(36), index=True)
+    peer_code: Mapped[str] = mapped_column(String(12), default="")  # who sent it ("" for a merge made here)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
