@@ -15,10 +15,12 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from zkdesk.exchange.conflicts import acknowledge_resolutions
 from zkdesk.exchange.forms import acknowledge_forms
 from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
 from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
+from zkdesk.services import audit
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import KEEP_REVISIONS
 from zkdesk.store.models import OrgUnit
@@ -136,6 +138,7 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
         elif row.details != details:
             row.status, row.details = receipt.get("status", ""), details
         acknowledge(session, plan.sender, seq)
+        acknowledge_resolutions(session, plan.sender, seq)
         if "forms" in receipt:  # a receiver that knows forms took or rejected them; an older one ignored them
             acknowledge_forms(session, plan.sender, seq)
         if peer is not None and seq > peer.acked_out_seq:
@@ -143,7 +146,17 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
     return fresh
 
 
-def apply_plan(session: Session, plan: ImportPlan, sequence: int) -> int:
+def _write_resolutions(session: Session, plan: ImportPlan, username: str) -> None:
+    names = tables_by_name()
+    for r in plan.resolutions:
+        t = names[r["table"]].table
+        session.execute(update(t).where(t.c.id == r["id"]).values(
+            r["write"] | {"revision": r["revision"] + 1, "updated_at": utcnow()}))
+        audit.record(session, username, "exchange_resolution", r["table"], r["id"],
+                     {"old": r["old"], "new": r["new"], "peer": plan.sender, "by": r["by"]})
+
+
+def apply_plan(session: Session, plan: ImportPlan, sequence: int, username: str = "") -> int:
     """Write the plan; returns the number of receipts new to us."""
     session.info[KEEP_REVISIONS] = True  # records keep the revisions they arrived with
     try:
@@ -153,6 +166,7 @@ def apply_plan(session: Session, plan: ImportPlan, sequence: int) -> int:
         fresh = _write_receipts(session, plan)  # before the states: they may confirm more
         _write_states(session, plan)
         _write_conflicts(session, plan, sequence)
+        _write_resolutions(session, plan, username)
         session.flush()
     finally:
         session.info.pop(KEEP_REVISIONS, None)

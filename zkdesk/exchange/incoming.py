@@ -58,6 +58,8 @@ class ImportPlan:
     org_units: list[dict] = field(default_factory=list)  # to add or update (from the county)
     receipts: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the peer's decisions on conflicts, to write onto our records: table, id, revision, write, old, new, by
+    resolutions: list[dict] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for d in self.decisions if d.action == action)
@@ -75,7 +77,7 @@ class ImportPlan:
     @property
     def changes_anything(self) -> bool:
         return any(d.action in ("new", "update", "conflict") or d.base is not None for d in self.decisions) or bool(
-            self.org_units or self.receipts
+            self.org_units or self.receipts or self.resolutions
         )
 
 
@@ -101,7 +103,7 @@ def check_payload_shape(payload: dict, name: str) -> None:
             raise _invalid(name, f"数据表 {table} 缺少 id/origin/revision")
         if not all(isinstance(r, list) and len(r) == len(cols) for r in block["rows"]):
             raise _invalid(name, f"数据表 {table} 的行宽度不符")
-    for key, kind in (("org_units", dict), ("receipts", dict)):
+    for key, kind in (("org_units", dict), ("receipts", dict), ("resolutions", dict)):
         value = payload.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
             raise _invalid(name, key)
@@ -437,6 +439,41 @@ class _Planner:
         return ""
 
     # -- the rest of the payload ---------------------------------------------------------------
+    def resolutions(self, items: list[dict]) -> None:
+        """The peer settled conflicts by keeping its values: take them onto our record, field by
+        field, where ours is still the value it saw (a field changed here since goes on as usual)."""
+        by_name = tables_by_name()
+        skipped = 0
+        for item in items:
+            tt = by_name.get(item.get("table")) if isinstance(item.get("table"), str) else None
+            values, expected = item.get("values"), item.get("expected")
+            if tt is None or not isinstance(values, dict) or not isinstance(expected, dict):
+                skipped += 1
+                continue
+            candidates = [i for i in (item.get("remote_id"), item.get("id")) if isinstance(i, str) and i]
+            candidates = [*candidates, *(self.aliases(tt.name).get(i) for i in candidates)]
+            row = None
+            for rid in filter(None, candidates):
+                row = self.s.execute(select(tt.table).where(tt.table.c.id == rid)).mappings().first()
+                if row is not None:
+                    break
+            if row is None:
+                skipped += 1
+                continue
+            ours = tt.encode_row(row)
+            mine = owned_fields(tt.name, row["origin"], tt.columns, not self.by_county)  # fields we decide
+            write, old, new = {}, {}, {}
+            for f, v in values.items():
+                if f in mine and ours.get(f) == expected.get(f) and ours.get(f) != v and _decodes(tt, f, v):
+                    write[f], old[f], new[f] = tt.decode_value(f, v), ours[f], v
+            if write:
+                self.plan.resolutions.append({"table": tt.name, "id": row["id"], "revision": row["revision"],
+                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or "")})
+        if self.plan.resolutions:
+            self.plan.warnings.append(f"对方处理冲突时保留了其版本：{len(self.plan.resolutions)}条记录将照此修改")
+        if skipped:
+            self.plan.warnings.append(f"对方处理过的{skipped}条冲突在本机找不到对应记录，已忽略")
+
     def org_units(self, units: list[dict]) -> None:
         if not self.by_county:
             return  # org units are the county's
@@ -473,4 +510,5 @@ def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> 
             rid = raw[records[name]["columns"].index("id")]
             planner.reject(name, str(rid)[:36], f"本程序不认识的数据表 {name}（对方的 zkdesk 较新？）")
     planner.plan.receipts = list(payload.get("receipts", []))
+    planner.resolutions(payload.get("resolutions", []))
     return planner.plan
