@@ -12,6 +12,7 @@ from zkdesk.imports.kinds import kind_names
 ALLOWED = {"zkdesk", "json", "JSON", "xlsx", "xls", "xlsb", "ods", "pdf", "sqlite3", "zkx", "ZKDESK_HOME", "Excel",
            "USB", "backups", "forms", "values", "pg_dump", "pg_restore", "PostgreSQL", "SQLite", "docx", "Word", "PDF",
            "postgresql", "sqlite",  # URL schemes typed as they are: postgresql://用户@服务器/数据库, sqlite:文件
+           "local", "theirs",  # package resolve --take: values typed as they are
            *(w for k in kind_names() for w in k.split("-"))}
 
 

@@ -30,6 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_args(p)
     p.set_defaults(handler=cmd_import)
 
+    p = psub.add_parser("conflicts", help="列出尚未处理的冲突（本地值与对方值）")
+    p.add_argument("--json", action="store_true")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_conflicts)
+
+    p = psub.add_parser("resolve", help="处理一条冲突：保留本地（local）或采用对方（theirs）")
+    p.add_argument("conflict_id", type=int, metavar="ID", help="冲突编号（冲突列表中的编号）")
+    p.add_argument("--take", required=True, choices=["local", "theirs"], help="local：保留本地；theirs：采用对方")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_resolve)
+
     keys = sub.add_parser("keys", help="本单位及交换对象的密钥")
     ksub = keys.add_subparsers(dest="keys_command", metavar="操作", required=True)
     p = ksub.add_parser("show", help="显示本单位密钥指纹和已信任的对方密钥")
@@ -88,6 +99,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
     return 2 if failed else 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from zkdesk.exchange.conflicts import list_conflicts
+
+    with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
+        rows = list_conflicts(s, actor)
+    if args.json:
+        print_json({"conflicts": [c.to_json() for c in rows]})
+        return 0
+    if not rows:
+        print("没有尚未处理的冲突")
+    for c in rows:
+        print(f"第{c.id}号冲突：{c.peer_name}第{c.sequence}号数据包，{c.table_label}“{c.title}”")
+        for d in c.diffs:
+            print(f"  {d.label}：本地值 {d.local}；对方值 {d.remote}")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from zkdesk.exchange.conflicts import resolve_conflict
+
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        resolve_conflict(s, actor, args.conflict_id, args.take)
+    print(f"第{args.conflict_id}号冲突已处理：{'保留本地' if args.take == 'local' else '采用对方'}")
+    return 0
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:

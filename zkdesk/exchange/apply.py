@@ -15,14 +15,16 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from zkdesk.exchange.conflicts import acknowledge_resolutions
 from zkdesk.exchange.forms import acknowledge_forms
 from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
-from zkdesk.exchange.state import acknowledge, upsert_states
+from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
+from zkdesk.services import audit
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import KEEP_REVISIONS
 from zkdesk.store.models import OrgUnit
-from zkdesk.store.models.exchange import ExchangeConflict, ExchangePeer, ExchangeReceipt
+from zkdesk.store.models.exchange import ExchangeAlias, ExchangeConflict, ExchangePeer, ExchangeReceipt
 
 # Tests set this to a file path: once half the tables are written, the import writes the file
 # and sleeps inside its transaction, so a test can kill the process at that point.
@@ -68,6 +70,22 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
             session.execute(stmt, params)
         if n == (len(order) + 1) // 2:
             _pause_for_tests()
+
+
+def _write_aliases(session: Session, plan: ImportPlan) -> None:
+    """Link the sender's UUIDs to our records found by natural key, so later packages from
+    either side name the same record."""
+    links = {(d.table, d.remote_id): d.id for d in plan.decisions if d.remote_id and d.action != "reject"}
+    if not links:
+        return
+    known = set()
+    for table in {t for t, _ in links}:
+        remote = [r for t, r in links if t == table]
+        for part in chunks(remote):
+            known.update((table, r) for r in session.scalars(select(ExchangeAlias.remote_id).where(
+                ExchangeAlias.table_name == table, ExchangeAlias.remote_id.in_(part))))
+    session.add_all(ExchangeAlias(table_name=t, remote_id=r, local_id=local, peer_code=plan.sender, created_at=utcnow())
+                    for (t, r), local in links.items() if (t, r) not in known)
 
 
 def _write_states(session: Session, plan: ImportPlan) -> None:
@@ -120,6 +138,7 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
         elif row.details != details:
             row.status, row.details = receipt.get("status", ""), details
         acknowledge(session, plan.sender, seq)
+        acknowledge_resolutions(session, plan.sender, seq)
         if "forms" in receipt:  # a receiver that knows forms took or rejected them; an older one ignored them
             acknowledge_forms(session, plan.sender, seq)
         if peer is not None and seq > peer.acked_out_seq:
@@ -127,15 +146,27 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
     return fresh
 
 
-def apply_plan(session: Session, plan: ImportPlan, sequence: int) -> int:
+def _write_resolutions(session: Session, plan: ImportPlan, username: str) -> None:
+    names = tables_by_name()
+    for r in plan.resolutions:
+        t = names[r["table"]].table
+        session.execute(update(t).where(t.c.id == r["id"]).values(
+            r["write"] | {"revision": r["revision"] + 1, "updated_at": utcnow()}))
+        audit.record(session, username, "exchange_resolution", r["table"], r["id"],
+                     {"old": r["old"], "new": r["new"], "peer": plan.sender, "by": r["by"]})
+
+
+def apply_plan(session: Session, plan: ImportPlan, sequence: int, username: str = "") -> int:
     """Write the plan; returns the number of receipts new to us."""
     session.info[KEEP_REVISIONS] = True  # records keep the revisions they arrived with
     try:
         _apply_org_units(session, plan.org_units)
         _write_records(session, plan.decisions)
+        _write_aliases(session, plan)
         fresh = _write_receipts(session, plan)  # before the states: they may confirm more
         _write_states(session, plan)
         _write_conflicts(session, plan, sequence)
+        _write_resolutions(session, plan, username)
         session.flush()
     finally:
         session.info.pop(KEEP_REVISIONS, None)

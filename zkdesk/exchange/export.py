@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
+from zkdesk.exchange.conflicts import RESOLUTIONS_KEY, mark_resolutions_sent, resolutions_for
 from zkdesk.exchange.container import package_file_name, seal, unseal
 from zkdesk.exchange.forms import FORMS_KEY, forms_to_send, mark_forms_sent
 from zkdesk.exchange.outgoing import mark_sent, org_units, receipts_for, select_records
@@ -87,6 +88,9 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
     records = select_records(session, me, unit.code, full, setup)
     receipts = [] if setup else receipts_for(session, unit.code)
     payload = {"records": records, "receipts": receipts}
+    resolutions, settled = ([], []) if setup else resolutions_for(session, unit.code)
+    if resolutions:
+        payload[RESOLUTIONS_KEY] = resolutions
     forms, warnings = [], []
     if is_county(me):
         payload["org_units"] = org_units(session)
@@ -101,6 +105,7 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
                 receiver_box_key=None if setup else unb64(peer.box_key))
     mark_sent(session, unit.code, seq, records)
     mark_forms_sent(session, unit.code, seq, forms)
+    mark_resolutions_sent(session, settled, seq)
     name = package_file_name(me, unit.code, now.astimezone(), seq, is_county(me))
     path = write_verified(Path(to_dir) / name, data, lambda back: unseal(back, name))
     counts = {table: len(block["rows"]) for table, block in records.items()}

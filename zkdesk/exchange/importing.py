@@ -207,7 +207,7 @@ def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pat
     if result.duplicate:
         status = "duplicate"
     else:
-        result.receipts = apply_plan(session, plan, sealed.sequence)
+        result.receipts = apply_plan(session, plan, sealed.sequence, actor.username)
         session.add(ExchangeInbound(peer_code=sealed.sender, sequence=sealed.sequence, digest=sealed.digest,
                                     created=sealed.created, receipt=json.dumps(_receipt(plan, forms, name), ensure_ascii=False)))
         status = "applied"

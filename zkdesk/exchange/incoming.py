@@ -25,6 +25,8 @@ from zkdesk.exchange.state import chunks, load_states
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
+from zkdesk.store.models.exchange import ExchangeAlias
+from zkdesk.store.natural_keys import NaturalKey, keys_for
 
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
@@ -45,6 +47,7 @@ class Decision:
     acked: int | None = None  # our revision the peer now has, or None to leave it
     conflict_fields: list[str] = field(default_factory=list)
     final: dict | None = None  # a new record as it will be stored, encoded
+    remote_id: str = ""  # the sender's UUID when it differs from ours (natural key or alias), else ""
 
 
 @dataclass
@@ -55,6 +58,8 @@ class ImportPlan:
     org_units: list[dict] = field(default_factory=list)  # to add or update (from the county)
     receipts: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the peer's decisions on conflicts, to write onto our records: table, id, revision, write, old, new, by
+    resolutions: list[dict] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for d in self.decisions if d.action == action)
@@ -72,7 +77,7 @@ class ImportPlan:
     @property
     def changes_anything(self) -> bool:
         return any(d.action in ("new", "update", "conflict") or d.base is not None for d in self.decisions) or bool(
-            self.org_units or self.receipts
+            self.org_units or self.receipts or self.resolutions
         )
 
 
@@ -98,7 +103,7 @@ def check_payload_shape(payload: dict, name: str) -> None:
             raise _invalid(name, f"数据表 {table} 缺少 id/origin/revision")
         if not all(isinstance(r, list) and len(r) == len(cols) for r in block["rows"]):
             raise _invalid(name, f"数据表 {table} 的行宽度不符")
-    for key, kind in (("org_units", dict), ("receipts", dict)):
+    for key, kind in (("org_units", dict), ("receipts", dict), ("resolutions", dict)):
         value = payload.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
             raise _invalid(name, key)
@@ -129,6 +134,8 @@ class _Planner:
         self.refused_new: dict[str, set[str]] = {}
         self.receipt_seqs: set[int] = set()
         self._owned: dict[tuple, frozenset[str]] = {}
+        self._aliases: dict[str, dict[str, str]] = {}
+        self._natural: dict[str, list] = {}
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
         key = (table, origin, columns, by_county)
@@ -197,12 +204,14 @@ class _Planner:
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
                 self.reject(tt.name, rid, f"字段 {bad} 的值无效", inc)
                 continue
-            rows.append({"inc": inc, "dec": decoded})
+            rows.append({"inc": inc, "dec": decoded, "remote": rid})
         self.known = tuple(known)
         self.required = required  # only a new record needs them
 
+        self._translate(tt, rows)
+        local = self._load_local(tt, [r["inc"]["id"] for r in rows])
+        self._match(tt, rows, local)
         ids = [r["inc"]["id"] for r in rows]
-        local = self._load_local(tt, ids)
         states = load_states(self.s, self.sender, tt.name, ids)
         uniques = self._load_unique_keys(tt)
         parent_ids = self._load_parent_ids(tt, rows)
@@ -218,7 +227,9 @@ class _Planner:
             inc, dec = row["inc"], row["dec"]
             rid = inc["id"]
             loc = local.get(rid)
-            d = self._decide_new(tt, inc, dec) if loc is None else self._decide_existing(tt, inc, dec, loc, states.get(rid))
+            matched = row["remote"] != rid
+            d = self._decide_new(tt, inc, dec) if loc is None else self._decide_existing(
+                tt, inc, dec, loc, states.get(rid), matched)
             if d.action in ("new", "update", "conflict"):
                 final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
                 touched = set(tt.columns) if loc is None else set(d.write)
@@ -227,6 +238,8 @@ class _Planner:
                 )
                 if problem:
                     d = Decision(tt.name, rid, "reject", problem, inc)
+            if matched:
+                d.remote_id = row["remote"]
             if d.action == "reject" and loc is None:
                 refused.add(rid)
             elif d.action != "reject":
@@ -267,15 +280,23 @@ class _Planner:
             for f, stages in staged_fields(tt.name, origin).items()
         )
 
-    def _decide_existing(self, tt: TravellingTable, inc: dict, dec: dict, loc: dict, state: dict | None) -> Decision:
+    def _decide_existing(self, tt: TravellingTable, inc: dict, dec: dict, loc: dict, state: dict | None,
+                         matched: bool = False) -> Decision:
+        """`matched`: the sender's record has another UUID and was found by its natural key.
+        Without a shared history it is the sender's to update when the record is the sender's
+        (same origin); made here under another origin, every differing field is a conflict."""
         rid, rev, origin = inc["id"], inc["revision"], inc["origin"]
-        if loc["origin"] != origin:
+        same_origin = loc["origin"] == origin
+        if not same_origin and not matched:
             return Decision(tt.name, rid, "reject", f"来源单位不一致（本地 {loc['origin']}，数据包 {origin}）", inc, loc)
         if state is not None and rev <= state["remote_revision"]:
             return Decision(tt.name, rid, "unchanged", incoming=inc, local=loc)  # same or older: roll nothing back
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         base = json.loads(state["base_hashes"]) if state else {}
-        local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
+        if matched:
+            local_newer = state is None and not same_origin
+        else:
+            local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
         changes, conflicts = {}, []
         for f in sorted(owned):
             theirs, ours = inc[f], loc[f]
@@ -310,6 +331,68 @@ class _Planner:
         if state["sent_seq"] in self.receipt_seqs:
             return max(state["acked_revision"], state["sent_revision"])
         return state["acked_revision"]
+
+    # -- the sender's UUIDs read as ours ---------------------------------------------------
+    def aliases(self, table: str) -> dict[str, str]:
+        """remote UUID -> our UUID for one table: stored links plus those found in this package."""
+        if table not in self._aliases:
+            self._aliases[table] = dict(self.s.execute(
+                select(ExchangeAlias.remote_id, ExchangeAlias.local_id).where(ExchangeAlias.table_name == table)).all())
+        return self._aliases[table]
+
+    def _translate(self, tt: TravellingTable, rows: list[dict]) -> None:
+        """Read UUIDs we know under another name (the record's own and its references) as ours."""
+        own = self.aliases(tt.name)
+        parents = [(column, self.aliases(parent)) for column, parent in tt.parents]
+        for row in rows:
+            inc, dec = row["inc"], row["dec"]
+            if inc["id"] in own:
+                inc["id"] = dec["id"] = own[inc["id"]]
+            for column, known in parents:
+                ref = inc.get(column)
+                if ref is not None and ref in known:
+                    inc[column] = dec[column] = known[ref]
+
+    def _natural_index(self, tt: TravellingTable) -> list[tuple[NaturalKey, dict[tuple, str]]]:
+        """Per natural key: key value -> our record, a live one before a tombstone."""
+        if tt.name in self._natural:
+            return self._natural[tt.name]
+        out = []
+        t = tt.table
+        for key in keys_for(tt.name, tt.unique_sets):
+            cols = tuple(dict.fromkeys(key.fields + key.unless_set))
+            found: dict[tuple, str] = {}
+            rows = self.s.execute(select(t.c.id, t.c.deleted, *(t.c[c] for c in cols)).order_by(t.c.deleted.desc(), t.c.id))
+            for r in rows:
+                value = key.of({c: _encode(tt, c, v) for c, v in zip(cols, r[2:], strict=True)})
+                if value is not None:
+                    found[value] = r[0]  # live rows come last and win
+            out.append((key, found))
+        self._natural[tt.name] = out
+        return out
+
+    def _match(self, tt: TravellingTable, rows: list[dict], local: dict[str, dict]) -> None:
+        """A record new to us by UUID but matching one of ours by natural key is that record."""
+        missing = [r for r in rows if r["inc"]["id"] not in local]
+        if not missing or not keys_for(tt.name, tt.unique_sets):
+            return
+        index = self._natural_index(tt)
+        claimed = {r["inc"]["id"] for r in rows if r["inc"]["id"] in local}
+        found: dict[int, str] = {}
+        for n, row in enumerate(missing):
+            for key, values in index:
+                value = key.of(row["inc"])
+                ours = values.get(value) if value is not None else None
+                if ours is not None and ours not in claimed:
+                    found[n] = ours
+                    claimed.add(ours)
+                    break
+        local.update(self._load_local(tt, sorted(set(found.values()))))
+        own = self.aliases(tt.name)
+        for n, ours in found.items():
+            row = missing[n]
+            row["inc"]["id"] = row["dec"]["id"] = ours
+            own[row["remote"]] = ours
 
     # -- bulk reads -----------------------------------------------------------------------
     def _load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
@@ -356,6 +439,41 @@ class _Planner:
         return ""
 
     # -- the rest of the payload ---------------------------------------------------------------
+    def resolutions(self, items: list[dict]) -> None:
+        """The peer settled conflicts by keeping its values: take them onto our record, field by
+        field, where ours is still the value it saw (a field changed here since goes on as usual)."""
+        by_name = tables_by_name()
+        skipped = 0
+        for item in items:
+            tt = by_name.get(item.get("table")) if isinstance(item.get("table"), str) else None
+            values, expected = item.get("values"), item.get("expected")
+            if tt is None or not isinstance(values, dict) or not isinstance(expected, dict):
+                skipped += 1
+                continue
+            candidates = [i for i in (item.get("remote_id"), item.get("id")) if isinstance(i, str) and i]
+            candidates = [*candidates, *(self.aliases(tt.name).get(i) for i in candidates)]
+            row = None
+            for rid in filter(None, candidates):
+                row = self.s.execute(select(tt.table).where(tt.table.c.id == rid)).mappings().first()
+                if row is not None:
+                    break
+            if row is None:
+                skipped += 1
+                continue
+            ours = tt.encode_row(row)
+            mine = owned_fields(tt.name, row["origin"], tt.columns, not self.by_county)  # fields we decide
+            write, old, new = {}, {}, {}
+            for f, v in values.items():
+                if f in mine and ours.get(f) == expected.get(f) and ours.get(f) != v and _decodes(tt, f, v):
+                    write[f], old[f], new[f] = tt.decode_value(f, v), ours[f], v
+            if write:
+                self.plan.resolutions.append({"table": tt.name, "id": row["id"], "revision": row["revision"],
+                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or "")})
+        if self.plan.resolutions:
+            self.plan.warnings.append(f"对方处理冲突时保留了其版本：{len(self.plan.resolutions)}条记录将照此修改")
+        if skipped:
+            self.plan.warnings.append(f"对方处理过的{skipped}条冲突在本机找不到对应记录，已忽略")
+
     def org_units(self, units: list[dict]) -> None:
         if not self.by_county:
             return  # org units are the county's
@@ -392,4 +510,5 @@ def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> 
             rid = raw[records[name]["columns"].index("id")]
             planner.reject(name, str(rid)[:36], f"本程序不认识的数据表 {name}（对方的 zkdesk 较新？）")
     planner.plan.receipts = list(payload.get("receipts", []))
+    planner.resolutions(payload.get("resolutions", []))
     return planner.plan

@@ -15,6 +15,7 @@ from functools import cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, Table, TypeDecorator, UniqueConstraint
 
+from zkdesk.services.record_labels import TABLE_LABELS as _TABLE_LABELS
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base, Travelling
 
@@ -172,11 +173,5 @@ def value_hash(value) -> str:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=6).hexdigest()
 
 
-# Display names only (previews, conflict lists); a table missing here shows its own name.
-TABLE_LABELS = {
-    "plan": "规划", "plan_item": "规划条目", "indicator": "指标", "indicator_target": "分解目标",
-    "indicator_value": "指标数值", "year_lock": "年度锁定", "award_session": "评选届次", "nomination": "劳模推荐",
-    "nomination_step": "推荐审核记录", "enterprise": "企业", "enterprise_year": "企业年度情况",
-    "enterprise_union": "企业工会", "collective_contract": "集体合同", "contract_coverage": "合同覆盖企业",
-    "quality_evaluation": "质效评估", "studio": "三室一站", "studio_member": "工作室成员", "studio_result": "工作室成果",
-}
+# Display names: services/record_labels.py (kept here under the old name for callers).
+TABLE_LABELS = _TABLE_LABELS

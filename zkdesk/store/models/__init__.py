@@ -14,6 +14,7 @@ from zkdesk.store.models.nomination import AwardSession, Nomination, NominationS
 from zkdesk.store.models.studio import Studio, StudioMember, StudioResult
 from zkdesk.store.models.logs import AuditEntry, ExchangeLogEntry
 from zkdesk.store.models.exchange import (
+    ExchangeAlias,
     ExchangeConflict,
     ExchangeFormState,
     ExchangeInbound,
@@ -30,6 +31,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseUnion",
     "EnterpriseYear",
+    "ExchangeAlias",
     "ExchangeLogEntry",
     "Indicator",
     "IndicatorTarget",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zkdesk.store.base import Base, UTCDateTime, utcnow
@@ -99,6 +99,11 @@ class ExchangeConflict(Base):
     resolution: Mapped[str] = mapped_column(String(12), default="")  # local | remote
     resolved_by: Mapped[str] = mapped_column(String(50), default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Values kept here against the peer's, sent back until it confirms the package that carried
+    # them, so both sides end equal: JSON {"values": {field: ours}, "expected": {field: theirs}}.
+    send_back: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sent_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    acked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ExchangeFormState(Base):
@@ -119,3 +124,17 @@ class ExchangeFormState(Base):
     acked_sha256: Mapped[str] = mapped_column(String(64), default="")
     received_sha256: Mapped[str] = mapped_column(String(64), default="")
     received_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExchangeAlias(Base):
+    """Another office's UUID for one of our records: the same thing typed in two offices (found
+    by its natural key, store/natural_keys.py) or two duplicates merged here. A package naming
+    `remote_id` is read as naming `local_id`."""
+
+    __tablename__ = "exchange_alias"
+
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(36), index=True)
+    peer_code: Mapped[str] = mapped_column(String(12), default="")  # who sent it ("" for a merge made here)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

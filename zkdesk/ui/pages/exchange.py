@@ -221,7 +221,8 @@ class ExchangePage(QWidget):
                 self.receiver.addItem("镇康县总工会（530924）", "530924")
         self.conflict_rows = conflicts
         _fill(self.conflicts, [
-            [c.peer_name, c.table_label, c.title, "、".join(c.fields), _values(c.local), _values(c.remote),
+            [c.peer_name, c.table_label, c.title, "、".join(d.label for d in c.diffs),
+             _values({d.label: d.local for d in c.diffs}), _values({d.label: d.remote for d in c.diffs}),
              f"第{c.sequence}号数据包"] for c in conflicts
         ])
         self.tabs.setTabText(2, f"冲突（{len(conflicts)}）" if conflicts else "冲突")

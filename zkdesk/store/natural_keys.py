@@ -1,0 +1,49 @@
+"""What a travelling record *is*, whoever made it: its natural key, as data beside the models.
+
+Two offices that typed the same thing give it two UUIDs; its natural key says it is one record
+(docs/architecture.md "Data that travels"). A table has a list of keys tried in order; a key
+applies to a record when none of its fields is empty. `unless_set` names fields that must be
+empty in the record for the key to apply (an enterprise is known by its 统一社会信用代码 when it
+has one, by name + township only when it has none).
+
+Tables not listed here are known by their unique constraints (exchange/tables.py finds them),
+e.g. an enterprise's year by (enterprise, year); a table with neither has no natural key.
+Reference columns (enterprise_id, studio_id, …) are compared after the other office's UUIDs
+have been read as ours (exchange/incoming.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NaturalKey:
+    fields: tuple[str, ...]
+    unless_set: tuple[str, ...] = ()
+
+    def of(self, row: dict) -> tuple | None:
+        """The key's value for a row (column -> value), or None when it does not apply."""
+        if any(row.get(f) not in (None, "") for f in self.unless_set):
+            return None
+        values = tuple(row.get(f) for f in self.fields)
+        if any(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            return None
+        return tuple(v.strip() if isinstance(v, str) else v for v in values)
+
+
+NATURAL_KEYS: dict[str, tuple[NaturalKey, ...]] = {
+    "indicator_value": (NaturalKey(("indicator_id", "org_code", "year")),),  # plan indicator + org unit + year
+    "enterprise": (NaturalKey(("uscc",)), NaturalKey(("name", "township_code"), unless_set=("uscc",))),
+    "nomination": (NaturalKey(("session_id", "id_number")),),  # 届次 + ID number
+    "studio": (NaturalKey(("name", "township_code")),),
+    "studio_result": (NaturalKey(("studio_id", "year")),),
+    "collective_contract": (NaturalKey(("enterprise_id", "kind", "signed_on")),),
+}
+
+
+def keys_for(table: str, unique_sets: tuple[tuple[str, ...], ...] = ()) -> tuple[NaturalKey, ...]:
+    """The natural keys of a table: declared above, else its unique constraints (besides the id)."""
+    if table in NATURAL_KEYS:
+        return NATURAL_KEYS[table]
+    return tuple(NaturalKey(cols) for cols in unique_sets if cols != ("id",))
