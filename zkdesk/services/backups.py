@@ -29,6 +29,7 @@ from zkdesk.domain.retention import backups_to_keep
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
+from zkdesk.store.audit_head import sidecar_of
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import Database
 
@@ -100,6 +101,7 @@ def rotate(home: Home, now: datetime | None = None) -> list[Path]:
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
+            sidecar_of(b.path).unlink(missing_ok=True)
             removed.append(b.path)
     for stale in home.backups_dir.glob("*.partial"):  # left by a backup cut off by a crash
         stale.unlink(missing_ok=True)
