@@ -174,3 +174,43 @@ def test_an_entry_count_that_fell_behind_cannot_be_moved_past_by_a_rewritten_row
         s.execute(update(AuditEntry).where(AuditEntry.id == second).values(username="someone"))
     report = _verify(db)
     assert not report.ok and report.broken_id == second and "被改动" in report.message
+
+
+def test_thirty_two_logins_and_backups_at_once_leave_a_chain_that_verifies(tmp_path):
+    import threading
+
+    from tests.conftest import PASSWORD, make_office
+    from zkdesk.services.auth import login_and_commit
+    from zkdesk.services.backups import make_backup
+
+    home = Home(tmp_path / "home").ensure()
+    db = databases.new_database(home.root, home.db_path.name)
+    try:
+        admin = make_office(db)
+        start, errors = threading.Barrier(32), []
+
+        def work(i: int) -> None:
+            start.wait()
+            try:
+                if i % 2:
+                    login_and_commit(db, "admin", PASSWORD)
+                else:
+                    with db.session(wait_ms=60_000) as s:
+                        make_backup(s, admin, home, db)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(32)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        report = _verify(db, home.backups_dir)
+        assert report.ok and report.anchored, report.message
+        with db.read_session() as s:
+            actions = s.scalars(select(AuditEntry.action)).all()
+        assert actions.count("login") == 16 and actions.count("backup") == 16
+        assert len(backup_heads(home.backups_dir)) >= 1
+    finally:
+        db.dispose()
