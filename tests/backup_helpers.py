@@ -6,6 +6,8 @@ import random
 import sqlite3
 from pathlib import Path
 
+from zkdesk.store.audit_head import HEAD_KEY
+
 
 def checkpoint(db_path: Path) -> None:
     """Fold the WAL into the main file, as the program does when it closes."""
@@ -35,6 +37,9 @@ def table_dump(db_path: Path, skip: tuple[str, ...] = ("audit_log",)) -> dict[st
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables if t not in skip}
+        rows = {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables if t not in skip}
     finally:
         con.close()
+    if "audit_log" in skip and "setting" in rows:  # the chain's head goes with the chain
+        rows["setting"] = [r for r in rows["setting"] if r[0] != HEAD_KEY]
+    return rows

@@ -130,6 +130,12 @@ def test_released_0_2_demo_county_upgrades_without_losing_a_record(tmp_path):
     try:
         assert current_revision(db) == head_revision()
         after = _counts(db)
+        from zkdesk.services.audit import verify_chain
+        from zkdesk.store.audit_head import read_head
+
+        with db.read_session() as s:  # 0004 anchored the chain as it stood
+            assert read_head(s).count == before["audit_log"]
+            assert verify_chain(s).ok and verify_chain(s).anchored
     finally:
         db.dispose()
     lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}

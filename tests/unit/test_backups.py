@@ -186,3 +186,19 @@ def test_a_healthy_database_needs_a_password_to_log_in_again_after_restore(count
         assert login_and_commit(db, "admin", PASSWORD).username == "admin"
     finally:
         db.dispose()
+
+
+def test_rotation_leaves_a_backup_being_written_and_removes_one_cut_off_long_ago(home):
+    import os
+    import time as _time
+
+    from zkdesk.services.backups import STALE_PARTIAL_SECONDS, rotate
+
+    fresh = home.backups_dir / "zkdesk-20250506-110000-exit.sqlite3.partial"  # another window writing now
+    old = home.backups_dir / "zkdesk-20250505-110000-exit.sqlite3.partial"  # a crash yesterday
+    fresh.write_bytes(b"half")
+    old.write_bytes(b"half")
+    long_ago = _time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    rotate(home)
+    assert fresh.exists() and not old.exists()

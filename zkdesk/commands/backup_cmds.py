@@ -122,11 +122,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     if _server_url(home, args) is not None:
         with open_context(args, require_init=False) as ctx:
-            report = verify_server(ctx.db)
+            report = verify_server(ctx.db, home.backups_dir)
     else:
         if not home.db_path.exists():
             raise UserError(f"数据目录 {home.root} 中没有数据库")
-        report = verify_file(home.db_path)
+        report = verify_file(home.db_path, home.backups_dir)
     if args.json:
         print_json(report.as_dict())
     elif report.ok:

@@ -1,7 +1,10 @@
 """The audit trail: append-only, each entry hashing the one before it.
 
 Someone who edits or deletes a row behind the program's back breaks the chain, and
-`verify_chain` names the first broken link.
+`verify_chain` names the first broken link. The chain's head (count and last hash) is kept
+outside the table too (store/audit_head.py: a setting moved with every append, and a file beside
+every backup), so cutting entries off the end, deleting them all, or rewriting the tail and
+recomputing every hash after it is found as well.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zkdesk.store.audit_head import ChainHead, backup_heads, read_head, write_head
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import serialize
 from zkdesk.store.models import AuditEntry
@@ -37,10 +41,15 @@ def record(
     details: dict | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction, which holds the chain's tail until it ends
-    (so two writers never both extend the same last entry)."""
+    (so two writers never both extend the same last entry), and move the chain's head with it.
+
+    The head moves only from where it stands: when the last entry is not the one the head names
+    (entries cut off or rewritten behind the program's back), it stays, and `verify_chain` keeps
+    reporting the damage instead of the next entry hiding it."""
     serialize(session, "audit_log")
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     prev_hash = last.hash if last else ""
+    head = read_head(session)
     at = utcnow()
     body = _json(details)
     entry = AuditEntry(
@@ -54,6 +63,10 @@ def record(
         hash=_digest(prev_hash, at, username, action, entity, str(entity_id), body),
     )
     session.add(entry)
+    if head is None and last is None:
+        write_head(session, ChainHead(1, entry.hash))  # the first entry of a new office
+    elif head is not None and head.hash == prev_hash and head.count > 0:
+        write_head(session, ChainHead(head.count + 1, entry.hash))
     session.flush()
     return entry
 
@@ -64,10 +77,15 @@ class ChainReport:
     checked: int
     broken_id: int | None = None
     message: str = ""
+    anchored: bool = False  # the chain reached its head (and every backup's head found)
 
 
-def verify_chain(session: Session) -> ChainReport:
+def verify_chain(session: Session, backups_dir=None) -> ChainReport:
+    """Check every link, then that the chain ends where its head says (nothing cut off, nothing
+    rewritten and recomputed), and that it passes through the head of every backup in
+    `backups_dir` made since the last restore. The first problem found is reported."""
     prev_hash, checked = "", 0
+    hashes: list[tuple[int, str]] = []  # (id, hash) by position
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         expected = _digest(prev_hash, entry.at, entry.username, entry.action, entry.entity, entry.entity_id, entry.details)
         if entry.prev_hash != prev_hash:
@@ -75,8 +93,48 @@ def verify_chain(session: Session) -> ChainReport:
         if entry.hash != expected:
             return ChainReport(False, checked, entry.id, f"操作日志第{entry.id}条被改动（{entry.username} {entry.action}）")
         prev_hash = entry.hash
+        hashes.append((entry.id, entry.hash))
         checked += 1
-    return ChainReport(True, checked)
+    head = read_head(session)
+    if head is None:
+        if checked:
+            return ChainReport(False, checked, None, "操作日志的链条终点记录缺失，无法确认末尾的记录是否被删除")
+        return ChainReport(True, 0, anchored=True)
+    problem = _against_head(hashes, head, "链条终点")
+    if problem:
+        return ChainReport(False, checked, problem[0], problem[1])
+    if checked > head.count:
+        first_extra = hashes[head.count][0]
+        return ChainReport(False, checked, first_extra,
+                           f"操作日志第{first_extra}条起的{checked - head.count}条记录不在链条终点之内，是程序之外添加的")
+    for sidecar, data in backup_heads(backups_dir):
+        if data.get("superseded"):
+            continue  # a backup made before a restore to an older state
+        problem = _against_head(hashes, ChainHead(int(data["count"]), str(data["hash"])), f"备份 {data.get('backup') or sidecar.name}")
+        if problem:
+            return ChainReport(False, checked, problem[0], problem[1])
+    return ChainReport(True, checked, anchored=True)
+
+
+def _against_head(hashes: list[tuple[int, str]], head: ChainHead, where: str) -> tuple[int | None, str] | None:
+    """(broken id, message) when the chain does not reach `head` or does not pass through it."""
+    if head.count <= 0:
+        return None
+    if not hashes:
+        return None, f"操作日志的全部记录已被删除（{where}记载应有{head.count}条）"
+    if len(hashes) < head.count:
+        missing = head.count - len(hashes)
+        return hashes[-1][0], f"操作日志末尾缺少{missing}条记录（{where}记载应有{head.count}条，现有{len(hashes)}条）"
+    entry_id, entry_hash = hashes[head.count - 1]
+    if entry_hash != head.hash:
+        return entry_id, f"操作日志第{entry_id}条与{where}记载不符：此前的记录被改写后重新计算了校验值"
+    return None
+
+
+def chain_passes(session: Session, head: ChainHead) -> bool:
+    """Whether this database's chain passes through `head` (a backup's, after a restore)."""
+    hashes = [(e.id, e.hash) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id).limit(head.count))]
+    return _against_head(hashes, head, "") is None
 
 
 def personal_data_disclosed(session: Session, actor, what: str, count: int) -> AuditEntry:

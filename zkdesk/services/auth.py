@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Role
@@ -56,21 +56,36 @@ def login(session: Session, username: str, password: str, purpose: str = "login"
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginFailed(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试")
     if not verify_password(password, user.password_hash):
-        user.failed_logins += 1
-        details = {"reason": "wrong password", "failed": user.failed_logins}
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
+        failed = _count_failure(session, user)
+        details = {"reason": "wrong password", "failed": failed}
+        if failed >= MAX_FAILED_LOGINS:
+            session.execute(
+                update(User).where(User.id == user.id).values(locked_until=now + LOCKOUT, failed_logins=0)
+                .execution_options(synchronize_session=False)
+            )
+            session.expire(user, ["failed_logins", "locked_until"])
             audit.record(session, username, f"{purpose}_failed", "user", user.id, details | {"locked": True})
             raise LoginFailed(f"密码连续错误{MAX_FAILED_LOGINS}次，账号锁定10分钟")
         audit.record(session, username, f"{purpose}_failed", "user", user.id, details)
-        left = MAX_FAILED_LOGINS - user.failed_logins
+        left = MAX_FAILED_LOGINS - failed
         raise LoginFailed(f"用户名或密码错误（再错{left}次将锁定10分钟）")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     audit.record(session, username, purpose, "user", user.id)
     return actor_for(session, user)
+
+
+def _count_failure(session: Session, user: User) -> int:
+    """One atomic UPDATE ... RETURNING: the database adds the failure, whatever another process
+    counted meanwhile (the write session's lock already orders them; the statement does not rely
+    on it). Returns the count after this failure."""
+    failed = session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins).execution_options(synchronize_session=False)
+    ).scalar_one()
+    session.expire(user, ["failed_logins"])
+    return failed
 
 
 def login_and_commit(db, username: str, password: str, purpose: str = "login") -> Actor:

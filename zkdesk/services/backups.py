@@ -16,6 +16,7 @@ Restoring is in services/restore.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,10 +30,13 @@ from zkdesk.domain.retention import backups_to_keep
 from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
+from zkdesk.store.audit_head import sidecar_of
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import Database
 
 Clock = Callable[[], datetime]
+
+STALE_PARTIAL_SECONDS = 6 * 60 * 60  # a backup still being written after six hours was cut off
 
 RETENTION_TEXT = "自动备份：每天首次启动、升级和导入之前、退出程序时。保留最近7天每天1份、4周每周1份、12个月每月1份，以及最近48小时内的全部备份。"
 
@@ -100,9 +104,17 @@ def rotate(home: Home, now: datetime | None = None) -> list[Path]:
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
+            sidecar_of(b.path).unlink(missing_ok=True)
             removed.append(b.path)
-    for stale in home.backups_dir.glob("*.partial"):  # left by a backup cut off by a crash
-        stale.unlink(missing_ok=True)
+    # Left by a backup cut off by a crash. Only old ones: a fresh .partial is another backup being
+    # written right now (another window or command), and deleting it under its writer made that
+    # backup fail with "attempt to write a readonly database".
+    for stale in home.backups_dir.glob("*.partial"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
     return removed
 
 

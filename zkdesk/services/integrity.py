@@ -53,15 +53,16 @@ class VerifyReport:
         }
 
 
-def verify_file(db_path: Path) -> VerifyReport:
-    """Check a database file without migrating or changing it (command line, scripts)."""
+def verify_file(db_path: Path, backups_dir: Path | None = None) -> VerifyReport:
+    """Check a database file without migrating or changing it (command line, scripts); the
+    audit chain against its head and the heads of the backups in `backups_dir`."""
     ok, problem = integrity_ok(Path(db_path))
     if not ok:
         return VerifyReport(False, problem, None)
     db = Database(db_path)
     try:
         with db.session() as s:
-            chain = verify_chain(s)
+            chain = verify_chain(s, backups_dir)
     except SQLAlchemyError:  # a file that passes the integrity check but has no usable log table
         chain = None
     finally:
@@ -69,21 +70,21 @@ def verify_file(db_path: Path) -> VerifyReport:
     return VerifyReport(True, "", chain)
 
 
-def verify_server(db: Database) -> VerifyReport:
+def verify_server(db: Database, backups_dir: Path | None = None) -> VerifyReport:
     """The audit chain of a server database, read in one consistent snapshot."""
     with db.read_session() as s:
-        chain = verify_chain(s)
+        chain = verify_chain(s, backups_dir)
     return VerifyReport(True, "", chain)
 
 
-def verify_any(db: Database | Path) -> VerifyReport:
+def verify_any(db: Database | Path, backups_dir: Path | None = None) -> VerifyReport:
     """verify_file for the SQLite file, verify_server for a server database."""
     if isinstance(db, Database):
-        return verify_server(db) if db.is_server else verify_file(db.path)
-    return verify_file(Path(db))
+        return verify_server(db, backups_dir) if db.is_server else verify_file(db.path, backups_dir)
+    return verify_file(Path(db), backups_dir)
 
 
-def verify_database(actor: Actor, db: Database | Path) -> VerifyReport:
+def verify_database(actor: Actor, db: Database | Path, backups_dir: Path | None = None) -> VerifyReport:
     """The 校验 button: reviewers and administrators."""
     actor.require(Permission.VIEW_AUDIT)
-    return verify_any(db)
+    return verify_any(db, backups_dir)

@@ -18,6 +18,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.backups import BackupInfo, backup_files, backup_now, info_for
 from zkdesk.services.errors import UserError
+from zkdesk.store.audit_head import ChainHead, backup_heads, write_sidecar
 from zkdesk.store.backup_file import integrity_ok, keep_damaged_copy, replace_database
 from zkdesk.store.engine import Database
 from zkdesk.store.migrate import DatabaseVersionError, check_openable, open_database
@@ -131,9 +132,22 @@ def _restore(home: Home, db_path: Path, source: Path, username: str, reason: str
                     "damaged_copy": damaged.name if damaged else "",
                 },
             )
+            _supersede_heads(s, home.backups_dir, source.name)
     finally:
         db.dispose()
     return RestoreResult(source, safety, damaged)
+
+
+def _supersede_heads(session, folder: Path, restored: str) -> None:
+    """After a restore to an older state, the backups made later hold entries the restored chain
+    does not have: their heads no longer bind it (verify leaves them out), and say why."""
+    for sidecar, data in backup_heads(folder):
+        if data.get("superseded"):
+            continue
+        if not audit.chain_passes(session, ChainHead(int(data["count"]), str(data["hash"]))):
+            backup = folder / str(data.get("backup") or "")
+            write_sidecar(backup, ChainHead(int(data["count"]), str(data["hash"])),
+                          **{k: v for k, v in data.items() if k not in ("count", "hash", "backup")}, superseded=restored)
 
 
 def restore_backup(home: Home, db_path: Path, source: Path, actor: Actor, now: datetime | None = None) -> RestoreResult:

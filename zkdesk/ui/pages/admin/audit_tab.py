@@ -200,7 +200,7 @@ class AuditTab(QWidget):
         ctx = self.ctx
         self.verify_button.setEnabled(False)
         self.verify_label.setText("正在校验…")
-        run_task(self, lambda: verify_database(ctx.actor, ctx.db), self._verified, self._verify_failed)
+        run_task(self, lambda: verify_database(ctx.actor, ctx.db, ctx.home.backups_dir), self._verified, self._verify_failed)
 
     def _verified(self, report: VerifyReport) -> None:
         self.verify_button.setEnabled(True)
