@@ -1,7 +1,7 @@
 """natural keys: another office's UUID for one of our records
 
-Revision ID: 0004_natural_keys
-Revises: 0003_postgresql
+Revision ID: 0005_natural_keys
+Revises: 0004_plan_kinds
 Create Date: 2026-12-05 03:24:37.344336
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import zkdesk.store.base
 
 
-revision = '0004_natural_keys'
-down_revision = '0003_postgresql'
+revision = '0005_natural_keys'
+down_revision = '0004_plan_kinds'
 branch_labels = None
 depends_on = None
 

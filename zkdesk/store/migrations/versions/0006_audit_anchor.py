@@ -4,15 +4,15 @@ Data only, no schema change. A database made before the head existed gets one fo
 it stands, so that from now on cutting entries off its end is found. A chain that is already
 broken is anchored all the same at its last entry: verify reports the break itself.
 
-Revision ID: 0004_audit_anchor
-Revises: 0003_postgresql
+Revision ID: 0006_audit_anchor
+Revises: 0005_natural_keys
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_audit_anchor'
-down_revision = '0003_postgresql'
+revision = '0006_audit_anchor'
+down_revision = '0005_natural_keys'
 branch_labels = None
 depends_on = None
 
