@@ -37,6 +37,7 @@ def _type_and_unlock(qtbot, overlay, password):
     edit = overlay.findChild(QLineEdit, "lockPasswordEdit")
     qtbot.keyClicks(edit, password)
     qtbot.mouseClick(overlay.findChild(QPushButton, "unlockButton"), LEFT)
+    settle(qtbot)  # the password is checked off the GUI thread
 
 
 def test_the_window_locks_when_idle_and_needs_the_password(qtbot, home):
@@ -86,8 +87,9 @@ def test_activity_keeps_the_window_unlocked_and_zero_means_never(qtbot, home):
     assert timer.interval() == 600_000 and timer.remainingTime() > 1000
     with db.session() as s:
         accounts.set_idle_lock_seconds(s, window.ctx.actor, 0)
-    window.ctx.bus.notify("users")
-    assert not timer.isActive()
+    window.ctx.bus.notify("settings")
+    settle(qtbot)
+    assert window.idle_lock.seconds == 0 and not timer.isActive()
     window.close()
     settle(qtbot)
     db.dispose()

@@ -15,7 +15,6 @@ from zkdesk.ui.pages import PAGES
 # Files that still read on the GUI thread while the pages are driven (issue 16: each goes into a
 # QueryOp/Refresher and leaves this list; a new one anywhere fails the test).
 STILL_ON_GUI_THREAD = {
-    "ui/idle_lock.py",
     "ui/pages/admin/audit_tab.py",
     "ui/pages/admin/overview.py",
     "ui/pages/admin/users_tab.py",
@@ -53,3 +52,20 @@ def test_driving_every_page_opens_no_session_on_the_gui_thread(qtbot, home, gui_
     db.dispose()
     opened = sorted({where for _kind, where in gui_thread_sessions if where.split(":")[0] not in STILL_ON_GUI_THREAD})
     assert not opened, "sessions opened on the GUI thread:\n" + "\n".join(opened)
+
+
+def test_locking_and_unlocking_the_window_opens_no_session_on_the_gui_thread(qtbot, main_window, gui_thread_sessions):
+    from tests.conftest import PASSWORD
+
+    lock = main_window.idle_lock
+    main_window.ctx.bus.notify("settings")  # the idle time is read again
+    settle(qtbot)
+    lock.lock()
+    lock.try_unlock("not-the-password")
+    settle(qtbot)
+    assert lock.locked and lock.overlay.error.text()
+    lock.try_unlock(PASSWORD)
+    settle(qtbot)
+    assert not lock.locked
+    opened = [where for _kind, where in gui_thread_sessions if where.split(":")[0] not in STILL_ON_GUI_THREAD]
+    assert not opened, opened

@@ -9,13 +9,19 @@ five-attempt lockout as the login.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from zkdesk.services.accounts import idle_lock_seconds
-from zkdesk.services.auth import LoginFailed, login_and_commit
-from zkdesk.ui import bus
+from zkdesk.services.auth import login_and_commit
+from zkdesk.ui import bus, ops
 from zkdesk.ui.form_parts import error_label
+from zkdesk.ui.ops import QueryOp
+from zkdesk.ui.tasks import run_task
+
+log = logging.getLogger("zkdesk")
 
 ACTIVITY = frozenset(
     {
@@ -89,18 +95,22 @@ class IdleLock(QObject):
         self.overlay = LockOverlay(window, ctx.actor.display_name)
         self.overlay.unlock_requested.connect(self.try_unlock)
         self.overlay.quit_requested.connect(window.close)
-        ctx.bus.changed.connect(self._on_changed)
+        ctx.bus.records_changed.connect(self._on_changes)
         QApplication.instance().installEventFilter(self)
         self.reload()
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.USERS, bus.ALL):
+    def _on_changes(self, changes: bus.Changes) -> None:
+        if changes.touches(bus.SETTINGS, bus.USERS):
             self.reload()
 
     def reload(self) -> None:
-        """Read the idle time from the settings (the administrator may have changed it)."""
-        with self.ctx.db.session() as s:
-            self.seconds = idle_lock_seconds(s)
+        """Read the idle time from the settings (the administrator may have changed it), off the
+        GUI thread; until it arrives the previous time stays."""
+        QueryOp(self.window, lambda s, _actor: idle_lock_seconds(s), ctx=self.ctx) \
+            .success(self._set_seconds).failure(lambda message: log.warning("idle lock time unread: %s", message)).run()
+
+    def _set_seconds(self, seconds: int) -> None:
+        self.seconds = seconds
         if self.seconds and not self.locked:
             self.timer.start(self.seconds * 1000)
         elif not self.seconds:
@@ -137,13 +147,26 @@ class IdleLock(QObject):
         self.locked_changed.emit(True)
 
     def try_unlock(self, password: str) -> None:
-        try:
-            login_and_commit(self.ctx.db, self.ctx.actor.username, password, purpose="unlock")
-        except LoginFailed as exc:
-            self.overlay.error.setText(str(exc))
-            self.overlay.password.clear()
-            self.overlay.password.setFocus()
-            return
+        """The password is checked on the writer thread (the hash takes a moment, and a wrong
+        attempt is recorded like a login's); the overlay waits with its button greyed."""
+        if not self.overlay.unlock_button.isEnabled():
+            return  # a check is already running
+        db, username = self.ctx.db, self.ctx.actor.username
+        self.overlay.unlock_button.setEnabled(False)
+        token = object()
+        ops.hold(token)
+        run_task(self.overlay, lambda: login_and_commit(db, username, password, purpose="unlock"),
+                 lambda _actor: self._unlocked(), self._refused, pool=ops.writer_pool(),
+                 on_settled=lambda: ops.release(token))
+
+    def _refused(self, message: str) -> None:
+        self.overlay.unlock_button.setEnabled(True)
+        self.overlay.error.setText(message)
+        self.overlay.password.clear()
+        self.overlay.password.setFocus()
+
+    def _unlocked(self) -> None:
+        self.overlay.unlock_button.setEnabled(True)
         self.locked = False
         self.overlay.hide()
         central = self.window.centralWidget()
