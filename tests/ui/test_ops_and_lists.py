@@ -179,6 +179,17 @@ def test_record_view_searches_sorts_keeps_selection_and_reveals_rows_in_batches(
     assert len(exported) == 5  # 企业00000, 00002 … 00008
 
 
+def test_a_new_record_view_keeps_the_order_the_rows_came_in_until_a_header_is_clicked(qtbot):
+    view = RecordView([Column("用户名", lambda r: r)], key=lambda r: r)
+    qtbot.addWidget(view)
+    view.set_rows(["admin", "li_na", "bao"])  # the service's order (by id), not by name either way
+    assert view.shown_rows() == ["admin", "li_na", "bao"]
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert view.shown_rows() == ["admin", "bao", "li_na"]
+    view.record_model.sort(-1)
+    assert view.shown_rows() == ["admin", "li_na", "bao"]
+
+
 def test_an_empty_list_says_what_to_do(qtbot):
     view = RecordView([Column("企业名称", lambda r: r)], key=lambda r: r, empty="暂无企业：点击“新增企业”登记")
     qtbot.addWidget(view)

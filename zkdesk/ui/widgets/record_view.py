@@ -133,10 +133,11 @@ class RecordModel(QAbstractTableModel):
         self._shown = min(len(order), BATCH)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column < 0:
+        """column < 0: back to the order the rows were given in (the service's)."""
+        if column < 0 and self._sort is None:
             return
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
+        self._sort = (column, order) if column >= 0 else None
         self._recompute()
         self.layoutChanged.emit()
 
