@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, make_office
 from tests.ui.modal import answer_modal
+from tests.ui.settle import settle
 from zkdesk.app import AppRunner, build_context
 from zkdesk.domain.roles import Role
 from zkdesk.services import accounts
@@ -21,14 +22,21 @@ from zkdesk.ui.pages.admin.user_dialogs import NewUserDialog
 LEFT = Qt.MouseButton.LeftButton
 
 
-def _admin_tab(window, label):
+def _admin_tab(window, label, qtbot=None):
     page = window.show_page("admin")
     tabs = page.findChild(QTabWidget, "adminTabs")
     for i in range(tabs.count()):
         if tabs.tabText(i) == label:
             tabs.setCurrentIndex(i)
+            if qtbot is not None:
+                settle(qtbot)  # the tab reads its data off the GUI thread when shown
             return tabs.widget(i)
     raise AssertionError(f"no tab {label}")
+
+
+def _rows(table):
+    """The list's texts as the user reads them, row by row."""
+    return [[c.text(row) for c in table.columns] for row in table.shown_rows()]
 
 
 def _tab_labels(window):
@@ -42,7 +50,7 @@ def _ok(dialog):
 
 def test_admin_creates_a_user_through_the_dialog_then_disables_them(main_window, qtbot):
     assert _tab_labels(main_window) == ["概况", "用户管理", "备份与恢复", "操作日志"]
-    tab = _admin_tab(main_window, "用户管理")
+    tab = _admin_tab(main_window, "用户管理", qtbot)
     qtbot.mouseClick(tab.findChild(QPushButton, "newUserButton"), LEFT)
     dialog = tab.findChild(NewUserDialog)
     assert dialog is not None and dialog.isVisible()
@@ -52,32 +60,36 @@ def test_admin_creates_a_user_through_the_dialog_then_disables_them(main_window,
     qtbot.keyClicks(dialog.password, "li_na")
     qtbot.keyClicks(dialog.password2, "li_na")
     qtbot.mouseClick(_ok(dialog), LEFT)
-    assert "至少需要8位" in dialog.error.text() and dialog.isVisible()
+    settle(qtbot)  # the service refuses it off the GUI thread
+    assert "至少需要8位" in dialog.error.text() and dialog.isVisible() and _ok(dialog).isEnabled()
     for edit in (dialog.password, dialog.password2):
         edit.clear()
         qtbot.keyClicks(edit, "li-na-pass-1")
     qtbot.mouseClick(_ok(dialog), LEFT)
+    settle(qtbot)
     assert not dialog.isVisible()
 
     table = tab.findChild(object, "usersTable")
-    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["admin", "li_na"]
-    assert [table.item(1, c).text() for c in range(4)] == ["li_na", "李娜", "审核员", "启用"]
+    assert [r[0] for r in _rows(table)] == ["admin", "li_na"]
+    assert _rows(table)[1][:4] == ["li_na", "李娜", "审核员", "启用"]
 
     table.selectRow(1)
     toggle = tab.findChild(QPushButton, "toggleActiveButton")
     assert toggle.text() == "停用"
     qtbot.mouseClick(toggle, LEFT)
-    assert table.item(1, 3).text() == "停用" and toggle.text() == "启用"
+    settle(qtbot)
+    assert _rows(table)[1][3] == "停用" and toggle.text() == "启用" and table.current_row().username == "li_na"
     with main_window.ctx.db.session() as s:
         assert s.scalars(select(User.active).where(User.username == "li_na")).one() is False
 
 
 def test_the_idle_lock_time_is_saved_from_the_users_tab(main_window, qtbot):
-    tab = _admin_tab(main_window, "用户管理")
+    tab = _admin_tab(main_window, "用户管理", qtbot)
     spin = tab.findChild(object, "idleLockSpin")
     assert spin.value() == 15
     spin.setValue(5)
     qtbot.mouseClick(tab.findChild(QPushButton, "saveIdleLockButton"), LEFT)
+    settle(qtbot)
     with main_window.ctx.db.session() as s:
         assert accounts.idle_lock_seconds(s) == 300
     assert main_window.idle_lock.seconds == 300  # the window follows the new setting
@@ -92,12 +104,14 @@ def test_a_viewer_sees_the_users_but_cannot_manage_and_has_no_backup_or_log_tabs
     window = MainWindow(build_context(home, db, viewer))
     qtbot.addWidget(window)
     assert _tab_labels(window) == ["概况", "用户管理"]
-    tab = _admin_tab(window, "用户管理")
+    window.show()
+    tab = _admin_tab(window, "用户管理", qtbot)
     tab.findChild(object, "usersTable").selectRow(0)
     for name in ("newUserButton", "editUserButton", "resetPasswordButton", "toggleActiveButton", "saveIdleLockButton"):
         assert not tab.findChild(QPushButton, name).isEnabled(), name
     assert tab.findChild(QPushButton, "ownPasswordButton").isEnabled()
     window.close()
+    settle(qtbot)
     db.dispose()
 
 
@@ -118,15 +132,18 @@ def test_audit_tab_filters_exports_and_verifies(main_window, qtbot, tmp_path):
         accounts.create_user(s, main_window.ctx.actor, "li_na", "李娜", Role.CLERK, "li-na-pass-1")
     login_and_commit(db, "li_na", "li-na-pass-1")
     main_window.ctx.bus.notify("users")
-    tab = _admin_tab(main_window, "操作日志")
+    tab = _admin_tab(main_window, "操作日志", qtbot)
     table = tab.findChild(object, "auditTable")
-    assert table.rowCount() == 3 and table.item(0, 1).text() == "li_na" and table.item(0, 2).text() == "登录"
+    rows = _rows(table)
+    assert len(rows) == 3 and rows[0][1] == "li_na" and rows[0][2] == "登录"
     users = tab.findChild(QComboBox, "auditUserCombo")
     users.setCurrentIndex(users.findText("admin"))
-    assert {table.item(r, 1).text() for r in range(table.rowCount())} == {"admin"} and table.rowCount() == 2
+    settle(qtbot)
+    assert {r[1] for r in _rows(table)} == {"admin"} and table.row_count() == 2
     assert tab.findChild(QLabel, "auditCountLabel").text() == "共 2 条"
 
     tab.export_to(tmp_path / "log")
+    settle(qtbot)
     assert (tmp_path / "log.xlsx").exists()
     assert "已导出 2 条" in tab.findChild(QLabel, "auditVerifyLabel").text()
 

@@ -15,9 +15,6 @@ from zkdesk.ui.pages import PAGES
 # Files that still read on the GUI thread while the pages are driven (issue 16: each goes into a
 # QueryOp/Refresher and leaves this list; a new one anywhere fails the test).
 STILL_ON_GUI_THREAD = {
-    "ui/pages/admin/audit_tab.py",
-    "ui/pages/admin/overview.py",
-    "ui/pages/admin/users_tab.py",
     "ui/pages/exchange.py",
     "ui/pages/printing.py",
 }

@@ -6,39 +6,39 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from zkdesk.output.audit_xlsx import export_audit_xlsx
 from zkdesk.services.audit_log import (
     DISPLAY_LIMIT,
     AuditFilter,
     AuditRow,
+    FilterChoices,
     action_label,
     count_audit,
     entity_label,
     filter_choices,
     search_audit,
 )
-from zkdesk.services.errors import UserError
 from zkdesk.services.integrity import VerifyReport, verify_database
+from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.tasks import run_task
+from zkdesk.ui.widgets.record_view import Column, RecordView
 
 ALL = ""
+# Every change writes the log: the tab follows every kind of record (when it is on screen).
+EVERY_KIND = (*sorted(set(bus.TABLE_KINDS.values())), bus.AUDIT)
+
+COLUMNS = [
+    Column("时间", lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=lambda r: (r.at, r.id)),
+    Column("用户", lambda r: r.username),
+    Column("操作", lambda r: r.action_label),
+    Column("对象", lambda r: r.entity_label),
+    Column("对象编号", lambda r: r.entity_id),
+    Column("内容", lambda r: r.summary, stretch=True, tooltip=lambda r: r.details),
+]
 
 
 def _combo(name: str) -> QComboBox:
@@ -63,7 +63,6 @@ class AuditTab(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[AuditRow] = []
 
         self.user_combo = _combo("auditUserCombo")
         self.action_combo = _combo("auditActionCombo")
@@ -77,9 +76,9 @@ class AuditTab(QWidget):
         self.all_dates.toggled.connect(self._dates_toggled)
         self._dates_toggled(True)
         for combo in (self.user_combo, self.action_combo, self.entity_combo):
-            combo.currentIndexChanged.connect(self.refresh)
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self.refresh)
+            edit.dateChanged.connect(lambda _d: self.refresh())
 
         filters = QHBoxLayout()
         for label, widget in (("用户：", self.user_combo), ("操作：", self.action_combo), ("对象：", self.entity_combo)):
@@ -102,15 +101,7 @@ class AuditTab(QWidget):
         actions.addWidget(self.export_button)
         actions.addWidget(self.verify_button)
 
-        self.table = QTableWidget(0, 6, objectName="auditTable")
-        self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象", "对象编号", "内容"])
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        self.table = RecordView(COLUMNS, key=lambda r: r.id, objectName="auditTable", empty="没有符合条件的操作记录")
 
         self.verify_label = QLabel(objectName="auditVerifyLabel", wordWrap=True)
 
@@ -119,21 +110,8 @@ class AuditTab(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.verify_label)
-        self._stale = False
-        ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
-
-    def _on_changed(self, _kind: str) -> None:
-        # Every change writes the log; a hidden tab catches up when it is shown.
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.refresher = Refresher(self.table, self._read, self._show, EVERY_KIND, on_failure=self._unread,
+                                   debounce_ms=150)
 
     def _dates_toggled(self, all_dates: bool) -> None:
         self.date_from.setEnabled(not all_dates)
@@ -151,33 +129,33 @@ class AuditTab(QWidget):
         )
 
     def refresh(self) -> None:
-        if not hasattr(self, "table"):
-            return  # a signal while the widgets are still being built
-        self._stale = False
-        try:
-            with self.ctx.db.session() as s:
-                choices = filter_choices(s, self.ctx.actor)
-                flt = self.current_filter()
-                self.rows = search_audit(s, self.ctx.actor, flt)
-                total = count_audit(s, self.ctx.actor, flt)
-        except UserError as exc:
-            self.rows = []
-            self.table.setRowCount(0)
-            self.count_label.setText(str(exc))
-            return
-        more = f"，显示最新的{DISPLAY_LIMIT}条，请缩小筛选范围或导出" if total > len(self.rows) else ""
+        if hasattr(self, "refresher"):  # a signal may fire while the widgets are still being built
+            self.refresher.request()
+
+    @property
+    def rows(self) -> list[AuditRow]:
+        return self.table.shown_rows()
+
+    def _read(self):
+        flt = self.current_filter()
+
+        def work(s, actor) -> tuple[FilterChoices, list[AuditRow], int]:
+            return filter_choices(s, actor), search_audit(s, actor, flt), count_audit(s, actor, flt)
+
+        return work
+
+    def _show(self, result: tuple[FilterChoices, list[AuditRow], int]) -> None:
+        choices, rows, total = result
+        more = f"，显示最新的{DISPLAY_LIMIT}条，请缩小筛选范围或导出" if total > len(rows) else ""
         self.count_label.setText(f"共 {total} 条{more}")
         _refill(self.user_combo, choices.usernames, str)
         _refill(self.action_combo, choices.actions, action_label)
         _refill(self.entity_combo, choices.entities, entity_label)
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            texts = (row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.action_label, row.entity_label, row.entity_id, row.summary)
-            for c, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if c == 5:
-                    item.setToolTip(row.details)
-                self.table.setItem(r, c, item)
+        self.table.set_rows(rows)
+
+    def _unread(self, message: str) -> None:
+        self.table.set_rows([])
+        self.count_label.setText(message)
 
     def export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "导出操作日志", str(Path.home() / f"操作日志-{date.today():%Y%m%d}.xlsx"), "Excel 工作簿 (*.xlsx)")
@@ -185,16 +163,19 @@ class AuditTab(QWidget):
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> None:
+        """Every matching entry (not only those shown) into an .xlsx file, off the GUI thread;
+        the export is itself a new log entry, which the bus brings onto the list."""
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
-        try:
-            with self.ctx.db.session() as s:
-                count = export_audit_xlsx(s, self.ctx.actor, self.current_filter(), path)
-        except UserError as exc:
-            show_error(self, str(exc), "导出失败")
-            return
-        self.verify_label.setText(f"已导出 {count} 条到 {path}")
-        self.refresh()  # the export itself is a new log entry
+        flt = self.current_filter()
+
+        def work(s, actor) -> int:
+            from zkdesk.output.audit_xlsx import export_audit_xlsx  # openpyxl only when exporting
+
+            return export_audit_xlsx(s, actor, flt, path)
+
+        Op(self, work, busy="正在导出…").success(lambda count: self.verify_label.setText(f"已导出 {count} 条到 {path}")) \
+            .failure(lambda message: show_error(self, message, "导出失败")).run()
 
     def verify(self) -> None:
         ctx = self.ctx

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from zkdesk import __version__
-from zkdesk.services.catalog import plan_overview
+from zkdesk.services.catalog import PlanRow, plan_overview
 from zkdesk.ui import bus
+from zkdesk.ui.refresh import Refresher
+from zkdesk.ui.widgets.record_view import Column, RecordView
+
+PLAN_COLUMNS = [
+    Column("规划", lambda p: p.name, stretch=True),
+    Column("期间", lambda p: f"{p.start_year}—{p.end_year}", sort=lambda p: (p.start_year, p.end_year)),
+    Column("指标数", lambda p: p.indicator_count, fmt="int"),
+    Column("文号", lambda p: p.document),
+]
 
 
 class OverviewTab(QWidget):
@@ -20,28 +29,18 @@ class OverviewTab(QWidget):
         form.addRow("数据目录：", QLabel(str(ctx.home.root), wordWrap=True))
         form.addRow("程序版本：", QLabel(__version__))
 
-        self.plans = QTableWidget(0, 4, objectName="plansTable")
-        self.plans.setHorizontalHeaderLabels(["规划", "期间", "指标数", "文号"])
-        self.plans.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.plans.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.plans.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.plans = RecordView(PLAN_COLUMNS, key=lambda p: p.id, objectName="plansTable",
+                                empty="尚未载入规划目录")
         plans_box = QGroupBox("规划目录")
         QVBoxLayout(plans_box).addWidget(self.plans)
 
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addWidget(plans_box, 1)
-        ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.PLANS, bus.ALL):
-            self.refresh()
+        self.refresher = Refresher(self.plans, lambda: lambda s, _actor: plan_overview(s), self._show, (bus.PLANS,))
 
     def refresh(self) -> None:
-        with self.ctx.db.session() as s:
-            plans = plan_overview(s)
-        self.plans.setRowCount(len(plans))
-        for row, p in enumerate(plans):
-            for col, text in enumerate((p.name, f"{p.start_year}—{p.end_year}", str(p.indicator_count), p.document)):
-                self.plans.setItem(row, col, QTableWidgetItem(text))
+        self.refresher.request()
+
+    def _show(self, plans: list[PlanRow]) -> None:
+        self.plans.set_rows(plans)

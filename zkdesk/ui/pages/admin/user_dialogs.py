@@ -1,17 +1,23 @@
 """Dialogs of the 用户管理 tab: a new user, editing one, a new password, one's own password.
 
-Each dialog calls its service on OK and stays open with the Chinese reason when refused.
+On OK each dialog checks what it can itself, then runs its service call as an Op (off the GUI
+thread); it closes when the call succeeded and stays open with the Chinese reason when refused.
+The callables given to the dialogs return that work: `work(session, actor)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from zkdesk.domain.roles import ROLE_LABELS, Role
 from zkdesk.services.errors import UserError
 from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.ops import Op
+
+Work = Callable[[Any, Any], Any]  # work(session, actor)
 
 PASSWORD_HINT = "至少8位，不能与用户名相同"
 
@@ -23,7 +29,7 @@ def _password_edit(name: str) -> QLineEdit:
 
 
 class _FormDialog(QDialog):
-    """A form, an error line and OK/Cancel; `submit` runs the service call."""
+    """A form, an error line and OK/Cancel; `submit` returns the service call to run."""
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
@@ -37,7 +43,7 @@ class _FormDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-    def submit(self) -> None:  # raise UserError to keep the dialog open
+    def submit(self) -> Work:  # raise UserError to keep the dialog open
         raise NotImplementedError
 
     def _passwords_match(self, first: QLineEdit, second: QLineEdit) -> str:
@@ -47,11 +53,19 @@ class _FormDialog(QDialog):
 
     def _submit(self) -> None:
         try:
-            self.submit()
+            work = self.submit()
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.accept()
+        self.error.setText("")
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)  # one call at a time
+
+        def refused(message: str) -> None:
+            ok.setEnabled(True)
+            self.error.setText(message)
+
+        Op(self, work).success(lambda _result: self.accept()).failure(refused).run()
 
 
 def _role_combo(current: Role | None = None) -> QComboBox:
@@ -64,7 +78,7 @@ def _role_combo(current: Role | None = None) -> QComboBox:
 
 
 class NewUserDialog(_FormDialog):
-    def __init__(self, create: Callable[[str, str, str, str], None], parent=None):
+    def __init__(self, create: Callable[[str, str, str, str], Work], parent=None):
         super().__init__("新建用户", parent)
         self.create = create
         self.username = QLineEdit(objectName="usernameEdit", placeholderText="登录用，如 li_na")
@@ -78,13 +92,13 @@ class NewUserDialog(_FormDialog):
         self.form.addRow("初始密码：", self.password)
         self.form.addRow("再次输入：", self.password2)
 
-    def submit(self) -> None:
+    def submit(self) -> Work:
         password = self._passwords_match(self.password, self.password2)
-        self.create(self.username.text(), self.display_name.text(), self.role.currentData(), password)
+        return self.create(self.username.text(), self.display_name.text(), self.role.currentData(), password)
 
 
 class EditUserDialog(_FormDialog):
-    def __init__(self, username: str, display_name: str, role: Role, update: Callable[[str, str], None], parent=None):
+    def __init__(self, username: str, display_name: str, role: Role, update: Callable[[str, str], Work], parent=None):
         super().__init__(f"修改用户 {username}", parent)
         self.update_user = update
         self.display_name = QLineEdit(display_name, objectName="displayNameEdit")
@@ -93,12 +107,12 @@ class EditUserDialog(_FormDialog):
         self.form.addRow("姓名：", self.display_name)
         self.form.addRow("角色：", self.role)
 
-    def submit(self) -> None:
-        self.update_user(self.display_name.text(), self.role.currentData())
+    def submit(self) -> Work:
+        return self.update_user(self.display_name.text(), self.role.currentData())
 
 
 class ResetPasswordDialog(_FormDialog):
-    def __init__(self, username: str, reset: Callable[[str], None], parent=None):
+    def __init__(self, username: str, reset: Callable[[str], Work], parent=None):
         super().__init__(f"重置 {username} 的密码", parent)
         self.reset = reset
         self.password = _password_edit("passwordEdit")
@@ -108,12 +122,12 @@ class ResetPasswordDialog(_FormDialog):
         self.form.addRow("新密码：", self.password)
         self.form.addRow("再次输入：", self.password2)
 
-    def submit(self) -> None:
-        self.reset(self._passwords_match(self.password, self.password2))
+    def submit(self) -> Work:
+        return self.reset(self._passwords_match(self.password, self.password2))
 
 
 class OwnPasswordDialog(_FormDialog):
-    def __init__(self, change: Callable[[str, str], None], parent=None):
+    def __init__(self, change: Callable[[str, str], Work], parent=None):
         super().__init__("修改我的密码", parent)
         self.change = change
         self.old = QLineEdit(objectName="oldPasswordEdit", echoMode=QLineEdit.EchoMode.Password)
@@ -123,5 +137,5 @@ class OwnPasswordDialog(_FormDialog):
         self.form.addRow("新密码：", self.password)
         self.form.addRow("再次输入：", self.password2)
 
-    def submit(self) -> None:
-        self.change(self.old.text(), self._passwords_match(self.password, self.password2))
+    def submit(self) -> Work:
+        return self.change(self.old.text(), self._passwords_match(self.password, self.password2))

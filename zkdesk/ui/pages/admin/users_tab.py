@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from zkdesk.domain.roles import Permission
 from zkdesk.services import accounts
-from zkdesk.services.errors import UserError
 from zkdesk.services.users import UserRow, list_users
 from zkdesk.store.base import utcnow
 from zkdesk.ui import bus
-from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op
 from zkdesk.ui.pages.admin.user_dialogs import EditUserDialog, NewUserDialog, OwnPasswordDialog, ResetPasswordDialog
+from zkdesk.ui.refresh import Refresher
+from zkdesk.ui.widgets.record_view import Column, RecordView
 
 ROLE_HELP = (
     "管理员：全部功能，管理用户；录入员：录入修改数据、数据交换、备份；"
@@ -40,22 +28,29 @@ def _status(u: UserRow) -> str:
     return "启用"
 
 
+def _grey_when_inactive(u: UserRow) -> str | None:
+    return None if u.active else "#808080"
+
+
+COLUMNS = [
+    Column("用户名", lambda u: u.username, colour=_grey_when_inactive),
+    Column("姓名", lambda u: u.display_name, colour=_grey_when_inactive),
+    Column("角色", lambda u: u.role_label, colour=_grey_when_inactive),
+    Column("状态", _status, colour=_grey_when_inactive),
+    Column("最近登录", lambda u: u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else "从未登录",
+           sort=lambda u: u.last_login_at, colour=_grey_when_inactive, stretch=True),
+]
+
+
 class UsersTab(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[UserRow] = []
         self.dialog = None  # the dialog now open, if any
         manage = ctx.actor.can(Permission.MANAGE_USERS)
 
-        self.table = QTableWidget(0, 5, objectName="usersTable")
-        self.table.setHorizontalHeaderLabels(["用户名", "姓名", "角色", "状态", "最近登录"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table = RecordView(COLUMNS, key=lambda u: u.id, objectName="usersTable")
+        self.table.current_changed.connect(lambda _key: self._update_buttons())
 
         self.new_button = QPushButton("新建用户…", objectName="newUserButton")
         self.edit_button = QPushButton("修改姓名和角色…", objectName="editUserButton")
@@ -100,36 +95,35 @@ class UsersTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(users_box, 1)
         layout.addWidget(lock_box)
-        ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
-
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.USERS, bus.ALL):
-            self.refresh()
+        self._update_buttons()
+        self.refresher = Refresher(self.table, self._read, self._show, (bus.USERS, bus.SETTINGS))
 
     def refresh(self) -> None:
-        with self.ctx.db.session() as s:
-            self.rows = list_users(s, self.ctx.actor)
-            idle = accounts.idle_lock_seconds(s)
-        self.table.setRowCount(len(self.rows))
-        for r, u in enumerate(self.rows):
-            last = u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else "从未登录"
-            for c, text in enumerate((u.username, u.display_name, u.role_label, _status(u), last)):
-                item = QTableWidgetItem(text)
-                if not u.active:
-                    item.setForeground(Qt.GlobalColor.gray)
-                self.table.setItem(r, c, item)
+        self.refresher.request()
+
+    def _read(self):
+        def work(s, actor) -> tuple[list[UserRow], int]:
+            return list_users(s, actor), accounts.idle_lock_seconds(s)
+
+        return work
+
+    def _show(self, result: tuple[list[UserRow], int]) -> None:
+        users, idle = result
+        self.table.set_rows(users)
         self.idle_spin.setValue(round(idle / 60))
         self._update_buttons()
 
+    @property
+    def rows(self) -> list[UserRow]:
+        return self.table.shown_rows()
+
     def selected(self) -> UserRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
+        return self.table.current_row()
 
     def select_user(self, username: str) -> None:
-        for r, u in enumerate(self.rows):
+        for u in self.rows:
             if u.username == username:
-                self.table.selectRow(r)
+                self.table.select_key(u.id)
 
     def _update_buttons(self) -> None:
         manage = self.ctx.actor.can(Permission.MANAGE_USERS)
@@ -139,22 +133,14 @@ class UsersTab(QWidget):
         self.toggle_button.setText("启用" if user is not None and not user.active else "停用")
 
     def _open(self, dialog) -> None:
+        """The dialog runs its service call as an Op; the bus refreshes this list after it."""
         self.dialog = dialog
-        dialog.accepted.connect(self._changed)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
 
-    def _changed(self) -> None:
-        self.ctx.bus.notify(bus.USERS)
-
-    def _run(self, fn) -> None:
-        """One service call in its own unit of work; refused ones raise UserError to the caller."""
-        with self.ctx.db.session() as s:
-            fn(s)
-
     def new_user(self) -> None:
         def create(username, display_name, role, password):
-            self._run(lambda s: accounts.create_user(s, self.ctx.actor, username, display_name, role, password))
+            return lambda s, actor: accounts.create_user(s, actor, username, display_name, role, password)
 
         self._open(NewUserDialog(create, self))
 
@@ -164,7 +150,7 @@ class UsersTab(QWidget):
             return
 
         def update(display_name, role):
-            self._run(lambda s: accounts.update_user(s, self.ctx.actor, user.id, display_name=display_name, role=role))
+            return lambda s, actor: accounts.update_user(s, actor, user.id, display_name=display_name, role=role)
 
         self._open(EditUserDialog(user.username, user.display_name, user.role, update, self))
 
@@ -172,27 +158,18 @@ class UsersTab(QWidget):
         user = self.selected()
         if user is None:
             return
-        self._open(ResetPasswordDialog(user.username, lambda pw: self._run(lambda s: accounts.reset_password(s, self.ctx.actor, user.id, pw)), self))
+        self._open(ResetPasswordDialog(
+            user.username, lambda pw: lambda s, actor: accounts.reset_password(s, actor, user.id, pw), self))
 
     def toggle_active(self) -> None:
         user = self.selected()
         if user is None:
             return
-        try:
-            self._run(lambda s: accounts.set_active(s, self.ctx.actor, user.id, not user.active))
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self._changed()
-        self.select_user(user.username)
+        Op(self, lambda s, actor: accounts.set_active(s, actor, user.id, not user.active)).run()
 
     def change_own_password(self) -> None:
-        self._open(OwnPasswordDialog(lambda old, new: self._run(lambda s: accounts.change_own_password(s, self.ctx.actor, old, new)), self))
+        self._open(OwnPasswordDialog(lambda old, new: lambda s, actor: accounts.change_own_password(s, actor, old, new), self))
 
     def save_idle_lock(self) -> None:
-        try:
-            self._run(lambda s: accounts.set_idle_lock_seconds(s, self.ctx.actor, self.idle_spin.value() * 60))
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self._changed()
+        seconds = self.idle_spin.value() * 60
+        Op(self, lambda s, actor: accounts.set_idle_lock_seconds(s, actor, seconds)).run()
