@@ -58,6 +58,12 @@ def test_an_op_works_off_the_gui_thread_and_announces_what_it_changed(qtbot, cou
         assert s.get(Setting, "note").value == "admin"
 
 
+def test_moving_the_audit_chain_head_is_news_for_the_log_not_a_settings_change():
+    assert bus.kinds_of_rows({"setting": {"audit_head"}, "audit_log": {7}}) == {bus.AUDIT}
+    assert bus.kinds_of_rows({"setting": {"audit_head", "idle_lock_seconds"}}) == {bus.AUDIT, bus.SETTINGS}
+    assert bus.kinds_of_rows({"enterprise": {"e1"}, "no_such_table": set()}) == {bus.ENTERPRISES, bus.ALL}
+
+
 def test_a_refused_op_shows_its_chinese_reason_and_changes_nothing(qtbot, county_db, home):
     page = _page(qtbot, county_db, home)
     announced = []

@@ -40,6 +40,11 @@ TABLE_KINDS: dict[str, str] = {
 }
 
 
+# Rows whose kind is not their table's: the audit chain's head (store/audit_head.py) is a setting
+# that every logged change moves, which is news for the log, not a change of the settings.
+ROW_KINDS: dict[tuple[str, object], str] = {("setting", "audit_head"): AUDIT}
+
+
 @dataclass(frozen=True)
 class Changes:
     kinds: frozenset[str]
@@ -53,6 +58,15 @@ def kinds_of(tables) -> frozenset[str]:
     return frozenset(TABLE_KINDS.get(t, ALL) for t in tables)
 
 
+def kinds_of_rows(rows: dict[str, set]) -> frozenset[str]:
+    """The kinds of the rows a session wrote: by table, except the rows listed in ROW_KINDS."""
+    kinds: set[str] = set()
+    for table, keys in rows.items():
+        for key in keys or (None,):
+            kinds.add(ROW_KINDS.get((table, key)) or TABLE_KINDS.get(table, ALL))
+    return frozenset(kinds)
+
+
 class ChangeBus(QObject):
     changed = Signal(str)
     records_changed = Signal(object)  # Changes
@@ -63,7 +77,7 @@ class ChangeBus(QObject):
 
     def announce(self, rows: dict[str, set]) -> None:
         """Announce the rows a session wrote, by table (store.engine.CHANGES)."""
-        kinds = kinds_of(rows)
+        kinds = kinds_of_rows(rows)
         if kinds:
             self._emit(Changes(kinds, dict(rows)))
 
