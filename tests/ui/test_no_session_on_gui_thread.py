@@ -16,7 +16,6 @@ from zkdesk.ui.pages import PAGES
 # QueryOp/Refresher and leaves this list; a new one anywhere fails the test).
 STILL_ON_GUI_THREAD = {
     "ui/pages/exchange.py",
-    "ui/pages/printing.py",
 }
 
 

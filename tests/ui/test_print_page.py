@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QListWidget, QPushButton
 
+from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.services.auth import login_and_commit
 from zkdesk.services.demo import DEMO_ADMIN, DEMO_PASSWORD, fill_demo
@@ -25,6 +26,7 @@ def demo_window(qtbot, home):
     window.show()
     yield window
     window.close()
+    settle(qtbot)
     db.dispose()
 
 
@@ -59,6 +61,7 @@ def test_choose_form_preview_and_save_pdf(qtbot, demo_window, tmp_path, monkeypa
     target = tmp_path / "协商汇总.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     qtbot.mouseClick(page.findChild(QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)  # written and logged off the GUI thread
     assert target.read_bytes().startswith(b"%PDF")
     assert "镇康县集体协商建制情况汇总表" in PdfReader(target).pages[0].extract_text()
     assert str(target) in page.status.text()
@@ -128,3 +131,28 @@ def test_quitting_waits_for_the_preview_being_made(qtbot, demo_window):
     qtbot.waitUntil(lambda: page.pool.activeThreadCount() == 1, timeout=10_000)
     QApplication.instance().aboutToQuit.emit()
     assert page.pool.activeThreadCount() == 0
+
+
+def test_saving_a_form_with_personal_data_logs_it_and_the_page_opens_no_session_on_the_gui_thread(
+        qtbot, demo_window, tmp_path, monkeypatch, gui_thread_sessions):
+    from sqlalchemy import select
+
+    from zkdesk.store.models import AuditEntry
+
+    page = open_print_page(qtbot, demo_window)
+    choose_form(qtbot, page, "劳动模范推荐审批表")
+    wait_for_preview(qtbot, page)
+    org = page.findChild(QComboBox, "orgCombo")
+    org.setCurrentIndex(org.findText("南伞镇", Qt.MatchFlag.MatchStartsWith))
+    settle(qtbot)
+    wait_for_preview(qtbot, page)
+    target = tmp_path / "审批表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    qtbot.mouseClick(page.findChild(QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert target.read_bytes().startswith(b"%PDF") and "已保存" in page.status.text()
+    with demo_window.ctx.db.read_session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "print_personal")).one()
+    assert entry.entity_id == "nomination-approval"
+    assert "pdf:审批表.pdf" in entry.details
+    assert not gui_thread_sessions, gui_thread_sessions

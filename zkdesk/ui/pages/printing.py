@@ -1,13 +1,15 @@
 """打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx.
 
-Preparing and rendering run in a worker (one at a time); a newer choice makes older results
-stale, so the preview always shows what is selected. Save, print and export use the rendered
-document the preview shows.
+The choices (units, years, persons) are read off the GUI thread in one query when the page is
+on screen; preparing and rendering run in a worker (one at a time). A newer choice makes older
+results stale, so the combos and the preview always show what is selected. Save, print and
+export use the rendered document the preview shows; the file is written and the output logged
+by an Op.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThreadPool, QTimer
@@ -45,12 +47,27 @@ from zkdesk.output.printing import (
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
 from zkdesk.ui.tasks import run_task
 
 MAX_PREVIEW_PAGES = 60  # more would hold hundreds of MB of page images; print and save keep all
 ZOOMS = (("整页", FIT_PAGE), ("适合宽度", FIT_WIDTH), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25))
+
+
+@dataclass
+class _Choices:
+    """What the combos offer for one form and unit, read in one query."""
+
+    token: int
+    units: list[tuple[str, str]] | None  # (code, name); None: the units were not read again
+    org: str | None
+    years: list[int]
+    year: int | None
+    people: list[tuple[str, str]] = field(default_factory=list)  # (id, label)
+    person: str | None = None
+    problem: str = ""
 
 
 @dataclass
@@ -72,6 +89,9 @@ class PrintPage(QWidget):
         self._token = 0
         self._current: _Preview | None = None
         self._dirty = True
+        self._choices_token = 0
+        self._choices_stale = False  # a change arrived while the page was hidden
+        self._units_read = False
         self._last_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_preview)
@@ -123,16 +143,15 @@ class PrintPage(QWidget):
         layout.addWidget(self.preview, 1)
 
         self._load_forms()
-        self._load_orgs()
         self.forms.currentRowChanged.connect(self._form_changed)
-        self.org.currentIndexChanged.connect(self._org_changed)
-        self.year.currentIndexChanged.connect(self._year_changed)
+        self.org.currentIndexChanged.connect(lambda _: self._load_choices())
+        self.year.currentIndexChanged.connect(lambda _: self._load_choices())
         self.person.currentIndexChanged.connect(lambda _: self._schedule())
         self.zoom.currentIndexChanged.connect(lambda _: self.preview.set_zoom(self.zoom.currentData()))
         self.print_button.clicked.connect(self._print)
         self.save_button.clicked.connect(self._save_pdf)
         self.export_button.clicked.connect(self._export_xlsx)
-        ctx.bus.changed.connect(self._on_changed)
+        ctx.bus.records_changed.connect(self._on_changes)
         self._set_ready(False)
         if self.forms.count():
             self.forms.setCurrentRow(0)
@@ -150,15 +169,6 @@ class PrintPage(QWidget):
         self.problems.setText("\n".join(self.catalog.problems))
         self.problems.setVisible(bool(self.catalog.problems))
 
-    def _load_orgs(self) -> None:
-        with self.ctx.db.session() as s:
-            units = [(u.code, u.name) for u in printable_orgs(s, self.ctx.actor)]
-        self.org.blockSignals(True)
-        self.org.clear()
-        for code, name in units:
-            self.org.addItem(name, code)
-        self.org.blockSignals(False)
-
     def form(self) -> FormDef | None:
         item = self.forms.currentItem()
         return self.catalog.forms.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
@@ -170,51 +180,86 @@ class PrintPage(QWidget):
         self.info.setText(form.description)
         self.person.setVisible(form.per_person)
         self.person_label.setVisible(form.per_person)
-        self._load_years()
+        self._load_choices()
 
-    def _org_changed(self, _index: int) -> None:
-        self._load_years()
+    def _load_choices(self) -> None:
+        """Read the units (the first time), the form's years for the unit and its persons for the
+        year, keeping what is chosen where it is still offered; then preview. Hidden: on show."""
+        form = self.form()
+        if form is None:
+            return
+        self._token += 1  # the preview on screen no longer matches the choices
+        self._set_ready(False)
+        if not self.isVisible():
+            self._choices_stale = True
+            return
+        self._choices_stale = False
+        self._choices_token += 1
+        token, read_units = self._choices_token, not self._units_read
+        org, year, person = self.org.currentData(), self.year.currentData(), self.person.currentData()
 
-    def _year_changed(self, _index: int) -> None:
-        self._load_persons()
+        def work(s, actor) -> _Choices:
+            units = [(u.code, u.name) for u in printable_orgs(s, actor)] if read_units else None
+            chosen = org
+            if units is not None and chosen not in [code for code, _name in units]:
+                chosen = units[0][0] if units else None
+            if chosen is None:
+                return _Choices(token, units, None, [], None)
+            try:
+                years = form_years(s, actor, form, chosen)
+            except UserError as exc:
+                return _Choices(token, units, chosen, [], None, problem=str(exc))
+            at = year if year in years else (years[0] if years else None)
+            people: list[tuple[str, str]] = []
+            if form.per_person and at is not None:
+                try:
+                    people = form_persons(s, actor, form, chosen, at)
+                except UserError:
+                    people = []
+            ids = [pid for pid, _label in people]
+            picked = person if person in ids else (ids[0] if ids else None)
+            return _Choices(token, units, chosen, years, at, people, picked)
+
+        QueryOp(self, work).success(self._choices_arrived) \
+            .failure(lambda message: self._choices_failed(token, message)).run()
+
+    def _choices_arrived(self, choices: _Choices) -> None:
+        if choices.token != self._choices_token:
+            return  # a newer choice was made meanwhile
+        for combo in (self.org, self.year, self.person):
+            combo.blockSignals(True)
+        if choices.units is not None:
+            self._units_read = True
+            self.org.clear()
+            for code, name in choices.units:
+                self.org.addItem(name, code)
+        self.org.setCurrentIndex(max(self.org.findData(choices.org), 0) if choices.org is not None else -1)
+        self.year.clear()
+        for y in choices.years:
+            self.year.addItem(f"{y}年", y)
+        if choices.year is not None:
+            self.year.setCurrentIndex(choices.years.index(choices.year))
+        self.person.clear()
+        form = self.form()
+        if form is not None and form.per_person and choices.year is not None:
+            self.person.addItem("（当年全部人员，每人一份）", None)
+            for pid, label in choices.people:
+                self.person.addItem(label, pid)
+            if choices.person is not None:
+                self.person.setCurrentIndex(self.person.findData(choices.person))
+        for combo in (self.org, self.year, self.person):
+            combo.blockSignals(False)
+        problem = choices.problem or ("" if choices.org is not None else "没有可打印的单位")
+        if problem:
+            self.preview.show_message(problem)
+            self.status.setText(problem)
+            return
         self._schedule()
 
-    def _load_years(self) -> None:
-        form = self.form()
-        if form is None or self.org.currentData() is None:
-            return
-        previous = self.year.currentData()
-        try:
-            with self.ctx.db.session() as s:
-                years = form_years(s, self.ctx.actor, form, self.org.currentData())
-        except UserError as exc:
-            self.preview.show_message(str(exc))
-            return
-        self.year.blockSignals(True)
-        self.year.clear()
-        for y in years:
-            self.year.addItem(f"{y}年", y)
-        if previous in years:
-            self.year.setCurrentIndex(years.index(previous))
-        self.year.blockSignals(False)
-        self._year_changed(self.year.currentIndex())
-
-    def _load_persons(self) -> None:
-        form = self.form()
-        self.person.blockSignals(True)
-        self.person.clear()
-        if form is not None and form.per_person and self.year.currentData():
-            self.person.addItem("（当年全部人员，每人一份）", None)
-            try:
-                with self.ctx.db.session() as s:
-                    people = form_persons(s, self.ctx.actor, form, self.org.currentData(), self.year.currentData())
-            except UserError:
-                people = []
-            for pid, label in people:
-                self.person.addItem(label, pid)
-            if people:
-                self.person.setCurrentIndex(1)
-        self.person.blockSignals(False)
+    def _choices_failed(self, token: int, message: str) -> None:
+        if token == self._choices_token:
+            self.preview.show_message(message)
+            self.status.setText(message)
 
     def request(self) -> PrintRequest | None:
         form = self.form()
@@ -236,15 +281,18 @@ class PrintPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._dirty:
+        if self._choices_stale or not self._units_read:
+            self._load_choices()
+        elif self._dirty:
             self._dirty = False
             self._schedule()
 
-    def _on_changed(self, kind: str) -> None:
-        if kind == bus.ALL:  # an imported package may have brought new or changed forms
+    def _on_changes(self, changes: bus.Changes) -> None:
+        if bus.ALL in changes.kinds:  # an imported package may have brought new or changed forms and units
+            self._units_read = False
             self._reload_forms()
-        else:
-            self._load_years()
+        elif changes.kinds - {bus.AUDIT}:  # printing itself writes only the log
+            self._load_choices()
 
     def _reload_forms(self) -> None:
         current = self.form()
@@ -269,7 +317,7 @@ class PrintPage(QWidget):
         token, db, actor = self._token, self.ctx.db, self.ctx.actor
 
         def work() -> _Preview:
-            with db.session() as s:
+            with db.read_session() as s:  # a preview never holds the write lock
                 prepared = prepare(s, actor, form, request)
             pdf = render_pdf(prepared)
             images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES)
@@ -310,10 +358,13 @@ class PrintPage(QWidget):
         self._last_dir = str(path.parent)
         return path
 
-    def _audit(self, target: str) -> None:
-        assert self._current is not None
-        with self.ctx.db.session() as s:
-            record_output(s, self.ctx.actor, self._current.prepared, target)
+    def _audit(self, prepared: PreparedForm, target: str, done=None) -> None:
+        """Log the output (personal data printed or written) on the writer thread."""
+        op = Op(self, lambda s, actor: record_output(s, actor, prepared, target), busy="正在记录…")
+        op.failure(self._output_failed)
+        if done is not None:
+            op.success(lambda _result: done())
+        op.run()
 
     def _save_pdf(self) -> None:
         if self._current is None:
@@ -321,13 +372,19 @@ class PrintPage(QWidget):
         path = self._ask_path("保存 PDF", ".pdf", "PDF 文件 (*.pdf)")
         if path is None:
             return
-        try:
-            write_atomically(path, self._current.pdf.data)
-            self._audit(f"pdf:{path.name}")
-        except (UserError, OSError) as exc:
-            show_error(self, f"保存失败：{exc}")
-            return
-        self.status.setText(f"已保存：{path}")
+        prepared, data = self._current.prepared, self._current.pdf.data
+
+        def work(s, actor) -> None:
+            write_atomically(path, data)
+            record_output(s, actor, prepared, f"pdf:{path.name}")
+
+        self._set_ready(False)
+        Op(self, work).success(lambda _result: self._saved(f"已保存：{path}")) \
+            .failure(lambda message: self._output_failed(f"保存失败：{message}")).run()
+
+    def _saved(self, text: str) -> None:
+        self._set_ready(self._current is not None)
+        self.status.setText(text)
 
     def _export_xlsx(self) -> None:
         if self._current is None:
@@ -344,9 +401,7 @@ class PrintPage(QWidget):
             return path
 
         def done(written: Path) -> None:
-            self._audit(f"xlsx:{written.name}")
-            self._set_ready(self._current is not None)
-            self.status.setText(f"已导出：{written}")
+            self._audit(prepared, f"xlsx:{written.name}", lambda: self._saved(f"已导出：{written}"))
 
         run_task(self, work, done, self._output_failed, pool=self.pool)
 
@@ -380,9 +435,8 @@ class PrintPage(QWidget):
 
         def done(pages: int) -> None:
             self._printer = None
-            self._audit(f"printer:{printer.printerName() or printer.outputFileName()}")
-            self._set_ready(self._current is not None)
-            self.status.setText(f"已送打印：{pages} 页")
+            self._audit(current.prepared, f"printer:{printer.printerName() or printer.outputFileName()}",
+                        lambda: self._saved(f"已送打印：{pages} 页"))
 
         self._printer = printer  # alive until the job is done
         run_task(self, work, done, self._output_failed, pool=self.pool)
