@@ -131,6 +131,7 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     _switch_tab(qtbot, page, "集体合同")
     _click(qtbot, page, QPushButton, "newContract")
     cdialog = page.findChild(ContractDialog, "contractDialog")
+    settle(qtbot)  # the enterprises to choose from arrive
     assert cdialog.isVisible()
     _choose(qtbot, cdialog.findChild(QComboBox, "contractKind"), "综合集体合同")
     enterprise = cdialog.findChild(QComboBox, "contractEnterprise")
@@ -195,6 +196,7 @@ def test_duplicate_code_warns_live_and_regional_contract_covers_ticked_enterpris
 
     _click(qtbot, page, QPushButton, "newContract")
     cdialog = page.findChild(ContractDialog, "contractDialog")
+    settle(qtbot)  # the enterprises to choose from arrive
     _choose(qtbot, cdialog.findChild(QComboBox, "contractKind"), "区域性集体合同")
     assert not cdialog.findChild(QCheckBox, "signedAlone").isEnabled()
     _choose(qtbot, cdialog.findChild(QComboBox, "contractTownship"), "南伞镇")

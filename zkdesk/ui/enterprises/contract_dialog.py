@@ -1,5 +1,8 @@
 """One collective contract: its party (one enterprise, or the enterprises a regional / sector
-contract covers), dates with the computed expiry and effective date, filing and review."""
+contract covers), dates with the computed expiry and effective date, filing and review.
+
+The enterprises and townships to choose from (and the contract being changed) are read off the
+GUI thread when the dialog opens; 保存 is enabled once they are on screen."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialogButtonBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -39,7 +43,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
-from zkdesk.ui.ops import Op
+from zkdesk.ui.ops import Op, QueryOp
 
 
 TOWNSHIP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,27 +55,17 @@ class ContractDialog(QDialog):
         self.setObjectName("contractDialog")
         self.ctx = ctx
         self.contract_id = contract_id
+        self._enterprise_id = enterprise_id  # the enterprise a new contract is for
         self.setWindowTitle("修改集体合同" if contract_id else "新增集体合同")
         self.resize(860, 600)
-
-        with ctx.db.session() as s:
-            self._enterprises = enterprise_choices(s, ctx.actor)
-            townships = township_choices(s, ctx.actor)
 
         self.kind = QComboBox(objectName="contractKind")
         self.kind.addItems(choices.CONTRACT_TYPES)
         self.enterprise = QComboBox(objectName="contractEnterprise", editable=True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for e in self._enterprises:
-            self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
-        self.enterprise.setCurrentIndex(-1)
         self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.township = QComboBox(objectName="contractTownship")
-        if is_county(ctx.actor.office_code):
-            self.township.addItem("镇康县（县级）", COUNTY_CODE)
-        for code, name in townships:
-            self.township.addItem(name, code)
         self.title = QLineEdit(objectName="contractTitle")
         self.signed_alone = QCheckBox("企业单独签订", objectName="signedAlone", checked=True)
         self.negotiation = QCheckBox("已建立集体协商制度（集体协商建制）", objectName="negotiation", checked=True)
@@ -118,13 +112,6 @@ class ContractDialog(QDialog):
 
         self.covered_filter = QLineEdit(objectName="coveredFilter", placeholderText="按名称筛选")
         self.covered = QListWidget(objectName="coveredList")
-        for e in self._enterprises:
-            item = QListWidgetItem(f"{e.name}（{e.township_name}）")
-            item.setData(Qt.ItemDataRole.UserRole, e.id)
-            item.setData(TOWNSHIP_ROLE, e.township_code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.covered.addItem(item)
         self.covered_count = QLabel(objectName="coveredCount")
         self.covered_box = QGroupBox("覆盖的企业（区域性、行业性合同）")
         cov = QVBoxLayout(self.covered_box)
@@ -150,21 +137,68 @@ class ContractDialog(QDialog):
         self.covered.itemChanged.connect(self._update_covered_count)
         self.covered_filter.textChanged.connect(self._filter_covered)
         self.township.currentIndexChanged.connect(self._filter_covered)
-        if contract_id:
-            self._load(contract_id)
-        elif enterprise_id:
-            select_data(self.enterprise, enterprise_id)
-        if not contract_id:
-            select_data(self.township, ctx.actor.office_code)
+        self._kind_changed(self.kind.currentText())
+        self._update_dates()
+        self._update_covered_count()
+        self._read_choices()
+
+    # ---- loading ------------------------------------------------------------------
+
+    def _read_choices(self) -> None:
+        self.buttons.setEnabled(False)  # until the choices are on screen
+        contract_id = self.contract_id
+
+        def work(s, actor):
+            contract = (get_contract(s, actor, contract_id), contract_revision(s, contract_id)) if contract_id else None
+            return enterprise_choices(s, actor), township_choices(s, actor), contract
+
+        QueryOp(self, work).success(self._fill_choices).failure(self._load_failed).run()
+
+    def _load_failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.buttons.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def _fill_choices(self, result) -> None:
+        enterprises, townships, contract = result
+        self._enterprises = enterprises
+        for e in enterprises:
+            self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
+        self.enterprise.setCurrentIndex(-1)
+        self.township.blockSignals(True)
+        if is_county(self.ctx.actor.office_code):
+            self.township.addItem("镇康县（县级）", COUNTY_CODE)
+        for code, name in townships:
+            self.township.addItem(name, code)
+        self.township.blockSignals(False)
+        self.covered.blockSignals(True)
+        for e in enterprises:
+            item = QListWidgetItem(f"{e.name}（{e.township_name}）")
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
+            item.setData(TOWNSHIP_ROLE, e.township_code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.covered.addItem(item)
+        self.covered.blockSignals(False)
+        if contract is not None:
+            self._show(*contract)
+        else:
+            if self._enterprise_id:
+                select_data(self.enterprise, self._enterprise_id)
+            select_data(self.township, self.ctx.actor.office_code)
         self._kind_changed(self.kind.currentText())
         self._update_dates()
         self._update_covered_count()
         self._filter_covered()
+        self.buttons.setEnabled(True)
 
     def _load(self, contract_id: str) -> None:
-        with self.ctx.db.session() as s:
-            c = get_contract(s, self.ctx.actor, contract_id)
-            self.revision = contract_revision(s, contract_id)  # handed back when saving
+        """Read the contract again (重新载入 after someone else's change)."""
+        QueryOp(self, lambda s, actor: (get_contract(s, actor, contract_id), contract_revision(s, contract_id))) \
+            .success(lambda loaded: self._show(*loaded)).failure(self.error.setText).run()
+
+    def _show(self, c, revision: int) -> None:
+        self.revision = revision  # handed back when saving
         self.kind.setCurrentText(c.kind)
         if c.enterprise_id:
             select_data(self.enterprise, c.enterprise_id)

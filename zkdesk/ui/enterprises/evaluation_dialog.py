@@ -1,19 +1,20 @@
 """集体协商质效评估 of one enterprise and year: five area scores (the total is their sum) and
-the survey counts (知晓率 and 满意度 are computed, never typed)."""
+the survey counts (知晓率 and 满意度 are computed, never typed). The enterprises to choose from
+(and the evaluation being changed) are read off the GUI thread when the dialog opens."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
-from zkdesk.ui.ops import Op
+from zkdesk.ui.ops import Op, QueryOp
 
 
 class EvaluationDialog(QDialog):
@@ -23,14 +24,9 @@ class EvaluationDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("集体协商质效评估")
         self.setMinimumWidth(520)
-        with ctx.db.session() as s:
-            enterprises = enterprise_choices(s, ctx.actor)
 
         self.enterprise = QComboBox(objectName="evalEnterprise", editable=True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for e in enterprises:
-            self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
-        self.enterprise.setCurrentIndex(-1)
         self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.year = QSpinBox(objectName="evalYear", minimum=MIN_YEAR, maximum=MAX_YEAR, value=year or date.today().year)
@@ -64,9 +60,25 @@ class EvaluationDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        if evaluation_id:
-            with ctx.db.session() as s:
-                ev = get_evaluation(s, ctx.actor, evaluation_id)
+        self._update()
+        self.buttons.setEnabled(False)  # until the choices are on screen
+
+        def read(s, actor):
+            return enterprise_choices(s, actor), get_evaluation(s, actor, evaluation_id) if evaluation_id else None
+
+        QueryOp(self, read).success(self._fill).failure(self._load_failed).run()
+
+    def _load_failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.buttons.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def _fill(self, result) -> None:
+        enterprises, ev = result
+        for e in enterprises:
+            self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
+        self.enterprise.setCurrentIndex(-1)
+        if ev is not None:
             select_data(self.enterprise, ev.enterprise_id)
             self.enterprise.setEnabled(False)
             self.year.setValue(ev.year)
@@ -77,6 +89,7 @@ class EvaluationDialog(QDialog):
             self.aware.setValue(ev.aware)
             self.satisfied.setValue(ev.satisfied)
         self._update()
+        self.buttons.setEnabled(True)
 
     def _update(self, *_args) -> None:
         total = round(sum(spin.value() for spin in self.scores.values()), 2)
