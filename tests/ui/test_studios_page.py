@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTabWidget
 from sqlalchemy import select
 
-from tests.ui.settle import closed, settle
+from tests.ui.settle import closed, error_text, settle
 from zkdesk.store.models import Studio, StudioMember, StudioResult
 from zkdesk.ui.pages.studios import TITLES
 from zkdesk.ui.widgets.record_view import RecordView
@@ -68,7 +68,8 @@ def enter_year(qtbot, dialog, year, **counts):
         spin.lineEdit().selectAll()
         qtbot.keyClicks(spin, str(value))
     click(qtbot, result, "saveResultButton")
-    assert result.result() == ResultDialog.DialogCode.Accepted, result.error.text()
+    settle(qtbot)
+    assert closed(result), error_text(result)  # accepted: closed (and deleted)
 
 
 def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_window):
@@ -79,6 +80,7 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
 
     click(qtbot, page, "newStudioButton")
     dialog = page.dialog
+    settle(qtbot)  # the townships and hosts arrive
     type_into(qtbot, dialog, "leadNameEdit", "李明")
     assert child(dialog, QLineEdit, "nameEdit").text() == "李明劳模创新工作室"  # the suggested name
     type_into(qtbot, dialog, "hostNameEdit", "镇康县凤尾茶厂")
@@ -95,6 +97,7 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
         type_into(qtbot, dialog, "memberJobEdit", job)
         click(qtbot, dialog, "addMemberButton")
     click(qtbot, dialog, "saveStudioButton")
+    settle(qtbot)  # saved (or refused) off the GUI thread
     errors = dialog.error.text()
     assert "身份证号码校验位错误" in errors and "工作室成员至少3人，现有2人" in errors
     with db.session() as s:
@@ -106,6 +109,7 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
     click(qtbot, dialog, "addMemberButton")
     assert child(dialog, QTableWidget, "membersTable").rowCount() == 3
     click(qtbot, dialog, "saveStudioButton")
+    settle(qtbot)  # saved (or refused) off the GUI thread
     assert dialog.error.text() == "" and dialog.studio_id is not None
     with db.session() as s:
         studio = s.scalars(select(Studio)).one()
@@ -121,6 +125,7 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
     enter_year(qtbot, dialog, 2022, proposals=12, proposals_adopted=7, tech_innovations=2, patents=1)
     enter_year(qtbot, dialog, 2023, proposals=8, rd_projects=1, methods=1, achievements_awarded=2)
 
+    settle(qtbot)
     results = child(dialog, QTableWidget, "resultsTable")
     assert [results.item(r, 0).text() for r in range(results.rowCount())] == ["2022", "2023", "合计"]
     assert results.item(2, 1).text() == "20"
@@ -199,6 +204,7 @@ def test_editing_members_of_a_registered_studio_keeps_the_minimum(qtbot, main_wi
         sid = register_studio(s, actor, studio_input(), MEMBERS)
     page = main_window.show_page("studios")
     dialog = page.open_studio(sid)
+    settle(qtbot)
     open_tab(qtbot, dialog, 1)
     members = child(dialog, QTableWidget, "membersTable")
 
@@ -209,6 +215,7 @@ def test_editing_members_of_a_registered_studio_keeps_the_minimum(qtbot, main_wi
     removed = members.item(0, 0).text()
     remove_row(0)
     click(qtbot, dialog, "saveStudioButton")
+    settle(qtbot)  # saved (or refused) off the GUI thread
     assert "工作室成员至少3人" in dialog.error.text()
     with db.session() as s:
         assert not any(m.deleted for m in s.scalars(select(StudioMember)))
@@ -216,6 +223,7 @@ def test_editing_members_of_a_registered_studio_keeps_the_minimum(qtbot, main_wi
     type_into(qtbot, dialog, "memberNameEdit", "赵六")
     click(qtbot, dialog, "addMemberButton")
     click(qtbot, dialog, "saveStudioButton")
+    settle(qtbot)  # saved (or refused) off the GUI thread
     assert dialog.error.text() == ""
     with db.session() as s:
         rows = s.scalars(select(StudioMember)).all()

@@ -1,7 +1,8 @@
 """The studio dialog: its fields, members, status and dates, notes, and its yearly results.
 
 "保存" registers a new studio (or saves the changes) in one action and keeps the dialog open,
-so the yearly results can be entered next; results are saved one year at a time.
+so the yearly results can be entered next; results are saved one year at a time. The townships,
+host enterprises and the studio itself are read off the GUI thread (QueryOp), saving is an Op.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ from zkdesk.services.studios import (
     update_member,
     update_studio,
 )
-from zkdesk.ui import bus
 from zkdesk.ui.date_field import DateField
 from zkdesk.ui.form_parts import error_label
 from zkdesk.ui.messages import confirm
+from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.studios.members import MembersEditor
 from zkdesk.ui.studios.results import ResultsTab
 
@@ -58,6 +59,7 @@ class StudioDialog(QDialog):
         self._suggested = ""
         self._saved_state: tuple = ()
         self._host_industry: dict[str, str] = {}
+        self._hosts_token = 0
         self.setObjectName("studioDialog")
         self.resize(980, 640)
 
@@ -87,8 +89,7 @@ class StudioDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
 
-        self._load_choices()
-        self.load()
+        self.load(townships=True)
 
     # ------------------------------------------------------------ layout
 
@@ -180,25 +181,30 @@ class StudioDialog(QDialog):
 
     # ------------------------------------------------------------ loading
 
-    def _load_choices(self) -> None:
-        with self.ctx.db.session() as s:
-            townships = township_choices(s, self.ctx.actor)
-        for code, name in townships:
-            self.township.addItem(name, code)
-        self._township_changed()
-
     def _township_changed(self) -> None:
-        current = self.host.currentData()
+        """Another township chosen: its enterprises become the hosts to choose from."""
+        code, current = self.township.currentData(), self.host.currentData()
+        self._hosts_token += 1
+        token = self._hosts_token
+        if not code:
+            self._fill_hosts([], current)
+            return
+
+        def arrived(hosts) -> None:
+            if token == self._hosts_token:  # not overtaken by another township
+                self._fill_hosts(hosts, current)
+
+        QueryOp(self, lambda s, actor: host_enterprise_choices(s, actor, code)).success(arrived) \
+            .failure(self.error.setText).run()
+
+    def _fill_hosts(self, hosts, selected: str | None) -> None:
         self.host.blockSignals(True)
         self.host.clear()
         self.host.addItem(NOT_LISTED, None)
-        code = self.township.currentData()
-        if code:
-            with self.ctx.db.session() as s:
-                for ent_id, name, industry in host_enterprise_choices(s, self.ctx.actor, code):
-                    self.host.addItem(name, ent_id)
-                    self._host_industry[ent_id] = industry
-        index = self.host.findData(current) if current else 0
+        for ent_id, name, industry in hosts:
+            self.host.addItem(name, ent_id)
+            self._host_industry[ent_id] = industry
+        index = self.host.findData(selected) if selected else 0
         self.host.setCurrentIndex(max(index, 0))
         self.host.blockSignals(False)
         self._host_changed()
@@ -240,16 +246,44 @@ class StudioDialog(QDialog):
             self.name.setText(suggestion)
         self._suggested = suggestion
 
-    def load(self) -> None:
-        if self.studio_id is None:
+    def load(self, townships: bool = False) -> None:
+        """Read the studio (and, the first time, the townships) with the hosts of its township,
+        off the GUI thread; 保存 waits for them."""
+        self.save_button.setEnabled(False)
+        studio_id, current = self.studio_id, self.township.currentData()
+        self._hosts_token += 1  # a host list on its way is out of date
+
+        def work(s, actor):
+            towns = township_choices(s, actor) if townships else None
+            detail = get_studio(s, actor, studio_id) if studio_id is not None else None
+            code = detail.data.township_code if detail is not None else current
+            if code is None and towns:
+                code = towns[0][0]
+            hosts = host_enterprise_choices(s, actor, code) if code else []
+            return towns, detail, code, hosts
+
+        QueryOp(self, work).success(self._loaded).failure(self._load_failed).run()
+
+    def _load_failed(self, message: str) -> None:
+        self.error.setText(message)
+
+    def _loaded(self, result) -> None:
+        towns, detail, code, hosts = result
+        self.township.blockSignals(True)
+        if towns is not None:
+            self.township.clear()
+            for township_code, name in towns:
+                self.township.addItem(name, township_code)
+        self.township.setCurrentIndex(max(self.township.findData(code), 0))
+        self.township.blockSignals(False)
+        self._fill_hosts(hosts, detail.data.enterprise_id if detail is not None else self.host.currentData())
+        if detail is None:
             self.setWindowTitle("登记“三室一站”")
             self.status.setCurrentText(APPLIED)
             self.industry.setCurrentText(StudioInput.industry)
             self._status_changed(APPLIED)
             self.members.load([])
         else:
-            with self.ctx.db.session() as s:
-                detail = get_studio(s, self.ctx.actor, self.studio_id)
             self.revision = detail.revision  # handed back when saving: refused over someone else's change
             self.setWindowTitle(f"“三室一站” — {detail.data.name}")
             self._show(detail.data)
@@ -257,11 +291,10 @@ class StudioDialog(QDialog):
         self.results.set_studio(self.studio_id)
         self.tabs.setTabEnabled(3, self.studio_id is not None)
         self._saved_state = self._state()
+        self.save_button.setEnabled(self.ctx.actor.can(Permission.EDIT))
 
     def _show(self, d: StudioInput) -> None:
         self.kind.setCurrentText(d.kind)
-        self.township.setCurrentIndex(max(self.township.findData(d.township_code), 0))
-        self._township_changed()
         self.host.setCurrentIndex(max(self.host.findData(d.enterprise_id), 0) if d.enterprise_id else 0)
         self.host_name.setText(d.host_name)
         self.lead_name.setText(d.lead_name)
@@ -297,38 +330,38 @@ class StudioDialog(QDialog):
             funding_notes=self.funding_notes.toPlainText(),
         )
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Register or save the studio and its members in one action, off the GUI thread; the
+        dialog stays open (reloaded) for the yearly results."""
         self.error.clear()
         self.saved.clear()
         try:
             data = self.form_input()
             rows = self.members.rows()
-            with self.ctx.db.session() as s:
-                if self.studio_id is None:
-                    new_id = register_studio(s, self.ctx.actor, data, [m for _id, m in rows])
-                else:
-                    new_id = self.studio_id
-                    update_studio(s, self.ctx.actor, new_id, data, seen_revision=self.revision)
-                    self._save_members(s, new_id, rows)
         except (UserError, DateTextError) as exc:
             self.error.setText(str(exc))
-            return False
-        self.studio_id = new_id
-        self.ctx.bus.notify(bus.STUDIOS)
+            return
+        removed = list(self.members.removed_ids())
+        studio_id, seen = self.studio_id, self.revision
+
+        def work(s, actor) -> str:
+            if studio_id is None:
+                return register_studio(s, actor, data, [m for _id, m in rows])
+            update_studio(s, actor, studio_id, data, seen_revision=seen)
+            _save_members(s, actor, studio_id, rows, removed)
+            return studio_id
+
+        self.save_button.setEnabled(False)
+        Op(self, work).success(self._saved).failure(self._save_failed).reload(self.load).run()
+
+    def _saved(self, studio_id: str) -> None:
+        self.studio_id = studio_id
         self.load()
         self.saved.setText("已保存。可在“年度成果”中逐年登记成果。")
-        return True
 
-    def _save_members(self, session, studio_id: str, rows) -> None:
-        # Additions first, removals last: the member minimum holds at every step.
-        with_ids = {m.id: m for m in get_studio(session, self.ctx.actor, studio_id).members}
-        for member_id, member in rows:
-            if member_id is None:
-                add_member(session, self.ctx.actor, studio_id, member)
-            elif member_id in with_ids:
-                update_member(session, self.ctx.actor, member_id, member)
-        for member_id in self.members.removed_ids():
-            remove_member(session, self.ctx.actor, member_id)
+    def _save_failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.save_button.setEnabled(self.ctx.actor.can(Permission.EDIT))
 
     def _state(self) -> tuple:
         texts = [w.text() for w in (self.name, self.lead_name, self.host_name, self.lead_honours, self.lead_phone,
@@ -350,3 +383,15 @@ class StudioDialog(QDialog):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             return
         super().keyPressEvent(event)
+
+
+def _save_members(session, actor, studio_id: str, rows, removed: list[str]) -> None:
+    # Additions first, removals last: the member minimum holds at every step.
+    with_ids = {m.id: m for m in get_studio(session, actor, studio_id).members}
+    for member_id, member in rows:
+        if member_id is None:
+            add_member(session, actor, studio_id, member)
+        elif member_id in with_ids:
+            update_member(session, actor, member_id, member)
+    for member_id in removed:
+        remove_member(session, actor, member_id)

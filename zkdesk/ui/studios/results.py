@@ -1,4 +1,5 @@
-"""A studio's results tab: its milestones and a year × results table, and the one-year dialog."""
+"""A studio's results tab: its milestones and a year × results table, and the one-year dialog.
+The history is read off the GUI thread when the tab is shown; saving and deleting are Ops."""
 
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.studio_rules import FIRST_RESULT_YEAR, LAST_RESULT_YEAR
-from zkdesk.services.errors import UserError
 from zkdesk.services.studio_results import COUNT_FIELDS, ResultInput, remove_result, save_result, studio_history
 from zkdesk.ui import bus
 from zkdesk.ui.form_parts import error_label, ok_cancel
-from zkdesk.ui.messages import confirm, show_error
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
 
 # Column headings, short enough for a table; the order of COUNT_FIELDS.
 SHORT_LABELS = {
@@ -80,18 +81,25 @@ class ResultsTab(QWidget):
         layout.addWidget(self.history)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        self.refresher = Refresher(self.table, self._read, self._show, (bus.STUDIOS,))
 
     def set_studio(self, studio_id: str | None) -> None:
         self.studio_id = studio_id
         self.refresh()
 
     def refresh(self) -> None:
-        if self.studio_id is None:
+        self.refresher.request()
+
+    def _read(self):
+        studio_id = self.studio_id
+        return lambda s, actor: studio_history(s, actor, studio_id) if studio_id is not None else None
+
+    def _show(self, hist) -> None:
+        if hist is None:
+            self._by_year = {}
             self.history.setText("先保存工作室的基本情况和成员，再逐年登记成果。")
             self.table.setRowCount(0)
             return
-        with self.ctx.db.session() as s:
-            hist = studio_history(s, self.ctx.actor, self.studio_id)
         steps = " → ".join(f"{m.label} {m.on:%Y-%m-%d}" for m in hist.milestones) or "（无日期）"
         self.history.setText(f"历程：{steps}")
         self._by_year = {r.year: r.values for r in hist.results}
@@ -127,21 +135,14 @@ class ResultsTab(QWidget):
             return
         dialog = ResultDialog(self.ctx, self.studio_id, self._by_year, year, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self.refresh)
-        dialog.open()
+        dialog.open()  # its Op announces the change: this tab refreshes
 
     def remove_selected(self) -> None:
-        year = self.selected_year()
-        if year is None or not confirm(self, f"删除{year}年的成果记录？"):
+        year, studio_id = self.selected_year(), self.studio_id
+        if year is None:
             return
-        try:
-            with self.ctx.db.session() as s:
-                remove_result(s, self.ctx.actor, self.studio_id, year)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.STUDIOS)
-        self.refresh()
+        Op(self, lambda s, actor: remove_result(s, actor, studio_id, year), confirm=f"删除{year}年的成果记录？",
+           busy="正在删除…").run()
 
 
 class ResultDialog(QDialog):
@@ -202,11 +203,7 @@ class ResultDialog(QDialog):
         return ResultInput(**counts, patent_details=self.patents.toPlainText(), description=self.description.toPlainText())
 
     def submit(self) -> None:
-        try:
-            with self.ctx.db.session() as s:
-                save_result(s, self.ctx.actor, self.studio_id, self.year.value(), self.values())
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.ctx.bus.notify(bus.STUDIOS)
-        self.accept()
+        studio_id, year, values = self.studio_id, self.year.value(), self.values()
+        self.error.clear()
+        Op(self, lambda s, actor: save_result(s, actor, studio_id, year, values)) \
+            .success(lambda _result: self.accept()).failure(self.error.setText).run()
