@@ -6,7 +6,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDateEdit, QSpinBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView
 from sqlalchemy import select
 
-from tests.ui.settle import settle
+from tests.ui.settle import closed, settle
 from zkdesk.app import build_context
 from zkdesk.domain.roles import Role
 from zkdesk.services.auth import actor_for
@@ -97,6 +97,7 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     _press(qtbot, page, "newNominationButton")
     form = _child(page, QDialog, "nominationDialog")
     assert form.isVisible()
+    settle(qtbot)  # the townships and employers arrive
     _choose(_child(form, QComboBox, "townshipCombo"), "南伞镇")
     _type(_child(form, QLineEdit, "nameEdit"), "李芳")
     id_edit = _child(form, QLineEdit, "idNumberEdit")
@@ -134,8 +135,8 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     assert id_error.text().startswith("校验通过：1990年07月04日出生，女")
     assert _child(form, QComboBox, "genderCombo").currentText() == "女"
     qtbot.mouseClick(_child(form, QPushButton, "saveButton"), LEFT)
-    assert not form.isVisible()
     settle(qtbot)
+    assert closed(form)
     with db.session() as s:
         nom = s.scalars(select(Nomination)).one()
         assert (nom.name, nom.id_number, nom.gender, nom.birth_date) == ("李芳", RIGHT_ID, "女", date(1990, 7, 4))

@@ -2,6 +2,8 @@
 
 Errors (red) stop the save; warnings (orange) are shown and do not. The service checks the
 same rules again on save, and the duplicate check, so nothing here is the last word.
+The nomination, the townships and the employers to choose from are read off the GUI thread
+(QueryOp; 保存 waits for them), and saving is an Op.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from zkdesk.domain import nomination_rules as rules
 from zkdesk.domain.idcard import normalize_id_number
 from zkdesk.domain.roles import Permission
 from zkdesk.services.award_sessions import SessionRow
-from zkdesk.services.errors import UserError
 from zkdesk.services.nominations import (
     NominationInput,
     check_input,
@@ -44,6 +45,7 @@ from zkdesk.services.nominations import (
     update_nomination,
 )
 from zkdesk.ui.context import UiContext
+from zkdesk.ui.ops import Op, QueryOp
 
 _RED, _ORANGE, _GREY = "#b00020", "#a15c00", "#666666"
 _NO_DATE = QDate(1900, 1, 1)
@@ -71,31 +73,59 @@ class NominationDialog(QDialog):
         self.setObjectName("nominationDialog")
         self.ctx, self.award, self.nomination_id = ctx, award, nomination_id
         self.saved_id: str | None = None
-        detail = None
-        if nomination_id:
-            with ctx.db.session() as s:
-                detail = get_nomination(s, ctx.actor, nomination_id)
-        self.revision = detail.revision if detail is not None else None  # handed back when saving
-        self.read_only = not ctx.actor.can(Permission.EDIT) or (detail is not None and detail.status != "draft")
-        verb = "查看" if self.read_only else ("修改" if detail else "新增")
-        self.setWindowTitle(f"{verb}劳动模范推荐人选 — {award.name}")
+        self.revision: int | None = None  # handed back when saving
+        self.read_only = not ctx.actor.can(Permission.EDIT)
+        self._employers_token = 0
+        self.setWindowTitle(f"劳动模范推荐人选 — {award.name}")
         self.resize(1120, 720)
         self._build()
+        self._set_read_only(self.read_only)
+        self.save_button.setEnabled(False)  # until the form is on screen
+        self.recheck()
+        self._read()
+
+    def _read(self) -> None:
+        nomination_id = self.nomination_id
+
+        def work(s, actor):
+            detail = get_nomination(s, actor, nomination_id) if nomination_id else None
+            townships = nomination_township_choices(s, actor)
+            code = detail.fields.township_code if detail is not None else (townships[0][0] if townships else "")
+            return detail, townships, employer_choices(s, actor, code)
+
+        QueryOp(self, work).success(self._loaded).failure(self._load_failed).run()
+
+    def _load_failed(self, message: str) -> None:
+        self.findings.setText(f"<span style='color:{_RED}'>{escape(message)}</span>")
+
+    def _loaded(self, result) -> None:
+        detail, townships, employers = result
+        self.township.blockSignals(True)
+        for code, name in townships:
+            self.township.addItem(name, code)
+        self.township.blockSignals(False)
+        self.revision = detail.revision if detail is not None else None
+        self.read_only = not self.ctx.actor.can(Permission.EDIT) or (detail is not None and detail.status != "draft")
+        verb = "查看" if self.read_only else ("修改" if detail else "新增")
+        self.setWindowTitle(f"{verb}劳动模范推荐人选 — {self.award.name}")
+        if detail:
+            self.township.blockSignals(True)
+            _select(self.township, detail.fields.township_code)
+            self.township.blockSignals(False)
+        self._fill_employers(employers)
         if detail:
             self._fill(detail.fields)
-            if self.read_only:
-                self.findings.setText(f"当前状态：{detail.status_label}。只有草稿可以修改。" if detail.status != "draft"
-                                      else "当前用户没有录入和修改数据的权限，只能查看。")
         self._set_read_only(self.read_only)
+        self.save_button.setEnabled(True)
         self.recheck()
+        if detail and self.read_only:
+            self.findings.setText(f"当前状态：{detail.status_label}。只有草稿可以修改。" if detail.status != "draft"
+                                  else "当前用户没有录入和修改数据的权限，只能查看。")
 
     # --- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.township = QComboBox(objectName="townshipCombo")
-        with self.ctx.db.session() as s:
-            for code, name in nomination_township_choices(s, self.ctx.actor):
-                self.township.addItem(name, code)
         self.name = QLineEdit(objectName="nameEdit", placeholderText="与身份证一致")
         self.id_number = QLineEdit(objectName="idNumberEdit", placeholderText="18位公民身份号码", maxLength=20)
         self.id_error = QLabel(objectName="idError")
@@ -182,7 +212,6 @@ class NominationDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
-        self._load_employers()
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.township.currentIndexChanged.connect(self._load_employers)
@@ -196,9 +225,20 @@ class NominationDialog(QDialog):
             signal.connect(self.recheck)
 
     def _load_employers(self) -> None:
+        """Another township chosen: its enterprises become the employers to choose from."""
+        code = self.township.currentData() or ""
+        self._employers_token += 1
+        token = self._employers_token
+
+        def arrived(options) -> None:
+            if token == self._employers_token:
+                self._fill_employers(options)
+
+        QueryOp(self, lambda s, actor: employer_choices(s, actor, code)).success(arrived) \
+            .failure(self._load_failed).run()
+
+    def _fill_employers(self, options) -> None:
         text = self.employer.currentText()
-        with self.ctx.db.session() as s:
-            options = employer_choices(s, self.ctx.actor, self.township.currentData() or "")
         self.employer.blockSignals(True)
         self.employer.clear()
         for ent_id, name in options:
@@ -322,15 +362,34 @@ class NominationDialog(QDialog):
                 self.id_error.setText(next(f.message for f in errors if f.field == "id_number"))
                 self.id_error.setStyleSheet(f"color: {_RED};")
             return
-        try:
-            with self.ctx.db.session() as s:
-                if self.nomination_id:
-                    update_nomination(s, self.ctx.actor, self.nomination_id, self.current_input(),
-                                      seen_revision=self.revision)
-                    self.saved_id = self.nomination_id
-                else:
-                    self.saved_id = create_nomination(s, self.ctx.actor, self.current_input())
-        except UserError as exc:
-            self.findings.setText(f"<span style='color:{_RED}'><b>不能保存：</b>{escape(str(exc))}</span>")
-            return
+        nomination_id, data, seen = self.nomination_id, self.current_input(), self.revision
+
+        def work(s, actor) -> str:
+            if nomination_id:
+                update_nomination(s, actor, nomination_id, data, seen_revision=seen)
+                return nomination_id
+            return create_nomination(s, actor, data)
+
+        def refused(message: str) -> None:
+            self.save_button.setEnabled(True)
+            self.findings.setText(f"<span style='color:{_RED}'><b>不能保存：</b>{escape(message)}</span>")
+
+        self.save_button.setEnabled(False)
+        Op(self, work).success(self._saved).failure(refused).reload(self._reload).run()
+
+    def _saved(self, nomination_id: str) -> None:
+        self.saved_id = nomination_id
         self.accept()
+
+    def _reload(self) -> None:
+        """重新载入 after someone else's change: the form shows the nomination as it is now."""
+        self.save_button.setEnabled(False)
+        nomination_id = self.nomination_id
+        QueryOp(self, lambda s, actor: get_nomination(s, actor, nomination_id)) \
+            .success(self._reloaded).failure(self._load_failed).run()
+
+    def _reloaded(self, detail) -> None:
+        self.revision = detail.revision
+        self._fill(detail.fields)
+        self.save_button.setEnabled(True)
+        self.recheck()

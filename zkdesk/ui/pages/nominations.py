@@ -192,8 +192,7 @@ class NominationsPage(QWidget):
     def _form_closed(self, _result: int) -> None:
         form, self.form = self.form, None
         if form is not None and form.saved_id:
-            self._wanted_nomination = form.saved_id
-            self.ctx.bus.notify(bus.NOMINATIONS)
+            self._wanted_nomination = form.saved_id  # the save's Op announced it: the list refreshes onto it
         if form is not None:
             form.deleteLater()
 
