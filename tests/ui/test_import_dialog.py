@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from tests.xlsxfiles import write_xlsx
+from tests.ui.settle import settle
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.store.models import Enterprise
 from zkdesk.ui import bus
@@ -105,6 +106,7 @@ def test_template_and_export_buttons(main_window, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "模板.xlsx"
     monkeypatch.setattr(import_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     qtbot.mouseClick(dialog.findChild(QPushButton, "templateButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)  # written off the GUI thread
     assert openpyxl.load_workbook(target).sheetnames == ["三室一站", "代码表", "填表说明"]
 
     exporter = export_dialog.ExportDialog(main_window.ctx, main_window)

@@ -20,6 +20,7 @@ from zkdesk.imports.templates import township_choices, write_template
 from zkdesk.imports.workbook import READABLE_SUFFIXES
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import QueryOp
 from zkdesk.ui.tasks import Task, run_with_progress
 
 # which views refresh after an import of each kind
@@ -264,11 +265,12 @@ class ImportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存导入模板", suggested, "Excel 文件 (*.xlsx)")
         if not path:
             return
-        with self.ctx.db.session() as session:
+        kind, target = self.kind, Path(path).with_suffix(".xlsx")
+
+        def work(session, _actor) -> Path:  # the units' codes read and the file written off the GUI thread
             townships, county = township_choices(session)
-        try:
-            write_template(self.kind, Path(path).with_suffix(".xlsx"), townships, county)
-        except OSError as exc:
-            show_error(self, f"无法保存模板：{exc.strerror or exc}")
-            return
-        self.status.setText(f"已保存模板：{Path(path).name}")
+            write_template(kind, target, townships, county)
+            return target
+
+        QueryOp(self, work).success(lambda written: self.status.setText(f"已保存模板：{written.name}")) \
+            .failure(lambda message: show_error(self, f"无法保存模板：{message}")).run()
