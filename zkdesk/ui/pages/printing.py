@@ -45,7 +45,7 @@ from zkdesk.output.printing import (
     write_atomically,
 )
 from zkdesk.services.errors import UserError
-from zkdesk.ui import bus
+from zkdesk.ui import bus, ops
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
@@ -323,7 +323,10 @@ class PrintPage(QWidget):
             images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES)
             return _Preview(token, prepared, pdf, images)
 
-        run_task(self, work, self._preview_done, self._preview_failed, pool=self.pool)
+        marker = object()  # counted as running work (ops.running): tests settle after the preview too
+        ops.hold(marker)
+        run_task(self, work, self._preview_done, self._preview_failed, pool=self.pool,
+                 on_settled=lambda: ops.release(marker))
 
     def _preview_done(self, result: _Preview) -> None:
         if result.token != self._token:
