@@ -10,6 +10,7 @@ by an Op.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThreadPool, QTimer
@@ -95,6 +96,8 @@ class PrintPage(QWidget):
         self._last_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_preview)
+        self._due = object()  # a preview waiting for the debounce counts as running work (ops.running)
+        self.destroyed.connect(partial(ops.release, self._due))
 
         self.forms = QListWidget(objectName="formList")
         self.forms.setStyleSheet(
@@ -275,6 +278,7 @@ class PrintPage(QWidget):
         self._set_ready(False)
         if self.isVisible():
             self.status.setText("正在生成预览…")
+            ops.hold(self._due)
             self._debounce.start()
         else:
             self._dirty = True
@@ -307,10 +311,12 @@ class PrintPage(QWidget):
 
     def _finish_work(self) -> None:
         self._debounce.stop()
+        ops.release(self._due)
         self.pool.clear()
         self.pool.waitForDone()
 
     def _start_preview(self) -> None:
+        ops.release(self._due)
         form, request = self.form(), self.request()
         if form is None or request is None:
             return
