@@ -373,7 +373,8 @@ class StudioDialog(QDialog):
         return tuple(texts), tuple(combos), repr(members), tuple(self.members.removed_ids())
 
     def reject(self) -> None:
-        if self._state() != self._saved_state and self.ctx.actor.can(Permission.EDIT):
+        loaded = bool(self._saved_state)  # closed before the studio arrived: nothing typed to lose
+        if loaded and self._state() != self._saved_state and self.ctx.actor.can(Permission.EDIT):
             if not confirm(self, "有未保存的修改，确定关闭吗？"):
                 return
         super().reject()
