@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import COUNTY
 from tests.ui.settle import closed, error_text, settle
-from tests.enterprise_helpers import NANSAN, add_enterprise
+from tests.enterprise_helpers import add_enterprise
 from zkdesk.domain.contract_rules import add_months, expiry_date
 from zkdesk.services.derived import derive
 from zkdesk.store.models import Enterprise
