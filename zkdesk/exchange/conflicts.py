@@ -39,6 +39,7 @@ class FieldDiff:
     label: str  # the field's Chinese name
     local: str  # 本地值, as shown
     remote: str  # 对方值, as shown
+    note: str = ""  # in an import preview: what happens to the field (将更新, 冲突, 保留本地)
 
 
 @dataclass(frozen=True)
