@@ -8,6 +8,8 @@ from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, print_json
 
+LISTED = 30  # conflicting and refused records named in the plain-text import summary
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     package = sub.add_parser("package", help="U盘数据包：导出、导入")
@@ -95,6 +97,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  报表定义：{form_summary(r.form_counts)}")
             for w in r.warnings:
                 print(f"  注意：{w}")
+            listed = [*(("冲突", c) for c in r.conflicts), *(("拒收", x) for x in r.rejected)]
+            for what, item in listed[:LISTED]:
+                print(f"  {what}：{item.get('table_label', '')}“{item.get('label', '')}”——{item.get('reason', '')}")
+            if len(listed) > LISTED:
+                print(f"  ……另有{len(listed) - LISTED}条冲突或拒收的记录，加 --json 可看全部")
     failed = [r for r in results if r.error and not r.skipped]
     if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
