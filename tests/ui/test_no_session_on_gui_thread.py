@@ -19,7 +19,6 @@ STILL_ON_GUI_THREAD = {
     "ui/pages/admin/audit_tab.py",
     "ui/pages/admin/overview.py",
     "ui/pages/admin/users_tab.py",
-    "ui/pages/exchange.py",
     "ui/pages/printing.py",
 }
 

@@ -91,7 +91,8 @@ class PackageResult:
             done = "已" if self.applied else "将"
             what = [f"{done}新增{c['new']}条" if c["new"] else "", f"{done}更新{c['updated']}条" if c["updated"] else "",
                     f"{c['unchanged']}条与本机相同" if c["unchanged"] else ""]
-            parts.append("，".join(w for w in what if w) or "没有需要改动的记录")
+            if any(what) or not (c["conflicts"] or c["rejected"]):
+                parts.append("，".join(w for w in what if w) or "没有需要改动的记录")
             if c["conflicts"]:
                 parts.append(f"{c['conflicts']}条两边都改过（冲突），导入后到“冲突”页选择保留哪一方")
             if c["rejected"]:
