@@ -21,7 +21,9 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.enterprise_facts import require_in_scope
+from zkdesk.services.enterprises import duplicate_usccs
 from zkdesk.services.errors import UserError
+from zkdesk.services.orgs import org_names
 from zkdesk.services.record_labels import field_label
 from zkdesk.services.records import live_record
 from zkdesk.store.models import (
@@ -212,8 +214,6 @@ def duplicates_of(session: Session, actor: Actor, enterprise_id: str) -> list[Du
     ent = live_record(session, Enterprise, enterprise_id, "找不到该企业，可能已被删除")
     if not ent.uscc:
         return []
-    from zkdesk.services.orgs import org_names
-
     towns = org_names(session)
     rows = session.scalars(select(Enterprise).where(Enterprise.uscc == ent.uscc, Enterprise.deleted.is_(False))
                            .order_by(Enterprise.id)).all()
@@ -226,4 +226,17 @@ def duplicates_of(session: Session, actor: Actor, enterprise_id: str) -> list[Du
             CollectiveContract.enterprise_id == e.id, CollectiveContract.deleted.is_(False))).all())
         out.append(DuplicateEnterprise(e.id, e.name, towns.get(e.township_code, e.township_code), e.uscc, years,
                                        contracts, e.revision))
+    return out
+
+
+def duplicate_groups(session: Session, actor: Actor) -> list[list[DuplicateEnterprise]]:
+    """Every 统一社会信用代码 held by more than one live enterprise the actor sees, with its holders."""
+    actor.require(Permission.VIEW)
+    out = []
+    for code in sorted(duplicate_usccs(session)):
+        first = session.scalars(select(Enterprise.id).where(Enterprise.uscc == code, Enterprise.deleted.is_(False))
+                                .order_by(Enterprise.id)).first()
+        group = duplicates_of(session, actor, first) if first else []
+        if len(group) > 1:
+            out.append(group)
     return out
