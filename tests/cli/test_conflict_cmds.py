@@ -47,3 +47,14 @@ def test_a_dry_run_names_each_record_and_why(tmp_path):
     assert {"field": "value", "label": "数值", "local": "10", "remote": "12", "note": "将更新"} in value["fields"]
     r = run_cli(county.root, "package", "import", str(report.path), "--dry-run", *trust, *USER, stdin=PASSWORD + "\n")
     assert r.code == 0 and "预览" in r.out and "indicator" not in r.out
+
+
+def test_package_status(tmp_path):
+    county, _town, _ent_id = conflicted(tmp_path)
+    county.db.dispose()
+    r = run_cli(county.root, "package", "status", "--json", *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+    rows = {t["code"]: t for t in r.json()["townships"]}
+    assert rows["530924201"]["last_sequence"] == 2 and rows["530924201"]["open_conflicts"] == 1
+    r = run_cli(county.root, "package", "status", *USER, stdin=PASSWORD + "\n")
+    assert "忙丙乡：最近第2号" in r.out and "未处理冲突1条" in r.out and "凤尾镇：尚未收到数据包" in r.out

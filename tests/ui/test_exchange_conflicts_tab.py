@@ -136,3 +136,22 @@ def test_bulk_take_theirs_asks_once_for_all_selected(qtbot, main_window, tmp_pat
     assert view.row_count() == 0
     assert set(enterprise_contacts(main_window).values()) == {("李四", "13900000001")}
     town.db.dispose()
+
+
+def test_submissions_tab_shows_each_township(qtbot, main_window, tmp_path):
+    town, stick = two_conflicts(main_window, tmp_path)
+    county_import(main_window, stick)
+    page = page_of(main_window)
+    page.tabs.setCurrentIndex(4)
+    assert page.tabs.tabText(4) == "报送情况"
+    settle(qtbot)
+    view = page.findChild(RecordView, "submissionsTable")
+    assert view.row_count() == 7
+    rows = {r.name: r for r in view.shown_rows()}
+    titles = [c.title for c in view.columns]
+    row = view.shown_rows().index(rows["南伞镇"])
+    texts = {t: view.column_texts(i)[row] for i, t in enumerate(titles)}
+    assert texts["最近数据包"] == "第3号" and texts["未处理冲突"] == "2" and texts["缺号"] == "缺第1号"
+    assert any(t.endswith("年指标") for t in titles)
+    assert view.column_texts(1)[view.shown_rows().index(rows["凤尾镇"])] == "尚未收到"
+    town.db.dispose()

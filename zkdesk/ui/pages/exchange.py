@@ -38,6 +38,7 @@ from zkdesk.output.catalog import user_forms_dir
 from zkdesk.ui import bus, ops
 from zkdesk.ui.exchange_conflicts import ConflictsTab
 from zkdesk.ui.exchange_dialogs import KeyConfirmDialog, RecordDetailDialog
+from zkdesk.ui.exchange_submissions import SubmissionsTab
 from zkdesk.ui.usb_drives import removable_drives
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op
@@ -95,6 +96,9 @@ class ExchangePage(QWidget):
         self.tabs.addTab(self.conflicts_tab, "冲突")
         self.log_tab = self._log_tab()
         self.tabs.addTab(self.log_tab, "交换记录")
+        self.submissions_tab = SubmissionsTab(ctx) if self.county else None
+        if self.submissions_tab is not None:
+            self.tabs.addTab(self.submissions_tab, "报送情况")
         self.status = QLabel(objectName="exchangeStatus", wordWrap=True)
 
         layout = QVBoxLayout(self)
@@ -216,6 +220,8 @@ class ExchangePage(QWidget):
         self.head_refresher.request()
         self.log_refresher.request()
         self.conflicts_tab.request()
+        if self.submissions_tab is not None:
+            self.submissions_tab.request()
         self._refresh_drives()
 
     def _query_head(self):
