@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "zkdesk.commands.progress_cmds",
     "zkdesk.commands.backup_cmds",
     "zkdesk.commands.exchange_cmds",
+    "zkdesk.commands.enterprise_cmds",
     "zkdesk.commands.xlsx_cmds",
     "zkdesk.commands.print_cmds",
     "zkdesk.commands.server_cmds",

@@ -266,8 +266,8 @@ def test_records_a_township_may_not_send_are_rejected_one_by_one(pair):
     reasons = {r["id"]: r["reason"] for r in res.rejected}
     assert "只能报送本乡镇" in reasons["v-other-town"]
     assert "不能由 530924103 报送" in reasons["v-other-origin"]
-    assert "字段 value 的值无效" in reasons["v-bad-value"]
-    assert "indicator_id" in reasons["v-no-indicator"] and "不存在" in reasons["v-no-indicator"]
+    assert "数值的值无效" in reasons["v-bad-value"]
+    assert "所引用的指标在本机没有" in reasons["v-no-indicator"] and "indicator_id" not in reasons["v-no-indicator"]
     assert "县总工会决定" in reasons[seed_id("plan", "zk-2021-2025")]
     # the receipt going back names them
     (back,) = county.export(root / "receipt", TOWN)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from zkdesk.commands.common import add_user_args, logged_in, print_json
 
+LISTED = 30  # conflicting and refused records named in the plain-text import summary
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     package = sub.add_parser("package", help="U盘数据包：导出、导入")
@@ -40,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--take", required=True, choices=["local", "theirs"], help="local：保留本地；theirs：采用对方")
     add_user_args(p)
     p.set_defaults(handler=cmd_resolve)
+
+    p = psub.add_parser("status", help="县总工会：各乡镇报送情况（最近的数据包、缺号、冲突、指标是否填齐）")
+    p.add_argument("--year", type=int, help="统计到哪一年（默认今年）")
+    p.add_argument("--json", action="store_true")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_status)
 
     keys = sub.add_parser("keys", help="本单位及交换对象的密钥")
     ksub = keys.add_subparsers(dest="keys_command", metavar="操作", required=True)
@@ -95,6 +103,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  报表定义：{form_summary(r.form_counts)}")
             for w in r.warnings:
                 print(f"  注意：{w}")
+            listed = [*(("冲突", c) for c in r.conflicts), *(("拒收", x) for x in r.rejected)]
+            for what, item in listed[:LISTED]:
+                print(f"  {what}：{item.get('table_label', '')}“{item.get('label', '')}”——{item.get('reason', '')}")
+            if len(listed) > LISTED:
+                print(f"  ……另有{len(listed) - LISTED}条冲突或拒收的记录，加 --json 可看全部")
     failed = [r for r in results if r.error and not r.skipped]
     if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
@@ -124,6 +137,32 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     with logged_in(args) as (ctx, actor), ctx.db.session() as s:
         resolve_conflict(s, actor, args.conflict_id, args.take)
     print(f"第{args.conflict_id}号冲突已处理：{'保留本地' if args.take == 'local' else '采用对方'}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zkdesk.exchange.submissions import submissions
+
+    with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
+        rows = submissions(s, actor, args.year or date.today().year)
+    if args.json:
+        print_json({"townships": [r.to_json() for r in rows]})
+        return 0
+    for r in rows:
+        if r.last_sequence is None:
+            print(f"{r.name}：尚未收到数据包")
+            continue
+        received = r.last_received.astimezone().strftime("%Y-%m-%d %H:%M") if r.last_received else ""
+        line = f"{r.name}：最近第{r.last_sequence}号（{received}收到，{r.last_text}）"
+        if r.gaps:
+            line += f"，{r.gap_text}"
+        if r.open_conflicts:
+            line += f"，未处理冲突{r.open_conflicts}条"
+        print(line)
+        if r.years:
+            print("  指标数值：" + "；".join(f"{y}年{f.text}" for y, f in r.years.items()))
     return 0
 
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission
@@ -39,6 +39,7 @@ class FieldDiff:
     label: str  # the field's Chinese name
     local: str  # 本地值, as shown
     remote: str  # 对方值, as shown
+    note: str = ""  # in an import preview: what happens to the field (将更新, 冲突, 保留本地)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,11 @@ def list_conflicts(session: Session, actor: Actor, open_only: bool = True) -> li
     return out
 
 
+def open_conflict_count(session: Session, actor: Actor) -> int:
+    actor.require(Permission.VIEW)
+    return session.scalar(select(func.count()).select_from(ExchangeConflict).where(ExchangeConflict.status == "open"))
+
+
 def resolve_conflict(session: Session, actor: Actor, conflict_id: int, choice: str,
                      per_field: dict[str, str] | None = None) -> None:
     """Keep this office's values ("local") or take the peer's ("remote"/"theirs") for the
@@ -172,6 +178,14 @@ def resolve_conflict(session: Session, actor: Actor, conflict_id: int, choice: s
     audit.record(session, actor.username, "resolve_conflict", c.table_name, c.record_id,
                  {"old": old, "new": new_values, "choice": resolution, "peer": c.peer_code, "fields": labels,
                   "kept": sorted(kept), "taken": theirs})
+
+
+def resolve_conflicts(session: Session, actor: Actor, conflict_ids: list[int], choice: str) -> int:
+    """The same choice for many conflicts at once (the rows selected on the 冲突 tab), each
+    decided and audited on its own; all or none (one transaction). Returns how many."""
+    for conflict_id in conflict_ids:
+        resolve_conflict(session, actor, conflict_id, choice)
+    return len(conflict_ids)
 
 
 # -- decisions travelling back ---------------------------------------------------------------

@@ -26,12 +26,14 @@ from zkdesk.exchange.forms import (
     rejected_forms,
     write_forms,
 )
+from zkdesk.exchange.explain import RecordNote, explain
 from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
+from zkdesk.services.record_labels import field_label
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
@@ -65,6 +67,8 @@ class PackageResult:
     form_counts: dict[str, int] = field(default_factory=lambda: dict(new=0, updated=0, unchanged=0, rejected=0))
     rejected_forms: list[dict] = field(default_factory=list)
     form_decisions: list[FormDecision] = field(default_factory=list, repr=False)  # written once committed
+    records: list[RecordNote] = field(default_factory=list, repr=False)  # what happens to each record, and why
+    reject_reasons: dict[str, int] = field(default_factory=dict, repr=False)  # reason -> records refused for it
 
     def to_json(self) -> dict:
         return {
@@ -73,7 +77,32 @@ class PackageResult:
             "duplicate": self.duplicate, "skipped": self.skipped, "warnings": self.warnings,
             "rejected_records": self.rejected, "conflict_records": self.conflicts,
             "forms": self.form_counts, "rejected_forms": self.rejected_forms,
+            "records": [n.to_json() for n in self.records],
         }
+
+    @property
+    def note(self) -> str:
+        """The 说明 of the package: what it will do (or did), why not, and what to look at."""
+        if self.error:
+            return self.error
+        c = self.counts
+        parts = []
+        if not self.duplicate:
+            done = "已" if self.applied else "将"
+            what = [f"{done}新增{c['new']}条" if c["new"] else "", f"{done}更新{c['updated']}条" if c["updated"] else "",
+                    f"{c['unchanged']}条与本机相同" if c["unchanged"] else ""]
+            if any(what) or not (c["conflicts"] or c["rejected"]):
+                parts.append("，".join(w for w in what if w) or "没有需要改动的记录")
+            if c["conflicts"]:
+                parts.append(f"{c['conflicts']}条两边都改过（冲突），导入后到“冲突”页选择保留哪一方")
+            if c["rejected"]:
+                top = "；".join(f"{why}（{n}条）" for why, n in
+                               sorted(self.reject_reasons.items(), key=lambda kv: -kv[1])[:3])
+                parts.append(f"拒收{c['rejected']}条：{top}")
+        parts.extend(self.warnings)
+        if not self.error and self.records:
+            parts.append("双击下方的记录查看详情")
+        return "；".join(parts)
 
 
 def read_package(path: Path) -> bytes:
@@ -180,8 +209,18 @@ def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pat
     plan = plan_import(session, payload, sealed.sender, keys.code)
     result.counts = plan.counts
     result.warnings = list(plan.warnings)
-    result.rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
-    result.conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
+    result.records = explain(session, plan, package=name, sender=result.sender_short, everything=dry_run)
+    notes = {(n.table, n.id): n for n in result.records}
+    for d in plan.decisions:
+        if d.action == "reject":
+            result.reject_reasons[d.reason] = result.reject_reasons.get(d.reason, 0) + 1
+    result.rejected = [{"table": d.table, "id": d.id, "reason": notes[d.table, d.id].reason,
+                        "label": notes[d.table, d.id].label, "table_label": notes[d.table, d.id].table_label}
+                       for d in plan.decisions if d.action == "reject"]
+    result.conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields, "label": notes[d.table, d.id].label,
+                         "reason": notes[d.table, d.id].reason, "table_label": notes[d.table, d.id].table_label,
+                         "field_labels": [field_label(d.table, f) for f in d.conflict_fields]}
+                        for d in plan.decisions if d.action == "conflict"]
     forms = plan_forms(session, payload.get(FORMS_KEY, []), sealed.sender, sealed.sequence, Path(forms_dir))
     result.form_counts, result.rejected_forms = form_counts(forms), rejected_forms(forms)
     result.warnings.extend(f"{f['reason']}（未接收）" for f in result.rejected_forms)

@@ -23,6 +23,7 @@ from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.state import chunks, load_states
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
+from zkdesk.services.record_labels import field_label, table_label
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
@@ -48,6 +49,8 @@ class Decision:
     conflict_fields: list[str] = field(default_factory=list)
     final: dict | None = None  # a new record as it will be stored, encoded
     remote_id: str = ""  # the sender's UUID when it differs from ours (natural key or alias), else ""
+    holder: str = ""  # a reject as a duplicate: our record it duplicates
+    package: str = ""  # the package file it came in (filled by the caller, for lists of many packages)
 
 
 @dataclass
@@ -164,13 +167,13 @@ class _Planner:
         for column in tt.org_columns:
             code = values.get(column)
             if code is not None and code not in self.org_codes:
-                return f"字段 {column} 引用的单位 {code} 不存在"
+                return f"{field_label(tt.name, column)}填的单位代码 {code} 在本机不存在"
             if code is not None and not self.by_county and code != self.sender:
-                return f"字段 {column} 为 {code}：乡镇只能报送本乡镇的记录"
+                return f"{field_label(tt.name, column)}为 {code}：乡镇只能报送本乡镇的记录"
         for column, parent in tt.parents:
             ref = values.get(column)
             if ref is not None and not ref_ok(parent, ref):
-                return f"字段 {column} 引用的{parent}记录 {ref} 不存在或未被接受"
+                return f"所引用的{field_label(tt.name, column)}在本机没有，数据包里也没有或未被接收"
         return ""
 
     # -- one table ----------------------------------------------------------------------
@@ -179,7 +182,8 @@ class _Planner:
         known = [c for c in cols if c in tt.kinds]
         unknown = [c for c in cols if c not in tt.kinds]
         if unknown:
-            self.plan.warnings.append(f"数据表 {tt.name} 中本程序不认识的字段已忽略：{'、'.join(unknown)}")
+            self.plan.warnings.append(
+                f"{table_label(tt.name)}中有{len(unknown)}项本程序不认识的内容，已忽略（对方的 zkdesk 较新？）")
         missing = [c for c in tt.columns if c not in known]
         required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
         idx = {c: i for i, c in enumerate(cols)}
@@ -202,7 +206,7 @@ class _Planner:
                 decoded = {c: tt.decode_value(c, inc[c]) for c in known}
             except (BadValue, ValueError, TypeError):
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
-                self.reject(tt.name, rid, f"字段 {bad} 的值无效", inc)
+                self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
                 continue
             rows.append({"inc": inc, "dec": decoded, "remote": rid})
         self.known = tuple(known)
@@ -233,11 +237,11 @@ class _Planner:
             if d.action in ("new", "update", "conflict"):
                 final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
                 touched = set(tt.columns) if loc is None else set(d.write)
-                problem = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok) or self._unique_problem(
-                    tt, rid, final, uniques, touched
-                )
+                problem, holder = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok), ""
+                if not problem:
+                    problem, holder = self._unique_problem(tt, rid, final, uniques, touched)
                 if problem:
-                    d = Decision(tt.name, rid, "reject", problem, inc)
+                    d = Decision(tt.name, rid, "reject", problem, inc, loc, holder=holder)
             if matched:
                 d.remote_id = row["remote"]
             if d.action == "reject" and loc is None:
@@ -251,7 +255,8 @@ class _Planner:
         if self.by_county and origin == self.receiver:
             return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
         if self.required:
-            return Decision(tt.name, rid, "reject", f"缺少必需的字段 {'、'.join(self.required)}", inc)
+            return Decision(tt.name, rid, "reject",
+                            f"缺少必填项：{'、'.join(field_label(tt.name, c) for c in self.required)}", inc)
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         staged = staged_fields(tt.name, origin)
         write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
@@ -425,7 +430,9 @@ class _Planner:
             }
         return out
 
-    def _unique_problem(self, tt: TravellingTable, rid: str, final: dict, uniques, touched: set[str]) -> str:
+    def _unique_problem(self, tt: TravellingTable, rid: str, final: dict, uniques,
+                        touched: set[str]) -> tuple[str, str]:
+        """(reason, our record it duplicates) when the record would break a unique constraint."""
         for cols, keys in uniques.items():
             if not touched.intersection(cols):
                 continue
@@ -434,9 +441,10 @@ class _Planner:
                 continue
             holder = keys.get(key)
             if holder is not None and holder != rid:
-                return f"与本地已有记录 {holder} 重复（{'、'.join(cols)} 相同）"
+                same = "、".join(field_label(tt.name, c) for c in cols)
+                return f"与本机已有的另一条记录重复（{same}相同）", holder
             keys[key] = rid
-        return ""
+        return "", ""
 
     # -- the rest of the payload ---------------------------------------------------------------
     def resolutions(self, items: list[dict]) -> None:
@@ -508,7 +516,7 @@ def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> 
     for name in sorted(set(records) - set(by_name)):
         for raw in records[name]["rows"]:
             rid = raw[records[name]["columns"].index("id")]
-            planner.reject(name, str(rid)[:36], f"本程序不认识的数据表 {name}（对方的 zkdesk 较新？）")
+            planner.reject(name, str(rid)[:36], "本程序不认识的数据类别（对方的 zkdesk 较新？）")
     planner.plan.receipts = list(payload.get("receipts", []))
     planner.resolutions(payload.get("resolutions", []))
     return planner.plan

@@ -389,11 +389,14 @@ def _code_passes(uscc: str) -> bool:
     return check_uscc(uscc).ok
 
 
+DUPLICATE_CODE = "代码重复"  # the list's flag for a code held by two live enterprises: 合并重复企业 is offered
+
+
 def _uscc_warning(uscc: str, held_twice: bool) -> str:
     if not uscc:
         return "未填写"
     if held_twice:
-        return "代码重复"
+        return DUPLICATE_CODE
     return "" if _code_passes(uscc) else "校验不符"
 
 

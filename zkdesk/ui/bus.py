@@ -36,7 +36,7 @@ TABLE_KINDS: dict[str, str] = {
     "app_user": USERS, "setting": SETTINGS, "audit_log": AUDIT, "org_unit": ALL,
     "exchange_peer": EXCHANGE, "exchange_record_state": EXCHANGE, "exchange_inbound": EXCHANGE,
     "exchange_receipt": EXCHANGE, "exchange_conflict": EXCHANGE, "exchange_form_state": EXCHANGE,
-    "exchange_log": EXCHANGE,
+    "exchange_log": EXCHANGE, "exchange_alias": EXCHANGE,
 }
 
 

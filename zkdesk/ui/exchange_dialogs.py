@@ -1,9 +1,20 @@
-"""The confirmation of a new sender's key: its fingerprint, checked by phone before trusting."""
+"""Dialogs of the exchange page: the confirmation of a new sender's key (its fingerprint, checked
+by phone before trusting) and one record of a package in detail (本地值 / 对方值)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from zkdesk.services.exchange_keys import normalise_fingerprint
 from zkdesk.ui.form_parts import ok_cancel
@@ -59,3 +70,43 @@ class KeyConfirmDialog(QDialog):
             self.status.setStyleSheet("color: #b00020;")
         else:
             self.status.setText("")
+
+
+class RecordDetailDialog(QDialog):
+    """One record of a package: its name, what the import does with it and why, and per field
+    本地值 / 对方值 (and what happens to the field)."""
+
+    def __init__(self, note, parent=None):
+        super().__init__(parent)
+        self.setObjectName("recordDetailDialog")
+        self.setWindowTitle(f"{note.table_label}：{note.label}")
+        self.setMinimumSize(640, 420)
+        head = QLabel(f"<b>{note.table_label}：{note.label}</b><br>"
+                      f"来自{note.sender}的数据包 {note.package}；记录所属单位：{note.origin or '—'}<br>"
+                      f"处理：<b>{note.action_label}</b>。{note.reason}", objectName="recordDetailHead")
+        head.setWordWrap(True)
+        head.setTextFormat(Qt.TextFormat.RichText)
+        self.fields = QTableWidget(len(note.fields), 4, objectName="recordDetailFields")
+        self.fields.setHorizontalHeaderLabels(["项目", "本地值", "对方值", "处理"])
+        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields.verticalHeader().setVisible(False)
+        self.fields.setWordWrap(True)
+        header = self.fields.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for r, d in enumerate(note.fields):
+            for c, text in enumerate((d.label, d.local, d.remote, d.note)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if len(text) > 20 else "")
+                self.fields.setItem(r, c, item)
+        empty = QLabel("两边的内容相同。" if not note.fields else "", objectName="recordDetailEmpty")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.fields, 1)
+        if not note.fields:
+            layout.addWidget(empty)
+        layout.addWidget(buttons)

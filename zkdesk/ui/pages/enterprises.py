@@ -31,6 +31,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.contracts import ContractFilter, delete_contract, list_contracts
 from zkdesk.services.enterprise_rates import enterprise_rates
 from zkdesk.services.enterprises import (
+    DUPLICATE_CODE,
     SIZE_LARGE,
     SIZE_SMALL,
     EnterpriseFilter,
@@ -45,6 +46,7 @@ from zkdesk.ui.enterprises.contract_dialog import ContractDialog
 from zkdesk.ui.enterprises.enterprise_dialog import EnterpriseDialog
 from zkdesk.ui.enterprises.evaluation_dialog import EvaluationDialog
 from zkdesk.ui.enterprises.fields import fmt_rate
+from zkdesk.ui.enterprises.merge_dialog import MergeDialog
 from zkdesk.ui.ops import Op
 from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.widgets.record_view import Column, RecordView
@@ -217,12 +219,19 @@ class EnterprisesPage(QWidget):
         buttons = _buttons((("newEnterprise", "新增企业", self.new_enterprise),
                             ("editEnterprise", "修改", self.edit_enterprise),
                             ("deleteEnterprise", "删除", self.remove_enterprise)), can_edit, "editEnterprise")
+        self.merge_button = QPushButton("合并重复企业", objectName="mergeEnterprise", clicked=self.merge_enterprise,
+                                        enabled=False, visible=can_edit)
+        self.merge_button.setToolTip("所选企业的统一社会信用代码与其他企业重复时，可把它们合并为一家")
+        buttons.addWidget(self.merge_button)
         buttons.addStretch(1)
         self.enterprise_counts = QLabel(objectName="enterpriseCounts", wordWrap=True)
+        self.merge_result = QLabel(objectName="mergeResult", wordWrap=True)
+        self.merge_result.setStyleSheet("color: #1b7f3b;")
         self.enterprise_table = RecordView(ENTERPRISE_COLUMNS, key=lambda r: r.enterprise_id, objectName="enterpriseTable",
                                            empty="暂无企业：点击“新增企业”登记，或从 文件 ▸ 导入Excel 导入企业名册")
         self.enterprise_table.doubleClicked.connect(lambda _index: self.edit_enterprise())
-        return _tab(filters, buttons, self.enterprise_table, self.enterprise_counts)
+        self.enterprise_table.current_changed.connect(lambda _key: self._offer_merge())
+        return _tab(filters, buttons, self.enterprise_table, self.enterprise_counts, self.merge_result)
 
     def _build_contract_tab(self, can_edit: bool) -> QWidget:
         self.kind_filter = QComboBox(objectName="kindFilter")
@@ -353,6 +362,18 @@ class EnterprisesPage(QWidget):
         enterprise_id = enterprise_id or self.enterprise_table.current_key()
         if enterprise_id:
             self._open(EnterpriseDialog(self.ctx, enterprise_id, parent=self))
+
+    def _offer_merge(self) -> None:
+        row = self.enterprise_table.current_row()
+        self.merge_button.setEnabled(self.ctx.actor.can(Permission.EDIT) and row is not None
+                                     and row.uscc_warning == DUPLICATE_CODE)
+
+    def merge_enterprise(self) -> None:
+        key = self.enterprise_table.current_key()
+        if key:
+            dialog = MergeDialog(self.ctx, key, parent=self)
+            dialog.accepted.connect(lambda: self.merge_result.setText("；".join(r.summary for r in dialog.results)))
+            self._open(dialog)
 
     def remove_enterprise(self) -> None:
         self._remove(self.enterprise_table, delete_enterprise, "删除所选企业？其分年度数据和工会信息一并删除。")

@@ -1,5 +1,7 @@
-"""数据交换: write a package to a USB stick, preview and import packages, confirm new keys,
-settle conflicts, read the exchange log."""
+"""数据交换: write a package to a USB stick, preview and import packages (every record named, with
+what will happen and why; double-click for 本地值 / 对方值), confirm new keys, settle conflicts,
+read the exchange log. Reads run in Refreshers, writes in Ops or background tasks: never a
+session on the GUI thread."""
 
 from __future__ import annotations
 
@@ -27,18 +29,22 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain.orgcodes import is_county
-from zkdesk.exchange.conflicts import CHOICES, list_conflicts, resolve_conflict
+from zkdesk.exchange.conflicts import open_conflict_count
 from zkdesk.exchange.export import export_packages, townships
 from zkdesk.exchange.forms import form_summary
 from zkdesk.exchange.importing import import_packages, trust_package_sender
 from zkdesk.exchange.overview import STATUS_LABELS, exchange_log, keys_overview
 from zkdesk.output.catalog import user_forms_dir
-from zkdesk.services.errors import UserError
-from zkdesk.ui import bus
-from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
+from zkdesk.ui import bus, ops
+from zkdesk.ui.exchange_conflicts import ConflictsTab
+from zkdesk.ui.exchange_dialogs import KeyConfirmDialog, RecordDetailDialog
+from zkdesk.ui.exchange_submissions import SubmissionsTab
 from zkdesk.ui.usb_drives import removable_drives
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.ops import Op
+from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.tasks import Task, run_task
+from zkdesk.ui.widgets.record_view import Column, RecordView
 
 PREVIEW_COLUMNS = ["文件", "发送单位", "序号", "生成时间", "新增", "更新", "未变", "冲突", "拒收", "报表定义", "说明"]
 
@@ -86,8 +92,13 @@ class ExchangePage(QWidget):
         self.tabs = QTabWidget(objectName="exchangeTabs")
         self.tabs.addTab(self._export_tab(), "导出数据包")
         self.tabs.addTab(self._import_tab(), "导入数据包")
-        self.tabs.addTab(self._conflicts_tab(), "冲突")
-        self.tabs.addTab(self._log_tab(), "交换记录")
+        self.conflicts_tab = ConflictsTab(ctx, on_count=self._conflict_count)
+        self.tabs.addTab(self.conflicts_tab, "冲突")
+        self.log_tab = self._log_tab()
+        self.tabs.addTab(self.log_tab, "交换记录")
+        self.submissions_tab = SubmissionsTab(ctx) if self.county else None
+        if self.submissions_tab is not None:
+            self.tabs.addTab(self.submissions_tab, "报送情况")
         self.status = QLabel(objectName="exchangeStatus", wordWrap=True)
 
         layout = QVBoxLayout(self)
@@ -97,8 +108,9 @@ class ExchangePage(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.busy)
         layout.addLayout(bottom)
-        ctx.bus.changed.connect(self._on_changed)
-        self.refresh()
+        self.head_refresher = Refresher(self, self._query_head, self._apply_head, kinds=(bus.EXCHANGE, bus.PLANS), ctx=ctx)
+        self.log_refresher = Refresher(self.log_tab, self._query_log, self._apply_log, kinds=(bus.EXCHANGE,), ctx=ctx)
+        self._refresh_drives()
 
     # -- building the tabs -------------------------------------------------------------------
     def _export_tab(self) -> QWidget:
@@ -154,6 +166,20 @@ class ExchangePage(QWidget):
         self.preview_button = QPushButton("预览", objectName="previewButton")
         self.preview_button.clicked.connect(self._preview)
         self.preview = _table("previewTable", PREVIEW_COLUMNS)
+        self.preview.setWordWrap(True)
+        self.records = RecordView([
+            Column("来源", lambda n: n.sender),
+            Column("数据", lambda n: n.table_label),
+            Column("记录", lambda n: n.label, width=280),
+            Column("处理", lambda n: n.action_label, colour=lambda n: ACTION_COLOURS.get(n.action)),
+            Column("说明", lambda n: n.reason, stretch=True),
+        ], key=lambda n: n.key, objectName="previewRecords", empty="预览后，这里逐条列出数据包中的记录、处理方式和原因")
+        self.records.doubleClicked.connect(lambda _index: self._open_record())
+        self.problems_only = QCheckBox("只看冲突和拒收", objectName="problemsOnlyCheck")
+        self.problems_only.toggled.connect(lambda _on: self._show_records())
+        self.record_search = QLineEdit(objectName="recordSearchEdit", placeholderText="在记录中查找（名称、原因…）")
+        self.record_search.setMinimumWidth(260)
+        self.record_search.textChanged.connect(self.records.set_filter_text)
         self.apply_button = QPushButton("确认导入", objectName="applyButton", enabled=False)
         self.apply_button.setMinimumHeight(36)
         self.apply_button.clicked.connect(self._apply)
@@ -163,30 +189,18 @@ class ExchangePage(QWidget):
         row.addWidget(files)
         row.addWidget(folder)
         row.addWidget(self.preview_button)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("数据包中的记录（双击查看本地值与对方值）："))
+        filters.addStretch(1)
+        filters.addWidget(self.record_search)
+        filters.addWidget(self.problems_only)
         layout = QVBoxLayout(tab)
         layout.addLayout(row)
         layout.addWidget(self.preview, 1)
+        layout.addLayout(filters)
+        layout.addWidget(self.records, 2)
         layout.addWidget(self.import_result)
         layout.addWidget(self.apply_button)
-        return tab
-
-    def _conflicts_tab(self) -> QWidget:
-        tab = QWidget()
-        self.conflicts = _table("conflictsTable", ["对方", "数据", "记录", "字段", "本机版本", "对方版本", "发现于"])
-        self.keep_local = QPushButton(CHOICES["local"], objectName="keepLocalButton")
-        self.take_remote = QPushButton(CHOICES["remote"], objectName="takeRemoteButton")
-        self.keep_local.clicked.connect(lambda: self._resolve("local"))
-        self.take_remote.clicked.connect(lambda: self._resolve("remote"))
-        note = QLabel("两边在上次交换后都修改过的记录列在这里，选择保留哪一方的版本。选择前，本机的数据保持不变。")
-        note.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.keep_local)
-        row.addWidget(self.take_remote)
-        layout = QVBoxLayout(tab)
-        layout.addWidget(note)
-        layout.addWidget(self.conflicts, 1)
-        layout.addLayout(row)
         return tab
 
     def _log_tab(self) -> QWidget:
@@ -201,16 +215,26 @@ class ExchangePage(QWidget):
         return tab
 
     # -- refreshing ----------------------------------------------------------------------------
-    def _on_changed(self, kind: str) -> None:
-        if kind in (bus.ALL, bus.PLANS):
-            self.refresh()
-
     def refresh(self) -> None:
-        with self.ctx.db.session() as s:
-            keys = keys_overview(s, self.ctx.actor)
-            conflicts = list_conflicts(s, self.ctx.actor)
-            log = exchange_log(s, self.ctx.actor)
-            towns = [(u.code, u.name) for u in townships(s)] if self.county else []
+        """Read everything again (each part when it is on screen)."""
+        self.head_refresher.request()
+        self.log_refresher.request()
+        self.conflicts_tab.request()
+        if self.submissions_tab is not None:
+            self.submissions_tab.request()
+        self._refresh_drives()
+
+    def _query_head(self):
+        county = self.county
+
+        def work(session, actor):
+            towns = [(u.code, u.name) for u in townships(session)] if county else []
+            return keys_overview(session, actor), towns, open_conflict_count(session, actor)
+
+        return work
+
+    def _apply_head(self, result) -> None:
+        keys, towns, conflicts = result
         self.own_key.setText(keys.fingerprint)
         if self.receiver.count() == 0:
             if self.county:
@@ -219,21 +243,22 @@ class ExchangePage(QWidget):
                     self.receiver.addItem(f"{name}（{code}）", code)
             else:
                 self.receiver.addItem("镇康县总工会（530924）", "530924")
-        self.conflict_rows = conflicts
-        _fill(self.conflicts, [
-            [c.peer_name, c.table_label, c.title, "、".join(d.label for d in c.diffs),
-             _values({d.label: d.local for d in c.diffs}), _values({d.label: d.remote for d in c.diffs}),
-             f"第{c.sequence}号数据包"] for c in conflicts
-        ])
-        self.tabs.setTabText(2, f"冲突（{len(conflicts)}）" if conflicts else "冲突")
+        self._conflict_count(conflicts)
+        _fill(self.peers, [[p.name, p.code, p.fingerprint or "尚未收到", str(p.last_out_seq), str(p.acked_out_seq)]
+                           for p in keys.peers])
+
+    def _conflict_count(self, n: int) -> None:
+        self.tabs.setTabText(2, f"冲突（{n}）" if n else "冲突")
+
+    def _query_log(self):
+        return lambda session, actor: exchange_log(session, actor)
+
+    def _apply_log(self, log) -> None:
         _fill(self.log, [
             [e.at.astimezone().strftime("%Y-%m-%d %H:%M"), "导出" if e.direction == "out" else "导入", e.peer_name,
              str(e.sequence), e.file_name, _log_result(e), STATUS_LABELS.get(e.receipt, e.receipt or "—") if e.direction == "out" else ""]
             for e in log
         ])
-        _fill(self.peers, [[p.name, p.code, p.fingerprint or "尚未收到", str(p.last_out_seq), str(p.acked_out_seq)]
-                           for p in keys.peers])
-        self._refresh_drives()
 
     def _refresh_drives(self) -> None:
         self.drives.clear()
@@ -273,7 +298,7 @@ class ExchangePage(QWidget):
 
     @property
     def idle(self) -> bool:
-        return not self.tasks
+        return not self.tasks and ops.running() == 0
 
     # -- export --------------------------------------------------------------------------------
     def _browse_export_dir(self) -> None:
@@ -341,13 +366,9 @@ class ExchangePage(QWidget):
         dialog.open()
 
     def _trusted(self, result, heard: str) -> None:
-        try:
-            with self.ctx.db.session() as s:
-                trust_package_sender(s, self.ctx.actor, result.path, heard)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self._preview()  # again, now that the key is trusted
+        path = result.path
+        Op(self, lambda s, actor: trust_package_sender(s, actor, path, heard), busy="正在保存对方密钥…",
+           ctx=self.ctx).success(lambda _sender: self._preview()).run()  # again, now that the key is trusted
 
     def _importable(self) -> bool:
         return any(r.error is None and not r.duplicate for r in self.last_results)
@@ -357,7 +378,7 @@ class ExchangePage(QWidget):
         rows = []
         for r in results:
             c = r.counts
-            note = r.error or "；".join(r.warnings) or ("已导入" if r.applied else "")
+            note = r.note
             rows.append([r.file, r.sender_short or r.sender, "" if r.sequence is None else str(r.sequence),
                          r.created.astimezone().strftime("%Y-%m-%d %H:%M") if r.created else "",
                          *(str(c[k]) if not r.error else "" for k in ("new", "updated", "unchanged", "conflicts", "rejected")),
@@ -367,7 +388,24 @@ class ExchangePage(QWidget):
             if r.error and not r.skipped:
                 for col in range(len(PREVIEW_COLUMNS)):
                     self.preview.item(i, col).setForeground(QColor("#b00020"))
+            self.preview.item(i, len(PREVIEW_COLUMNS) - 1).setToolTip(r.note)
+        self.preview.resizeRowsToContents()
+        self._show_records()
         self.apply_button.setEnabled(self._importable())
+
+    def _show_records(self) -> None:
+        notes = [n for r in self.last_results for n in r.records]
+        if self.problems_only.isChecked():
+            notes = [n for n in notes if n.action in ("conflict", "reject")]
+        self.records.set_rows(notes)
+
+    def _open_record(self) -> None:
+        note = self.records.current_row()
+        if note is None:
+            return
+        dialog = RecordDetailDialog(note, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _apply(self) -> None:
         if not self.preview_paths:
@@ -388,26 +426,8 @@ class ExchangePage(QWidget):
         self.import_result.setText(text)
         self.ctx.bus.notify(bus.ALL)
 
-    # -- conflicts -----------------------------------------------------------------------------
-    def _resolve(self, choice: str) -> None:
-        row = self.conflicts.currentRow()
-        if row < 0 or row >= len(self.conflict_rows):
-            show_error(self, "请先在列表中选择一条冲突")
-            return
-        try:
-            with self.ctx.db.session() as s:
-                resolve_conflict(s, self.ctx.actor, self.conflict_rows[row].id, choice)
-        except UserError as exc:
-            show_error(self, str(exc))
-            return
-        self.ctx.bus.notify(bus.ALL)
 
-
-def _values(values: dict) -> str:
-    shown = {k: "（空）" if v in (None, "") else str(v) for k, v in values.items()}
-    if len(shown) == 1:
-        return next(iter(shown.values()))
-    return "；".join(f"{k}：{v}" for k, v in shown.items())
+ACTION_COLOURS = {"conflict": "#b35c00", "reject": "#b00020", "new": "#1b7f3b"}
 
 
 def _log_result(entry) -> str:

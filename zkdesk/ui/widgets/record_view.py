@@ -299,6 +299,11 @@ class RecordView(QTableView):
             return None
         return self.record_model.row_at(index.row())
 
+    def selected_keys(self) -> list[Hashable]:
+        """The keys of every selected row, in the order shown (for a view allowing many)."""
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [self.record_model.key_at(r) for r in rows if r < self.record_model.rowCount()]
+
     def select_key(self, key: Hashable) -> bool:
         row = self.record_model.visual_row_of(key)
         if row is None:
