@@ -36,6 +36,8 @@ def _group(items: list[Rejection], header_col: int) -> dict[tuple[int, int], lis
 
 
 def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
+    """The main sheet annotated (a roster's part read from another sheet of the workbook is
+    reported in the summary, not marked here)."""
     out = Path(out)
     sheet, header = plan.sheet, plan.header
     first_col = min(header.columns.values())
@@ -69,17 +71,19 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     problem_col = width + 1
     put(ws, header.row + 1, problem_col, PROBLEMS_HEADER).font = Font(bold=True, color="C00000")
     ws.column_dimensions[get_column_letter(problem_col)].width = 60
-    for (r, c), messages in _group(plan.summary.warnings, first_col).items():
+    here = [w for w in plan.summary.warnings if not w.sheet]
+    rejected_here = [r for r in plan.summary.rejected if not r.sheet]
+    for (r, c), messages in _group(here, first_col).items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = WARNING_FILL
         cell.comment = Comment(safe_text("提示：" + "\n".join(messages)), "zkdesk", width=300, height=120)
-    rejected = _group(plan.summary.rejected, first_col)
+    rejected = _group(rejected_here, first_col)
     for (r, c), messages in rejected.items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = REJECTED_FILL
         cell.comment = Comment(safe_text("\n".join(messages)), "zkdesk", width=300, height=120)
     by_row: dict[int, list[str]] = {}
-    for item in plan.summary.rejected:
+    for item in rejected_here:
         by_row.setdefault(item.row, []).append(f"{item.column}：{item.message}" if item.column else item.message)
     for row, messages in by_row.items():
         cell = put(ws, row, problem_col, "；".join(messages))

@@ -9,6 +9,8 @@ from zkdesk.services.errors import UserError
 
 KIND_MODULES = {
     "enterprises": "zkdesk.imports.kinds.enterprises",
+    "enterprise-years": "zkdesk.imports.kinds.enterprise_years",
+    "unions": "zkdesk.imports.kinds.unions",
     "contracts": "zkdesk.imports.kinds.contracts",
     "nominations": "zkdesk.imports.kinds.nominations",
     "studios": "zkdesk.imports.kinds.studios",

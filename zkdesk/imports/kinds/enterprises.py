@@ -106,4 +106,6 @@ KIND = KindSpec(
     after_update=after_update,
     export_rows=export_rows,
     sort_note="按统一社会信用代码对应已有企业",
+    # the county's 集体合同企业名册 carries these on the enterprise's row (or on sheets of their own)
+    parts=("enterprise-years", "unions", "contracts"),
 )

@@ -24,7 +24,8 @@ from zkdesk.ui.tasks import Task, run_with_progress
 
 # which views refresh after an import of each kind
 BUS_KINDS = {
-    "enterprises": bus.ENTERPRISES, "contracts": bus.ENTERPRISES, "nominations": bus.NOMINATIONS,
+    "enterprises": bus.ENTERPRISES, "contracts": bus.ENTERPRISES, "enterprise-years": bus.ENTERPRISES,
+    "unions": bus.ENTERPRISES, "nominations": bus.NOMINATIONS,
     "studios": bus.STUDIOS, "indicator-values": bus.INDICATORS,
 }
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
@@ -189,7 +190,7 @@ class ImportDialog(QDialog):
         self.plan = self.checked = plan
         summary = plan.summary
         self._show_summary(summary)
-        writes = summary.new + summary.updated
+        writes = summary.writes  # a roster's year figures, unions and contracts too
         self.confirm_button.setEnabled(writes > 0)
         self.annotate_button.setEnabled(bool(summary.rejected or summary.warnings))
         lines = [f"预览（尚未写入）：工作表“{summary.sheet}”，表头在第{summary.header_row}行。{summary.headline()}。"]
