@@ -14,6 +14,7 @@ KIND_MODULES = {
     "contracts": "zkdesk.imports.kinds.contracts",
     "nominations": "zkdesk.imports.kinds.nominations",
     "studios": "zkdesk.imports.kinds.studios",
+    "studio-results": "zkdesk.imports.kinds.studio_results",
     "indicator-values": "zkdesk.imports.kinds.indicator_values",
 }
 

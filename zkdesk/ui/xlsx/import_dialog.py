@@ -26,7 +26,7 @@ from zkdesk.ui.tasks import Task, run_with_progress
 BUS_KINDS = {
     "enterprises": bus.ENTERPRISES, "contracts": bus.ENTERPRISES, "enterprise-years": bus.ENTERPRISES,
     "unions": bus.ENTERPRISES, "nominations": bus.NOMINATIONS,
-    "studios": bus.STUDIOS, "indicator-values": bus.INDICATORS,
+    "studios": bus.STUDIOS, "studio-results": bus.STUDIOS, "indicator-values": bus.INDICATORS,
 }
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
 _COUNTS = (("new", "新增", "#1a7f37"), ("updated", "更新", "#0b5cad"), ("unchanged", "无变化", "#57606a"),
