@@ -206,7 +206,8 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         select(CollectiveContract, Enterprise.uscc, Enterprise.name)
         .outerjoin(Enterprise, Enterprise.id == CollectiveContract.enterprise_id)
         .where(CollectiveContract.deleted.is_(False), org_filter(CollectiveContract.township_code, office_code))
-        .order_by(CollectiveContract.township_code, CollectiveContract.signed_on, CollectiveContract.id)
+        .order_by(CollectiveContract.township_code, CollectiveContract.signed_on, CollectiveContract.kind, Enterprise.uscc,
+                  Enterprise.name, CollectiveContract.id)
     )
     found = list(session.execute(query))
     coverage = coverage_lists(session, [contract.id for contract, _, _ in found])

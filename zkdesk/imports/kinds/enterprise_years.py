@@ -59,7 +59,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
         .where(EnterpriseYear.deleted.is_(False), Enterprise.deleted.is_(False),
                org_filter(Enterprise.township_code, office_code))
-        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id, EnterpriseYear.year)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.uscc, Enterprise.id, EnterpriseYear.year)
     )
     return [
         {"enterprise_uscc": uscc, "enterprise_name": name, "year": row.year, "employees": row.employees,

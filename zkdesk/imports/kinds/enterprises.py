@@ -84,7 +84,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
     rows = session.scalars(
         select(Enterprise)
         .where(Enterprise.deleted.is_(False), org_filter(Enterprise.township_code, office_code))
-        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.uscc, Enterprise.id)
     )
     return [
         {col.key: getattr(e, col.key) for col in COLUMNS} | {"township_code": names.get(e.township_code, e.township_code)}

@@ -79,7 +79,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         .join(Enterprise, Enterprise.id == EnterpriseUnion.enterprise_id)
         .where(EnterpriseUnion.deleted.is_(False), Enterprise.deleted.is_(False),
                org_filter(Enterprise.township_code, office_code))
-        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.uscc, Enterprise.id)
     )
     return [
         {"enterprise_uscc": uscc, "enterprise_name": name, "has_union": True}
