@@ -79,6 +79,7 @@ def test_one_roster_sheet_dry_run_reports_each_register_and_writes_nothing(count
         (7, "合同期限", "集体合同期限应为1至3年，现为5年"),
     ]
     assert summary.ignored_columns == ["序号"]
+    assert summary.rejected_rows == 3
     assert (summary.new, summary.updated, summary.unchanged) == (2, 0, 0)  # rows 3 and 4 only
     parts = {part.kind: (part.sheet, part.header_row, part.new, part.updated, part.unchanged) for part in summary.parts}
     # row 4 says 是否建会 否: no union to write
@@ -185,3 +186,13 @@ def test_year_rows_alone_and_template_has_every_register_column(county_db, tmp_p
     assert len(headers) == len(set(headers))
     summary = dry_run(db, actor, path).summary  # the example row only: skipped
     assert (summary.new, summary.rejected, [p.new for p in summary.parts]) == (0, [], [0, 0, 0])
+
+
+def test_a_bad_code_on_a_roster_row_is_reported_once(county_db, tmp_path):
+    db, actor = county_db
+    book = write_book(tmp_path / "a.xlsx", {"名册": [ROSTER_HEADER, [1, "镇康县己茶厂", U1[:-1], "南伞镇", "是", 15, "是",
+                                                                      date(2021, 5, 1), None, "√", "×", None, date(2022, 3, 1), 3]]})
+    summary = dry_run(db, actor, book).summary
+    assert [(r.row, r.column, r.message) for r in summary.rejected] == [
+        (2, "统一社会信用代码", "统一社会信用代码应为18位，现为17位")]
+    assert (summary.new, [p.new for p in summary.parts]) == (0, [0, 0, 0])

@@ -636,11 +636,15 @@ def _combined(stages: list[_Stage], located: list[Located], skip: dict, dry_run:
     summary = main.summary
     summary.dry_run = dry_run
     seen = {(summary.sheet, w.row, w.column, w.message) for w in summary.warnings}
+    refused = {(summary.sheet, r.row, r.column, r.message) for r in summary.rejected}
     for stage in stages[1:]:
         part = stage.plan.summary
         part.dry_run = dry_run
         other = part.sheet != summary.sheet
-        summary.rejected.extend(replace(r, sheet=part.sheet) if other else r for r in part.rejected)
+        for r in part.rejected:  # a bad cell naming the enterprise is every part's: said once
+            if (part.sheet, r.row, r.column, r.message) not in refused:
+                refused.add((part.sheet, r.row, r.column, r.message))
+                summary.rejected.append(replace(r, sheet=part.sheet) if other else r)
         for w in part.warnings:
             if (part.sheet, w.row, w.column, w.message) not in seen:
                 seen.add((part.sheet, w.row, w.column, w.message))
