@@ -284,7 +284,7 @@ def id_number(value: object, _lk=None) -> str:
         raise CellError(str(exc)) from None
 
 
-_CLEAN_USCC = re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}")
+_CLEAN_USCC = re.compile(r"[1-9ANY][0-9]{7}[0-9A-HJ-NP-RTUWXY]{10}")  # GB 32100 positions 1-8 too
 
 
 def uscc(value: object, _lk=None) -> str | Warned:
