@@ -599,12 +599,23 @@ def _audit(session: Session, actor: Actor, kind: KindSpec, path: Path, created: 
 
 
 def _run_stages(session: Session, actor: Actor, located: list[Located], path: Path, skip: dict, apply: bool,
-                progress: Progress, cancel: Cancel) -> list[_Stage]:
+                progress: Progress, cancel: Cancel, checked: ImportPlan | None = None) -> list[_Stage]:
     """Every kind in turn, each written before the next is read (a year row names the
-    enterprise the row above it in the list creates). The caller rolls a dry run back."""
+    enterprise the row above it in the list creates). The caller rolls a dry run back.
+    `checked`: the main kind's plan from the dry run, whose rows need no second reading
+    (the parts' rows name records made in the dry run's savepoint: they are read again)."""
     stages = []
     for index, at in enumerate(located):
-        stage = _stage(session, actor, at, path, skip, index > 0, progress, cancel)
+        if index == 0 and checked is not None:
+            decision = decide(session, at.kind, checked.rows)
+            summary = ImportSummary(kind=at.kind.name, file=path.name, dry_run=False, sheet=at.sheet.name,
+                                    header_row=at.header.row + 1)
+            summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+            summary.rejected = [blame(at.kind, at.header, row.row - 1, column, message)
+                                for row, exc in decision.refused for column, message in exc.problems]
+            stage = _Stage(ImportPlan(at.kind, path, at.sheet, at.header, checked.rows, summary), decision)
+        else:
+            stage = _stage(session, actor, at, path, skip, index > 0, progress, cancel)
         stages.append(stage)
         if apply or index + 1 < len(located):
             created, updated = _write(session, actor, at.kind, stage.decision, progress, cancel)
@@ -771,7 +782,7 @@ def _apply_with_parts(db: Database, actor: Actor, plan: ImportPlan, summary: Imp
     refused now that the dry run took means the data changed meanwhile, and nothing is kept."""
     checked = {(p.summary.sheet, r.row, r.column, r.message) for p in (plan, *plan.parts) for r in p.summary.rejected}
     with db.session(wait_ms=LONG_WAIT_MS) as session:
-        stages = _run_stages(session, actor, plan.located, plan.path, plan.skip, True, progress, cancel)
+        stages = _run_stages(session, actor, plan.located, plan.path, plan.skip, True, progress, cancel, plan)
         for stage in stages:
             for item in stage.plan.summary.rejected:
                 if (stage.plan.sheet.name, item.row, item.column, item.message) not in checked:

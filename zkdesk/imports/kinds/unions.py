@@ -7,7 +7,7 @@ Rows meet the form's rules (services/enterprises.union_problems, clean_union). æ
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import date
 
 from sqlalchemy import select
@@ -70,7 +70,8 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     problems = union_problems(is_company, data)
     if problems:
         raise RowError.of(problems)
-    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **asdict(clean_union(is_company, data))}
+    union = clean_union(is_company, data)
+    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **{key: getattr(union, key) for key in _UNION_FIELDS}}
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
