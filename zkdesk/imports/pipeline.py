@@ -97,7 +97,7 @@ def record_key(kind: KindSpec, values) -> tuple:
 
 # ---- lookups --------------------------------------------------------------------------
 
-def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
+def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -111,7 +111,8 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
     for short, entries in short_forms.items():
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
-    lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor)
+    lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor,
+                      pending=pending or [])
     existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
 
     def stored_record(values) -> dict | None:
@@ -570,13 +571,24 @@ class _Stage:
     decision: Decision
 
 
+PENDING = "待写入:"  # the id a part's row gives a record of the main kind the same import creates
+
+
+def _pending(decision: Decision) -> list[tuple[str, dict]]:
+    """The main kind's records as the import leaves them, for its parts' lookups: new ones under
+    a stand-in id (PENDING + row number) that applying replaces with the record's id."""
+    return ([(f"{PENDING}{row.row}", row.attrs) for row in decision.new]
+            + [(rid, row.attrs) for row, rid, _changes in decision.updated])
+
+
 def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, part: bool,
-           progress: Progress, cancel: Cancel) -> _Stage:
-    """One kind's rows of one sheet: parsed, checked and matched against the session's data."""
+           progress: Progress, cancel: Cancel, pending: list | None = None) -> _Stage:
+    """One kind's rows of one sheet: parsed, checked and matched against the session's data
+    (a part's, also against the main kind's `pending` records)."""
     kind, sheet, header = at.kind, at.sheet, at.header
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
     skip_rows = frozenset(row for name, row in skip if name == sheet.name)
-    lookups = build_lookups(session, kind, actor)
+    lookups = build_lookups(session, kind, actor, pending or [])
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel, skip_rows, part)
     progress(0, 0, "正在与已有数据比对")
     decision = decide(session, kind, rows)
@@ -598,59 +610,31 @@ def _audit(session: Session, actor: Actor, kind: KindSpec, path: Path, created: 
         })
 
 
-def _run_stages(session: Session, actor: Actor, located: list[Located], path: Path, skip: dict, apply: bool,
-                progress: Progress, cancel: Cancel, checked: ImportPlan | None = None) -> list[_Stage]:
-    """Every kind in turn, each written before the next is read (a year row names the
-    enterprise the row above it in the list creates). The caller rolls a dry run back.
-    `checked`: the main kind's plan from the dry run, whose rows need no second reading
-    (the parts' rows name records made in the dry run's savepoint: they are read again)."""
-    stages = []
-    for index, at in enumerate(located):
-        if index == 0 and checked is not None:
-            decision = decide(session, at.kind, checked.rows)
-            summary = ImportSummary(kind=at.kind.name, file=path.name, dry_run=False, sheet=at.sheet.name,
-                                    header_row=at.header.row + 1)
-            summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
-            summary.rejected = [blame(at.kind, at.header, row.row - 1, column, message)
-                                for row, exc in decision.refused for column, message in exc.problems]
-            stage = _Stage(ImportPlan(at.kind, path, at.sheet, at.header, checked.rows, summary), decision)
-        else:
-            stage = _stage(session, actor, at, path, skip, index > 0, progress, cancel)
-        stages.append(stage)
-        if apply or index + 1 < len(located):
-            created, updated = _write(session, actor, at.kind, stage.decision, progress, cancel)
-            if apply:
-                _audit(session, actor, at.kind, path, created, updated)
-    return stages
-
-
-def _newly_refused(stages: list[_Stage], skip: dict) -> dict:
-    """(sheet, row) -> kinds refusing it, for rows another kind reading the same sheet took:
+def _newly_refused(stages: list[_Stage]) -> set[tuple[str, int]]:
+    """(sheet, row) of rows one kind refused that another kind reading the same sheet took:
     the next pass leaves them out of every kind, keeping the refusing kinds' reasons."""
     taken: dict[tuple[str, int], set[str]] = {}
     for stage in stages:
         for row in stage.plan.rows:
             taken.setdefault((stage.plan.sheet.name, row.row), set()).add(stage.plan.kind.name)
-    more: dict[tuple[str, int], set[str]] = {}
+    more = set()
     for stage in stages:
         name = stage.plan.kind.name
         for item in stage.plan.summary.rejected:
             key = (stage.plan.sheet.name, item.row)
             if taken.get(key, set()) - {name}:
-                more.setdefault(key, set()).add(name)
+                more.add(key)
     return more
 
 
-def _combined(stages: list[_Stage], located: list[Located], skip: dict, dry_run: bool) -> ImportPlan:
+def _combined(stages: list[_Stage], located: list[Located], skip: dict) -> ImportPlan:
     """The main kind's plan carrying its parts': rejections and warnings of all, each part's counts."""
     main = stages[0].plan
     summary = main.summary
-    summary.dry_run = dry_run
     seen = {(summary.sheet, w.row, w.column, w.message) for w in summary.warnings}
     refused = {(summary.sheet, r.row, r.column, r.message) for r in summary.rejected}
     for stage in stages[1:]:
         part = stage.plan.summary
-        part.dry_run = dry_run
         other = part.sheet != summary.sheet
         for r in part.rejected:  # a bad cell naming the enterprise is every part's: said once
             if (part.sheet, r.row, r.column, r.message) not in refused:
@@ -674,31 +658,83 @@ def _combined(stages: list[_Stage], located: list[Located], skip: dict, dry_run:
 
 def _check_with_parts(session: Session, actor: Actor, located: list[Located], path: Path, ignored: list[str],
                       progress: Progress, cancel: Cancel) -> ImportPlan:
-    """The dry run of a roster with parts: each kind is written inside a savepoint so the next
-    sees it, and all of it is rolled back; rows one kind refuses are taken out of the others."""
-    skip: dict[tuple[str, int], set[str]] = {}
-    carried: dict[str, list[Rejection]] = {}  # a kind's reasons for rows every kind now leaves out
+    """The dry run of a roster with parts: the main kind first, then each part, which finds the
+    main kind's new and changed records among the register's (nothing is written); rows one
+    kind refuses are taken out of the others, keeping that kind's reasons."""
+    skip: dict[tuple[str, int], None] = {}
+    carried: dict[str, list[Rejection]] = {}
     for _round in range(MAX_ROUNDS):
-        savepoint = session.begin_nested()
-        try:
-            stages = _run_stages(session, actor, located, path, skip, False, progress, cancel)
-        finally:
-            savepoint.rollback()
-        more = _newly_refused(stages, skip)
+        main = _stage(session, actor, located[0], path, skip, False, progress, cancel)
+        pending = _pending(main.decision)
+        stages = [main] + [_stage(session, actor, at, path, skip, True, progress, cancel, pending) for at in located[1:]]
+        more = _newly_refused(stages)
         if not more:
             break
         for stage in stages:
             name = stage.plan.sheet.name
             carried.setdefault(stage.plan.kind.name, []).extend(
                 r for r in stage.plan.summary.rejected if (name, r.row) in more)
-        for key, kinds in more.items():
-            skip.setdefault(key, set()).update(kinds)
+        skip.update(dict.fromkeys(more))
     for stage in stages:
         summary = stage.plan.summary
         summary.rejected.extend(carried.get(stage.plan.kind.name, ()))
         summary.rejected.sort(key=lambda r: (r.row, r.cell[1] if r.cell else -1))
     stages[0].plan.summary.ignored_columns_all = ignored
-    return _combined(stages, located, skip, True)
+    return _combined(stages, located, skip)
+
+
+def _with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list[ParsedRow]:
+    """A part's rows with the stand-in ids of records the import just created replaced by
+    theirs; UserError when one of them was not created (the data changed since the dry run)."""
+
+    def real(value):
+        if value.__class__ is str and value.startswith(PENDING):
+            if value not in ids:
+                raise UserError(f"检查文件后数据已有变化，第{value.removeprefix(PENDING)}行的记录现在不是新增，"
+                                "请重新检查文件；数据库没有改动")
+            return ids[value]
+        if value.__class__ is list:
+            return sorted(real(v) for v in value)
+        return value
+
+    out = []
+    for row in rows:
+        if not any(v.__class__ is str and v.startswith(PENDING) for v in row.attrs.values()) and not row.extra:
+            out.append(row)
+            continue
+        attrs = {k: real(v) for k, v in row.attrs.items()}
+        extra = {k: real(v) for k, v in row.extra.items()} if row.extra else row.extra
+        out.append(ParsedRow(row.row, attrs, record_key(kind, attrs), extra))
+    return out
+
+
+def _apply_with_parts(db: Database, actor: Actor, plan: ImportPlan, summary: ImportSummary,
+                      progress: Progress, cancel: Cancel) -> ImportSummary:
+    """The main kind's rows, then each part's, in one transaction: the parts' rows as the dry
+    run read them, naming the records just created by their ids. Matched again inside the
+    transaction: a row that cannot be written now means the data changed, and nothing is kept."""
+    with db.session(wait_ms=LONG_WAIT_MS) as session:
+        ids: dict[str, str] = {}
+        for index, current in enumerate((plan, *plan.parts)):
+            kind = current.kind
+            rows = current.rows if index == 0 else _with_ids(kind, current.rows, ids)
+            decision = decide(session, kind, rows)
+            if decision.refused:
+                row, exc = decision.refused[0]
+                raise UserError(f"检查文件后数据已有变化，工作表“{current.sheet.name}”第{row.row}行现在不能导入"
+                                f"（{exc}），请重新检查文件；数据库没有改动")
+            created, updated = _write(session, actor, kind, decision, progress, cancel)
+            _audit(session, actor, kind, plan.path, created, updated)
+            if index == 0:
+                ids = {f"{PENDING}{row}": rid for rid, row, _key in created}
+                summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+            else:
+                done = replace(current.summary, dry_run=False, rejected=[], warnings=[])
+                done.new, done.updated, done.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+                summary.parts.append(done)
+        if cancel():
+            raise ImportCancelled()
+    return summary
 
 
 # ---- the two entry points -----------------------------------------------------------------
@@ -773,26 +809,4 @@ def apply_plan(
         if cancel():
             raise ImportCancelled()
     summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
-    return summary
-
-
-def _apply_with_parts(db: Database, actor: Actor, plan: ImportPlan, summary: ImportSummary,
-                      progress: Progress, cancel: Cancel) -> ImportSummary:
-    """Every kind of the roster in one transaction, checked again as it is written: a row
-    refused now that the dry run took means the data changed meanwhile, and nothing is kept."""
-    checked = {(p.summary.sheet, r.row, r.column, r.message) for p in (plan, *plan.parts) for r in p.summary.rejected}
-    with db.session(wait_ms=LONG_WAIT_MS) as session:
-        stages = _run_stages(session, actor, plan.located, plan.path, plan.skip, True, progress, cancel, plan)
-        for stage in stages:
-            for item in stage.plan.summary.rejected:
-                if (stage.plan.sheet.name, item.row, item.column, item.message) not in checked:
-                    raise UserError(f"检查文件后数据已有变化，工作表“{stage.plan.sheet.name}”第{item.row}行现在不能导入"
-                                    f"（{item.message}），请重新检查文件；数据库没有改动")
-        if cancel():
-            raise ImportCancelled()
-    main = stages[0].plan.summary
-    summary.new, summary.updated, summary.unchanged = main.new, main.updated, main.unchanged
-    for stage in stages[1:]:
-        stage.plan.summary.dry_run = False
-        summary.parts.append(stage.plan.summary)
     return summary

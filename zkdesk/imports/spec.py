@@ -80,6 +80,9 @@ class Lookups:
     # resolve() checks a row that updates a record with the record's own values for the
     # columns the file does not have, as the form would show them.
     stored_record: Callable[[Mapping], Mapping | None] = lambda _values: None
+    # Read as a part of another kind's import: that kind's records the import creates or
+    # changes, (id, attributes), a new one's id a stand-in (pipeline.PENDING) until written.
+    pending: list[tuple[str, dict]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

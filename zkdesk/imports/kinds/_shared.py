@@ -27,6 +27,14 @@ def load_enterprises(session: Session, lookups: Lookups) -> None:
         if uscc:
             by_uscc[name_key(uscc)] = entry
         by_name.setdefault(name_key(name), []).append(entry)
+    if lookups.pending:  # the roster's own enterprises, as the import leaves them
+        changed = {ent_id for ent_id, _attrs in lookups.pending}
+        by_name = {key: [e for e in found if e[0] not in changed] for key, found in by_name.items()}
+        for ent_id, attrs in lookups.pending:
+            entry = (ent_id, attrs["township_code"], attrs["name"])
+            if attrs.get("uscc"):
+                by_uscc[name_key(attrs["uscc"])] = entry
+            by_name.setdefault(name_key(attrs["name"]), []).append(entry)
     lookups.extra["enterprise_by_uscc"] = by_uscc
     lookups.extra["enterprises_by_name"] = by_name
 

@@ -50,7 +50,10 @@ _UNION_FIELDS = tuple(f.name for f in fields(UnionInput))
 
 def load(session: Session, lookups: Lookups) -> None:
     load_enterprises(session, lookups)
-    lookups.extra["is_company"] = dict(session.execute(select(Enterprise.id, Enterprise.is_company)).all())
+    is_company = dict(session.execute(select(Enterprise.id, Enterprise.is_company)).all())
+    for ent_id, attrs in lookups.pending:  # the roster's own enterprises, as the import leaves them
+        is_company[ent_id] = attrs.get("is_company", is_company.get(ent_id, True))
+    lookups.extra["is_company"] = is_company
 
 
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
