@@ -87,7 +87,8 @@ def test_one_roster_sheet_dry_run_reports_each_register_and_writes_nothing(count
                      "contracts": ("名册", 2, 1, 0, 0)}
     assert summary.to_json()["parts"][0] == {"kind": "enterprise-years", "sheet": "名册", "header_row": 2,
                                              "new": 2, "updated": 0, "unchanged": 0}
-    assert "企业年度情况：新增 2 条" in summary.headline()
+    assert summary.headline() == ("企业名册：新增 2 条，更新 0 条，无变化 0 条；企业年度情况：新增 2 条，更新 0 条，无变化 0 条；"
+                                  "企业工会：新增 1 条，更新 0 条，无变化 1 条；集体合同：新增 1 条，更新 0 条，无变化 0 条；拒绝 3 行")
     with db.session() as s:
         assert counts(s) == before
 

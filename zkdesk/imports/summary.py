@@ -79,13 +79,14 @@ class ImportSummary:
 
     def headline(self) -> str:
         """One Chinese line: 新增 3 条，更新 1 条，无变化 5 条，拒绝 2 行."""
-        line = (
-            f"新增 {self.new} 条，更新 {self.updated} 条，无变化 {self.unchanged} 条，"
-            f"拒绝 {self.rejected_rows} 行"
-        )
-        for part in self.parts:
-            line += f"；{part_label(part.kind)}：新增 {part.new} 条，更新 {part.updated} 条，无变化 {part.unchanged} 条"
-        return line
+        if not self.parts:
+            return (
+                f"新增 {self.new} 条，更新 {self.updated} 条，无变化 {self.unchanged} 条，"
+                f"拒绝 {self.rejected_rows} 行"
+            )
+        return "；".join(  # a roster: each register's counts, then the rows refused
+            f"{part_label(s.kind)}：新增 {s.new} 条，更新 {s.updated} 条，无变化 {s.unchanged} 条" for s in (self, *self.parts)
+        ) + f"；拒绝 {self.rejected_rows} 行"
 
 
 def part_label(kind_name: str) -> str:

@@ -211,7 +211,7 @@ class ImportDialog(QDialog):
                        key=lambda pair: pair[0].row)
         self.table.setRowCount(len(items))
         for row, (item, kind) in enumerate(items):
-            cells = (str(item.row), item.column, kind, item.message)
+            cells = (f"{item.sheet} {item.row}" if item.sheet else str(item.row), item.column, kind, item.message)
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if kind == "拒绝" and col == 2:
