@@ -197,3 +197,11 @@ def test_a_bad_code_on_a_roster_row_is_reported_once(county_db, tmp_path):
     assert [(r.row, r.column, r.message) for r in summary.rejected] == [
         (2, "统一社会信用代码", "统一社会信用代码应为18位，现为17位")]
     assert (summary.new, [p.new for p in summary.parts]) == (0, [0, 0, 0])
+
+
+def test_a_township_office_reads_its_own_rows_and_says_why_once(township_db, roster):
+    db, actor = township_db  # 南伞镇: rows of other townships are not its to import
+    summary = dry_run(db, actor, roster).summary
+    assert [(r.row, r.column, r.message) for r in summary.rejected] == [
+        (row, "所属乡镇", "本单位（南伞镇）只能导入本乡镇的数据") for row in (4, 5, 6, 7)]
+    assert (summary.new, [p.new for p in summary.parts]) == (1, [1, 1, 1])

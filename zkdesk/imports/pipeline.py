@@ -666,7 +666,9 @@ def _check_with_parts(session: Session, actor: Actor, located: list[Located], pa
     for _round in range(MAX_ROUNDS):
         main = _stage(session, actor, located[0], path, skip, False, progress, cancel)
         pending = _pending(main.decision)
-        stages = [main] + [_stage(session, actor, at, path, skip, True, progress, cancel, pending) for at in located[1:]]
+        # a row the main kind refused is not read by the parts: its reason is said already
+        refused = skip | dict.fromkeys((main.plan.sheet.name, r.row) for r in main.plan.summary.rejected)
+        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending) for at in located[1:]]
         more = _newly_refused(stages)
         if not more:
             break
