@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests import importing
 from zkdesk.domain.uscc import uscc_check_char
+from zkdesk.imports.annotate import REJECTED_FILL, write_annotated_copy
 from zkdesk.imports.pipeline import apply_plan
 from zkdesk.imports.templates import write_template
 from zkdesk.store.models import AuditEntry, CollectiveContract, Enterprise, EnterpriseUnion, EnterpriseYear
@@ -167,6 +168,10 @@ def test_separate_sheets_of_one_workbook(county_db, tmp_path):
         ("年度", 5, "统一社会信用代码", f"企业名册中没有统一社会信用代码为{U3}的企业，请先导入该企业"),
     ]
     assert plan.summary.to_json()["rejected"][0]["sheet"] == "工会"
+    copy = openpyxl.load_workbook(write_annotated_copy(plan, tmp_path / "批注.xlsx"))
+    assert copy.sheetnames == ["企业", "年度", "工会", "集体合同"]
+    assert copy["工会"]["C2"].fill == REJECTED_FILL and "不能为负数" in copy["工会"]["C2"].comment.text
+    assert copy["年度"]["A5"].fill == REJECTED_FILL and copy["企业"]["A2"].comment is None
     assert [(p.kind, p.sheet, p.new) for p in plan.summary.parts] == [
         ("enterprise-years", "年度", 3), ("unions", "工会", 1), ("contracts", "集体合同", 1)]
     apply_plan(db, actor, plan)
