@@ -61,3 +61,31 @@ def test_unreadable_file_exits_non_zero_with_one_chinese_line(tmp_path):
     assert r.code == 2 and r.out == ""
     assert r.err.startswith("错误：无法读取文件“坏.xlsx”") and len(r.err.strip().splitlines()) == 1
     assert "Traceback" not in r.err
+
+
+def test_whole_roster_from_the_command_line(tmp_path):
+    """The county's 集体合同企业名册 through `zkdesk import enterprises`: --json adds the parts'
+    counts and a refused row's sheet-less reasons; the text output names each register."""
+    from datetime import date
+
+    home = tmp_path / "h"
+    assert run_cli(home, "init", "--org", "530924", "--admin", "clerk", "--password-stdin", stdin=PW).code == 0
+    roster = write_xlsx(tmp_path / "集体合同企业名册.xlsx", [
+        ["企业名称", "统一社会信用代码", "所属乡镇", "职工人数", "是否建会", "建会时间", "集体合同签订日期", "合同期限"],
+        ["镇康县甲茶业有限公司", U1, "南伞镇", 120, "是", date(2019, 6, 1), date(2024, 3, 1), 3],
+        ["镇康县乙公司", "91530924MA6K8T2C2" + uscc_check_char("91530924MA6K8T2C2"), "南伞镇", -5, "否", None, None, None],
+    ])
+    args = ("import", "enterprises", str(roster), "--user", "clerk", "--password-stdin")
+    r = run_cli(home, *args, "--dry-run", "--json", stdin=PW)
+    assert r.code == 0, r.err
+    out = r.json()
+    assert (out["new"], [(p["kind"], p["new"]) for p in out["parts"]]) == (
+        1, [("enterprise-years", 1), ("unions", 1), ("contracts", 1)])
+    assert [(x["row"], x["column"], x["message"]) for x in out["rejected"]] == [
+        (3, "职工人数", f"{date.today().year}年职工人数不能为负数")]
+    r = run_cli(home, *args, stdin=PW)
+    assert r.code == 0 and "企业年度情况：新增 1 条" in r.out and "企业工会：新增 1 条" in r.out, r.out
+    with sqlite3.connect(home / "zkdesk.sqlite3") as con:
+        assert con.execute("SELECT COUNT(*) FROM enterprise").fetchone() == (1,)
+        assert con.execute("SELECT employees FROM enterprise_year").fetchall() == [(120,)]
+        assert con.execute("SELECT term_years, signed_on FROM collective_contract").fetchall() == [(3, "2024-03-01")]

@@ -144,3 +144,23 @@ def test_progress_dialog_cancels_the_worker(qtbot, main_window):
     qtbot.waitUntil(lambda: bool(failures), timeout=10000)
     assert failures == ["已取消导入，数据库没有改动"] and results == []
     qtbot.waitUntil(lambda: main_window.findChild(QProgressDialog, "taskProgress") is None, timeout=10000)
+
+
+def test_roster_with_only_new_unions_can_be_confirmed(main_window, qtbot, tmp_path, monkeypatch):
+    """The enterprises are there already; the roster's unions are new: 确认导入 is offered and
+    the summary names each register."""
+    ctx = main_window.ctx
+    with ctx.db.session() as s:
+        s.add(Enterprise(origin="530924103", name="镇康县甲茶业有限公司", uscc=U1, township_code="530924103"))
+    path = write_xlsx(tmp_path / "名册.xlsx", [
+        ["企业名称", "统一社会信用代码", "所属乡镇", "是否建会", "工会主席"],
+        ["镇康县甲茶业有限公司", U1, "南伞镇", "是", "赵六"],
+    ])
+    dialog = ImportDialog(ctx, main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    monkeypatch.setattr(import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(dialog.findChild(QPushButton, "chooseFileButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "企业工会：新增 1 条" in dialog.findChild(QLabel, "summaryLabel").text(), timeout=10000)
+    assert counts(dialog) == ("0", "0", "1", "0")
+    assert dialog.findChild(QPushButton, "confirmButton").isEnabled()

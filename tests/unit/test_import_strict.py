@@ -74,6 +74,12 @@ def test_uscc_positions_and_alphabet_are_refused(code, message):
         cells.uscc(code)
 
 
+@pytest.mark.parametrize("body", ["9A530924MA6K8T2C1", "9153A924MA6K8T2C1", "B153092400000000M"])
+def test_uscc_cell_with_a_right_check_character_still_meets_the_positions(body):
+    with pytest.raises(cells.CellError, match="统一社会信用代码第"):
+        cells.uscc(uscc(body))
+
+
 def test_uscc_with_a_wrong_check_character_still_only_warns():
     wrong = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")
     assert isinstance(cells.uscc(wrong), cells.Warned)

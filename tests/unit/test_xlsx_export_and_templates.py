@@ -12,7 +12,7 @@ from zkdesk.domain.roles import Role
 from zkdesk.imports.kinds import get_kind, kind_names
 from zkdesk.imports.pipeline import check_file
 from zkdesk.imports.registers import export_register
-from zkdesk.imports.templates import township_choices, write_template
+from zkdesk.imports.templates import template_columns, township_choices, write_template
 from zkdesk.output.xlsx_export import ExportColumn, write_xlsx
 from zkdesk.services.errors import PermissionDenied
 from zkdesk.store.models import AwardSession, Nomination
@@ -94,18 +94,19 @@ def test_templates_have_header_example_lists_and_notes(county_db, tmp_path, kind
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [kind.label, "代码表", "填表说明"] and wb["代码表"].sheet_state == "hidden"
     ws = wb[kind.label]
-    assert [c.value for c in ws[1]] == [c.header for c in kind.columns]
+    columns = template_columns(kind)  # an enterprise roster's parts too
+    assert [c.value for c in ws[1]] == [c.header for c in columns]
     assert ws.freeze_panes == "A2" and ws["A2"].value not in (None, "")
-    coded = [c for c in kind.columns if c.options or getattr(c.parse, "org_levels", None)]
+    coded = [c for c in columns if c.options or getattr(c.parse, "org_levels", None)]
     assert coded and len(ws.data_validations.dataValidation) == len(coded)
     lists = {str(v.sqref).split(":")[0][:-1]: v.formula1 for v in ws.data_validations.dataValidation}
     assert all(f.startswith("'代码表'!") for f in lists.values())
     notes = wb["填表说明"]
     listed = [notes.cell(row=r, column=1).value for r in range(1, notes.max_row + 1)]
-    assert all(c.header in listed for c in kind.columns)
-    for col in kind.columns:  # codes keep every digit: their columns are text
+    assert all(c.header in listed for c in columns)
+    for col in columns:  # codes keep every digit: their columns are text
         if col.personal == "id_number" or col.parse.__name__ == "uscc":
-            letter = openpyxl.utils.get_column_letter([c.key for c in kind.columns].index(col.key) + 1)
+            letter = openpyxl.utils.get_column_letter([c.key for c in columns].index(col.key) + 1)
             assert ws.column_dimensions[letter].number_format == "@"
     # a template with only its example row imports nothing and says why
     with db.session() as s:

@@ -51,12 +51,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     if summary.ignored_columns:
         print(summary.ignored_text())
     for item in summary.rejected:
-        print(f"  第{item.row}行 {item.column}：{item.message}")
+        print(f"  {_where(item)}第{item.row}行 {item.column}：{item.message}")
     for item in summary.warnings:
-        print(f"  提示 第{item.row}行 {item.column}：{item.message}")
+        print(f"  提示 {_where(item)}第{item.row}行 {item.column}：{item.message}")
     if summary.backup:
         print(f"导入前的数据库备份：{summary.backup}")
     return 0
+
+
+def _where(item) -> str:
+    return f"工作表“{item.sheet}”" if item.sheet else ""
 
 
 def cmd_export(args: argparse.Namespace) -> int:

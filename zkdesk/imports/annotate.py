@@ -36,12 +36,25 @@ def _group(items: list[Rejection], header_col: int) -> dict[tuple[int, int], lis
 
 
 def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
+    """Every sheet the import read, annotated with its own problems (a roster's part read from
+    a sheet of its own gets that sheet, after the main one)."""
     out = Path(out)
-    sheet, header = plan.sheet, plan.header
-    first_col = min(header.columns.values())
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title(sheet.name)
+    wb.remove(wb.active)
+    sheets = [(plan.sheet, plan.header, "")]
+    for part in plan.parts:
+        if part.sheet.name != plan.sheet.name and all(part.sheet.name != name for _, _, name in sheets):
+            sheets.append((part.sheet, part.header, part.sheet.name))
+    for sheet, header, name in sheets:
+        _annotate(wb.create_sheet(sheet_title(sheet.name)), sheet, header,
+                  [r for r in plan.summary.rejected if r.sheet == name], [w for w in plan.summary.warnings if w.sheet == name])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def _annotate(ws, sheet, header, rejected_here: list[Rejection], warnings_here: list[Rejection]) -> None:
+    first_col = min(header.columns.values())
     width = max((len(r) for r in sheet.rows), default=0)
     for r, cells in enumerate(sheet.rows, start=1):
         for c, value in enumerate(cells, start=1):
@@ -69,17 +82,17 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     problem_col = width + 1
     put(ws, header.row + 1, problem_col, PROBLEMS_HEADER).font = Font(bold=True, color="C00000")
     ws.column_dimensions[get_column_letter(problem_col)].width = 60
-    for (r, c), messages in _group(plan.summary.warnings, first_col).items():
+    for (r, c), messages in _group(warnings_here, first_col).items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = WARNING_FILL
         cell.comment = Comment(safe_text("提示：" + "\n".join(messages)), "zkdesk", width=300, height=120)
-    rejected = _group(plan.summary.rejected, first_col)
+    rejected = _group(rejected_here, first_col)
     for (r, c), messages in rejected.items():
         cell = ws.cell(row=r + 1, column=c + 1)
         cell.fill = REJECTED_FILL
         cell.comment = Comment(safe_text("\n".join(messages)), "zkdesk", width=300, height=120)
     by_row: dict[int, list[str]] = {}
-    for item in plan.summary.rejected:
+    for item in rejected_here:
         by_row.setdefault(item.row, []).append(f"{item.column}：{item.message}" if item.column else item.message)
     for row, messages in by_row.items():
         cell = put(ws, row, problem_col, "；".join(messages))
@@ -88,6 +101,3 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
         cell.font = Font(color="C00000")
     ws.freeze_panes = ws.cell(row=header.row + 2, column=1)
     fit_to_width(ws)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out

@@ -227,6 +227,15 @@ def count(value: object, _lk=None) -> int:
     return int(result)
 
 
+def integer(value: object, _lk=None) -> int:
+    """A whole number that may be negative: the register's own rule then says why a count
+    cannot be (职工人数 -5 gets the form's message, not the cell's)."""
+    result = number(value)
+    if not float(result).is_integer():
+        raise CellError(f"“{text(value)}”应为整数")
+    return int(result)
+
+
 @repeats
 def year(value: object, _lk=None) -> int:
     if isinstance(value, (date, datetime)):
@@ -275,7 +284,7 @@ def id_number(value: object, _lk=None) -> str:
         raise CellError(str(exc)) from None
 
 
-_CLEAN_USCC = re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}")
+_CLEAN_USCC = re.compile(r"[1-9ANY][0-9]{7}[0-9A-HJ-NP-RTUWXY]{10}")  # GB 32100 positions 1-8 too
 
 
 def uscc(value: object, _lk=None) -> str | Warned:

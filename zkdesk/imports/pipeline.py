@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -68,6 +68,11 @@ class ImportPlan:
     header: HeaderMatch
     rows: list[ParsedRow]
     summary: ImportSummary
+    # a kind with parts (an enterprise roster): the parts' plans, where each kind was found
+    # (the main kind first) and the rows one kind refused that the others leave out
+    parts: list[ImportPlan] = field(default_factory=list)
+    located: list = field(default_factory=list)
+    skip: dict = field(default_factory=dict)
 
 
 def _noop_progress(_done: int, _total: int, _message: str) -> None:
@@ -92,7 +97,7 @@ def record_key(kind: KindSpec, values) -> tuple:
 
 # ---- lookups --------------------------------------------------------------------------
 
-def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
+def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -106,7 +111,8 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor) -> Lookups:
     for short, entries in short_forms.items():
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
-    lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor)
+    lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor,
+                      pending=pending or [])
     existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
 
     def stored_record(values) -> dict | None:
@@ -224,8 +230,14 @@ def parse_rows(
     summary: ImportSummary,
     progress: Progress = _noop_progress,
     cancel: Cancel = _never,
+    skip_rows: frozenset[int] = frozenset(),
+    part: bool = False,
 ) -> list[ParsedRow]:
-    """Parse and check every data row; rejected cells go into summary.rejected."""
+    """Parse and check every data row; rejected cells go into summary.rejected.
+
+    `skip_rows`: Excel row numbers another kind of the same import refused (a row is one
+    unit). `part`: read as a part of another kind's import: a row filling in none of this
+    kind's own columns (only the ones naming its record, kind.link) is not this kind's."""
     columns = [(col, header.columns[col.key], header.headers[col.key]) for col in kind.columns if col.key in header.columns]
     key_header = header.headers.get(kind.key_column, kind.column(kind.key_column).header)
     key_index = header.columns.get(kind.key_column)
@@ -234,6 +246,8 @@ def parse_rows(
     stored = set(kind.model.__table__.columns.keys())
     examples = _example_cells(kind, header)
     required_at = [i for i, (col, _, _) in enumerate(columns) if col.required]
+    signal_at = [i for i, (col, _, _) in enumerate(columns) if col.key not in kind.link] if part else []
+    part_defaults = kind.part_defaults if part else {}  # also for a column the roster does not have
     fields = [(col.key, index, text, _remembering(col.parse), col.required, col.blank) for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
@@ -246,6 +260,8 @@ def parse_rows(
             if cancel():
                 raise ImportCancelled()
             progress(offset, total, "正在检查数据")
+        if skip_rows and r + 1 in skip_rows:
+            continue
         cells = sheet.rows[r]
         used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
         if not all(c.__class__ is not str or c.isprintable() for c in used):
@@ -254,12 +270,14 @@ def parse_rows(
         formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
         if all(blanks) and not formulas:
             continue
+        if part and all(blanks[i] for i in signal_at) and not formulas:
+            continue  # the roster row has nothing of this kind
         if any(blanks[i] for i in required_at) and _is_footer(cells):
             continue  # 合计 / 填表人 lines under the table
         if _is_example(examples, cells):
             summary.warnings.append(Rejection(r + 1, "", "这一行是模板中的示例，已跳过", None))
             continue
-        values: dict = {}
+        values: dict = dict(part_defaults)
         errors: list[Rejection] = []
         for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
@@ -298,7 +316,7 @@ def parse_rows(
                 extra = {name: attrs[name] for name in kind.extras if name in attrs} or None
             attrs = {name: value for name, value in attrs.items() if name in stored}
         if restrict_to and attrs.get(kind.scope) != restrict_to:
-            where = scope_col[2] if scope_col else kind.column(kind.scope).header
+            where = scope_col[2] if scope_col else key_header
             cell = (r, scope_col[1]) if scope_col else None
             mine = lookups.org_names.get(restrict_to, restrict_to)
             summary.rejected.append(Rejection(r + 1, where, f"本单位（{mine}）只能导入本乡镇的数据", cell))
@@ -346,6 +364,9 @@ def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
     for row in rows:
         current = existing.get(row.key)
         values = row.attrs | row.extra if row.extra else row.attrs
+        if row.attrs.get("deleted") is True and (current is None or current["deleted"]):
+            decision.unchanged += 1  # no such record, and the row says there is none
+            continue
         if current is None:
             refusal = kind.refuse(session, None, values, {}, accepted) if kind.refuse else None
             if refusal is not None:
@@ -362,7 +383,7 @@ def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
         if row.extra:
             before = stored_extras.get(current["id"], {})
             changes.update((name, (before.get(name), value)) for name, value in row.extra.items() if before.get(name) != value)
-        if current["deleted"]:
+        if current["deleted"] and "deleted" not in row.attrs:
             changes["deleted"] = (True, False)  # imported again: the record comes back
         refusal = kind.refuse(session, current, values, changes, accepted) if kind.refuse else None
         if refusal is not None:
@@ -490,6 +511,234 @@ def _write(session: Session, actor: Actor, kind: KindSpec, decision: Decision, p
     return created, updated
 
 
+# ---- parts: the registers a roster carries besides its own ----------------------------------
+
+@dataclass
+class Located:
+    kind: KindSpec
+    sheet: SheetData
+    header: HeaderMatch
+
+
+MAX_ROUNDS = 6  # rows refused by one kind are taken out of the others: at most this many passes
+
+
+def _as_part(kind: KindSpec) -> KindSpec:
+    """The kind as a roster's part reads it: required columns with a part default become optional."""
+    if not kind.part_defaults:
+        return kind
+    columns = tuple(
+        replace(col, required=False, blank=kind.part_defaults[col.key]) if col.key in kind.part_defaults else col
+        for col in kind.columns
+    )
+    return replace(kind, columns=columns)
+
+
+def locate_parts(kind: KindSpec, sheet: SheetData, header: HeaderMatch, sheets: list[SheetData]) -> list[Located]:
+    """The parts of `kind` the workbook has: each from the sheet holding its own columns (a
+    column the kind itself or an earlier part reads is not read again, except the columns
+    naming the record)."""
+    claimed: dict[str, set[int]] = {sheet.name: set(header.columns.values())}
+    found = []
+    for name in kind.parts:
+        part = _as_part(get_kind(name))
+        names_by_key = {col.key: col.names for col in part.columns}
+        best: tuple[SheetData, HeaderMatch] | None = None
+        for candidate in sheets:
+            if candidate.name.strip() in _NOT_DATA_SHEETS:
+                continue
+            match = find_header(candidate.rows, names_by_key)
+            if match is None:
+                continue
+            taken = claimed.get(candidate.name, set())
+            for key, index in list(match.columns.items()):
+                if index in taken and key not in part.link:
+                    del match.columns[key], match.headers[key]
+            own = [key for key in match.columns if key not in part.link]
+            if not own or any(col.key not in match.columns for col in part.required):
+                continue
+            if best is None or len(match.columns) > len(best[1].columns):
+                best = (candidate, match)
+        if best is not None:
+            claimed.setdefault(best[0].name, set()).update(best[1].columns.values())
+            found.append(Located(part, *best))
+    return found
+
+
+@dataclass
+class _Stage:
+    plan: ImportPlan
+    decision: Decision
+
+
+PENDING = "待写入:"  # the id a part's row gives a record of the main kind the same import creates
+
+
+def _pending(decision: Decision) -> list[tuple[str, dict]]:
+    """The main kind's records as the import leaves them, for its parts' lookups: new ones under
+    a stand-in id (PENDING + row number) that applying replaces with the record's id."""
+    return ([(f"{PENDING}{row.row}", row.attrs) for row in decision.new]
+            + [(rid, row.attrs) for row, rid, _changes in decision.updated])
+
+
+def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, part: bool,
+           progress: Progress, cancel: Cancel, pending: list | None = None) -> _Stage:
+    """One kind's rows of one sheet: parsed, checked and matched against the session's data
+    (a part's, also against the main kind's `pending` records)."""
+    kind, sheet, header = at.kind, at.sheet, at.header
+    summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
+    skip_rows = frozenset(row for name, row in skip if name == sheet.name)
+    lookups = build_lookups(session, kind, actor, pending or [])
+    rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel, skip_rows, part)
+    progress(0, 0, "正在与已有数据比对")
+    decision = decide(session, kind, rows)
+    if decision.refused:
+        refused = {id(row) for row, _ in decision.refused}
+        rows = [row for row in rows if id(row) not in refused]
+        for row, exc in decision.refused:
+            summary.rejected.extend(blame(kind, header, row.row - 1, column, message) for column, message in exc.problems)
+    summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+    summary.rejected.sort(key=lambda r: (r.row, r.cell[1] if r.cell else -1))
+    return _Stage(ImportPlan(kind, path, sheet, header, rows, summary), decision)
+
+
+def _audit(session: Session, actor: Actor, kind: KindSpec, path: Path, created: list, updated: list) -> None:
+    if created or updated:
+        audit.record(session, actor.username, "import", kind.entity, "", {
+            "file": path.name, "kind": kind.name, "updated": updated,
+            "created": [{"id": rid, "row": row, "key": list(key)} for rid, row, key in created],
+        })
+
+
+def _newly_refused(stages: list[_Stage]) -> set[tuple[str, int]]:
+    """(sheet, row) of rows one kind refused that another kind reading the same sheet took:
+    the next pass leaves them out of every kind, keeping the refusing kinds' reasons."""
+    taken: dict[tuple[str, int], set[str]] = {}
+    for stage in stages:
+        for row in stage.plan.rows:
+            taken.setdefault((stage.plan.sheet.name, row.row), set()).add(stage.plan.kind.name)
+    more = set()
+    for stage in stages:
+        name = stage.plan.kind.name
+        for item in stage.plan.summary.rejected:
+            key = (stage.plan.sheet.name, item.row)
+            if taken.get(key, set()) - {name}:
+                more.add(key)
+    return more
+
+
+def _combined(stages: list[_Stage], located: list[Located], skip: dict) -> ImportPlan:
+    """The main kind's plan carrying its parts': rejections and warnings of all, each part's counts."""
+    main = stages[0].plan
+    summary = main.summary
+    seen = {(summary.sheet, w.row, w.column, w.message) for w in summary.warnings}
+    refused = {(summary.sheet, r.row, r.column, r.message) for r in summary.rejected}
+    for stage in stages[1:]:
+        part = stage.plan.summary
+        other = part.sheet != summary.sheet
+        for r in part.rejected:  # a bad cell naming the enterprise is every part's: said once
+            if (part.sheet, r.row, r.column, r.message) not in refused:
+                refused.add((part.sheet, r.row, r.column, r.message))
+                summary.rejected.append(replace(r, sheet=part.sheet) if other else r)
+        for w in part.warnings:
+            if (part.sheet, w.row, w.column, w.message) not in seen:
+                seen.add((part.sheet, w.row, w.column, w.message))
+                summary.warnings.append(replace(w, sheet=part.sheet) if other else w)
+        summary.parts.append(part)
+    read = {(at.sheet.name, " ".join(text.split())) for at in located[1:] for text in at.header.headers.values()}
+    ignored = [text for text in summary.ignored_columns_all if (summary.sheet, " ".join(text.split())) not in read]
+    summary.ignored_column_count = len(ignored)
+    summary.ignored_columns = ignored[:IGNORED_LISTED]
+    summary.rejected.sort(key=lambda r: (r.sheet != "", r.sheet, r.row, r.cell[1] if r.cell else -1))
+    main.parts = [stage.plan for stage in stages[1:]]
+    main.located = located
+    main.skip = skip
+    return main
+
+
+def _check_with_parts(session: Session, actor: Actor, located: list[Located], path: Path, ignored: list[str],
+                      progress: Progress, cancel: Cancel) -> ImportPlan:
+    """The dry run of a roster with parts: the main kind first, then each part, which finds the
+    main kind's new and changed records among the register's (nothing is written); rows one
+    kind refuses are taken out of the others, keeping that kind's reasons."""
+    skip: dict[tuple[str, int], None] = {}
+    carried: dict[str, list[Rejection]] = {}
+    for _round in range(MAX_ROUNDS):
+        main = _stage(session, actor, located[0], path, skip, False, progress, cancel)
+        pending = _pending(main.decision)
+        # a row the main kind refused is not read by the parts: its reason is said already
+        refused = skip | dict.fromkeys((main.plan.sheet.name, r.row) for r in main.plan.summary.rejected)
+        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending) for at in located[1:]]
+        more = _newly_refused(stages)
+        if not more:
+            break
+        for stage in stages:
+            name = stage.plan.sheet.name
+            carried.setdefault(stage.plan.kind.name, []).extend(
+                r for r in stage.plan.summary.rejected if (name, r.row) in more)
+        skip.update(dict.fromkeys(more))
+    for stage in stages:
+        summary = stage.plan.summary
+        summary.rejected.extend(carried.get(stage.plan.kind.name, ()))
+        summary.rejected.sort(key=lambda r: (r.row, r.cell[1] if r.cell else -1))
+    stages[0].plan.summary.ignored_columns_all = ignored
+    return _combined(stages, located, skip)
+
+
+def _with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list[ParsedRow]:
+    """A part's rows with the stand-in ids of records the import just created replaced by
+    theirs; UserError when one of them was not created (the data changed since the dry run)."""
+
+    def real(value):
+        if value.__class__ is str and value.startswith(PENDING):
+            if value not in ids:
+                raise UserError(f"检查文件后数据已有变化，第{value.removeprefix(PENDING)}行的记录现在不是新增，"
+                                "请重新检查文件；数据库没有改动")
+            return ids[value]
+        if value.__class__ is list:
+            return sorted(real(v) for v in value)
+        return value
+
+    out = []
+    for row in rows:
+        if not any(v.__class__ is str and v.startswith(PENDING) for v in row.attrs.values()) and not row.extra:
+            out.append(row)
+            continue
+        attrs = {k: real(v) for k, v in row.attrs.items()}
+        extra = {k: real(v) for k, v in row.extra.items()} if row.extra else row.extra
+        out.append(ParsedRow(row.row, attrs, record_key(kind, attrs), extra))
+    return out
+
+
+def _apply_with_parts(db: Database, actor: Actor, plan: ImportPlan, summary: ImportSummary,
+                      progress: Progress, cancel: Cancel) -> ImportSummary:
+    """The main kind's rows, then each part's, in one transaction: the parts' rows as the dry
+    run read them, naming the records just created by their ids. Matched again inside the
+    transaction: a row that cannot be written now means the data changed, and nothing is kept."""
+    with db.session(wait_ms=LONG_WAIT_MS) as session:
+        ids: dict[str, str] = {}
+        for index, current in enumerate((plan, *plan.parts)):
+            kind = current.kind
+            rows = current.rows if index == 0 else _with_ids(kind, current.rows, ids)
+            decision = decide(session, kind, rows)
+            if decision.refused:
+                row, exc = decision.refused[0]
+                raise UserError(f"检查文件后数据已有变化，工作表“{current.sheet.name}”第{row.row}行现在不能导入"
+                                f"（{exc}），请重新检查文件；数据库没有改动")
+            created, updated = _write(session, actor, kind, decision, progress, cancel)
+            _audit(session, actor, kind, plan.path, created, updated)
+            if index == 0:
+                ids = {f"{PENDING}{row}": rid for rid, row, _key in created}
+                summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+            else:
+                done = replace(current.summary, dry_run=False, rejected=[], warnings=[])
+                done.new, done.updated, done.unchanged = len(decision.new), len(decision.updated), decision.unchanged
+                summary.parts.append(done)
+        if cancel():
+            raise ImportCancelled()
+    return summary
+
+
 # ---- the two entry points -----------------------------------------------------------------
 
 def check_file(
@@ -510,25 +759,19 @@ def check_file(
     if cancel():
         raise ImportCancelled()
     sheet, header = locate_header(kind, sheets, path.name)
-    data_rows = len(sheet.rows) - header.row - 1
-    if data_rows > row_limit:
-        raise too_many_rows(sheet.name, data_rows, row_limit)
-    summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
+    located = [Located(kind, sheet, header), *locate_parts(kind, sheet, header, sheets)] if kind.parts else []
+    for at in located or [Located(kind, sheet, header)]:
+        data_rows = len(at.sheet.rows) - at.header.row - 1
+        if data_rows > row_limit:
+            raise too_many_rows(at.sheet.name, data_rows, row_limit)
     ignored = header.ignored + [f"{name}（重复的列）" for name in header.duplicates]
+    if len(located) > 1:
+        return _check_with_parts(session, actor, located, path, ignored, progress, cancel)
+    stage = _stage(session, actor, Located(kind, sheet, header), path, {}, False, progress, cancel)
+    summary = stage.plan.summary
     summary.ignored_column_count = len(ignored)
     summary.ignored_columns = ignored[:IGNORED_LISTED]
-    lookups = build_lookups(session, kind, actor)
-    rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel)
-    progress(0, 0, "正在与已有数据比对")
-    decision = decide(session, kind, rows)
-    if decision.refused:
-        refused = {id(row) for row, _ in decision.refused}
-        rows = [row for row in rows if id(row) not in refused]
-        for row, exc in decision.refused:
-            summary.rejected.extend(blame(kind, header, row.row - 1, column, message) for column, message in exc.problems)
-    summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged
-    summary.rejected.sort(key=lambda r: (r.row, r.cell[1] if r.cell else -1))
-    return ImportPlan(kind, path, sheet, header, rows, summary)
+    return stage.plan
 
 
 def apply_plan(
@@ -552,21 +795,19 @@ def apply_plan(
         ignored_column_count=plan.summary.ignored_column_count,
         sheet=plan.summary.sheet, header_row=plan.summary.header_row,
     )
-    if backups_dir is not None and (plan.summary.new or plan.summary.updated):
+    if backups_dir is not None and plan.summary.writes:
         progress(0, 0, "正在备份数据库")
         # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy
         summary.backup = str(backup_into(db, Path(backups_dir), "import"))
+    if plan.parts:
+        return _apply_with_parts(db, actor, plan, summary, progress, cancel)
     with db.session(wait_ms=LONG_WAIT_MS) as session:
         decision = decide(session, kind, plan.rows)
         if decision.refused:  # the database changed since the dry run: check the file again
             row, exc = decision.refused[0]
             raise UserError(f"检查文件后数据已有变化，第{row.row}行现在不能导入（{exc}），请重新检查文件；数据库没有改动")
         created, updated = _write(session, actor, kind, decision, progress, cancel)
-        if created or updated:
-            audit.record(session, actor.username, "import", kind.entity, "", {
-                "file": plan.path.name, "kind": kind.name, "updated": updated,
-                "created": [{"id": rid, "row": row, "key": list(key)} for rid, row, key in created],
-            })
+        _audit(session, actor, kind, plan.path, created, updated)
         if cancel():
             raise ImportCancelled()
     summary.new, summary.updated, summary.unchanged = len(decision.new), len(decision.updated), decision.unchanged

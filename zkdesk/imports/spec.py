@@ -80,6 +80,9 @@ class Lookups:
     # resolve() checks a row that updates a record with the record's own values for the
     # columns the file does not have, as the form would show them.
     stored_record: Callable[[Mapping], Mapping | None] = lambda _values: None
+    # Read as a part of another kind's import: that kind's records the import creates or
+    # changes, (id, attributes), a new one's id a stand-in (pipeline.PENDING) until written.
+    pending: list[tuple[str, dict]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,16 @@ class KindSpec:
     refuse: Callable[[Session, Mapping | None, dict, dict, list[dict]], RowError | None] | None = None
     after_update: Callable[[Session, object, dict], None] | None = None  # record, changes
     sort_note: str = ""  # one sentence for 填表说明: how rows are matched
+    # Columns that only name the record a row belongs to (the enterprise of a year row): read
+    # as a part of another kind's import, a row with nothing else filled in is not this kind's.
+    link: tuple[str, ...] = ()
+    # Kinds read from the same workbook after this one, in order, each from the sheet that has
+    # its columns (the same roster sheet or a sheet of its own): an enterprise roster carries
+    # the enterprises' year figures, unions and contracts. One row is one unit: a row refused
+    # by any of them is written by none.
+    parts: tuple[str, ...] = ()
+    # Read as a part: required columns a roster may leave out, with the value they then take.
+    part_defaults: Mapping[str, object] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         for col in self.columns:

@@ -11,9 +11,11 @@ class Rejection:
     column: str  # the column's header text as written in the file
     message: str  # Chinese reason
     cell: tuple[int, int] | None = None  # 0-based (row, column) in the sheet, for the annotated copy
+    sheet: str = ""  # set when it is not the import's main sheet (a roster's part on a sheet of its own)
 
     def to_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        found = {"row": self.row, "column": self.column, "message": self.message}
+        return found | {"sheet": self.sheet} if self.sheet else found
 
 
 @dataclass
@@ -31,10 +33,17 @@ class ImportSummary:
     sheet: str = ""
     header_row: int = 0  # as Excel shows it
     backup: str = ""  # the backup written before applying, if any
+    parts: list[ImportSummary] = field(default_factory=list)  # a roster's other registers (their counts)
+    ignored_columns_all: list[str] = field(default_factory=list, repr=False)  # before the parts took theirs
+
+    @property
+    def writes(self) -> int:
+        """Records the import writes, its parts' included."""
+        return self.new + self.updated + sum(part.writes for part in self.parts)
 
     @property
     def rejected_rows(self) -> int:
-        return len({r.row for r in self.rejected})
+        return len({(r.sheet, r.row) for r in self.rejected})
 
     @property
     def accepted(self) -> int:
@@ -54,7 +63,11 @@ class ImportSummary:
             "ignored_column_count": max(self.ignored_column_count, len(self.ignored_columns)),
             "sheet": self.sheet,
             "header_row": self.header_row,
-        }
+        } | ({"parts": [part.part_json() for part in self.parts]} if self.parts else {})
+
+    def part_json(self) -> dict:
+        return {"kind": self.kind, "sheet": self.sheet, "header_row": self.header_row,
+                "new": self.new, "updated": self.updated, "unchanged": self.unchanged}
 
     def ignored_text(self) -> str:
         """忽略了N列：甲、乙、丙…… (empty when no column was ignored)."""
@@ -66,7 +79,17 @@ class ImportSummary:
 
     def headline(self) -> str:
         """One Chinese line: 新增 3 条，更新 1 条，无变化 5 条，拒绝 2 行."""
-        return (
-            f"新增 {self.new} 条，更新 {self.updated} 条，无变化 {self.unchanged} 条，"
-            f"拒绝 {self.rejected_rows} 行"
-        )
+        if not self.parts:
+            return (
+                f"新增 {self.new} 条，更新 {self.updated} 条，无变化 {self.unchanged} 条，"
+                f"拒绝 {self.rejected_rows} 行"
+            )
+        return "；".join(  # a roster: each register's counts, then the rows refused
+            f"{part_label(s.kind)}：新增 {s.new} 条，更新 {s.updated} 条，无变化 {s.unchanged} 条" for s in (self, *self.parts)
+        ) + f"；拒绝 {self.rejected_rows} 行"
+
+
+def part_label(kind_name: str) -> str:
+    from zkdesk.imports.kinds import get_kind
+
+    return get_kind(kind_name).label

@@ -3,6 +3,7 @@ text-formatted code columns (so Excel keeps every digit), and a 填表说明 she
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zkdesk.imports.headers import header_key
 from zkdesk.imports.kinds import get_kind
 from zkdesk.imports.spec import Column, KindSpec
 from zkdesk.output.xlsx_cells import put
@@ -42,9 +44,28 @@ def _header_note(column: Column) -> str:
     return column.note or ("必填" if column.required else "")
 
 
+def template_columns(kind: KindSpec) -> tuple[Column, ...]:
+    """The kind's columns, then its parts' (a roster's year figures, union, contract) that
+    are not there already: one sheet carries every register the import reads."""
+    columns = list(kind.columns)
+    taken = {header_key(name) for col in columns for name in col.names}
+    for name in kind.parts:
+        part = get_kind(name)
+        for col in part.columns:
+            if col.key in ("enterprise_uscc", "enterprise_name") or header_key(col.header) in taken:
+                continue  # the enterprise's own columns name it
+            if col.key in part.part_defaults:
+                col = replace(col, required=False, blank=part.part_defaults[col.key],
+                              note=(col.note + "；" if col.note else "") + f"空白按“{part.part_defaults[col.key]}”")
+            columns.append(col)
+            taken.update(header_key(n) for n in col.names)
+    return tuple(columns)
+
+
 def write_template(kind_name: str, path: Path | str, townships: list[str], county: str = "镇康县") -> Path:
     """Write the template for `kind_name`; `townships` are the names offered in drop-downs."""
     kind: KindSpec = get_kind(kind_name)
+    columns = template_columns(kind)
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -54,7 +75,7 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
     notes = wb.create_sheet(NOTES_SHEET)
 
     code_col = 0
-    for index, column in enumerate(kind.columns, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         head = put(ws, 1, index, column.header)
         head.font = Font(bold=True, color="C00000" if column.required else "000000")
@@ -92,7 +113,8 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
     notes.column_dimensions["D"].width = 50
     put(notes, 1, 1, f"{kind.label}导入模板 填表说明").font = Font(bold=True, size=14)
     row = 3
-    for line in (*GENERAL_NOTES, f"对应规则：{kind.sort_note}。"):
+    rules = [kind.sort_note] + [f"{get_kind(name).label}{get_kind(name).sort_note}" for name in kind.parts]
+    for line in (*GENERAL_NOTES, f"对应规则：{'；'.join(rules)}。"):
         cell = put(notes, row, 1, f"{row - 2}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         notes.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
@@ -103,7 +125,7 @@ def write_template(kind_name: str, path: Path | str, townships: list[str], count
         cell = put(notes, row, index, text)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
-    for column in kind.columns:
+    for column in columns:
         row += 1
         options = _options(column, townships, county)
         put(notes, row, 1, column.header)

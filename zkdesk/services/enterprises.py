@@ -215,13 +215,24 @@ def get_enterprise(session: Session, actor: Actor, enterprise_id: str) -> Enterp
 
 # ---- per-year figures -----------------------------------------------------------------
 
-def _check_year(row: YearInput) -> None:
+def year_problems(row: YearInput) -> list[tuple[str, str]]:
+    """(field, Chinese message) for each rule a year's figures break: the form's and the
+    import's one set of rules."""
     if not MIN_YEAR <= row.year <= MAX_YEAR:
-        raise UserError(f"年度“{row.year}”不合理")
+        return [("year", f"年度“{row.year}”不合理")]
+    problems = []
     if row.employees < 0:
-        raise UserError(f"{row.year}年职工人数不能为负数")
+        problems.append(("employees", f"{row.year}年职工人数不能为负数"))
     if row.operating_status not in choices.OPERATING_STATUSES:
-        raise UserError(f"{row.year}年经营状态“{row.operating_status}”不在可选范围内：{'、'.join(choices.OPERATING_STATUSES)}")
+        problems.append(("operating_status", f"{row.year}年经营状态“{row.operating_status}”不在可选范围内："
+                                             f"{'、'.join(choices.OPERATING_STATUSES)}"))
+    return problems
+
+
+def _check_year(row: YearInput) -> None:
+    problems = year_problems(row)
+    if problems:
+        raise UserError(problems[0][1])
 
 
 def set_enterprise_year(session: Session, actor: Actor, enterprise_id: str, row: YearInput) -> None:
@@ -275,18 +286,31 @@ def replace_enterprise_years(session: Session, actor: Actor, enterprise_id: str,
 
 # ---- union and democratic management --------------------------------------------------
 
-def _clean_union(ent: Enterprise, data: UnionInput) -> UnionInput:
+def union_problems(is_company: bool, data: UnionInput) -> list[tuple[str, str]]:
+    """(field, Chinese message) for each rule the union's data breaks (form and import)."""
+    problems = []
     if data.members < 0:
-        raise UserError("工会会员人数不能为负数")
+        problems.append(("members", "工会会员人数不能为负数"))
     today = date.today()
-    for label, day in (("工会成立日期", data.established_on), ("职代会建立日期", data.congress_on),
-                       ("厂务公开建立日期", data.openness_on)):
+    for field_name, label, day in (("established_on", "工会成立日期", data.established_on),
+                                   ("congress_on", "职代会建立日期", data.congress_on),
+                                   ("openness_on", "厂务公开建立日期", data.openness_on)):
         if day is not None and day > today:
-            raise UserError(f"{label}{day:%Y-%m-%d}晚于今天")
-    if (data.worker_director or data.worker_supervisor) and not ent.is_company:
-        raise UserError("职工董事、职工监事只适用于公司制企业：请先在企业信息中勾选“公司制企业”")
+            problems.append((field_name, f"{label}{day:%Y-%m-%d}晚于今天"))
+    if (data.worker_director or data.worker_supervisor) and not is_company:
+        problems.append(("worker_director" if data.worker_director else "worker_supervisor",
+                         "职工董事、职工监事只适用于公司制企业：请先在企业信息中勾选“公司制企业”"))
     if len(data.chair.strip()) > 50:
-        raise UserError("工会主席姓名过长")
+        problems.append(("chair", "工会主席姓名过长"))
+    return problems
+
+
+def clean_union(is_company: bool, data: UnionInput) -> UnionInput:
+    """The union as stored: checked (UserError with the first problem), names trimmed, the
+    date of a 职代会 or 厂务公开 that is not established dropped."""
+    problems = union_problems(is_company, data)
+    if problems:
+        raise UserError(problems[0][1])
     return UnionInput(
         established_on=data.established_on, members=data.members, chair=data.chair.strip(),
         congress=data.congress, congress_on=data.congress_on if data.congress else None,
@@ -307,7 +331,7 @@ def save_union(session: Session, actor: Actor, enterprise_id: str, data: UnionIn
             session.flush()
             audit.record(session, actor.username, "delete", "enterprise_union", union.id, {"old": old})
         return
-    new = asdict(_clean_union(ent, data))
+    new = asdict(clean_union(ent.is_company, data))
     if old == new:
         return
     if union is None:

@@ -61,6 +61,18 @@ _FIELDS = tuple(f.name for f in fields(ResultInput))
 COUNT_FIELDS = tuple(rules.RESULT_FIELDS)
 
 
+def result_problems(revoked_on: date | None, year: int, values: dict) -> list[tuple[str, str]]:
+    """(field, Chinese message) for each rule one year's results break (the form's and the
+    import's): the field is the one the message names ("year" when none)."""
+    messages = rules.result_problems(year, {k: values.get(k, 0) for k in COUNT_FIELDS})
+    messages += rules.patent_details_problems(year, values.get("patents", 0), values.get("patent_details", ""))
+    if revoked_on is not None and year > revoked_on.year:
+        messages.append(f"工作室已于{revoked_on:%Y-%m-%d}撤销，不能登记{year}年的成果")
+    named = [("patent_details", "专利明细"), ("proposals_adopted", "采纳")]
+    named += sorted(rules.RESULT_FIELDS.items(), key=lambda pair: -len(pair[1]))
+    return [(next((f for f, label in named if label in message), "year"), message) for message in messages]
+
+
 def save_result(session: Session, actor: Actor, studio_id: str, year: int, data: ResultInput) -> str:
     """Create or update the studio's results of `year`. Returns the record's id."""
     actor.require(Permission.EDIT)
@@ -68,12 +80,9 @@ def save_result(session: Session, actor: Actor, studio_id: str, year: int, data:
     values = {name: getattr(data, name) for name in _FIELDS}
     values["patent_details"] = values["patent_details"].strip()
     values["description"] = values["description"].strip()
-    problems = rules.result_problems(year, {k: values[k] for k in COUNT_FIELDS})
-    problems += rules.patent_details_problems(year, values["patents"], values["patent_details"])
-    if studio.revoked_on is not None and year > studio.revoked_on.year:
-        problems.append(f"工作室已于{studio.revoked_on:%Y-%m-%d}撤销，不能登记{year}年的成果")
+    problems = result_problems(studio.revoked_on, year, values)
     if problems:
-        raise UserError("；".join(problems))
+        raise UserError("；".join(message for _field, message in problems))
     row = session.scalars(select(StudioResult).where(StudioResult.studio_id == studio.id, StudioResult.year == year)).first()
     if row is None:
         row = StudioResult(origin=studio.origin, studio_id=studio.id, year=year, **values)

@@ -9,9 +9,12 @@ from zkdesk.services.errors import UserError
 
 KIND_MODULES = {
     "enterprises": "zkdesk.imports.kinds.enterprises",
+    "enterprise-years": "zkdesk.imports.kinds.enterprise_years",
+    "unions": "zkdesk.imports.kinds.unions",
     "contracts": "zkdesk.imports.kinds.contracts",
     "nominations": "zkdesk.imports.kinds.nominations",
     "studios": "zkdesk.imports.kinds.studios",
+    "studio-results": "zkdesk.imports.kinds.studio_results",
     "indicator-values": "zkdesk.imports.kinds.indicator_values",
 }
 

@@ -26,7 +26,7 @@ from zkdesk.domain.contract_rules import (
 )
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.imports import cells
-from zkdesk.imports.kinds._shared import load_enterprises, name_key, township_names
+from zkdesk.imports.kinds._shared import enterprise_of, load_enterprises, name_key, township_names
 from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
 from zkdesk.services.contracts import coverage_lists, set_coverage
 from zkdesk.services.scope import org_filter
@@ -49,21 +49,21 @@ COLUMNS = (
     Column("township_code", "所属乡镇", cells.township_or_county, width=12, synonyms=("乡镇", "乡（镇）", "所在乡镇"),
            note="可空：企业的合同取企业所属乡镇；区域性、行业性合同空白时为本单位的合同", example="南伞镇"),
     Column("kind", "合同类型", cells.choice(choices.CONTRACT_TYPES, TYPE_ALIASES), required=True, width=24,
-           synonyms=("类型", "合同种类", "集体合同类型"), example="综合集体合同"),
+           synonyms=("类型", "合同种类", "集体合同类型", "合同类别"), example="综合集体合同"),
     Column("title", "合同名称", cells.text, width=30, synonyms=("名称", "合同标题"), example="2024年集体合同"),
     Column("signed_alone", "单独签订", cells.yes_no, fmt="bool", blank=True, width=9,
            synonyms=("是否单独签订",), note="空白视为“是”", example="是"),
     Column("negotiation_established", "建立集体协商制度", cells.yes_no, fmt="bool", blank=True, width=10,
            synonyms=("集体协商建制", "协商建制", "是否建立集体协商制度"), note="空白视为“是”", example="是"),
     Column("signed_on", "签订日期", cells.parse_date, required=True, fmt="date", width=12,
-           synonyms=("签订时间", "签约日期", "签订日"), note="如 2024-03-01 或 2024年3月1日", example=date(2024, 3, 1)),
+           synonyms=("签订时间", "签约日期", "签订日", "集体合同签订日期", "合同签订日期", "集体合同签订时间"), note="如 2024-03-01 或 2024年3月1日", example=date(2024, 3, 1)),
     Column("term_years", "期限（年）", cells.count, fmt="int", blank=None, width=8,
            synonyms=("合同期限", "期限", "有效期"), note="1至3年；空白按到期日期推算，没有到期日期按3年", example=3),
     Column("expires_on", "到期日期", cells.parse_date, fmt="date", blank=None, width=12,
            synonyms=("到期时间", "终止日期", "有效期至"), note="可空：按签订日期加期限计算；填写时须与之相符",
            example=date(2027, 2, 28)),
     Column("filed_on", "报送日期", cells.parse_date, fmt="date", blank=None, width=12,
-           synonyms=("报送人社部门日期", "备案日期", "报送时间", "审查报送日期"), example=date(2024, 3, 8)),
+           synonyms=("报送人社部门日期", "备案日期", "报送时间", "审查报送日期", "备案时间", "报送备案日期"), example=date(2024, 3, 8)),
     Column("review_opinion", "审查意见", cells.long_text, width=20, synonyms=("人社部门审查意见",)),
     Column("review_objection", "审查有异议", cells.yes_no, fmt="bool", blank=False, width=9,
            synonyms=("审查是否有异议", "有异议"), note="空白视为“否”；有异议的合同不生效", example="否"),
@@ -85,22 +85,9 @@ _SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
 def _enterprise(values: dict, lookups: Lookups) -> tuple[str, str, str] | None:
-    code = values.get("enterprise_uscc")
-    if code:
-        found = lookups.extra["enterprise_by_uscc"].get(name_key(code))
-        if found is None:
-            raise RowError("enterprise_uscc", f"企业名册中没有统一社会信用代码为{code}的企业，请先导入该企业")
-        return found
-    name = values.get("enterprise_name")
-    if name:
-        found = lookups.extra["enterprises_by_name"].get(name_key(name), [])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise RowError("enterprise_name", f"企业名册中有{len(found)}家“{name}”，请填写统一社会信用代码区分")
-        if values.get("kind") not in MULTI_ENTERPRISE_KINDS:
-            raise RowError("enterprise_name", f"企业名册中没有“{name}”，请先导入该企业或填写统一社会信用代码")
-    return None
+    if not values.get("enterprise_uscc") and not values.get("enterprise_name"):
+        return None  # the register's rules say whether the kind needs one
+    return enterprise_of(values, lookups, optional=values.get("kind") in MULTI_ENTERPRISE_KINDS)
 
 
 def _covered(text: str, lookups: Lookups) -> list[tuple[str, str, str]]:
@@ -219,7 +206,8 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         select(CollectiveContract, Enterprise.uscc, Enterprise.name)
         .outerjoin(Enterprise, Enterprise.id == CollectiveContract.enterprise_id)
         .where(CollectiveContract.deleted.is_(False), org_filter(CollectiveContract.township_code, office_code))
-        .order_by(CollectiveContract.township_code, CollectiveContract.signed_on, CollectiveContract.id)
+        .order_by(CollectiveContract.township_code, CollectiveContract.signed_on, CollectiveContract.kind, Enterprise.uscc,
+                  Enterprise.name, CollectiveContract.id)
     )
     found = list(session.execute(query))
     coverage = coverage_lists(session, [contract.id for contract, _, _ in found])
@@ -250,4 +238,6 @@ KIND = KindSpec(
     load_extras=load_coverage,
     write_extras=write_coverage,
     sort_note="按企业（区域性、行业性合同按乡镇）、合同类型和签订日期对应已有合同",
+    link=("enterprise_uscc", "enterprise_name", "township_code"),
+    part_defaults={"kind": "综合集体合同"},
 )

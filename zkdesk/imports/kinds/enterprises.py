@@ -84,7 +84,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
     rows = session.scalars(
         select(Enterprise)
         .where(Enterprise.deleted.is_(False), org_filter(Enterprise.township_code, office_code))
-        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
+        .order_by(Enterprise.township_code, Enterprise.name, Enterprise.uscc, Enterprise.id)
     )
     return [
         {col.key: getattr(e, col.key) for col in COLUMNS} | {"township_code": names.get(e.township_code, e.township_code)}
@@ -106,4 +106,6 @@ KIND = KindSpec(
     after_update=after_update,
     export_rows=export_rows,
     sort_note="按统一社会信用代码对应已有企业",
+    # the county's 集体合同企业名册 carries these on the enterprise's row (or on sheets of their own)
+    parts=("enterprise-years", "unions", "contracts"),
 )

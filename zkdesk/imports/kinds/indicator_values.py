@@ -15,7 +15,9 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zkdesk.domain.progress import RATE
+from types import SimpleNamespace
+
+from zkdesk.domain.progress import CUMULATIVE, RATE
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
 from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
@@ -37,6 +39,10 @@ COLUMNS = (
     Column("year", "年度", cells.year, required=True, fmt="int", width=8, synonyms=("年份", "统计年度"), example=2024),
     Column("value", "数值", cells.number, fmt="number", blank=None, width=10,
            synonyms=("完成值", "实际值", "本年数值", "完成数", "数量"), note="比率类指标不填，按分子、分母计算", example=3),
+    Column("total", "累计数", cells.number, fmt="number", blank=None, stored=False, width=10,
+           synonyms=("累计", "累计完成", "累计完成数", "截至本年累计", "累计数值"),
+           note="仅累计类指标：可填从规划第一年起截至本年的累计数，代替本年新增的数值（两者都填时须相符）；"
+                "同一指标、同一单位的各年度请按从早到晚排列"),
     Column("numerator", "分子", cells.number, fmt="number", blank=None, width=10, note="仅比率类指标填写"),
     Column("denominator", "分母", cells.number, fmt="number", blank=None, width=10, note="仅比率类指标填写"),
     Column("note", "说明", cells.long_text, width=30, synonyms=("备注",), example=EXAMPLE_NOTE),
@@ -67,7 +73,7 @@ def prepare(session: Session, lookups: Lookups) -> None:
     for row in live_values(session, typed):
         stored.setdefault((row.indicator_id, row.org_code), {})[row.year] = row
     lookups.extra.update(plans=plans, indicators=indicators, indicators_by_name=by_name, stored=stored,
-                         locked={(org, year): by for org, year, by in locks})
+                         locked={(org, year): by for org, year, by in locks}, totals_read={})
 
 
 def _indicator(values: dict, lookups: Lookups) -> tuple[Indicator, int]:
@@ -96,10 +102,13 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     if (org, year) in lookups.extra["locked"]:
         raise RowError("year", locked_message(lookups.org_names.get(org, org), year, lookups.extra["locked"][(org, year)]))
     num, den, value = values.get("numerator"), values.get("denominator"), values.get("value")
+    total = values.get("total")
     if not ind.source:  # what to fill differs by kind: the file's columns hold every kind
+        if total is not None and ind.kind != CUMULATIVE:
+            raise RowError("total", f"指标{ind.code}不是累计类指标，不填累计数")
         if ind.kind == RATE and num is None and den is None:
             raise RowError("numerator", f"比率指标{ind.code}请填写分子（{ind.numerator_label}）和分母（{ind.denominator_label}）")
-        if ind.kind != RATE and value is None:
+        if ind.kind != RATE and value is None and total is None:
             raise RowError("value", f"指标{ind.code}请填写数值（{ind.unit}）")
         if ind.kind != RATE and (num is not None or den is not None):
             raise RowError("numerator", f"指标{ind.code}不是比率，不填分子分母")
@@ -107,11 +116,22 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
         note = values["note"]
     else:  # no 说明 column: the stored note still explains the value
         note = (lookups.stored_record({"indicator_id": ind.id, "org_code": org, "year": year}) or {}).get("note") or ""
-    history = value_history(ind.kind, lookups.extra["stored"].get((ind.id, org), {}), year, start_year)
-    checked = check_value(ind, ValueEntry(ind.id, value, num, den, note), history)
+    years = lookups.extra["stored"].setdefault((ind.id, org), {})
+    later = [y for y in lookups.extra["totals_read"].get((ind.id, org), ()) if y > year]
+    if later and ind.kind == CUMULATIVE:  # a later year's total was worked out without this year
+        raise RowError("year", f"指标{ind.code}的{later[0]}年累计数已按此前各年计算：同一指标、同一单位的各年度请按从早到晚排列")
+    history = value_history(ind.kind, years, year, start_year)
+    checked = check_value(ind, ValueEntry(ind.id, value, num, den, note, total), history)
     column = (lambda _field: "indicator_code") if ind.source else _column
     if checked.errors:
         raise RowError.of([(column(issue.field), issue.message) for issue in checked.errors])
+    if total is not None and value is not None and checked.value is not None and abs(checked.value - value) > 1e-9:
+        raise RowError("total", f"数值{_fmt(value)}与累计数{_fmt(total)}不符：截至上年累计{_fmt(history.total_before)}，"
+                                f"本年新增应为{_fmt(checked.value)}（两者填一个即可）")
+    if ind.kind == CUMULATIVE and not ind.source:  # a later total of the file counts this year as the database will
+        years[year] = SimpleNamespace(value=checked.value, numerator=None, denominator=None)
+        if total is not None:
+            lookups.extra["totals_read"].setdefault((ind.id, org), set()).add(year)
     if not checked.complete:
         warned.extend((column(issue.field), issue.message) for issue in checked.warnings)
     attrs = {"indicator_id": ind.id, "org_code": org, "year": year, "value": checked.value,
@@ -122,24 +142,33 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
 
 
 def _column(field: str) -> str:
-    return "value" if field == "total" else field
+    return field
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
     names = township_names(session)
     query = (
-        select(IndicatorValue, Indicator.code, Indicator.name)
+        select(IndicatorValue, Indicator.code, Indicator.name, Indicator.kind, Plan.start_year)
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Plan, Plan.id == Indicator.plan_id)
         .where(IndicatorValue.deleted.is_(False), org_filter(IndicatorValue.org_code, office_code))
         .order_by(IndicatorValue.year, IndicatorValue.org_code, Indicator.sort_key, IndicatorValue.id)
     )
-    return [
-        {
+    running: dict[tuple[str, str], float] = {}  # cumulative indicators: the total from the plan's first year
+    rows = []
+    for v, code, name, kind, start_year in session.execute(query):
+        total = None
+        if kind == CUMULATIVE and v.value is not None and v.year >= start_year:
+            total = running[(v.indicator_id, v.org_code)] = running.get((v.indicator_id, v.org_code), 0.0) + v.value
+        rows.append({
             "indicator_code": code, "indicator_name": name, "org_code": names.get(v.org_code, v.org_code), "year": v.year,
-            "value": v.value, "numerator": v.numerator, "denominator": v.denominator, "note": v.note,
-        }
-        for v, code, name in session.execute(query)
-    ]
+            "value": v.value, "total": total, "numerator": v.numerator, "denominator": v.denominator, "note": v.note,
+        })
+    return rows
 
 
 KIND = KindSpec(

@@ -174,7 +174,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         select(Studio, Enterprise.uscc)
         .outerjoin(Enterprise, Enterprise.id == Studio.enterprise_id)
         .where(Studio.deleted.is_(False), org_filter(Studio.township_code, office_code))
-        .order_by(Studio.township_code, Studio.name, Studio.id)
+        .order_by(Studio.township_code, Studio.name, Studio.host_name, Studio.id)
     )
     found = list(session.execute(query))
     members = live_members(session, [studio.id for studio, _ in found])

@@ -25,8 +25,9 @@ from zkdesk.ui.tasks import Task, run_with_progress
 
 # which views refresh after an import of each kind
 BUS_KINDS = {
-    "enterprises": bus.ENTERPRISES, "contracts": bus.ENTERPRISES, "nominations": bus.NOMINATIONS,
-    "studios": bus.STUDIOS, "indicator-values": bus.INDICATORS,
+    "enterprises": bus.ENTERPRISES, "contracts": bus.ENTERPRISES, "enterprise-years": bus.ENTERPRISES,
+    "unions": bus.ENTERPRISES, "nominations": bus.NOMINATIONS,
+    "studios": bus.STUDIOS, "studio-results": bus.STUDIOS, "indicator-values": bus.INDICATORS,
 }
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
 _COUNTS = (("new", "新增", "#1a7f37"), ("updated", "更新", "#0b5cad"), ("unchanged", "无变化", "#57606a"),
@@ -190,7 +191,7 @@ class ImportDialog(QDialog):
         self.plan = self.checked = plan
         summary = plan.summary
         self._show_summary(summary)
-        writes = summary.new + summary.updated
+        writes = summary.writes  # a roster's year figures, unions and contracts too
         self.confirm_button.setEnabled(writes > 0)
         self.annotate_button.setEnabled(bool(summary.rejected or summary.warnings))
         lines = [f"预览（尚未写入）：工作表“{summary.sheet}”，表头在第{summary.header_row}行。{summary.headline()}。"]
@@ -211,7 +212,7 @@ class ImportDialog(QDialog):
                        key=lambda pair: pair[0].row)
         self.table.setRowCount(len(items))
         for row, (item, kind) in enumerate(items):
-            cells = (str(item.row), item.column, kind, item.message)
+            cells = (f"{item.sheet} {item.row}" if item.sheet else str(item.row), item.column, kind, item.message)
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if kind == "拒绝" and col == 2:
