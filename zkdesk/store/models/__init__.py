@@ -1,7 +1,7 @@
 """All tables. Importing this package registers every model on Base.metadata."""
 
 from zkdesk.store.models.org import OrgUnit, Setting, User
-from zkdesk.store.models.plan import Indicator, IndicatorTarget, IndicatorValue, Plan, PlanItem, YearLock
+from zkdesk.store.models.plan import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue, Plan, PlanItem, YearLock
 from zkdesk.store.models.enterprise import (
     CollectiveContract,
     ContractCoverage,
@@ -34,6 +34,7 @@ __all__ = [
     "ExchangeAlias",
     "ExchangeLogEntry",
     "Indicator",
+    "IndicatorBaseline",
     "IndicatorTarget",
     "IndicatorValue",
     "Nomination",

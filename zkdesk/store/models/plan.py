@@ -108,6 +108,26 @@ class IndicatorValue(Travelling, Base):
     review_opinion: Mapped[str] = mapped_column(Text, default="")
 
 
+class IndicatorBaseline(Travelling, Base):
+    """An org unit's figure of an indicator in the year before the plan (基期, 2020 for 十四五):
+    where a rate's or a stock's path starts, and what a growth target is measured against.
+
+    Rates keep numerator and denominator (the county's baseline is Σnum/Σden); `value` is
+    computed from them. Travels like IndicatorValue; its natural key is indicator + org unit.
+    """
+
+    __tablename__ = "indicator_baseline"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
 class YearLock(Travelling, Base):
     """A county reviewer's lock on an org unit's values for a year (审核通过)."""
 
