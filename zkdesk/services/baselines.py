@@ -3,7 +3,8 @@
 
 A baseline is where a rate's or a stock's target path starts, and what a growth target
 (比2020年增加) is measured against. Only indicators measured as a level have one: rates and
-stocks (a cumulative count starts from 0, a yearly one stands alone). An org unit enters
+stocks (a cumulative count starts from 0, a yearly one stands alone, a per-term share is
+compared with the previous 届). An org unit enters
 the baselines of the indicators it reports (domain.progress.reported_by); the county office
 may enter them for a township (代录, as with values). Rates keep numerator and denominator, so
 that the county's baseline is Σnum/Σden of its parts, as its figures are.
@@ -40,8 +41,10 @@ def get_plan(session: Session, plan_id: str) -> Plan:
 
 
 def has_baseline(ind: Indicator) -> bool:
-    """Whether the indicator's target is judged from a baseline: a level (rate or stock)."""
-    return ind.kind in (rules.RATE, rules.STOCK)
+    """Whether the indicator's target is judged from a baseline: a level (rate or stock), unless
+    it is compared with the previous 届 or is a task done or not."""
+    return ind.kind in (rules.RATE, rules.STOCK) and \
+        rules.judged_as(ind.kind, ind.target_kind) not in (rules.PER_TERM, rules.MILESTONE)
 
 
 def baseline_year(start_year: int) -> int:
