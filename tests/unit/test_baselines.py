@@ -129,3 +129,27 @@ def test_a_township_enters_only_its_own_baselines(county):
         save_baselines(s, clerk, plan_id, NANSAN, [BaselineEntry(ids["04.2"], value="2")])
     with db.session() as s, pytest.raises(UserError):
         save_baselines(s, clerk, plan_id, FENGWEI, [BaselineEntry(ids["04.2"], value="2")])
+
+
+def test_07_1_a_fall_in_enrolment_is_entered_and_judged_against_the_2020_headcount(county):
+    """职业技术在校学生人数增加1000人以上: headcounts are typed (a fall too), the growth over the
+    2020 headcount is what is judged; the county's growth is the sum of the townships'."""
+    db, admin, plan_id, ids = county
+    with db.session() as s:
+        save_baselines(s, admin, plan_id, NANSAN, [BaselineEntry(ids["07.1"], value="3200")])
+        save_baselines(s, admin, plan_id, FENGWEI, [BaselineEntry(ids["07.1"], value="500")])
+        save_values(s, admin, plan_id, NANSAN, 2021, [ValueEntry(ids["07.1"], value="3500")])
+        save_values(s, admin, plan_id, NANSAN, 2022, [ValueEntry(ids["07.1"], value="3100")])  # enrolment fell
+        save_values(s, admin, plan_id, FENGWEI, 2022, [ValueEntry(ids["07.1"], value="560")])
+        save_values(s, admin, plan_id, MENGPENG, 2022, [ValueEntry(ids["07.1"], value="999")])  # no baseline
+    with db.read_session() as s:
+        y2021 = _row(progress_for(s, plan_id, COUNTY, 2021), "07.1")
+        y2022 = _row(progress_for(s, plan_id, COUNTY, 2022), "07.1")
+        nansan = _row(progress_for(s, plan_id, NANSAN, 2022), "07.1")
+        mengpeng = _row(progress_for(s, plan_id, MENGPENG, 2022), "07.1")
+    assert (y2021.actual, y2021.baseline, y2021.expected, y2021.status) == (300, 3700, 200, "进度正常")
+    # 南伞 −100, 凤尾 +60; 勐捧 has no baseline, so no growth of its own
+    assert (y2022.actual, y2022.expected, y2022.status) == (-40, 400, "滞后")
+    assert "比2020年增加-40人" in y2022.status_reason
+    assert nansan.actual == -100 and nansan.baseline == 3200
+    assert mengpeng.actual is None and mengpeng.status == "无数据" and "基数" in mengpeng.status_reason

@@ -68,6 +68,7 @@ class SheetRow:
     target: float | None
     history: History
     revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
+    target_kind: str = ""  # how the target is judged (domain.progress.TARGET_KINDS)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
-            revision=revision,
+            revision=revision, target_kind=p.target_kind,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
-from zkdesk.domain.progress import BOTH, COMPARATORS, KINDS, LEVELS, LINE, PROJECTIONS, TARGET_KINDS
+from zkdesk.domain.progress import BOTH, COMPARATORS, GROWTH, KINDS, LEVELS, LINE, PROJECTIONS, STOCK, TARGET_KINDS
 from zkdesk.paths import plans_dir, resources_dir
 from zkdesk.store.models import Indicator, OrgUnit, Plan, PlanItem
 
@@ -80,6 +80,8 @@ def _check_indicator(entry: dict, where: str) -> None:
         raise CatalogError(f"{where}：填报层级“{entry['level']}”无效")
     if entry.get("projection", LINE) not in PROJECTIONS:
         raise CatalogError(f"{where}：预测方式“{entry['projection']}”无效")
+    if entry.get("target_kind") == GROWTH and entry["kind"] != STOCK:
+        raise CatalogError(f"{where}：比基期增加的指标须按存量（每年年末数）填报（kind = \"stock\"）")
     if entry["comparator"] not in COMPARATORS:
         raise CatalogError(f"{where}：比较方式“{entry['comparator']}”无效")
     if entry["comparator"] != "not_below_last" and entry.get("target") is None:

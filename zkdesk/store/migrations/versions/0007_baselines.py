@@ -1,10 +1,22 @@
 """baselines: each org unit's figure of an indicator in the year before the plan (基期)
 
-A new travelling table, indicator_baseline (indicator + org unit). No existing value changes.
+A new travelling table, indicator_baseline (indicator + org unit).
+
+A growth target (比基期增加, 07.1 职业技术在校学生人数增加1000人以上) is now measured as a
+headcount (stock) and judged as the headcount less the org unit's baseline, so that a fall can
+be entered. Until now it was a cumulative count of yearly increases, which could not fall.
+Existing figures are carried over without losing one: an org unit's yearly increases become
+running totals (its growth since the baseline year, each year's increase being the difference
+of two years), and it gets a baseline of 0 with a note saying so; its growth, and so its status,
+is what it was. The clerk may later enter the real baseline and headcounts. The shipped 十四五
+catalog is marked as at version 3 (07.1 measured as a stock), so loading it overwrites nothing.
 
 Revision ID: 0007_baselines
 Revises: 0006_audit_anchor
 """
+import uuid
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 import zkdesk.store.base
@@ -14,6 +26,10 @@ revision = '0007_baselines'
 down_revision = '0006_audit_anchor'
 branch_labels = None
 depends_on = None
+
+SHIPPED_PLAN = "zk-2021-2025"
+CONVERTED_NOTE = ("由旧版“本年新增人数”换算：各年数值为比基期累计增加的人数，基期数记为0。"
+                  "如掌握基期实际在校人数，请录入基期数，并把各年改为年末在校人数。")
 
 
 def upgrade() -> None:
@@ -40,6 +56,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_indicator_baseline_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_baseline_org_code'), ['org_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_baseline_origin'), ['origin'], unique=False)
+    _growth_as_headcount()
+
+
+def _growth_as_headcount() -> None:
+    conn = op.get_bind()
+    indicator = sa.table('indicator', sa.column('id', sa.String), sa.column('plan_id', sa.String),
+                         sa.column('kind', sa.String), sa.column('target_kind', sa.String))
+    plan = sa.table('plan', sa.column('id', sa.String), sa.column('code', sa.String),
+                    sa.column('start_year', sa.Integer), sa.column('catalog_version', sa.Integer))
+    value = sa.table('indicator_value', sa.column('id', sa.String), sa.column('indicator_id', sa.String),
+                     sa.column('org_code', sa.String), sa.column('year', sa.Integer), sa.column('value', sa.Float),
+                     sa.column('deleted', sa.Boolean))
+    baseline = sa.table('indicator_baseline', *(sa.column(c) for c in (
+        'id', 'indicator_id', 'org_code', 'value', 'numerator', 'denominator', 'note', 'changed_by', 'revision',
+        'updated_at', 'deleted', 'origin')))
+    growth = conn.execute(
+        sa.select(indicator.c.id, plan.c.start_year).join(plan, plan.c.id == indicator.c.plan_id)
+        .where(indicator.c.target_kind == 'growth_over_baseline', indicator.c.kind == 'cumulative')).all()
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for indicator_id, start_year in growth:
+        rows = conn.execute(
+            sa.select(value.c.id, value.c.org_code, value.c.year, value.c.value)
+            .where(value.c.indicator_id == indicator_id, value.c.deleted.is_(False), value.c.value.is_not(None),
+                   value.c.year >= start_year)
+            .order_by(value.c.org_code, value.c.year)).all()
+        totals: dict[str, float] = {}
+        for row_id, org, _year, amount in rows:
+            totals[org] = totals.get(org, 0.0) + amount
+            conn.execute(value.update().where(value.c.id == row_id).values(value=totals[org]))
+        for org in totals:
+            conn.execute(baseline.insert().values(
+                id=str(uuid.uuid4()), indicator_id=indicator_id, org_code=org, value=0.0, numerator=None,
+                denominator=None, note=CONVERTED_NOTE, changed_by='', revision=1, updated_at=now, deleted=False,
+                origin=org))
+        conn.execute(indicator.update().where(indicator.c.id == indicator_id).values(kind='stock'))
+    conn.execute(plan.update().where(plan.c.code == SHIPPED_PLAN, plan.c.catalog_version < 3).values(catalog_version=3))
 
 
 
