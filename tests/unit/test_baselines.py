@@ -153,3 +153,6 @@ def test_07_1_a_fall_in_enrolment_is_entered_and_judged_against_the_2020_headcou
     assert "比2020年增加-40人" in y2022.status_reason
     assert nansan.actual == -100 and nansan.baseline == 3200
     assert mengpeng.actual is None and mengpeng.status == "无数据" and "基数" in mengpeng.status_reason
+    with db.read_session() as s:  # the evaluation report's series are growths: the base year at 0
+        figures = Figures(s, get_plan(s, plan_id))
+        assert figures.baseline(next(i for i in figures.indicators if i.code == "07.1"), NANSAN) == 0.0

@@ -61,9 +61,12 @@ class Figures:
 
     def baseline(self, ind: Indicator, org_code: str) -> float | None:
         """The value before the plan (2020 for 十四五): the org unit's baseline as progress uses
-        it (services/baselines.py; the county's is its parts' rolled up), None without one."""
+        it (services/baselines.py; the county's is its parts' rolled up), None without one. A
+        growth target's figures are growths, so its baseline year stands at 0 in their series."""
         amount = self._calc.baseline(ind, org_code)
-        return amount.value if amount is not None else None
+        if amount is None or amount.value is None:
+            return None
+        return 0.0 if rules.judged_as(ind.kind, ind.target_kind) == rules.GROWTH else amount.value
 
     def expected_path(self, ind: Indicator, org_code: str) -> dict[int, float]:
         """The straight-line target path by year (empty for yearly and not-below-last targets)."""
