@@ -232,7 +232,9 @@ class _Calculator:
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, target=target, actual=actual,
             completion=rules.completion(ind.comparator, actual, target),
-            status=judgement.status, status_reason=judgement.reason, expected=judgement.expected,
+            status=judgement.status, status_reason=judgement.reason,
+            expected=judgement.expected if judgement.expected is not None or target is None else
+            rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
             projection=rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year,
                                         baseline=projection_base),
