@@ -120,8 +120,9 @@ def test_county_progress_has_every_indicator_and_each_townships_figure(db, catal
         figures = []
         for code, rows in by_township.items():
             t = rows[i]
-            figures.append("" if t.actual is None else num(t.actual) + ("▲" if t.status == "滞后" else ""))
-            behind_marks += t.actual is not None and t.status == "滞后"
+            marked = t.status in ("滞后", "未达标（本年）")
+            figures.append("" if t.actual is None else num(t.actual) + ("▲" if marked else ""))
+            behind_marks += t.actual is not None and marked
         row_starts(lines, r.code, progress_cells(r) + figures)
     assert behind_marks > 10 and "▲" in "\n".join(pages)  # the demo has townships behind
     # the plan items group the rows

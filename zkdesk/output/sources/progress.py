@@ -23,7 +23,7 @@ from zkdesk.store.models import Plan
 from zkdesk.store.seed import shipped_org_units
 
 TOWNSHIPS = [(u["code"], u["short_name"]) for u in shipped_org_units() if u["level"] == "township"]
-BEHIND_MARK = "▲"  # after a township's figure when it is behind (滞后)
+BEHIND_MARK = "▲"  # after a township's figure when it is behind (滞后) or misses the year's threshold
 
 COMMON_FIELDS = {
     "item_label": "规划项目（序号和名称）",
@@ -126,7 +126,7 @@ PROGRESS_FIELDS = {
 def _township_figure(r: ProgressRow) -> str:
     if r.actual is None:
         return ""
-    return rules.format_number(r.actual) + (BEHIND_MARK if r.status == rules.BEHIND else "")
+    return rules.format_number(r.actual) + (BEHIND_MARK if r.status in (rules.BEHIND, rules.NOT_MET) else "")
 
 
 def _printed_status(r: ProgressRow, org_code: str) -> str:
