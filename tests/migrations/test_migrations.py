@@ -3,6 +3,7 @@
 On the PostgreSQL pass (tools/test_on_postgresql.sh) the same tests run against server
 databases: one migration chain for both engines."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -167,6 +168,9 @@ def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
         assert inds["14.1"].target_kind == "threshold_every_year" and inds["14.1"].level == "both"
         assert inds["05.2"].level == "county_only" and inds["12.1"].target_kind == "per_term"
         assert inds["03.1"].projection_method == "step" and inds["01.1"].target_kind == "rate"
+        # 0007: the terms a per-term target compares, as the catalog lists them
+        assert json.loads(inds["12.1"].terms) == [{"label": "上一届", "year": 2016}, {"label": "本届", "year": 2021}]
+        assert inds["01.1"].terms == "[]"
     finally:
         db.dispose()
 

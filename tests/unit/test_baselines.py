@@ -41,7 +41,9 @@ def test_the_sheet_lists_the_rates_and_stocks_an_org_unit_reports(county):
     codes = [r.code for r in town.rows]
     assert "01.1" in codes and "04.2" in codes and "14.1" in codes  # rate, stock, 动态保持 rate
     assert "01.2" not in codes and "02.3" not in codes  # cumulative and yearly counts have none
-    assert "12.1" not in codes  # compared with the previous 届, not with 2020
+    # a per-term share: its baseline is the previous 届, elected before the plan
+    assert next(r for r in town.rows if r.code == "12.1").label == "上一届（2016年）"
+    assert next(r for r in town.rows if r.code == "04.2").label == "2020年"
     assert "08.1" not in codes  # a county-only task: 县本级 enters it
     assert "08.1" in [r.code for r in own.rows]
 

@@ -3,8 +3,9 @@
 
 A baseline is where a rate's or a stock's target path starts, and what a growth target
 (比2020年增加) is measured against. Only indicators measured as a level have one: rates and
-stocks (a cumulative count starts from 0, a yearly one stands alone, a per-term share is
-compared with the previous 届). An org unit enters
+stocks (a cumulative count starts from 0, a yearly one stands alone), and the per-term shares
+(12.x): for them the baseline is the previous term's (届) share and number, elected before the
+plan. An org unit enters
 the baselines of the indicators it reports (domain.progress.reported_by); the county office
 may enter them for a township (代录, as with values). Rates keep numerator and denominator, so
 that the county's baseline is Σnum/Σden of its parts, as its figures are.
@@ -41,10 +42,24 @@ def get_plan(session: Session, plan_id: str) -> Plan:
 
 
 def has_baseline(ind: Indicator) -> bool:
-    """Whether the indicator's target is judged from a baseline: a level (rate or stock), unless
-    it is compared with the previous 届 or is a task done or not."""
-    return ind.kind in (rules.RATE, rules.STOCK) and \
-        rules.judged_as(ind.kind, ind.target_kind) not in (rules.PER_TERM, rules.MILESTONE)
+    """Whether the indicator's target is judged from a baseline: a level (rate or stock), or a
+    per-term share whose previous term (届) was elected before the plan; never a task."""
+    kind = rules.judged_as(ind.kind, ind.target_kind)
+    if kind == rules.PER_TERM:
+        return _term_before_plan(ind) is not None
+    return ind.kind in (rules.RATE, rules.STOCK) and kind != rules.MILESTONE
+
+
+def _term_before_plan(ind: Indicator) -> rules.Term | None:
+    """The last term elected before the plan (its figure is the baseline), if any."""
+    before = [t for t in rules.terms_of(ind.terms) if t.year < ind.plan.start_year]
+    return before[-1] if before else None
+
+
+def baseline_label(ind: Indicator) -> str:
+    """What the baseline of the indicator is: 2020年, or 上一届（2016年）."""
+    term = _term_before_plan(ind) if rules.judged_as(ind.kind, ind.target_kind) == rules.PER_TERM else None
+    return term.title if term is not None else f"{baseline_year(ind.plan.start_year)}年"
 
 
 def baseline_year(start_year: int) -> int:
@@ -59,6 +74,7 @@ class BaselineRow:
     unit: str
     kind: str
     target_kind: str
+    label: str  # what the baseline is: 2020年, 上一届（2016年）
     numerator_label: str
     denominator_label: str
     value: float | None
@@ -135,7 +151,8 @@ def baseline_sheet(session: Session, actor: Actor, plan_id: str, org_code: str) 
         live = row is not None and not row.deleted
         rows.append(BaselineRow(
             indicator_id=ind.id, code=ind.code, name=ind.name, unit=ind.unit, kind=ind.kind,
-            target_kind=rules.judged_as(ind.kind, ind.target_kind), numerator_label=ind.numerator_label,
+            target_kind=rules.judged_as(ind.kind, ind.target_kind), label=baseline_label(ind),
+            numerator_label=ind.numerator_label,
             denominator_label=ind.denominator_label,
             value=row.value if live else None, numerator=row.numerator if live else None,
             denominator=row.denominator if live else None, note=row.note if live else "",
@@ -168,7 +185,7 @@ def save_baselines(session: Session, actor: Actor, plan_id: str, org_code: str,
         if ind is None:
             raise UserError("要保存的指标不属于该规划")
         if not _entered_by(ind, org_code):
-            what = "累计或每年的指标没有基期数" if not has_baseline(ind) else \
+            what = "该指标没有基期数（累计、每年或完成事项）" if not has_baseline(ind) else \
                 f"该指标由{rules.LEVEL_LABELS[ind.level]}填报"
             raise UserError(f"{ind.code} {ind.name}：{what}")
         result = check_entry(ind.kind, ind.unit, entry.value, entry.numerator, entry.denominator,

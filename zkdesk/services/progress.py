@@ -145,12 +145,41 @@ class _Calculator:
     def _parts(self, ind: Indicator, org_code: str) -> list[str]:
         """The org units whose entries make up an org unit's figure: its own, or for the county
         县本级 and (or only) the townships; a county-only task is the 县本级 entry, never a sum."""
-        if not is_county(org_code) or ind.level == rules.COUNTY_ONLY:
+        if not is_county(org_code) or ind.level == rules.COUNTY_ONLY or self._per_term(ind):
+            # the county's own congress is not the sum of the townships' (nor theirs of it)
             return [org_code]
         return [COUNTY_CODE, *self.township_codes] if ind.level == rules.BOTH else list(self.township_codes)
 
     def _growth(self, ind: Indicator) -> bool:
         return rules.judged_as(ind.kind, ind.target_kind) == rules.GROWTH
+
+    def _per_term(self, ind: Indicator) -> bool:
+        return rules.judged_as(ind.kind, ind.target_kind) == rules.PER_TERM
+
+    def term_amount(self, ind: Indicator, org_code: str, term: rules.Term, before: int) -> Amount | None:
+        """One org unit's figure of a term: a term elected before the plan is its baseline; a
+        later one, the latest figure entered from its year up to (not including) `before`."""
+        if term.year < self.plan.start_year:
+            base = self.baselines.get(ind.id, {}).get(org_code)
+            return base if base is not None and base.value is not None else None
+        if ind.source:
+            series = self.derived.amounts(ind.source, org_code, self.years(before - 1))
+        else:
+            series = self.figures.get(ind.id, {}).get(org_code, {})
+        years = [y for y, a in series.items() if term.year <= y < before and a.value is not None]
+        return series[max(years)] if years else None
+
+    def judge_term(self, ind: Indicator, org_code: str, year: int) -> tuple[Amount | None, Amount | None,
+                                                                             rules.Judgement]:
+        """不低于上一届的比例人数: the term sitting in `year` against the one before it."""
+        current, previous = rules.terms_at(rules.terms_of(ind.terms), year)
+        if current is None or previous is None:
+            return None, None, rules.Judgement(rules.NO_TARGET, "规划目录没有列出可比较的两届（上一届和本届）")
+        if current.year < self.plan.start_year:
+            return None, None, rules.Judgement(rules.NO_DATA, f"规划期内尚未换届（{current.title}）")
+        now = self.term_amount(ind, org_code, current, year + 1)
+        before = self.term_amount(ind, org_code, previous, current.year)
+        return now, before, rules.judge_per_term(now, before, current.title, previous.title)
 
     def baseline(self, ind: Indicator, org_code: str) -> Amount | None:
         """The org unit's baseline (the county's: its parts' rolled up); None without one."""
@@ -223,6 +252,10 @@ class _Calculator:
         if not rules.reported_by(ind.level, is_county(org_code)):
             judgement = rules.Judgement(rules.NOT_ASSESSED, f"该指标由{rules.LEVEL_LABELS[ind.level]}填报和考核")
             target = None
+        elif target_kind == rules.PER_TERM:
+            amount, previous, judgement = self.judge_term(ind, org_code, year)
+            actual = amount.value if amount else None
+            target = previous.value if previous else None
         elif ind.comparator == rules.NOT_BELOW_LAST:
             judgement = rules.judge(rules.THRESHOLD, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
         else:
@@ -236,8 +269,8 @@ class _Calculator:
             expected=judgement.expected if judgement.expected is not None or target is None else
             rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
-            projection=rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year,
-                                        baseline=projection_base),
+            projection=actual if target_kind == rules.PER_TERM else
+            rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=projection_base),
             derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
             denominator=amount.denominator if amount and ind.kind == rules.RATE else None,

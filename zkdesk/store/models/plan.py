@@ -69,6 +69,9 @@ class Indicator(Travelling, Base):
     source: Mapped[str] = mapped_column(String(60), default="")  # derived-source key, "" = typed
     responsible: Mapped[str] = mapped_column(Text, default="[]")  # JSON list; falls back to the item's
     quote: Mapped[str] = mapped_column(Text, default="")
+    # per-term targets: the terms (届) compared, oldest first, as a JSON list of {"label", "year"}
+    # (the year the term was elected); a term before the plan is entered as the baseline
+    terms: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
 

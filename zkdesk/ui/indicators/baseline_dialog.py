@@ -25,8 +25,8 @@ from zkdesk.ui.form_parts import ok_cancel
 from zkdesk.ui.indicators.common import org_choices
 from zkdesk.ui.ops import Op, QueryOp
 
-COLUMNS = ["编号", "指标", "单位", "判断方式", "基期数", "分子", "分母", "说明"]
-COL_VALUE, COL_NUM, COL_DEN, COL_NOTE = 4, 5, 6, 7
+COLUMNS = ["编号", "指标", "单位", "判断方式", "基期", "基期数", "分子", "分母", "说明"]
+COL_VALUE, COL_NUM, COL_DEN, COL_NOTE = 5, 6, 7, 8
 EDITABLE_COUNT = (COL_VALUE, COL_NOTE)
 EDITABLE_RATE = (COL_NUM, COL_DEN, COL_NOTE)
 
@@ -84,15 +84,15 @@ class BaselineDialog(QDialog):
     def _fill(self, sheet) -> None:
         self.rows, self.editable = sheet.rows, sheet.editable
         self.title.setText(f"{sheet.year}年（规划前一年）的数值：比率和存量指标的进度从这里起算，"
-                           f"“比基期增加”的指标以它为基数。比率填写分子和分母。"
-                           + ("" if sheet.editable else "（只读）"))
+                           f"“比基期增加”的指标以它为基数；“不低于上一届”的指标填上一届的产业工人人数（分子）和总人数"
+                           f"（分母）。比率填写分子和分母。" + ("" if sheet.editable else "（只读）"))
         self.error.clear()
         self._loading = True
         self.table.setRowCount(len(sheet.rows))
         for r, row in enumerate(sheet.rows):
             rate = row.kind == RATE
             cells = (row.code, row.name, "%" if rate else row.unit, TARGET_KIND_LABELS.get(row.target_kind, ""),
-                     format_number(row.value, ""), format_number(row.numerator, ""),
+                     row.label, format_number(row.value, ""), format_number(row.numerator, ""),
                      format_number(row.denominator, ""), row.note)
             editable = EDITABLE_RATE if rate else EDITABLE_COUNT
             for c, text in enumerate(cells):

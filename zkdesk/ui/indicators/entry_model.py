@@ -224,7 +224,7 @@ class EntryModel(QAbstractTableModel):
             return self._computed(line, editing)
         if col == COL_TARGET:
             if r.target is None:
-                return "无目标" if r.comparator != "not_below_last" else "不低于上年"
+                return "无目标" if r.comparator != "not_below_last" else "不低于上一届"
             return figure_text(r.target, r.kind)
         if col == COL_NOTE:
             return line.note

@@ -1,6 +1,7 @@
 """baselines: each org unit's figure of an indicator in the year before the plan (基期)
 
-A new travelling table, indicator_baseline (indicator + org unit).
+A new travelling table, indicator_baseline (indicator + org unit), and the terms (届) a
+per-term target compares (indicator.terms; 12.1–12.4 of the shipped catalog: 2016 and 2021).
 
 A growth target (比基期增加, 07.1 职业技术在校学生人数增加1000人以上) is now measured as a
 headcount (stock) and judged as the headcount less the org unit's baseline, so that a fall can
@@ -28,6 +29,8 @@ branch_labels = None
 depends_on = None
 
 SHIPPED_PLAN = "zk-2021-2025"
+PER_TERM = ("12.1", "12.2", "12.3", "12.4")
+SHIPPED_TERMS = [{"label": "上一届", "year": 2016}, {"label": "本届", "year": 2021}]  # as the catalog, version 3
 CONVERTED_NOTE = ("由旧版“本年新增人数”换算：各年数值为比基期累计增加的人数，基期数记为0。"
                   "如掌握基期实际在校人数，请录入基期数，并把各年改为年末在校人数。")
 
@@ -56,7 +59,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_indicator_baseline_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_baseline_org_code'), ['org_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_baseline_origin'), ['origin'], unique=False)
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('terms', sa.Text(), server_default='[]', nullable=False))
     _growth_as_headcount()
+    _shipped_terms()
+
+
+def _shipped_terms() -> None:
+    """The shipped catalog's per-term targets (12.1–12.4) compare the 2021 term with the 2016 one."""
+    import json
+
+    indicator = sa.table('indicator', sa.column('plan_id', sa.String), sa.column('code', sa.String),
+                         sa.column('terms', sa.Text))
+    plan = sa.table('plan', sa.column('id', sa.String), sa.column('code', sa.String))
+    shipped = sa.select(plan.c.id).where(plan.c.code == SHIPPED_PLAN).scalar_subquery()
+    op.execute(indicator.update().where(indicator.c.plan_id == shipped, indicator.c.code.in_(PER_TERM))
+               .values(terms=json.dumps(SHIPPED_TERMS, ensure_ascii=False)))
 
 
 def _growth_as_headcount() -> None:
@@ -96,6 +114,8 @@ def _growth_as_headcount() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.drop_column('terms')
     with op.batch_alter_table('indicator_baseline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_baseline_origin'))
         batch_op.drop_index(batch_op.f('ix_indicator_baseline_org_code'))
