@@ -38,7 +38,7 @@ def test_progress_json_shape_and_numbers(tmp_path):
     data = r.json()
     assert set(data) == {"plan", "year", "org", "indicators"}
     assert (data["plan"], data["year"], data["org"]) == ("zk-2021-2025", 2023, "530924")  # latest year with data
-    assert len(data["indicators"]) == 60
+    assert len(data["indicators"]) == 66  # 60 figures and the plan's 6 tasks (完成事项)
     for ind in data["indicators"]:
         assert {"code", "item", "name", "unit", "target", "actual", "completion", "status"} <= set(ind)
         assert {"kind", "level", "baseline", "numerator", "denominator", "expected", "projection", "source",

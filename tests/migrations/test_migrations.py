@@ -148,7 +148,7 @@ def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
     catalog is marked as loaded at version 2 (so loading it again overwrites nothing) and
     every indicator keeps its target, name and values."""
     from zkdesk.store.models import IndicatorValue, Plan
-    from zkdesk.store.seed import load_shipped_data
+    from zkdesk.store.seed import load_shipped_data, seed_id
 
     target = databases.load_fixture(COUNTY_DEMO_0_2, tmp_path)
     with sqlite3.connect(f"file:{COUNTY_DEMO_0_2}?mode=ro", uri=True) as con:
@@ -163,7 +163,12 @@ def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
             after_values = (s.scalar(select(func.count(IndicatorValue.id))),
                             s.scalar(select(func.sum(func.coalesce(IndicatorValue.value, 0)))))
         assert plan.catalog_version == 3  # 0004 marked it 2, 0007 (07.1 as a headcount) 3
-        assert {c: (i.name, i.target) for c, i in inds.items()} == before
+        assert {c: (i.name, i.target) for c, i in inds.items() if c in before} == before
+        # 0007 adds the catalog's qualitative tasks, with the ids loading the catalog gives them
+        added = {c: i for c, i in inds.items() if c not in before}
+        assert sorted(added) == ["03.2", "06.8", "11.1", "15.5", "17.1", "17.2"]
+        assert all(i.id == seed_id("indicator", "zk-2021-2025", c) and i.target_kind == "milestone"
+                   and i.level == "county_only" for c, i in added.items())
         assert after_values[0] == values[0]  # 07.1's figures are running totals now: its own test below
         assert inds["14.1"].target_kind == "threshold_every_year" and inds["14.1"].level == "both"
         assert inds["05.2"].level == "county_only" and inds["12.1"].target_kind == "per_term"

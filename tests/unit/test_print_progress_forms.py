@@ -23,10 +23,10 @@ from zkdesk.store.models import Indicator, OrgUnit
 YEAR = 2025
 TOWNSHIP_HEADERS = ("凤尾镇", "勐捧镇", "南伞镇", "忙丙乡", "勐堆乡", "木场乡", "军赛乡")
 SIGNS = {"ge": "≥", "eq": "≈", "le": "≤"}
-KINDS = {"rate": "比率", "cumulative": "累计", "stock": "存量", "yearly": "每年", "threshold_every_year": "每年保持",
+KINDS = {"milestone": "完成事项", "rate": "比率", "cumulative": "累计", "stock": "存量", "yearly": "每年", "threshold_every_year": "每年保持",
          "growth_over_baseline": "比基期增加", "per_term": "不低于上一届"}
 # 镇工表5's 考核方式, as the plan says each kind
-RULES = {"rate": "到2025年达到", "cumulative": "到2025年累计", "stock": "到2025年年末", "yearly": "每年达到",
+RULES = {"milestone": "2025年前完成", "rate": "到2025年达到", "cumulative": "到2025年累计", "stock": "到2025年年末", "yearly": "每年达到",
          "threshold_every_year": "每年均达到（动态保持）", "growth_over_baseline": "到2025年比2020年增加",
          "per_term": "不低于上一届（比例和人数）"}
 
@@ -114,7 +114,7 @@ def test_county_progress_has_every_indicator_and_each_townships_figure(db, catal
             assert header in compact(page), (number, header)
         assert f"— {number} —" in page
     county, by_township = plan_rows(db, COUNTY)
-    assert len(county) == 60 == len(prepared.rows)
+    assert len(county) == 66 == len(prepared.rows)
     behind_marks = 0
     for i, r in enumerate(county):
         figures = []
@@ -128,7 +128,7 @@ def test_county_progress_has_every_indicator_and_each_townships_figure(db, catal
     # the plan items group the rows
     assert "4.深化新时代工会改革创新" in lines and "14.健全完善产业工人经济权益保障制度" in lines
     statuses = Counter(r.status for r in county)
-    summary = (f"完成情况：共60项指标，已完成{statuses['已完成']}项，进度正常{statuses['进度正常']}项，"
+    summary = (f"完成情况：共66项指标，已完成{statuses['已完成']}项，进度正常{statuses['进度正常']}项，"
                f"滞后{statuses['滞后']}项，未达标（本年）{statuses['未达标（本年）']}项，无目标{statuses['无目标']}项，"
                f"无数据{statuses['无数据']}项，不考核{statuses['不考核']}项。")
     assert summary in compact("\n".join(pages))
@@ -221,7 +221,7 @@ def year_target(r) -> str:
     """镇工表5's 本年度应达到: the path's value, the threshold itself for 每年 and 动态保持."""
     if r.target_kind == "per_term":
         return "不低于上一届"
-    if r.expected is None or r.target is None:
+    if r.expected is None or r.target is None or r.target_kind == "milestone":
         return "—"
     return (SIGNS[r.comparator] if r.target_kind in ("yearly", "threshold_every_year") else "") + num(round(r.expected, 2))
 

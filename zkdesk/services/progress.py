@@ -32,6 +32,7 @@ from zkdesk.domain.progress import Amount
 from zkdesk.services.baselines import has_baseline, stored_baselines
 from zkdesk.services.catalog import indicator_responsible, plan_indicators
 from zkdesk.services.derived import Derived
+from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.indicator_series import DerivedCache, stored_figures
 from zkdesk.services.orgs import get_org, townships
@@ -129,6 +130,7 @@ class _Calculator:
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
         self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
+        self.milestones = stored_milestones(session, [i.id for i in self.indicators if is_milestone(i)])
         if ids:
             for t in session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids),
                                                                    IndicatorTarget.deleted.is_(False))):
@@ -168,6 +170,17 @@ class _Calculator:
             series = self.figures.get(ind.id, {}).get(org_code, {})
         years = [y for y, a in series.items() if term.year <= y < before and a.value is not None]
         return series[max(years)] if years else None
+
+    def judge_milestone(self, ind: Indicator, org_code: str, year: int,
+                        target: float | None) -> tuple[Amount, rules.Judgement]:
+        """A qualitative task: done (by the end of `year`) or not, with its date and evidence."""
+        done_on, evidence = self.milestones.get(ind.id, {}).get(org_code, (None, ""))
+        done = done_on is not None and done_on.year <= year
+        judgement = rules.judge(rules.MILESTONE, ind.comparator, 1.0 if done else 0.0, target, year,
+                                ind.target_year, None)
+        if done and judgement.status == rules.DONE:
+            judgement = rules.Judgement(rules.DONE, f"已于{done_on:%Y年%m月%d日}完成：{evidence}", 1.0)
+        return Amount(1.0 if done else 0.0), judgement
 
     def judge_term(self, ind: Indicator, org_code: str, year: int) -> tuple[Amount | None, Amount | None,
                                                                              rules.Judgement]:
@@ -252,6 +265,9 @@ class _Calculator:
         if not rules.reported_by(ind.level, is_county(org_code)):
             judgement = rules.Judgement(rules.NOT_ASSESSED, f"该指标由{rules.LEVEL_LABELS[ind.level]}填报和考核")
             target = None
+        elif target_kind == rules.MILESTONE:
+            amount, judgement = self.judge_milestone(ind, org_code, year, target)
+            actual = amount.value
         elif target_kind == rules.PER_TERM:
             amount, previous, judgement = self.judge_term(ind, org_code, year)
             actual = amount.value if amount else None
@@ -269,7 +285,7 @@ class _Calculator:
             expected=judgement.expected if judgement.expected is not None or target is None else
             rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
-            projection=actual if target_kind == rules.PER_TERM else
+            projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) else
             rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=projection_base),
             derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling, UTCDateTime
@@ -128,6 +128,21 @@ class IndicatorBaseline(Travelling, Base):
     numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
     denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Milestone(Travelling, Base):
+    """A qualitative task of a plan (target kind milestone) done by an org unit: when, and the
+    evidence (a document's title and number, a link). Not done while `done_on` is empty.
+    Travels like IndicatorValue; its natural key is indicator + org unit."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str] = mapped_column(String(50), default="")
 
 

@@ -1,4 +1,4 @@
-"""规划与目标 → 基期数: one org unit's baselines typed in a grid and saved off the GUI
+"""规划与目标 → 基期数 and 完成事项: one org unit's baselines (tasks) typed in a grid and saved off the GUI
 thread; a batch with an error saves nothing and says why under the grid (issue 15)."""
 
 from PySide6.QtCore import Qt
@@ -76,3 +76,39 @@ def test_a_second_opening_shows_what_was_saved(main_window, qtbot):
     settle(qtbot)
     table = again.findChild(QTableWidget, "baselineTable")
     assert table.item(_row(table, "08.1"), COL_VALUE).text() == "0"
+
+
+def test_milestones_are_recorded_with_their_date_and_evidence(main_window, qtbot, monkeypatch):
+    from datetime import date
+
+    from zkdesk.store.models import Milestone
+    from zkdesk.ui.indicators.milestone_dialog import COL_DATE, COL_EVIDENCE, MilestoneDialog
+
+    page = main_window.show_page("indicators")
+    settle(qtbot)
+    page.tabs.setCurrentIndex(2)
+    settle(qtbot)
+    opened = []
+    monkeypatch.setattr(MilestoneDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
+    qtbot.mouseClick(page.findChild(QPushButton, "milestoneButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    (dialog,) = opened
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget, "milestoneTable")
+    row = _row(table, "17.1")
+    table.item(row, COL_DATE).setText("2023年5月1日")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert "完成依据" in dialog.findChild(QLabel, "milestoneError").text()  # a date needs its evidence
+    table.item(row, COL_DATE).setText("2023-13-01")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "17.1 的完成日期" in dialog.findChild(QLabel, "milestoneError").text()
+    table.item(row, COL_DATE).setText("2023-05-01")
+    table.item(row, COL_EVIDENCE).setText("全县实名制录入完成的通报")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with main_window.ctx.db.read_session() as s:
+        (m,) = s.scalars(select(Milestone)).all()
+        assert (m.org_code, m.done_on, m.evidence) == ("530924", date(2023, 5, 1), "全县实名制录入完成的通报")
