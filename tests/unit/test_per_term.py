@@ -84,3 +84,14 @@ def test_a_per_term_target_without_two_terms_is_refused(fresh_db, tmp_path):
         load_org_units(s)
         with pytest.raises(CatalogError, match="至少两届"):
             load_plan_catalog(s, path)
+
+
+def test_a_copied_plan_compares_its_own_term_with_the_last_one(county):
+    from zkdesk.services.plans import copy_plan
+
+    db, admin, plan_id, ids = county
+    with db.session() as s:
+        new = copy_plan(s, admin, plan_id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030)
+        term = next(i for i in new.indicators if i.code == "12.1")
+        assert json.loads(term.terms) == [{"label": "上一届", "year": 2021}, {"label": "本届", "year": 2026}]
+        assert next(i for i in new.indicators if i.code == "01.1").terms == "[]"
