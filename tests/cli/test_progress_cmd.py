@@ -6,6 +6,7 @@ from tests.cli.helpers import run_cli
 from tests.conftest import NANSAN, make_office
 from tests.databases import new_database
 from zkdesk.config import Home
+from zkdesk.services.baselines import BaselineEntry, save_baselines
 from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import Indicator
@@ -24,6 +25,7 @@ def _county_with_values(tmp_path):
                 ValueEntry(ids["01.2"], value="12"),
             ])
             save_values(s, admin, plan.id, "530924101", 2023, [ValueEntry(ids["01.1"], numerator="0", denominator="10")])
+            save_baselines(s, admin, plan.id, NANSAN, [BaselineEntry(ids["01.1"], numerator="3", denominator="10")])
     finally:
         db.dispose()
     return home.root
@@ -36,7 +38,7 @@ def test_progress_json_shape_and_numbers(tmp_path):
     data = r.json()
     assert set(data) == {"plan", "year", "org", "indicators"}
     assert (data["plan"], data["year"], data["org"]) == ("zk-2021-2025", 2023, "530924")  # latest year with data
-    assert len(data["indicators"]) == 60
+    assert len(data["indicators"]) == 66  # 60 figures and the plan's 6 tasks (完成事项)
     for ind in data["indicators"]:
         assert {"code", "item", "name", "unit", "target", "actual", "completion", "status"} <= set(ind)
         assert {"kind", "level", "baseline", "numerator", "denominator", "expected", "projection", "source",
@@ -47,6 +49,8 @@ def test_progress_json_shape_and_numbers(tmp_path):
             assert ind[key] is None or isinstance(ind[key], (int, float))
     by_code = {i["code"]: i for i in data["indicators"]}
     assert by_code["01.1"]["actual"] == 35.0  # 7 of 20, not the mean of 70 % and 0 %
+    assert by_code["01.1"]["baseline"] == 30.0  # 南伞's 2020 figure: the only baseline entered
+    assert by_code["01.2"]["baseline"] is None  # a cumulative count starts from 0
     assert {k: by_code["01.2"][k] for k in ("code", "item", "name", "unit", "target", "actual", "completion", "status",
                                             "kind", "level", "expected", "source")} == {
         "code": "01.2", "item": 1, "name": "产业工人党员新增数量", "unit": "名", "target": 20.0, "actual": 12.0,

@@ -31,7 +31,7 @@ def test_final_evaluation_pdf_with_json_equal_to_progress(home, tmp_path):
     assert set(data) >= {"file", "kind", "report", "title", "plan", "org", "from", "to", "pages", "charts",
                          "indicators", "counts"}
     assert (data["kind"], data["report"], data["org"], data["from"], data["to"]) == ("pdf", "final", "530924", 2021, 2025)
-    assert data["indicators"] == 60 and sum(data["counts"].values()) == 60 and data["charts"] >= 18
+    assert data["indicators"] == 66 and sum(data["counts"].values()) == 66  # 60 figures and 6 tasks and data["charts"] >= 18
     text = compact("".join(pdf_pages(out.read_bytes())))
     assert "镇康县十四五规划终期评估报告" in text
     progress = run_cli(home, "progress", "--year", "2025", "--json").json()

@@ -3,6 +3,7 @@
 On the PostgreSQL pass (tools/test_on_postgresql.sh) the same tests run against server
 databases: one migration chain for both engines."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
     catalog is marked as loaded at version 2 (so loading it again overwrites nothing) and
     every indicator keeps its target, name and values."""
     from zkdesk.store.models import IndicatorValue, Plan
-    from zkdesk.store.seed import load_shipped_data
+    from zkdesk.store.seed import load_shipped_data, seed_id
 
     target = databases.load_fixture(COUNTY_DEMO_0_2, tmp_path)
     with sqlite3.connect(f"file:{COUNTY_DEMO_0_2}?mode=ro", uri=True) as con:
@@ -161,11 +162,59 @@ def test_0_2_demo_county_gets_the_plan_kinds_and_keeps_its_targets(tmp_path):
             plan = s.scalars(select(Plan).where(Plan.code == "zk-2021-2025")).one()
             after_values = (s.scalar(select(func.count(IndicatorValue.id))),
                             s.scalar(select(func.sum(func.coalesce(IndicatorValue.value, 0)))))
-        assert plan.catalog_version == 2
-        assert {c: (i.name, i.target) for c, i in inds.items()} == before
-        assert after_values == tuple(values)
+        assert plan.catalog_version == 3  # 0004 marked it 2, 0007 (07.1 as a headcount) 3
+        assert {c: (i.name, i.target) for c, i in inds.items() if c in before} == before
+        # 0007 adds the catalog's qualitative tasks, with the ids loading the catalog gives them
+        added = {c: i for c, i in inds.items() if c not in before}
+        assert sorted(added) == ["03.2", "06.8", "11.1", "15.5", "17.1", "17.2"]
+        assert all(i.id == seed_id("indicator", "zk-2021-2025", c) and i.target_kind == "milestone"
+                   and i.level == "county_only" for c, i in added.items())
+        assert after_values[0] == values[0]  # 07.1's figures are running totals now: its own test below
         assert inds["14.1"].target_kind == "threshold_every_year" and inds["14.1"].level == "both"
         assert inds["05.2"].level == "county_only" and inds["12.1"].target_kind == "per_term"
         assert inds["03.1"].projection_method == "step" and inds["01.1"].target_kind == "rate"
+        # 0007: the terms a per-term target compares, as the catalog lists them
+        assert json.loads(inds["12.1"].terms) == [{"label": "上一届", "year": 2016}, {"label": "本届", "year": 2021}]
+        assert inds["01.1"].terms == "[]"
+    finally:
+        db.dispose()
+
+
+def test_0_2_demo_county_keeps_its_07_1_growth_as_headcounts_over_a_zero_baseline(tmp_path):
+    """0007_baselines: 07.1 (在校学生人数增加) was a yearly increase that could not fall; it is a
+    headcount now, judged against the baseline. Each township's increases become running totals
+    over a baseline of 0 (noted), so its growth — and the county's — is what it was."""
+    from zkdesk.services.progress import plan_by_code, progress_for
+    from zkdesk.store.models import IndicatorBaseline, IndicatorValue
+
+    target = databases.load_fixture(COUNTY_DEMO_0_2, tmp_path)
+    with sqlite3.connect(f"file:{COUNTY_DEMO_0_2}?mode=ro", uri=True) as con:
+        old = {(org, year): v for org, year, v in con.execute(
+            "SELECT v.org_code, v.year, v.value FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id "
+            "WHERE i.code = '07.1' AND v.deleted = 0")}
+        others = con.execute("SELECT count(*), sum(coalesce(v.value, 0)) FROM indicator_value v "
+                             "JOIN indicator i ON i.id = v.indicator_id WHERE i.code != '07.1'").fetchone()
+    assert old[("530924101", 2021)] == 24 and old[("530924101", 2022)] == 24
+    db = open_database(target, tmp_path / "backups")
+    try:
+        with db.session() as s:
+            ind = s.scalars(select(Indicator).where(Indicator.code == "07.1")).one()
+            assert (ind.kind, ind.target_kind) == ("stock", "growth_over_baseline")
+            new = {(v.org_code, v.year): v.value for v in s.scalars(
+                select(IndicatorValue).where(IndicatorValue.indicator_id == ind.id, IndicatorValue.deleted.is_(False)))}
+            bases = {b.org_code: b for b in s.scalars(select(IndicatorBaseline))}
+            rest = s.execute(select(func.count(IndicatorValue.id), func.sum(func.coalesce(IndicatorValue.value, 0)))
+                             .where(IndicatorValue.indicator_id != ind.id)).one()
+            plan = plan_by_code(s, "zk-2021-2025")
+            county = next(r for r in progress_for(s, plan.id, "530924", 2023) if r.code == "07.1")
+        assert tuple(rest) == tuple(others)  # no other figure moved
+        orgs = {org for org, _ in old}
+        for org in orgs:
+            years = sorted(y for o, y in old if o == org)
+            for y in years:  # the running total; each year's increase is still the difference
+                assert new[(org, y)] == sum(old[(org, z)] for z in years if z <= y)
+        assert set(bases) == orgs and all(b.value == 0 and "基期数记为0" in b.note for b in bases.values())
+        growth = sum(v for (o, y), v in old.items() if y <= 2023)
+        assert county.actual == growth and county.baseline == 0
     finally:
         db.dispose()

@@ -71,7 +71,7 @@ def test_dashboard_colours_filters_and_chart(main_window, qtbot):
     units = page.findChild(QComboBox, "responsibleFilter")
     items.setCurrentIndex(0)
     units.setCurrentIndex(units.findText("县人民法院"))
-    assert page.dashboard.visible_codes() == ["15.1", "15.2", "15.3", "15.4"]
+    assert page.dashboard.visible_codes() == ["15.1", "15.2", "15.3", "15.4", "15.5"]
     units.setCurrentIndex(0)
 
     _click_cell(qtbot, table, row, _column(table, "南伞镇"))

@@ -9,6 +9,7 @@ from tests.conftest import COUNTY, NANSAN
 from zkdesk.domain.roles import Role
 from zkdesk.services import derived
 from zkdesk.services.actor import Actor
+from zkdesk.services.baselines import BaselineEntry, save_baselines
 from zkdesk.services.derived import Derived
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.indicator_values import ValueEntry, ValuesRejected, entry_sheet, save_values
@@ -253,13 +254,19 @@ def test_township_targets_allocations_and_rates(county):
         assert _row(progress_for(s, plan_id, NANSAN, 2021), "01.2").target is None
 
 
-def test_not_below_last_compares_with_the_previous_year(county):
+def test_not_below_last_compares_with_the_previous_term_not_the_previous_year(county):
+    """12.x: the 2021 term against the 2016 one (its baseline), never 2022 against 2021."""
     db, admin, plan_id, ids = county
     _save(db, admin, COUNTY, 2021, ValueEntry(ids["12.1"], numerator="30", denominator="100"))
-    _save(db, admin, COUNTY, 2022, ValueEntry(ids["12.1"], numerator="28", denominator="100"))
+    _save(db, admin, COUNTY, 2022, ValueEntry(ids["12.1"], numerator="28", denominator="100"))  # a correction
     with db.session() as s:
         row = _row(progress_for(s, plan_id, COUNTY, 2022), "12.1")
-    assert (row.target, row.actual, row.status) == (30.0, 28.0, "未达标（本年）")
+    assert (row.target, row.actual, row.status) == (None, 28.0, "无目标")
+    assert "上一届（2016年）" in row.status_reason
+    with db.session() as s:
+        save_baselines(s, admin, plan_id, COUNTY, [BaselineEntry(ids["12.1"], numerator="25", denominator="100")])
+        row = _row(progress_for(s, plan_id, COUNTY, 2022), "12.1")
+    assert (row.target, row.actual, row.status) == (25.0, 28.0, "已完成")
 
 
 def test_indicator_path_for_the_chart(county):

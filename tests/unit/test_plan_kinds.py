@@ -5,6 +5,7 @@ the county alone."""
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from zkdesk.store.seed import load_shipped_data
 
 THRESHOLD, CUM, GROWTH, STOCK, RATE, YEARLY, TERM = (rules.THRESHOLD, rules.CUMULATIVE, rules.GROWTH, rules.STOCK,
                                                      rules.RATE, rules.YEARLY, rules.PER_TERM)
+TASK = rules.MILESTONE
 COUNTY, BOTH = rules.COUNTY_ONLY, rules.BOTH
 
 # code: (target kind, level, words of the quoted sentence the two rest on)
@@ -27,6 +29,7 @@ EXPECTED = {
     "02.3": (YEARLY, BOTH, ["每年"]),
     "02.4": (YEARLY, BOTH, ["每年", "惠及农民工"]),
     "03.1": (CUM, COUNTY, ["评选表彰", "镇康县劳动模范"]),
+    "03.2": (TASK, COUNTY, ["修订", "评选服务管理办法"]),
     "04.1": (THRESHOLD, BOTH, ["动态全覆盖"]),
     "04.2": (STOCK, BOTH, ["队伍达到"]),
     "05.1": (CUM, BOTH, ["实现超过", "人次"]),
@@ -38,6 +41,7 @@ EXPECTED = {
     "06.5": (CUM, BOTH, ["评选"]),
     "06.6": (CUM, BOTH, ["创建"]),
     "06.7": (CUM, BOTH, ["培育"]),
+    "06.8": (TASK, COUNTY, ["研究制订", "选树创建管理办法"]),
     "07.1": (GROWTH, BOTH, ["人数增加"]),
     "08.1": (STOCK, COUNTY, ["职业学校不少于 1 所"]),
     "08.2": (STOCK, COUNTY, ["职业学校", "涵盖专业"]),
@@ -52,6 +56,7 @@ EXPECTED = {
     "10.1": (CUM, BOTH, ["累计"]),
     "10.2": (STOCK, BOTH, ["总量达到"]),
     "10.3": (STOCK, BOTH, ["总量达到"]),
+    "11.1": (TASK, COUNTY, ["建立完善", "网络平台"]),
     "12.1": (TERM, BOTH, ["党的代表大会代表", "不低于上一届的比例人数"]),
     "12.2": (TERM, BOTH, ["人民代表大会代表", "不低于上一届的比例人数"]),
     "12.3": (TERM, COUNTY, ["政协委员", "不低于上一届的比例人数"]),  # a 政协 sits at the county only
@@ -71,10 +76,13 @@ EXPECTED = {
     "15.2": (CUM, BOTH, ["新命名"]),
     "15.3": (RATE, BOTH, ["结案率不低于 100%"]),
     "15.4": (CUM, BOTH, ["组织不少于 2 万人次"]),
+    "15.5": (TASK, COUNTY, ["建立", "劳动争议多元化解机制"]),
     "16.1": (CUM, BOTH, ["新增", "累计"]),
     "16.2": (CUM, BOTH, ["累计"]),
     "16.3": (YEARLY, BOTH, ["每年"]),
     "16.4": (CUM, BOTH, ["不少于 1000 人次"]),
+    "17.1": (TASK, COUNTY, ["完成", "实名制录入工作"]),
+    "17.2": (TASK, COUNTY, ["实现信息共享"]),
     "18.1": (CUM, COUNTY, ["申报 5 个云南省职工服务阵地建设项目"]),
     "18.2": (CUM, BOTH, ["建设不少于 5 个"]),
     "18.3": (CUM, BOTH, ["筹集"]),
@@ -94,6 +102,12 @@ def _catalog() -> dict[str, dict]:
 
 def test_the_table_covers_every_indicator_of_the_catalog():
     assert set(_catalog()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_every_quote_is_a_sentence_of_the_plan(code):
+    plan = _squash((Path(__file__).parents[1] / "fixtures" / "zhenkang-workforce-plan-2022.txt").read_text(encoding="utf-8"))
+    assert _squash(_catalog()[code]["quote"]) in plan
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))
@@ -122,6 +136,12 @@ def test_the_words_decide_the_kind(code):
         assert entry["unit"] == "%" and entry["kind"] == RATE
     if "累计" in quote:
         assert kind == CUM
+    # a task of the plan (修订, 制订, 建立, 完成 … with no number) is done or not
+    assert (kind == TASK) == (not re.search(r"\d", quote) and bool(re.search("修订|制订|建立|完成|实现", quote)))
+    if kind == TASK:
+        assert entry["target"] == 1 and entry["unit"] == "项"
+    if kind == GROWTH:  # a headcount, less the 2020 baseline: it may fall
+        assert entry["kind"] == STOCK
 
 
 def test_award_sessions_project_as_steps():

@@ -57,7 +57,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
             "indicators": [
                 {"code": r.code, "item": r.item, "name": r.name, "unit": r.unit, "target": r.target,
                  "actual": r.actual, "completion": r.completion, "status": r.status,
-                 "kind": r.target_kind, "level": r.level, "baseline": None, "numerator": r.numerator,
+                 "kind": r.target_kind, "level": r.level, "baseline": r.baseline, "numerator": r.numerator,
                  "denominator": r.denominator, "expected": r.expected, "projection": r.projection,
                  "source": r.source, "status_reason": r.status_reason}
                 for r in rows

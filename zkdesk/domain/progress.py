@@ -228,6 +228,34 @@ def judge(
     return Judgement(BEHIND, f"{what}{_fig(actual, unit)}，低于按进度{base}应达到的{_fig(expected, unit)}", expected)
 
 
+@dataclass(frozen=True)
+class Term:
+    """A term (届) of a body whose members a per-term target counts, by the year it was elected."""
+
+    label: str
+    year: int
+
+    @property
+    def title(self) -> str:
+        return f"{self.label}（{self.year}年）"
+
+
+def terms_of(data: str | list | None) -> tuple[Term, ...]:
+    """The catalog's terms (a JSON list of {"label", "year"}), oldest first."""
+    import json
+
+    items = json.loads(data) if isinstance(data, str) else (data or [])
+    return tuple(sorted((Term(str(t["label"]), int(t["year"])) for t in items), key=lambda t: t.year))
+
+
+def terms_at(terms: tuple[Term, ...], year: int) -> tuple[Term | None, Term | None]:
+    """The term sitting in `year` (the latest elected by then) and the one before it."""
+    elected = [t for t in terms if t.year <= year]
+    current = elected[-1] if elected else None
+    previous = elected[-2] if len(elected) > 1 else None
+    return current, previous
+
+
 def judge_per_term(current: Amount | None, previous: Amount | None, term: str = "本届",
                    previous_term: str = "上一届") -> Judgement:
     """不低于上一届的比例人数: the share and the number of the current term against the previous

@@ -24,6 +24,7 @@ from zkdesk.store.models import (
     EnterpriseUnion,
     EnterpriseYear,
     Indicator,
+    IndicatorBaseline,
     IndicatorValue,
     Nomination,
     NominationStep,
@@ -233,13 +234,29 @@ def _demo_studios(session, rng, townships, enterprises, counts) -> None:
             counts["三室一站"] += 1
 
 
+def _demo_baseline(first: dict, start: float, rng: random.Random) -> dict:
+    """A 2020 figure somewhat below the first plan year's (a growth's: its own 2020 level)."""
+    if first.get("denominator") is not None:
+        den = first["denominator"]
+        num = max(0.0, min(den, first["numerator"] - rng.randint(0, 3)))
+        return dict(numerator=num, denominator=den, value=round(100 * num / den, 2) if den else None)
+    if start:
+        return dict(value=start)
+    return dict(value=float(max(0, round(first["value"] * rng.uniform(0.7, 0.95)))))
+
+
 def _demo_indicator_values(session, rng, townships, counts) -> None:
     indicators = list(session.scalars(select(Indicator).join(Plan).where(Plan.code == "zk-2021-2025", Indicator.source == "")))
+    base_rng = random.Random(2020)  # the baselines' own, so the figures stay as they were
     for township in townships:
         for ind in indicators:
             if ind.comparator == "not_below_last":
                 continue
             share = (ind.target or 0) / 7
+            growth = ind.target_kind == "growth_over_baseline"
+            # a growth target counts a headcount: the 2020 level plus what it grew by
+            start = float(base_rng.randint(300, 600)) if growth else 0.0
+            first: dict | None = None
             for year in YEARS:
                 if ind.kind == "rate":
                     den = rng.randint(5, 40)
@@ -247,7 +264,7 @@ def _demo_indicator_values(session, rng, townships, counts) -> None:
                     num = min(den, round(den * min(1.0, goal * rng.uniform(0.75, 1.1) * (0.85 + 0.04 * (year - 2021)))))
                     value = dict(numerator=float(num), denominator=float(den), value=round(100 * num / den, 2))
                 elif ind.kind == "stock":
-                    value = dict(value=float(max(0, round(share * (0.6 + 0.1 * (year - 2021)) * rng.uniform(0.8, 1.2)))))
+                    value = dict(value=start + float(max(0, round(share * (0.6 + 0.1 * (year - 2021)) * rng.uniform(0.8, 1.2)))))
                 elif ind.kind == "yearly":
                     value = dict(value=float(max(0, round((ind.target or 1) / 7 * rng.uniform(0.6, 1.6) + 0.4))))
                 else:  # cumulative: the year's own count; roll-ups add the years
@@ -255,4 +272,8 @@ def _demo_indicator_values(session, rng, townships, counts) -> None:
                 session.add(IndicatorValue(origin=township.code, indicator_id=ind.id, org_code=township.code, year=year,
                                            note=DEMO_MARK, changed_by=DEMO_ADMIN, **value))
                 counts["指标数值"] += 1
+                first = first or value
+            if ind.kind in ("rate", "stock") and ind.target_kind != "per_term" and first is not None:
+                session.add(IndicatorBaseline(origin=township.code, indicator_id=ind.id, org_code=township.code,
+                                              note=DEMO_MARK, changed_by=DEMO_ADMIN, **_demo_baseline(first, start, base_rng)))
     session.flush()

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import progress as rules
-from zkdesk.domain.orgcodes import is_county
 from zkdesk.services import progress as progress_service
 from zkdesk.store.models import Indicator, Plan
 
@@ -61,12 +60,13 @@ class Figures:
         return self._calc.responsible(ind)
 
     def baseline(self, ind: Indicator, org_code: str) -> float | None:
-        """The value before the plan (2020 for 十四五). The catalog on main has no baselines yet;
-        a catalog that carries one (an Indicator.baseline attribute) is used for the county."""
-        value = getattr(ind, "baseline", None)
-        if value is None or not isinstance(value, (int, float)):
+        """The value before the plan (2020 for 十四五): the org unit's baseline as progress uses
+        it (services/baselines.py; the county's is its parts' rolled up), None without one. A
+        growth target's figures are growths, so its baseline year stands at 0 in their series."""
+        amount = self._calc.baseline(ind, org_code)
+        if amount is None or amount.value is None:
             return None
-        return float(value) if is_county(org_code) else None
+        return 0.0 if rules.judged_as(ind.kind, ind.target_kind) == rules.GROWTH else amount.value
 
     def expected_path(self, ind: Indicator, org_code: str) -> dict[int, float]:
         """The straight-line target path by year (empty for yearly and not-below-last targets)."""

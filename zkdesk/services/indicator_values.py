@@ -22,6 +22,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_series import DERIVED_NOTE, DerivedCache, live_values, stored_amount
+from zkdesk.services.milestones import is_milestone
 from zkdesk.services.orgs import get_org, require_entry_for, townships
 from zkdesk.services.plans import plan_item_titles
 from zkdesk.services.progress import check_year, get_plan, progress_for
@@ -68,6 +69,7 @@ class SheetRow:
     target: float | None
     history: History
     revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
+    target_kind: str = ""  # how the target is judged (domain.progress.TARGET_KINDS)
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     derived = DerivedCache(session)
     rows = []
     for ind in indicators:
+        if is_milestone(ind):
+            continue  # a task done or not: 规划与目标 → 完成事项
         p = progress[ind.id]
         stored = own.get(ind.id, {}).get(year)
         history = value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
@@ -184,7 +188,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
-            revision=revision,
+            revision=revision, target_kind=p.target_kind,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 
@@ -223,6 +227,8 @@ def check_batch(session: Session, plan_id: str, org_code: str, year: int,
         ind = indicators.get(entry.indicator_id)
         if ind is None:
             raise UserError("要保存的指标不属于该规划")
+        if is_milestone(ind):
+            raise UserError(f"{ind.code} {ind.name}是完成事项，请在“规划与目标”的“完成事项”中填写完成日期和依据")
         result = check_value(ind, entry, value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year))
         problems.extend(Problem(ind.id, ind.code, ind.name, i) for i in result.errors)
         if not ind.source:

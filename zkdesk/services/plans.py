@@ -3,6 +3,7 @@ and targets. Copies get deterministic ids, like the shipped catalogs (store/seed
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -51,6 +52,17 @@ def sort_key(code: str) -> str:
     return f"{int(item):03d}.{int(seq or 0):03d}"
 
 
+def _next_terms(terms_json: str, shift: int) -> str:
+    """A per-term target in the next plan: the last term of this one is the previous term, and
+    the next is elected as many years later as the plans lie apart."""
+    terms = rules.terms_of(terms_json)
+    if not terms:
+        return "[]"
+    last = terms[-1]
+    return json.dumps([{"label": "上一届", "year": last.year}, {"label": "本届", "year": last.year + shift}],
+                      ensure_ascii=False)
+
+
 def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, name: str, short_name: str,
               start_year: int, end_year: int, document: str = "") -> Plan:
     """A new plan with the source's items and indicators. Target years at the source's end
@@ -88,7 +100,7 @@ def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, na
             target_kind=ind.target_kind, level=ind.level, projection_method=ind.projection_method,
             comparator=ind.comparator, target=ind.target, target_year=target_year,
             numerator_label=ind.numerator_label, denominator_label=ind.denominator_label, source=ind.source,
-            responsible=ind.responsible, quote="",
+            responsible=ind.responsible, quote="", terms=_next_terms(ind.terms, shift),
         ))
         copied += 1
     session.flush()

@@ -11,6 +11,11 @@ allocated to it (IndicatorTarget; a year-specific allocation wins over the plan-
 without one, a rate's target applies to each township as it is, while a count has no
 township target (target None, status 无数据: nothing to judge against; the screens say 无目标).
 Not-below-last targets are the org unit's own latest earlier year.
+
+Baselines (services/baselines.py): an org unit's figure in the year before the plan. A rate's or
+a stock's path starts there; a growth target (比基期增加) is judged on the figure less the
+baseline, org unit by org unit (the county's growth is the sum of its parts' growths, and its
+baseline the roll-up of theirs, as its figures are).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from sqlalchemy.orm import Session
 from zkdesk.domain import progress as rules
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import Amount
+from zkdesk.services.baselines import has_baseline, stored_baselines
 from zkdesk.services.catalog import indicator_responsible, plan_indicators
 from zkdesk.services.derived import Derived
+from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.indicator_series import DerivedCache, stored_figures
 from zkdesk.services.orgs import get_org, townships
@@ -56,6 +63,7 @@ class ProgressRow:
     expected: float | None = None  # the target path's value in the year, where the kind has one
     status_reason: str = ""
     source: str = "entered"  # "entered" | "derived"
+    baseline: float | None = None  # the year before the plan (2020), where the kind has one
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,8 @@ class _Calculator:
         self._responsible: dict[str, tuple[str, ...]] = {}
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
+        self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
+        self.milestones = stored_milestones(session, [i.id for i in self.indicators if is_milestone(i)])
         if ids:
             for t in session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids),
                                                                    IndicatorTarget.deleted.is_(False))):
@@ -134,17 +144,84 @@ class _Calculator:
             self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind))
         return self._responsible[ind.id]
 
+    def _parts(self, ind: Indicator, org_code: str) -> list[str]:
+        """The org units whose entries make up an org unit's figure: its own, or for the county
+        县本级 and (or only) the townships; a county-only task is the 县本级 entry, never a sum."""
+        if not is_county(org_code) or ind.level == rules.COUNTY_ONLY or self._per_term(ind):
+            # the county's own congress is not the sum of the townships' (nor theirs of it)
+            return [org_code]
+        return [COUNTY_CODE, *self.township_codes] if ind.level == rules.BOTH else list(self.township_codes)
+
+    def _growth(self, ind: Indicator) -> bool:
+        return rules.judged_as(ind.kind, ind.target_kind) == rules.GROWTH
+
+    def _per_term(self, ind: Indicator) -> bool:
+        return rules.judged_as(ind.kind, ind.target_kind) == rules.PER_TERM
+
+    def term_amount(self, ind: Indicator, org_code: str, term: rules.Term, before: int) -> Amount | None:
+        """One org unit's figure of a term: a term elected before the plan is its baseline; a
+        later one, the latest figure entered from its year up to (not including) `before`."""
+        if term.year < self.plan.start_year:
+            base = self.baselines.get(ind.id, {}).get(org_code)
+            return base if base is not None and base.value is not None else None
+        if ind.source:
+            series = self.derived.amounts(ind.source, org_code, self.years(before - 1))
+        else:
+            series = self.figures.get(ind.id, {}).get(org_code, {})
+        years = [y for y, a in series.items() if term.year <= y < before and a.value is not None]
+        return series[max(years)] if years else None
+
+    def judge_milestone(self, ind: Indicator, org_code: str, year: int,
+                        target: float | None) -> tuple[Amount, rules.Judgement]:
+        """A qualitative task: done (by the end of `year`) or not, with its date and evidence."""
+        done_on, evidence = self.milestones.get(ind.id, {}).get(org_code, (None, ""))
+        done = done_on is not None and done_on.year <= year
+        judgement = rules.judge(rules.MILESTONE, ind.comparator, 1.0 if done else 0.0, target, year,
+                                ind.target_year, None)
+        if done and judgement.status == rules.DONE:
+            judgement = rules.Judgement(rules.DONE, f"已于{done_on:%Y年%m月%d日}完成：{evidence}", 1.0)
+        return Amount(1.0 if done else 0.0), judgement
+
+    def judge_term(self, ind: Indicator, org_code: str, year: int) -> tuple[Amount | None, Amount | None,
+                                                                             rules.Judgement]:
+        """不低于上一届的比例人数: the term sitting in `year` against the one before it."""
+        current, previous = rules.terms_at(rules.terms_of(ind.terms), year)
+        if current is None or previous is None:
+            return None, None, rules.Judgement(rules.NO_TARGET, "规划目录没有列出可比较的两届（上一届和本届）")
+        if current.year < self.plan.start_year:
+            return None, None, rules.Judgement(rules.NO_DATA, f"规划期内尚未换届（{current.title}）")
+        now = self.term_amount(ind, org_code, current, year + 1)
+        before = self.term_amount(ind, org_code, previous, current.year)
+        return now, before, rules.judge_per_term(now, before, current.title, previous.title)
+
+    def baseline(self, ind: Indicator, org_code: str) -> Amount | None:
+        """The org unit's baseline (the county's: its parts' rolled up); None without one."""
+        if not has_baseline(ind):
+            return None
+        by_org = self.baselines.get(ind.id, {})
+        if ind.source or not is_county(org_code) or ind.level == rules.COUNTY_ONLY:
+            return by_org.get(org_code)
+        return rules.combine_orgs(ind.kind, [by_org.get(o) for o in self._parts(ind, org_code)])
+
+    def _own(self, ind: Indicator, org_code: str, series: dict[int, Amount], year: int) -> Amount | None:
+        amount = rules.over_years(ind.kind, series, year, self.plan.start_year)
+        if not self._growth(ind) or amount is None or amount.value is None:
+            return amount
+        base = self.baselines.get(ind.id, {}).get(org_code)
+        if base is None or base.value is None:
+            return None  # no growth without the figure it grew from
+        return Amount(round(amount.value - base.value, 6))
+
     def actual(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
-        start = self.plan.start_year
+        """The org unit's figure at `year`; for a growth target, the growth over the baseline."""
         if ind.source:
             series = self.derived.amounts(ind.source, org_code, self.years(year))
-            return rules.over_years(ind.kind, series, year, start)
+            return self._own(ind, org_code, series, year)
         by_org = self.figures.get(ind.id, {})
-        if not is_county(org_code) or ind.level == rules.COUNTY_ONLY:
-            # a county-only task is the 县本级 entry, never a sum of townships
-            return rules.over_years(ind.kind, by_org.get(org_code, {}), year, start)
-        orgs = [COUNTY_CODE, *self.township_codes] if ind.level == rules.BOTH else self.township_codes
-        return rules.combine_orgs(ind.kind, [rules.over_years(ind.kind, by_org.get(o, {}), year, start) for o in orgs])
+        parts = self._parts(ind, org_code)
+        if parts == [org_code]:
+            return self._own(ind, org_code, by_org.get(org_code, {}), year)
+        return rules.combine_orgs(ind.kind, [self._own(ind, o, by_org.get(o, {}), year) for o in parts])
 
     def reported_years(self, ind: Indicator, org_code: str) -> set[int]:
         """Years with a figure of their own (for the county: of any of its org units)."""
@@ -179,23 +256,38 @@ class _Calculator:
         actual = amount.value if amount else None
         target = self.target(ind, org_code, year, actuals)
         target_kind = rules.judged_as(ind.kind, ind.target_kind)
-        start = rules.path_start(target_kind, self.plan.start_year, actuals)
+        base = self.baseline(ind, org_code)
+        base_value = base.value if base is not None else None
+        start = rules.path_start(target_kind, self.plan.start_year, actuals, base_value)
         unit = "%" if ind.kind == rules.RATE else ind.unit
+        # a growth's own baseline is 0: the figure less the baseline
+        projection_base = 0.0 if target_kind == rules.GROWTH else base_value
         if not rules.reported_by(ind.level, is_county(org_code)):
             judgement = rules.Judgement(rules.NOT_ASSESSED, f"该指标由{rules.LEVEL_LABELS[ind.level]}填报和考核")
             target = None
+        elif target_kind == rules.MILESTONE:
+            amount, judgement = self.judge_milestone(ind, org_code, year, target)
+            actual = amount.value
+        elif target_kind == rules.PER_TERM:
+            amount, previous, judgement = self.judge_term(ind, org_code, year)
+            actual = amount.value if amount else None
+            target = previous.value if previous else None
         elif ind.comparator == rules.NOT_BELOW_LAST:
             judgement = rules.judge(rules.THRESHOLD, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
         else:
-            judgement = rules.judge(target_kind, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
+            judgement = rules.judge(target_kind, ind.comparator, actual, target, year, ind.target_year, start,
+                                    unit=unit, baseline=base_value)
         return ProgressRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, target=target, actual=actual,
             completion=rules.completion(ind.comparator, actual, target),
-            status=judgement.status, status_reason=judgement.reason, expected=judgement.expected,
+            status=judgement.status, status_reason=judgement.reason,
+            expected=judgement.expected if judgement.expected is not None or target is None else
+            rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
-            projection=rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year),
-            derived=bool(ind.source), responsible=self.responsible(ind),
+            projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) else
+            rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=projection_base),
+            derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
             denominator=amount.denominator if amount and ind.kind == rules.RATE else None,
         )
@@ -206,7 +298,9 @@ class _Calculator:
         # after the last reported year the line stops: no data is not "unchanged"
         actuals = {y: v if last is not None and y <= last else None for y, v in self.actuals(ind, org_code, end).items()}
         target = self.target(ind, org_code, last or end, actuals)
-        start = rules.path_start(ind.kind, self.plan.start_year, actuals)
+        base = self.baseline(ind, org_code)
+        start = rules.path_start(rules.GROWTH if self._growth(ind) else ind.kind, self.plan.start_year, actuals,
+                                 base.value if base else None)
         expected: dict[int, float] = {}
         if target is not None and start is not None and ind.kind != rules.YEARLY and ind.comparator != rules.NOT_BELOW_LAST:
             for y in range(max(start[0], self.plan.start_year - 1), ind.target_year + 1):

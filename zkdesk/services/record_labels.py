@@ -80,7 +80,7 @@ def describe_records(session: Session, actor: Actor, kind: str, ids: tuple[str, 
 
 TABLE_LABELS = {
     "plan": "规划", "plan_item": "规划条目", "indicator": "指标", "indicator_target": "分解目标",
-    "indicator_value": "指标数值", "year_lock": "年度锁定", "award_session": "评选届次", "nomination": "劳模推荐",
+    "indicator_value": "指标数值", "indicator_baseline": "基期数", "milestone": "完成事项", "year_lock": "年度锁定", "award_session": "评选届次", "nomination": "劳模推荐",
     "nomination_step": "推荐审核记录", "enterprise": "企业", "enterprise_year": "企业年度情况",
     "enterprise_union": "企业工会", "collective_contract": "集体合同", "contract_coverage": "合同覆盖企业",
     "quality_evaluation": "质效评估", "studio": "三室一站", "studio_member": "工作室成员", "studio_result": "工作室成果",
@@ -130,6 +130,10 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
                "room_notes": "场所情况", "equipment_notes": "设备情况", "funding_notes": "经费情况"},
     "contract_coverage": {"contract_id": "集体合同", "enterprise_id": "覆盖企业"},
     "indicator_target": {"indicator_id": "指标", "org_code": "单位", "year": "年份", "value": "目标值"},
+    "milestone": {"indicator_id": "事项", "org_code": "单位", "done_on": "完成日期", "evidence": "完成依据",
+                  "changed_by": "填报人"},
+    "indicator_baseline": {"indicator_id": "指标", "org_code": "单位", "value": "基期数", "numerator": "分子",
+                           "denominator": "分母", "note": "说明", "changed_by": "填报人"},
     "indicator_value": {"indicator_id": "指标", "org_code": "单位", "year": "年份", "value": "数值", "numerator": "分子",
                         "denominator": "分母", "note": "说明", "complete": "已填写完整", "changed_by": "填报人",
                         "review_status": "审核结果", "review_opinion": "审核意见"},
@@ -184,10 +188,10 @@ def travelling_titles(session: Session, table: str, rows: list[dict]) -> list[st
         elif table == "studio_result":
             s = studios.get(r.get("studio_id"))
             title = f"{s.name if s else '工作室'} {_fmt(r.get('year'))}年成果"
-        elif table in ("indicator_value", "indicator_target"):
+        elif table in ("indicator_value", "indicator_target", "indicator_baseline", "milestone"):
             ind = inds.get(r.get("indicator_id"))
             what = f"{ind.code} {ind.name}" if ind else "指标"
-            year = f" {r['year']}年" if r.get("year") else ""
+            year = f" {r['year']}年" if r.get("year") else (" 基期数" if table == "indicator_baseline" else "")
             title = f"{what}（{town}{year}）"
         elif table in ("enterprise_year", "quality_evaluation"):
             title = f"{ent_name(r) or '企业'} {_fmt(r.get('year'))}年"

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
-from zkdesk.domain.progress import BOTH, COMPARATORS, KINDS, LEVELS, LINE, PROJECTIONS, TARGET_KINDS
+from zkdesk.domain.progress import (
+    BOTH, COMPARATORS, GROWTH, KINDS, LEVELS, LINE, PER_TERM, PROJECTIONS, STOCK, TARGET_KINDS,
+)
 from zkdesk.paths import plans_dir, resources_dir
 from zkdesk.store.models import Indicator, OrgUnit, Plan, PlanItem
 
@@ -80,6 +82,16 @@ def _check_indicator(entry: dict, where: str) -> None:
         raise CatalogError(f"{where}：填报层级“{entry['level']}”无效")
     if entry.get("projection", LINE) not in PROJECTIONS:
         raise CatalogError(f"{where}：预测方式“{entry['projection']}”无效")
+    if entry.get("target_kind") == GROWTH and entry["kind"] != STOCK:
+        raise CatalogError(f"{where}：比基期增加的指标须按存量（每年年末数）填报（kind = \"stock\"）")
+    terms = entry.get("terms", [])
+    if not isinstance(terms, list) or any(not isinstance(t, dict) or not isinstance(t.get("year"), int)
+                                          or not str(t.get("label", "")).strip() for t in terms):
+        raise CatalogError(f"{where}：届次（terms）应为若干个 {{ label = \"…\", year = 年份 }}")
+    if [t["year"] for t in terms] != sorted({t["year"] for t in terms}):
+        raise CatalogError(f"{where}：届次应按年份从早到晚排列，年份不重复")
+    if entry.get("target_kind") == PER_TERM and len(terms) < 2:
+        raise CatalogError(f"{where}：“不低于上一届”的指标须列出至少两届（上一届和本届）及其年份")
     if entry["comparator"] not in COMPARATORS:
         raise CatalogError(f"{where}：比较方式“{entry['comparator']}”无效")
     if entry["comparator"] != "not_below_last" and entry.get("target") is None:
@@ -168,6 +180,8 @@ def load_plan_catalog(session: Session, path: Path) -> CatalogSummary:
             source=entry.get("source", ""),
             responsible=json.dumps(entry.get("responsible", []), ensure_ascii=False),
             quote=entry.get("quote", ""),
+            terms=json.dumps([{"label": t["label"], "year": t["year"]} for t in entry.get("terms", [])],
+                             ensure_ascii=False),
         )
         ind_id = seed_id("indicator", code, entry["code"])
         indicator = session.get(Indicator, ind_id)

@@ -28,6 +28,7 @@ ALL = "all"  # after an import or a restore; also for a table not listed below
 # to it is announced as ALL (every view refreshes when next seen: slower, never stale).
 TABLE_KINDS: dict[str, str] = {
     "indicator_value": INDICATORS, "indicator_target": INDICATORS, "year_lock": INDICATORS,
+    "indicator_baseline": INDICATORS, "milestone": INDICATORS,
     "plan": PLANS, "plan_item": PLANS, "indicator": PLANS,
     "award_session": NOMINATIONS, "nomination": NOMINATIONS, "nomination_step": NOMINATIONS,
     "studio": STUDIOS, "studio_member": STUDIOS, "studio_result": STUDIOS,

@@ -23,14 +23,14 @@ from zkdesk.store.models import Plan
 from zkdesk.store.seed import shipped_org_units
 
 TOWNSHIPS = [(u["code"], u["short_name"]) for u in shipped_org_units() if u["level"] == "township"]
-BEHIND_MARK = "▲"  # after a township's figure when it is behind (滞后)
+BEHIND_MARK = "▲"  # after a township's figure when it is behind (滞后) or misses the year's threshold
 
 COMMON_FIELDS = {
     "item_label": "规划项目（序号和名称）",
     "code": "指标编号",
     "name": "指标名称（由登记数据计算的带＊）",
     "unit": "计量单位",
-    "kind": "指标类型（比率、累计、存量、每年）",
+    "kind": "指标类型（比率、累计、存量、每年、每年保持、比基期增加、不低于上一届）",
     "target_text": "目标值（带比较符号，如≥80）",
 }
 PLAN_META = ("plan_name", "plan_short_name")
@@ -65,13 +65,41 @@ def target_text(comparator: str, target: float | None) -> str:
     return f"{rules.COMPARATOR_LABELS[comparator]}{rules.format_number(target)}"
 
 
+def rule_text(r: ProgressRow, target_year: int, baseline_year: int) -> str:
+    """How the target is judged, as the plan says it (the target itself is its own column):
+    每年均达到（动态保持）, 到2025年累计, 比2020年增加, 不低于上一届（比例和人数）, …"""
+    kind = r.target_kind or r.kind
+    return {
+        rules.THRESHOLD: "每年均达到（动态保持）",
+        rules.YEARLY: "每年达到",
+        rules.CUMULATIVE: f"到{target_year}年累计",
+        rules.GROWTH: f"到{target_year}年比{baseline_year}年增加",
+        rules.STOCK: f"到{target_year}年年末",
+        rules.RATE: f"到{target_year}年达到",
+        rules.PER_TERM: "不低于上一届（比例和人数）",
+        rules.MILESTONE: f"{target_year}年前完成",
+    }.get(kind, "")
+
+
+def year_target_text(r: ProgressRow) -> str:
+    """The figure the year's path asks for (the threshold itself for 每年 and 动态保持); — where
+    there is none (no target, no baseline to start a rate's path, a per-term or a task)."""
+    kind = r.target_kind or r.kind
+    if kind == rules.PER_TERM:
+        return "不低于上一届"
+    if r.expected is None or r.target is None or kind == rules.MILESTONE:
+        return "—"
+    sign = rules.COMPARATOR_LABELS.get(r.comparator, "") if kind in (rules.THRESHOLD, rules.YEARLY) else ""
+    return f"{sign}{rules.format_number(round(r.expected, 2))}"
+
+
 def _common(r: ProgressRow, items: dict[int, str]) -> dict[str, object]:
     return {
         "item_label": f"{r.item}.{items.get(r.item, '')}",
         "code": r.code,
         "name": f"{r.name}＊" if r.derived else r.name,
         "unit": r.unit,
-        "kind": rules.KIND_LABELS.get(r.kind, r.kind),
+        "kind": rules.TARGET_KIND_LABELS.get(r.target_kind or r.kind, rules.KIND_LABELS.get(r.kind, r.kind)),
         "target_text": target_text(r.comparator, r.target),
     }
 
@@ -98,11 +126,20 @@ PROGRESS_FIELDS = {
 def _township_figure(r: ProgressRow) -> str:
     if r.actual is None:
         return ""
-    return rules.format_number(r.actual) + (BEHIND_MARK if r.status == rules.BEHIND else "")
+    return rules.format_number(r.actual) + (BEHIND_MARK if r.status in (rules.BEHIND, rules.NOT_MET) else "")
 
 
-def _status_summary(rows: list[ProgressRow]) -> str:
-    counts = {s: sum(r.status == s for r in rows) for s in rules.STATUSES}
+def _printed_status(r: ProgressRow, org_code: str) -> str:
+    """A township's print shows a status only where the township has a target of its own;
+    elsewhere 不考核 (the county judges the county's figure)."""
+    if not is_county(org_code) and r.target is None:
+        return rules.NOT_ASSESSED
+    return r.status
+
+
+def _status_summary(rows: list[ProgressRow], org_code: str) -> str:
+    statuses = [_printed_status(r, org_code) for r in rows]
+    counts = {s: statuses.count(s) for s in rules.STATUSES}
     return f"共{len(rows)}项指标，" + "，".join(f"{s}{n}项" for s, n in counts.items())
 
 
@@ -118,7 +155,8 @@ def indicator_progress(q: SourceQuery) -> SourceResult:
     for i, r in enumerate(own):
         row = _common(r, items)
         row.update(
-            target=r.target, actual=r.actual, completion=r.completion, status=r.status, projection=r.projection,
+            target=r.target, actual=r.actual, completion=r.completion, status=_printed_status(r, q.org_code),
+            projection=r.projection,
             basis=(f"{rules.format_number(r.numerator)}/{rules.format_number(r.denominator)}"
                    if r.denominator is not None else ""),
             responsible="、".join(r.responsible),
@@ -126,13 +164,17 @@ def indicator_progress(q: SourceQuery) -> SourceResult:
         for code, township_rows in by_township.items():
             row[f"t{code}"] = _township_figure(township_rows[i])
         rows.append(row)
-    return SourceResult(rows, meta={**_meta(plan), "status_summary": _status_summary(own)})
+    return SourceResult(rows, meta={**_meta(plan), "status_summary": _status_summary(own, q.org_code)})
 
 
 # ---- 年度目标任务分解表 ----------------------------------------------------------------------
 
 TARGET_FIELDS = {
     **COMMON_FIELDS,
+    "rule": "考核方式（每年均≥、到目标年度累计≥、比基期增加≥、不低于上一届等）",
+    "year_target": "本年度应达到（全县，按进度；每年类和动态保持类为目标本身）",
+    "own_year_target": "本单位本年度应达到（乡镇打印时为本乡镇的）",
+    "responsible": "责任单位",
     "county_target": "全县目标值",
     "own_target": "本单位目标值（乡镇打印时为本乡镇的分解目标）",
     "township_total": "各乡镇分解目标合计（比率类不合计）",
@@ -144,8 +186,10 @@ TARGET_FIELDS = {
 def _remark(county: ProgressRow, townships: list[ProgressRow]) -> str:
     """What the allocation to `townships` (all seven, or the one printing) says at a glance,
     judged from the targets the progress service uses."""
+    if county.level == rules.COUNTY_ONLY:
+        return "县总工会本级任务，乡镇不考核"
     if county.comparator == rules.NOT_BELOW_LAST:
-        return "不低于本乡镇上届"
+        return "不低于本乡镇上一届"
     targets = [t.target for t in townships]
     if county.kind == rules.RATE:
         return "按全县目标执行" if all(t == county.target for t in targets) else ""
@@ -178,15 +222,21 @@ def target_breakdown(q: SourceQuery) -> SourceResult:
         by_township = township_breakdown(q.session, plan.id, q.year)
     else:
         by_township = {q.org_code: progress_for(q.session, plan.id, q.org_code, q.year)}
+    targets_year = {i.id: i.target_year for i in plan.indicators}
     rows = []
     for i, r in enumerate(county):  # every progress list has the plan's indicators in the same order
         townships = [township_rows[i] for township_rows in by_township.values()]
         row = _common(r, items)
+        own = r if is_county(q.org_code) else townships[0]
+        assessed = own.status != rules.NOT_ASSESSED
         row.update(
-            county_target=r.target, own_target=r.target if is_county(q.org_code) else townships[0].target,
+            county_target=r.target, own_target=own.target if assessed else rules.NOT_ASSESSED,
             township_total=_township_total(r, townships), remark=_remark(r, townships),
+            rule=rule_text(r, targets_year[r.indicator_id], plan.start_year - 1), year_target=year_target_text(r),
+            own_year_target=year_target_text(own) if assessed else rules.NOT_ASSESSED,
+            responsible="、".join(r.responsible),
         )
         for code, t in zip(by_township, townships):
-            row[f"t{code}"] = t.target
+            row[f"t{code}"] = t.target if t.status != rules.NOT_ASSESSED else None
         rows.append(row)
     return SourceResult(rows, meta=_meta(plan))

@@ -34,8 +34,9 @@ FIELDS = {
     "lead_name": "领办人",
     "lead_honours": "领办人荣誉",
     "lead_phone": "领办人联系电话",
-    "level": "级别",
-    "status": "状态",
+    "level": "级别（已命名的；申报中的为空）",
+    "status": "状态（登记的当前状态）",
+    "year_status": "年末状态（申报中、已命名、年度复核、已撤销）",
     "applied_on": "申报日期",
     "named_on": "命名日期",
     "naming_doc_no": "命名文号",
@@ -50,6 +51,17 @@ def _years(session: Session, org_code: str) -> list[int]:
              .where(Studio.deleted.is_(False), StudioResult.deleted.is_(False), org_filter(Studio.township_code, org_code))
              .distinct())
     return sorted(session.scalars(query))
+
+
+def _year_status(s: Studio, named: bool, revoked: bool, year: int) -> str:
+    """Where the studio stood at the end of the year: 申报中（拟{level}）, 已命名, 年度复核, 已撤销."""
+    if revoked:
+        return "已撤销"
+    if not named:
+        return f"申报中（拟{s.level}）" if s.level else "申报中"
+    if s.reviewed_on is not None and s.reviewed_on.year == year:
+        return "年度复核"
+    return "已命名"
 
 
 @source("studios.summary", label="三室一站", fields=FIELDS, personal={"lead_phone": "phone"}, years=_years)
@@ -80,6 +92,7 @@ def studio_summary(q: SourceQuery) -> SourceResult:
     for s in studios:
         result = results.get(s.id)
         named = s.named_on is not None and s.named_on <= end and s.status != "申报"
+        revoked = s.revoked_on is not None and s.revoked_on <= end
         row = {
             "township": names.get(s.township_code, (0, s.township_code))[1],
             "name": s.name,
@@ -89,8 +102,9 @@ def studio_summary(q: SourceQuery) -> SourceResult:
             "lead_name": s.lead_name,
             "lead_honours": s.lead_honours,
             "lead_phone": s.lead_phone,
-            "level": s.level,
+            "level": s.level if named else "",  # an application is not yet a 县级 studio
             "status": s.status,
+            "year_status": _year_status(s, named, revoked, q.year),
             "applied_on": s.applied_on,
             "named_on": s.named_on,
             "naming_doc_no": s.naming_doc_no,

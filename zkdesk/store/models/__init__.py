@@ -1,7 +1,16 @@
 """All tables. Importing this package registers every model on Base.metadata."""
 
 from zkdesk.store.models.org import OrgUnit, Setting, User
-from zkdesk.store.models.plan import Indicator, IndicatorTarget, IndicatorValue, Plan, PlanItem, YearLock
+from zkdesk.store.models.plan import (
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    IndicatorValue,
+    Milestone,
+    Plan,
+    PlanItem,
+    YearLock,
+)
 from zkdesk.store.models.enterprise import (
     CollectiveContract,
     ContractCoverage,
@@ -34,8 +43,10 @@ __all__ = [
     "ExchangeAlias",
     "ExchangeLogEntry",
     "Indicator",
+    "IndicatorBaseline",
     "IndicatorTarget",
     "IndicatorValue",
+    "Milestone",
     "Nomination",
     "NominationStep",
     "OrgUnit",

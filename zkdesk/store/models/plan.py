@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling, UTCDateTime
@@ -69,6 +69,9 @@ class Indicator(Travelling, Base):
     source: Mapped[str] = mapped_column(String(60), default="")  # derived-source key, "" = typed
     responsible: Mapped[str] = mapped_column(Text, default="[]")  # JSON list; falls back to the item's
     quote: Mapped[str] = mapped_column(Text, default="")
+    # per-term targets: the terms (届) compared, oldest first, as a JSON list of {"label", "year"}
+    # (the year the term was elected); a term before the plan is entered as the baseline
+    terms: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
 
@@ -106,6 +109,41 @@ class IndicatorValue(Travelling, Base):
     # County-owned review fields
     review_status: Mapped[str] = mapped_column(String(16), default="")  # "" | 通过 | 退回
     review_opinion: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndicatorBaseline(Travelling, Base):
+    """An org unit's figure of an indicator in the year before the plan (基期, 2020 for 十四五):
+    where a rate's or a stock's path starts, and what a growth target is measured against.
+
+    Rates keep numerator and denominator (the county's baseline is Σnum/Σden); `value` is
+    computed from them. Travels like IndicatorValue; its natural key is indicator + org unit.
+    """
+
+    __tablename__ = "indicator_baseline"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Milestone(Travelling, Base):
+    """A qualitative task of a plan (target kind milestone) done by an org unit: when, and the
+    evidence (a document's title and number, a link). Not done while `done_on` is empty.
+    Travels like IndicatorValue; its natural key is indicator + org unit."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("indicator_id", "org_code"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
 
 
 class YearLock(Travelling, Base):

@@ -20,7 +20,7 @@ from zkdesk.domain.indicator_checks import (
     Checked,
     check_entry,
 )
-from zkdesk.domain.progress import CUMULATIVE, RATE, format_number
+from zkdesk.domain.progress import CUMULATIVE, GROWTH, RATE, format_number
 from zkdesk.services.indicator_values import Sheet, SheetRow, ValueEntry
 from zkdesk.ui.indicators.common import (
     ERROR_COLOR,
@@ -224,7 +224,7 @@ class EntryModel(QAbstractTableModel):
             return self._computed(line, editing)
         if col == COL_TARGET:
             if r.target is None:
-                return "无目标" if r.comparator != "not_below_last" else "不低于上年"
+                return "无目标" if r.comparator != "not_below_last" else "不低于上一届"
             return figure_text(r.target, r.kind)
         if col == COL_NOTE:
             return line.note
@@ -261,6 +261,8 @@ class EntryModel(QAbstractTableModel):
             return f"分子：{r.numerator_label}"
         if r.kind == RATE and col == COL_DEN:
             return f"分母：{r.denominator_label}"
+        if r.target_kind == GROWTH and col == COL_VALUE:
+            return "年末人数（存量）；减去基期数即为增加的人数，与目标比较；人数减少也可照实填写"
         if r.kind == CUMULATIVE and col == COL_VALUE:
             return "本年新增数（规划期内逐年相加得累计数）"
         if r.kind == CUMULATIVE and col == COL_COMPUTED:

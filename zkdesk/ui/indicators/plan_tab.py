@@ -33,6 +33,8 @@ from zkdesk.services.progress import get_plan
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
 from zkdesk.ui.form_parts import ok_cancel
+from zkdesk.ui.indicators.baseline_dialog import BaselineDialog
+from zkdesk.ui.indicators.milestone_dialog import MilestoneDialog
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.refresh import Refresher
@@ -121,6 +123,10 @@ class PlanTab(QWidget):
         self.add_button = QPushButton("新增指标…", objectName="addIndicatorButton")
         self.remove_button = QPushButton("删除指标", objectName="removeIndicatorButton")
         self.save_button = QPushButton("保存指标修改", objectName="saveIndicatorsButton")
+        self.baseline_button = QPushButton("基期数…", objectName="baselineButton")
+        self.baseline_button.clicked.connect(self._baselines)
+        self.milestone_button = QPushButton("完成事项…", objectName="milestoneButton")
+        self.milestone_button.clicked.connect(self._milestones)
         self.copy_button.clicked.connect(self._copy)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
@@ -164,6 +170,8 @@ class PlanTab(QWidget):
         for button in (self.copy_button, self.add_button, self.remove_button, self.save_button):
             button.setVisible(self.manager)
             top.addWidget(button)
+        top.addWidget(self.baseline_button)
+        top.addWidget(self.milestone_button)
         top.addWidget(self.note, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -260,6 +268,19 @@ class PlanTab(QWidget):
             self.refresh()
 
         Op(self, work).success(saved).run()
+
+    def _baselines(self) -> None:
+        """Each org unit's figures of the year before the plan, where rates' and stocks' paths
+        start (a township enters its own; the county 县本级 and, 代录, any township's)."""
+        if self.plan_id is None:
+            return
+        dialog = BaselineDialog(self.ctx, self.plan_id, self)
+        dialog.exec()
+
+    def _milestones(self) -> None:
+        """The plan's qualitative tasks: done on a date, with the evidence."""
+        if self.plan_id is not None:
+            MilestoneDialog(self.ctx, self.plan_id, self).exec()
 
     def _copy(self) -> None:
         source = self.plan_id
