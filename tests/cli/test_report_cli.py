@@ -39,6 +39,19 @@ def test_final_evaluation_pdf_with_json_equal_to_progress(home, tmp_path):
         assert compact(f"{ind['code']}{ind['name']}") in text
 
 
+def test_word_output_with_the_same_json_keys(home, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "终期评估.docx"
+    r = _report(home, str(out), "--plan", "zk-2021-2025", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert (data["kind"], data["pages"], data["indicators"]) == ("docx", None, 60) and data["charts"] >= 18
+    doc = Document(str(out))
+    assert "镇康县十四五规划终期评估报告" in [p.text for p in doc.paragraphs]
+    assert len(doc.inline_shapes) == data["charts"]
+
+
 def test_mid_term_for_a_township_and_bad_input(home, tmp_path):
     out = tmp_path / "中期.pdf"
     r = _report(home, str(out), "--plan", "zk-2021-2025", "--org", "530924103", "--from", "2021", "--to", "2023")
@@ -46,6 +59,6 @@ def test_mid_term_for_a_township_and_bad_input(home, tmp_path):
     assert "南伞镇十四五规划中期评估报告" in r.out and out.exists()
     bad = run_cli(home, "report", "evaluation", str(tmp_path / "x.txt"), "--plan", "zk-2021-2025", *LOGIN,
                   stdin=DEMO_PASSWORD + "\n")
-    assert bad.code != 0 and "扩展名应为 .pdf" in bad.err and "Traceback" not in bad.err
+    assert bad.code != 0 and "扩展名应为 .pdf 或 .docx" in bad.err and "Traceback" not in bad.err
     late = _report(home, str(out), "--plan", "zk-2021-2025", "--from", "2019")
     assert late.code != 0 and "不在十四五规划期" in late.err

@@ -26,10 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_print)
 
-    report = sub.add_parser("report", help="评估报告（终期、中期评估，年度工作总结）：PDF")
+    report = sub.add_parser("report", help="评估报告（终期、中期评估，年度工作总结）：PDF 或 Word")
     kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
-    p = kinds.add_parser("evaluation", help="规划实施评估报告：OUT 以 .pdf 结尾")
-    p.add_argument("out", metavar="OUT", help="输出文件：.pdf")
+    p = kinds.add_parser("evaluation", help="规划实施评估报告：OUT 以 .pdf 或 .docx 结尾")
+    p.add_argument("out", metavar="OUT", help="输出文件：.pdf 或 .docx（Word，可在 Word/WPS 中编辑）")
     p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
     p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
     p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
