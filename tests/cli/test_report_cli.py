@@ -62,3 +62,24 @@ def test_mid_term_for_a_township_and_bad_input(home, tmp_path):
     assert bad.code != 0 and "扩展名应为 .pdf 或 .docx" in bad.err and "Traceback" not in bad.err
     late = _report(home, str(out), "--plan", "zk-2021-2025", "--from", "2019")
     assert late.code != 0 and "不在十四五规划期" in late.err
+
+
+def test_narratives_set_from_files_read_back_and_printed(home, tmp_path):
+    effects = tmp_path / "成效.txt"
+    effects.write_text("\ufeff全县新建劳模创新工作室十二个。\r\n职工技能素质明显提升。\r\n", encoding="utf-8")
+    r = run_cli(home, "report", "narrative", "--plan", "zk-2021-2025", "--effects", str(effects), "--json", *LOGIN,
+                stdin=DEMO_PASSWORD + "\n")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert data["saved"] == ["effects"] and (data["from"], data["to"], data["org"]) == (2021, 2025, "530924")
+    assert data["effects"] == "全县新建劳模创新工作室十二个。\n职工技能素质明显提升。" and data["problems"] == ""
+    shown = run_cli(home, "report", "narrative", "--plan", "zk-2021-2025", *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert shown.code == 0 and "【主要成效】" in shown.out and "尚未填写" in shown.out
+    out = tmp_path / "r.pdf"
+    assert _report(home, str(out), "--plan", "zk-2021-2025").code == 0
+    assert "全县新建劳模创新工作室十二个。" in compact("".join(pdf_pages(out.read_bytes())))
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("存在的问题".encode("gbk"))
+    bad = run_cli(home, "report", "narrative", "--plan", "zk-2021-2025", "--problems", str(gbk), *LOGIN,
+                  stdin=DEMO_PASSWORD + "\n")
+    assert bad.code == 2 and "UTF-8" in bad.err and "Traceback" not in bad.err

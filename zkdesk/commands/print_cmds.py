@@ -39,6 +39,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report_evaluation)
 
+    p = kinds.add_parser("narrative", help="评估报告中的文字部分（主要成效、存在的问题、下一步工作）：查看或填写")
+    p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
+    p.add_argument("--org", help="单位代码（默认：本单位）")
+    p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年），与评估报告相同")
+    p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年），与评估报告相同")
+    p.add_argument("--effects", metavar="FILE", help="用该文本文件（UTF-8）的内容填写“主要成效”；空文件为清空")
+    p.add_argument("--problems", metavar="FILE", help="填写“存在的问题”")
+    p.add_argument("--next", metavar="FILE", help="填写“下一步工作”")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_narrative)
+
 
 def _catalog(args: argparse.Namespace):
     from zkdesk.output.catalog import load_catalog, user_forms_dir
@@ -131,4 +143,43 @@ def cmd_report_evaluation(args: argparse.Namespace) -> int:
         pages = f"，{written.pages}页" if written.pages else ""
         print(f"已输出 {written.path}：{report.title}（{report.range_label}{pages}）；"
               + "，".join(f"{k}{v}项" for k, v in c.items()))
+    return 0
+
+
+def _read_text(path: str) -> str:
+    from zkdesk.services.errors import UserError
+
+    file = Path(path).expanduser()
+    try:
+        return file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").strip()
+    except FileNotFoundError:
+        raise UserError(f"找不到文件：{file}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"文件不是 UTF-8 编码的文本，请另存为 UTF-8 后重试：{file}") from None
+
+
+def cmd_report_narrative(args: argparse.Namespace) -> int:
+    from zkdesk.services.narratives import HEADINGS, PLACEHOLDER, get_narratives, report_range, save_narratives
+    from zkdesk.services.progress import plan_by_code
+
+    given = {key: getattr(args, key) for key in ("effects", "problems", "next") if getattr(args, key) is not None}
+    texts = {key: _read_text(path) for key, path in given.items()}  # a bad file fails before the password
+    with logged_in(args) as (ctx, actor):
+        org = args.org or actor.office_code
+        if texts:
+            with ctx.db.session() as s:
+                stored = save_narratives(s, actor, args.plan, texts, org, args.year_from, args.year_to)
+        else:
+            with ctx.db.read_session() as s:
+                stored = get_narratives(s, actor, args.plan, org, args.year_from, args.year_to)
+        with ctx.db.read_session() as s:
+            year_from, year_to = report_range(plan_by_code(s, args.plan), args.year_from, args.year_to)
+    if args.json:
+        print_json({"plan": args.plan, "org": org, "from": year_from, "to": year_to, "saved": sorted(texts), **stored})
+    else:
+        if texts:
+            print("已保存：" + "、".join(HEADINGS[k] for k in texts))
+        for key, heading in HEADINGS.items():
+            print(f"【{heading}】")
+            print(stored[key] or PLACEHOLDER)
     return 0

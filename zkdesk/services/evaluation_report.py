@@ -18,8 +18,7 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import UserError
-from zkdesk.services.narratives import SECTION_KEYS
+from zkdesk.services.narratives import SECTION_KEYS, report_range, stored_texts
 from zkdesk.services.orgs import get_org
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import PlanItem
@@ -144,20 +143,15 @@ def build_report(session: Session, actor: Actor, plan_code: str, org_code: str |
                  year_from: int | None = None, year_to: int | None = None,
                  narratives: dict[str, str] | None = None, today: date | None = None) -> EvaluationReport:
     """The report of plan `plan_code` for `org_code` (default: this office; 530924 = the whole
-    county) over `year_from`–`year_to` (default: the whole plan period)."""
+    county) over `year_from`–`year_to` (default: the whole plan period), with the narratives
+    stored for that plan, org unit and range unless `narratives` gives them."""
     actor.require(Permission.VIEW)
     plan = plan_by_code(session, plan_code)
     org_code = org_code or actor.office_code or COUNTY_CODE
     org = get_org(session, org_code)
     actor.require_scope(org_code, org.short_name)
     start, end = plan.start_year, plan.end_year
-    year_from = start if year_from is None else year_from
-    year_to = end if year_to is None else year_to
-    for y in (year_from, year_to):
-        if not start <= y <= end:
-            raise UserError(f"{y}年不在{plan.short_name}规划期（{start}—{end}年）内")
-    if year_from > year_to:
-        raise UserError(f"起始年度{year_from}年晚于截止年度{year_to}年")
+    year_from, year_to = report_range(plan, year_from, year_to)
     kind = report_kind(start, end, year_from, year_to)
     midterm_year = start + (end - start) // 2
 
@@ -195,7 +189,10 @@ def build_report(session: Session, actor: Actor, plan_code: str, org_code: str |
         title = f"{org.short_name}{plan.short_name}规划实施{year_to}年度工作总结"
     else:
         title = f"{org.short_name}{plan.short_name}规划{KIND_LABELS[kind]}"
-    texts = {k: (narratives or {}).get(k, "") for k in SECTION_KEYS}
+    if narratives is None:
+        texts = stored_texts(session, plan, org_code, year_from, year_to)
+    else:
+        texts = {k: narratives.get(k, "") for k in SECTION_KEYS}
     return EvaluationReport(
         kind=kind, title=title, plan_code=plan.code, plan_name=plan.name, plan_short=plan.short_name,
         document=plan.document, org_code=org_code, org_name=org_name, year_from=year_from, year_to=year_to,

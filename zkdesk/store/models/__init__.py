@@ -1,7 +1,15 @@
 """All tables. Importing this package registers every model on Base.metadata."""
 
 from zkdesk.store.models.org import OrgUnit, Setting, User
-from zkdesk.store.models.plan import Indicator, IndicatorTarget, IndicatorValue, Plan, PlanItem, YearLock
+from zkdesk.store.models.plan import (
+    EvaluationNarrative,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Plan,
+    PlanItem,
+    YearLock,
+)
 from zkdesk.store.models.enterprise import (
     CollectiveContract,
     ContractCoverage,
@@ -31,6 +39,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseUnion",
     "EnterpriseYear",
+    "EvaluationNarrative",
     "ExchangeAlias",
     "ExchangeLogEntry",
     "Indicator",
