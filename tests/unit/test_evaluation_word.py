@@ -131,3 +131,21 @@ def test_libreoffice_converts_the_docx_to_pdf(county, tmp_path):
     text = compact("".join(pages))
     assert compact(report.title) in text and "二、分项评估" in text
     assert compact(content.item_heading(report.items[-1])) in text
+
+
+def test_without_python_docx_word_is_refused_in_chinese(county, monkeypatch, tmp_path):
+    """The offline installer leaves python-docx out (the extra `word`): .docx is refused before any
+    work, with what to install, and the PDF still works."""
+    import importlib.util
+
+    from zkdesk.output.evaluation import files
+    from zkdesk.services.errors import UserError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "docx" else real(name, *a))
+    with pytest.raises(UserError, match=r"python-docx.*zkdesk\[word\]"):
+        files.report_kind_of(tmp_path / "报告.docx")
+    with pytest.raises(UserError, match="python-docx"):
+        files.write_report(county[0], tmp_path / "报告.docx")
+    assert not (tmp_path / "报告.docx").exists()
+    assert files.write_report(county[0], tmp_path / "报告.pdf").pages > 10

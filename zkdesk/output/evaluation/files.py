@@ -10,6 +10,21 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.evaluation_report import EvaluationReport
 
 KINDS = (".pdf", ".docx")
+# python-docx (with lxml, 10 MB in the bundle) is the optional extra `word`: the offline installer
+# stays within its budget without it (docs/architecture.md), so a missing one is said in Chinese.
+WORD_MISSING = ("生成 Word 文件需要 python-docx 组件，本安装包未包含。请在可联网的电脑上执行 "
+                "pip install \"zkdesk[word]\" 后重试；也可先保存 PDF。")
+
+
+def word_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("docx", "lxml"))
+
+
+def require_word() -> None:
+    if not word_available():
+        raise UserError(WORD_MISSING)
 
 
 @dataclass(frozen=True)
@@ -25,6 +40,8 @@ def report_kind_of(path: Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in KINDS:
         raise UserError(f"评估报告的扩展名应为 .pdf 或 .docx（Word）：{Path(path).name}")
+    if suffix == ".docx":
+        require_word()
     return suffix[1:]
 
 
@@ -36,6 +53,7 @@ def render_report(report: EvaluationReport, kind: str):
         rendered = render_report_pdf(report)
         return rendered.data, rendered.pages, rendered.charts, rendered.chart_seconds
     if kind == "docx":
+        require_word()
         from zkdesk.output.evaluation.word import render_report_docx
 
         rendered = render_report_docx(report)
