@@ -216,3 +216,33 @@ def _line(figures: ev.Figures, ind, org_code: str, year_from: int, year_to: int,
         midterm=midterm, final=last.actual, target=last.target, target_year=ind.target_year, completion=last.completion,
         status=judgement.status, reason=judgement.reason, expected=figures.expected_path(ind, org_code),
     )
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    code: str
+    label: str  # 十四五（2021—2025年）
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    plans: list[PlanChoice]
+    orgs: list[tuple[str, str]]  # (code, name): the county (全县) first, then its townships
+    default_plan: int  # index into plans: the plan whose period holds last year
+
+
+def report_choices(session: Session, actor: Actor, today: date | None = None) -> ReportChoices:
+    """What an evaluation report may be made for: the plans, and the org units in the actor's scope."""
+    from zkdesk.store.models import OrgUnit, Plan
+
+    actor.require(Permission.VIEW)
+    plans = [PlanChoice(p.code, f"{p.short_name}（{p.start_year}—{p.end_year}年）", p.start_year, p.end_year)
+             for p in session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year, Plan.code))]
+    last_year = (today or date.today()).year - 1
+    default = next((i for i, p in enumerate(plans) if p.start <= last_year <= p.end), 0)
+    units = session.scalars(select(OrgUnit).where(OrgUnit.level.in_(("county", "township")), OrgUnit.active.is_(True))
+                            .order_by(OrgUnit.sort_order))
+    orgs = [(u.code, f"{u.short_name}（全县）" if is_county(u.code) else u.short_name) for u in units if actor.sees(u.code)]
+    return ReportChoices(plans, orgs, default)

@@ -1,4 +1,5 @@
-"""打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx.
+"""打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx;
+the 评估报告 tab is ui/pages/evaluation_report.py.
 
 Preparing and rendering run in a worker (one at a time); a newer choice makes older results
 stale, so the preview always shows what is selected. Save, print and export use the rendered
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +47,7 @@ from zkdesk.output.printing import (
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
+from zkdesk.ui.pages.evaluation_report import EvaluationReportPanel
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
 from zkdesk.ui.tasks import run_task
@@ -118,9 +121,17 @@ class PrintPage(QWidget):
         side = QWidget()
         side.setLayout(left)
         side.setFixedWidth(320)
-        layout = QHBoxLayout(self)
-        layout.addWidget(side)
-        layout.addWidget(self.preview, 1)
+        forms_tab = QWidget()
+        forms_layout = QHBoxLayout(forms_tab)
+        forms_layout.addWidget(side)
+        forms_layout.addWidget(self.preview, 1)
+        # 评估报告 (终期/中期评估, 年度工作总结): its own panel, next to the official forms
+        self.evaluation = EvaluationReportPanel(ctx)
+        self.tabs = QTabWidget(objectName="printTabs")
+        self.tabs.addTab(forms_tab, "正式表样")
+        self.tabs.addTab(self.evaluation, "评估报告")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
 
         self._load_forms()
         self._load_orgs()
