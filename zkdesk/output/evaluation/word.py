@@ -193,6 +193,21 @@ def _numbered_from_one(doc, section) -> None:
         sect.append(numbering)
 
 
+BUILT_IN_IDS = {"Normal": None, "Heading 1": "Heading1", "Heading 2": "Heading2"}
+
+
+def _style_id(name: str) -> str | None:
+    return BUILT_IN_IDS[name] if name in BUILT_IN_IDS else STYLE_IDS[name]
+
+
+def _add(doc, text: str = "", style: str = "Normal"):
+    """A paragraph in `style`, set by its id: python-docx's lookup by name walks every style of
+    the document each time, which made the tables' thousand cells take seconds."""
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = _style_id(style)
+    return paragraph
+
+
 def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -211,7 +226,7 @@ def _shade(cell, fill: str = "EEEEEE") -> None:
 
 def _table(doc, header, rows, widths_mm, left_cols=(1,)):
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = doc.styles["Table Grid"]
+    table._tbl.tblStyle_val = "TableGrid"  # Word's 网格型, by id (see _add)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed: the widths below, not Word's guess from the contents
     margins = OxmlElement("w:tblCellMar")  # narrow cell margins: the year columns hold "2020" on one line
@@ -233,7 +248,7 @@ def _table(doc, header, rows, widths_mm, left_cols=(1,)):
             cell = cells[j]
             cell.width = Mm(widths_mm[j])
             p = cell.paragraphs[0]
-            p.style = doc.styles[HEAD_STYLE if i == 0 else CELL_STYLE]
+            p._p.style = _style_id(HEAD_STYLE if i == 0 else CELL_STYLE)
             if i and j in left_cols:
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
             lines = str(text).split("\n")
@@ -269,24 +284,24 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
         started = time.perf_counter()
         drawing = make(*args, fonts, charts.CHART_WIDTH)
         drawing_time += time.perf_counter() - started
-        drawings.append((drawing, doc.add_paragraph(style=FIGURE_STYLE).add_run()))
+        drawings.append((drawing, _add(doc, style=FIGURE_STYLE).add_run()))
 
     for _ in range(3):
-        doc.add_paragraph(style=COVER_STYLE)
-    doc.add_paragraph(report.title, style=COVER_TITLE_STYLE)
+        _add(doc, style=COVER_STYLE)
+    _add(doc, report.title, COVER_TITLE_STYLE)
     for _ in range(2):
-        doc.add_paragraph(style=COVER_STYLE)
+        _add(doc, style=COVER_STYLE)
     for line in content.cover_lines(report):
-        doc.add_paragraph(line, style=COVER_STYLE)
+        _add(doc, line, COVER_STYLE)
 
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     _page(body)
     _numbered_from_one(doc, body)
 
     for chapter in content.chapters(report):
-        doc.add_paragraph(chapter.heading, style="Heading 1")
+        _add(doc, chapter.heading, "Heading 1")
         if chapter.kind == "summary":
-            doc.add_paragraph(content.summary_sentence(report), style="Normal")
+            _add(doc, content.summary_sentence(report), "Normal")
             _table(doc, content.SUMMARY_HEADER, content.summary_rows(report),
                    _widths([10, None, 13, 15, 15, 15, 15, 20]))
             chart(charts.status_grid, report)
@@ -296,20 +311,20 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
             header = content.indicator_header(report)
             widths = _widths([10, None, 9, 11] + [11] * len(report.years) + [13, 12, 12])
             for item in report.items:
-                doc.add_paragraph(content.item_heading(item), style="Heading 2")
-                responsible = doc.add_paragraph(content.item_responsible(item), style=NOTE_STYLE)
+                _add(doc, content.item_heading(item), "Heading 2")
+                responsible = _add(doc, content.item_responsible(item), NOTE_STYLE)
                 responsible.paragraph_format.keep_with_next = True
                 if item.indicators:
                     _table(doc, header, content.indicator_rows(report, item), widths)
                     for code, note in content.indicator_notes(item):
-                        doc.add_paragraph(f"{code}　{note}", style=NOTE_STYLE)
+                        _add(doc, f"{code}　{note}", NOTE_STYLE)
                 chart(charts.item_chart, item)
                 for line in item.indicators:
                     chart(charts.indicator_chart, line, report)
         else:
             text, typed = content.narrative_text(report, chapter.kind)
             for para in content.paragraphs(text):
-                doc.add_paragraph(para, style="Normal" if typed else PLACEHOLDER_STYLE)
+                _add(doc, para, "Normal" if typed else PLACEHOLDER_STYLE)
     started = time.perf_counter()
     pngs = charts.pngs_of([d for d, _ in drawings])
     chart_time = drawing_time + time.perf_counter() - started
