@@ -83,3 +83,14 @@ def test_narratives_set_from_files_read_back_and_printed(home, tmp_path):
     bad = run_cli(home, "report", "narrative", "--plan", "zk-2021-2025", "--problems", str(gbk), *LOGIN,
                   stdin=DEMO_PASSWORD + "\n")
     assert bad.code == 2 and "UTF-8" in bad.err and "Traceback" not in bad.err
+
+
+def test_duties_per_responsible_unit(home):
+    r = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", "--json", *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert r.code == 0, r.err
+    departments = {d["name"]: d for d in r.json()["departments"]}
+    assert departments["县委组织部"]["lead_items"][:3] == [1, 2, 3]
+    assert sum(len(d["lead_indicators"]) for d in departments.values()) == 60
+    assert set(departments["县总工会"]["counts"]) == {"已完成", "基本完成", "未完成", "无数据"}
+    text = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert text.code == 0 and "各乡（镇）：牵头任务 —，配合任务 1—18" in text.out

@@ -63,7 +63,7 @@ def test_headings_body_and_tables_are_words_own_styles_with_the_official_fonts(c
 def test_every_indicator_its_figures_and_the_counts(county):
     report, _, doc, _ = county
     cells = {}
-    for table in doc.tables[1:]:
+    for table in doc.tables[1:-1]:  # the summary first, the 责任分工 table last
         for row in table.rows[1:]:
             texts = [c.text for c in row.cells]
             cells[texts[0]] = texts
@@ -149,3 +149,10 @@ def test_without_python_docx_word_is_refused_in_chinese(county, monkeypatch, tmp
         files.write_report(county[0], tmp_path / "报告.docx")
     assert not (tmp_path / "报告.docx").exists()
     assert files.write_report(county[0], tmp_path / "报告.pdf").pages > 10
+
+
+def test_the_duty_table_lists_every_responsible_unit(county):
+    report, _, doc, _ = county
+    rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert tuple(rows[0]) == content.DUTY_HEADER
+    assert [r[1] for r in rows[1:]] == [d.name for d in report.duties]

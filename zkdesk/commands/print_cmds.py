@@ -39,6 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report_evaluation)
 
+    p = kinds.add_parser("duties", help="责任分工：各责任单位牵头、配合的任务和指标及牵头指标的完成情况")
+    p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
+    p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
+    p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
+    p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年）")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_duties)
+
     p = kinds.add_parser("narrative", help="评估报告中的文字部分（主要成效、存在的问题、下一步工作）：查看或填写")
     p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
     p.add_argument("--org", help="单位代码（默认：本单位）")
@@ -182,4 +191,24 @@ def cmd_report_narrative(args: argparse.Namespace) -> int:
         for key, heading in HEADINGS.items():
             print(f"【{heading}】")
             print(stored[key] or PLACEHOLDER)
+    return 0
+
+
+def cmd_report_duties(args: argparse.Namespace) -> int:
+    from zkdesk.output.evaluation.content import item_numbers
+    from zkdesk.services.evaluation_report import build_report
+
+    with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
+        report = build_report(s, actor, args.plan, args.org or actor.office_code, args.year_from, args.year_to)
+    if args.json:
+        print_json({"plan": report.plan_code, "org": report.org_code, "from": report.year_from, "to": report.year_to,
+                    "departments": [{"name": d.name, "lead_items": list(d.lead_items), "co_items": list(d.co_items),
+                                     "lead_indicators": list(d.lead_indicators), "co_indicators": list(d.co_indicators),
+                                     "counts": d.lead_counts} for d in report.duties]})
+        return 0
+    print(f"{report.org_name}{report.plan_short}规划责任分工（{report.range_label}；排在首位的责任单位为牵头单位）")
+    for d in report.duties:
+        counts = "，".join(f"{k}{v}" for k, v in d.lead_counts.items() if v)
+        print(f"{d.name}：牵头任务 {item_numbers(d.lead_items)}，配合任务 {item_numbers(d.co_items)}；"
+              f"牵头指标{len(d.lead_indicators)}项" + (f"（{counts}）" if counts else ""))
     return 0

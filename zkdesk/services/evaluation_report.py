@@ -96,6 +96,46 @@ class TownshipSummary:
 
 
 @dataclass(frozen=True)
+class DepartmentDuty:
+    """What one 责任单位 owes in a plan: the items and indicators it leads (牵头: named first in
+    the plan's 责任单位 list, as plans list the lead first) and those it supports (配合), with the
+    status of the indicators it leads."""
+
+    name: str
+    lead_items: tuple[int, ...]
+    co_items: tuple[int, ...]
+    lead_indicators: tuple[str, ...]  # indicator codes
+    co_indicators: tuple[str, ...]
+    lead_counts: dict[str, int]  # status -> number of the indicators it leads
+
+
+def department_duties(items: list[ItemSection]) -> list[DepartmentDuty]:
+    """Every unit named as 责任单位, in the order the plan first names them."""
+    order: list[str] = []
+    duties: dict[str, dict[str, list]] = {}
+
+    def entry(name: str) -> dict[str, list]:
+        if name not in duties:
+            order.append(name)
+            duties[name] = {"lead_items": [], "co_items": [], "lead": [], "co": [], "statuses": []}
+        return duties[name]
+
+    for item in items:
+        for k, name in enumerate(item.responsible):
+            entry(name)["lead_items" if k == 0 else "co_items"].append(item.number)
+        for line in item.indicators:
+            for k, name in enumerate(line.responsible or item.responsible):
+                d = entry(name)
+                if k == 0:
+                    d["lead"].append(line.code)
+                    d["statuses"].append(line.status)
+                else:
+                    d["co"].append(line.code)
+    return [DepartmentDuty(name, tuple(d["lead_items"]), tuple(d["co_items"]), tuple(d["lead"]), tuple(d["co"]),
+                           count_statuses(d["statuses"])) for name in order for d in (duties[name],)]
+
+
+@dataclass(frozen=True)
 class EvaluationReport:
     kind: str  # FINAL | MIDTERM | ANNUAL
     title: str
@@ -127,6 +167,10 @@ class EvaluationReport:
     @property
     def counts(self) -> dict[str, int]:
         return count_statuses(i.status for i in self.indicators)
+
+    @property
+    def duties(self) -> list[DepartmentDuty]:
+        return department_duties(self.items)
 
     @property
     def range_label(self) -> str:

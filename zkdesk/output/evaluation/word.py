@@ -321,6 +321,10 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
                 chart(charts.item_chart, item)
                 for line in item.indicators:
                     chart(charts.indicator_chart, line, report)
+        elif chapter.kind == "duties":
+            _add(doc, content.DUTY_NOTE)
+            _table(doc, content.DUTY_HEADER, content.duty_rows(report), _widths([9, 34, 24, None, 13, 12, 12, 12, 12]),
+                   left_cols=(1, 2, 3))
         else:
             text, typed = content.narrative_text(report, chapter.kind)
             for para in content.paragraphs(text):
