@@ -124,3 +124,27 @@ def test_a_townships_mid_term_and_unsaved_words_are_asked_about(qtbot, demo_wind
     kind.setCurrentIndex(kind.findText("年度工作总结"))
     wait_for_preview(qtbot, panel, "南伞镇十四五规划实施2023年度工作总结")
     assert not panel.year_from.isEnabled()
+
+
+def test_a_plan_made_meanwhile_is_offered(qtbot, demo_window):
+    """The 十五五 plan made in 规划与目标 while this tab is open appears among the plans, and its
+    report (no figures yet) previews."""
+    from zkdesk.services.plans import copy_plan
+    from zkdesk.services.progress import plan_by_code
+    from zkdesk.ui.ops import Op
+
+    window, _db = demo_window
+    panel = open_evaluation(qtbot, window)
+    wait_for_preview(qtbot, panel, "镇康县十四五规划终期评估报告")
+
+    def make(session, actor):
+        source = plan_by_code(session, "zk-2021-2025")
+        copy_plan(session, actor, source.id, "zk-2026-2030", "镇康县产业工人队伍建设改革“十五五”规划", "十五五", 2026, 2030)
+
+    Op(panel, make, ctx=window.ctx).run()
+    plans = panel.findChild(QComboBox, "evalPlanCombo")
+    qtbot.waitUntil(lambda: plans.findData("zk-2026-2030") >= 0, timeout=60_000)
+    assert plans.currentData() == "zk-2021-2025"  # the choice stays
+    plans.setCurrentIndex(plans.findData("zk-2026-2030"))
+    wait_for_preview(qtbot, panel, "镇康县十五五规划终期评估报告")
+    assert (panel.year_from.currentData(), panel.year_to.currentData()) == (2026, 2030)

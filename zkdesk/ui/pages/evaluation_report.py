@@ -146,40 +146,44 @@ class EvaluationReportPanel(QWidget):
     # --- choices -------------------------------------------------------------------------
 
     def _query(self):
-        if self._choices is None:
-            from zkdesk.services.evaluation_report import report_choices
+        """The choices (a plan made meanwhile appears) and, once a report is chosen, its preview."""
+        from zkdesk.services.evaluation_report import report_choices
 
-            return lambda session, actor: ("choices", report_choices(session, actor))
         key = self._key
-        if key is None:
-            return lambda _session, _actor: ("nothing", None)
-        self.status.setText("正在生成预览…")
-        self._set_ready(False)
-        make = _make_preview(key)
-        return lambda session, actor: ("preview", make(session, actor))
+        make = _make_preview(key) if key is not None else None
+        if make is not None:
+            self.status.setText("正在生成预览…")
+            self._set_ready(False)
+        return lambda session, actor: (report_choices(session, actor), make(session, actor) if make else None)
 
     def _show(self, result) -> None:
-        what, value = result
-        if what == "choices":
-            self._fill_choices(value)
-        elif what == "preview":
-            self._show_preview(value)
+        choices, preview = result
+        if self._choices is None or (choices.plans, choices.orgs) != (self._choices.plans, self._choices.orgs):
+            self._fill_choices(choices)
+        if preview is not None:
+            self._show_preview(preview)
 
     def _fill_choices(self, choices) -> None:
+        first = self._choices is None
         self._choices = choices
         if not choices.plans or not choices.orgs:
             self.preview.show_message("没有可评估的规划或单位")
             return
+        plan, org = self.plan.currentData(), self.org.currentData()
         for combo in (self.plan, self.org):
             combo.blockSignals(True)
+            combo.clear()
         for p in choices.plans:
             self.plan.addItem(p.label, p.code)
         for code, name in choices.orgs:
             self.org.addItem(name, code)
-        self.plan.setCurrentIndex(choices.default_plan)
+        self.plan.setCurrentIndex(choices.default_plan if first or self.plan.findData(plan) < 0
+                                  else self.plan.findData(plan))
+        self.org.setCurrentIndex(max(0, self.org.findData(org)))
         for combo in (self.plan, self.org):
             combo.blockSignals(False)
-        self._plan_changed()
+        if first or self._combo_key() != self._key:
+            self._plan_changed()
 
     def _plan_choice(self):
         index = self.plan.currentIndex()
