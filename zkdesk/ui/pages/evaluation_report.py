@@ -96,7 +96,8 @@ class EvaluationReportPanel(QWidget):
         self.sections = QTabWidget(objectName="evalSections")
         for key in SECTION_KEYS:
             edit = QPlainTextEdit(objectName=f"evalText_{key}")
-            edit.setPlaceholderText(PLACEHOLDER + "\n每段一行，打印时每段首行缩进两字。")
+            edit.setPlaceholderText(f"在此填写“{HEADINGS[key]}”：每段一行，打印时每段首行缩进两字。\n"
+                                    f"不填写时，报告此处印出：{PLACEHOLDER}")
             edit.modificationChanged.connect(lambda _m: self._texts_changed())
             self.texts[key] = edit
             self.sections.addTab(edit, HEADINGS[key])
