@@ -27,6 +27,7 @@ def test_build_installer_makes_a_working_bundle_and_deb():
     assert (internal / "resources" / "fonts" / "LICENSE-arphic.txt").exists()
     assert not list(internal.rglob("libQt6Quick*")), "unused Qt modules must be left out"
     assert not list(internal.rglob("psycopg*")), "the PostgreSQL driver is an optional extra, never in the bundle"
+    assert not list(internal.rglob("lxml*")), "the Word report (python-docx, lxml) is an optional extra"
 
     if shutil.which("dpkg-deb"):
         debs = list((ROOT / "dist").glob("zkdesk_*.deb"))

@@ -1,5 +1,6 @@
-"""The full county evaluation report (model + PDF) on the demo county, as a ratio to one year's
-county progress, with the charts' time drawn alone (an upper bound of their share of the PDF's time).
+"""The full county evaluation report (model + PDF, and the Word document) on the demo county, as a
+ratio to one year's county progress, with the charts' time drawn alone (an upper bound of their
+share of the PDF's time) and, for Word, the time of drawing and rasterising them at 300 dpi.
 Run: pytest tests/bench/bench_evaluation.py -s"""
 
 import time
@@ -46,3 +47,21 @@ def test_county_evaluation_report(fresh_db):
           f"the {count} charts drawn alone, each as its own PDF (an upper bound of their share): "
           f"{drawing:.2f} s = {100 * drawing / rendering:.0f}% of the PDF's time")
     assert pdf.charts == count >= 18
+
+
+def test_county_evaluation_report_as_word(fresh_db):
+    from zkdesk.output.evaluation.word import render_report_docx
+
+    with fresh_db.session() as s:
+        fill_demo(s)
+    with fresh_db.read_session() as s:
+        plan = plan_by_code(s, "zk-2021-2025")
+        _, baseline = _timed(lambda: progress_for(s, plan.id, "530924", 2025))
+        report, model = _timed(lambda: build_report(s, ADMIN, "zk-2021-2025", "530924"))
+    _, pdf_time = _timed(lambda: render_report_pdf(report))
+    word, rendering = _timed(lambda: render_report_docx(report))
+    print(f"\none year's county progress {baseline * 1000:.0f} ms; report model ×{model / baseline:.1f}; "
+          f"Word ({len(word.data) / 1e6:.1f} MB, {word.charts} charts at 300 dpi) ×{rendering / baseline:.1f}, "
+          f"×{rendering / pdf_time:.1f} the PDF's time; total {model + rendering:.1f} s; charts drawn and rasterised: "
+          f"{word.chart_seconds:.2f} s = {100 * word.chart_seconds / rendering:.0f}% of the Word time")
+    assert word.charts >= 18

@@ -47,6 +47,8 @@ def test_the_county_report_prints_every_indicator_with_its_figures(county):
     assert "全县职工技能素质明显提升。" in text  # typed narrative printed in place
     assert compact(PLACEHOLDER) in text  # the two empty ones print the placeholder
     assert "各乡（镇）分项完成情况" in text and "南伞镇（可评价" in text
+    assert "六、责任分工落实情况" in text and "排在首位的为牵头单位" in text
+    assert all(compact(d.name) in text for d in report.duties)
     assert pdf.charts >= len(report.indicators) + len(report.items) + 2 >= 18
     assert_fonts_embedded(pdf.data)
 
@@ -66,6 +68,13 @@ def test_a_townships_mid_term_report(county):
     assert "南伞镇十四五规划中期评估报告" in text and "2021—2023年" in text
     assert "2023（中期）" in text and "2024（" not in text and "2025（终期）" not in text  # the table ends in 2023
     assert "各乡（镇）指标完成情况" not in text  # no township panels in a township's report
+
+
+def test_item_numbers_in_runs():
+    from zkdesk.output.evaluation.content import item_numbers
+
+    assert item_numbers([1, 2, 3, 5, 7, 8]) == "1—3、5、7、8"
+    assert item_numbers(range(1, 19)) == "1—18" and item_numbers([]) == "—" and item_numbers([4]) == "4"
 
 
 def test_axis_ticks_are_round_and_cover_the_range():

@@ -100,3 +100,21 @@ def test_judgement_of_rows():
     assert overall_status([ev.BASIC, ev.DONE]) == ev.BASIC
     assert overall_status([ev.BASIC, ev.NOT_DONE]) == ev.NOT_DONE
     assert overall_status([ev.NO_DATA]) == ev.NO_DATA
+
+
+def test_duties_lead_and_co_per_responsible_unit(db):
+    """The first unit named in a 责任单位 list leads (牵头), the others support (配合): every
+    indicator has exactly one lead, whose status counts add up to the report's."""
+    with db.read_session() as s:
+        report = build_report(s, ADMIN, PLAN, COUNTY)
+    duties = {d.name: d for d in report.duties}
+    assert list(duties)[:3] == ["县委组织部", "县工业和科技信息化局", "县国资委"]  # as the plan first names them
+    assert duties["县委组织部"].lead_items[:3] == (1, 2, 3) and 4 in duties["县总工会"].lead_items
+    assert duties["各乡（镇）"].lead_items == () and len(duties["各乡（镇）"].co_items) == 18
+    assert sum(len(d.lead_indicators) for d in duties.values()) == len(report.indicators)
+    for status in ev.STATUSES:
+        assert sum(d.lead_counts[status] for d in duties.values()) == report.counts[status]
+    for line in report.indicators:
+        lead = duties[line.responsible[0]]
+        assert line.code in lead.lead_indicators
+        assert all(line.code in duties[name].co_indicators for name in line.responsible[1:])

@@ -26,10 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_print)
 
-    report = sub.add_parser("report", help="评估报告（终期、中期评估，年度工作总结）：PDF")
+    report = sub.add_parser("report", help="评估报告（终期、中期评估，年度工作总结）：PDF 或 Word")
     kinds = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
-    p = kinds.add_parser("evaluation", help="规划实施评估报告：OUT 以 .pdf 结尾")
-    p.add_argument("out", metavar="OUT", help="输出文件：.pdf")
+    p = kinds.add_parser("evaluation", help="规划实施评估报告：OUT 以 .pdf 或 .docx 结尾")
+    p.add_argument("out", metavar="OUT", help="输出文件：.pdf 或 .docx（Word，可在 Word/WPS 中编辑）")
     p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
     p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
     p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
@@ -38,6 +38,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report_evaluation)
+
+    p = kinds.add_parser("duties", help="责任分工：各责任单位牵头、配合的任务和指标及牵头指标的完成情况")
+    p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
+    p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
+    p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
+    p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年）")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_duties)
+
+    p = kinds.add_parser("narrative", help="评估报告中的文字部分（主要成效、存在的问题、下一步工作）：查看或填写")
+    p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
+    p.add_argument("--org", help="单位代码（默认：本单位）")
+    p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年），与评估报告相同")
+    p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年），与评估报告相同")
+    p.add_argument("--effects", metavar="FILE", help="用该文本文件（UTF-8）的内容填写“主要成效”；空文件为清空")
+    p.add_argument("--problems", metavar="FILE", help="填写“存在的问题”")
+    p.add_argument("--next", metavar="FILE", help="填写“下一步工作”")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_narrative)
 
 
 def _catalog(args: argparse.Namespace):
@@ -131,4 +152,63 @@ def cmd_report_evaluation(args: argparse.Namespace) -> int:
         pages = f"，{written.pages}页" if written.pages else ""
         print(f"已输出 {written.path}：{report.title}（{report.range_label}{pages}）；"
               + "，".join(f"{k}{v}项" for k, v in c.items()))
+    return 0
+
+
+def _read_text(path: str) -> str:
+    from zkdesk.services.errors import UserError
+
+    file = Path(path).expanduser()
+    try:
+        return file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").strip()
+    except FileNotFoundError:
+        raise UserError(f"找不到文件：{file}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"文件不是 UTF-8 编码的文本，请另存为 UTF-8 后重试：{file}") from None
+
+
+def cmd_report_narrative(args: argparse.Namespace) -> int:
+    from zkdesk.services.narratives import HEADINGS, PLACEHOLDER, get_narratives, report_range, save_narratives
+    from zkdesk.services.progress import plan_by_code
+
+    given = {key: getattr(args, key) for key in ("effects", "problems", "next") if getattr(args, key) is not None}
+    texts = {key: _read_text(path) for key, path in given.items()}  # a bad file fails before the password
+    with logged_in(args) as (ctx, actor):
+        org = args.org or actor.office_code
+        if texts:
+            with ctx.db.session() as s:
+                stored = save_narratives(s, actor, args.plan, texts, org, args.year_from, args.year_to)
+        else:
+            with ctx.db.read_session() as s:
+                stored = get_narratives(s, actor, args.plan, org, args.year_from, args.year_to)
+        with ctx.db.read_session() as s:
+            year_from, year_to = report_range(plan_by_code(s, args.plan), args.year_from, args.year_to)
+    if args.json:
+        print_json({"plan": args.plan, "org": org, "from": year_from, "to": year_to, "saved": sorted(texts), **stored})
+    else:
+        if texts:
+            print("已保存：" + "、".join(HEADINGS[k] for k in texts))
+        for key, heading in HEADINGS.items():
+            print(f"【{heading}】")
+            print(stored[key] or PLACEHOLDER)
+    return 0
+
+
+def cmd_report_duties(args: argparse.Namespace) -> int:
+    from zkdesk.output.evaluation.content import item_numbers
+    from zkdesk.services.evaluation_report import build_report
+
+    with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
+        report = build_report(s, actor, args.plan, args.org or actor.office_code, args.year_from, args.year_to)
+    if args.json:
+        print_json({"plan": report.plan_code, "org": report.org_code, "from": report.year_from, "to": report.year_to,
+                    "departments": [{"name": d.name, "lead_items": list(d.lead_items), "co_items": list(d.co_items),
+                                     "lead_indicators": list(d.lead_indicators), "co_indicators": list(d.co_indicators),
+                                     "counts": d.lead_counts} for d in report.duties]})
+        return 0
+    print(f"{report.org_name}{report.plan_short}规划责任分工（{report.range_label}；排在首位的责任单位为牵头单位）")
+    for d in report.duties:
+        counts = "，".join(f"{k}{v}" for k, v in d.lead_counts.items() if v)
+        print(f"{d.name}：牵头任务 {item_numbers(d.lead_items)}，配合任务 {item_numbers(d.co_items)}；"
+              f"牵头指标{len(d.lead_indicators)}项" + (f"（{counts}）" if counts else ""))
     return 0

@@ -18,8 +18,7 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.actor import Actor
-from zkdesk.services.errors import UserError
-from zkdesk.services.narratives import SECTION_KEYS
+from zkdesk.services.narratives import SECTION_KEYS, report_range, stored_texts
 from zkdesk.services.orgs import get_org
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import PlanItem
@@ -97,6 +96,46 @@ class TownshipSummary:
 
 
 @dataclass(frozen=True)
+class DepartmentDuty:
+    """What one 责任单位 owes in a plan: the items and indicators it leads (牵头: named first in
+    the plan's 责任单位 list, as plans list the lead first) and those it supports (配合), with the
+    status of the indicators it leads."""
+
+    name: str
+    lead_items: tuple[int, ...]
+    co_items: tuple[int, ...]
+    lead_indicators: tuple[str, ...]  # indicator codes
+    co_indicators: tuple[str, ...]
+    lead_counts: dict[str, int]  # status -> number of the indicators it leads
+
+
+def department_duties(items: list[ItemSection]) -> list[DepartmentDuty]:
+    """Every unit named as 责任单位, in the order the plan first names them."""
+    order: list[str] = []
+    duties: dict[str, dict[str, list]] = {}
+
+    def entry(name: str) -> dict[str, list]:
+        if name not in duties:
+            order.append(name)
+            duties[name] = {"lead_items": [], "co_items": [], "lead": [], "co": [], "statuses": []}
+        return duties[name]
+
+    for item in items:
+        for k, name in enumerate(item.responsible):
+            entry(name)["lead_items" if k == 0 else "co_items"].append(item.number)
+        for line in item.indicators:
+            for k, name in enumerate(line.responsible or item.responsible):
+                d = entry(name)
+                if k == 0:
+                    d["lead"].append(line.code)
+                    d["statuses"].append(line.status)
+                else:
+                    d["co"].append(line.code)
+    return [DepartmentDuty(name, tuple(d["lead_items"]), tuple(d["co_items"]), tuple(d["lead"]), tuple(d["co"]),
+                           count_statuses(d["statuses"])) for name in order for d in (duties[name],)]
+
+
+@dataclass(frozen=True)
 class EvaluationReport:
     kind: str  # FINAL | MIDTERM | ANNUAL
     title: str
@@ -130,6 +169,10 @@ class EvaluationReport:
         return count_statuses(i.status for i in self.indicators)
 
     @property
+    def duties(self) -> list[DepartmentDuty]:
+        return department_duties(self.items)
+
+    @property
     def range_label(self) -> str:
         return f"{self.year_from}年" if self.year_from == self.year_to else f"{self.year_from}—{self.year_to}年"
 
@@ -144,20 +187,15 @@ def build_report(session: Session, actor: Actor, plan_code: str, org_code: str |
                  year_from: int | None = None, year_to: int | None = None,
                  narratives: dict[str, str] | None = None, today: date | None = None) -> EvaluationReport:
     """The report of plan `plan_code` for `org_code` (default: this office; 530924 = the whole
-    county) over `year_from`–`year_to` (default: the whole plan period)."""
+    county) over `year_from`–`year_to` (default: the whole plan period), with the narratives
+    stored for that plan, org unit and range unless `narratives` gives them."""
     actor.require(Permission.VIEW)
     plan = plan_by_code(session, plan_code)
     org_code = org_code or actor.office_code or COUNTY_CODE
     org = get_org(session, org_code)
     actor.require_scope(org_code, org.short_name)
     start, end = plan.start_year, plan.end_year
-    year_from = start if year_from is None else year_from
-    year_to = end if year_to is None else year_to
-    for y in (year_from, year_to):
-        if not start <= y <= end:
-            raise UserError(f"{y}年不在{plan.short_name}规划期（{start}—{end}年）内")
-    if year_from > year_to:
-        raise UserError(f"起始年度{year_from}年晚于截止年度{year_to}年")
+    year_from, year_to = report_range(plan, year_from, year_to)
     kind = report_kind(start, end, year_from, year_to)
     midterm_year = start + (end - start) // 2
 
@@ -195,7 +233,10 @@ def build_report(session: Session, actor: Actor, plan_code: str, org_code: str |
         title = f"{org.short_name}{plan.short_name}规划实施{year_to}年度工作总结"
     else:
         title = f"{org.short_name}{plan.short_name}规划{KIND_LABELS[kind]}"
-    texts = {k: (narratives or {}).get(k, "") for k in SECTION_KEYS}
+    if narratives is None:
+        texts = stored_texts(session, plan, org_code, year_from, year_to)
+    else:
+        texts = {k: narratives.get(k, "") for k in SECTION_KEYS}
     return EvaluationReport(
         kind=kind, title=title, plan_code=plan.code, plan_name=plan.name, plan_short=plan.short_name,
         document=plan.document, org_code=org_code, org_name=org_name, year_from=year_from, year_to=year_to,
@@ -219,3 +260,33 @@ def _line(figures: ev.Figures, ind, org_code: str, year_from: int, year_to: int,
         midterm=midterm, final=last.actual, target=last.target, target_year=ind.target_year, completion=last.completion,
         status=judgement.status, reason=judgement.reason, expected=figures.expected_path(ind, org_code),
     )
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    code: str
+    label: str  # 十四五（2021—2025年）
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    plans: list[PlanChoice]
+    orgs: list[tuple[str, str]]  # (code, name): the county (全县) first, then its townships
+    default_plan: int  # index into plans: the plan whose period holds last year
+
+
+def report_choices(session: Session, actor: Actor, today: date | None = None) -> ReportChoices:
+    """What an evaluation report may be made for: the plans, and the org units in the actor's scope."""
+    from zkdesk.store.models import OrgUnit, Plan
+
+    actor.require(Permission.VIEW)
+    plans = [PlanChoice(p.code, f"{p.short_name}（{p.start_year}—{p.end_year}年）", p.start_year, p.end_year)
+             for p in session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year, Plan.code))]
+    last_year = (today or date.today()).year - 1
+    default = next((i for i, p in enumerate(plans) if p.start <= last_year <= p.end), 0)
+    units = session.scalars(select(OrgUnit).where(OrgUnit.level.in_(("county", "township")), OrgUnit.active.is_(True))
+                            .order_by(OrgUnit.sort_order))
+    orgs = [(u.code, f"{u.short_name}（全县）" if is_county(u.code) else u.short_name) for u in units if actor.sees(u.code)]
+    return ReportChoices(plans, orgs, default)

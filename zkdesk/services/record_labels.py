@@ -84,6 +84,7 @@ TABLE_LABELS = {
     "nomination_step": "推荐审核记录", "enterprise": "企业", "enterprise_year": "企业年度情况",
     "enterprise_union": "企业工会", "collective_contract": "集体合同", "contract_coverage": "合同覆盖企业",
     "quality_evaluation": "质效评估", "studio": "三室一站", "studio_member": "工作室成员", "studio_result": "工作室成果",
+    "evaluation_narrative": "评估报告文字",
 }
 
 _COMMON_FIELDS = {"id": "记录编号", "origin": "来源单位", "revision": "版本号", "updated_at": "修改时间", "deleted": "已删除"}
@@ -129,6 +130,9 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
                "named_on": "命名日期", "reviewed_on": "复核日期", "revoked_on": "撤销日期", "naming_doc_no": "命名文号",
                "room_notes": "场所情况", "equipment_notes": "设备情况", "funding_notes": "经费情况"},
     "contract_coverage": {"contract_id": "集体合同", "enterprise_id": "覆盖企业"},
+    "evaluation_narrative": {"plan_id": "规划", "org_code": "单位", "year_from": "起始年度", "year_to": "截止年度",
+                             "effects": "主要成效", "problems": "存在的问题", "next_steps": "下一步工作",
+                             "changed_by": "填写人"},
     "indicator_target": {"indicator_id": "指标", "org_code": "单位", "year": "年份", "value": "目标值"},
     "milestone": {"indicator_id": "事项", "org_code": "单位", "done_on": "完成日期", "evidence": "完成依据",
                   "changed_by": "填报人"},
@@ -213,6 +217,9 @@ def travelling_titles(session: Session, table: str, rows: list[dict]) -> list[st
             title = f"第{_fmt(r.get('number'))}条 {_fmt(r.get('title'))}"
         elif table == "year_lock":
             title = f"{town} {_fmt(r.get('year'))}年锁定"
+        elif table == "evaluation_narrative":
+            years = _fmt(r.get("year_from")) + ("" if r.get("year_from") == r.get("year_to") else f"—{_fmt(r.get('year_to'))}")
+            title = f"{town} {years}年评估报告文字"
         else:
             title = ""
         out.append(title.strip() or table_label(table))

@@ -22,6 +22,7 @@ USERS = "users"
 SETTINGS = "settings"
 EXCHANGE = "exchange"
 AUDIT = "audit"
+NARRATIVES = "narratives"  # the typed words of evaluation reports
 ALL = "all"  # after an import or a restore; also for a table not listed below
 
 # Which kind each table's rows belong to. A new table is listed here; until it is, a change
@@ -37,7 +38,7 @@ TABLE_KINDS: dict[str, str] = {
     "app_user": USERS, "setting": SETTINGS, "audit_log": AUDIT, "org_unit": ALL,
     "exchange_peer": EXCHANGE, "exchange_record_state": EXCHANGE, "exchange_inbound": EXCHANGE,
     "exchange_receipt": EXCHANGE, "exchange_conflict": EXCHANGE, "exchange_form_state": EXCHANGE,
-    "exchange_log": EXCHANGE, "exchange_alias": EXCHANGE,
+    "exchange_log": EXCHANGE, "exchange_alias": EXCHANGE, "evaluation_narrative": NARRATIVES,
 }
 
 

@@ -6,16 +6,16 @@ never touch it at the same time.
 
 from __future__ import annotations
 
-import threading
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtPrintSupport import QPrinter
 
+from zkdesk.output.pdfium import PDFIUM_LOCK
 from zkdesk.services.errors import UserError
 
-_LOCK = threading.Lock()
+_LOCK = PDFIUM_LOCK  # shared with the report charts (output/pdfium.py)
 PRINT_DPI_CAP = 600  # a 600 dpi A4 page is already 35 MB in grey
 
 

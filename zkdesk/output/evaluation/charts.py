@@ -11,13 +11,13 @@ pdfium, which the program already bundles, so no bitmap backend such as rlPyCair
 from __future__ import annotations
 
 import math
-import threading
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String, Circle
 from reportlab.lib import colors
 
 from zkdesk.domain.progress import format_number
 from zkdesk.output.fonts import FontSet
+from zkdesk.output.pdfium import PDFIUM_LOCK
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.evaluation_report import EvaluationReport, IndicatorLine, ItemSection
 
@@ -254,27 +254,44 @@ def township_multiples(report: EvaluationReport, fonts: FontSet, width: float = 
     return d
 
 
-_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
-
-
 def png_of(drawing: Drawing, dpi: int = 300) -> bytes:
     """The drawing as a PNG at `dpi`, white background."""
+    return pngs_of([drawing], dpi)[0]
+
+
+def pngs_of(drawings: list[Drawing], dpi: int = 300) -> list[bytes]:
+    """The drawings as PNGs at `dpi`, white background: drawn as the pages of one PDF (the fonts
+    embedded once) and rasterised by pdfium, page by page."""
     import io
 
     import pypdfium2 as pdfium
     from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
 
-    data = renderPDF.drawToString(drawing)
-    with _PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(data)
+    if not drawings:
+        return []
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, initialFontName=drawings[0].initialFontName or "Helvetica")
+    for drawing in drawings:
+        canvas.setPageSize((drawing.width, drawing.height))
+        renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.showPage()
+    canvas.save()
+    images = []
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(buffer.getvalue())
         try:
-            page = doc[0]
-            bitmap = page.render(scale=dpi / 72.0)  # white by default
-            image = bitmap.to_pil()
-            bitmap.close()
-            page.close()
+            for i in range(len(doc)):
+                page = doc[i]
+                bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)  # RGB, white by default
+                images.append(bitmap.to_pil().convert("RGB"))
+                bitmap.close()
+                page.close()
         finally:
             doc.close()
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", dpi=(dpi, dpi), compress_level=3)
-    return out.getvalue()
+    out = []
+    for image in images:
+        data = io.BytesIO()
+        image.save(data, format="PNG", dpi=(dpi, dpi), compress_level=1)
+        out.append(data.getvalue())
+    return out

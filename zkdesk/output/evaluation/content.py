@@ -26,6 +26,7 @@ def chapters(report: EvaluationReport) -> list[Chapter]:
                 ("存在的问题", "problems"), (f"{report.year_to + 1}年工作打算", "next")]
     else:
         plan = [("总体情况", "summary"), ("分项评估", "items")] + [(HEADINGS[k], k) for k in ("effects", "problems", "next")]
+    plan.append(("责任分工落实情况", "duties"))
     return [Chapter(f"{CHINESE_NUMBERS[i]}、{title}", kind) for i, (title, kind) in enumerate(plan)]
 
 
@@ -119,3 +120,28 @@ def indicator_notes(item: ItemSection) -> list[tuple[str, str]]:
             parts.append("责任单位：" + "、".join(line.responsible))
         notes.append((line.code, "；".join(parts) + "。"))
     return notes
+
+
+DUTY_HEADER = ("序号", "责任单位", "牵头任务", "配合任务", "牵头指标", *ev.STATUSES)
+DUTY_NOTE = ("规划各项任务所列责任单位中，排在首位的为牵头单位，其余为配合单位；"
+             "牵头指标的完成情况按本报告的评价标准统计。")
+
+
+def item_numbers(numbers) -> str:
+    """Item numbers, runs shortened: 1、2、3、5 → “1—3、5”; none → “—”."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs]
+    return "、".join(parts) or "—"
+
+
+def duty_rows(report: EvaluationReport) -> list[tuple[str, ...]]:
+    rows = []
+    for k, duty in enumerate(report.duties, 1):
+        rows.append((str(k), duty.name, item_numbers(duty.lead_items), item_numbers(duty.co_items),
+                     str(len(duty.lead_indicators)), *(str(duty.lead_counts[s]) for s in ev.STATUSES)))
+    return rows

@@ -1,4 +1,4 @@
-"""Writing an evaluation report to a file chosen by its extension (.pdf; .docx to come)."""
+"""Writing an evaluation report to a file chosen by its extension: .pdf or .docx (Word)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,22 @@ from zkdesk.output.printing import write_atomically
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluation_report import EvaluationReport
 
-KINDS = (".pdf",)  # .docx: python-docx is not a dependency yet  (planned: output/evaluation/docx.py)
+KINDS = (".pdf", ".docx")
+# python-docx (with lxml, 10 MB in the bundle) is the optional extra `word`: the offline installer
+# stays within its budget without it (docs/architecture.md), so a missing one is said in Chinese.
+WORD_MISSING = ("生成 Word 文件需要 python-docx 组件，本安装包未包含。请在可联网的电脑上执行 "
+                "pip install \"zkdesk[word]\" 后重试；也可先保存 PDF。")
+
+
+def word_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("docx", "lxml"))
+
+
+def require_word() -> None:
+    if not word_available():
+        raise UserError(WORD_MISSING)
 
 
 @dataclass(frozen=True)
@@ -24,7 +39,9 @@ class WrittenReport:
 def report_kind_of(path: Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in KINDS:
-        raise UserError(f"评估报告的扩展名应为 .pdf（Word 格式尚未提供）：{Path(path).name}")
+        raise UserError(f"评估报告的扩展名应为 .pdf 或 .docx（Word）：{Path(path).name}")
+    if suffix == ".docx":
+        require_word()
     return suffix[1:]
 
 
@@ -35,6 +52,12 @@ def render_report(report: EvaluationReport, kind: str):
 
         rendered = render_report_pdf(report)
         return rendered.data, rendered.pages, rendered.charts, rendered.chart_seconds
+    if kind == "docx":
+        require_word()
+        from zkdesk.output.evaluation.word import render_report_docx
+
+        rendered = render_report_docx(report)
+        return rendered.data, None, rendered.charts, rendered.chart_seconds
     raise UserError(f"不支持的评估报告格式：{kind}")
 
 

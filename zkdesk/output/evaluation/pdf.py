@@ -113,6 +113,14 @@ def render_report_pdf(report: EvaluationReport, fonts: FontSet | None = None) ->
                 for line in item.indicators:
                     story.append(Spacer(1, 3 * mm))
                     story.append(KeepTogether([chart(charts.indicator_chart, line, report)]))
+        elif chapter.kind == "duties":
+            story.append(_p(content.DUTY_NOTE, styles.body))
+            story.append(Spacer(1, 3 * mm))
+            widths = [9 * mm, 38 * mm, None, None, 13 * mm] + [12 * mm] * 4
+            free = width - sum(w for w in widths if w)
+            widths[2], widths[3] = free * 0.4, free * 0.6
+            story.append(_table(content.DUTY_HEADER, content.duty_rows(report), widths, styles, fonts,
+                                wrap_cols=(1, 2, 3)))
         else:
             text, typed = content.narrative_text(report, chapter.kind)
             for para in content.paragraphs(text):

@@ -2,6 +2,7 @@
 
 from zkdesk.store.models.org import OrgUnit, Setting, User
 from zkdesk.store.models.plan import (
+    EvaluationNarrative,
     Indicator,
     IndicatorBaseline,
     IndicatorTarget,
@@ -40,6 +41,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseUnion",
     "EnterpriseYear",
+    "EvaluationNarrative",
     "ExchangeAlias",
     "ExchangeLogEntry",
     "Indicator",

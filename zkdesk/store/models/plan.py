@@ -158,3 +158,20 @@ class YearLock(Travelling, Base):
     locked_by: Mapped[str] = mapped_column(String(50), default="")
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvaluationNarrative(Travelling, Base):
+    """The typed sections of one evaluation report (成效, 问题, 下一步) for a plan, an org unit
+    and the report's year range (2021–2025 终期, 2021–2023 中期, one year 年度工作总结)."""
+
+    __tablename__ = "evaluation_narrative"
+    __table_args__ = (UniqueConstraint("plan_id", "org_code", "year_from", "year_to"),)
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"), index=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"))
+    year_from: Mapped[int] = mapped_column(Integer)
+    year_to: Mapped[int] = mapped_column(Integer)
+    effects: Mapped[str] = mapped_column(Text, default="")  # 主要成效
+    problems: Mapped[str] = mapped_column(Text, default="")  # 存在的问题
+    next_steps: Mapped[str] = mapped_column(Text, default="")  # 下一步工作
+    changed_by: Mapped[str] = mapped_column(String(50), default="")

@@ -1,4 +1,5 @@
-"""打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx.
+"""打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx;
+the 评估报告 tab is ui/pages/evaluation_report.py.
 
 The choices (units, years, persons) are read off the GUI thread in one query when the page is
 on screen; preparing and rendering run in a worker (one at a time). A newer choice makes older
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +51,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.ui import bus, ops
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
+from zkdesk.ui.pages.evaluation_report import EvaluationReportPanel
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
 from zkdesk.ui.tasks import run_task
@@ -141,9 +144,17 @@ class PrintPage(QWidget):
         side = QWidget()
         side.setLayout(left)
         side.setFixedWidth(320)
-        layout = QHBoxLayout(self)
-        layout.addWidget(side)
-        layout.addWidget(self.preview, 1)
+        forms_tab = QWidget()
+        forms_layout = QHBoxLayout(forms_tab)
+        forms_layout.addWidget(side)
+        forms_layout.addWidget(self.preview, 1)
+        # 评估报告 (终期/中期评估, 年度工作总结): its own panel, next to the official forms
+        self.evaluation = EvaluationReportPanel(ctx)
+        self.tabs = QTabWidget(objectName="printTabs")
+        self.tabs.addTab(forms_tab, "正式表样")
+        self.tabs.addTab(self.evaluation, "评估报告")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
 
         self._load_forms()
         self.forms.currentRowChanged.connect(self._form_changed)
