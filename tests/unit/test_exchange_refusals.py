@@ -152,11 +152,29 @@ def test_changed_key_after_trust(pair):
 
 
 def test_newer_format_version(pair):
-    root, county, _town, report = pair
+    root, county, town, report = pair
     data = bytearray(report.read_bytes())
     struct.pack_into(">H", data, 6, container.FORMAT_VERSION + 1)
-    msg = refused(county, write(root, "newer.zkx", resign(bytes(data))))
+    msg = refused(county, write(root, "newer.zkx", resign(bytes(data), keys_of(town))))  # made and signed so
     assert "更新版本的 zkdesk" in msg and "升级" in msg
+
+
+@pytest.mark.parametrize("flip", [0x01, 0x40, 0x4e])  # 0x4e: version 1 becomes 19969, as in the report
+def test_a_flipped_version_byte_is_damage_not_a_newer_version(pair, flip):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    data[6] ^= flip  # the high byte of the format version; the checksum no longer holds
+    msg = refused(county, write(root, f"version-flip-{flip}.zkx", bytes(data)))
+    assert "已损坏" in msg and "校验和不符" in msg
+    assert "更新版本" not in msg and "升级" not in msg
+
+
+def test_a_changed_version_with_a_recomputed_checksum_is_a_forgery(pair):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    struct.pack_into(">H", data, 6, 19979)
+    msg = refused(county, write(root, "version-forged.zkx", resign(bytes(data))))
+    assert "签名无效" in msg and "更新版本" not in msg
 
 
 def test_oversized_file_is_refused_before_reading(pair):
