@@ -217,6 +217,16 @@ def _read_header(data: bytes, header_len: int) -> tuple[dict | None, int | None]
         return None, None
 
 
+def claimed_sender(data: bytes) -> str:
+    """The sender a file names in its header, unverified (for the audit trail of a refusal), or ""."""
+    if len(data) < _PREFIX.size or data[: len(MAGIC)] != MAGIC:
+        return ""
+    header_len = _PREFIX.unpack_from(data)[2]
+    header = _read_header(data, header_len)[0] if header_len <= MAX_HEADER_BYTES else None
+    sender = header.get("sender") if header else None
+    return sender[:20] if isinstance(sender, str) else ""
+
+
 def _signature_holds(data: bytes, header: dict) -> bool:
     """Whether the signature verifies under the key the header carries (False when unreadable)."""
     try:

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.apply import apply_plan
-from zkdesk.exchange.container import MAX_FILE_BYTES, SUFFIX, PackageRefused, Sealed, open_payload, unseal
+from zkdesk.exchange.container import (
+    MAX_FILE_BYTES,
+    SUFFIX,
+    PackageRefused,
+    Sealed,
+    claimed_sender,
+    open_payload,
+    unseal,
+)
 from zkdesk.exchange.forms import (
     FORMS_KEY,
     FormDecision,
@@ -257,12 +265,13 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
     forms_dir = Path(forms_dir)
     items = []
     for path, in_folder in collect_files(paths):
+        data = None
         try:
             data = read_package(path)
             sealed = unseal(data, path.name)
             items.append((path, in_folder, data, sealed, None))
         except PackageRefused as exc:
-            items.append((path, in_folder, None, None, exc))
+            items.append((path, in_folder, data, None, exc))
     if not items:
         raise UserError("没有找到数据包文件（.zkx）")
     items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
@@ -290,12 +299,29 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
             results.append(result)
         except PackageRefused as exc:
             skipped = in_folder and exc.code in ("other_office", "own_package")
+            if not skipped:  # rolled back: only the refusal itself is written, to the audit trail
+                with db.session(wait_ms=LONG_WAIT_MS) as s:
+                    record_refusal(s, actor, path.name, data, sealed, exc, dry_run=dry_run)
             results.append(PackageResult(
                 file=path.name, path=path, sender=sealed.sender if sealed else "", sequence=sealed.sequence if sealed else None,
                 created=sealed.created if sealed else None, kind=sealed.kind if sealed else "", error=str(exc),
                 error_code=exc.code, fingerprint=exc.info.get("fingerprint", ""), skipped=skipped,
             ))
     return results
+
+
+def record_refusal(session: Session, actor: Actor, file_name: str, data: bytes | None, sealed: Sealed | None,
+                   exc: PackageRefused, *, dry_run: bool = False) -> None:
+    """One audit entry for a refused or forged package: file, sender, reason. The sender is the
+    verified one when the signature held, else the one the file claims (marked unverified)."""
+    details = {"file": file_name, "reason": exc.code, "message": str(exc), "dry_run": dry_run}
+    if sealed is not None:
+        details.update(sender=sealed.sender, sequence=sealed.sequence, fingerprint=sealed.fingerprint)
+    else:
+        details.update(sender=claimed_sender(data) if data else "", sender_verified=False)
+    if exc.info.get("fingerprint"):
+        details["fingerprint"] = exc.info["fingerprint"]
+    audit.record(session, actor.username, "package_refused", "package", file_name, details)
 
 
 def trust_package_sender(session: Session, actor: Actor, path: Path, heard_fingerprint: str) -> str:
