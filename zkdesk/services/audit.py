@@ -137,11 +137,14 @@ def chain_passes(session: Session, head: ChainHead) -> bool:
     return _against_head(hashes, head, "") is None
 
 
-def personal_data_disclosed(session: Session, actor, what: str, count: int) -> AuditEntry:
+def personal_data_disclosed(session: Session, actor, what: str, count: int, entity_id: str = "", **more) -> AuditEntry:
     """Log an export or print that shows unmasked personal data (ID or phone numbers).
 
     Call it from every export and print, in the same session, whenever `privacy.sees_personal
     (actor)` let the output carry unmasked numbers: `what` says what left the program (e.g.
-    "劳模推荐名单导出（Excel）"), `count` how many people's data it carried.
+    "劳模推荐名单导出（Excel）"), `count` how many people's data it carried; `more` adds details
+    (the file name, the form); `entity_id` names the form or register. One entry per output:
+    who (the actor), what and how many.
     """
-    return record(session, actor.username, "disclose_personal", "personal_data", "", {"what": what, "count": int(count)})
+    return record(session, actor.username, "disclose_personal", "personal_data", entity_id,
+                  {**more, "what": what, "count": int(count)})

@@ -80,6 +80,11 @@ FIELD_LABELS = {
     "message": "说明",
     "fingerprint": "密钥指纹",
     "dry_run": "仅预览",
+    "target": "输出到",
+    "source": "源文件",
+    "person": "人员",
+    "year": "年度",
+    "org": "单位",
 }
 REASON_LABELS = {"wrong password": "密码错误", "unknown user": "用户名不存在", "disabled": "用户已停用"}
 DISPLAY_LIMIT = 2000
@@ -226,6 +231,6 @@ def record_export(session: Session, actor: Actor, file_name: str, count: int) ->
     the export is a disclosure of personal data."""
     actor.require(Permission.VIEW_AUDIT)
     if sees_personal(actor):
-        audit.personal_data_disclosed(session, actor, f"操作日志导出（Excel）{file_name}", count)
+        audit.personal_data_disclosed(session, actor, "操作日志导出（Excel）", count, entity_id="audit_log", file=file_name)
     else:
         audit.record(session, actor.username, "export", "audit_log", "", {"file": file_name, "count": count})
