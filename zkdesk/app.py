@@ -260,6 +260,9 @@ def main() -> int:
     parser.add_argument("--home")
     parser.add_argument("--database")
     args, _ = parser.parse_known_args()
+    from zkdesk.store.private_files import restrict_umask
+
+    restrict_umask()
     return run_gui(args.home, args.database)
 
 

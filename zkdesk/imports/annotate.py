@@ -21,6 +21,7 @@ from zkdesk.output.xlsx_cells import put, safe_text, sheet_title
 from zkdesk.output.xlsx_export import display_width, fit_to_width
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
+from zkdesk.store.private_files import open_private
 
 REJECTED_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -113,5 +114,6 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     ws.freeze_panes = ws.cell(row=header.row + 2, column=1)
     fit_to_width(ws)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with open_private(out) as fh:  # 0600: the copy carries the file's ID numbers
+        wb.save(fh)
     return out

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from zkdesk.domain.roles import Permission
 from zkdesk.output.xlsx_cells import put, sheet_title as safe_sheet_title
 from zkdesk.services.actor import Actor
+from zkdesk.store.private_files import open_private
 from zkdesk.services.privacy import mask_for, sees_personal
 
 FORMATS = ("text", "date", "datetime", "int", "number", "bool")
@@ -158,5 +159,6 @@ def write_xlsx(
     ws.print_title_rows = f"{top}:{top}"
     fit_to_width(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with open_private(path) as fh:  # 0600: an export may carry personal data
+        wb.save(fh)
     return path

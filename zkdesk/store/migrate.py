@@ -24,6 +24,7 @@ from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.base import Base
 from zkdesk.store.engine import Database, database_url
+from zkdesk.store.private_files import private_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -195,7 +196,7 @@ def open_database(target: Path | str | URL, backups_dir: Path | None = None, pas
     if url.get_backend_name() != "sqlite":
         return _open_server(url, backups_dir, password)
     db_path = Path(url.database)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db_path.parent)
     has_tables, current = _inspect_file(db_path)
     head = head_revision()
     if has_tables:
