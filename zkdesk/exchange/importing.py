@@ -5,6 +5,7 @@ refuse a package before anything is written: damage, signature, receiver, sender
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
+from zkdesk.store.writer_lock import long_write
 
 MAX_LISTED = 200  # rejected records / conflicts named in a receipt
 
@@ -276,6 +278,13 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         raise UserError("没有找到数据包文件（.zkx）")
     items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
     trust = {normalise_fingerprint(t) for t in (trust or ())}
+    # one long writer per data directory: the backup and every package's transaction together
+    with nullcontext() if dry_run else long_write(db):
+        return _import_items(db, actor, items, backups_dir, dry_run, trust, forms_dir)
+
+
+def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dry_run: bool, trust: set[str],
+                  forms_dir: Path) -> list[PackageResult]:
     with db.session(wait_ms=LONG_WAIT_MS) as s:
         me = office_keys(s).code
         seen = set(s.scalars(select(ExchangeInbound.digest)))
