@@ -42,6 +42,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
+from zkdesk.services.settings import office_code
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
@@ -286,7 +287,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
 def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dry_run: bool, trust: set[str],
                   forms_dir: Path) -> list[PackageResult]:
     with db.session(wait_ms=LONG_WAIT_MS) as s:
-        me = office_keys(s).code
+        me = office_code(s)
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
     backup_path = ""
@@ -337,7 +338,7 @@ def trust_package_sender(session: Session, actor: Actor, path: Path, heard_finge
     """Trust the key a package was signed with, after the user compared its fingerprint by phone."""
     path = Path(path)
     sealed = unseal(read_package(path), path.name)
-    _check_parties(session, sealed, office_keys(session).code, path.name)
+    _check_parties(session, sealed, office_code(session), path.name)
     if normalise_fingerprint(heard_fingerprint) != sealed.fingerprint:
         raise UserError(f"核对的指纹与数据包的密钥指纹 {sealed.fingerprint} 不一致，未信任")
     trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)

@@ -91,6 +91,7 @@ def _sqlite_connect(dbapi_connection, _record, path: Path | None = None) -> None
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # offices lose power: durability over speed
+    cursor.execute("PRAGMA secure_delete=ON")  # what is deleted or replaced (a key, a person) is zeroed, not left in free pages
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
     if path is not None:  # one made by an older zkdesk; SQLite gives the WAL and its index the file's mode
