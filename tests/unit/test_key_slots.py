@@ -183,3 +183,26 @@ def test_an_older_database_gets_sealed_keys_and_no_record_lost(tmp_path):
         key_slots.forget_unlocked()
     content = on_disk(Path(target))
     assert [v for v in plain.values() if v.encode("ascii") in content] == []
+
+
+def test_verify_names_key_material_and_loose_files(office):
+    import os
+
+    from zkdesk.services.integrity import verify_file
+
+    home, db, _admin = office
+    backup_now(home, db, "manual")
+    report = verify_file(Path(db.path), home.backups_dir)
+    assert report.ok and report.key_problems == () and report.notes == ()
+    with db.session() as s:  # an older zkdesk's habit, put back by hand
+        s.add(Setting(key=km.PLAIN_SIGN, value=km.b64(b"\x01" * 32)))
+    report = verify_file(Path(db.path), home.backups_dir)
+    assert not report.ok and report.message == "密钥：本单位的交换私钥以明文保存在数据库中"
+    with db.session() as s:
+        s.delete(s.get(Setting, km.PLAIN_SIGN))
+    if os.name == "posix":
+        loose = sorted(home.backups_dir.glob("*.sqlite3"))[0]
+        os.chmod(loose, 0o644)
+        report = verify_file(Path(db.path), home.backups_dir)
+        assert not report.ok and report.message == f"文件权限过宽（其他用户可读）：{loose}"
+        assert report.as_dict()["loose_files"] == [str(loose)]

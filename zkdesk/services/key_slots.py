@@ -156,13 +156,25 @@ def data_key(session: Session) -> bytes:
     return key
 
 
-def key_problems(session: Session) -> list[str]:
-    """What `zkdesk verify` reports about the key material (Chinese, first one first)."""
+def key_report(session: Session) -> tuple[list[str], list[str]]:
+    """(problems, notes) about the key material for `zkdesk verify`, in Chinese: a problem is
+    wrong (exit 1), a note still to do."""
     problems = []
     if get_raw(session, km.PLAIN_SIGN) or get_raw(session, km.PLAIN_BOX):
         problems.append("本单位的交换私钥以明文保存在数据库中")
-    if get_raw(session, km.SEALED_KEYS) is None and get_raw(session, "office_code"):
-        problems.append("本单位的交换密钥缺失")
+    if get_raw(session, km.SEALED_KEYS) is None and get_raw(session, km.PENDING_KEY) is None and get_raw(
+            session, km.RECOVERY_SLOT) is None and get_raw(session, "office_code") and session.scalar(select(User.id).limit(1)):
+        problems.append("本单位的数据密钥缺失（没有任何密钥槽）")
+    key = unlocked(session)
+    sealed = get_raw(session, km.SEALED_KEYS)
+    if key is not None and sealed is not None and km.open_private_keys(key, sealed) is None:
+        problems.append("本单位的交换密钥无法用数据密钥打开（已被改动）")
+    return problems, key_problems(session)
+
+
+def key_problems(session: Session) -> list[str]:
+    """What is still to do about the key material (Chinese, first one first)."""
+    problems = []
     if get_raw(session, km.SEALED_KEYS) is not None and get_raw(session, km.RECOVERY_SLOT) is None:
         problems.append("尚未生成恢复码：请管理员登录后生成并妥善保管（zkdesk keys recovery-code）")
     if get_raw(session, km.PENDING_KEY) is not None:
