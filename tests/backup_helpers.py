@@ -6,7 +6,7 @@ import random
 import sqlite3
 from pathlib import Path
 
-from zkdesk.store.audit_head import HEAD_KEY
+from zkdesk.store.audit_head import CHAIN_KEYS
 
 
 def checkpoint(db_path: Path) -> None:
@@ -41,5 +41,5 @@ def table_dump(db_path: Path, skip: tuple[str, ...] = ("audit_log",)) -> dict[st
     finally:
         con.close()
     if "audit_log" in skip and "setting" in rows:  # the chain's head goes with the chain
-        rows["setting"] = [r for r in rows["setting"] if r[0] != HEAD_KEY]
+        rows["setting"] = [r for r in rows["setting"] if r[0] not in CHAIN_KEYS]
     return rows

@@ -55,9 +55,13 @@ def import_package(target: str, package: str, backups: str, trust: str, office: 
     from zkdesk.exchange.importing import import_packages
     from zkdesk.output.catalog import user_forms_dir
 
-    actor = Actor(username="county", display_name="县总工会", role=Role.ADMIN, office_code=office)
+    from tests.conftest import PASSWORD
+    from zkdesk.services.auth import login_and_commit
+
     db = open_database(target)
     try:
+        actor = login_and_commit(db, "admin", PASSWORD)  # a login unlocks the office's keys in this process
+        assert actor.office_code == office
         (result,) = import_packages(db, actor, [Path(package)], Path(backups), trust={trust},
                                     forms_dir=user_forms_dir(Path(backups).parent))
         say(kind="imported", sender=result.sender, sequence=result.sequence, error=result.error,

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from zkdesk.store.audit_head import HEAD_KEY
+from zkdesk.store.audit_head import CHAIN_KEYS
 from zkdesk.store.engine import Database
 from zkdesk.store.migrate import open_database
 
@@ -150,6 +150,6 @@ def table_rows(db: Database, skip: tuple[str, ...] = ()) -> dict[str, list[tuple
     with db.read_session() as s:
         rows = {t.name: sorted((tuple(r) for r in s.execute(select(t))), key=repr)
                 for t in meta.sorted_tables if t.name not in skip}
-    if "audit_log" in skip and "setting" in rows:  # the chain's head goes with the chain
-        rows["setting"] = [r for r in rows["setting"] if r[0] != HEAD_KEY]
+    if "audit_log" in skip and "setting" in rows:  # the chain's head (and its HMAC) goes with the chain
+        rows["setting"] = [r for r in rows["setting"] if r[0] not in CHAIN_KEYS]
     return rows

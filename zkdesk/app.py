@@ -33,6 +33,7 @@ from zkdesk.ui.damaged_dialog import DamagedDialog
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
+from zkdesk.ui.recovery_code_dialog import RecoveryCodeDialog
 from zkdesk.ui.setup_dialog import SetupDialog
 from zkdesk.ui.translations import install_chinese
 
@@ -77,6 +78,8 @@ def sign_in(db: Database) -> Actor | ServerChosen | None:
         setup = SetupDialog(db)
         if setup.exec() != QDialog.DialogCode.Accepted:
             return None
+        if setup.recovery_code:
+            RecoveryCodeDialog(setup.recovery_code).exec()
         if setup.chosen_server is not None:
             return ServerChosen(*setup.chosen_server)
         username = setup.username.text().strip()
@@ -260,6 +263,9 @@ def main() -> int:
     parser.add_argument("--home")
     parser.add_argument("--database")
     args, _ = parser.parse_known_args()
+    from zkdesk.store.private_files import restrict_umask
+
+    restrict_umask()
     return run_gui(args.home, args.database)
 
 

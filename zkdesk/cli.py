@@ -13,6 +13,7 @@ import sys
 
 from zkdesk import __version__
 from zkdesk.commands.common import run_safely
+from zkdesk.store.private_files import restrict_umask
 
 COMMAND_MODULES = [
     "zkdesk.commands.setup_cmds",
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    restrict_umask()  # the office's data: owner only (store/private_files.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

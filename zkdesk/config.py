@@ -40,8 +40,11 @@ class Home:
         return self.root / SERVER_FILE_NAME
 
     def ensure(self) -> "Home":
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.backups_dir.mkdir(exist_ok=True)
+        from zkdesk.store.private_files import DIR_MODE, private_dir, tighten
+
+        for folder in (self.root, self.backups_dir):  # owner only, also when an older zkdesk made them
+            private_dir(folder)
+            tighten(folder, DIR_MODE)
         return self
 
 

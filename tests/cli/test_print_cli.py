@@ -49,7 +49,7 @@ def test_print_pdf_and_xlsx_from_a_demo_county(tmp_path):
                 "--password-stdin", "--json", stdin=DEMO_PASSWORD + "\n")
     assert r.code == 0 and r.json()["rows"] > 10  # no --person: everyone of the year, one form each
     with sqlite3.connect(home / "zkdesk.sqlite3") as con:
-        audited = con.execute("SELECT entity_id FROM audit_log WHERE action = 'print_personal'").fetchall()
+        audited = con.execute("SELECT entity_id FROM audit_log WHERE action = 'disclose_personal'").fetchall()
     assert ("nomination-approval",) in audited
 
 

@@ -1,14 +1,16 @@
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QDialogButtonBox, QLabel
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, make_office
 from tests.ui.settle import settle
+from zkdesk.services import key_slots
 from zkdesk.services.office import office_code
 from zkdesk.store.models import AuditEntry, User
 from zkdesk.ui.fonts import register_bundled_fonts
 from zkdesk.ui.login_dialog import LoginDialog
+from zkdesk.ui.recovery_code_dialog import RecoveryCodeDialog
 from zkdesk.ui.setup_dialog import SetupDialog
 
 
@@ -33,6 +35,23 @@ def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
     with fresh_db.session() as s:
         assert office_code(s) == "530924205"
         assert s.scalars(select(User.username)).all() == ["zhang"]
+        # the 恢复码 it made opens the office's data key
+        assert len(dialog.recovery_code) == 35 and key_slots.unlock_with_recovery_code(s, dialog.recovery_code)
+
+
+def test_the_recovery_code_is_shown_once_and_done_waits_until_it_is_written_down(qtbot):
+    shown = RecoveryCodeDialog("ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2-34567")
+    qtbot.addWidget(shown)
+    shown.show()
+    assert shown.findChild(QLabel, "recoveryCode").text() == "ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2-34567"
+    assert not shown.done_button.isEnabled()
+    shown.reject()  # Esc does not skip it
+    assert shown.isVisible()
+    box = shown.findChild(QCheckBox, "recoveryWritten")
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on its tick box
+    assert shown.done_button.isEnabled()
+    qtbot.mouseClick(shown.done_button, Qt.MouseButton.LeftButton)
+    assert shown.result() == QDialog.DialogCode.Accepted
 
 
 def test_setup_dialog_refuses_a_weak_password(qtbot, fresh_db):

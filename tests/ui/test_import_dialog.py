@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 from sqlalchemy import select
 
+from tests.ui.settle import settle
 from tests.xlsxfiles import write_xlsx
 from tests.ui.settle import settle
 from zkdesk.domain.uscc import uscc_check_char
@@ -78,6 +79,7 @@ def test_open_preview_confirm(main_window, qtbot, tmp_path, monkeypatch):
     out = tmp_path / "批注.xlsx"
     monkeypatch.setattr(import_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.mouseClick(dialog.findChild(QPushButton, "annotateButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "丢失" in openpyxl.load_workbook(out).active["B5"].comment.text
 
 

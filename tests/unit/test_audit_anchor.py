@@ -15,7 +15,9 @@ from zkdesk.services import audit
 from zkdesk.services.audit import _digest
 from zkdesk.services.backups import backup_now, rotate
 from zkdesk.services.integrity import verify_any
-from zkdesk.store.audit_head import HEAD_KEY, backup_heads, read_head, sidecar_of
+from zkdesk.services import key_slots
+from zkdesk.store.key_material import head_mac_text
+from zkdesk.store.audit_head import HEAD_KEY, HEAD_MAC_KEY, backup_heads, read_head, sidecar_of
 from zkdesk.store.models import AuditEntry, Setting
 
 
@@ -136,7 +138,18 @@ def test_a_backup_keeps_the_head_and_finds_a_cut_that_also_fixed_the_setting(tmp
         with db.session() as s:  # and sets the head to the new end, as someone who read the source would
             last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
             s.get(Setting, HEAD_KEY).value = json.dumps({"count": head.count - 3, "hash": last.hash})
-        assert _verify(db).ok  # the table and the setting agree with each other
+        report = _verify(db)  # the head's HMAC under the office data key still names the old end
+        assert not report.ok
+        assert report.message == f"操作日志末尾缺少3条记录（密钥校验点记载应有{head.count}条，现有{head.count - 3}条）"
+        with db.session() as s:  # a checkpoint made up without the data key
+            s.get(Setting, HEAD_MAC_KEY).value = json.dumps({"count": head.count - 3, "hash": last.hash, "mac": "0" * 64})
+        assert "密钥校验点被改动" in _verify(db).message
+        with db.session() as s:
+            s.delete(s.get(Setting, HEAD_MAC_KEY))
+        assert "密钥校验点缺失" in _verify(db).message
+        with db.session() as s:  # only the key can vouch for the new end: then the backups' heads still find the cut
+            s.add(Setting(key=HEAD_MAC_KEY, value=head_mac_text(key_slots.unlocked(s), head.count - 3, last.hash)))
+        assert _verify(db).ok  # the table, the setting and the checkpoint agree with each other
         report = _verify(db, home.backups_dir)
         assert not report.ok
         assert report.message == f"操作日志末尾缺少3条记录（备份 {info.name}记载应有{head.count}条，现有{head.count - 3}条）"

@@ -16,7 +16,10 @@ from zkdesk.exchange import container
 from zkdesk.exchange.container import seal, seal_compressed
 from zkdesk.services.exchange_keys import OfficeKeys, office_keys, unb64
 from zkdesk.store.base import utcnow
-from zkdesk.store.models import Enterprise
+from sqlalchemy import select
+
+from zkdesk.services.audit import verify_chain
+from zkdesk.store.models import AuditEntry, Enterprise
 from zkdesk.store.models.exchange import ExchangePeer
 
 TOWN = "530924103"
@@ -51,11 +54,23 @@ def county_box_key(county) -> bytes:
     return keys_of(county).box_public
 
 
+def refusals(db) -> list[dict]:
+    with db.read_session() as s:
+        return [dict(json.loads(e.details), by=e.username, entity_id=e.entity_id) for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "package_refused").order_by(AuditEntry.id))]
+
+
 def refused(county, path: Path, *, trust=()) -> str:
-    before = dump(county.db, skip=())
+    before, logged = dump(county.db, skip=("audit_log",)), refusals(county.db)
     (res,) = county.import_(path, trust=trust)
     assert res.error and not res.applied
-    assert dump(county.db, skip=()) == before  # not a byte changed, not even the log
+    assert dump(county.db, skip=("audit_log",)) == before  # not a record changed: only the refusal is noted
+    (entry,) = refusals(county.db)[len(logged):]  # one audit entry: who, which file, from whom, why
+    assert entry["file"] == path.name == entry["entity_id"] and entry["by"] == county.actor.username
+    assert entry["message"] == res.error and entry["reason"] == res.error_code
+    assert entry["sender"] in ("", TOWN, OTHER, COUNTY)
+    with county.db.read_session() as s:
+        assert verify_chain(s).ok
     return res.error
 
 
@@ -122,10 +137,14 @@ def test_forged_package_with_another_key_claiming_to_be_the_township(pair):
 def test_package_for_another_office(pair):
     root, county, town, _report = pair
     (for_other,) = county.export(root / "for-other", OTHER)
-    before = dump(town.db, skip=())
+    before = dump(town.db)
     (res,) = town.import_(for_other.path)
     assert "不是发给本单位" in res.error and "凤尾镇总工会" in res.error
-    assert dump(town.db, skip=()) == before
+    assert dump(town.db) == before
+    assert refusals(town.db)[-1] | {"message": ""} == {
+        "file": for_other.path.name, "entity_id": for_other.path.name, "by": town.actor.username, "message": "",
+        "reason": "other_office", "sender": COUNTY, "sequence": for_other.sequence,
+        "fingerprint": keys_of(county).fingerprint, "dry_run": False}
 
 
 def test_untrusted_key_shows_the_fingerprint_and_a_wrong_one_does_not_help(pair):
@@ -152,11 +171,29 @@ def test_changed_key_after_trust(pair):
 
 
 def test_newer_format_version(pair):
-    root, county, _town, report = pair
+    root, county, town, report = pair
     data = bytearray(report.read_bytes())
     struct.pack_into(">H", data, 6, container.FORMAT_VERSION + 1)
-    msg = refused(county, write(root, "newer.zkx", resign(bytes(data))))
+    msg = refused(county, write(root, "newer.zkx", resign(bytes(data), keys_of(town))))  # made and signed so
     assert "更新版本的 zkdesk" in msg and "升级" in msg
+
+
+@pytest.mark.parametrize("flip", [0x01, 0x40, 0x4e])  # 0x4e: version 1 becomes 19969, as in the report
+def test_a_flipped_version_byte_is_damage_not_a_newer_version(pair, flip):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    data[6] ^= flip  # the high byte of the format version; the checksum no longer holds
+    msg = refused(county, write(root, f"version-flip-{flip}.zkx", bytes(data)))
+    assert "已损坏" in msg and "校验和不符" in msg
+    assert "更新版本" not in msg and "升级" not in msg
+
+
+def test_a_changed_version_with_a_recomputed_checksum_is_a_forgery(pair):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    struct.pack_into(">H", data, 6, 19979)
+    msg = refused(county, write(root, "version-forged.zkx", resign(bytes(data))))
+    assert "签名无效" in msg and "更新版本" not in msg
 
 
 def test_oversized_file_is_refused_before_reading(pair):
@@ -221,10 +258,11 @@ def test_set_up_package_in_clear_may_carry_only_the_catalog(pair):
     payload = {"records": {"enterprise": {"columns": ["id", "origin", "revision"], "rows": []}}}
     data = seal(keys_of(county), receiver=TOWN, sequence=50, kind="setup", created=utcnow(),
                 payload=json.dumps(payload).encode(), receiver_box_key=None)
-    before = dump(town.db, skip=())
+    before = dump(town.db)
     (res,) = town.import_(write(root, "setup-plus.zkx", data))
     assert "规划目录以外" in res.error
-    assert dump(town.db, skip=()) == before
+    assert dump(town.db) == before
+    assert refusals(town.db)[-1]["reason"] == "content"
 
 
 def test_a_lost_stick_reveals_nothing(pair):
@@ -278,3 +316,31 @@ def test_records_a_township_may_not_send_are_rejected_one_by_one(pair):
         receipt = s.get(ExchangeReceipt, (COUNTY, 30))
         details = json.loads(receipt.details)
     assert receipt.status == "accepted_with_issues" and len(details["rejected_records"]) == 5
+
+
+def test_a_forged_package_names_the_sender_it_claims_in_the_audit_trail(pair):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    refused(county, write(root, "claims.zkx", resign(bytes(data))))
+    entry = refusals(county.db)[-1]
+    assert entry["reason"] == "bad_signature" and entry["sender"] == TOWN and entry["sender_verified"] is False
+
+
+def test_a_refusal_seen_in_a_preview_is_noted_too(pair):
+    root, county, _town, report = pair
+    data = bytearray(report.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    path = write(root, "preview.zkx", bytes(data))
+    before = len(refusals(county.db))
+    (res,) = county.import_(path, dry_run=True)
+    assert res.error and refusals(county.db)[before:][0]["dry_run"] is True
+
+
+def test_packages_for_other_offices_found_in_a_folder_are_skipped_without_a_note(pair):
+    root, county, _town, _report = pair
+    folder = root / "stick"
+    (for_other,) = county.export(folder, OTHER)
+    before = len(refusals(county.db))
+    (res,) = county.import_(folder)
+    assert res.skipped and len(refusals(county.db)) == before

@@ -3,6 +3,7 @@ title, headers, figures and totals computed here independently from the database
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -251,8 +252,10 @@ def test_summary_printed_by_an_admin_is_unmasked_and_audited(db, catalog, tmp_pa
     assert FULL_ID.search(text) and not MASKED_ID.search(text)
     with db.session() as s:
         entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert (entry.username, entry.action, entry.entity_id) == ("demo", "print_personal", "nomination-summary")
-    assert "summary.pdf" in entry.details
+    assert (entry.username, entry.action, entry.entity_id) == ("demo", "disclose_personal", "nomination-summary")
+    details = json.loads(entry.details)
+    assert "summary.pdf" in details["target"] and details["count"] == len(prepared.rows) > 0
+    assert details["what"].endswith("（PDF）")
 
 
 def test_masked_print_is_not_audited(db, catalog, tmp_path):
@@ -270,7 +273,7 @@ def test_approval_form_is_the_official_record_unmasked(db, catalog, tmp_path):
         person = people[0]
         prepared = prepare(s, VIEWER, form, PrintRequest(form.key, year=YEAR, person_id=person.id))
         summary = write_output(s, VIEWER, prepared, tmp_path / "approval.pdf")
-        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == "print_personal", AuditEntry.username == "viewer")).all()
+        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == "disclose_personal", AuditEntry.username == "viewer")).all()
     data = (tmp_path / "approval.pdf").read_bytes()
     assert page_sizes(data) == {A4_PORTRAIT}
     assert_fonts_embedded(data)

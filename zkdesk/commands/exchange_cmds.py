@@ -59,6 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("code", metavar="CODE", help="对方单位代码")
     add_user_args(p)
     p.set_defaults(handler=cmd_keys_forget)
+    p = ksub.add_parser("recovery-code", help="生成新的恢复码（旧的作废；只显示这一次）")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_keys_recovery_code)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -187,4 +190,14 @@ def cmd_keys_forget(args: argparse.Namespace) -> int:
     with logged_in(args) as (ctx, actor), ctx.db.session() as s:
         forget_peer_key(s, actor, args.code)
     print(f"已删除 {args.code} 的密钥；其下一个数据包将重新要求核对指纹")
+    return 0
+
+
+def cmd_keys_recovery_code(args: argparse.Namespace) -> int:
+    from zkdesk.commands.setup_cmds import RECOVERY_TEXT
+    from zkdesk.services.key_slots import new_recovery_code
+
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        code = new_recovery_code(s, actor)
+    print(RECOVERY_TEXT.format(code=code))
     return 0

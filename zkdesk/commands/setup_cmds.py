@@ -21,14 +21,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from zkdesk.services.key_slots import RECOVERY_CODE
     from zkdesk.services.office import initialise
 
     with open_context(args, require_init=False) as ctx:
         password = read_password(args, "管理员密码：")
         with ctx.db.session() as s:
             user = initialise(s, args.org, args.admin, password, args.name)
-            print(f"已初始化：单位 {args.org}，管理员 {user.username}，数据目录 {ctx.home.root}")
+            code = s.info[RECOVERY_CODE]
+        print(f"已初始化：单位 {args.org}，管理员 {user.username}，数据目录 {ctx.home.root}")
+        print(RECOVERY_TEXT.format(code=code))
     return 0
+
+
+RECOVERY_TEXT = ("恢复码：{code}\n"
+                 "请把恢复码抄在纸上，与电脑分开妥善保管：所有用户的密码都遗失时，凭它才能恢复本单位的密钥。"
+                 "它只显示这一次（管理员可用 zkdesk keys recovery-code 换一个新的）。")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

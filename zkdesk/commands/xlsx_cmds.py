@@ -41,9 +41,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = check_file(s, actor, args.kind, Path(args.file))
         summary = plan.summary if args.dry_run else apply_plan(ctx.db, actor, plan, ctx.home.backups_dir)
         if args.annotate and plan.summary.rejected:
-            from zkdesk.imports.annotate import write_annotated_copy  # openpyxl: only to write a file
+            from zkdesk.imports.annotate import save_annotated_copy  # openpyxl: only to write a file
 
-            write_annotated_copy(plan, Path(args.annotate))
+            with ctx.db.session() as s:
+                save_annotated_copy(s, actor, plan, Path(args.annotate))
     if args.json:
         print_json(summary.to_json())
         return 0

@@ -170,40 +170,75 @@ def unseal(data: bytes, name: str) -> Sealed:
         raise PackageRefused(f"文件 {name} 不是 zkdesk 数据包，未导入。", "not_package")
     if len(data) < _PREFIX.size:
         raise _truncated(name)
+    # Nothing in the file is believed before the checksum over all of it holds: a bit flipped in
+    # the format version is damage, not a package from a newer zkdesk.
     _magic, version, header_len = _PREFIX.unpack_from(data)
+    crc_ok = len(data) >= _PREFIX.size + _TRAILER and zlib.crc32(data[:-4]) == struct.unpack(">I", data[-4:])[0]
+    header, expected = _read_header(data, header_len) if header_len <= MAX_HEADER_BYTES else (None, None)
+    if not crc_ok:
+        # Tell a file cut short (a stick pulled out) from one with damaged bytes.
+        at_least = expected or _PREFIX.size + (header_len if header_len <= MAX_HEADER_BYTES else 0) + _TRAILER
+        if len(data) < at_least:
+            raise _truncated(name)
+        raise _damaged(name, "校验和不符")
     if version > FORMAT_VERSION:
+        # Intact, so either really newer or forged with a recomputed checksum. When it reads as
+        # ours, its signature decides: a file re-signed by nobody is a forgery, not an upgrade.
+        if header is not None and len(data) == expected and not _signature_holds(data, header):
+            raise _forged(name)
         raise PackageRefused(
             f"数据包 {name} 由更新版本的 zkdesk 生成（格式版本 {version}，本程序只能读取 {FORMAT_VERSION}），"
             "请先升级 zkdesk，未作任何改动。", "newer_format")
     if version < 1 or header_len > MAX_HEADER_BYTES:
         raise _damaged(name, "文件头无效")
-    head_end = _PREFIX.size + header_len
-    crc_ok = zlib.crc32(data[:-4]) == struct.unpack(">I", data[-4:])[0]
-    try:
-        header = json.loads(data[_PREFIX.size:head_end].decode("utf-8"))
-        expected = head_end + header["body_size"] + _TRAILER
-        if not isinstance(expected, int):
-            raise TypeError
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError):
-        header, expected = None, None
-    if not crc_ok:
-        # Tell a file cut short (a stick pulled out) from one with damaged bytes.
-        if len(data) < (expected or head_end + _TRAILER):
-            raise _truncated(name)
-        raise _damaged(name, "校验和不符")
     if header is None:
         raise _damaged(name, "文件头无法读取")
     if len(data) != expected:
         raise _damaged(name, "文件长度与文件头不符")
     _check_header(header, name)
-    signed, signature = data[: -_TRAILER], data[-_TRAILER:-4]
-    try:
-        Ed25519PublicKey.from_public_bytes(unb64(header["sign_key"])).verify(signature, signed)
-    except InvalidSignature:
-        raise PackageRefused(f"数据包 {name} 签名无效：文件在导出后被改动，或是伪造的，未作任何改动。", "bad_signature") from None
+    if not _signature_holds(data, header):
+        raise _forged(name)
     if header["payload_size"] > MAX_PAYLOAD_BYTES:
         raise PackageRefused(f"数据包 {name} 的内容超过上限（{MAX_PAYLOAD_BYTES // 1024 // 1024} MB），未导入。", "too_large")
+    head_end = _PREFIX.size + header_len
     return Sealed(header, data[:head_end], data[head_end: -_TRAILER], hashlib.sha256(data).hexdigest())
+
+
+def _read_header(data: bytes, header_len: int) -> tuple[dict | None, int | None]:
+    """The header as JSON and the file length it implies, or (None, None) when unreadable."""
+    head_end = _PREFIX.size + header_len
+    try:
+        header = json.loads(data[_PREFIX.size:head_end].decode("utf-8"))
+        expected = head_end + header["body_size"] + _TRAILER
+        if not isinstance(header, dict) or not isinstance(expected, int):
+            raise TypeError
+        return header, expected
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError):
+        return None, None
+
+
+def claimed_sender(data: bytes) -> str:
+    """The sender a file names in its header, unverified (for the audit trail of a refusal), or ""."""
+    if len(data) < _PREFIX.size or data[: len(MAGIC)] != MAGIC:
+        return ""
+    header_len = _PREFIX.unpack_from(data)[2]
+    header = _read_header(data, header_len)[0] if header_len <= MAX_HEADER_BYTES else None
+    sender = header.get("sender") if header else None
+    return sender[:20] if isinstance(sender, str) else ""
+
+
+def _signature_holds(data: bytes, header: dict) -> bool:
+    """Whether the signature verifies under the key the header carries (False when unreadable)."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(unb64(header["sign_key"]))
+        key.verify(data[-_TRAILER:-4], data[: -_TRAILER])
+        return True
+    except (InvalidSignature, KeyError, TypeError, ValueError):
+        return False
+
+
+def _forged(name: str) -> PackageRefused:
+    return PackageRefused(f"数据包 {name} 签名无效：文件在导出后被改动，或是伪造的，未作任何改动。", "bad_signature")
 
 
 def _truncated(name: str) -> PackageRefused:

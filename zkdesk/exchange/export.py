@@ -22,6 +22,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.exchange_keys import get_peer, office_keys, unb64
+from zkdesk.services.settings import office_code
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
@@ -132,7 +133,7 @@ def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | No
     if not to_dir.is_dir():
         raise UserError(f"导出目录不存在：{to_dir}")
     with db.session() as s:
-        me = office_keys(s).code
+        me = office_code(s)
         targets = [u.code for u in townships(s)] if is_county(me) and not for_code else [for_code]
     results = []
     for code in targets:

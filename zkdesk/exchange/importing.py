@@ -5,6 +5,7 @@ refuse a package before anything is written: damage, signature, receiver, sender
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,15 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.apply import apply_plan
-from zkdesk.exchange.container import MAX_FILE_BYTES, SUFFIX, PackageRefused, Sealed, open_payload, unseal
+from zkdesk.exchange.container import (
+    MAX_FILE_BYTES,
+    SUFFIX,
+    PackageRefused,
+    Sealed,
+    claimed_sender,
+    open_payload,
+    unseal,
+)
 from zkdesk.exchange.forms import (
     FORMS_KEY,
     FormDecision,
@@ -35,10 +44,12 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.record_labels import field_label
 from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
+from zkdesk.services.settings import office_code
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
+from zkdesk.store.writer_lock import long_write
 
 MAX_LISTED = 200  # rejected records / conflicts named in a receipt
 
@@ -296,18 +307,26 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
     forms_dir = Path(forms_dir)
     items = []
     for path, in_folder in collect_files(paths):
+        data = None
         try:
             data = read_package(path)
             sealed = unseal(data, path.name)
             items.append((path, in_folder, data, sealed, None))
         except PackageRefused as exc:
-            items.append((path, in_folder, None, None, exc))
+            items.append((path, in_folder, data, None, exc))
     if not items:
         raise UserError("没有找到数据包文件（.zkx）")
     items.sort(key=lambda it: (it[3] is not None, it[3].sender if it[3] else "", it[3].sequence if it[3] else 0))
     trust = {normalise_fingerprint(t) for t in (trust or ())}
+    # one long writer per data directory: the backup and every package's transaction together
+    with nullcontext() if dry_run else long_write(db):
+        return _import_items(db, actor, items, backups_dir, dry_run, trust, forms_dir)
+
+
+def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dry_run: bool, trust: set[str],
+                  forms_dir: Path) -> list[PackageResult]:
     with db.session(wait_ms=LONG_WAIT_MS) as s:
-        me = office_keys(s).code
+        me = office_code(s)
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
     backup_path = ""
@@ -329,6 +348,9 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
             results.append(result)
         except PackageRefused as exc:
             skipped = in_folder and exc.code in ("other_office", "own_package")
+            if not skipped:  # rolled back: only the refusal itself is written, to the audit trail
+                with db.session(wait_ms=LONG_WAIT_MS) as s:
+                    record_refusal(s, actor, path.name, data, sealed, exc, dry_run=dry_run)
             results.append(PackageResult(
                 file=path.name, path=path, sender=sealed.sender if sealed else "", sequence=sealed.sequence if sealed else None,
                 created=sealed.created if sealed else None, kind=sealed.kind if sealed else "", error=str(exc),
@@ -337,11 +359,25 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
     return results
 
 
+def record_refusal(session: Session, actor: Actor, file_name: str, data: bytes | None, sealed: Sealed | None,
+                   exc: PackageRefused, *, dry_run: bool = False) -> None:
+    """One audit entry for a refused or forged package: file, sender, reason. The sender is the
+    verified one when the signature held, else the one the file claims (marked unverified)."""
+    details = {"file": file_name, "reason": exc.code, "message": str(exc), "dry_run": dry_run}
+    if sealed is not None:
+        details.update(sender=sealed.sender, sequence=sealed.sequence, fingerprint=sealed.fingerprint)
+    else:
+        details.update(sender=claimed_sender(data) if data else "", sender_verified=False)
+    if exc.info.get("fingerprint"):
+        details["fingerprint"] = exc.info["fingerprint"]
+    audit.record(session, actor.username, "package_refused", "package", file_name, details)
+
+
 def trust_package_sender(session: Session, actor: Actor, path: Path, heard_fingerprint: str) -> str:
     """Trust the key a package was signed with, after the user compared its fingerprint by phone."""
     path = Path(path)
     sealed = unseal(read_package(path), path.name)
-    _check_parties(session, sealed, office_keys(session).code, path.name)
+    _check_parties(session, sealed, office_code(session), path.name)
     if normalise_fingerprint(heard_fingerprint) != sealed.fingerprint:
         raise UserError(f"核对的指纹与数据包的密钥指纹 {sealed.fingerprint} 不一致，未信任")
     trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)

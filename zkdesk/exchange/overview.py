@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
-from zkdesk.services.exchange_keys import PeerRow, list_peers, office_keys
+from zkdesk.services.exchange_keys import PeerRow, list_peers, office_fingerprint, office_keys
+from zkdesk.services.settings import office_code
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 from zkdesk.store.models.exchange import ExchangeReceipt
 
@@ -38,8 +39,10 @@ class KeysOverview:
 
 def keys_overview(session: Session, actor: Actor) -> KeysOverview:
     actor.require(Permission.VIEW)
-    keys = office_keys(session)
-    return KeysOverview(keys.code, keys.fingerprint, list_peers(session, actor))
+    code = office_code(session)
+    if not office_fingerprint(session):
+        office_keys(session)  # an office without keys yet gets them now
+    return KeysOverview(code, office_fingerprint(session), list_peers(session, actor))
 
 
 @dataclass(frozen=True)

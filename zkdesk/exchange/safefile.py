@@ -36,7 +36,7 @@ def replace_atomically(target: Path, data: bytes) -> None:
     partial = target.parent / f".{target.name}{PARTIAL_SUFFIX}"
     try:
         partial.unlink(missing_ok=True)  # a leftover from an interrupted write
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -13,10 +13,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sqlalchemy.orm import Session
+
 from zkdesk.imports.pipeline import ImportPlan
 from zkdesk.imports.summary import Rejection
 from zkdesk.output.xlsx_cells import put, safe_text, sheet_title
 from zkdesk.output.xlsx_export import display_width, fit_to_width
+from zkdesk.services import audit
+from zkdesk.services.actor import Actor
+from zkdesk.store.private_files import open_private
 
 REJECTED_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -35,6 +40,26 @@ def _group(items: list[Rejection], header_col: int) -> dict[tuple[int, int], lis
     return cells
 
 
+def personal_rows(plan: ImportPlan) -> int:
+    """Rows under the header carrying an ID or phone number: an annotated copy writes them out
+    unmasked, as the file had them."""
+    where = [plan.header.columns[c.key] for c in plan.kind.columns if c.personal and c.key in plan.header.columns]
+    return sum(1 for row in plan.sheet.rows[plan.header.row + 1:]
+               if any(i < len(row) and str(row[i] or "").strip() for i in where))
+
+
+def save_annotated_copy(session: Session, actor: Actor, plan: ImportPlan, out: Path | str) -> Path:
+    """Write the annotated copy and, when it carries ID or phone numbers, one disclosure entry in
+    the caller's session (before the file: a copy never leaves without its entry)."""
+    out = Path(out)
+    count = personal_rows(plan)
+    if count:
+        audit.personal_data_disclosed(session, actor, f"{plan.kind.label}导入批注副本（Excel）", count,
+                                      entity_id=plan.kind.name, file=out.name, source=plan.path.name)
+        session.flush()
+    return write_annotated_copy(plan, out)
+
+
 def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
     """Every sheet the import read, annotated with its own problems (a roster's part read from
     a sheet of its own gets that sheet, after the main one)."""
@@ -49,7 +74,8 @@ def write_annotated_copy(plan: ImportPlan, out: Path | str) -> Path:
         _annotate(wb.create_sheet(sheet_title(sheet.name)), sheet, header,
                   [r for r in plan.summary.rejected if r.sheet == name], [w for w in plan.summary.warnings if w.sheet == name])
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with open_private(out) as fh:  # 0600: the copy carries the file's ID numbers
+        wb.save(fh)
     return out
 
 

@@ -34,6 +34,7 @@ from zkdesk.store.dumps import backup_into
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import OrgUnit
+from zkdesk.store.writer_lock import long_write
 
 Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
@@ -795,6 +796,13 @@ def apply_plan(
         ignored_column_count=plan.summary.ignored_column_count,
         sheet=plan.summary.sheet, header_row=plan.summary.header_row,
     )
+    with long_write(db):  # one long writer per data directory: the backup and the write together
+        return _backup_and_write(db, actor, plan, backups_dir, progress, cancel, summary)
+
+
+def _backup_and_write(db: Database, actor: Actor, plan: ImportPlan, backups_dir: Path | None, progress: Progress,
+                      cancel: Cancel, summary: ImportSummary) -> ImportSummary:
+    kind = plan.kind
     if backups_dir is not None and plan.summary.writes:
         progress(0, 0, "正在备份数据库")
         # named like every other backup, so 备份与恢复 lists it and rotation keeps it tidy

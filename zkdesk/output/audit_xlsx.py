@@ -11,6 +11,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 from zkdesk.services.audit_log import AuditFilter, record_export, search_audit
 from zkdesk.services.errors import UserError
+from zkdesk.store.private_files import open_private
 
 HEADERS = ("序号", "时间", "用户", "操作", "对象", "对象编号", "内容", "原始记录（JSON）")
 WIDTHS = (8, 20, 14, 18, 12, 38, 60, 60)
@@ -41,9 +42,10 @@ def export_audit_xlsx(session: Session, actor: Actor, flt: AuditFilter, path: Pa
             r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action_label, r.entity_label, r.entity_id,
             r.summary, r.details)])
     path = Path(path)
+    record_export(session, actor, path.name, len(rows))  # in the caller's transaction: gone if the file fails
     try:
-        wb.save(path)
+        with open_private(path) as fh:  # 0600
+            wb.save(fh)
     except OSError as exc:
         raise UserError(f"无法写入文件 {path}：{exc.strerror or exc}") from exc
-    record_export(session, actor, path.name, len(rows))
     return len(rows)

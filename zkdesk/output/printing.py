@@ -225,14 +225,17 @@ def render_xlsx(prepared: PreparedForm) -> bytes:
     return workbook_bytes(prepared)
 
 
+_TARGETS = {"pdf": "PDF", "xlsx": "Excel", "printer": "打印机"}
+
+
 def record_output(session: Session, actor: Actor, prepared: PreparedForm, target: str) -> None:
     """Audit a print, save or export that carries unmasked personal data."""
     if not prepared.unmasked_personal:
         return
-    audit.record(session, actor.username, "print_personal", "form", prepared.form.key, {
-        "form": prepared.texts[0].title, "year": prepared.year, "org": prepared.org_code,
-        "person": prepared.person_id or "", "rows": len(prepared.rows), "target": target,
-    })
+    audit.personal_data_disclosed(
+        session, actor, f"{prepared.texts[0].title}（{_TARGETS.get(target.split(':')[0], target.split(':')[0])}）",
+        len(prepared.rows), entity_id=prepared.form.key, year=prepared.year, org=prepared.org_code,
+        person=prepared.person_id or "", target=target)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 from zkdesk.domain.roles import Permission
 from zkdesk.output.xlsx_cells import put, sheet_title as safe_sheet_title
 from zkdesk.services.actor import Actor
-from zkdesk.services.privacy import mask_for
+from zkdesk.store.private_files import open_private
+from zkdesk.services.privacy import mask_for, sees_personal
 
 FORMATS = ("text", "date", "datetime", "int", "number", "bool")
 MAX_WIDTH = 60  # characters; longer text wraps
@@ -65,6 +66,15 @@ def _cell_value(column: ExportColumn, raw: object, actor: Actor) -> object:
     if column.fmt == "int" and isinstance(raw, float) and raw.is_integer():
         return int(raw)
     return raw
+
+
+def unmasked_personal_rows(columns: list[ExportColumn], rows: Iterable[object], actor: Actor) -> int:
+    """How many rows would carry an ID or phone number unmasked for this actor (for the
+    disclosure entry an export writes: services.audit.personal_data_disclosed)."""
+    personal = [c for c in columns if c.personal]
+    if not personal or not sees_personal(actor):
+        return 0
+    return sum(1 for row in rows if any(c.get(row) not in (None, "") for c in personal))
 
 
 def fit_to_width(ws) -> None:
@@ -149,5 +159,6 @@ def write_xlsx(
     ws.print_title_rows = f"{top}:{top}"
     fit_to_width(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with open_private(path) as fh:  # 0600: an export may carry personal data
+        wb.save(fh)
     return path

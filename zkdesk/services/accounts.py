@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission, Role
-from zkdesk.services import audit
+from zkdesk.services import audit, key_slots
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services import settings
-from zkdesk.services.passwords import hash_password, password_problem, verify_password
+from zkdesk.services.passwords import hash_password_and_key, password_key, password_problem
 from zkdesk.store.models import User
 
 IDLE_LOCK_KEY = "idle_lock_seconds"
@@ -62,9 +62,11 @@ def create_user(session: Session, actor: Actor, username: str, display_name: str
     problem = password_problem(password, username)
     if problem:
         raise UserError(problem)
-    user = User(username=username, display_name=display_name, role=role.value, password_hash=hash_password(password), active=True)
+    stored, kek = hash_password_and_key(password)
+    user = User(username=username, display_name=display_name, role=role.value, password_hash=stored, active=True)
     session.add(user)
     session.flush()
+    key_slots.rewrap(session, user, kek)  # the data key for the new account, from the administrator's login
     audit.record(session, actor.username, "create", "user", user.id, {"new": _snapshot(user)})
     return user
 
@@ -98,9 +100,10 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     problem = password_problem(new_password, user.username)
     if problem:
         raise UserError(problem)
-    user.password_hash = hash_password(new_password)
+    user.password_hash, kek = hash_password_and_key(new_password)
     user.failed_logins = 0
     user.locked_until = None
+    key_slots.rewrap(session, user, kek)
     audit.record(session, actor.username, "password_reset", "user", user.id, {"username": user.username})
 
 
@@ -129,12 +132,15 @@ def change_own_password(session: Session, actor: Actor, old_password: str, new_p
     if actor.user_id is None:
         raise UserError("当前用户不能修改密码")
     user = _user(session, actor.user_id)
-    if not verify_password(old_password, user.password_hash):
+    old_kek = password_key(old_password, user.password_hash)
+    if old_kek is None:
         raise UserError("原密码不正确")
     problem = password_problem(new_password, user.username)
     if problem:
         raise UserError(problem)
-    user.password_hash = hash_password(new_password)
+    key_slots.unlock_at_login(session, user, old_kek)  # the key the old password opened, to wrap anew
+    user.password_hash, kek = hash_password_and_key(new_password)
+    key_slots.rewrap(session, user, kek)
     audit.record(session, actor.username, "password_change", "user", user.id, {"username": user.username})
 
 

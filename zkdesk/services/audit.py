@@ -63,10 +63,16 @@ def record(
         hash=_digest(prev_hash, at, username, action, entity, str(entity_id), body),
     )
     session.add(entry)
+    moved = None
     if head is None and last is None:
-        write_head(session, ChainHead(1, entry.hash))  # the first entry of a new office
+        moved = ChainHead(1, entry.hash)  # the first entry of a new office
     elif head is not None and head.hash == prev_hash and head.count > 0:
-        write_head(session, ChainHead(head.count + 1, entry.hash))
+        moved = ChainHead(head.count + 1, entry.hash)
+    if moved is not None:
+        write_head(session, moved)
+        from zkdesk.services import key_slots  # (services.key_slots imports settings, which audit)
+
+        key_slots.vouch_for_head(session, moved.count, moved.hash)
     session.flush()
     return entry
 
@@ -103,6 +109,18 @@ def verify_chain(session: Session, backups_dir=None) -> ChainReport:
     problem = _against_head(hashes, head, "链条终点")
     if problem:
         return ChainReport(False, checked, problem[0], problem[1])
+    from zkdesk.services import key_slots
+
+    vouched = key_slots.vouched_head(session)  # the last head a writer holding the data key vouched for
+    if vouched is not None:
+        count, head_hash, genuine = vouched
+        if genuine is False:
+            return ChainReport(False, checked, None, "操作日志的密钥校验点被改动：链条终点或其校验值不是本单位密钥算出的")
+        problem = _against_head(hashes, ChainHead(count, head_hash), "密钥校验点")
+        if problem:
+            return ChainReport(False, checked, problem[0], problem[1])
+    elif key_slots.has_data_key(session) and checked:
+        return ChainReport(False, checked, None, "操作日志的密钥校验点缺失，无法确认链条未被整体重算")
     if checked > head.count:
         first_extra = hashes[head.count][0]
         return ChainReport(False, checked, first_extra,
@@ -137,11 +155,14 @@ def chain_passes(session: Session, head: ChainHead) -> bool:
     return _against_head(hashes, head, "") is None
 
 
-def personal_data_disclosed(session: Session, actor, what: str, count: int) -> AuditEntry:
+def personal_data_disclosed(session: Session, actor, what: str, count: int, entity_id: str = "", **more) -> AuditEntry:
     """Log an export or print that shows unmasked personal data (ID or phone numbers).
 
     Call it from every export and print, in the same session, whenever `privacy.sees_personal
     (actor)` let the output carry unmasked numbers: `what` says what left the program (e.g.
-    "劳模推荐名单导出（Excel）"), `count` how many people's data it carried.
+    "劳模推荐名单导出（Excel）"), `count` how many people's data it carried; `more` adds details
+    (the file name, the form); `entity_id` names the form or register. One entry per output:
+    who (the actor), what and how many.
     """
-    return record(session, actor.username, "disclose_personal", "personal_data", "", {"what": what, "count": int(count)})
+    return record(session, actor.username, "disclose_personal", "personal_data", entity_id,
+                  {**more, "what": what, "count": int(count)})

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "disable": "停用用户",
     "enable": "启用用户",
     "demo": "填入演示数据",
+    "package_refused": "拒收数据包",
 }
 ENTITY_LABELS = {
     "user": "用户",
@@ -52,6 +53,7 @@ ENTITY_LABELS = {
     "indicator_value": "指标数值",
     "collective_contract": "集体合同",
     "plan": "规划目录",
+    "package": "数据包",
 }
 # Field names that occur in details, as the user reads them (others are shown as they are).
 FIELD_LABELS = {
@@ -73,6 +75,16 @@ FIELD_LABELS = {
     "backup_time": "备份时间",
     "safety_backup": "恢复前备份",
     "damaged_copy": "损坏文件副本",
+    "sender": "发送单位",
+    "sender_verified": "发送单位已验证",
+    "message": "说明",
+    "fingerprint": "密钥指纹",
+    "dry_run": "仅预览",
+    "target": "输出到",
+    "source": "源文件",
+    "person": "人员",
+    "year": "年度",
+    "org": "单位",
 }
 REASON_LABELS = {"wrong password": "密码错误", "unknown user": "用户名不存在", "disabled": "用户已停用"}
 DISPLAY_LIMIT = 2000
@@ -219,6 +231,6 @@ def record_export(session: Session, actor: Actor, file_name: str, count: int) ->
     the export is a disclosure of personal data."""
     actor.require(Permission.VIEW_AUDIT)
     if sees_personal(actor):
-        audit.personal_data_disclosed(session, actor, f"操作日志导出（Excel）{file_name}", count)
+        audit.personal_data_disclosed(session, actor, "操作日志导出（Excel）", count, entity_id="audit_log", file=file_name)
     else:
         audit.record(session, actor.username, "export", "audit_log", "", {"file": file_name, "count": count})

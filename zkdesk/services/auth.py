@@ -12,7 +12,7 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.office import office_code
-from zkdesk.services.passwords import verify_password
+from zkdesk.services.passwords import password_key
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import User
 
@@ -55,7 +55,8 @@ def login(session: Session, username: str, password: str, purpose: str = "login"
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginFailed(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试")
-    if not verify_password(password, user.password_hash):
+    kek = password_key(password, user.password_hash)  # the same scrypt checks it and opens the user's key slot
+    if kek is None:
         failed = _count_failure(session, user)
         details = {"reason": "wrong password", "failed": failed}
         if failed >= MAX_FAILED_LOGINS:
@@ -72,6 +73,9 @@ def login(session: Session, username: str, password: str, purpose: str = "login"
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    from zkdesk.services import key_slots  # cryptography: only once a password is right
+
+    key_slots.unlock_at_login(session, user, kek)
     audit.record(session, username, purpose, "user", user.id)
     return actor_for(session, user)
 

@@ -1,8 +1,10 @@
 """This office's exchange key pair and the peers whose keys it trusts.
 
-Each office makes its own Ed25519 (signing) and X25519 (encryption) key pair on first use.
-The private keys live in the database's local settings, so they are exactly as protected as
-the database file itself: whoever copies the file can sign and read packages as this office.
+Each office makes its own Ed25519 (signing) and X25519 (encryption) key pair at first run.
+The private keys are stored sealed with the office's data key (services/key_slots.py,
+store/key_material.py), which only a user's login (or the 恢复码) unlocks: a copy of the database
+or of a backup does not let anyone sign or read packages as this office. The public halves are
+kept in the clear, for the fingerprint.
 """
 
 from __future__ import annotations
@@ -19,16 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission
-from zkdesk.services import audit
+from zkdesk.services import audit, key_slots
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.settings import get_raw, office_code, put_raw
+from zkdesk.store import key_material as km
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangePeer
 
-SIGN_KEY_SETTING = "exchange_sign_private"
-BOX_KEY_SETTING = "exchange_box_private"
 
 _RAW = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
 
@@ -80,27 +81,37 @@ def _private_raw(key) -> bytes:
 
 
 def ensure_office_keys(session: Session) -> bool:
-    """Create this office's key pair if it has none yet; True when one was made."""
-    if get_raw(session, SIGN_KEY_SETTING) and get_raw(session, BOX_KEY_SETTING):
+    """Create this office's key pair, sealed with the data key, if it has none yet; True when
+    one was made."""
+    if get_raw(session, km.SEALED_KEYS):
         return False
-    put_raw(session, SIGN_KEY_SETTING, b64(_private_raw(Ed25519PrivateKey.generate())))
-    put_raw(session, BOX_KEY_SETTING, b64(_private_raw(X25519PrivateKey.generate())))
+    sign, box = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
+    put_raw(session, km.SEALED_KEYS, km.seal_private_keys(key_slots.data_key(session), _private_raw(sign), _private_raw(box)))
+    put_raw(session, km.SIGN_PUBLIC, b64(sign.public_key().public_bytes(**_RAW)))
+    put_raw(session, km.BOX_PUBLIC, b64(box.public_key().public_bytes(**_RAW)))
     session.flush()
     return True
 
 
 def office_keys(session: Session) -> OfficeKeys:
-    """This office's keys, made on first use."""
+    """This office's keys (made on first use), opened with the data key a login unlocked."""
     code = office_code(session)
     if not code:
         raise UserError("数据库尚未初始化，没有本单位代码")
     if ensure_office_keys(session):
         audit.record(session, "system", "create", "exchange_key", code, {"new": "本单位密钥已生成"})
-    return OfficeKeys(
-        code=code,
-        sign_private=Ed25519PrivateKey.from_private_bytes(unb64(get_raw(session, SIGN_KEY_SETTING))),
-        box_private=X25519PrivateKey.from_private_bytes(unb64(get_raw(session, BOX_KEY_SETTING))),
-    )
+    opened = km.open_private_keys(key_slots.data_key(session), get_raw(session, km.SEALED_KEYS))
+    if opened is None:
+        raise UserError("本单位的交换密钥无法用当前数据密钥打开（数据库可能被改动过），请运行 zkdesk verify")
+    sign, box = opened
+    return OfficeKeys(code=code, sign_private=Ed25519PrivateKey.from_private_bytes(sign),
+                      box_private=X25519PrivateKey.from_private_bytes(box))
+
+
+def office_fingerprint(session: Session) -> str:
+    """This office's key fingerprint from the public halves (no login needed); "" before keys exist."""
+    sign, box = get_raw(session, km.SIGN_PUBLIC), get_raw(session, km.BOX_PUBLIC)
+    return fingerprint(unb64(sign), unb64(box)) if sign and box else ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.roles import Role
 from zkdesk.services import audit
 from zkdesk.services.errors import UserError
-from zkdesk.services.passwords import hash_password, password_problem
+from zkdesk.services.passwords import hash_password_and_key, password_problem
 from zkdesk.services.settings import OFFICE_KEY, office_code, put_raw
 from zkdesk.store.models import OrgUnit, User
 from zkdesk.store.seed import load_shipped_data
@@ -46,16 +46,19 @@ def initialise(session: Session, org_code: str, admin_username: str, password: s
     if unit is None or unit.level not in ("county", "township"):
         raise UserError(f"单位代码 {org_code} 不是镇康县总工会或所属乡镇的统计用区划代码")
     put_raw(session, OFFICE_KEY, org_code)
-    from zkdesk.services.exchange_keys import ensure_office_keys  # cryptography: not on every command's path
-
-    ensure_office_keys(session)
     user = User(
         username=admin_username,
         display_name=display_name.strip() or admin_username,
         role=Role.ADMIN.value,
-        password_hash=hash_password(password),
+        password_hash="",
     )
+    user.password_hash, kek = hash_password_and_key(password)
     session.add(user)
     session.flush()
+    from zkdesk.services import key_slots  # cryptography: not on every command's path
+    from zkdesk.services.exchange_keys import ensure_office_keys
+
+    key_slots.set_up(session, user, kek)  # the data key, the admin's slot, a 恢复码 to show once
+    ensure_office_keys(session)
     audit.record(session, admin_username, "init", "office", org_code, {"office": unit.name, "admin": admin_username})
     return user

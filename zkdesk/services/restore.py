@@ -22,6 +22,7 @@ from zkdesk.store.audit_head import ChainHead, backup_heads, write_sidecar
 from zkdesk.store.backup_file import integrity_ok, keep_damaged_copy, replace_database
 from zkdesk.store.engine import Database
 from zkdesk.store.migrate import DatabaseVersionError, check_openable, open_database
+from zkdesk.store.writer_lock import writer_lock
 
 OK, DAMAGED, MISSING = "ok", "damaged", "missing"
 
@@ -105,6 +106,11 @@ def _check_source(source: Path, db_path: Path) -> None:
 def _restore(home: Home, db_path: Path, source: Path, username: str, reason: str, now: datetime | None) -> RestoreResult:
     source, db_path = Path(source), Path(db_path)
     _check_source(source, db_path)
+    with writer_lock(db_path.parent):  # no import or other restore between the safety backup and the audit entry
+        return _replace(home, db_path, source, username, reason, now)
+
+
+def _replace(home: Home, db_path: Path, source: Path, username: str, reason: str, now: datetime | None) -> RestoreResult:
     at = now or datetime.now()
     safety = damaged = None
     if db_path.exists():

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEAD_KEY = "audit_head"
+HEAD_MAC_KEY = "audit_head_mac"  # the head's HMAC under the office data key (store/key_material.py)
+CHAIN_KEYS = (HEAD_KEY, HEAD_MAC_KEY)  # the settings that move with every audit entry
 SIDECAR_SUFFIX = ".head.json"
 
 

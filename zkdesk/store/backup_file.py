@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from zkdesk.domain.backup_names import SQLITE_SUFFIX, backup_file_name
+from zkdesk.store.private_files import create_private, private_dir, tighten
 
 
 class BackupError(Exception):
@@ -32,9 +33,10 @@ def integrity_ok(db_path: Path, quick: bool = False) -> tuple[bool, str]:
 
 def copy_database(src: Path, dest: Path) -> Path:
     """Back up `src` into `dest` (written beside it first, renamed when verified)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
     partial = dest.with_name(dest.name + ".partial")
     try:
+        create_private(partial)  # (free_backup_path claimed it so already) owner-only before SQLite writes it
         source = sqlite3.connect(str(src))
         try:
             target = sqlite3.connect(str(partial))
@@ -63,7 +65,7 @@ def free_backup_path(folder: Path, at: datetime, trigger: str, extra: str = "", 
     """A backup file name in `folder` for this moment and trigger that no file has yet. The name
     is claimed by creating its empty ".partial" file exclusively, so two processes backing up in
     the same second (concurrent imports) never write into the same file."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     seq = 0
     while True:
         path = Path(folder) / backup_file_name(at, trigger, extra, seq, suffix)
@@ -118,10 +120,12 @@ def replace_database(source: Path, db_path: Path) -> None:
 
 def keep_damaged_copy(db_path: Path, folder: Path, at: datetime) -> Path:
     """Byte copies of a damaged database and its WAL, for an expert to look at later."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stamp = at.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{db_path.stem}-damaged-{stamp}{db_path.suffix}"
     for source in [db_path, *_sidecars(db_path)]:
         if source.exists():
-            shutil.copy2(source, target.with_name(target.name + source.name[len(db_path.name):]))
+            copied = target.with_name(target.name + source.name[len(db_path.name):])
+            shutil.copy2(source, copied)
+            tighten(copied)
     return target

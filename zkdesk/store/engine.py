@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zkdesk.store.base import Travelling, utcnow
+from zkdesk.store.private_files import create_private, private_dir, tighten
 
 # Set on a session while applying records received from another office: their revision and
 # updated_at must be kept as they arrived, not bumped as for a local edit.
@@ -81,7 +82,7 @@ def _is_busy(exc: OperationalError) -> bool:
 # ---- SQLite ---------------------------------------------------------------------------------
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record, path: Path | None = None) -> None:
     # Take transaction control away from the sqlite3 module (it would begin only before the
     # first INSERT/UPDATE, leaving earlier reads outside the transaction); _sqlite_begin
     # starts every transaction explicitly instead.
@@ -90,8 +91,12 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # offices lose power: durability over speed
+    cursor.execute("PRAGMA secure_delete=ON")  # what is deleted or replaced (a key, a person) is zeroed, not left in free pages
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+    if path is not None:  # one made by an older zkdesk; SQLite gives the WAL and its index the file's mode
+        for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            tighten(name)
 
 
 def _sqlite_begin(conn) -> None:
@@ -102,9 +107,12 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _make_sqlite_engine(url: URL) -> Engine:
+def _make_sqlite_engine(url: URL, path: Path | None) -> Engine:
+    if path is not None:  # created owner-only before SQLite opens it (store/private_files.py)
+        private_dir(path.parent)
+        create_private(path)
     engine = create_engine(url, future=True)
-    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "connect", lambda con, record: _sqlite_connect(con, record, path))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -237,8 +245,9 @@ class Database:
         self.url = database_url(target)
         self.dialect = self.url.get_backend_name()
         self.password = password or self.url.password
+        file = Path(self.url.database) if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:") else None
         if self.dialect == "sqlite":
-            self.engine = _make_sqlite_engine(self.url)
+            self.engine = _make_sqlite_engine(self.url, file)
             reader = self.engine.execution_options(sqlite_begin="DEFERRED")
         elif self.dialect == "postgresql":
             from zkdesk.store import postgres

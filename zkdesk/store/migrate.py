@@ -24,6 +24,8 @@ from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.backup_file import copy_database, free_backup_path
 from zkdesk.store.base import Base
 from zkdesk.store.engine import Database, database_url
+from zkdesk.store.private_files import private_dir
+from zkdesk.store.writer_lock import writer_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -195,9 +197,35 @@ def open_database(target: Path | str | URL, backups_dir: Path | None = None, pas
     if url.get_backend_name() != "sqlite":
         return _open_server(url, backups_dir, password)
     db_path = Path(url.database)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    has_tables, current = _inspect_file(db_path)
+    private_dir(db_path.parent)
     head = head_revision()
+    has_tables, current = _checked_file(db_path)
+    if has_tables and current == head:
+        return Database(db_path)
+    # Creating or upgrading is a long write: one per data directory (store/writer_lock.py). What
+    # another process did meanwhile (it may have upgraded the file already) is looked at again.
+    with writer_lock(db_path.parent):
+        has_tables, current = _checked_file(db_path)
+        if has_tables and current != head:
+            target_dir = backups_dir or db_path.parent / "backups"
+            copy_database(db_path, free_backup_path(target_dir, datetime.now(), "migration", current))
+        db = Database(db_path)
+        try:
+            if not has_tables:
+                _run(db, _create)
+            elif current != head:
+                from alembic import command
+
+                _run(db, command.upgrade, "head")
+            return db
+        except BaseException:
+            db.dispose()
+            raise
+
+
+def _checked_file(db_path: Path) -> tuple[bool, str | None]:
+    """(has tables, revision) of a file this zkdesk can open; refuses others untouched."""
+    has_tables, current = _inspect_file(db_path)
     if has_tables:
         if current is None:
             raise DatabaseVersionError(f"文件 {db_path.name} 不是 zkdesk 数据库，或已损坏，未作任何改动。")
@@ -206,21 +234,7 @@ def open_database(target: Path | str | URL, backups_dir: Path | None = None, pas
                 f"数据库 {db_path.name} 由更新版本的 zkdesk 创建（版本标记 {current}），"
                 "本程序无法读取。请安装新版本 zkdesk 后再打开，数据未作任何改动。"
             )
-        if current != head:
-            target_dir = backups_dir or db_path.parent / "backups"
-            copy_database(db_path, free_backup_path(target_dir, datetime.now(), "migration", current))
-    db = Database(db_path)
-    try:
-        if not has_tables:
-            _run(db, _create)
-        elif current != head:
-            from alembic import command
-
-            _run(db, command.upgrade, "head")
-        return db
-    except BaseException:
-        db.dispose()
-        raise
+    return has_tables, current
 
 
 def _open_server(url: URL, backups_dir: Path | None, password: str | None) -> Database:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from zkdesk.store.backup_file import BackupError
+from zkdesk.store.private_files import create_private, private_dir
 
 MISSING = (
     "本单位数据库在 PostgreSQL 服务器上，备份和恢复要用服务器自带的 pg_dump / pg_restore，"
@@ -60,8 +61,9 @@ def _run(cmd: list[str], password: str | None, what: str) -> subprocess.Complete
 
 def dump(url: URL, password: str | None, dest: Path) -> Path:
     """pg_dump the database into `dest` (custom format), verified before it gets its name."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")  # claimed by free_backup_path
+    private_dir(dest.parent)
+    partial = dest.with_name(dest.name + ".partial")  # claimed by free_backup_path (0600)
+    create_private(partial)
     try:
         _require()
         _run(["pg_dump", *connection_args(url), "--format=custom", "--file", str(partial), url.database], password,

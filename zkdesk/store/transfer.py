@@ -21,6 +21,7 @@ from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base
 from zkdesk.store.engine import Database, database_url, shown_url
 from zkdesk.store.migrate import DatabaseVersionError, _create, alembic_config, current_revision, head_revision
+from zkdesk.store.private_files import private_dir
 
 CHUNK = 2000
 
@@ -160,7 +161,7 @@ def copy_office(source: Database, target_url: str | URL, password: str | None = 
         final = Path(url.database)
         if final.exists() and final.stat().st_size > 0:
             raise TransferError(f"目标文件 {final} 已存在：迁出只写入新文件，不会覆盖")
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         partial = final.with_name(final.name + ".partial")
         partial.unlink(missing_ok=True)
         target = Database(partial)

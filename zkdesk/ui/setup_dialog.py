@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from zkdesk.services.errors import UserError
+from zkdesk.services.key_slots import RECOVERY_CODE
 from zkdesk.services.office import choosable_offices, initialise
 from zkdesk.services.server_setup import READY
 from zkdesk.store.engine import Database, shown_url
@@ -26,6 +27,7 @@ class SetupDialog(QDialog):
         intro.setWordWrap(True)
         # set when the data is to live on the unit's server: (URL without password, password)
         self.chosen_server: tuple[str, str | None] | None = None
+        self.recovery_code = ""  # made with the office's data key: shown once after the dialog
         self.where = ServerChoice(self, on_checked=self._server_checked)
 
         self.office = QComboBox(objectName="officeCombo")
@@ -82,6 +84,7 @@ class SetupDialog(QDialog):
         try:
             with self.db.session() as s:
                 initialise(s, self.office.currentData(), self.username.text(), self.password.text(), self.display_name.text())
+                self.recovery_code = s.info.get(RECOVERY_CODE, "")
         except UserError as exc:
             self.error.setText(str(exc))
             return
@@ -108,14 +111,16 @@ class SetupDialog(QDialog):
             try:
                 with db.session() as s:
                     initialise(s, office, admin, admin_password, name)
+                    return s.info.get(RECOVERY_CODE, "")
             finally:
                 db.dispose()
 
         self.buttons.setEnabled(False)
         self.error.setText("正在服务器上建立本单位的数据…")
-        run_task(self, set_up_server, lambda _r: self._server_ready(url, password), self._server_failed)
+        run_task(self, set_up_server, lambda code: self._server_ready(url, password, code), self._server_failed)
 
-    def _server_ready(self, url, password) -> None:
+    def _server_ready(self, url, password, recovery_code: str = "") -> None:
+        self.recovery_code = recovery_code or ""
         self.chosen_server = (shown_url(url), password)
         self.accept()
 

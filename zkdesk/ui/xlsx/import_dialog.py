@@ -12,15 +12,16 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from zkdesk.imports.annotate import annotated_name, write_annotated_copy
+from zkdesk.imports.annotate import annotated_name, save_annotated_copy
 from zkdesk.imports.kinds import all_kinds
 from zkdesk.imports.pipeline import ImportPlan, apply_plan, check_file
 from zkdesk.imports.summary import ImportSummary
 from zkdesk.imports.templates import township_choices, write_template
 from zkdesk.imports.workbook import READABLE_SUFFIXES
 from zkdesk.ui import bus
+from zkdesk.services.errors import UserError
 from zkdesk.ui.messages import show_error
-from zkdesk.ui.ops import QueryOp
+from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.tasks import Task, run_with_progress
 
 # which views refresh after an import of each kind
@@ -253,12 +254,16 @@ class ImportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存批注副本", suggested, "Excel 文件 (*.xlsx)")
         if not path:
             return
-        try:
-            out = write_annotated_copy(plan, Path(path).with_suffix(".xlsx"))
-        except OSError as exc:
-            show_error(self, f"无法保存批注副本：{exc.strerror or exc}")
-            return
-        self.status.setText(self.status.text() + f"<br>已保存批注副本：{out.name}")
+        out = Path(path).with_suffix(".xlsx")
+
+        def work(session, actor):  # the copy carries ID numbers as written: a disclosure entry with it
+            try:
+                return save_annotated_copy(session, actor, plan, out)
+            except OSError as exc:
+                raise UserError(f"无法保存批注副本：{exc.strerror or exc}") from None
+
+        Op(self, work, busy="正在保存批注副本…").success(
+            lambda written: self.status.setText(self.status.text() + f"<br>已保存批注副本：{written.name}")).run()
 
     def save_template(self) -> None:
         spec = next(k for k in all_kinds() if k.name == self.kind)
