@@ -1,10 +1,18 @@
-"""The main window: a navigation list, one page per feature, the office and user below."""
+"""The main window: a navigation list, one page per feature, the office and user below.
+
+Nothing typed is lost by leaving it: switching page, 注销/切换用户 and closing the window (also
+from the idle lock's 退出程序) ask 保存 / 放弃 / 取消 (`ui.unsaved.guard`) about every editor on the
+page shown, dialogs opened from it included. Since leaving a page settles its work, only the page on
+screen can hold unsaved work. Locking keeps what is typed behind the overlay, untouched.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
+from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
@@ -37,8 +45,9 @@ class MainWindow(QMainWindow):
             self.pages[spec.key] = page
             self.stack.addWidget(page)
             self.nav.addItem(QListWidgetItem(spec.label))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
+        self.may_close = False  # set once unsaved work is settled (or by the program, which settled it)
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -59,8 +68,66 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
         install_file_menu(self, ctx)
+        file_menu = self.findChild(QMenu, "fileMenu")
+        file_menu.addSeparator()
+        sign_out = QAction("注销/切换用户…", self, objectName="actionSignOut")
+        sign_out.triggered.connect(lambda: self.leave(self._sign_out))
+        quit_action = QAction("退出", self, objectName="actionQuit", shortcut=QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(sign_out)
+        file_menu.addAction(quit_action)
 
     def show_page(self, key: str) -> QWidget:
+        """Go to a page (asking about unsaved work on the page shown, like a click in the list)."""
         index = [spec.key for spec in PAGES].index(key)
         self.nav.setCurrentRow(index)
         return self.pages[key]
+
+    # -- unsaved work -----------------------------------------------------------------------
+    def unsaved_editors(self) -> list:
+        """Editors on the page shown, and in dialogs opened from it."""
+        return unsaved.editors_in(self.stack.currentWidget())
+
+    def leave(self, proceed) -> None:
+        """`proceed()` once nothing typed would be lost (at once when nothing is unsaved)."""
+        unsaved.guard(self, self.unsaved_editors(), proceed)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0 or row == self.stack.currentIndex():
+            return
+        if unsaved.dirty(self.unsaved_editors()):
+            # the page with the typed values stays on screen until they are settled
+            self._set_nav_row(self.stack.currentIndex())
+            self.leave(lambda: self._show_row(row))
+            return
+        self._show_row(row)
+
+    def _set_nav_row(self, row: int) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+
+    def _show_row(self, row: int) -> None:
+        self._set_nav_row(row)
+        self.stack.setCurrentIndex(row)
+
+    def _sign_out(self) -> None:
+        if self.ctx.controller is not None:
+            self.ctx.controller.sign_out()  # closes this window and shows the login
+        else:
+            self.close_unasked()
+
+    def close_unasked(self) -> bool:
+        """Close when the caller has already settled unsaved work (or means to throw it away)."""
+        self.may_close = True
+        return self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.may_close and unsaved.dirty(self.unsaved_editors()):
+            event.ignore()
+            # asked after this event: Qt ignores a close() called while a close is being handled
+            QTimer.singleShot(0, self, lambda: self.leave(self.close_unasked))
+            return
+        self.may_close = True
+        self.idle_lock.stop()
+        super().closeEvent(event)

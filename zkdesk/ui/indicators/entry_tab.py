@@ -166,6 +166,10 @@ class EntryTab(QWidget):
         self.save(done)
 
     def discard_changes(self) -> None:
+        """At once (the page may be leaving the screen, where a reload waits): the values last read, then a fresh read."""
+        if self.model.sheet is not None:
+            self.model.load(self.model.sheet)
+            self._update_state()
         self.reload()
 
     # -- loading and saving ----------------------------------------------------------------
