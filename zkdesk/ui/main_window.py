@@ -8,15 +8,28 @@ screen can hold unsaved work. Locking keeps what is typed behind the overlay, un
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
 from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.xlsx.menu import install_file_menu
+
+
+GEOMETRY_KEY = "window/geometry"
+LARGE = QSize(1600, 1000)  # larger screens: at most this, centred
+
+
+def default_geometry(available: QRect) -> tuple[QRect, bool]:
+    """(geometry, maximized) for a first start on a screen with this available area: a small
+    screen (a 1366×768 office PC) gets all of it, a larger one 90% of it up to LARGE."""
+    if available.width() <= 1440 or available.height() <= 900:
+        return QRect(available), True
+    size = QSize(min(LARGE.width(), int(available.width() * 0.9)), min(LARGE.height(), int(available.height() * 0.9)))
+    return QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available), False
 
 
 class MainWindow(QMainWindow):
@@ -27,7 +40,6 @@ class MainWindow(QMainWindow):
         if ctx.demo:
             title += "（演示数据）"
         self.setWindowTitle(title)
-        self.resize(1280, 800)
 
         self.nav = QListWidget(objectName="navList")
         self.nav.setFixedWidth(150)
@@ -68,6 +80,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
         install_file_menu(self, ctx)
+        self.place()
         file_menu = self.findChild(QMenu, "fileMenu")
         file_menu.addSeparator()
         sign_out = QAction("注销/切换用户…", self, objectName="actionSignOut")
@@ -82,6 +95,22 @@ class MainWindow(QMainWindow):
         index = [spec.key for spec in PAGES].index(key)
         self.nav.setCurrentRow(index)
         return self.pages[key]
+
+    # -- size and place -------------------------------------------------------------------
+    def place(self) -> None:
+        """Where the window was last closed (QSettings), if that still fits a screen; otherwise
+        from the screen's available area (default_geometry)."""
+        saved = QSettings("zkdesk", "zkdesk").value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            return  # restoreGeometry moves a window whose screen has gone back onto one
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        geometry, maximized = default_geometry(screen.availableGeometry())
+        self.setGeometry(geometry)
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def remember_geometry(self) -> None:
+        QSettings("zkdesk", "zkdesk").setValue(GEOMETRY_KEY, self.saveGeometry())
 
     # -- unsaved work -----------------------------------------------------------------------
     def unsaved_editors(self) -> list:
@@ -129,5 +158,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: self.leave(self.close_unasked))
             return
         self.may_close = True
+        self.remember_geometry()
         self.idle_lock.stop()
         super().closeEvent(event)
