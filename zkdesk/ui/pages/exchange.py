@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,8 @@ from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
 from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
+from zkdesk.ui import file_dialogs
+from zkdesk.ui.file_dialogs import PACKAGES
 from zkdesk.ui.usb_drives import removable_drives
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.tasks import Task, run_task
@@ -277,9 +278,9 @@ class ExchangePage(QWidget):
 
     # -- export --------------------------------------------------------------------------------
     def _browse_export_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择写入数据包的文件夹", self.export_dir.text())
+        folder = file_dialogs.choose_folder(self, "package", "选择写入数据包的文件夹")
         if folder:
-            self.export_dir.setText(folder)
+            self.export_dir.setText(str(folder))
 
     def _export(self) -> None:
         target = self.export_dir.text().strip()
@@ -302,15 +303,15 @@ class ExchangePage(QWidget):
 
     # -- import --------------------------------------------------------------------------------
     def _browse_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "选择数据包", "", "zkdesk 数据包 (*.zkx)")
+        files = file_dialogs.open_files(self, "package", "选择数据包", PACKAGES)
         if files:
-            self.import_path.setText(";".join(files))
+            self.import_path.setText(";".join(str(f) for f in files))
             self._preview()
 
     def _browse_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹（U盘）")
+        folder = file_dialogs.choose_folder(self, "package", "选择存放数据包的文件夹（U盘）")
         if folder:
-            self.import_path.setText(folder)
+            self.import_path.setText(str(folder))
             self._preview()
 
     def _paths(self) -> list[Path]:

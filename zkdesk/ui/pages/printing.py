@@ -8,15 +8,15 @@ document the preview shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -44,6 +44,7 @@ from zkdesk.output.printing import (
 )
 from zkdesk.services.errors import UserError
 from zkdesk.ui import bus
+from zkdesk.ui import file_dialogs
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
@@ -51,6 +52,7 @@ from zkdesk.ui.tasks import run_task
 
 MAX_PREVIEW_PAGES = 60  # more would hold hundreds of MB of page images; print and save keep all
 ZOOMS = (("整页", FIT_PAGE), ("适合宽度", FIT_WIDTH), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25))
+OPEN_FILE, OPEN_FOLDER = "open-file", "open-folder"  # the links after a file is written
 
 
 @dataclass
@@ -72,7 +74,6 @@ class PrintPage(QWidget):
         self._token = 0
         self._current: _Preview | None = None
         self._dirty = True
-        self._last_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_preview)
 
@@ -93,6 +94,7 @@ class PrintPage(QWidget):
         self.problems = QLabel("", objectName="formProblems", wordWrap=True)
         self.problems.setStyleSheet("color: #b00020;")
         self.status = QLabel("", objectName="previewStatus", wordWrap=True)
+        self.status.linkActivated.connect(self._open_written)
         self.print_button = QPushButton("打印…", objectName="printButton")
         self.save_button = QPushButton("保存 PDF…", objectName="savePdfButton")
         self.export_button = QPushButton("导出 Excel…", objectName="exportXlsxButton")
@@ -300,14 +302,12 @@ class PrintPage(QWidget):
 
     def _ask_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         assert self._current is not None
-        default = str(Path(self._last_dir) / f"{self._current.prepared.file_stem()}{suffix}")
-        chosen, _ = QFileDialog.getSaveFileName(self, title, default, filter_text)
-        if not chosen:
+        kind = "pdf" if suffix == ".pdf" else "xlsx-print"  # each starts in the folder last used for it
+        path = file_dialogs.save_file(self, kind, title, f"{self._current.prepared.file_stem()}{suffix}", filter_text)
+        if path is None:
             return None
-        path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        self._last_dir = str(path.parent)
         return path
 
     def _audit(self, target: str) -> None:
@@ -327,7 +327,20 @@ class PrintPage(QWidget):
         except (UserError, OSError) as exc:
             show_error(self, f"保存失败：{exc}")
             return
-        self.status.setText(f"已保存：{path}")
+        self._say_written("已保存", path)
+
+    def _say_written(self, verb: str, path: Path) -> None:
+        """What was written, with links to open the file or its folder."""
+        self._written = path
+        self.status.setText(f'{verb}：{escape(str(path))}　<a href="{OPEN_FILE}">打开文件</a>　'
+                            f'<a href="{OPEN_FOLDER}">打开所在文件夹</a>')
+
+    def _open_written(self, link: str) -> None:
+        path = getattr(self, "_written", None)
+        if path is not None:
+            target = path if link == OPEN_FILE else path.parent
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+                show_error(self, f"无法打开：{target}\n请在文件管理器中找到它。")
 
     def _export_xlsx(self) -> None:
         if self._current is None:
@@ -346,7 +359,7 @@ class PrintPage(QWidget):
         def done(written: Path) -> None:
             self._audit(f"xlsx:{written.name}")
             self._set_ready(self._current is not None)
-            self.status.setText(f"已导出：{written}")
+            self._say_written("已导出", written)
 
         run_task(self, work, done, self._output_failed, pool=self.pool)
 
