@@ -103,7 +103,7 @@ class AuditTab(QWidget):
         actions.addWidget(self.verify_button)
 
         self.table = QTableWidget(0, 6, objectName="auditTable")
-        self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象", "对象编号", "内容"])
+        self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象类别", "对象", "内容"])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
@@ -172,7 +172,7 @@ class AuditTab(QWidget):
         _refill(self.entity_combo, choices.entities, entity_label)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            texts = (row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.action_label, row.entity_label, row.entity_id, row.summary)
+            texts = (row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.action_label, row.entity_label, row.object_name, row.summary)
             for c, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 if c == 5:
