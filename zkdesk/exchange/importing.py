@@ -271,6 +271,7 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
         me = office_keys(s).code
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
+        units = {u.code: (u.name, u.short_name) for u in s.scalars(select(OrgUnit))}  # a refused package's sender by name
     backup_path = ""
     results = []
     for path, in_folder, data, sealed, error in items:
@@ -292,6 +293,8 @@ def import_packages(db: Database, actor: Actor, paths: list[Path], backups_dir: 
             skipped = in_folder and exc.code in ("other_office", "own_package")
             results.append(PackageResult(
                 file=path.name, path=path, sender=sealed.sender if sealed else "", sequence=sealed.sequence if sealed else None,
+                sender_name=units.get(sealed.sender, ("", ""))[0] if sealed else "",
+                sender_short=units.get(sealed.sender, ("", ""))[1] if sealed else "",
                 created=sealed.created if sealed else None, kind=sealed.kind if sealed else "", error=str(exc),
                 error_code=exc.code, fingerprint=exc.info.get("fingerprint", ""), skipped=skipped,
             ))
