@@ -9,14 +9,14 @@ screen can hold unsaved work. Locking keeps what is typed behind the overlay, un
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QStackedWidget, QStyle, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
 from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
-from zkdesk.ui.xlsx.menu import install_file_menu
+from zkdesk.ui.menus import install_menus
 
 
 GEOMETRY_KEY = "window/geometry"
@@ -36,10 +36,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext):
         super().__init__()
         self.ctx = ctx
-        title = f"zkdesk 产业工人队伍建设改革台账 — {ctx.office_name}"
-        if ctx.demo:
-            title += "（演示数据）"
-        self.setWindowTitle(title)
+        # Qt adds the program's name (applicationDisplayName) after the title: not repeated here
+        self.setWindowTitle(ctx.office_name + ("（演示数据）" if ctx.demo else ""))
 
         self.nav = QListWidget(objectName="navList")
         self.nav.setFixedWidth(150)
@@ -79,16 +77,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(office)
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
-        install_file_menu(self, ctx)
+        install_menus(self)
         self.place()
-        file_menu = self.findChild(QMenu, "fileMenu")
-        file_menu.addSeparator()
-        sign_out = QAction("注销/切换用户…", self, objectName="actionSignOut")
-        sign_out.triggered.connect(lambda: self.leave(self._sign_out))
-        quit_action = QAction("退出", self, objectName="actionQuit", shortcut=QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(sign_out)
-        file_menu.addAction(quit_action)
 
     def show_page(self, key: str) -> QWidget:
         """Go to a page (asking about unsaved work on the page shown, like a click in the list)."""
@@ -139,6 +129,10 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         self._set_nav_row(row)
         self.stack.setCurrentIndex(row)
+
+    def sign_out(self) -> None:
+        """注销/切换用户: asks about unsaved work first."""
+        self.leave(self._sign_out)
 
     def _sign_out(self) -> None:
         if self.ctx.controller is not None:
