@@ -161,3 +161,21 @@ def test_signing_out_asks_then_shows_the_login(qtbot, home, answer):
         if runner.window is not None:
             runner.window.may_close = True
         runner.shutdown()
+
+
+def test_the_lock_hides_an_open_record_dialog_and_gives_it_back_as_it_was(main_window, qtbot):
+    page = main_window.show_page("enterprises")
+    settle(qtbot)
+    page.new_enterprise()
+    dialog = QApplication.activeModalWidget()
+    name = dialog.findChildren(QLineEdit)[0]
+    name.setText("南伞新糖厂")
+    main_window.idle_lock.lock()
+    overlay = main_window.findChild(QWidget, "lockOverlay")
+    assert not dialog.isVisible() and overlay.isVisible()  # nothing readable over the overlay
+    password = overlay.findChild(QLineEdit, "lockPasswordEdit")
+    qtbot.keyClicks(password, PASSWORD)  # the password box is not blocked by the dialog
+    qtbot.mouseClick(overlay.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
+    assert not overlay.isVisible() and dialog.isVisible() and name.text() == "南伞新糖厂"
+    dialog.reject()
+    settle(qtbot)
