@@ -179,3 +179,39 @@ def test_the_lock_hides_an_open_record_dialog_and_gives_it_back_as_it_was(main_w
     assert not overlay.isVisible() and dialog.isVisible() and name.text() == "南伞新糖厂"
     dialog.reject()
     settle(qtbot)
+
+
+@pytest.mark.parametrize("answer", [SAVE, DISCARD, CANCEL])
+def test_quitting_from_the_lock_asks_about_a_record_dialog_left_open(main_window, qtbot, answer):
+    from zkdesk.store.models import Enterprise
+
+    page = main_window.show_page("enterprises")
+    settle(qtbot)
+    page.new_enterprise()
+    dialog = QApplication.activeModalWidget()
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "entName"), "Nansan Sugar")  # typed by the user
+    main_window.idle_lock.lock()
+    overlay = main_window.findChild(QWidget, "lockOverlay")
+    answer_modal(qtbot, answer, "unsavedBox")
+    qtbot.mouseClick(overlay.findChild(QPushButton, "lockQuitButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    if answer != CANCEL:
+        qtbot.waitUntil(lambda: not main_window.isVisible())
+    settle(qtbot)
+    with main_window.ctx.db.session() as s:
+        saved = [e.name for e in s.query(Enterprise).all()]
+    if answer == CANCEL:
+        assert main_window.isVisible() and overlay.isVisible() and saved == []
+        return
+    assert saved == (["Nansan Sugar"] if answer == SAVE else [])
+
+
+def test_a_dialog_only_filled_by_the_program_asks_nothing(main_window, qtbot):
+    page = main_window.show_page("enterprises")
+    settle(qtbot)
+    page.new_enterprise()
+    dialog = QApplication.activeModalWidget()
+    dialog.findChild(QLineEdit, "entName").setText("程序填入的名称")
+    assert dialog.unsaved_changes() == ""
+    dialog.reject()
+    settle(qtbot)

@@ -37,6 +37,7 @@ from zkdesk.services.contracts import (
 from zkdesk.services.enterprises import enterprise_choices
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.ops import Op
@@ -160,6 +161,7 @@ class ContractDialog(QDialog):
         self._update_dates()
         self._update_covered_count()
         self._filter_covered()
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     def _load(self, contract_id: str) -> None:
         with self.ctx.db.session() as s:

@@ -40,6 +40,7 @@ from zkdesk.services.enterprises import (
     uscc_warnings,
 )
 from zkdesk.services.errors import UserError
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.ops import Op, QueryOp
@@ -137,6 +138,7 @@ class EnterpriseDialog(QDialog):
             self._add_year(YearInput(default_year or date.today().year, 0))
         self._union_toggled(self.has_union.isChecked())
         self._company_toggled(self.is_company.isChecked())
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     # ---- building -----------------------------------------------------------------
 

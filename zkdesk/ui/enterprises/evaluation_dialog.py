@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDoubleSpinBox, QF
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.ops import Op
@@ -77,6 +78,7 @@ class EvaluationDialog(QDialog):
             self.aware.setValue(ev.aware)
             self.satisfied.setValue(ev.satisfied)
         self._update()
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     def _update(self, *_args) -> None:
         total = round(sum(spin.value() for spin in self.scores.values()), 2)

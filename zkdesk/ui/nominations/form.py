@@ -43,6 +43,7 @@ from zkdesk.services.nominations import (
     nomination_township_choices,
     update_nomination,
 )
+from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 
 _RED, _ORANGE, _GREY = "#b00020", "#a15c00", "#666666"
@@ -88,6 +89,7 @@ class NominationDialog(QDialog):
                                       else "当前用户没有录入和修改数据的权限，只能查看。")
         self._set_read_only(self.read_only)
         self.recheck()
+        unsaved.track_edits(self, self._save_for_guard)  # asked about if the window goes
 
     # --- building -----------------------------------------------------------------------------
 
@@ -310,6 +312,10 @@ class NominationDialog(QDialog):
         self.findings.setText("<br>".join(lines) if lines else f"<span style='color:{_GREY}'>各项校验通过。</span>")
 
     # --- saving -------------------------------------------------------------------------------
+
+    def _save_for_guard(self, done) -> None:
+        self.save()
+        done(self.result() == QDialog.DialogCode.Accepted)
 
     def save(self) -> None:
         found = self.recheck()

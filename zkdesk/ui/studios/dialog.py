@@ -39,7 +39,7 @@ from zkdesk.services.studios import (
     update_member,
     update_studio,
 )
-from zkdesk.ui import bus
+from zkdesk.ui import bus, unsaved
 from zkdesk.ui.date_field import DateField
 from zkdesk.ui.form_parts import error_label
 from zkdesk.ui.messages import confirm
@@ -89,6 +89,7 @@ class StudioDialog(QDialog):
 
         self._load_choices()
         self.load()
+        unsaved.track_edits(self, lambda done: done(self.save()))  # asked about if the window goes
 
     # ------------------------------------------------------------ layout
 
