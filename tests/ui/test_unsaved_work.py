@@ -189,10 +189,15 @@ def test_quitting_from_the_lock_asks_about_a_record_dialog_left_open(main_window
     settle(qtbot)
     page.new_enterprise()
     dialog = QApplication.activeModalWidget()
+    township = dialog.findChild(QComboBox, "entTownship")
+    assert township.currentText() == "（请选择乡镇）"  # the county chooses; nothing chosen for it
+    township.setCurrentIndex(township.findText("南伞镇"))
     qtbot.keyClicks(dialog.findChild(QLineEdit, "entName"), "Nansan Sugar")  # typed by the user
     main_window.idle_lock.lock()
     overlay = main_window.findChild(QWidget, "lockOverlay")
     answer_modal(qtbot, answer, "unsavedBox")
+    if answer == SAVE:  # only a name: the dialog says what its indicators miss
+        answer_modal(qtbot, "仍然保存", "incompleteBox")
     qtbot.mouseClick(overlay.findChild(QPushButton, "lockQuitButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)
     if answer != CANCEL:
