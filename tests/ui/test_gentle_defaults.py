@@ -48,3 +48,4 @@ def test_an_enterprise_with_only_a_name_asks_before_saving(main_window, qtbot):
     dialog.findChild(QPushButton, "saveButton").click()
     settle(qtbot)
     assert _names(main_window) == ["只有名称的企业"]
+

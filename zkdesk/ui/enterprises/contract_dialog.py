@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -39,7 +38,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
 from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import DateField, select_data
-from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.form_parts import error_label, ok_cancel, searchable
 from zkdesk.ui.ops import Op
 
 
@@ -66,8 +65,7 @@ class ContractDialog(QDialog):
         for e in self._enterprises:
             self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
         self.enterprise.setCurrentIndex(-1)
-        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable(self.enterprise)
         self.township = QComboBox(objectName="contractTownship")
         if is_county(ctx.actor.office_code):
             self.township.addItem("镇康县（县级）", COUNTY_CODE)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
 from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
-from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.form_parts import error_label, ok_cancel, searchable
 from zkdesk.ui.ops import Op
 
 
@@ -32,8 +31,7 @@ class EvaluationDialog(QDialog):
         for e in enterprises:
             self.enterprise.addItem(f"{e.name}（{e.township_name}）", e.id)
         self.enterprise.setCurrentIndex(-1)
-        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable(self.enterprise)
         self.year = QSpinBox(objectName="evalYear", minimum=MIN_YEAR, maximum=MAX_YEAR, value=year or date.today().year)
         self.scores: dict[str, QDoubleSpinBox] = {}
         form = QFormLayout()

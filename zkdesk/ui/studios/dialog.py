@@ -41,7 +41,7 @@ from zkdesk.services.studios import (
 )
 from zkdesk.ui import bus, unsaved
 from zkdesk.ui.date_field import DateField
-from zkdesk.ui.form_parts import error_label
+from zkdesk.ui.form_parts import error_label, searchable
 from zkdesk.ui.messages import confirm
 from zkdesk.ui.studios.members import MembersEditor
 from zkdesk.ui.studios.results import ResultsTab
@@ -104,7 +104,7 @@ class StudioDialog(QDialog):
         name_row.addWidget(self.name, 1)
         name_row.addWidget(self.suggest_button)
         self.township = QComboBox(objectName="townshipCombo")
-        self.host = QComboBox(objectName="hostCombo")
+        self.host = searchable(QComboBox(objectName="hostCombo"))  # hundreds of enterprises: type to find
         self.host_name = QLineEdit(objectName="hostNameEdit", placeholderText="依托单位名称（不在企业名录中时填写）")
         self.industry = QComboBox(objectName="industryCombo")
         self.industry.addItems(INDUSTRIES)
