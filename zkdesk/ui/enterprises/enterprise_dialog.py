@@ -324,7 +324,7 @@ class EnterpriseDialog(QDialog):
         missing = [label for label, empty in (
             ("行业", not data.industry.strip()), ("职工人数", all(y.employees == 0 for y in years)),
             ("统一社会信用代码", not data.uscc.strip())) if empty]
-        if missing and not self._save_anyway(missing):
+        if missing and self.enterprise_id is None and not self._save_anyway(missing):  # asked when registering
             return
         enterprise_id, seen = self.enterprise_id, self.revision
 
