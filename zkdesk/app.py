@@ -147,11 +147,14 @@ class AppRunner:
         if actor is None or isinstance(actor, ServerChosen):
             self._close_db()
             return False
+        self._show_window(actor)
+        return True
+
+    def _show_window(self, actor: Actor) -> None:
         ctx = build_context(self.home, self.db, actor, controller=self)
         self.window = MainWindow(ctx)
         self.watch = ChangeWatcher(self.window, ctx)
         self.window.show()
-        return True
 
     def _open(self) -> bool:
         url = database_url(database_target(self.home, self.database))
@@ -206,7 +209,7 @@ class AppRunner:
             self.watch = None
         if self.window is not None:
             self.window.idle_lock.stop()
-            self.window.close()
+            self.window.close_unasked()  # whoever closes it here has settled unsaved work
             self.window.deleteLater()
             self.window = None
 
@@ -228,6 +231,20 @@ class AppRunner:
                 QMessageBox.critical(None, "恢复失败", f"{exc}\n\n数据没有被替换，程序将回到原来的数据。")
             if not self.start():
                 self.app.quit()
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+
+    def sign_out(self) -> None:
+        """注销/切换用户: the window goes (its unsaved work settled by the caller), the login comes
+        back on the same database; quitting the login ends the program."""
+        self.app.setQuitOnLastWindowClosed(False)
+        try:
+            self._close_window()
+            actor = self.sign_in(self.db)
+            if actor is None or isinstance(actor, ServerChosen):
+                self.app.quit()
+                return
+            self._show_window(actor)
         finally:
             self.app.setQuitOnLastWindowClosed(True)
 

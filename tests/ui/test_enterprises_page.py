@@ -96,6 +96,7 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     assert "校验位不符（按规则应为Q）" in dialog.findChild(QLabel, "usccWarning").text()
     _choose(qtbot, dialog.findChild(QComboBox, "entTownship"), "南伞镇")
     _choose(qtbot, dialog.findChild(QComboBox, "entOwnership"), "国有")
+    _choose(qtbot, dialog.findChild(QComboBox, "entIndustry"), "糖")
     employees = dialog.findChild(QSpinBox, "employeesSpin0")
     _type(qtbot, dialog, "employeesSpin0", "150", QSpinBox)
     assert employees.value() == 150

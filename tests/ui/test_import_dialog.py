@@ -13,7 +13,7 @@ from tests.xlsxfiles import write_xlsx
 from tests.ui.settle import settle
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.store.models import Enterprise
-from zkdesk.ui import bus
+from zkdesk.ui import bus, file_dialogs
 from zkdesk.ui.xlsx import export_dialog, import_dialog
 from zkdesk.ui.xlsx.import_dialog import ImportDialog
 
@@ -46,7 +46,7 @@ def test_open_preview_confirm(main_window, qtbot, tmp_path, monkeypatch):
     dialog = ImportDialog(ctx, main_window)
     qtbot.addWidget(dialog)
     dialog.show()
-    monkeypatch.setattr(import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: path)
     qtbot.mouseClick(dialog.findChild(QPushButton, "chooseFileButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: counts(dialog) == ("2", "0", "0", "1"), timeout=10000)
     table = dialog.findChild(QTableWidget, "rejectedTable")
@@ -77,7 +77,7 @@ def test_open_preview_confirm(main_window, qtbot, tmp_path, monkeypatch):
 
     # the annotated copy
     out = tmp_path / "批注.xlsx"
-    monkeypatch.setattr(import_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: out)
     qtbot.mouseClick(dialog.findChild(QPushButton, "annotateButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert "丢失" in openpyxl.load_workbook(out).active["B5"].comment.text
@@ -106,7 +106,7 @@ def test_template_and_export_buttons(main_window, qtbot, tmp_path, monkeypatch):
     dialog = ImportDialog(main_window.ctx, main_window, kind="studios")
     qtbot.addWidget(dialog)
     target = tmp_path / "模板.xlsx"
-    monkeypatch.setattr(import_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     qtbot.mouseClick(dialog.findChild(QPushButton, "templateButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)  # written off the GUI thread
     assert openpyxl.load_workbook(target).sheetnames == ["三室一站", "代码表", "填表说明"]
@@ -114,7 +114,7 @@ def test_template_and_export_buttons(main_window, qtbot, tmp_path, monkeypatch):
     exporter = export_dialog.ExportDialog(main_window.ctx, main_window)
     qtbot.addWidget(exporter)
     out = tmp_path / "导出.xlsx"
-    monkeypatch.setattr(export_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: out)
     qtbot.mouseClick(exporter.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     status = exporter.findChild(QLabel, "exportStatus")
     qtbot.waitUntil(lambda: status.text().startswith("已导出"), timeout=10000)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QListWidget, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QListWidget, QPushButton
 
 from tests.ui.settle import settle
 from zkdesk.app import build_context
 from zkdesk.services.auth import login_and_commit
 from zkdesk.services.demo import DEMO_ADMIN, DEMO_PASSWORD, fill_demo
 from zkdesk.store.migrate import open_database
+from zkdesk.ui import file_dialogs
 from zkdesk.ui.main_window import MainWindow
 
 
@@ -59,12 +60,12 @@ def test_choose_form_preview_and_save_pdf(qtbot, demo_window, tmp_path, monkeypa
     assert page.preview.findChild(object, "previewPage1").pixmap().width() > 200
 
     target = tmp_path / "协商汇总.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     qtbot.mouseClick(page.findChild(QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)  # written and logged off the GUI thread
     assert target.read_bytes().startswith(b"%PDF")
     assert "镇康县集体协商建制情况汇总表" in PdfReader(target).pages[0].extract_text()
-    assert str(target) in page.status.text()
+    assert str(target) in page.status.text() and "打开所在文件夹" in page.status.text()
 
 
 def test_choosing_a_township_and_a_person_refreshes_the_preview(qtbot, demo_window):
@@ -117,7 +118,7 @@ def test_export_xlsx(qtbot, demo_window, tmp_path, monkeypatch):
     choose_form(qtbot, page, "镇康县企业集体合同签订情况统计表")
     wait_for_preview(qtbot, page)
     target = tmp_path / "list"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     qtbot.mouseClick(page.findChild(QPushButton, "exportXlsxButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已导出" in page.status.text(), timeout=60_000)
     assert (tmp_path / "list.xlsx").read_bytes()[:2] == b"PK"

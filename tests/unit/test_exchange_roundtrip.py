@@ -96,6 +96,7 @@ def test_two_rounds_between_eight_offices(world):
     for code, town in towns.items():
         refused = [r for r in town.import_(root / "usb1") if not r.skipped]
         assert refused[0].error_code == "untrusted_key" and refused[0].fingerprint == county_print
+        assert refused[0].sender_name == "镇康县总工会"  # the trust dialog names the sender, not its code
         assert county_print in refused[0].error
         (res,) = town.applied(root / "usb1", trust=[county_print])
         # award session + own target new; the shipped catalog is already there, unchanged

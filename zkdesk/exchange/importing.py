@@ -329,6 +329,7 @@ def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dr
         me = office_code(s)
         seen = set(s.scalars(select(ExchangeInbound.digest)))
         trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
+        units = {u.code: (u.name, u.short_name) for u in s.scalars(select(OrgUnit))}  # a refused package's sender by name
     backup_path = ""
     results = []
     for path, in_folder, data, sealed, error in items:
@@ -353,6 +354,8 @@ def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dr
                     record_refusal(s, actor, path.name, data, sealed, exc, dry_run=dry_run)
             results.append(PackageResult(
                 file=path.name, path=path, sender=sealed.sender if sealed else "", sequence=sealed.sequence if sealed else None,
+                sender_name=units.get(sealed.sender, ("", ""))[0] if sealed else "",
+                sender_short=units.get(sealed.sender, ("", ""))[1] if sealed else "",
                 created=sealed.created if sealed else None, kind=sealed.kind if sealed else "", error=str(exc),
                 error_code=exc.code, fingerprint=exc.info.get("fingerprint", ""), skipped=skipped,
             ))

@@ -166,6 +166,8 @@ def contract_facts(session: Session, year: int) -> ContractFacts:
 
 def require_in_scope(session: Session, actor, township_code: str, allow_county: bool = False) -> OrgUnit:
     """The township exists, and the actor's office may keep records of it."""
+    if not township_code:
+        raise UserError("请选择所属乡镇")
     unit = session.get(OrgUnit, township_code or "")
     allowed_levels = ("township", "county") if allow_county else ("township",)
     if unit is None or unit.level not in allowed_levels:

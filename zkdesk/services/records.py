@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.services.errors import NotFound, UserError
+from zkdesk.services.audit_log import TABLE_ALIASES
+from zkdesk.services.record_labels import field_label
 from zkdesk.store.models import AuditEntry, User
 
 T = TypeVar("T")
@@ -94,6 +96,7 @@ def _changes_since(session: Session, entity: str, record_id: str, count: int, la
         .limit(max(1, min(count, 10)))
     ).all()
     people = dict(session.execute(select(User.username, User.display_name)).all())
+    table = TABLE_ALIASES.get(entity, entity)  # the form's labels for fields the caller did not name
     changes = []
     for entry in entries:
         try:
@@ -102,7 +105,7 @@ def _changes_since(session: Session, entity: str, record_id: str, count: int, la
             details = {}
         new, old = details.get("new") or {}, details.get("old") or {}
         fields = [k for k in {**old, **new} if old.get(k) != new.get(k)] if isinstance(new, dict) and isinstance(old, dict) else []
-        changes.append(ChangeBy(entry.username, entry.at, tuple(labels.get(n, n) for n in fields),
+        changes.append(ChangeBy(entry.username, entry.at, tuple(labels.get(n) or field_label(table, n) for n in fields),
                                 people.get(entry.username, "")))
     return tuple(changes)
 

@@ -15,9 +15,12 @@ from zkdesk.ui.bus import ChangeBus
 
 class AppControl(Protocol):
     """What the running program offers its pages (app.AppRunner): restoring a backup closes the
-    window and the database, replaces the file and starts again at the login."""
+    window and the database, replaces the file and starts again at the login; signing out closes
+    the window (its unsaved work already settled) and shows the login again."""
 
     def restore_and_restart(self, backup: Path) -> None: ...
+
+    def sign_out(self) -> None: ...
 
 
 @dataclass

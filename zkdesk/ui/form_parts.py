@@ -1,11 +1,12 @@
-"""The two parts every form dialog ends with: a red line saying why a save was refused, and
-OK/Cancel buttons with Chinese labels."""
+"""Parts of every form dialog: a red line saying why a save was refused, OK/Cancel buttons with
+Chinese labels, and long choice lists one can type into to find an entry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel
 
 ERROR_COLOUR = "#b00020"
 
@@ -29,3 +30,15 @@ def ok_cancel(dialog: QDialog, on_ok: Callable[[], None], ok_text: str = "确定
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def searchable(combo: QComboBox) -> QComboBox:
+    """A long choice list (enterprises, studios, people) one can type into: the entries containing
+    what is typed drop down; typing never adds an entry."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QVBoxLayout, QWidget
+
+from shiboken6 import isValid
 
 from zkdesk.services.accounts import idle_lock_seconds
 from zkdesk.services.auth import login_and_commit
@@ -89,6 +91,7 @@ class IdleLock(QObject):
         super().__init__(window)
         self.window, self.ctx = window, ctx
         self.locked = False
+        self.hidden_dialogs: list[QDialog] = []
         self.seconds = 0
         self.timer = QTimer(self, singleShot=True, objectName="idleTimer")
         self.timer.timeout.connect(self.lock)
@@ -141,6 +144,12 @@ class IdleLock(QObject):
         self.overlay.error.clear()
         self.overlay.password.clear()
         self.overlay.setGeometry(self.window.rect())
+        # Dialogs opened from the window (a record being edited) would stay on top of the overlay,
+        # readable and blocking the password box: hidden, with what is typed in them, until unlocked.
+        self.hidden_dialogs = [d for d in self.window.findChildren(QDialog)
+                               if d.isVisible() and d.windowModality() != Qt.WindowModality.ApplicationModal]
+        for dialog in self.hidden_dialogs:
+            dialog.hide()
         self.overlay.show()
         self.overlay.raise_()
         self.overlay.password.setFocus()
@@ -174,4 +183,8 @@ class IdleLock(QObject):
             central.setEnabled(True)
         if self.seconds:
             self.timer.start(self.seconds * 1000)
+        dialogs, self.hidden_dialogs = self.hidden_dialogs, []
+        for dialog in dialogs:
+            if isValid(dialog):
+                dialog.show()  # window-modal again, as it was opened
         self.locked_changed.emit(False)

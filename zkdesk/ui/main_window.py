@@ -1,25 +1,43 @@
-"""The main window: a navigation list, one page per feature, the office and user below."""
+"""The main window: a navigation list, one page per feature, the office and user below.
+
+Nothing typed is lost by leaving it: switching page, 注销/切换用户 and closing the window (also
+from the idle lock's 退出程序) ask 保存 / 放弃 / 取消 (`ui.unsaved.guard`) about every editor on the
+page shown, dialogs opened from it included. Since leaving a page settles its work, only the page on
+screen can hold unsaved work. Locking keeps what is typed behind the overlay, untouched.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
+from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
-from zkdesk.ui.xlsx.menu import install_file_menu
+from zkdesk.ui.menus import install_menus
+
+
+GEOMETRY_KEY = "window/geometry"
+LARGE = QSize(1600, 1000)  # larger screens: at most this, centred
+
+
+def default_geometry(available: QRect) -> tuple[QRect, bool]:
+    """(geometry, maximized) for a first start on a screen with this available area: a small
+    screen (a 1366×768 office PC) gets all of it, a larger one 90% of it up to LARGE."""
+    if available.width() <= 1440 or available.height() <= 900:
+        return QRect(available), True
+    size = QSize(min(LARGE.width(), int(available.width() * 0.9)), min(LARGE.height(), int(available.height() * 0.9)))
+    return QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available), False
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext):
         super().__init__()
         self.ctx = ctx
-        title = f"zkdesk 产业工人队伍建设改革台账 — {ctx.office_name}"
-        if ctx.demo:
-            title += "（演示数据）"
-        self.setWindowTitle(title)
-        self.resize(1280, 800)
+        # Qt adds the program's name (applicationDisplayName) after the title: not repeated here
+        self.setWindowTitle(ctx.office_name + ("（演示数据）" if ctx.demo else ""))
 
         self.nav = QListWidget(objectName="navList")
         self.nav.setFixedWidth(150)
@@ -37,8 +55,9 @@ class MainWindow(QMainWindow):
             self.pages[spec.key] = page
             self.stack.addWidget(page)
             self.nav.addItem(QListWidgetItem(spec.label))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
+        self.may_close = False  # set once unsaved work is settled (or by the program, which settled it)
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -58,9 +77,81 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(office)
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
-        install_file_menu(self, ctx)
+        install_menus(self)
+        self.place()
 
     def show_page(self, key: str) -> QWidget:
+        """Go to a page (asking about unsaved work on the page shown, like a click in the list)."""
         index = [spec.key for spec in PAGES].index(key)
         self.nav.setCurrentRow(index)
         return self.pages[key]
+
+    # -- size and place -------------------------------------------------------------------
+    def place(self) -> None:
+        """Where the window was last closed (QSettings), if that still fits a screen; otherwise
+        from the screen's available area (default_geometry)."""
+        saved = QSettings("zkdesk", "zkdesk").value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            return  # restoreGeometry moves a window whose screen has gone back onto one
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        geometry, maximized = default_geometry(screen.availableGeometry())
+        self.setGeometry(geometry)
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def remember_geometry(self) -> None:
+        QSettings("zkdesk", "zkdesk").setValue(GEOMETRY_KEY, self.saveGeometry())
+
+    # -- unsaved work -----------------------------------------------------------------------
+    def unsaved_editors(self) -> list:
+        """Editors on the page shown, and in dialogs opened from it."""
+        return unsaved.editors_in(self.stack.currentWidget())
+
+    def leave(self, proceed) -> None:
+        """`proceed()` once nothing typed would be lost (at once when nothing is unsaved)."""
+        unsaved.guard(self, self.unsaved_editors(), proceed)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0 or row == self.stack.currentIndex():
+            return
+        if unsaved.dirty(self.unsaved_editors()):
+            # the page with the typed values stays on screen until they are settled
+            self._set_nav_row(self.stack.currentIndex())
+            self.leave(lambda: self._show_row(row))
+            return
+        self._show_row(row)
+
+    def _set_nav_row(self, row: int) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+
+    def _show_row(self, row: int) -> None:
+        self._set_nav_row(row)
+        self.stack.setCurrentIndex(row)
+
+    def sign_out(self) -> None:
+        """注销/切换用户: asks about unsaved work first."""
+        self.leave(self._sign_out)
+
+    def _sign_out(self) -> None:
+        if self.ctx.controller is not None:
+            self.ctx.controller.sign_out()  # closes this window and shows the login
+        else:
+            self.close_unasked()
+
+    def close_unasked(self) -> bool:
+        """Close when the caller has already settled unsaved work (or means to throw it away)."""
+        self.may_close = True
+        return self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.may_close and unsaved.dirty(self.unsaved_editors()):
+            event.ignore()
+            # asked after this event: Qt ignores a close() called while a close is being handled
+            QTimer.singleShot(0, self, lambda: self.leave(self.close_unasked))
+            return
+        self.may_close = True
+        self.remember_geometry()
+        self.idle_lock.stop()
+        super().closeEvent(event)

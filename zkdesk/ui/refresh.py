@@ -45,6 +45,8 @@ class Refresher(QObject):
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._start)
         view.installEventFilter(self)
+        # a view closed with a refresh due (its window signed out) leaves nothing counted as running
+        self.destroyed.connect(lambda *_: ops.release(self))
         if self.kinds:
             self.ctx.bus.records_changed.connect(self._on_changes)
 

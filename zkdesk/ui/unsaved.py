@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -89,3 +98,62 @@ def _save_each(pending: list, proceed: Callable[[], None]) -> None:
             _save_each(rest, proceed)
 
     first.save_changes(done)
+
+
+def track_edits(dialog: QDialog, save: Callable[[Callable[[bool], None]], None]) -> None:
+    """Make a record dialog one of the editors `guard` asks about.
+
+    What the user types, picks or ticks in it (not what the program fills in) marks it dirty
+    until it is saved or closed. `save(done)` saves as the dialog's own 保存 button does and calls
+    `done(ok)`; a dialog that closes itself on success may leave that to its `accepted` signal
+    (`save_by_accepting`). 放弃 closes the dialog without saving.
+    """
+    state = {"dirty": False, "pending": None}
+
+    def mark(*_args) -> None:
+        state["dirty"], state["pending"] = True, None  # typing again: an earlier 保存 no longer answers
+
+    for edit in dialog.findChildren(QLineEdit):
+        edit.textEdited.connect(mark)
+    for combo in dialog.findChildren(QComboBox):
+        combo.activated.connect(mark)
+    for button in dialog.findChildren(QAbstractButton):
+        if button.isCheckable():
+            button.clicked.connect(mark)
+    for text in [*dialog.findChildren(QTextEdit), *dialog.findChildren(QPlainTextEdit)]:
+        text.textChanged.connect(lambda text=text: text.hasFocus() and mark())
+
+    def answered(ok: bool) -> None:
+        pending, state["pending"] = state["pending"], None
+        if ok:
+            state["dirty"] = False
+        if pending is not None:
+            pending(ok)
+
+    def unsaved_changes() -> str:
+        return f"{dialog.windowTitle()}：填写的内容" if state["dirty"] else ""
+
+    def save_changes(done: Callable[[bool], None]) -> None:
+        state["pending"] = done
+        save(answered)
+
+    def discard_changes() -> None:
+        state["dirty"] = False
+        dialog.reject()
+
+    dialog.finished.connect(lambda _result: state.update(dirty=False))
+    dialog.unsaved_changes, dialog.save_changes, dialog.discard_changes = unsaved_changes, save_changes, discard_changes
+
+
+def save_by_accepting(dialog: QDialog, submit: Callable[[], None]) -> Callable[[Callable[[bool], None]], None]:
+    """For track_edits: a dialog whose save (often in the background) ends with accept() on success;
+    a refused save shows its reason in the dialog and never answers (nothing is closed)."""
+    def save(done: Callable[[bool], None]) -> None:
+        def accepted() -> None:
+            dialog.accepted.disconnect(accepted)
+            done(True)
+
+        dialog.accepted.connect(accepted)
+        submit()
+
+    return save

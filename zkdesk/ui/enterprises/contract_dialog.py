@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -41,8 +40,9 @@ from zkdesk.services.contracts import (
 from zkdesk.services.enterprises import enterprise_choices
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import township_choices
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import DateField, select_data
-from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.form_parts import error_label, ok_cancel, searchable
 from zkdesk.ui.ops import Op, QueryOp
 
 
@@ -63,8 +63,7 @@ class ContractDialog(QDialog):
         self.kind.addItems(choices.CONTRACT_TYPES)
         self.enterprise = QComboBox(objectName="contractEnterprise", editable=True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable(self.enterprise)
         self.township = QComboBox(objectName="contractTownship")
         self.title = QLineEdit(objectName="contractTitle")
         self.signed_alone = QCheckBox("企业单独签订", objectName="signedAlone", checked=True)
@@ -191,6 +190,7 @@ class ContractDialog(QDialog):
         self._update_covered_count()
         self._filter_covered()
         self.buttons.setEnabled(True)
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     def _load(self, contract_id: str) -> None:
         """Read the contract again (重新载入 after someone else's change)."""

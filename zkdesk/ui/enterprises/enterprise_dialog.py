@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QMessageBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +41,7 @@ from zkdesk.services.enterprises import (
     uscc_warnings,
 )
 from zkdesk.services.errors import UserError
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import DateField, select_data
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.ops import Op, QueryOp
@@ -63,6 +65,8 @@ class EnterpriseDialog(QDialog):
         self.uscc_warning = QLabel(objectName="usccWarning", wordWrap=True)
         self.uscc_warning.setStyleSheet("color: #a15c00;")
         self.township = QComboBox(objectName="entTownship")
+        if len(ctx.townships) > 1:  # the county chooses: no township is chosen for it
+            self.township.addItem("（请选择乡镇）", None)
         for code, name in ctx.townships:
             self.township.addItem(name, code)
         self.ownership = QComboBox(objectName="entOwnership")
@@ -137,6 +141,7 @@ class EnterpriseDialog(QDialog):
             self._add_year(YearInput(default_year or date.today().year, 0))
         self._union_toggled(self.has_union.isChecked())
         self._company_toggled(self.is_company.isChecked())
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     # ---- building -----------------------------------------------------------------
 
@@ -316,6 +321,11 @@ class EnterpriseDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             return
+        missing = [label for label, empty in (
+            ("行业", not data.industry.strip()), ("职工人数", all(y.employees == 0 for y in years)),
+            ("统一社会信用代码", not data.uscc.strip())) if empty]
+        if missing and self.enterprise_id is None and not self._save_anyway(missing):  # asked when registering
+            return
         enterprise_id, seen = self.enterprise_id, self.revision
 
         def save(s, actor):
@@ -329,6 +339,19 @@ class EnterpriseDialog(QDialog):
 
         self.error.setText("")
         Op(self, save).success(self._saved).failure(self.error.setText).reload(self._load).run()
+
+    def _save_anyway(self, missing: list[str]) -> bool:
+        """A record missing what its indicators need (行业, 职工人数, 信用代码): said, and saved only if wished."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "有内容未填写",
+                          f"{'、'.join(missing)}未填写。按行业、规模统计的指标（工会组建率、集体合同覆盖率等）"
+                          "需要这些内容，缺少时该企业不计入。\n\n仍然保存吗？", QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("incompleteBox")
+        anyway = box.addButton("仍然保存", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("返回填写", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is anyway
 
     def _saved(self, saved) -> None:
         self.enterprise_id, self.saved_warnings = saved.id, saved.warnings

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from zkdesk.domain.contract_rules import QUALITY_AREAS, QUALITY_PASS_SCORE, survey_rate
 from zkdesk.services.enterprises import MAX_YEAR, MIN_YEAR, enterprise_choices
 from zkdesk.services.evaluations import EvaluationInput, get_evaluation, save_evaluation
+from zkdesk.ui import unsaved
 from zkdesk.ui.enterprises.fields import fmt_rate, select_data
-from zkdesk.ui.form_parts import error_label, ok_cancel
+from zkdesk.ui.form_parts import error_label, ok_cancel, searchable
 from zkdesk.ui.ops import Op, QueryOp
 
 
@@ -27,8 +27,7 @@ class EvaluationDialog(QDialog):
 
         self.enterprise = QComboBox(objectName="evalEnterprise", editable=True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.enterprise.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable(self.enterprise)
         self.year = QSpinBox(objectName="evalYear", minimum=MIN_YEAR, maximum=MAX_YEAR, value=year or date.today().year)
         self.scores: dict[str, QDoubleSpinBox] = {}
         form = QFormLayout()
@@ -90,6 +89,7 @@ class EvaluationDialog(QDialog):
             self.satisfied.setValue(ev.satisfied)
         self._update()
         self.buttons.setEnabled(True)
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.submit))  # asked about if the window goes
 
     def _update(self, *_args) -> None:
         total = round(sum(spin.value() for spin in self.scores.values()), 2)

@@ -18,7 +18,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.indicator_values import entry_sheet, save_values
 from zkdesk.services.year_locks import lock_year, unlock_year
 from zkdesk.ui import bus, unsaved
-from zkdesk.ui.indicators.common import OrgChoice, org_choices
+from zkdesk.ui.indicators.common import ERROR_COLOR, WARNING_COLOR, OrgChoice, org_choices
 from zkdesk.ui.indicators.entry_model import (
     COL_CHANGED,
     COL_CODE,
@@ -85,8 +85,11 @@ class EntryTab(QWidget):
 
         self.message = QLabel(objectName="entryMessage")
         self.message.setWordWrap(True)
-        self.hint = QLabel("直接输入数字，Enter 下移，Tab 右移；比率指标填分子和分母，百分比自动计算；灰色为只读或由登记数据自动计算。",
-                           objectName="entryHint")
+        self.hint = QLabel(
+            "直接输入数字，Enter 下移，Tab 右移；比率指标填分子和分母，百分比自动计算；灰色为只读或由登记数据自动计算。<br>"
+            f"<span style='background:{ERROR_COLOR.name()}'>&nbsp;红色&nbsp;</span> 数值有错误，改正后才能保存；"
+            f"<span style='background:{WARNING_COLOR.name()}'>&nbsp;黄色&nbsp;</span> 数值可疑（如与本单位往年相差很大），"
+            "可以保存，在“说明”中写明原因后才算填写完整。", objectName="entryHint")
         self.hint.setStyleSheet("color: #555;")
 
         top = QHBoxLayout()
@@ -166,6 +169,10 @@ class EntryTab(QWidget):
         self.save(done)
 
     def discard_changes(self) -> None:
+        """At once (the page may be leaving the screen, where a reload waits): the values last read, then a fresh read."""
+        if self.model.sheet is not None:
+            self.model.load(self.model.sheet)
+            self._update_state()
         self.reload()
 
     # -- loading and saving ----------------------------------------------------------------

@@ -44,6 +44,7 @@ from zkdesk.services.nominations import (
     nomination_township_choices,
     update_nomination,
 )
+from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.ops import Op, QueryOp
 
@@ -121,6 +122,7 @@ class NominationDialog(QDialog):
         if detail and self.read_only:
             self.findings.setText(f"当前状态：{detail.status_label}。只有草稿可以修改。" if detail.status != "draft"
                                   else "当前用户没有录入和修改数据的权限，只能查看。")
+        unsaved.track_edits(self, unsaved.save_by_accepting(self, self.save))  # asked about if the window goes
 
     # --- building -----------------------------------------------------------------------------
 

@@ -244,11 +244,14 @@ class EnterprisesPage(QWidget):
         row = _buttons((("newContract", "新增合同", self.new_contract),
                         ("editContract", "修改", self.edit_contract),
                         ("deleteContract", "删除", self.remove_contract)), can_edit, "editContract")
-        row.addStretch(1)
+        self.contract_search = QLineEdit(objectName="contractSearch", placeholderText="搜索：合同、企业、乡镇…",
+                                         clearButtonEnabled=True)
+        row.addWidget(self.contract_search, 1)
         row.addWidget(self.kind_filter)
         row.addWidget(self.in_force_only)
         self.contract_table = RecordView(CONTRACT_COLUMNS, key=lambda r: r.id, objectName="contractTable",
                                          empty="本年度暂无有效的集体合同：点击“新增合同”登记")
+        self.contract_search.textChanged.connect(self.contract_table.set_filter_text)
         self.contract_table.doubleClicked.connect(lambda _index: self.edit_contract())
         self.contract_counts = QLabel(objectName="contractCounts")
         return _tab(row, self.contract_table, self.contract_counts)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,8 @@ from zkdesk.ui import bus, ops
 from zkdesk.ui.exchange_conflicts import ConflictsTab
 from zkdesk.ui.exchange_dialogs import KeyConfirmDialog, RecordDetailDialog
 from zkdesk.ui.exchange_submissions import SubmissionsTab
+from zkdesk.ui import file_dialogs
+from zkdesk.ui.file_dialogs import PACKAGES
 from zkdesk.ui.usb_drives import removable_drives
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op
@@ -302,9 +303,9 @@ class ExchangePage(QWidget):
 
     # -- export --------------------------------------------------------------------------------
     def _browse_export_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择写入数据包的文件夹", self.export_dir.text())
+        folder = file_dialogs.choose_folder(self, "package", "选择写入数据包的文件夹")
         if folder:
-            self.export_dir.setText(folder)
+            self.export_dir.setText(str(folder))
 
     def _export(self) -> None:
         target = self.export_dir.text().strip()
@@ -327,15 +328,15 @@ class ExchangePage(QWidget):
 
     # -- import --------------------------------------------------------------------------------
     def _browse_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "选择数据包", "", "zkdesk 数据包 (*.zkx)")
+        files = file_dialogs.open_files(self, "package", "选择数据包", PACKAGES)
         if files:
-            self.import_path.setText(";".join(files))
+            self.import_path.setText(";".join(str(f) for f in files))
             self._preview()
 
     def _browse_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹（U盘）")
+        folder = file_dialogs.choose_folder(self, "package", "选择存放数据包的文件夹（U盘）")
         if folder:
-            self.import_path.setText(folder)
+            self.import_path.setText(str(folder))
             self._preview()
 
     def _paths(self) -> list[Path]:

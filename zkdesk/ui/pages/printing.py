@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -48,7 +48,7 @@ from zkdesk.output.printing import (
     write_atomically,
 )
 from zkdesk.services.errors import UserError
-from zkdesk.ui import bus, ops
+from zkdesk.ui import bus, file_dialogs, ops
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.pages.evaluation_report import EvaluationReportPanel
@@ -58,6 +58,7 @@ from zkdesk.ui.tasks import run_task
 
 MAX_PREVIEW_PAGES = 60  # more would hold hundreds of MB of page images; print and save keep all
 ZOOMS = (("整页", FIT_PAGE), ("适合宽度", FIT_WIDTH), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25))
+OPEN_FILE, OPEN_FOLDER = "open-file", "open-folder"  # the links after a file is written
 
 
 @dataclass
@@ -96,7 +97,6 @@ class PrintPage(QWidget):
         self._choices_token = 0
         self._choices_stale = False  # a change arrived while the page was hidden
         self._units_read = False
-        self._last_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_preview)
         self._due = object()  # a preview waiting for the debounce counts as running work (ops.running)
@@ -119,6 +119,7 @@ class PrintPage(QWidget):
         self.problems = QLabel("", objectName="formProblems", wordWrap=True)
         self.problems.setStyleSheet("color: #b00020;")
         self.status = QLabel("", objectName="previewStatus", wordWrap=True)
+        self.status.linkActivated.connect(self._open_written)
         self.print_button = QPushButton("打印…", objectName="printButton")
         self.save_button = QPushButton("保存 PDF…", objectName="savePdfButton")
         self.export_button = QPushButton("导出 Excel…", objectName="exportXlsxButton")
@@ -368,14 +369,12 @@ class PrintPage(QWidget):
 
     def _ask_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         assert self._current is not None
-        default = str(Path(self._last_dir) / f"{self._current.prepared.file_stem()}{suffix}")
-        chosen, _ = QFileDialog.getSaveFileName(self, title, default, filter_text)
-        if not chosen:
+        kind = "pdf" if suffix == ".pdf" else "xlsx-print"  # each starts in the folder last used for it
+        path = file_dialogs.save_file(self, kind, title, f"{self._current.prepared.file_stem()}{suffix}", filter_text)
+        if path is None:
             return None
-        path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        self._last_dir = str(path.parent)
         return path
 
     def _audit(self, prepared: PreparedForm, target: str, done=None) -> None:
@@ -399,12 +398,29 @@ class PrintPage(QWidget):
             record_output(s, actor, prepared, f"pdf:{path.name}")
 
         self._set_ready(False)
-        Op(self, work).success(lambda _result: self._saved(f"已保存：{path}")) \
+        Op(self, work).success(lambda _result: self._saved("已保存", path)) \
             .failure(lambda message: self._output_failed(f"保存失败：{message}")).run()
 
-    def _saved(self, text: str) -> None:
+    def _finished(self, text: str) -> None:
         self._set_ready(self._current is not None)
         self.status.setText(text)
+
+    def _saved(self, verb: str, path: Path) -> None:
+        self._set_ready(self._current is not None)
+        self._say_written(verb, path)
+
+    def _say_written(self, verb: str, path: Path) -> None:
+        """What was written, with links to open the file or its folder."""
+        self._written = path
+        self.status.setText(f'{verb}：{escape(str(path))}　<a href="{OPEN_FILE}">打开文件</a>　'
+                            f'<a href="{OPEN_FOLDER}">打开所在文件夹</a>')
+
+    def _open_written(self, link: str) -> None:
+        path = getattr(self, "_written", None)
+        if path is not None:
+            target = path if link == OPEN_FILE else path.parent
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+                show_error(self, f"无法打开：{target}\n请在文件管理器中找到它。")
 
     def _export_xlsx(self) -> None:
         if self._current is None:
@@ -421,7 +437,7 @@ class PrintPage(QWidget):
             return path
 
         def done(written: Path) -> None:
-            self._audit(prepared, f"xlsx:{written.name}", lambda: self._saved(f"已导出：{written}"))
+            self._audit(prepared, f"xlsx:{written.name}", lambda: self._saved("已导出", written))
 
         run_task(self, work, done, self._output_failed, pool=self.pool)
 
@@ -456,7 +472,7 @@ class PrintPage(QWidget):
         def done(pages: int) -> None:
             self._printer = None
             self._audit(current.prepared, f"printer:{printer.printerName() or printer.outputFileName()}",
-                        lambda: self._saved(f"已送打印：{pages} 页"))
+                        lambda: self._finished(f"已送打印：{pages} 页"))
 
         self._printer = printer  # alive until the job is done
         run_task(self, work, done, self._output_failed, pool=self.pool)

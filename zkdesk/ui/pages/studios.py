@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES
 from zkdesk.domain.roles import Permission
@@ -60,7 +60,8 @@ class StudiosPage(QWidget):
                              ("产业", self.industry), ("状态", self.status)):
             filters.addWidget(QLabel(f"{label}："))
             filters.addWidget(combo)
-        filters.addStretch(1)
+        self.search = QLineEdit(objectName="searchEdit", placeholderText="搜索：名称、领办人、依托单位…", clearButtonEnabled=True)
+        filters.addWidget(self.search, 1)
 
         can_edit = ctx.actor.can(Permission.EDIT)
         self.new_button = QPushButton("登记工作室…", objectName="newStudioButton", enabled=can_edit)
@@ -80,6 +81,7 @@ class StudiosPage(QWidget):
         self.table = RecordView(COLUMNS, key=lambda r: r.id, objectName="studiosTable",
                                 empty="暂无工作室：点击“登记工作室…”，或从 文件 ▸ 导入Excel 导入")
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.search.textChanged.connect(self.table.set_filter_text)  # over every column, in memory
 
         self.item6 = Item6Panel(ctx)
         layout = QVBoxLayout(self)

@@ -40,8 +40,9 @@ from zkdesk.services.studios import (
     update_member,
     update_studio,
 )
+from zkdesk.ui import unsaved
 from zkdesk.ui.date_field import DateField
-from zkdesk.ui.form_parts import error_label
+from zkdesk.ui.form_parts import error_label, searchable
 from zkdesk.ui.messages import confirm
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.studios.members import MembersEditor
@@ -90,6 +91,7 @@ class StudioDialog(QDialog):
         layout.addLayout(buttons)
 
         self.load(townships=True)
+        unsaved.track_edits(self, self._save_for_guard)  # asked about if the window goes
 
     # ------------------------------------------------------------ layout
 
@@ -104,7 +106,7 @@ class StudioDialog(QDialog):
         name_row.addWidget(self.name, 1)
         name_row.addWidget(self.suggest_button)
         self.township = QComboBox(objectName="townshipCombo")
-        self.host = QComboBox(objectName="hostCombo")
+        self.host = searchable(QComboBox(objectName="hostCombo"))  # hundreds of enterprises: type to find
         self.host_name = QLineEdit(objectName="hostNameEdit", placeholderText="依托单位名称（不在企业名录中时填写）")
         self.industry = QComboBox(objectName="industryCombo")
         self.industry.addItems(INDUSTRIES)
@@ -354,14 +356,29 @@ class StudioDialog(QDialog):
         self.save_button.setEnabled(False)
         Op(self, work).success(self._saved).failure(self._save_failed).reload(self.load).run()
 
+    def _save_for_guard(self, done) -> None:
+        """保存 in the unsaved-work question: answered once the save in the background ends."""
+        self._guard_done = done
+        self.save()
+        if not self.save_button.isEnabled() or self.error.text():
+            return  # saving, or refused before starting (the reason is on the error line)
+        self._answer_guard(False)
+
+    def _answer_guard(self, ok: bool) -> None:
+        done, self._guard_done = getattr(self, "_guard_done", None), None
+        if done is not None:
+            done(ok)
+
     def _saved(self, studio_id: str) -> None:
         self.studio_id = studio_id
         self.load()
         self.saved.setText("已保存。可在“年度成果”中逐年登记成果。")
+        self._answer_guard(True)
 
     def _save_failed(self, message: str) -> None:
         self.error.setText(message)
         self.save_button.setEnabled(self.ctx.actor.can(Permission.EDIT))
+        self._answer_guard(False)
 
     def _state(self) -> tuple:
         texts = [w.text() for w in (self.name, self.lead_name, self.host_name, self.lead_honours, self.lead_phone,

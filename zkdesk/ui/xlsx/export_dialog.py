@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from zkdesk.imports.kinds import all_kinds
 from zkdesk.imports.registers import export_register
 from zkdesk.services.privacy import sees_personal
+from zkdesk.ui import file_dialogs
+from zkdesk.ui.file_dialogs import XLSX
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.tasks import Task, run_with_progress
 
@@ -46,9 +48,9 @@ class ExportDialog(QDialog):
 
     def choose_and_export(self) -> None:
         label = self.kind_combo.currentText()
-        path, _ = QFileDialog.getSaveFileName(self, "导出为", str(Path.home() / f"{label}.xlsx"), "Excel 文件 (*.xlsx)")
+        path = file_dialogs.save_file(self, "xlsx-export", "导出为", f"{label}.xlsx", XLSX)
         if path:
-            self.export_to(Path(path).with_suffix(".xlsx"))
+            self.export_to(path.with_suffix(".xlsx"))
 
     def export_to(self, path: Path) -> None:
         kind, db, actor = self.kind_combo.currentData(), self.ctx.db, self.ctx.actor

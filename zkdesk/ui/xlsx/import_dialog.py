@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QComboBox, QDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -20,6 +20,8 @@ from zkdesk.imports.templates import township_choices, write_template
 from zkdesk.imports.workbook import READABLE_SUFFIXES
 from zkdesk.ui import bus
 from zkdesk.services.errors import UserError
+from zkdesk.ui import file_dialogs
+from zkdesk.ui.file_dialogs import XLSX
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.tasks import Task, run_with_progress
@@ -127,9 +129,9 @@ class ImportDialog(QDialog):
         return self.kind_combo.currentData()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的表格文件", str(Path.home()), FILE_FILTER)
+        path = file_dialogs.open_file(self, "xlsx-import", "选择要导入的表格文件", FILE_FILTER)
         if path:
-            self.open_file(Path(path))
+            self.open_file(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(Path(u.toLocalFile()).suffix.lower() in READABLE_SUFFIXES for u in event.mimeData().urls()):
@@ -250,8 +252,7 @@ class ImportDialog(QDialog):
         plan = self.checked
         if plan is None:
             return
-        suggested = str(plan.path.with_name(annotated_name(plan.path)))
-        path, _ = QFileDialog.getSaveFileName(self, "保存批注副本", suggested, "Excel 文件 (*.xlsx)")
+        path = file_dialogs.save_file(self, "xlsx-import", "保存批注副本", annotated_name(plan.path), XLSX)  # beside the sheet read
         if not path:
             return
         out = Path(path).with_suffix(".xlsx")
@@ -267,8 +268,7 @@ class ImportDialog(QDialog):
 
     def save_template(self) -> None:
         spec = next(k for k in all_kinds() if k.name == self.kind)
-        suggested = str(Path.home() / f"{spec.label}导入模板.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, "保存导入模板", suggested, "Excel 文件 (*.xlsx)")
+        path = file_dialogs.save_file(self, "xlsx-template", "保存导入模板", f"{spec.label}导入模板.xlsx", XLSX)
         if not path:
             return
         kind, target = self.kind, Path(path).with_suffix(".xlsx")

@@ -35,8 +35,8 @@ COLUMNS = [
     Column("时间", lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), sort=lambda r: (r.at, r.id)),
     Column("用户", lambda r: r.username),
     Column("操作", lambda r: r.action_label),
-    Column("对象", lambda r: r.entity_label),
-    Column("对象编号", lambda r: r.entity_id),
+    Column("对象类别", lambda r: r.entity_label),
+    Column("对象", lambda r: r.object_name),
     Column("内容", lambda r: r.summary, stretch=True, tooltip=lambda r: r.details),
 ]
 
