@@ -10,7 +10,7 @@ is vouched for by an HMAC under a key derived from it (`audit_head_mac`). Backup
 these wrapped forms.
 
 A database upgraded from a version that kept the private keys in the clear gets a data key from
-the migration (0007_key_slots) before any password is known: it waits, in the clear, in
+the migration (0009_key_slots) before any password is known: it waits, in the clear, in
 `data_key_pending` until every active user has logged in once (each login wraps it for that
 user), then it is deleted. `services.key_slots` holds the rules; this module only the formats
 and the cryptography (AES-256-GCM, scrypt, HMAC-SHA256), so the migration can use it too.
@@ -32,7 +32,7 @@ SEALED_KEYS = "exchange_keys_sealed"
 SIGN_PUBLIC = "exchange_sign_public"
 BOX_PUBLIC = "exchange_box_public"
 HEAD_MAC = "audit_head_mac"  # = audit_head.HEAD_MAC_KEY
-# where an older zkdesk kept the private keys in the clear (removed by 0007_key_slots)
+# where an older zkdesk kept the private keys in the clear (removed by 0009_key_slots)
 PLAIN_SIGN = "exchange_sign_private"
 PLAIN_BOX = "exchange_box_private"
 

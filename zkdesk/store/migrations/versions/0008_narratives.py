@@ -2,16 +2,16 @@
 
 A new table, one row per plan, org unit and report range; nothing existing changes.
 
-Revision ID: 0007_narratives
-Revises: 0006_audit_anchor
+Revision ID: 0008_narratives
+Revises: 0007_baselines
 """
 from alembic import op
 import sqlalchemy as sa
 import zkdesk.store.base
 
 
-revision = '0007_narratives'
-down_revision = '0006_audit_anchor'
+revision = '0008_narratives'
+down_revision = '0007_baselines'
 branch_labels = None
 depends_on = None
 

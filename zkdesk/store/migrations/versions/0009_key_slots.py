@@ -7,15 +7,15 @@ password is known here, so the data key waits in `data_key_pending` until every 
 logged in once (each login wraps it for that user) and an administrator has made a 恢复码
 (services/key_slots.py); `zkdesk verify` names who is still to log in.
 
-Revision ID: 0007_key_slots
-Revises: 0006_audit_anchor
+Revision ID: 0009_key_slots
+Revises: 0008_narratives
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_key_slots'
-down_revision = '0006_audit_anchor'
+revision = '0009_key_slots'
+down_revision = '0008_narratives'
 branch_labels = None
 depends_on = None
 
