@@ -46,7 +46,7 @@ def test_word_output_with_the_same_json_keys(home, tmp_path):
     r = _report(home, str(out), "--plan", "zk-2021-2025", "--json")
     assert r.code == 0, r.err
     data = r.json()
-    assert (data["kind"], data["pages"], data["indicators"]) == ("docx", None, 60) and data["charts"] >= 18
+    assert (data["kind"], data["pages"], data["indicators"]) == ("docx", None, 66) and data["charts"] >= 18
     doc = Document(str(out))
     assert "镇康县十四五规划终期评估报告" in [p.text for p in doc.paragraphs]
     assert len(doc.inline_shapes) == data["charts"]
@@ -90,7 +90,7 @@ def test_duties_per_responsible_unit(home):
     assert r.code == 0, r.err
     departments = {d["name"]: d for d in r.json()["departments"]}
     assert departments["县委组织部"]["lead_items"][:3] == [1, 2, 3]
-    assert sum(len(d["lead_indicators"]) for d in departments.values()) == 60
+    assert sum(len(d["lead_indicators"]) for d in departments.values()) == 66  # 60 figures and 6 tasks
     assert set(departments["县总工会"]["counts"]) == {"已完成", "基本完成", "未完成", "无数据"}
     text = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", *LOGIN, stdin=DEMO_PASSWORD + "\n")
     assert text.code == 0 and "各乡（镇）：牵头任务 —，配合任务 1—18" in text.out

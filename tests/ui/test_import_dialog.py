@@ -161,7 +161,7 @@ def test_roster_with_only_new_unions_can_be_confirmed(main_window, qtbot, tmp_pa
     dialog = ImportDialog(ctx, main_window)
     qtbot.addWidget(dialog)
     dialog.show()
-    monkeypatch.setattr(import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: path)
     qtbot.mouseClick(dialog.findChild(QPushButton, "chooseFileButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "企业工会：新增 1 条" in dialog.findChild(QLabel, "summaryLabel").text(), timeout=10000)
     assert counts(dialog) == ("0", "0", "1", "0")

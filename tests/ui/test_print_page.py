@@ -148,12 +148,12 @@ def test_saving_a_form_with_personal_data_logs_it_and_the_page_opens_no_session_
     settle(qtbot)
     wait_for_preview(qtbot, page)
     target = tmp_path / "审批表.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     qtbot.mouseClick(page.findChild(QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert target.read_bytes().startswith(b"%PDF") and "已保存" in page.status.text()
     with demo_window.ctx.db.read_session() as s:
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "print_personal")).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "disclose_personal")).one()
     assert entry.entity_id == "nomination-approval"
     assert "pdf:审批表.pdf" in entry.details
     assert not gui_thread_sessions, gui_thread_sessions

@@ -84,7 +84,7 @@ def logged_actions_and_entities() -> tuple[set[str], set[str]]:
 
 def test_every_action_and_kind_of_record_the_program_logs_has_words():
     actions, entities = logged_actions_and_entities()
-    assert len(actions) > 30 and {"trust_key", "exchange_export", "print_personal", "nomination_honour"} <= actions
+    assert len(actions) > 30 and {"trust_key", "exchange_export", "nomination_honour"} <= actions
     assert sorted(actions - set(ACTION_LABELS)) == []
     assert sorted(entities - set(ENTITY_LABELS)) == []
 

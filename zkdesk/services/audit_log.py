@@ -39,7 +39,7 @@ ACTION_LABELS = {
     "import": "导入Excel",
     "export": "导出",
     "print": "打印",
-    "print_personal": "打印/保存含个人信息的报表",
+    "print_personal": "打印/保存含个人信息的报表",  # entries written before disclose_personal
     "disclose_personal": "导出/打印个人信息",
     "backup": "备份",
     "restore": "恢复",

@@ -101,7 +101,7 @@ def save_narratives(session: Session, actor: Actor, plan_code: str, texts: dict[
     if action == "update":
         row.touch()
     session.flush()
-    audit.record(session, actor.username, action, "evaluation_narrative", row.id, {
+    audit.record(session, actor.username, "create" if action == "create" else "update", "evaluation_narrative", row.id, {
         "plan": plan.code, "org": org_code, "from": year_from, "to": year_to,
         "sections": [HEADINGS[k] for k in SECTION_KEYS if k in changed],
     })

@@ -43,8 +43,8 @@ TABLE_KINDS: dict[str, str] = {
 
 
 # Rows whose kind is not their table's: the audit chain's head (store/audit_head.py) is a setting
-# that every logged change moves, which is news for the log, not a change of the settings.
-ROW_KINDS: dict[tuple[str, object], str] = {("setting", "audit_head"): AUDIT}
+# (with its HMAC) that every logged change moves, which is news for the log, not a change of the settings.
+ROW_KINDS: dict[tuple[str, object], str] = {("setting", key): AUDIT for key in ("audit_head", "audit_head_mac")}
 
 
 @dataclass(frozen=True)
