@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "nomination_return": "退回修改",
     "nomination_objection": "登记公示异议",
     "package_refused": "拒收数据包",
+    "merge": "合并重复记录",
 }
 # (action, kind of record) pairs whose words differ from the action's alone
 ACTION_ENTITY_LABELS = {("lock", "year_lock"): "锁定年度数值", ("unlock", "year_lock"): "解锁年度数值"}
