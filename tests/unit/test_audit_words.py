@@ -91,7 +91,7 @@ def test_every_action_and_kind_of_record_the_program_logs_has_words():
 
 # -- the log as a user reads it ------------------------------------------------------------------
 
-FILE = re.compile(r"\S*\.(zkx|sqlite3|xlsx|pdf)\b")  # file names and paths are the machine's words
+FILE = re.compile(r"\S*\.(zkx|sqlite3|dump|xlsx|pdf)\b")  # file names and paths are the machine's words
 
 
 def _raw(texts: list[str], raw_names: set[str]) -> list[str]:
