@@ -66,23 +66,36 @@ def test_setup_dialog_refuses_a_weak_password(qtbot, fresh_db):
         assert s.scalars(select(User)).all() == []
 
 
-def test_login_refuses_a_wrong_password_then_accepts_the_right_one(qtbot, fresh_db):
+def _press_return_and_wait(qtbot, dialog) -> None:
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot)  # the password is checked off the GUI thread
+
+
+def test_login_refuses_a_wrong_password_then_accepts_the_right_one(qtbot, fresh_db, gui_thread_sessions):
     make_office(fresh_db)
     dialog = LoginDialog(fresh_db, "镇康县总工会", username="admin")
     qtbot.addWidget(dialog)
     dialog.show()  # Return reaches the default button only in a shown dialog
     qtbot.keyClicks(dialog.password, "wrong-password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    # being checked: the dialog says so, a second Return is not a second attempt
+    checking = dialog.findChild(QLabel, "loginChecking")
+    assert checking.isVisible() and checking.text() == "正在验证…"
+    assert not _ok(dialog).isEnabled()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert not checking.isVisible() and _ok(dialog).isEnabled()
     assert "用户名或密码错误" in dialog.error.text()
     assert dialog.actor is None and dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    _press_return_and_wait(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor.username == "admin" and dialog.actor.office_code == "530924"
+    assert not gui_thread_sessions, gui_thread_sessions  # the dialog itself opened none
     with fresh_db.session() as s:
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["login_failed", "login"]
-    assert actions.count("login_failed") == 1  # one key press, one attempt
+    assert actions.count("login_failed") == 1  # two key presses while checking, one attempt
 
 
 def test_five_wrong_passwords_lock_the_account(qtbot, fresh_db):
@@ -92,10 +105,10 @@ def test_five_wrong_passwords_lock_the_account(qtbot, fresh_db):
     dialog.show()  # Return reaches the default button only in a shown dialog
     for _ in range(5):
         qtbot.keyClicks(dialog.password, "nope-nope-nope")
-        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        _press_return_and_wait(qtbot, dialog)
     assert "连续错误5次" in dialog.error.text()
     qtbot.keyClicks(dialog.password, PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    _press_return_and_wait(qtbot, dialog)
     assert "锁定" in dialog.error.text() and dialog.actor is None
 
 
