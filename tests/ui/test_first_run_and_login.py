@@ -18,11 +18,13 @@ def _ok(dialog):
     return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
 
-def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
+def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db, gui_thread_sessions):
     dialog = SetupDialog(fresh_db)
     qtbot.addWidget(dialog)
+    dialog.select_office("530924205")  # chosen as soon as the list arrives
+    settle(qtbot)  # the offices are read off the GUI thread
     assert dialog.office.count() == 8  # the county union and seven townships
-    dialog.select_office("530924205")
+    assert dialog.office.currentData() == "530924205"
     qtbot.keyClicks(dialog.username, "zhang")
     qtbot.keyClicks(dialog.password, "zhang-pass-123")
     qtbot.keyClicks(dialog.password2, "zhang-pass-12")
@@ -31,7 +33,10 @@ def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
     assert dialog.result() != QDialog.DialogCode.Accepted
     qtbot.keyClicks(dialog.password2, "3")
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "正在建立本单位的数据…" and not _ok(dialog).isEnabled()
+    settle(qtbot)  # created on the writer thread
     assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not gui_thread_sessions, gui_thread_sessions
     with fresh_db.session() as s:
         assert office_code(s) == "530924205"
         assert s.scalars(select(User.username)).all() == ["zhang"]
@@ -60,8 +65,10 @@ def test_setup_dialog_refuses_a_weak_password(qtbot, fresh_db):
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, "admin")
     qtbot.keyClicks(dialog.password2, "admin")
+    settle(qtbot)
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
-    assert "至少需要8位" in dialog.error.text()
+    settle(qtbot)
+    assert "至少需要8位" in dialog.error.text() and _ok(dialog).isEnabled()
     with fresh_db.session() as s:
         assert s.scalars(select(User)).all() == []
 
