@@ -60,7 +60,9 @@ def _columns() -> list[Column]:
     total = lambda line: line.year is None  # noqa: E731
     return [
         Column("年度", lambda line: line.label, bold=total),
-        *(Column(SHORT_LABELS[k], lambda line, k=k: line.counts.get(k, 0), fmt="int", bold=total) for k in COUNT_FIELDS),
+        # the two-line headings fit in 78 px (measured, a heading counts as one line)
+        *(Column(SHORT_LABELS[k], lambda line, k=k: line.counts.get(k, 0), fmt="int", bold=total, width=78)
+          for k in COUNT_FIELDS),
         Column("说明", lambda line: line.note, stretch=True),
     ]
 
