@@ -153,6 +153,9 @@ class SetupDialog(QDialog):
         if self.password.text() != self.password2.text():
             self.error.setText("两次输入的密码不一致")
             return
+        if self.office.currentData() is None:
+            self.error.setText("正在读取单位列表，请稍候再点“完成设置”")
+            return
         office, admin = self.office.currentData(), self.username.text()
         admin_password, name = self.password.text(), self.display_name.text()
 
