@@ -148,3 +148,39 @@ def test_a_plan_made_meanwhile_is_offered(qtbot, demo_window):
     plans.setCurrentIndex(plans.findData("zk-2026-2030"))
     wait_for_preview(qtbot, panel, "镇康县十五五规划终期评估报告")
     assert (panel.year_from.currentData(), panel.year_to.currentData()) == (2026, 2030)
+
+
+def test_a_newer_choice_stops_the_report_being_made_so_two_renders_do_not_run_back_to_back(
+        qtbot, demo_window, monkeypatch):
+    """Another unit chosen while the county's report is still being built: the older preview stops
+    before its PDF is drawn, and only the township's report is drawn and shown."""
+    import threading
+
+    import zkdesk.output.evaluation.pdf as report_pdf
+    import zkdesk.services.evaluation_report as evaluation_report
+
+    gate, built, drawn = threading.Event(), [], []
+    build_report, render_report_pdf = evaluation_report.build_report, report_pdf.render_report_pdf
+
+    def held_build(session, actor, plan, org, *args, **kwargs):
+        built.append(org)
+        if len(built) == 1:
+            gate.wait(60)  # the county's report is being built while the clerk picks a township
+        return build_report(session, actor, plan, org, *args, **kwargs)
+
+    def counted_render(report, *args, **kwargs):
+        drawn.append(report.title)
+        return render_report_pdf(report, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation_report, "build_report", held_build)
+    monkeypatch.setattr(report_pdf, "render_report_pdf", counted_render)
+    window, _db = demo_window
+    panel = open_evaluation(qtbot, window)
+    qtbot.waitUntil(lambda: len(built) == 1, timeout=30_000)
+    org = panel.findChild(QComboBox, "evalOrgCombo")
+    org.setCurrentIndex(org.findText("南伞镇"))  # nothing typed yet: nothing to ask
+    gate.set()
+    wait_for_preview(qtbot, panel, "南伞镇十四五规划终期评估报告")
+    settle(qtbot, 90_000)
+    assert built[0] != "530924103" and built[-1] == "530924103", built
+    assert drawn == ["南伞镇十四五规划终期评估报告"], drawn  # the county's report was never drawn

@@ -18,11 +18,13 @@ def _ok(dialog):
     return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
 
-def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
+def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db, gui_thread_sessions):
     dialog = SetupDialog(fresh_db)
     qtbot.addWidget(dialog)
+    dialog.select_office("530924205")  # chosen as soon as the list arrives
+    settle(qtbot)  # the offices are read off the GUI thread
     assert dialog.office.count() == 8  # the county union and seven townships
-    dialog.select_office("530924205")
+    assert dialog.office.currentData() == "530924205"
     qtbot.keyClicks(dialog.username, "zhang")
     qtbot.keyClicks(dialog.password, "zhang-pass-123")
     qtbot.keyClicks(dialog.password2, "zhang-pass-12")
@@ -31,7 +33,10 @@ def test_setup_dialog_creates_the_office_and_admin(qtbot, fresh_db):
     assert dialog.result() != QDialog.DialogCode.Accepted
     qtbot.keyClicks(dialog.password2, "3")
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "正在建立本单位的数据…" and not _ok(dialog).isEnabled()
+    settle(qtbot)  # created on the writer thread
     assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not gui_thread_sessions, gui_thread_sessions
     with fresh_db.session() as s:
         assert office_code(s) == "530924205"
         assert s.scalars(select(User.username)).all() == ["zhang"]
@@ -60,29 +65,44 @@ def test_setup_dialog_refuses_a_weak_password(qtbot, fresh_db):
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, "admin")
     qtbot.keyClicks(dialog.password2, "admin")
+    settle(qtbot)
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
-    assert "至少需要8位" in dialog.error.text()
+    settle(qtbot)
+    assert "至少需要8位" in dialog.error.text() and _ok(dialog).isEnabled()
     with fresh_db.session() as s:
         assert s.scalars(select(User)).all() == []
 
 
-def test_login_refuses_a_wrong_password_then_accepts_the_right_one(qtbot, fresh_db):
+def _press_return_and_wait(qtbot, dialog) -> None:
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot)  # the password is checked off the GUI thread
+
+
+def test_login_refuses_a_wrong_password_then_accepts_the_right_one(qtbot, fresh_db, gui_thread_sessions):
     make_office(fresh_db)
     dialog = LoginDialog(fresh_db, "镇康县总工会", username="admin")
     qtbot.addWidget(dialog)
     dialog.show()  # Return reaches the default button only in a shown dialog
     qtbot.keyClicks(dialog.password, "wrong-password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    # being checked: the dialog says so, a second Return is not a second attempt
+    checking = dialog.findChild(QLabel, "loginChecking")
+    assert checking.isVisible() and checking.text() == "正在验证…"
+    assert not _ok(dialog).isEnabled()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert not checking.isVisible() and _ok(dialog).isEnabled()
     assert "用户名或密码错误" in dialog.error.text()
     assert dialog.actor is None and dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    _press_return_and_wait(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor.username == "admin" and dialog.actor.office_code == "530924"
+    assert not gui_thread_sessions, gui_thread_sessions  # the dialog itself opened none
     with fresh_db.session() as s:
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["login_failed", "login"]
-    assert actions.count("login_failed") == 1  # one key press, one attempt
+    assert actions.count("login_failed") == 1  # two key presses while checking, one attempt
 
 
 def test_five_wrong_passwords_lock_the_account(qtbot, fresh_db):
@@ -92,10 +112,10 @@ def test_five_wrong_passwords_lock_the_account(qtbot, fresh_db):
     dialog.show()  # Return reaches the default button only in a shown dialog
     for _ in range(5):
         qtbot.keyClicks(dialog.password, "nope-nope-nope")
-        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        _press_return_and_wait(qtbot, dialog)
     assert "连续错误5次" in dialog.error.text()
     qtbot.keyClicks(dialog.password, PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    _press_return_and_wait(qtbot, dialog)
     assert "锁定" in dialog.error.text() and dialog.actor is None
 
 

@@ -149,6 +149,73 @@ def test_a_hidden_view_does_not_refresh_until_shown_and_the_newest_result_wins(q
     assert queries == [1, 2] and shown == [2]
 
 
+def test_a_superseded_long_refresh_stops_at_its_next_step_and_only_the_newest_is_shown(qtbot, county_db, home):
+    """A second request while a long refresh runs: the first stops at its next ticket.check()
+    (it does not run to its end before the second starts), shows nothing, and the second shows."""
+    page = _page(qtbot, county_db, home)
+    gate = threading.Event()
+    steps: dict[int, list[int]] = {}
+    shown = []
+
+    def query():
+        n = len(steps) + 1
+        steps[n] = []
+        ticket = refresher.ticket
+
+        def work(s, actor):
+            for step in range(5):
+                ticket.check()
+                steps[n].append(step)
+                if n == 1 and step == 0:
+                    gate.wait(10)  # the first refresh is held here until the second is asked for
+            return n
+        return work
+
+    refresher = Refresher(page, query, shown.append, ctx=page.ctx)
+    refresher.request()
+    qtbot.waitUntil(lambda: steps.get(1) == [0])
+    refresher.request()  # the filters changed while the first still runs
+    gate.set()
+    settle(qtbot)
+    assert steps == {1: [0], 2: [0, 1, 2, 3, 4]}  # the first stopped after its first step
+    assert shown == [2] and not refresher.loading
+
+
+def test_a_superseded_refresh_of_a_hidden_view_shows_nothing_and_runs_again_when_shown(qtbot, county_db, home):
+    page = _page(qtbot, county_db, home)
+    tabs = QTabWidget(page)
+    first, second = QWidget(), QWidget()
+    tabs.addTab(first, "一")
+    tabs.addTab(second, "二")
+    tabs.show()
+    tabs.setCurrentIndex(1)
+    gate, ran, shown = threading.Event(), [], []
+
+    def query():
+        n = len(ran) + 1
+        ran.append(n)
+        ticket = refresher.ticket
+
+        def work(s, actor):
+            if n == 1:
+                gate.wait(10)
+            ticket.check()
+            return n
+        return work
+
+    refresher = Refresher(second, query, shown.append, ctx=page.ctx)
+    refresher.request()
+    qtbot.waitUntil(lambda: refresher.loading)
+    tabs.setCurrentIndex(0)
+    refresher.request()  # a change while the view was hidden: the running refresh is out of date
+    gate.set()
+    settle(qtbot)
+    assert ran == [1] and shown == [] and refresher.stale
+    tabs.setCurrentIndex(1)
+    settle(qtbot)
+    assert ran == [1, 2] and shown == [2]
+
+
 def test_record_view_searches_sorts_keeps_selection_and_reveals_rows_in_batches(qtbot, tmp_path, county_db):
     _db, actor = county_db
     rows = [SimpleNamespace(id=i, name=f"企业{i:05d}", township="南伞镇" if i % 2 else "勐捧镇", employees=i % 997)

@@ -157,3 +157,38 @@ def test_saving_a_form_with_personal_data_logs_it_and_the_page_opens_no_session_
     assert entry.entity_id == "nomination-approval"
     assert "pdf:审批表.pdf" in entry.details
     assert not gui_thread_sessions, gui_thread_sessions
+
+
+def test_a_newer_choice_stops_the_preview_being_made_so_two_renders_do_not_run_back_to_back(
+        qtbot, demo_window, monkeypatch):
+    """A form chosen while the previous one is still being prepared: the older preview stops
+    before its PDF is drawn (it is not rendered and then thrown away), and the newer one shows."""
+    import threading
+
+    import zkdesk.ui.pages.printing as printing
+
+    page = open_print_page(qtbot, demo_window)
+    wait_for_preview(qtbot, page)  # the first form of the list, as the page opens
+    gate, entered, rendered = threading.Event(), [], []
+    prepare, render_pdf = printing.prepare, printing.render_pdf
+
+    def held_prepare(session, actor, form, request, *args, **kwargs):
+        entered.append(form.title)
+        if len(entered) == 1:
+            gate.wait(30)  # the first preview is being prepared while the clerk picks another form
+        return prepare(session, actor, form, request, *args, **kwargs)
+
+    def counted_render(prepared):
+        rendered.append(prepared.form.title)
+        return render_pdf(prepared)
+
+    monkeypatch.setattr(printing, "prepare", held_prepare)
+    monkeypatch.setattr(printing, "render_pdf", counted_render)
+    choose_form(qtbot, page, "镇康县“三室一站”创建情况统计表")
+    qtbot.waitUntil(lambda: len(entered) == 1, timeout=10_000)
+    choose_form(qtbot, page, "镇康县集体协商建制情况汇总表")  # the older preview is out of date from here
+    gate.set()
+    settle(qtbot, 60_000)
+    wait_for_preview(qtbot, page)
+    assert len(rendered) == 1 and "集体协商" in rendered[0], rendered  # only the newest was drawn
+    assert "集体协商" in page._current.prepared.form.title

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from tests import databases
 from tests.conftest import NANSAN, PASSWORD, make_office
+from tests.ui.settle import settle
 from zkdesk.app import AppRunner, ServerChosen
 from zkdesk.config import Home, database_target, remembered_server
 from zkdesk.services.auth import login_and_commit
@@ -47,6 +48,8 @@ def _point_at(qtbot, dialog: SetupDialog, url) -> None:
 
 def _finish(qtbot, dialog: SetupDialog) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
+
+    settle(qtbot)  # the offices to choose from are read in the background: a user sees them first
 
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
 

@@ -126,9 +126,12 @@ def test_register_a_studio_with_members_and_results_moves_item6(qtbot, main_wind
     enter_year(qtbot, dialog, 2023, proposals=8, rd_projects=1, methods=1, achievements_awarded=2)
 
     settle(qtbot)
-    results = child(dialog, QTableWidget, "resultsTable")
-    assert [results.item(r, 0).text() for r in range(results.rowCount())] == ["2022", "2023", "合计"]
-    assert results.item(2, 1).text() == "20"
+    results = child(dialog, RecordView, "resultsTable")
+    assert results.column_texts(0) == ["2022", "2023", "合计"]  # the years in order, the totals last
+    assert results.column_texts(1) == ["12", "8", "20"]
+    total = results.record_model.index(2, 1)
+    assert results.record_model.data(total, Qt.ItemDataRole.FontRole).bold()
+    assert results.record_model.data(results.record_model.index(0, 1), Qt.ItemDataRole.FontRole) is None
     proposals = item6_row(page, "06.1")
     assert proposals[2:4] == ["12", "8"] and proposals[6] == "20" and proposals[-1] == "20%"
     assert item6_row(page, "06.2")[6] == "3"  # 2 技术革新 + 1 研发项目

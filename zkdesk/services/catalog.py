@@ -53,11 +53,29 @@ def plan_indicators(session: Session, plan_id: str) -> list[Indicator]:
     )
 
 
-def indicator_responsible(session: Session, indicator: Indicator) -> list[str]:
-    """The indicator's 责任单位, falling back to its plan item's list."""
+def item_responsible(session: Session, plan_id: str) -> dict[int, list[str]]:
+    """Plan item number → its 责任单位, for every item of a plan in one statement."""
+    found: dict[int, list[str]] = {}
+    for number, responsible in session.execute(
+        select(PlanItem.number, PlanItem.responsible).where(PlanItem.plan_id == plan_id).order_by(PlanItem.id)
+    ):
+        found.setdefault(number, json.loads(responsible))
+    return found
+
+
+def indicator_responsible(session: Session, indicator: Indicator,
+                          items: dict[int, list[str]] | None = None) -> list[str]:
+    """The indicator's 责任单位, falling back to its plan item's list (from `items`, the plan's
+    item_responsible, when the caller read them for many indicators)."""
     own = json.loads(indicator.responsible or "[]")
     if own:
         return own
+    if items is not None:
+        return items.get(indicator.item, [])
+    return _item_responsible_of(session, indicator)
+
+
+def _item_responsible_of(session: Session, indicator: Indicator) -> list[str]:
     item = session.scalars(
         select(PlanItem).where(PlanItem.plan_id == indicator.plan_id, PlanItem.number == indicator.item)
     ).first()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.contract_rules import LARGE_ENTERPRISE, MULTI_ENTERPRISE_KINDS, in_force_during
@@ -64,20 +64,32 @@ class YearFacts:
 
 def enterprise_year_facts(session: Session, org_code: str, year: int) -> list[YearFacts]:
     """Every enterprise of `org_code` (the county: all) that is not deleted, as of `year`."""
-    # Plain column queries, not ORM objects: the indicator page asks for this eleven times.
-    enterprises = session.execute(
+    return build_year_facts(enterprise_rows(session, org_code), latest_year_rows(session, year),
+                            union_rows(session), year)
+
+
+# The three readings enterprise_year_facts is made of, for a caller that reads them once for
+# many years and org units (services.derived.Registers). Plain column rows, not ORM objects.
+
+def enterprise_rows(session: Session, org_code: str) -> list[Row]:
+    """The live enterprises of `org_code` (the county: all), in the lists' order."""
+    return list(session.execute(
         select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.township_code, Enterprise.ownership,
                Enterprise.industry, Enterprise.is_company)
         .where(Enterprise.deleted.is_(False), org_filter(Enterprise.township_code, org_code))
         .order_by(Enterprise.township_code, Enterprise.name, Enterprise.id)
-    ).all()
+    ).all())
+
+
+def latest_year_rows(session: Session, year: int) -> dict[str, Row]:
+    """Enterprise id → its latest live year row up to `year` (employees, operating status)."""
     latest_year = (
         select(EnterpriseYear.enterprise_id, func.max(EnterpriseYear.year).label("year"))
         .where(EnterpriseYear.deleted.is_(False), EnterpriseYear.year <= year)
         .group_by(EnterpriseYear.enterprise_id)
         .subquery()
     )
-    latest = {
+    return {
         row.enterprise_id: row
         for row in session.execute(
             select(EnterpriseYear.enterprise_id, EnterpriseYear.employees, EnterpriseYear.operating_status).join(
@@ -86,7 +98,11 @@ def enterprise_year_facts(session: Session, org_code: str, year: int) -> list[Ye
             ).where(EnterpriseYear.deleted.is_(False))
         )
     }
-    unions = {
+
+
+def union_rows(session: Session) -> dict[str, Row]:
+    """Enterprise id → its live union row (established, 职代会 and 厂务公开 with their dates)."""
+    return {
         u.enterprise_id: u
         for u in session.execute(
             select(EnterpriseUnion.enterprise_id, EnterpriseUnion.established_on, EnterpriseUnion.congress,
@@ -94,6 +110,9 @@ def enterprise_year_facts(session: Session, org_code: str, year: int) -> list[Ye
             .where(EnterpriseUnion.deleted.is_(False))
         )
     }
+
+
+def build_year_facts(enterprises: list[Row], latest: dict[str, Row], unions: dict[str, Row], year: int) -> list[YearFacts]:
     facts = []
     for e in enterprises:
         row, union = latest.get(e.id), unions.get(e.id)
@@ -153,9 +172,37 @@ class ContractFacts:
 
 def contract_facts(session: Session, year: int) -> ContractFacts:
     contracts = contracts_in_force(session, year)
-    coverage = covered_enterprise_ids(session, contracts)
+    return contract_facts_of(contracts, covered_enterprise_ids(session, contracts), year)
+
+
+def contract_rows(session: Session) -> list[Row]:
+    """Every live contract as a row of what contract_facts_of reads (for many years at once)."""
+    return list(session.execute(
+        select(CollectiveContract.id, CollectiveContract.enterprise_id, CollectiveContract.kind,
+               CollectiveContract.signed_on, CollectiveContract.expires_on, CollectiveContract.review_objection,
+               CollectiveContract.negotiation_established, CollectiveContract.signed_alone)
+        .where(CollectiveContract.deleted.is_(False))
+    ).all())
+
+
+def coverage_rows(session: Session, contracts: list[Row]) -> dict[str, set[str]]:
+    """covered_enterprise_ids for every live contract, read in one statement (no list of ids)."""
+    covered: dict[str, set[str]] = {c.id: ({c.enterprise_id} if c.enterprise_id else set()) for c in contracts}
+    for contract_id, enterprise_id in session.execute(
+        select(ContractCoverage.contract_id, ContractCoverage.enterprise_id).where(ContractCoverage.deleted.is_(False))
+    ):
+        if contract_id in covered:
+            covered[contract_id].add(enterprise_id)
+    return covered
+
+
+def contract_facts_of(contracts, coverage: dict[str, set[str]], year: int) -> ContractFacts:
+    """The year's ContractFacts from contracts (ORM objects or contract_rows) and their coverage;
+    contracts not in force that year are left out here."""
     negotiated, alone, covered = set(), set(), set()
     for c in contracts:
+        if not in_force_during(c.signed_on, c.expires_on, c.review_objection, year):
+            continue
         covered |= coverage[c.id]
         if c.negotiation_established:
             negotiated |= coverage[c.id]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 from zkdesk.services.catalog import current_plan, plan_indicators
-from zkdesk.services.derived import Derived, derive
+from zkdesk.services.derived import Derived, Registers, derive
 
 SOURCE_PREFIXES = ("enterprises.", "contracts.")
 
@@ -30,11 +30,11 @@ def enterprise_rates(session: Session, actor: Actor, org_code: str, year: int) -
     plan = current_plan(session, year)
     if plan is None:
         return []
-    lines = []
+    lines, registers = [], Registers(session)
     for ind in plan_indicators(session, plan.id):
         if not ind.source.startswith(SOURCE_PREFIXES):
             continue
-        result = derive(session, ind.source, org_code, year)
+        result = derive(registers, ind.source, org_code, year)
         if result is not None:
             lines.append(RateLine(ind.code, ind.name, ind.source, ind.target, ind.comparator, result))
     return lines

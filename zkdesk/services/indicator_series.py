@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.progress import RATE, Amount
-from zkdesk.services.derived import Derived, derive
+from zkdesk.services.derived import Derived, Registers, derive
 from zkdesk.store.models import Indicator, IndicatorValue
 
 DERIVED_NOTE = "由登记数据自动计算"
@@ -46,16 +46,18 @@ def stored_figures(session: Session, indicators: list[Indicator], years: tuple[i
 
 
 class DerivedCache:
-    """derive() results of one request, so every org and year is computed once."""
+    """derive() results of one request, so every org and year is computed once, from registers
+    read once for all of them (services.derived.Registers)."""
 
     def __init__(self, session: Session):
         self.session = session
+        self.registers = Registers(session)
         self._cache: dict[tuple[str, str, int], Derived | None] = {}
 
     def get(self, source: str, org_code: str, year: int) -> Derived | None:
         key = (source, org_code, year)
         if key not in self._cache:
-            self._cache[key] = derive(self.session, source, org_code, year)
+            self._cache[key] = derive(self.registers, source, org_code, year)
         return self._cache[key]
 
     def amounts(self, source: str, org_code: str, years: Iterable[int]) -> dict[int, Amount]:

@@ -30,7 +30,7 @@ from zkdesk.domain import progress as rules
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import Amount
 from zkdesk.services.baselines import has_baseline, stored_baselines
-from zkdesk.services.catalog import indicator_responsible, plan_indicators
+from zkdesk.services.catalog import indicator_responsible, item_responsible, plan_indicators
 from zkdesk.services.derived import Derived
 from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
@@ -127,6 +127,7 @@ class _Calculator:
         self.figures = stored_figures(session, self.indicators, (plan.start_year, plan.end_year))
         self.derived = DerivedCache(session)
         self._responsible: dict[str, tuple[str, ...]] = {}
+        self._items: dict[int, list[str]] | None = None  # plan item → 责任单位, read once when asked
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
         self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
@@ -141,7 +142,9 @@ class _Calculator:
 
     def responsible(self, ind: Indicator) -> tuple[str, ...]:
         if ind.id not in self._responsible:
-            self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind))
+            if self._items is None:
+                self._items = item_responsible(self.session, self.plan.id)
+            self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind, self._items))
         return self._responsible[ind.id]
 
     def _parts(self, ind: Indicator, org_code: str) -> list[str]:
@@ -328,6 +331,16 @@ def township_breakdown(session: Session, plan_id: str, year: int) -> dict[str, l
     check_year(plan, year)
     calc = _Calculator(session, plan)
     return {code: [calc.row(ind, code, year) for ind in calc.indicators] for code in calc.township_codes}
+
+
+def county_and_townships(session: Session, plan_id: str, year: int) -> tuple[list[ProgressRow],
+                                                                          dict[str, list[ProgressRow]]]:
+    """progress_for the county and township_breakdown, from one reading of the registers."""
+    plan = get_plan(session, plan_id)
+    check_year(plan, year)
+    calc = _Calculator(session, plan)
+    county = [calc.row(ind, COUNTY_CODE, year) for ind in calc.indicators]
+    return county, {code: [calc.row(ind, code, year) for ind in calc.indicators] for code in calc.township_codes}
 
 
 def indicator_path(session: Session, plan_id: str, indicator_id: str, org_code: str) -> IndicatorPath:

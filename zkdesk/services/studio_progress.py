@@ -16,7 +16,7 @@ from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.studio_rules import StatusDates, counts_as_named
 from zkdesk.services.actor import Actor
-from zkdesk.services.derived import derive
+from zkdesk.services.derived import Registers, derive
 from zkdesk.services.derived.studios import COUNTY_LEVEL
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Indicator, IndicatorTarget, Plan, Studio
@@ -78,11 +78,11 @@ def item6_summary(session: Session, actor: Actor, plan_code: str | None = None, 
         .where(Indicator.plan_id == plan.id, Indicator.deleted.is_(False), Indicator.source.startswith(SOURCE_PREFIX))
         .order_by(Indicator.sort_key)
     )
-    rows = []
+    rows, registers = [], Registers(session)
     for ind in indicators:
         by_year = {}
         for year in years:
-            got = derive(session, ind.source, org, year)
+            got = derive(registers, ind.source, org, year)
             by_year[year] = got.value if got and got.value is not None else 0.0
         total = sum(by_year.values())
         target = _target(session, ind, org)

@@ -15,8 +15,8 @@ chooses 重新载入 (the `reload` callback, or the views of that record refresh
 same work again, allowed over exactly the revision the user was shown) or 取消.
 
 `QueryOp` is a read: `work(session, actor)` in a read-only session on a pool thread, then
-`success(result)` on the GUI thread. Pages keep themselves current with ui.refresh.Refresher,
-which is built on it.
+`success(result)` on the GUI thread (or `dropped()` when the work stopped for a newer request:
+ui.tasks.Superseded). Pages keep themselves current with ui.refresh.Refresher, which is built on it.
 
 The widget given first owns the callbacks: closed meanwhile, its results are dropped.
 """
@@ -92,6 +92,7 @@ class _Base:
         self.ctx = ctx or find_context(parent)
         self._on_success: Callable[[Any], None] | None = None
         self._on_failure: Callable[[str], None] | None = None
+        self._on_dropped: Callable[[], None] | None = None
         self.task: Task | None = None
 
     def success(self, callback: Callable[[Any], None]):
@@ -102,6 +103,15 @@ class _Base:
         """Take the Chinese message of a failure instead of the default message box."""
         self._on_failure = callback
         return self
+
+    def dropped(self, callback: Callable[[], None]):
+        """What to do when the work stopped itself for a newer request (tasks.Superseded)."""
+        self._on_dropped = callback
+        return self
+
+    def _dropped(self) -> None:
+        if self._on_dropped is not None:
+            self._on_dropped()
 
     def _done(self, result: Any) -> None:
         if self._on_success is not None:
@@ -251,4 +261,5 @@ class QueryOp(_Base):
                 return self.work(session, actor)
 
         _running.add(self)
-        self.task = run_task(self.parent, in_session, self._done, self._failed, on_settled=lambda: _running.discard(self))
+        self.task = run_task(self.parent, in_session, self._done, self._failed, on_settled=lambda: _running.discard(self),
+                             on_dropped=self._dropped)

@@ -6,6 +6,7 @@ never touch it at the same time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF
@@ -37,13 +38,18 @@ def page_count(pdf_bytes: bytes) -> int:
             doc.close()
 
 
-def render_pages(pdf_bytes: bytes, dpi: float, max_pages: int | None = None, grayscale: bool = True) -> list[QImage]:
+def render_pages(pdf_bytes: bytes, dpi: float, max_pages: int | None = None, grayscale: bool = True,
+                 check: Callable[[], None] | None = None) -> list[QImage]:
+    """The pages as images; `check()` is called before each page (a preview's ticket.check:
+    a superseded preview stops here)."""
     with _LOCK:
         doc = pdfium.PdfDocument(pdf_bytes)
         try:
             count = len(doc) if max_pages is None else min(len(doc), max_pages)
             images = []
             for i in range(count):
+                if check is not None:
+                    check()
                 page = doc[i]
                 bitmap = page.render(scale=dpi / 72.0, grayscale=grayscale, prefer_bgrx=True, may_draw_forms=False)
                 images.append(_to_qimage(bitmap))

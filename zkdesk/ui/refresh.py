@@ -13,6 +13,11 @@
 stale, and refreshes when it is next shown: hidden pages and tabs never recompute. Requests
 that arrive while a query runs are folded into one more run after it, and only the newest
 result is applied (a slow older query never overwrites a newer one).
+
+Long work (a preview) stops early when it is superseded: `query()` takes `self.refresher.ticket`
+(a ui.tasks.Ticket, the refresh about to run) into its work, which calls `ticket.check()` between
+its steps; a request arriving meanwhile supersedes it, so the old work stops at its next step
+instead of running to the end before the new one starts.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
 from zkdesk.ui import ops
 from zkdesk.ui.ops import QueryOp, find_context
+from zkdesk.ui.tasks import Latest, Ticket
 
 
 class Refresher(QObject):
@@ -41,7 +47,8 @@ class Refresher(QObject):
         self.stale = True  # nothing shown yet
         self.loading = False
         self._again = False
-        self._token = 0
+        self._latest = Latest()
+        self.ticket: Ticket = self._latest.next()  # the refresh being started or running
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._start)
         view.installEventFilter(self)
@@ -66,8 +73,11 @@ class Refresher(QObject):
         self._timer.start()
 
     def request(self) -> None:
-        """Refresh now if the view is on screen, otherwise when it is next shown."""
+        """Refresh now if the view is on screen, otherwise when it is next shown. A refresh
+        running now is superseded: its result will not be shown, and long work stops early."""
         self.stale = True
+        if self.loading:
+            self._latest.supersede()
         if self.view.isVisible():
             self._schedule()
 
@@ -80,21 +90,24 @@ class Refresher(QObject):
             return
         self.stale = False
         self.loading = True
-        self._token += 1
-        token = self._token
-        QueryOp(self.view, self.query(), ctx=self.ctx).success(lambda result: self._arrived(token, result)) \
-            .failure(lambda message: self._broke(token, message)).run()
+        ticket = self.ticket = self._latest.next()
+        QueryOp(self.view, self.query(), ctx=self.ctx).success(lambda result: self._arrived(ticket, result)) \
+            .failure(lambda message: self._broke(ticket, message)).dropped(self._dropped).run()
 
-    def _arrived(self, token: int, result: Any) -> None:
+    def _arrived(self, ticket: Ticket, result: Any) -> None:
         self.loading = False
-        if token == self._token and not self._again:
+        if ticket.current and not self._again:
             self.apply(result)
         self._next()
 
-    def _broke(self, token: int, message: str) -> None:
+    def _broke(self, ticket: Ticket, message: str) -> None:
         self.loading = False
-        if token == self._token:
+        if ticket.current:
             (self.on_failure or (lambda text: show_error(self.view, text, "无法读取数据")))(message)
+        self._next()
+
+    def _dropped(self) -> None:
+        self.loading = False
         self._next()
 
     def _next(self) -> None:

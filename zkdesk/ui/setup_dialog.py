@@ -1,16 +1,20 @@
 """First run: where the data lives (this PC, or the unit's server), which office this is, and
-the first administrator account (not asked when the server already holds the office's data)."""
+the first administrator account (not asked when the server already holds the office's data).
+
+Nothing here touches the database on the GUI thread: the offices to choose from are read, and the
+office and its administrator created, in the background (the latter on the writer thread) while
+the dialog says what it is doing and stays responsive."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from zkdesk.services.errors import UserError
 from zkdesk.services.key_slots import RECOVERY_CODE
 from zkdesk.services.office import choosable_offices, initialise
 from zkdesk.services.server_setup import READY
 from zkdesk.store.engine import Database, shown_url
 from zkdesk.store.migrate import open_database
+from zkdesk.ui import ops
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.server_choice import ServerChoice
 from zkdesk.ui.tasks import run_task
@@ -31,9 +35,9 @@ class SetupDialog(QDialog):
         self.where = ServerChoice(self, on_checked=self._server_checked)
 
         self.office = QComboBox(objectName="officeCombo")
-        with db.session() as s:
-            for unit in choosable_offices(s):
-                self.office.addItem(f"{unit.name}（{unit.code}）", unit.code)
+        self.office.setPlaceholderText("正在读取单位…")
+        self._wanted_office: str | None = None  # chosen before the list arrived
+        self.busy = False
         self.username = QLineEdit(objectName="usernameEdit", placeholderText="例如 admin")
         self.display_name = QLineEdit(objectName="displayNameEdit", placeholderText="管理员姓名")
         self.password = QLineEdit(objectName="passwordEdit", echoMode=QLineEdit.EchoMode.Password)
@@ -60,7 +64,25 @@ class SetupDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+        def read_offices() -> list[tuple[str, str]]:
+            with db.session() as s:  # a write: the shipped org units are loaded first if missing
+                return [(f"{unit.name}（{unit.code}）", unit.code) for unit in choosable_offices(s)]
+
+        ops.hold(self)  # counted as running work: tests settle after it
+        run_task(self, read_offices, self._offices_arrived, self._failed, pool=ops.writer_pool(),
+                 on_settled=lambda: ops.release(self))
+
+    def _offices_arrived(self, offices: list[tuple[str, str]]) -> None:
+        for label, code in offices:
+            self.office.addItem(label, code)
+        self.office.setCurrentIndex(0 if offices else -1)  # the first, as before (a placeholder selects none)
+        if self._wanted_office is not None:
+            self.select_office(self._wanted_office)
+
     def select_office(self, code: str) -> None:
+        if self.office.count() == 0:
+            self._wanted_office = code  # chosen when the list arrives
+            return
         self.office.setCurrentIndex(self.office.findData(code))
 
     def _account_fields(self):
@@ -78,17 +100,45 @@ class SetupDialog(QDialog):
         if self.where.use_server:
             self._submit_server()
             return
+        if self.busy:
+            return
         if self.password.text() != self.password2.text():
             self.error.setText("两次输入的密码不一致")
             return
-        try:
-            with self.db.session() as s:
-                initialise(s, self.office.currentData(), self.username.text(), self.password.text(), self.display_name.text())
-                self.recovery_code = s.info.get(RECOVERY_CODE, "")
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if self.office.currentData() is None:
+            self.error.setText("正在读取单位列表，请稍候再点“完成设置”")
             return
+        db = self.db
+        office, admin = self.office.currentData(), self.username.text()
+        admin_password, name = self.password.text(), self.display_name.text()
+
+        def set_up() -> str:
+            with db.session() as s:
+                initialise(s, office, admin, admin_password, name)
+                return s.info.get(RECOVERY_CODE, "")
+
+        self._set_busy(True, "正在建立本单位的数据…")
+        ops.hold(self)
+        run_task(self, set_up, self._set_up, self._failed, pool=ops.writer_pool(), on_settled=lambda: ops.release(self))
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        self.buttons.setEnabled(not busy)
+        self.error.setText(text)
+
+    def _set_up(self, recovery_code: str) -> None:
+        self._set_busy(False)
+        self.recovery_code = recovery_code or ""
         self.accept()
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.error.setText(message)
+
+    def reject(self) -> None:
+        if self.busy:
+            return  # the office is being created: leave when it is done
+        super().reject()
 
     def _submit_server(self) -> None:
         check = self.where.checked
@@ -102,6 +152,9 @@ class SetupDialog(QDialog):
             return
         if self.password.text() != self.password2.text():
             self.error.setText("两次输入的密码不一致")
+            return
+        if self.office.currentData() is None:
+            self.error.setText("正在读取单位列表，请稍候再点“完成设置”")
             return
         office, admin = self.office.currentData(), self.username.text()
         admin_password, name = self.password.text(), self.display_name.text()

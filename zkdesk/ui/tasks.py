@@ -14,6 +14,12 @@ run_with_progress adds a progress dialog whose 取消 does that.
 
 The callbacks belong to `owner`: if it is deleted meanwhile (a page or dialog closed), the
 result is dropped and the worker finishes quietly.
+
+A series of requests of which only the newest matters (a preview, a refresh) takes a `Latest`:
+each request gets a `Ticket`; a newer request supersedes the older tickets. The work calls
+`ticket.check()` between its long steps and stops there (raising `Superseded`: nothing is
+delivered, `on_dropped()` runs) once a newer request came; the caller shows a result only while
+`ticket.current`. So two renders never run back to back for one screen.
 """
 
 from __future__ import annotations
@@ -32,6 +38,42 @@ log = logging.getLogger("zkdesk")
 
 Progress = Callable[[int, int, str], None]
 
+
+class Superseded(Exception):
+    """Raised by work that stopped because a newer request made its result useless."""
+
+
+class Latest:
+    """The requests of one view (see the module docstring). Used on the GUI thread; a worker only
+    reads the newest number (one int: no lock needed)."""
+
+    def __init__(self) -> None:
+        self._newest = 0
+
+    def next(self) -> "Ticket":
+        """A ticket for a new request: every older one is superseded."""
+        self._newest += 1
+        return Ticket(self, self._newest)
+
+    def supersede(self) -> None:
+        """Nothing started so far matters any more (the choices changed; a new request follows)."""
+        self._newest += 1
+
+
+class Ticket:
+    def __init__(self, latest: Latest, number: int):
+        self._latest, self.number = latest, number
+
+    @property
+    def current(self) -> bool:
+        """No newer request has come since this one."""
+        return self._latest._newest == self.number
+
+    def check(self) -> None:
+        """In the work, between long steps: stop here when a newer request came."""
+        if not self.current:
+            raise Superseded()
+
 # relays waiting for their worker: kept alive here, not by the worker thread (a Qt object must
 # be deleted on the thread it lives on) nor by the owner (which may go first)
 _waiting: set["_Relay"] = set()
@@ -44,15 +86,17 @@ class _Relay(QObject):
 
     done = Signal(object)
     failed = Signal(str)
+    dropped = Signal()
     progress = Signal(int, int, str)
 
-    def __init__(self, owner: QObject, on_done, on_failed, on_progress, on_settled=None):
+    def __init__(self, owner: QObject, on_done, on_failed, on_progress, on_settled=None, on_dropped=None):
         super().__init__()
         self._owner = owner
         self._on_done, self._on_failed, self._on_progress = on_done, on_failed, on_progress
-        self._on_settled = on_settled
+        self._on_settled, self._on_dropped = on_settled, on_dropped
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
+        self.dropped.connect(self._deliver_dropped)
         self.progress.connect(self._deliver_progress)
         _waiting.add(self)
 
@@ -76,6 +120,10 @@ class _Relay(QObject):
     @Slot(str)
     def _deliver_failed(self, message: str) -> None:
         self._finish(self._on_failed, message)
+
+    @Slot()
+    def _deliver_dropped(self) -> None:
+        self._finish(lambda _none: self._on_dropped and self._on_dropped(), None)
 
     @Slot(int, int, str)
     def _deliver_progress(self, done: int, total: int, message: str) -> None:
@@ -103,6 +151,8 @@ class Task:
                 result = self._work(self._relay.progress.emit, self._cancelled.is_set)
             else:
                 result = self._work()
+        except Superseded:  # a newer request took over: nothing to deliver
+            self._relay.dropped.emit()
         except Exception as exc:
             message = user_message(exc)
             if message is None:  # a bug: keep the window alive, the details in the log
@@ -115,10 +165,11 @@ class Task:
 
 def run_task(owner: QObject, work: Callable, on_done: Callable[[object], None], on_failed: Callable[[str], None],
              *, on_progress: Progress | None = None, pool: QThreadPool | None = None,
-             on_settled: Callable[[], None] | None = None) -> Task:
+             on_settled: Callable[[], None] | None = None, on_dropped: Callable[[], None] | None = None) -> Task:
     """Start `work` in `pool` (the global one unless given); see the module docstring.
-    `on_settled()` runs on the GUI thread when the work has ended, even if the owner is gone."""
-    relay = _Relay(owner, on_done, on_failed, on_progress, on_settled)
+    `on_settled()` runs on the GUI thread when the work has ended, even if the owner is gone;
+    `on_dropped()` when the work stopped itself (Superseded) and delivers nothing."""
+    relay = _Relay(owner, on_done, on_failed, on_progress, on_settled, on_dropped)
     task = Task(work, relay, reports_progress=on_progress is not None)
     (pool or QThreadPool.globalInstance()).start(task._run)
     return task

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import enterprise_years, townships_in_scope
-from zkdesk.services.derived import Derived, derive
+from zkdesk.services.derived import Derived, Registers, derive
 
 # derivation -> (numerator field, denominator field, rate field); None: the denominator is
 # another derivation's (14.3 shares 14.2's, 14.5 shares 14.4's).
@@ -64,9 +64,9 @@ def _row(derived: dict[str, Derived | None]) -> dict[str, object]:
 @source("contracts.negotiation", label="集体协商建制情况", fields=FIELDS, years=enterprise_years)
 def negotiation_summary(q: SourceQuery) -> SourceResult:
     """One row per township in scope (all seven for the county), empty townships included."""
-    rows = []
+    rows, registers = [], Registers(q.session)
     for unit in townships_in_scope(q.session, q.org_code):
-        row = _row({key: derive(q.session, key, unit.code, q.year) for key in ITEM14})
+        row = _row({key: derive(registers, key, unit.code, q.year) for key in ITEM14})
         row["township"] = unit.short_name
         rows.append(row)
     return SourceResult(rows)

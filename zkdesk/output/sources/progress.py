@@ -18,7 +18,7 @@ from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.services.catalog import current_plan, plan_overview
 from zkdesk.services.errors import UserError
 from zkdesk.services.plans import plan_item_titles
-from zkdesk.services.progress import ProgressRow, progress_for, township_breakdown
+from zkdesk.services.progress import ProgressRow, county_and_townships, progress_for
 from zkdesk.store.models import Plan
 from zkdesk.store.seed import shipped_org_units
 
@@ -149,8 +149,10 @@ def indicator_progress(q: SourceQuery) -> SourceResult:
     """One row per indicator of the plan in force in the year; the county's with every township's figure."""
     plan = _plan(q.session, q.year)
     items = plan_item_titles(q.session, plan.id)
-    own = progress_for(q.session, plan.id, q.org_code, q.year)
-    by_township = township_breakdown(q.session, plan.id, q.year) if is_county(q.org_code) else {}
+    if is_county(q.org_code):
+        own, by_township = county_and_townships(q.session, plan.id, q.year)  # the registers read once
+    else:
+        own, by_township = progress_for(q.session, plan.id, q.org_code, q.year), {}
     rows = []
     for i, r in enumerate(own):
         row = _common(r, items)
@@ -217,10 +219,10 @@ def target_breakdown(q: SourceQuery) -> SourceResult:
     (an allocation of the year, else of the plan period; a rate not allocated applies as it is)."""
     plan = _plan(q.session, q.year)
     items = plan_item_titles(q.session, plan.id)
-    county = progress_for(q.session, plan.id, COUNTY_CODE, q.year)
     if is_county(q.org_code):
-        by_township = township_breakdown(q.session, plan.id, q.year)
+        county, by_township = county_and_townships(q.session, plan.id, q.year)  # the registers read once
     else:
+        county = progress_for(q.session, plan.id, COUNTY_CODE, q.year)
         by_township = {q.org_code: progress_for(q.session, plan.id, q.org_code, q.year)}
     targets_year = {i.id: i.target_year for i in plan.indicators}
     rows = []

@@ -7,14 +7,22 @@ value of one org unit and one year, the way a clerk would have reported it:
   - stock / yearly: the level at the end of the year / the year's count.
 For the county (530924) a derivation counts every township, so rates come out as Σnum/Σden.
 `record_ids` lists the records behind the number, for drill-down.
+
+A derivation reads the registers through `Registers`, one per request: each register is read
+once for the whole county (per year where its rule is per year) and every derivation of that
+request — every indicator, org unit and year — takes its part of it in memory. The number of
+statements a progress request runs does not grow with the registers or the number of indicators.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
+
+from zkdesk.domain.orgcodes import is_county
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,29 @@ class Derived:
     explanation: str = ""  # one Chinese sentence: what is counted
 
 
-Derivation = Callable[[Session, str, int], Derived]
+class Registers:
+    """One request's reading of the registers. `once(key, load)` runs `load(session)` the first
+    time a key is asked for and hands the same result to every later derivation of the request.
+    Loads read the whole county; a derivation keeps its org unit's part (`of_org`)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._loaded: dict[Hashable, Any] = {}
+
+    def once(self, key: Hashable, load: Callable[[Session], Any]) -> Any:
+        if key not in self._loaded:
+            self._loaded[key] = load(self.session)
+        return self._loaded[key]
+
+
+def of_org(org_code: str) -> Callable[[str | None], bool]:
+    """Whether a record of this township counts for `org_code` (services.scope.org_filter in memory)."""
+    if is_county(org_code):
+        return lambda _township: True
+    return lambda township: township == org_code
+
+
+Derivation = Callable[[Registers, str, int], Derived]
 _REGISTRY: dict[str, Derivation] = {}
 
 
@@ -61,11 +91,14 @@ def known_sources() -> set[str]:
     return set(_REGISTRY)
 
 
-def derive(session: Session, source: str, org_code: str, year: int) -> Derived | None:
-    """The derived value, or None when no register provides this source (yet)."""
+def derive(reader: Session | Registers, source: str, org_code: str, year: int) -> Derived | None:
+    """The derived value, or None when no register provides this source (yet). Pass the
+    request's `Registers` when deriving more than one value; a session reads for this one."""
     _load_register_modules()
     fn = _REGISTRY.get(source)
-    return fn(session, org_code, year) if fn else None
+    if fn is None:
+        return None
+    return fn(reader if isinstance(reader, Registers) else Registers(reader), org_code, year)
 
 
 def rate(numerator: float, denominator: float, **kw) -> Derived:

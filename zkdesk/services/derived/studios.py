@@ -15,35 +15,43 @@ studios.proposals / innovations / patents / methods / achievements — sums of t
   results (StudioResult of that year) of every live studio, whatever its level or status: the
   results were produced whether or not the studio has been named yet. innovations is
   技术革新 + 研发项目 (the plan's "技术革新及研究与试验发展项目").
+
+The county-level studios and the results are each read once per request (services.derived.Registers).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import extract, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.studio_rules import StatusDates, counts_as_named
-from zkdesk.services.derived import Derived, derivation
-from zkdesk.services.scope import org_filter
+from zkdesk.services.derived import Derived, Registers, derivation, of_org
 from zkdesk.store.models import Studio, StudioResult
 
 COUNTY_LEVEL = "县级"
 
 
+RESULT_COLUMNS = ("proposals", "tech_innovations", "rd_projects", "patents", "methods", "achievements_awarded")
+
+
+def _county_level_studios(session: Session) -> list[Row]:
+    return list(session.execute(
+        select(Studio.id, Studio.township_code, Studio.status, Studio.applied_on, Studio.named_on, Studio.reviewed_on,
+               Studio.revoked_on)
+        .where(Studio.deleted.is_(False), Studio.level == COUNTY_LEVEL, Studio.named_on.is_not(None))
+    ).all())
+
+
 @derivation("studios.county_named")
-def county_named(session: Session, org_code: str, year: int) -> Derived:
-    query = select(Studio).where(
-        Studio.deleted.is_(False),
-        Studio.level == COUNTY_LEVEL,
-        extract("year", Studio.named_on) == year,
-        org_filter(Studio.township_code, org_code),
-    )
+def county_named(reg: Registers, org_code: str, year: int) -> Derived:
     end = date(year, 12, 31)
+    keep = of_org(org_code)
     counted = [
-        s.id for s in session.scalars(query)
-        if counts_as_named(StatusDates(s.status, s.applied_on, s.named_on, s.reviewed_on, s.revoked_on), end)
+        s.id for s in reg.once("studios.county_level", _county_level_studios)
+        if s.named_on.year == year and keep(s.township_code)
+        and counts_as_named(StatusDates(s.status, s.applied_on, s.named_on, s.reviewed_on, s.revoked_on), end)
     ]
     return Derived(
         value=float(len(counted)), record_kind="studio", record_ids=tuple(counted),
@@ -51,19 +59,22 @@ def county_named(session: Session, org_code: str, year: int) -> Derived:
     )
 
 
-def _result_sum(session: Session, org_code: str, year: int, columns: tuple[str, ...], what: str) -> Derived:
-    query = (
-        select(StudioResult)
+def _result_rows(session: Session) -> list[Row]:
+    """Every live year result of a live studio, with the studio's township."""
+    return list(session.execute(
+        select(StudioResult.id, StudioResult.year, Studio.township_code,
+               *(getattr(StudioResult, c) for c in RESULT_COLUMNS))
         .join(Studio, Studio.id == StudioResult.studio_id)
-        .where(
-            StudioResult.deleted.is_(False),
-            Studio.deleted.is_(False),
-            StudioResult.year == year,
-            org_filter(Studio.township_code, org_code),
-        )
-    )
+        .where(StudioResult.deleted.is_(False), Studio.deleted.is_(False))
+    ).all())
+
+
+def _result_sum(reg: Registers, org_code: str, year: int, columns: tuple[str, ...], what: str) -> Derived:
+    keep = of_org(org_code)
     total, ids = 0, []
-    for row in session.scalars(query):
+    for row in reg.once("studios.results", _result_rows):
+        if row.year != year or not keep(row.township_code):
+            continue
         amount = sum(getattr(row, c) or 0 for c in columns)
         if amount:
             total += amount
@@ -73,25 +84,25 @@ def _result_sum(session: Session, org_code: str, year: int, columns: tuple[str, 
 
 
 @derivation("studios.proposals")
-def proposals(session: Session, org_code: str, year: int) -> Derived:
-    return _result_sum(session, org_code, year, ("proposals",), "合理化建议（提出）")
+def proposals(reg: Registers, org_code: str, year: int) -> Derived:
+    return _result_sum(reg, org_code, year, ("proposals",), "合理化建议（提出）")
 
 
 @derivation("studios.innovations")
-def innovations(session: Session, org_code: str, year: int) -> Derived:
-    return _result_sum(session, org_code, year, ("tech_innovations", "rd_projects"), "技术革新及研发项目")
+def innovations(reg: Registers, org_code: str, year: int) -> Derived:
+    return _result_sum(reg, org_code, year, ("tech_innovations", "rd_projects"), "技术革新及研发项目")
 
 
 @derivation("studios.patents")
-def patents(session: Session, org_code: str, year: int) -> Derived:
-    return _result_sum(session, org_code, year, ("patents",), "专利")
+def patents(reg: Registers, org_code: str, year: int) -> Derived:
+    return _result_sum(reg, org_code, year, ("patents",), "专利")
 
 
 @derivation("studios.methods")
-def methods(session: Session, org_code: str, year: int) -> Derived:
-    return _result_sum(session, org_code, year, ("methods",), "先进操作法")
+def methods(reg: Registers, org_code: str, year: int) -> Derived:
+    return _result_sum(reg, org_code, year, ("methods",), "先进操作法")
 
 
 @derivation("studios.achievements")
-def achievements(session: Session, org_code: str, year: int) -> Derived:
-    return _result_sum(session, org_code, year, ("achievements_awarded",), "获奖职工创新成果")
+def achievements(reg: Registers, org_code: str, year: int) -> Derived:
+    return _result_sum(reg, org_code, year, ("achievements_awarded",), "获奖职工创新成果")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import STATUSES, format_number
 from zkdesk.services.plans import plan_item_titles
-from zkdesk.services.progress import ProgressRow, indicator_path, progress_for, township_breakdown
+from zkdesk.services.progress import ProgressRow, county_and_townships, indicator_path, progress_for
 from zkdesk.ui import bus
 from zkdesk.ui.indicators.common import STATUS_COLORS, figure_text
 from zkdesk.ui.indicators.drilldown import DrilldownDialog
@@ -116,8 +116,9 @@ class DashboardTab(QWidget):
         def work(s, _actor):
             items = plan_item_titles(s, plan_id)
             if is_county(office):
-                rows = {COUNTY_CODE: {r.indicator_id: r for r in progress_for(s, plan_id, COUNTY_CODE, year)}}
-                for code, township_rows in township_breakdown(s, plan_id, year).items():
+                county, by_township = county_and_townships(s, plan_id, year)  # the registers read once
+                rows = {COUNTY_CODE: {r.indicator_id: r for r in county}}
+                for code, township_rows in by_township.items():
                     rows[code] = {r.indicator_id: r for r in township_rows}
             else:
                 rows = {office: {r.indicator_id: r for r in progress_for(s, plan_id, office, year)}}

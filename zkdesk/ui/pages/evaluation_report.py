@@ -32,6 +32,7 @@ from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op
 from zkdesk.ui.page_preview import FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.refresh import Refresher
+from zkdesk.ui.tasks import Ticket
 from zkdesk.ui.tasks import run_task
 from zkdesk.ui.unsaved import guard
 
@@ -56,16 +57,20 @@ class _Preview:
     images: list
 
 
-def _make_preview(key: _Key):
+def _make_preview(key: _Key, ticket: Ticket):
+    """The preview's work; it stops between its steps once a newer refresh superseded `ticket`."""
     def work(session, actor) -> _Preview:
         from zkdesk.output.evaluation.pdf import render_report_pdf
         from zkdesk.services.evaluation_report import build_report
         from zkdesk.ui.pdf_images import render_pages
 
+        ticket.check()
         report = build_report(session, actor, key.plan, key.org, key.year_from, key.year_to)
+        ticket.check()
         rendered = render_report_pdf(report)
+        ticket.check()
         return _Preview(key, report, rendered.data, rendered.pages,
-                        render_pages(rendered.data, PREVIEW_DPI, MAX_PREVIEW_PAGES, grayscale=False))
+                        render_pages(rendered.data, PREVIEW_DPI, MAX_PREVIEW_PAGES, grayscale=False, check=ticket.check))
     return work
 
 
@@ -151,7 +156,7 @@ class EvaluationReportPanel(QWidget):
         from zkdesk.services.evaluation_report import report_choices
 
         key = self._key
-        make = _make_preview(key) if key is not None else None
+        make = _make_preview(key, self.refresher.ticket) if key is not None else None
         if make is not None:
             self.status.setText("正在生成预览…")
             self._set_ready(False)

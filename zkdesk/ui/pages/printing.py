@@ -54,7 +54,7 @@ from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.pages.evaluation_report import EvaluationReportPanel
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
 from zkdesk.ui.pdf_images import print_pdf, render_pages
-from zkdesk.ui.tasks import run_task
+from zkdesk.ui.tasks import Latest, Ticket, run_task
 
 MAX_PREVIEW_PAGES = 60  # more would hold hundreds of MB of page images; print and save keep all
 ZOOMS = (("整页", FIT_PAGE), ("适合宽度", FIT_WIDTH), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25))
@@ -77,7 +77,7 @@ class _Choices:
 
 @dataclass
 class _Preview:
-    token: int
+    ticket: Ticket
     prepared: PreparedForm
     pdf: RenderedPdf
     images: list
@@ -91,7 +91,7 @@ class PrintPage(QWidget):
         self.pool.setMaxThreadCount(1)  # reportlab and pdfium: one job at a time
         # quitting while a preview is being made: let it finish before the database closes
         QCoreApplication.instance().aboutToQuit.connect(self._finish_work)
-        self._token = 0
+        self._previews = Latest()  # the newest preview wins; an older one stops at its next step
         self._current: _Preview | None = None
         self._dirty = True
         self._choices_token = 0
@@ -203,7 +203,7 @@ class PrintPage(QWidget):
         form = self.form()
         if form is None:
             return
-        self._token += 1  # the preview on screen no longer matches the choices
+        self._previews.supersede()  # the preview on screen (or being made) no longer matches the choices
         self._set_ready(False)
         if not self.isVisible():
             self._choices_stale = True
@@ -286,7 +286,7 @@ class PrintPage(QWidget):
     # --- preview -------------------------------------------------------------------------
 
     def _schedule(self) -> None:
-        self._token += 1  # anything running now is stale
+        self._previews.supersede()  # anything running now is stale and stops at its next step
         self._set_ready(False)
         if self.isVisible():
             self.status.setText("正在生成预览…")
@@ -332,22 +332,25 @@ class PrintPage(QWidget):
         form, request = self.form(), self.request()
         if form is None or request is None:
             return
-        token, db, actor = self._token, self.ctx.db, self.ctx.actor
+        ticket, db, actor = self._previews.next(), self.ctx.db, self.ctx.actor
 
         def work() -> _Preview:
+            ticket.check()  # queued behind a preview that is stale too: never started
             with db.read_session() as s:  # a preview never holds the write lock
                 prepared = prepare(s, actor, form, request)
+            ticket.check()
             pdf = render_pdf(prepared)
-            images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES)
-            return _Preview(token, prepared, pdf, images)
+            ticket.check()
+            images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES, check=ticket.check)
+            return _Preview(ticket, prepared, pdf, images)
 
         marker = object()  # counted as running work (ops.running): tests settle after the preview too
         ops.hold(marker)
-        run_task(self, work, self._preview_done, self._preview_failed, pool=self.pool,
+        run_task(self, work, self._preview_done, partial(self._preview_failed, ticket), pool=self.pool,
                  on_settled=lambda: ops.release(marker))
 
     def _preview_done(self, result: _Preview) -> None:
-        if result.token != self._token:
+        if not result.ticket.current:
             return
         self._current = result
         self.preview.set_pages(result.images)
@@ -356,7 +359,9 @@ class PrintPage(QWidget):
         self.status.setText(f"共 {result.pdf.pages} 页，{len(result.prepared.rows)} 行{note}{masked}")
         self._set_ready(True)
 
-    def _preview_failed(self, message: str) -> None:
+    def _preview_failed(self, ticket: Ticket, message: str) -> None:
+        if not ticket.current:  # a newer preview is coming
+            return
         self._current = None
         self.preview.show_message(message)
         self.status.setText(message)

@@ -3,23 +3,19 @@ The history is read off the GUI thread when the tab is shown; saving and deletin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +27,7 @@ from zkdesk.ui import bus
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.ops import Op
 from zkdesk.ui.refresh import Refresher
+from zkdesk.ui.widgets.record_view import Column, RecordView
 
 # Column headings, short enough for a table; the order of COUNT_FIELDS.
 SHORT_LABELS = {
@@ -46,6 +43,30 @@ FORM_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One row of the results table: a year's results, or the totals (year None)."""
+
+    year: int | None
+    counts: dict[str, int]
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.year is not None else "合计"
+
+
+def _columns() -> list[Column]:
+    total = lambda line: line.year is None  # noqa: E731
+    return [
+        Column("年度", lambda line: line.label, bold=total),
+        # the two-line headings fit in 78 px (measured, a heading counts as one line)
+        *(Column(SHORT_LABELS[k], lambda line, k=k: line.counts.get(k, 0), fmt="int", bold=total, width=78)
+          for k in COUNT_FIELDS),
+        Column("说明", lambda line: line.note, stretch=True),
+    ]
+
+
 class ResultsTab(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -53,15 +74,9 @@ class ResultsTab(QWidget):
         self.studio_id: str | None = None
         self._by_year: dict[int, ResultInput] = {}
         self.history = QLabel(objectName="historyLabel", wordWrap=True)
-        self.table = QTableWidget(0, len(COUNT_FIELDS) + 2, objectName="resultsTable")
-        self.table.setHorizontalHeaderLabels(["年度", *(SHORT_LABELS[k] for k in COUNT_FIELDS), "说明"])
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COUNT_FIELDS) + 1, QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        # the years in order and the totals last: not sortable by a header click
+        self.table = RecordView(_columns(), key=lambda line: line.year if line.year is not None else "total",
+                                objectName="resultsTable", empty="暂无年度成果：点击“登记年度成果…”", sortable=False)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.add_button = QPushButton("登记年度成果…", objectName="addResultButton")
         self.edit_button = QPushButton("修改所选年度…", objectName="editResultButton")
@@ -98,32 +113,20 @@ class ResultsTab(QWidget):
         if hist is None:
             self._by_year = {}
             self.history.setText("先保存工作室的基本情况和成员，再逐年登记成果。")
-            self.table.setRowCount(0)
+            self.table.set_rows([])
             return
         steps = " → ".join(f"{m.label} {m.on:%Y-%m-%d}" for m in hist.milestones) or "（无日期）"
         self.history.setText(f"历程：{steps}")
         self._by_year = {r.year: r.values for r in hist.results}
-        self.table.setRowCount(len(hist.results) + (1 if hist.results else 0))
-        for row, r in enumerate(hist.results):
-            self._fill(row, str(r.year), [getattr(r.values, k) for k in COUNT_FIELDS], r.values.description, r.year)
-        if hist.results:
-            self._fill(len(hist.results), "合计", [hist.totals[k] for k in COUNT_FIELDS], "", None, bold=True)
-
-    def _fill(self, row: int, first: str, counts: list[int], note: str, year: int | None, bold: bool = False) -> None:
-        for col, text in enumerate([first, *(str(c) for c in counts), note]):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, year)
-            if 0 < col <= len(counts):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if bold:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
-            self.table.setItem(row, col, item)
+        lines = [_Line(r.year, {k: getattr(r.values, k) for k in COUNT_FIELDS}, r.values.description)
+                 for r in hist.results]
+        if lines:
+            lines.append(_Line(None, {k: hist.totals[k] for k in COUNT_FIELDS}))
+        self.table.set_rows(lines)
 
     def selected_year(self) -> int | None:
-        items = self.table.selectedItems()
-        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        line = self.table.current_row()
+        return line.year if line is not None else None
 
     def edit_selected(self) -> None:
         year = self.selected_year()

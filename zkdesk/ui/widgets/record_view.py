@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from zkdesk.domain.dates import format_date
@@ -46,6 +46,7 @@ class Column:
     tooltip: Callable[[Any], str | None] | None = None  # default: the text itself when it is long
     searchable: bool = True
     sort: Callable[[Any], Any] | None = None  # what the column sorts by, when not its value (units by code)
+    bold: Callable[[Any], bool] | None = None  # the cell in bold, e.g. a totals row
 
     def text(self, row: Any) -> str:
         return display_text(self.value(row), self.fmt)
@@ -206,6 +207,10 @@ class RecordModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and spec.colour is not None:
             colour = spec.colour(row)
             return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.FontRole and spec.bold is not None and spec.bold(row):
+            font = QFont()  # the application's font
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and spec.fmt in ("int", "number"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
