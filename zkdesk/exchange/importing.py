@@ -38,6 +38,7 @@ from zkdesk.exchange.forms import (
 from zkdesk.exchange.explain import RecordNote, explain
 from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
+from zkdesk.exchange.state import paused_gc
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -190,6 +191,14 @@ def _receipt(plan: ImportPlan, forms: list[FormDecision], file_name: str) -> dic
 
 def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Path, dry_run: bool = False,
                    trust: set[str] | None = None, data: bytes | None = None, backup: str = "") -> PackageResult:
+    """Preview (dry_run) or import one package in the caller's transaction (see _import_package)."""
+    with paused_gc():
+        return _import_package(session, actor, path, forms_dir=forms_dir, dry_run=dry_run, trust=trust, data=data,
+                               backup=backup)
+
+
+def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Path, dry_run: bool = False,
+                    trust: set[str] | None = None, data: bytes | None = None, backup: str = "") -> PackageResult:
     """Preview (dry_run) or import one package in the caller's transaction.
 
     Raises PackageRefused (a Chinese message) before anything is written when the package is

@@ -302,13 +302,14 @@ class _Planner:
             local_newer = state is None and not same_origin
         else:
             local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
+        hashes = {f: value_hash(inc[f]) for f in owned}  # the sender's values, hashed once per record
         changes, conflicts = {}, []
         for f in sorted(owned):
             theirs, ours = inc[f], loc[f]
             if theirs == ours:
                 continue
             agreed = base.get(f)
-            changed_there = agreed is None or value_hash(theirs) != agreed
+            changed_there = agreed is None or hashes[f] != agreed
             changed_here = value_hash(ours) != agreed if agreed is not None else local_newer
             if changed_there and changed_here:
                 conflicts.append(f)
@@ -317,7 +318,7 @@ class _Planner:
         for f, stages in staged_fields(tt.name, origin).items():
             if f in inc and inc[f] != loc[f] and takes_staged(stages, loc[f], inc[f], self.by_county):
                 changes[f] = dec[f]
-        new_base = dict(base) | {f: value_hash(inc[f]) for f in owned if f not in conflicts}
+        new_base = dict(base) | {f: h for f, h in hashes.items() if f not in conflicts}
         acked = None
         if changes:
             new_rev = max(loc["revision"] + 1, rev)

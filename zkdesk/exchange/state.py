@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +19,20 @@ CHUNK = 500
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a package is planned and written: its tens of
+    thousands of short-lived dicts would set off full collections over them (a fifth of an
+    import's time) and hold no cycles worth collecting meanwhile."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def load_states(session: Session, peer: str, table: str, ids: list[str]) -> dict[str, dict]:
