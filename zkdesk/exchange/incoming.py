@@ -139,6 +139,7 @@ class _Planner:
         self._owned: dict[tuple, frozenset[str]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
+        self._skipped: dict[tuple, tuple[str, ...]] = {}
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
         key = (table, origin, columns, by_county)
@@ -187,9 +188,11 @@ class _Planner:
         missing = [c for c in tt.columns if c not in known]
         required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
         idx = {c: i for i, c in enumerate(cols)}
+        whole = not unknown  # every column known: a row is read in one step
+        decoders = [(c, tt.decoder(c)) for c in known]
         rows: list[dict] = []
         for raw in block["rows"]:
-            inc = {c: raw[idx[c]] for c in known}
+            inc = dict(zip(cols, raw, strict=True)) if whole else {c: raw[idx[c]] for c in known}
             rid = inc.get("id")
             if not isinstance(rid, str) or not 0 < len(rid) <= 36:
                 self.reject(tt.name, str(rid)[:36], "记录编号无效", inc)
@@ -203,7 +206,7 @@ class _Planner:
                 self.reject(tt.name, rid, problem, inc)
                 continue
             try:
-                decoded = {c: tt.decode_value(c, inc[c]) for c in known}
+                decoded = {c: decode(inc[c]) for c, decode in decoders}
             except (BadValue, ValueError, TypeError):
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
                 self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
@@ -225,6 +228,7 @@ class _Planner:
                 ref in parent_ids.get(parent, set()) and ref not in self.refused_new.get(parent, set())
             )
 
+        all_columns = frozenset(tt.columns)
         accepted = self.accepted.setdefault(tt.name, set())
         refused = self.refused_new.setdefault(tt.name, set())
         for row in rows:
@@ -236,8 +240,9 @@ class _Planner:
                 tt, inc, dec, loc, states.get(rid), matched)
             if d.action in ("new", "update", "conflict"):
                 final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
-                touched = set(tt.columns) if loc is None else set(d.write)
-                problem, holder = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok), ""
+                touched = all_columns if loc is None else set(d.write)
+                checked = final if loc is None else {c: final.get(c) for c in touched}
+                problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:
                     problem, holder = self._unique_problem(tt, rid, final, uniques, touched)
                 if problem:
@@ -260,17 +265,26 @@ class _Planner:
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         staged = staged_fields(tt.name, origin)
         write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
-        for c in tt.columns:
-            taken = c in inc and (
-                c in META_FIELDS or c in owned or (c in staged and takes_staged(staged[c], None, inc[c], self.by_county))
-            )
-            if not taken:  # a field the sender does not decide, or does not know
-                write[c] = _column_default(tt, c)
-                final[c] = _encode(tt, c, write[c])
+        for c in self._not_taken(tt, origin, owned, staged):
+            if c in staged and c in inc and takes_staged(staged[c], None, inc[c], self.by_county):
+                continue
+            # a field the sender does not decide, or does not know
+            write[c] = _column_default(tt, c)
+            final[c] = _encode(tt, c, write[c])
         base = {f: value_hash(inc[f]) for f in owned}
         acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
         return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
                         final=final)
+
+    def _not_taken(self, tt: TravellingTable, origin: str, owned: frozenset[str], staged: dict) -> tuple[str, ...]:
+        """Columns a new record from `origin` may not take from the package (a staged one
+        only by its value): the same for every record of the table and origin, found once."""
+        key = (tt.name, origin, self.known)
+        if key not in self._skipped:
+            present = set(self.known)
+            self._skipped[key] = tuple(c for c in tt.columns if c not in present or c in staged
+                                       or not (c in META_FIELDS or c in owned))
+        return self._skipped[key]
 
     def _township_is_stale(self, tt: TravellingTable, origin: str, inc: dict, ours: dict) -> bool:
         """At the county: the township's copy disagrees with a county decision on this record,
@@ -383,6 +397,8 @@ class _Planner:
         if not missing or not keys_for(tt.name, tt.unique_sets):
             return
         index = self._natural_index(tt)
+        if not any(values for _, values in index):
+            return  # nothing here to match (a first package into an empty register)
         claimed = {r["inc"]["id"] for r in rows if r["inc"]["id"] in local}
         found: dict[int, str] = {}
         for n, row in enumerate(missing):

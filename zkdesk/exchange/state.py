@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from zkdesk.store.bulk import execute_many
 from zkdesk.store.models.exchange import ExchangeRecordState
 
 STATE = ExchangeRecordState.__table__
@@ -57,7 +58,7 @@ def upsert_states(session: Session, rows: list[dict], columns: tuple[str, ...]) 
     stmt = insert(STATE)
     stmt = stmt.on_conflict_do_update(index_elements=list(_KEY), set_={c: stmt.excluded[c] for c in columns})
     defaults = {"remote_revision": 0, "base_hashes": "{}", "sent_revision": 0, "sent_seq": 0, "acked_revision": 0}
-    session.execute(stmt, [defaults | r for r in rows])
+    execute_many(session, stmt, [defaults | r for r in rows])
 
 
 def acknowledge(session: Session, peer: str, sequence: int) -> int:
