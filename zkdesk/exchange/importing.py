@@ -273,7 +273,8 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
         summary["receipts"] = result.receipts
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
             "new": {"file": name, **plan.counts, "forms": result.form_counts, "backup": backup,
-                    "changed": [[d.table, d.id, d.action, (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
+                    "changed": [[d.table, d.id, "delete" if d.action == "update" and d.write.get("deleted") is True else d.action,
+                                 (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
                                 for d in plan.decisions if d.action in ("new", "update", "conflict")]},
         })
         result.applied = True

@@ -29,6 +29,7 @@ from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
 
+DELETED = "deleted"  # the tombstone flag every travelling record has
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
@@ -329,6 +330,11 @@ class _Planner:
                 conflicts.append(f)
             elif changed_there:
                 changes[f] = dec[f]
+        if changes.get(DELETED) is True and (conflicts or self._edited_here(owned, inc, loc, base, local_newer)):
+            # 对方已删除 a record changed here since the last exchange: nothing of it is taken
+            # until the clerk keeps ours or takes the deletion, every differing field with it
+            conflicts = [DELETED, *sorted(f for f in owned if f != DELETED and inc[f] != loc[f])]
+            changes = {}
         for f, stages in staged_fields(tt.name, origin).items():
             if f in inc and inc[f] != loc[f] and takes_staged(stages, loc[f], inc[f], self.by_county):
                 changes[f] = dec[f]
@@ -345,6 +351,18 @@ class _Planner:
         action = "conflict" if conflicts else ("update" if changes else "unchanged")
         return Decision(tt.name, rid, action, incoming=inc, local=loc, write=changes, base=new_base,
                         remote_revision=rev, acked=acked, conflict_fields=conflicts)
+
+    @staticmethod
+    def _edited_here(owned: frozenset[str], inc: dict, loc: dict, base: dict, local_newer: bool) -> bool:
+        """Whether a field the sender decides was changed here since the last exchange, to a
+        value the sender does not have."""
+        for f in owned:
+            if f == DELETED or inc[f] == loc[f]:
+                continue
+            agreed = base.get(f)
+            if (value_hash(loc[f]) != agreed) if agreed is not None else local_newer:
+                return True
+        return False
 
     def _acked(self, state: dict) -> int:
         """Our revision the peer has, counting the receipts in this very package."""
