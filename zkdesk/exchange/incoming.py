@@ -258,17 +258,22 @@ class _Planner:
 
     def _decide_new(self, tt: TravellingTable, inc: dict, dec: dict) -> Decision:
         origin, rid, rev = inc["origin"], inc["id"], inc["revision"]
-        if self.by_county and origin == self.receiver:
-            return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
         if self.required:
             return Decision(tt.name, rid, "reject",
                             f"缺少必填项：{'、'.join(field_label(tt.name, c) for c in self.required)}", inc)
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         staged = staged_fields(tt.name, origin)
         write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
-        for c in self._not_taken(tt, origin, owned, staged):
-            if c in staged and c in inc and takes_staged(staged[c], None, inc[c], self.by_county):
-                continue
+        # A record under our own code that we never had: the county typed it in for us (from a
+        # paper report, as counties do), or it was made here after the backup we restored. The
+        # county's copy is the only one: it is taken whole, not just the county's fields.
+        whole = self.by_county and origin == self.receiver
+        if whole:
+            skipped = [c for c in tt.columns if c not in inc]
+        else:
+            skipped = [c for c in self._not_taken(tt, origin, owned, staged)
+                       if not (c in staged and c in inc and takes_staged(staged[c], None, inc[c], self.by_county))]
+        for c in skipped:
             # a field the sender does not decide, or does not know
             write[c] = _column_default(tt, c)
             final[c] = _encode(tt, c, write[c])
