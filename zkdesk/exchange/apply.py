@@ -22,6 +22,7 @@ from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
 from zkdesk.services import audit
 from zkdesk.store.base import utcnow
+from zkdesk.store.bulk import execute_many
 from zkdesk.store.engine import KEEP_REVISIONS
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias, ExchangeConflict, ExchangePeer, ExchangeReceipt
@@ -59,15 +60,14 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
     for n, name in enumerate(order, start=1):
         t = names[name].table
         new = [d.write for d in by_table[name] if d.action == "new"]
-        if new:
-            session.execute(t.insert(), new)
+        execute_many(session, t.insert(), new)
         groups: dict[tuple, list[dict]] = defaultdict(list)
         for d in by_table[name]:
             if d.action != "new":
                 groups[tuple(sorted(d.write))].append({"_id": d.id, **{f"v_{c}": v for c, v in d.write.items()}})
         for columns, params in groups.items():
             stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(f"v_{c}") for c in columns})
-            session.execute(stmt, params)
+            execute_many(session, stmt, params)
         if n == (len(order) + 1) // 2:
             _pause_for_tests()
 
@@ -88,11 +88,14 @@ def _write_aliases(session: Session, plan: ImportPlan) -> None:
                     for (t, r), local in links.items() if (t, r) not in known)
 
 
+_encode_base = json.JSONEncoder(sort_keys=True).encode  # one encoder for thousands of rows
+
+
 def _write_states(session: Session, plan: ImportPlan) -> None:
     rows = [
         {
             "peer_code": plan.sender, "table_name": d.table, "record_id": d.id, "remote_revision": d.remote_revision,
-            "base_hashes": json.dumps(d.base, sort_keys=True), "acked_revision": d.acked,
+            "base_hashes": _encode_base(d.base), "acked_revision": d.acked,
         }
         for d in plan.decisions
         if d.base is not None

@@ -71,6 +71,12 @@ class ConflictRow:
 
 
 ORG_FIELDS = frozenset({"township_code", "org_code", "origin"})
+DELETED = "deleted"
+
+
+def deletion_diff(note: str = "") -> FieldDiff:
+    """The line of a conflict 对方已删除: the record deleted there, changed here."""
+    return FieldDiff(DELETED, "对方已删除", "保留（本机在上次交换后改过）", "删除", note)
 
 
 def display_value(session: Session, table: str, name: str, value, towns: dict[str, str] | None = None) -> str:
@@ -110,7 +116,8 @@ def list_conflicts(session: Session, actor: Actor, open_only: bool = True) -> li
             titles[p[0].id] = title
     out = []
     for c, local, remote, fields in parsed:
-        diffs = tuple(FieldDiff(f, field_label(c.table_name, f), display_value(session, c.table_name, f, local.get(f), towns),
+        diffs = tuple(deletion_diff() if f == DELETED and remote.get(f) and not local.get(f) else
+                      FieldDiff(f, field_label(c.table_name, f), display_value(session, c.table_name, f, local.get(f), towns),
                                 display_value(session, c.table_name, f, remote.get(f), towns)) for f in fields)
         out.append(ConflictRow(
             c.id, c.peer_code, towns.get(c.peer_code, c.peer_code), c.sequence, c.table_name, table_label(c.table_name),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zkdesk.exchange.conflicts import FieldDiff, display_value
+from zkdesk.exchange.conflicts import FieldDiff, deletion_diff, display_value
 from zkdesk.exchange.incoming import Decision, ImportPlan
 from zkdesk.exchange.ownership import META_FIELDS
 from zkdesk.exchange.state import chunks
@@ -99,6 +99,9 @@ def reason_of(d: Decision, holder_title: str = "") -> str:
         if same:
             return f"{same}，将按对方的内容更新：{what}"
         return f"对方修改了{what}，本机在上次交换后没有改动这些项，将更新"
+    if d.action == "conflict" and "deleted" in d.conflict_fields:
+        return (same + "，" if same else "") + "对方已删除这条记录，但本机在上次交换后改过它；导入后列在“冲突”页，" \
+            "由您选择保留本地（不删除）或采用对方（删除）；选择前本机的记录不变"
     if d.action == "conflict":
         text = (same + "，" if same else "") + f"本机和对方都改了{_labels(d.table, d.conflict_fields)}，" \
             "导入后列在“冲突”页，由您选择保留哪一方；选择前本机的这些值不变"
@@ -116,7 +119,7 @@ def _diffs(session: Session, d: Decision, towns: dict[str, str]) -> tuple[FieldD
     local = d.local or {}
     out = []
     for f in columns:
-        if f in HIDDEN_FIELDS or f not in d.incoming:
+        if (f in HIDDEN_FIELDS and f not in d.conflict_fields) or f not in d.incoming:
             continue
         theirs, ours = d.incoming.get(f), local.get(f)
         if d.local is None and theirs in (None, ""):
@@ -131,6 +134,9 @@ def _diffs(session: Session, d: Decision, towns: dict[str, str]) -> tuple[FieldD
             note = ""
         else:
             note = "保留本地"  # the sender does not decide this field
+        if f == "deleted":
+            out.append(deletion_diff(note))
+            continue
         out.append(FieldDiff(f, field_label(d.table, f),
                              display_value(session, d.table, f, ours, towns) if d.local is not None else "（本机没有）",
                              display_value(session, d.table, f, theirs, towns), note))

@@ -38,6 +38,7 @@ from zkdesk.exchange.forms import (
 from zkdesk.exchange.explain import RecordNote, explain
 from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
+from zkdesk.exchange.state import paused_gc
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -190,6 +191,14 @@ def _receipt(plan: ImportPlan, forms: list[FormDecision], file_name: str) -> dic
 
 def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Path, dry_run: bool = False,
                    trust: set[str] | None = None, data: bytes | None = None, backup: str = "") -> PackageResult:
+    """Preview (dry_run) or import one package in the caller's transaction (see _import_package)."""
+    with paused_gc():
+        return _import_package(session, actor, path, forms_dir=forms_dir, dry_run=dry_run, trust=trust, data=data,
+                               backup=backup)
+
+
+def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Path, dry_run: bool = False,
+                    trust: set[str] | None = None, data: bytes | None = None, backup: str = "") -> PackageResult:
     """Preview (dry_run) or import one package in the caller's transaction.
 
     Raises PackageRefused (a Chinese message) before anything is written when the package is
@@ -264,7 +273,8 @@ def import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pat
         summary["receipts"] = result.receipts
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
             "new": {"file": name, **plan.counts, "forms": result.form_counts, "backup": backup,
-                    "changed": [[d.table, d.id, d.action, (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
+                    "changed": [[d.table, d.id, "delete" if d.action == "update" and d.write.get("deleted") is True else d.action,
+                                 (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
                                 for d in plan.decisions if d.action in ("new", "update", "conflict")]},
         })
         result.applied = True

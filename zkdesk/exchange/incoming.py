@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
 
+DELETED = "deleted"  # the tombstone flag every travelling record has
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
@@ -69,12 +71,13 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
+        by_action = Counter(d.action for d in self.decisions)  # one pass over thousands of decisions
         return {
-            "new": self.count("new"),
-            "updated": self.count("update"),
-            "unchanged": self.count("unchanged"),
-            "conflicts": self.count("conflict"),
-            "rejected": self.count("reject"),
+            "new": by_action["new"],
+            "updated": by_action["update"],
+            "unchanged": by_action["unchanged"],
+            "conflicts": by_action["conflict"],
+            "rejected": by_action["reject"],
         }
 
     @property
@@ -139,6 +142,7 @@ class _Planner:
         self._owned: dict[tuple, frozenset[str]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
+        self._skipped: dict[tuple, tuple[str, ...]] = {}
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
         key = (table, origin, columns, by_county)
@@ -187,9 +191,12 @@ class _Planner:
         missing = [c for c in tt.columns if c not in known]
         required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
         idx = {c: i for i, c in enumerate(cols)}
+        whole = not unknown  # every column known: a row is read in one step
+        decoders = [(c, tt.decoder(c)) for c in known]
         rows: list[dict] = []
+        origin_problems: dict[str, str] = {}  # the same few origins in every row
         for raw in block["rows"]:
-            inc = {c: raw[idx[c]] for c in known}
+            inc = dict(zip(cols, raw, strict=True)) if whole else {c: raw[idx[c]] for c in known}
             rid = inc.get("id")
             if not isinstance(rid, str) or not 0 < len(rid) <= 36:
                 self.reject(tt.name, str(rid)[:36], "记录编号无效", inc)
@@ -198,12 +205,15 @@ class _Planner:
                     or not isinstance(inc.get("revision"), int) or inc["revision"] < 1:
                 self.reject(tt.name, rid, "记录的来源或版本号无效", inc)
                 continue
-            problem = self._origin_problem(tt.name, inc["origin"])
+            origin = inc["origin"]
+            problem = origin_problems.get(origin)
+            if problem is None:
+                problem = origin_problems[origin] = self._origin_problem(tt.name, origin)
             if problem:
                 self.reject(tt.name, rid, problem, inc)
                 continue
             try:
-                decoded = {c: tt.decode_value(c, inc[c]) for c in known}
+                decoded = {c: decode(inc[c]) for c, decode in decoders}
             except (BadValue, ValueError, TypeError):
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
                 self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
@@ -225,6 +235,7 @@ class _Planner:
                 ref in parent_ids.get(parent, set()) and ref not in self.refused_new.get(parent, set())
             )
 
+        all_columns = frozenset(tt.columns)
         accepted = self.accepted.setdefault(tt.name, set())
         refused = self.refused_new.setdefault(tt.name, set())
         for row in rows:
@@ -236,8 +247,9 @@ class _Planner:
                 tt, inc, dec, loc, states.get(rid), matched)
             if d.action in ("new", "update", "conflict"):
                 final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
-                touched = set(tt.columns) if loc is None else set(d.write)
-                problem, holder = self._reference_problem(tt, {c: final.get(c) for c in touched}, ref_ok), ""
+                touched = all_columns if loc is None else set(d.write)
+                checked = final if loc is None else {c: final.get(c) for c in touched}
+                problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:
                     problem, holder = self._unique_problem(tt, rid, final, uniques, touched)
                 if problem:
@@ -252,25 +264,39 @@ class _Planner:
 
     def _decide_new(self, tt: TravellingTable, inc: dict, dec: dict) -> Decision:
         origin, rid, rev = inc["origin"], inc["id"], inc["revision"]
-        if self.by_county and origin == self.receiver:
-            return Decision(tt.name, rid, "reject", "本单位没有这条记录（本机是否恢复过较早的备份？），未接收", inc)
         if self.required:
             return Decision(tt.name, rid, "reject",
                             f"缺少必填项：{'、'.join(field_label(tt.name, c) for c in self.required)}", inc)
         owned = self.owned(tt.name, origin, self.known, self.by_county)
         staged = staged_fields(tt.name, origin)
         write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
-        for c in tt.columns:
-            taken = c in inc and (
-                c in META_FIELDS or c in owned or (c in staged and takes_staged(staged[c], None, inc[c], self.by_county))
-            )
-            if not taken:  # a field the sender does not decide, or does not know
-                write[c] = _column_default(tt, c)
-                final[c] = _encode(tt, c, write[c])
+        # A record under our own code that we never had: the county typed it in for us (from a
+        # paper report, as counties do), or it was made here after the backup we restored. The
+        # county's copy is the only one: it is taken whole, not just the county's fields.
+        whole = self.by_county and origin == self.receiver
+        if whole:
+            skipped = [c for c in tt.columns if c not in inc]
+        else:
+            skipped = [c for c in self._not_taken(tt, origin, owned, staged)
+                       if not (c in staged and c in inc and takes_staged(staged[c], None, inc[c], self.by_county))]
+        for c in skipped:
+            # a field the sender does not decide, or does not know
+            write[c] = _column_default(tt, c)
+            final[c] = _encode(tt, c, write[c])
         base = {f: value_hash(inc[f]) for f in owned}
         acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
         return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
                         final=final)
+
+    def _not_taken(self, tt: TravellingTable, origin: str, owned: frozenset[str], staged: dict) -> tuple[str, ...]:
+        """Columns a new record from `origin` may not take from the package (a staged one
+        only by its value): the same for every record of the table and origin, found once."""
+        key = (tt.name, origin, self.known)
+        if key not in self._skipped:
+            present = set(self.known)
+            self._skipped[key] = tuple(c for c in tt.columns if c not in present or c in staged
+                                       or not (c in META_FIELDS or c in owned))
+        return self._skipped[key]
 
     def _township_is_stale(self, tt: TravellingTable, origin: str, inc: dict, ours: dict) -> bool:
         """At the county: the township's copy disagrees with a county decision on this record,
@@ -302,22 +328,28 @@ class _Planner:
             local_newer = state is None and not same_origin
         else:
             local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
+        hashes = {f: value_hash(inc[f]) for f in owned}  # the sender's values, hashed once per record
         changes, conflicts = {}, []
         for f in sorted(owned):
             theirs, ours = inc[f], loc[f]
             if theirs == ours:
                 continue
             agreed = base.get(f)
-            changed_there = agreed is None or value_hash(theirs) != agreed
+            changed_there = agreed is None or hashes[f] != agreed
             changed_here = value_hash(ours) != agreed if agreed is not None else local_newer
             if changed_there and changed_here:
                 conflicts.append(f)
             elif changed_there:
                 changes[f] = dec[f]
+        if changes.get(DELETED) is True and (conflicts or self._edited_here(owned, inc, loc, base, local_newer)):
+            # 对方已删除 a record changed here since the last exchange: nothing of it is taken
+            # until the clerk keeps ours or takes the deletion, every differing field with it
+            conflicts = [DELETED, *sorted(f for f in owned if f != DELETED and inc[f] != loc[f])]
+            changes = {}
         for f, stages in staged_fields(tt.name, origin).items():
             if f in inc and inc[f] != loc[f] and takes_staged(stages, loc[f], inc[f], self.by_county):
                 changes[f] = dec[f]
-        new_base = dict(base) | {f: value_hash(inc[f]) for f in owned if f not in conflicts}
+        new_base = dict(base) | {f: h for f, h in hashes.items() if f not in conflicts}
         acked = None
         if changes:
             new_rev = max(loc["revision"] + 1, rev)
@@ -330,6 +362,18 @@ class _Planner:
         action = "conflict" if conflicts else ("update" if changes else "unchanged")
         return Decision(tt.name, rid, action, incoming=inc, local=loc, write=changes, base=new_base,
                         remote_revision=rev, acked=acked, conflict_fields=conflicts)
+
+    @staticmethod
+    def _edited_here(owned: frozenset[str], inc: dict, loc: dict, base: dict, local_newer: bool) -> bool:
+        """Whether a field the sender decides was changed here since the last exchange, to a
+        value the sender does not have."""
+        for f in owned:
+            if f == DELETED or inc[f] == loc[f]:
+                continue
+            agreed = base.get(f)
+            if (value_hash(loc[f]) != agreed) if agreed is not None else local_newer:
+                return True
+        return False
 
     def _acked(self, state: dict) -> int:
         """Our revision the peer has, counting the receipts in this very package."""
@@ -382,6 +426,8 @@ class _Planner:
         if not missing or not keys_for(tt.name, tt.unique_sets):
             return
         index = self._natural_index(tt)
+        if not any(values for _, values in index):
+            return  # nothing here to match (a first package into an empty register)
         claimed = {r["inc"]["id"] for r in rows if r["inc"]["id"] in local}
         found: dict[int, str] = {}
         for n, row in enumerate(missing):

@@ -59,10 +59,13 @@ def owned_fields(table: str, origin: str, columns: Iterable[str], by_county: boo
     return data - county - frozenset(STAGED_FIELDS.get(table, {}))
 
 
+_NONE: dict[str, frozenset[str]] = {}
+
+
 def staged_fields(table: str, origin: str) -> dict[str, frozenset[str]]:
-    if county_owns_record(table, origin):
-        return {}
-    return STAGED_FIELDS.get(table, {})
+    if table not in STAGED_FIELDS or county_owns_record(table, origin):
+        return _NONE
+    return STAGED_FIELDS[table]
 
 
 def takes_staged(stages: frozenset[str], local_value, incoming_value, from_county: bool) -> bool:

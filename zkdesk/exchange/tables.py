@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, Table, TypeDecorator, UniqueConstraint
 
@@ -121,11 +121,20 @@ class TravellingTable:
         return {name: ENCODERS.get(self.kinds[name], _enc_plain)(row[name]) for name in self.columns}
 
     def decode_value(self, name: str, value):
-        if value is None:
-            if name not in self.nullable:
-                raise BadValue
-            return None
-        return DECODERS[self.kinds[name]](value)
+        return self.decoder(name)(value)
+
+    def decoder(self, name: str) -> Callable:
+        """The decoder of one column (raises BadValue), for reading thousands of rows."""
+        decode, nullable = DECODERS[self.kinds[name]], name in self.nullable
+
+        def column_decoder(value):
+            if value is None:
+                if not nullable:
+                    raise BadValue
+                return None
+            return decode(value)
+
+        return column_decoder
 
 
 @cache
@@ -167,10 +176,21 @@ def tables_by_name() -> dict[str, TravellingTable]:
     return {t.name: t for t in travelling_tables()}
 
 
-def value_hash(value) -> str:
-    """A short hash of one encoded value: enough to tell whether a field changed since."""
+def _hash(value) -> str:
     body = f"{type(value).__name__}:{value!r}"  # repr: exact for the JSON types it sees
     return hashlib.blake2b(body.encode("utf-8"), digest_size=6).hexdigest()
+
+
+_remembered_hash = lru_cache(maxsize=1 << 16, typed=True)(_hash)  # typed: 1, 1.0 and True differ
+
+
+def value_hash(value) -> str:
+    """A short hash of one encoded value: enough to tell whether a field changed since.
+    A package repeats most values (origin, township, year, status…): each is hashed once."""
+    try:
+        return _remembered_hash(value)
+    except TypeError:  # unhashable (a list): hashed every time
+        return _hash(value)
 
 
 # Display names: services/record_labels.py (kept here under the old name for callers).

@@ -156,7 +156,7 @@ FIELD_LABELS = {
 }
 # the kind of a package, a conflict's choice, the kind of change a package made
 PACKAGE_KINDS = {"setup": "初始数据包", "county": "县总工会下发", "report": "上报"}
-CHANGE_KINDS = {"new": "新增", "update": "更新", "conflict": "冲突"}
+CHANGE_KINDS = {"new": "新增", "update": "更新", "delete": "删除", "conflict": "冲突"}
 REASON_LABELS = {"wrong password": "密码错误", "unknown user": "用户名不存在", "disabled": "用户已停用"}
 VALUE_LABELS = {"local": "采用本地值", "theirs": "采用对方值", "remote": "采用对方值", **PACKAGE_KINDS, **wf.STATUS_LABELS}  # coded values a field may hold
 DISPLAY_LIMIT = 2000

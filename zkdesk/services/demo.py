@@ -57,14 +57,25 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _id_number(rng: random.Random, birth: date, female: bool) -> str:
-    seq = rng.randrange(0, 99) * 10 + (rng.choice((0, 2, 4, 6, 8)) if female else rng.choice((1, 3, 5, 7, 9)))
+def _office_shift(office: str) -> tuple[int, ...]:
+    """How a township office's demo moves its codes away from the county demo's (which has the
+    same random draws): by the township's own digits, so every office's demo has its own credit
+    codes and ID numbers and a township package meets no artificial duplicates at the county."""
+    if office == COUNTY_CODE:
+        return (0,) * 7
+    return tuple(int(d) + 1 for d in office[-3:]) + (int(office[-1]) + 3,) * 4
+
+
+def _id_number(rng: random.Random, birth: date, female: bool, shift: tuple[int, ...]) -> str:
+    seq = (rng.randrange(0, 99) + sum(shift) * 7) % 99 * 10 \
+        + (rng.choice((0, 2, 4, 6, 8)) if female else rng.choice((1, 3, 5, 7, 9)))
     first17 = f"530924{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
 
 
-def _uscc(rng: random.Random) -> str:
-    body = "9153092" + "4" + "MA" + "".join(rng.choice(CHARSET) for _ in range(7))
+def _uscc(rng: random.Random, shift: tuple[int, ...]) -> str:
+    drawn = [CHARSET.index(rng.choice(CHARSET)) for _ in range(7)]
+    body = "9153092" + "4" + "MA" + "".join(CHARSET[(d + k) % len(CHARSET)] for d, k in zip(drawn, shift, strict=True))
     return body + uscc_check_char(body)
 
 
@@ -85,9 +96,10 @@ def fill_demo(session: Session, seed: int = 2022) -> dict[str, int]:
         townships = [t for t in townships if t.code == origin_office]
     counts = {"企业": 0, "集体合同": 0, "劳模推荐": 0, "三室一站": 0, "指标数值": 0}
 
-    enterprises = _demo_enterprises(session, rng, townships, counts)
+    shift = _office_shift(origin_office)
+    enterprises = _demo_enterprises(session, rng, townships, counts, shift)
     _demo_contracts(session, rng, enterprises, counts)
-    _demo_nominations(session, rng, townships, enterprises, counts)
+    _demo_nominations(session, rng, townships, enterprises, counts, shift)
     _demo_studios(session, rng, townships, enterprises, counts)
     _demo_indicator_values(session, rng, townships, counts)
     settings.put_raw(session, DEMO_KEY, "1")
@@ -95,7 +107,7 @@ def fill_demo(session: Session, seed: int = 2022) -> dict[str, int]:
     return counts
 
 
-def _demo_enterprises(session, rng, townships, counts) -> list[tuple[Enterprise, int, bool]]:
+def _demo_enterprises(session, rng, townships, counts, shift) -> list[tuple[Enterprise, int, bool]]:
     made = []
     for township in townships:
         for _ in range(rng.randint(35, 55)):
@@ -103,7 +115,7 @@ def _demo_enterprises(session, rng, townships, counts) -> list[tuple[Enterprise,
             name = f"镇康县{rng.choice(_PLACES)}{rng.choice(_PLACES)}{suffix}"
             ownership = rng.choices(["国有", "集体", "非公", "外资"], weights=[12, 5, 80, 3])[0]
             ent = Enterprise(
-                origin=township.code, name=name, uscc=_uscc(rng), township_code=township.code, ownership=ownership,
+                origin=township.code, name=name, uscc=_uscc(rng, shift), township_code=township.code, ownership=ownership,
                 industry=industry, is_company="有限公司" in name, address=f"{township.short_name}{rng.randint(1, 99)}号",
                 contact_person=_person_name(rng), contact_phone=_phone(rng), note=DEMO_MARK,
             )
@@ -159,7 +171,7 @@ def _demo_contracts(session, rng, enterprises, counts) -> None:
         counts["集体合同"] += 1
 
 
-def _demo_nominations(session, rng, townships, enterprises, counts) -> None:
+def _demo_nominations(session, rng, townships, enterprises, counts, shift) -> None:
     sessions = []
     for number, year in ((3, 2021), (4, 2025)):
         s = AwardSession(id=seed_id("demo-session", number), origin=COUNTY_CODE, name=f"第{'三四'[number - 3]}届镇康县劳动模范",
@@ -182,7 +194,7 @@ def _demo_nominations(session, rng, townships, enterprises, counts) -> None:
                 nom = Nomination(
                     origin=township.code, session_id=award.id, township_code=township.code, name=_person_name(rng),
                     gender="女" if female else "男", ethnicity=rng.choices(["汉族", "佤族", "傣族", "德昂族", "拉祜族", "彝族"], weights=[60, 12, 10, 6, 6, 6])[0],
-                    birth_date=birth, id_number=_id_number(rng, birth, female),
+                    birth_date=birth, id_number=_id_number(rng, birth, female, shift),
                     political_status=rng.choice(choices.POLITICAL_STATUSES[:5]), education=rng.choice(choices.EDUCATION_LEVELS[1:5]),
                     employer=employer.name if employer else f"{township.short_name}人民政府",
                     enterprise_id=employer.id if employer else None, job_title=rng.choice(_JOBS), phone=_phone(rng),

@@ -24,12 +24,20 @@ class NaturalKey:
 
     def of(self, row: dict) -> tuple | None:
         """The key's value for a row (column -> value), or None when it does not apply."""
-        if any(row.get(f) not in (None, "") for f in self.unless_set):
-            return None
-        values = tuple(row.get(f) for f in self.fields)
-        if any(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            return None
-        return tuple(v.strip() if isinstance(v, str) else v for v in values)
+        for f in self.unless_set:
+            if row.get(f) not in (None, ""):
+                return None
+        values = []
+        for f in self.fields:  # a plain loop: called for every record of a package
+            v = row.get(f)
+            if isinstance(v, str):
+                v = v.strip()
+                if not v:
+                    return None
+            elif v is None:
+                return None
+            values.append(v)
+        return tuple(values)
 
 
 NATURAL_KEYS: dict[str, tuple[NaturalKey, ...]] = {
