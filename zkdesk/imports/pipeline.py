@@ -627,17 +627,19 @@ def _audit(session: Session, actor: Actor, kind: KindSpec, path: Path, created: 
 def _newly_refused(stages: list[_Stage]) -> set[tuple[str, int]]:
     """(sheet, row) of rows one kind refused that another kind reading the same sheet took:
     the next pass leaves them out of every kind, keeping the refusing kinds' reasons."""
-    taken: dict[tuple[str, int], set[str]] = {}
+    refused_by: dict[tuple[str, int], set[str]] = {}
     for stage in stages:
-        for row in stage.plan.rows:
-            taken.setdefault((stage.plan.sheet.name, row.row), set()).add(stage.plan.kind.name)
-    more = set()
-    for stage in stages:
-        name = stage.plan.kind.name
         for item in stage.plan.summary.rejected:
-            key = (stage.plan.sheet.name, item.row)
-            if taken.get(key, set()) - {name}:
-                more.add(key)
+            refused_by.setdefault((stage.plan.sheet.name, item.row), set()).add(stage.plan.kind.name)
+    more: set[tuple[str, int]] = set()
+    if not refused_by:
+        return more
+    for stage in stages:
+        name, sheet = stage.plan.kind.name, stage.plan.sheet.name
+        for row in stage.plan.rows:
+            kinds = refused_by.get((sheet, row.row))
+            if kinds and (len(kinds) > 1 or name not in kinds):
+                more.add((sheet, row.row))
     return more
 
 
