@@ -44,7 +44,7 @@ def typed_twice(office) -> tuple[str, str]:
         s.add(EnterpriseYear(origin=TOWN, enterprise_id=other.id, year=2024, employees=110, operating_status="停产"))
         s.add(EnterpriseYear(origin=TOWN, enterprise_id=other.id, year=2025, employees=120))
         s.add(EnterpriseUnion(origin=TOWN, enterprise_id=other.id, members=80, chair="张三"))
-        contract = CollectiveContract(origin=TOWN, enterprise_id=other.id, township_code=TOWN, kind="综合性集体合同",
+        contract = CollectiveContract(origin=TOWN, enterprise_id=other.id, township_code=TOWN, kind="综合集体合同",
                                       signed_on=date(2024, 3, 1))
         s.add(contract)
         s.flush()

@@ -9,9 +9,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_ONLY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+# [0-9], not \d: \d takes any script's digits (Arabic-Indic, Devanagari), which int() reads too
+_SEPARATED = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
+                        r"(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$")
+_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
+_MONTH_ONLY = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*月?$")
+_NOT_A_NUMBER = re.compile(r"^[+-]?(inf|infinity|nan)$", re.IGNORECASE)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # outside these, a typo (0222 for 2022), not a date
 
 
@@ -30,12 +33,23 @@ def _checked(year: int, month: int, day: int, shown: str, what: str = "日期") 
     return result
 
 
+def _plain_digits(cleaned: str, shown: str, what: str) -> None:
+    """DateTextError for digits of another script (full-width ones are folded before) and for
+    the words a program writes for a failed calculation (inf, nan)."""
+    foreign = [c for c in cleaned if c.isdigit() and not c.isascii()]
+    if foreign:
+        raise DateTextError(f"{what}“{shown}”含有非标准数字“{''.join(dict.fromkeys(foreign))[:3]}”，请用0—9录入")
+    if _NOT_A_NUMBER.match(cleaned):
+        raise DateTextError(f"{what}“{shown}”不是日期，像是计算出错的结果（{cleaned}），请填写如 2023-05-01 的日期")
+
+
 def parse_date_text(text: str, what: str = "日期") -> date | None:
     """None for empty text; DateTextError naming `what` for text that is not a real date."""
     shown = (text or "").strip()
     if not shown:
         return None
     cleaned = unicodedata.normalize("NFKC", shown).strip()  # ２０２３年５月１日 too
+    _plain_digits(cleaned, shown, what)
     match = _SEPARATED.match(cleaned) or _COMPACT.match(cleaned)
     if match:
         return _checked(int(match[1]), int(match[2]), int(match[3]), shown, what)
@@ -66,8 +80,10 @@ def parse_year_month(text: str, what: str = "出生年月") -> YearMonth | None:
     is not written as a year and a month (it may be a full date); DateTextError naming
     `what` for a month that does not exist or an implausible year."""
     shown = (text or "").strip()
-    match = _YEAR_MONTH.match(unicodedata.normalize("NFKC", shown))
+    cleaned = unicodedata.normalize("NFKC", shown)
+    match = _YEAR_MONTH.match(cleaned)
     if not match:
+        _plain_digits(cleaned.strip(), shown, what)
         return None
     year, month = int(match[1]), int(match[2] or match[3])
     if not 1 <= month <= 12 or not EARLIEST_YEAR <= year <= LATEST_YEAR:

@@ -25,6 +25,7 @@ from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fie
 from zkdesk.exchange.state import chunks, load_states
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
 from zkdesk.services.record_labels import field_label, table_label
+from zkdesk.services.record_rules import package_record_problem
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
@@ -250,6 +251,8 @@ class _Planner:
                 touched = all_columns if loc is None else set(d.write)
                 checked = final if loc is None else {c: final.get(c) for c in touched}
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
+                if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
+                    problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields})
                 if not problem:
                     problem, holder = self._unique_problem(tt, rid, final, uniques, touched)
                 if problem:

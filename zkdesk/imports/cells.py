@@ -41,7 +41,7 @@ def is_blank(value: object) -> bool:
 
 def nfkc(text: str) -> str:
     """Full-width letters, digits and punctuation to their ordinary forms."""
-    return unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)  # ASCII is its own form
 
 
 def _number_as_text(value: float | int) -> str:

@@ -86,19 +86,26 @@ def _never() -> bool:
 
 def match_key(value: object) -> object:
     """Keys compare without spaces, case or full-width differences."""
+    if value.__class__ is str:
+        if not value.isascii():  # ASCII text is its own NFKC form
+            value = nfkc(value)
+        return "".join(value.split()).upper()
     if isinstance(value, str):
         return "".join(nfkc(value).split()).upper()
     return value
 
 
 def record_key(kind: KindSpec, values) -> tuple:
-    raw = kind.key(values) if kind.key else tuple(values.get(f) for f in kind.match)
-    return tuple(match_key(v) for v in raw)
+    if kind.key:
+        return tuple(map(match_key, kind.key(values)))
+    get = values.get
+    return tuple([match_key(get(f)) for f in kind.match])
 
 
 # ---- lookups --------------------------------------------------------------------------
 
-def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None) -> Lookups:
+def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None,
+                  shared: dict | None = None) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -113,7 +120,7 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list 
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
     lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor,
-                      pending=pending or [])
+                      pending=pending or [], shared={} if shared is None else shared)
     existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
 
     def stored_record(values) -> dict | None:
@@ -174,11 +181,13 @@ def _example_cells(kind: KindSpec, header: HeaderMatch) -> list[tuple[int, str]]
 
 def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     """The template's example row, left in by the clerk: skipped, not imported."""
+    if len(examples) < 2:
+        return False
     for index, expected in examples:
         cell = cells[index] if index < len(cells) else ""
-        if raw_text(cell).strip() != expected:
+        if (cell if cell.__class__ is str else raw_text(cell)).strip() != expected:
             return False
-    return len(examples) >= 2
+    return True
 
 
 def _remembering(parse):
@@ -265,7 +274,11 @@ def parse_rows(
             continue
         cells = sheet.rows[r]
         used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
-        if not all(c.__class__ is not str or c.isprintable() for c in used):
+        try:
+            printable = "".join(used).isprintable()  # one test for a row of text cells
+        except TypeError:  # a number, date or empty cell among them
+            printable = all(c.__class__ is not str or c.isprintable() for c in used)
+        if not printable:
             used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
         formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
@@ -583,13 +596,13 @@ def _pending(decision: Decision) -> list[tuple[str, dict]]:
 
 
 def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, part: bool,
-           progress: Progress, cancel: Cancel, pending: list | None = None) -> _Stage:
+           progress: Progress, cancel: Cancel, pending: list | None = None, shared: dict | None = None) -> _Stage:
     """One kind's rows of one sheet: parsed, checked and matched against the session's data
     (a part's, also against the main kind's `pending` records)."""
     kind, sheet, header = at.kind, at.sheet, at.header
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
     skip_rows = frozenset(row for name, row in skip if name == sheet.name)
-    lookups = build_lookups(session, kind, actor, pending or [])
+    lookups = build_lookups(session, kind, actor, pending or [], shared)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel, skip_rows, part)
     progress(0, 0, "正在与已有数据比对")
     decision = decide(session, kind, rows)
@@ -607,24 +620,26 @@ def _audit(session: Session, actor: Actor, kind: KindSpec, path: Path, created: 
     if created or updated:
         audit.record(session, actor.username, "import", kind.entity, "", {
             "file": path.name, "kind": kind.name, "updated": updated,
-            "created": [{"id": rid, "row": row, "key": list(key)} for rid, row, key in created],
+            "created": [{"id": rid, "row": row, "key": key} for rid, row, key in created],  # a key tuple is a JSON list
         })
 
 
 def _newly_refused(stages: list[_Stage]) -> set[tuple[str, int]]:
     """(sheet, row) of rows one kind refused that another kind reading the same sheet took:
     the next pass leaves them out of every kind, keeping the refusing kinds' reasons."""
-    taken: dict[tuple[str, int], set[str]] = {}
+    refused_by: dict[tuple[str, int], set[str]] = {}
     for stage in stages:
-        for row in stage.plan.rows:
-            taken.setdefault((stage.plan.sheet.name, row.row), set()).add(stage.plan.kind.name)
-    more = set()
-    for stage in stages:
-        name = stage.plan.kind.name
         for item in stage.plan.summary.rejected:
-            key = (stage.plan.sheet.name, item.row)
-            if taken.get(key, set()) - {name}:
-                more.add(key)
+            refused_by.setdefault((stage.plan.sheet.name, item.row), set()).add(stage.plan.kind.name)
+    more: set[tuple[str, int]] = set()
+    if not refused_by:
+        return more
+    for stage in stages:
+        name, sheet = stage.plan.kind.name, stage.plan.sheet.name
+        for row in stage.plan.rows:
+            kinds = refused_by.get((sheet, row.row))
+            if kinds and (len(kinds) > 1 or name not in kinds):
+                more.add((sheet, row.row))
     return more
 
 
@@ -669,7 +684,9 @@ def _check_with_parts(session: Session, actor: Actor, located: list[Located], pa
         pending = _pending(main.decision)
         # a row the main kind refused is not read by the parts: its reason is said already
         refused = skip | dict.fromkeys((main.plan.sheet.name, r.row) for r in main.plan.summary.rejected)
-        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending) for at in located[1:]]
+        shared: dict = {}  # the parts' common lookups, as this pass's main records leave the register
+        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending, shared)
+                           for at in located[1:]]
         more = _newly_refused(stages)
         if not more:
             break
@@ -702,10 +719,15 @@ def _with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> lis
 
     out = []
     for row in rows:
-        if not any(v.__class__ is str and v.startswith(PENDING) for v in row.attrs.values()) and not row.extra:
+        attrs = row.attrs
+        named = [k for k, v in attrs.items() if (v.__class__ is str and v.startswith(PENDING))
+                 or (v.__class__ is list and any(i.__class__ is str and i.startswith(PENDING) for i in v))]
+        if not named and not row.extra:
             out.append(row)
             continue
-        attrs = {k: real(v) for k, v in row.attrs.items()}
+        attrs = dict(attrs)
+        for k in named:
+            attrs[k] = real(attrs[k])
         extra = {k: real(v) for k, v in row.extra.items()} if row.extra else row.extra
         out.append(ParsedRow(row.row, attrs, record_key(kind, attrs), extra))
     return out

@@ -83,6 +83,9 @@ class Lookups:
     # Read as a part of another kind's import: that kind's records the import creates or
     # changes, (id, attributes), a new one's id a stand-in (pipeline.PENDING) until written.
     pending: list[tuple[str, dict]] = field(default_factory=list)
+    # Read-only lookups the kinds of one roster share within one pass (the enterprise register
+    # each part looks its rows' enterprises up in): loaded by the first, reused by the others.
+    shared: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,22 @@ from zkdesk.store.models import Enterprise, OrgUnit
 
 
 def name_key(name: str) -> str:
-    return "".join(nfkc(name or "").split()).upper()
+    if not name:
+        return ""
+    if not name.isascii():  # ASCII text (a credit code) is its own NFKC form
+        name = nfkc(name)
+    return "".join(name.split()).upper()
 
 
 def load_enterprises(session: Session, lookups: Lookups) -> None:
-    """extra["enterprise_by_uscc"] and extra["enterprises_by_name"]: (id, township, name)."""
+    """extra["enterprise_by_uscc"] and extra["enterprises_by_name"]: (id, township, name);
+    loaded once for all the parts of a roster that read them (lookups.shared)."""
+    if "enterprises" not in lookups.shared:
+        lookups.shared["enterprises"] = _enterprise_lookups(session, lookups)
+    lookups.extra["enterprise_by_uscc"], lookups.extra["enterprises_by_name"] = lookups.shared["enterprises"]
+
+
+def _enterprise_lookups(session: Session, lookups: Lookups) -> tuple[dict, dict]:
     by_uscc: dict[str, tuple[str, str, str]] = {}
     by_name: dict[str, list[tuple[str, str, str]]] = {}
     rows = session.execute(
@@ -35,8 +46,7 @@ def load_enterprises(session: Session, lookups: Lookups) -> None:
             if attrs.get("uscc"):
                 by_uscc[name_key(attrs["uscc"])] = entry
             by_name.setdefault(name_key(attrs["name"]), []).append(entry)
-    lookups.extra["enterprise_by_uscc"] = by_uscc
-    lookups.extra["enterprises_by_name"] = by_name
+    return by_uscc, by_name
 
 
 def township_names(session: Session) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
@@ -30,7 +30,7 @@ from zkdesk.imports.kinds._shared import enterprise_of, load_enterprises, name_k
 from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
 from zkdesk.services.contracts import coverage_lists, set_coverage
 from zkdesk.services.scope import org_filter
-from zkdesk.store.models import CollectiveContract, Enterprise
+from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
 TYPE_ALIASES = {
     "综合": "综合集体合同", "集体合同": "综合集体合同", "综合性集体合同": "综合集体合同",
@@ -107,6 +107,17 @@ def _covered(text: str, lookups: Lookups) -> list[tuple[str, str, str]]:
     return list(found.values())
 
 
+def _stored_coverage(contract_id: str, lookups: Lookups) -> int:
+    """How many enterprises the stored contract covers: every contract's count in one query,
+    on first use (a query per row made re-importing a register slow)."""
+    counts = lookups.extra.get("coverage_counts")
+    if counts is None:
+        query = (select(ContractCoverage.contract_id, func.count()).where(ContractCoverage.deleted.is_(False))
+                 .group_by(ContractCoverage.contract_id))
+        counts = lookups.extra["coverage_counts"] = dict(lookups.session.execute(query).all())
+    return counts.get(contract_id, 0)
+
+
 def _term(values: dict) -> int:
     """The term as given; else the one the given expiry date implies; else 3 years."""
     if values.get("term_years") is not None:
@@ -166,8 +177,8 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     if "covered" in values or not stored:
         covered = _covered(values.get("covered") or "", lookups) if multi else []
         covered_count = len(covered)
-    else:  # no coverage column: the stored coverage stays
-        covered, covered_count = None, len(coverage_lists(lookups.session, [stored["id"]]).get(stored["id"], []))
+    else:  # no coverage column: the stored coverage stays (counted for a regional or sector contract)
+        covered, covered_count = None, _stored_coverage(stored["id"], lookups) if multi else 0
     term, objection, filed = _term(merged), merged.get("review_objection", False), merged.get("filed_on")
     problems = contract_problems(
         kind=kind, signed_on=values["signed_on"], term_years=term, filed_on=filed, review_objection=objection,

@@ -1,0 +1,126 @@
+"""The field rules a record arriving by another way than a form or a sheet meets: a package's
+records are checked by the same rules as the form and the Excel import (ID number check
+digit, credit code, plausible dates, real numbers, no control characters, lengths the
+columns hold, the register's own field rules), each failure a Chinese reason naming the field.
+
+Only the fields the package would change are judged: a stored value that breaks a rule made
+later does not stop an update of another field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, String, Table
+
+from zkdesk.domain.cell_text import has_control
+from zkdesk.domain.contract_rules import contract_problems
+from zkdesk.domain.dates import EARLIEST_YEAR, LATEST_YEAR
+from zkdesk.domain.enterprise_rules import field_problems as enterprise_problems
+from zkdesk.domain.idcard import IdNumberError, parse_id_number
+from zkdesk.services.enterprises import UnionInput, YearInput, union_problems, year_problems
+from zkdesk.services.record_labels import field_label
+from zkdesk.store import models  # noqa: F401  registers every table
+from zkdesk.store.base import Base
+
+_BOOKKEEPING = frozenset({"id", "origin", "revision", "updated_at", "deleted"})
+ID_NUMBER_COLUMNS = {"nomination": ("id_number",), "studio": ("lead_id_number",)}
+
+
+def _decoded(table: Table, values: Mapping) -> dict:
+    """Dates of a stored record as a package carries them (ISO text) back to dates."""
+    out = dict(values)
+    for name, value in values.items():
+        column = table.columns.get(name)
+        if column is None or value.__class__ is not str:
+            continue
+        try:
+            if isinstance(column.type, DateTime):
+                out[name] = datetime.fromisoformat(value)
+            elif isinstance(column.type, Date):
+                out[name] = date.fromisoformat(value)
+        except ValueError:
+            pass
+    return out
+
+
+def _column_problems(table: Table, name: str, value) -> list[tuple[str, str]]:
+    label = field_label(table.name, name)
+    column = table.columns.get(name)
+    if value is None or column is None:
+        return []
+    if value.__class__ is str:
+        if has_control(value):
+            return [(name, f"{label}含有不可见的控制字符")]
+        limit = getattr(column.type, "length", None) if isinstance(column.type, String) else None
+        if limit and len(value) > limit:
+            return [(name, f"{label}过长（最多{limit}字，现为{len(value)}字）")]
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(name, f"{label}不是有效的数字（{value}）")]
+    if isinstance(value, date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return [(name, f"{label}“{value.isoformat()[:10]}”不合理")]
+    return []
+
+
+def _register_problems(table: str, r: Mapping) -> list[tuple[str, str]]:
+    """The register's own field rules (the ones its form and import use) on the whole record."""
+    if table == "enterprise":
+        return enterprise_problems(r.get("name") or "", r.get("ownership") or "非公", r.get("uscc") or "",
+                                   r.get("industry") or "", r.get("address") or "", r.get("contact_person") or "",
+                                   r.get("contact_phone") or "")
+    if table == "enterprise_year" and isinstance(r.get("year"), int) and isinstance(r.get("employees"), int):
+        return year_problems(YearInput(r["year"], r["employees"], r.get("operating_status") or "正常经营",
+                                       r.get("status_date")))
+    if table == "enterprise_union":
+        data = UnionInput(**{k: r[k] for k in UnionInput.__dataclass_fields__ if r.get(k) is not None})
+        return union_problems(True, data)  # whether the enterprise is a company is its own record's
+    if table == "collective_contract" and isinstance(r.get("term_years"), int):
+        return contract_problems(
+            kind=r.get("kind") or "", signed_on=r.get("signed_on"), term_years=r["term_years"],
+            filed_on=r.get("filed_on"), review_objection=bool(r.get("review_objection")),
+            wage_increase_pct=r.get("wage_increase_pct"), employees_covered=r.get("employees_covered") or 0,
+            today=date.today(),
+        )
+    problems = []
+    for name in ID_NUMBER_COLUMNS.get(table, ()):
+        if r.get(name):
+            try:
+                parse_id_number(r[name])
+            except IdNumberError as exc:
+                problems.append((name, str(exc)))
+    return problems
+
+
+def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[tuple[str, str]]:
+    """(field, Chinese reason) for each rule the record breaks in `fields`: `record` is the
+    record as it would be stored (decoded values; dates of the stored part may be ISO text)."""
+    fields = set(fields) - _BOOKKEEPING
+    t = Base.metadata.tables.get(table)
+    if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
+        return []
+    record = _decoded(t, record)
+    order = {name: i for i, name in enumerate(t.columns.keys())}
+    problems = [p for name in sorted(fields, key=lambda n: (order.get(n, len(order)), n))
+                for p in _column_problems(t, name, record.get(name))]
+    if problems:  # one reason is enough: the values the register's rules read are not sound
+        return problems
+    try:
+        found = _register_problems(table, record)
+    except (TypeError, ValueError, AttributeError):  # a value of another type than the rule reads
+        return [(name, f"{field_label(table, name)}的值无效") for name in sorted(fields)][:1]
+    return [(name, message) for name, message in found if name in fields]
+
+
+def package_record_problem(table: str, write: Mapping, local: Mapping | None = None,
+                           conflicting: Mapping | None = None) -> str:
+    """The first field rule a package's record breaks, as the Chinese reason a refused record
+    shows in the preview; "" when it meets them. `write`: the decoded values the import would
+    write; `conflicting`: the sender's values the user may still take; `local`: our stored
+    record (as the package encodes it), for the fields the register's rules read beside them."""
+    changes = dict(write) | dict(conflicting or {})
+    record = dict(local or {}) | changes
+    found = record_problems(table, record, changes)
+    return found[0][1] if found else ""
