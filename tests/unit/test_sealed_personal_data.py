@@ -161,3 +161,23 @@ def test_an_older_database_is_sealed_by_the_upgrade_without_losing_a_number(tmp_
         key_slots.forget_unlocked()
     content = on_disk(Path(target))
     assert [n for n in before.values() if n.encode("ascii") in content] == []
+
+
+def test_the_audit_trail_holds_the_numbers_masked(office):
+    from zkdesk.services.nominations import NominationInput, create_nomination, update_nomination
+    from zkdesk.store.models import AuditEntry
+
+    home, db, admin = office
+    with db.session() as s:
+        award = _session(s)
+    fields = dict(session_id=award, township_code="530924103", name="李芳", id_number="530924199007041329",
+                  category="企业一线工人和专业技术人员", deeds_short="事" * 500, deeds_full="迹" * 2000)
+    with db.session() as s:
+        nid = create_nomination(s, admin, NominationInput(**fields, phone="13812345678"))
+    with db.session() as s:
+        update_nomination(s, admin, nid, NominationInput(**fields, phone="13912345670"))
+    with db.read_session() as s:
+        details = [e.details for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "nomination"))]
+    assert len(details) == 2 and "530924********1329" in details[0] and "139****5670" in details[1]
+    content = on_disk(Path(db.path)) + on_disk(backup_now(home, db, "manual").path)
+    assert [n for n in (b"530924199007041329", b"13812345678", b"13912345670") if n in content] == []
