@@ -79,7 +79,7 @@ def sign_in(db: Database) -> Actor | ServerChosen | None:
         if setup.exec() != QDialog.DialogCode.Accepted:
             return None
         if setup.recovery_code:
-            RecoveryCodeDialog(setup.recovery_code).exec()
+            RecoveryCodeDialog(setup.recovery_code, office_name=setup.office.currentText()).exec()
         if setup.chosen_server is not None:
             return ServerChosen(*setup.chosen_server)
         username = setup.username.text().strip()

@@ -147,3 +147,28 @@ def test_an_import_killed_half_way_leaves_all_or_nothing(tmp_path):
     assert r.json()["packages"][0]["new"] == 120
     counts = {t: _count(db_path, t) for t in ("enterprise", "enterprise_year", "studio", "studio_member")}
     assert counts == {"enterprise": 30, "enterprise_year": 30, "studio": 30, "studio_member": 30}  # all of it
+
+
+def test_keys_rotate_is_taken_by_the_peer_from_the_next_package(tmp_path):
+    county, town, county_print, town_print = offices(tmp_path)
+    usb, back = tmp_path / "usb", tmp_path / "back"
+    usb.mkdir()
+    back.mkdir()
+    assert run_cli(county, "package", "export", "--to", str(usb), "--for", TOWN, *USER, stdin=PASSWORD + "\n").code == 0
+    r = run_cli(town, "package", "import", str(usb), "--trust-new-key", county_print, *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+    assert run_cli(town, "package", "export", "--to", str(back), *USER, stdin=PASSWORD + "\n").code == 0
+    r = run_cli(county, "package", "import", str(back), "--trust-new-key", town_print, *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+
+    r = run_cli(town, "keys", "rotate", "--json", *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+    rotated = r.json()
+    assert rotated["old_fingerprint"] == town_print and rotated["fingerprint"] != town_print
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run_cli(town, "package", "export", "--to", str(again), *USER, stdin=PASSWORD + "\n").code == 0
+    r = run_cli(county, "package", "import", str(again), "--json", *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+    r = run_cli(county, "keys", "show", "--json", *USER, stdin=PASSWORD + "\n")
+    assert [p["fingerprint"] for p in r.json()["peers"] if p["code"] == TOWN] == [rotated["fingerprint"]]

@@ -109,8 +109,8 @@ def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, r
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
         details = json.loads(entry.details)
         assert len(details["created"]) == 2
-        assert details["updated"][0]["old"] == {"contact_phone": "0883-0000000"}
-        assert details["updated"][0]["new"] == {"contact_phone": "0883-1234567"}
+        assert details["updated"][0]["old"] == {"contact_phone": "088*****0000"}  # numbers enter the audit trail masked
+        assert details["updated"][0]["new"] == {"contact_phone": "088*****4567"}
 
     again = dry_run(db, actor, roster).summary
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)

@@ -62,6 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ksub.add_parser("recovery-code", help="生成新的恢复码（旧的作废；只显示这一次）")
     add_user_args(p)
     p.set_defaults(handler=cmd_keys_recovery_code)
+    p = ksub.add_parser("rotate", help="更换本单位的交换密钥：新密钥由旧密钥签名，随下一个数据包告知对方")
+    p.add_argument("--json", action="store_true")
+    add_user_args(p)
+    p.set_defaults(handler=cmd_keys_rotate)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -200,4 +204,18 @@ def cmd_keys_recovery_code(args: argparse.Namespace) -> int:
     with logged_in(args) as (ctx, actor), ctx.db.session() as s:
         code = new_recovery_code(s, actor)
     print(RECOVERY_TEXT.format(code=code))
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from zkdesk.services.exchange_keys import rotate_office_keys
+
+    with logged_in(args) as (ctx, actor), ctx.db.session() as s:
+        old, new = rotate_office_keys(s, actor)
+    if args.json:
+        print_json({"old_fingerprint": old, "fingerprint": new})
+        return 0
+    print(f"本单位的交换密钥已更换：旧指纹 {old}，新指纹 {new}")
+    print("此后导出的数据包都带有由旧密钥签名的新密钥，对方导入时自动改信新密钥，无需电话核对；"
+          "对方在此之前用旧密钥加密发来的数据包仍能导入")
     return 0

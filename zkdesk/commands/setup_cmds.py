@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="填入演示数据（标明为演示）")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--user", help="以该用户登录后填入：身份证号和电话当即加密保存（不登录则在下次登录时加密）")
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -40,12 +42,21 @@ RECOVERY_TEXT = ("恢复码：{code}\n"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from zkdesk.services import key_slots
     from zkdesk.services.demo import fill_demo
 
-    with open_context(args, require_init=False) as ctx, ctx.db.session() as s:
-        summary = fill_demo(s)
+    with open_context(args, require_init=False) as ctx:
+        if args.user:  # the data key unlocked: the numbers are sealed as they are written
+            from zkdesk.services.auth import login_and_commit
+
+            login_and_commit(ctx.db, args.user, read_password(args))
+        with ctx.db.session() as s:
+            summary = fill_demo(s)
+            sealed_now = key_slots.unlocked(s) is not None
     if args.json:
-        print_json(summary)
+        print_json(summary | {"sealed": sealed_now})
     else:
         print("已填入演示数据：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+        if not sealed_now:
+            print("身份证号和电话号码将在下次有用户登录时加密保存")
     return 0

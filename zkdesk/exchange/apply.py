@@ -26,6 +26,7 @@ from zkdesk.store.bulk import execute_many
 from zkdesk.store.engine import KEEP_REVISIONS
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias, ExchangeConflict, ExchangePeer, ExchangeReceipt
+from zkdesk.store.sealed import keyed_hashes
 
 # Tests set this to a file path: once half the tables are written, the import writes the file
 # and sleeps inside its transaction, so a test can kill the process at that point.
@@ -64,7 +65,8 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
         groups: dict[tuple, list[dict]] = defaultdict(list)
         for d in by_table[name]:
             if d.action != "new":
-                groups[tuple(sorted(d.write))].append({"_id": d.id, **{f"v_{c}": v for c, v in d.write.items()}})
+                write = keyed_hashes(session.get_bind(), name, d.write)  # a sealed value's hash, with our key
+                groups[tuple(sorted(write))].append({"_id": d.id, **{f"v_{c}": v for c, v in write.items()}})
         for columns, params in groups.items():
             stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(f"v_{c}") for c in columns})
             execute_many(session, stmt, params)

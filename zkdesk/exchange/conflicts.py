@@ -27,6 +27,7 @@ from zkdesk.services.record_labels import field_label, table_label, travelling_t
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import Enterprise, Indicator
 from zkdesk.store.models.exchange import ExchangeAlias, ExchangeConflict
+from zkdesk.store.sealed import keyed_hashes
 
 CHOICES = {"local": "保留本地", "remote": "采用对方"}
 TAKE = {"local": "local", "remote": "remote", "theirs": "remote"}  # what the command line and callers may say
@@ -170,7 +171,7 @@ def resolve_conflict(session: Session, actor: Actor, conflict_id: int, choice: s
     if theirs:
         revision = max(current["revision"] + 1, c.remote_revision)
         values = {f: tt.decode_value(f, remote.get(f)) for f in theirs} | {"revision": revision, "updated_at": utcnow()}
-        session.execute(update(t).where(t.c.id == c.record_id).values(values))
+        session.execute(update(t).where(t.c.id == c.record_id).values(keyed_hashes(session.get_bind(), c.table_name, values)))
         if current["revision"] <= acked and not kept:  # nothing else pending for the peer: it has these values
             acked = revision
     upsert_states(session, [{"peer_code": c.peer_code, "table_name": c.table_name, "record_id": c.record_id,

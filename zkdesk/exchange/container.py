@@ -9,6 +9,10 @@ X25519(ephemeral key, receiver's key) through HKDF-SHA256, with everything befor
 associated data. The signature covers everything before it; the CRC-32 covers everything
 before itself, so accidental damage (a bad stick) is told apart from a forgery.
 
+After `zkdesk keys rotate` the header also carries `key_changes`: each new key pair with the
+signature of the signing key it replaced, so a receiver that trusts the old key accepts the new
+one; the old encryption key still opens packages sealed for it.
+
 The one package sent in clear is the county's first one to a township whose key it does not
 have yet (kind "setup"): it may carry only the county's catalog records and its public keys
 (not the county's form files, which wait for the first encrypted package: see forms.py).
@@ -98,6 +102,11 @@ class Sealed:
     def fingerprint(self) -> str:
         return fingerprint(self.sign_key, self.box_key)
 
+    @property
+    def key_changes(self) -> list:
+        """The sender's key rotations, each signed by the key it replaced (services.exchange_keys)."""
+        return self.header.get("key_changes", [])
+
 
 def _aead_key(shared: bytes, ephemeral: bytes, receiver: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + receiver, info=_HKDF_INFO).derive(shared)
@@ -131,6 +140,8 @@ def seal(keys: OfficeKeys, *, receiver: str, sequence: int, kind: str, created: 
          receiver_box_key: bytes | None) -> bytes:
     header = {"sender": keys.code, "receiver": receiver, "sequence": sequence, "kind": kind,
               "created": created.isoformat(timespec="seconds")}
+    if keys.key_changes:  # `keys rotate`: the new keys, each vouched for by the key it replaced
+        header["key_changes"] = list(keys.key_changes)
     return seal_compressed(keys, header, zlib.compress(payload, 6), len(payload), receiver_box_key)
 
 
@@ -149,6 +160,8 @@ def _check_header(header, name: str) -> None:
             and isinstance(header["encrypted"], bool)
             and isinstance(header["payload_size"], int)
             and len(unb64(header["sign_key"])) == 32 and len(unb64(header["box_key"])) == 32
+            and isinstance(header.get("key_changes", []), list)
+            and all(isinstance(c, dict) for c in header.get("key_changes", []))
         )
         datetime.fromisoformat(header["created"])
         if header["encrypted"]:
@@ -250,11 +263,17 @@ def open_payload(sealed: Sealed, keys: OfficeKeys, name: str) -> dict:
     h = sealed.header
     if h["encrypted"]:
         eph = unb64(h["ephemeral_key"])
-        shared = keys.box_private.exchange(X25519PublicKey.from_public_bytes(eph))
-        try:
-            compressed = ChaCha20Poly1305(_aead_key(shared, eph, keys.box_public)).decrypt(
-                unb64(h["nonce"]), sealed.body, sealed.prefix_and_header)
-        except InvalidTag:
+        compressed = None
+        for box in (keys.box_private, *keys.previous_box):  # sealed for a key rotated since: the old one
+            shared = box.exchange(X25519PublicKey.from_public_bytes(eph))
+            box_public = box.public_key().public_bytes_raw()
+            try:
+                compressed = ChaCha20Poly1305(_aead_key(shared, eph, box_public)).decrypt(
+                    unb64(h["nonce"]), sealed.body, sealed.prefix_and_header)
+                break
+            except InvalidTag:
+                continue
+        if compressed is None:
             raise PackageRefused(
                 f"数据包 {name} 无法解密：它不是用本单位当前的密钥加密的（本单位是否重新安装过 zkdesk？），未作任何改动。",
                 "decrypt") from None

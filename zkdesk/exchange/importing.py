@@ -44,7 +44,14 @@ from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.record_labels import field_label
-from zkdesk.services.exchange_keys import normalise_fingerprint, office_keys, trust_peer_key
+from zkdesk.services.exchange_keys import (
+    accept_rotated_key,
+    normalise_fingerprint,
+    office_keys,
+    rotated_key,
+    trust_peer_key,
+    unb64,
+)
 from zkdesk.services.settings import office_code
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
@@ -150,11 +157,14 @@ def _check_parties(session: Session, sealed: Sealed, me: str, name: str) -> None
         raise PackageRefused(f"{name} 没有加密，未导入。", "unencrypted")
 
 
-def _check_key(session: Session, sealed: Sealed, trust: set[str], name: str) -> bool:
-    """True when the sender's key still has to be stored as trusted (first sight, confirmed)."""
+def _check_key(session: Session, sealed: Sealed, trust: set[str], name: str) -> bool | str:
+    """True when the sender's key still has to be stored as trusted (first sight, confirmed);
+    "rotated" when it replaces the trusted one, vouched for by it (`keys rotate`)."""
     peer = session.get(ExchangePeer, sealed.sender)
     sender = f"{_unit_name(session, sealed.sender)}（{sealed.sender}）"
     if peer is not None and peer.sign_key:
+        if peer.fingerprint != sealed.fingerprint and _rotated_from(peer.sign_key, sealed):
+            return "rotated"
         if peer.fingerprint != sealed.fingerprint:
             raise PackageRefused(
                 f"{name} 的密钥与已信任的{sender}密钥不一致（已信任 {peer.fingerprint}，数据包 {sealed.fingerprint}），"
@@ -167,6 +177,10 @@ def _check_key(session: Session, sealed: Sealed, trust: set[str], name: str) -> 
             "一致后再确认信任并导入（命令行：--trust-new-key 指纹）。未作任何改动。",
             "untrusted_key", fingerprint=sealed.fingerprint, sender=sealed.sender)
     return True
+
+
+def _rotated_from(trusted_sign_key: str, sealed: Sealed) -> bool:
+    return rotated_key(unb64(trusted_sign_key), sealed.key_changes, sealed.sign_key, sealed.box_key)
 
 
 def _gaps(session: Session, sender: str, sequence: int) -> list[int]:
@@ -220,7 +234,9 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
     if sealed.kind == "setup" and (set(payload.get("records", {})) - COUNTY_TABLES or payload.get("receipts")
                                    or payload.get(FORMS_KEY)):
         raise PackageRefused(f"{name} 是未加密的设置数据包，却含有规划目录以外的内容，未导入。", "content")
-    if new_key and not dry_run:
+    if new_key == "rotated" and not dry_run:
+        accept_rotated_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
+    elif new_key and not dry_run:
         trust_peer_key(session, actor, sealed.sender, sealed.sign_key, sealed.box_key)
 
     result = PackageResult(file=name, path=path, sender=sealed.sender, sender_name=_unit_name(session, sealed.sender),
@@ -338,13 +354,15 @@ def _import_items(db: Database, actor: Actor, items: list, backups_dir: Path, dr
     with db.session(wait_ms=LONG_WAIT_MS) as s:
         me = office_code(s)
         seen = set(s.scalars(select(ExchangeInbound.digest)))
-        trusted = {p.code: p.fingerprint for p in s.scalars(select(ExchangePeer))}
+        peers = {p.code: (p.fingerprint, p.sign_key) for p in s.scalars(select(ExchangePeer))}
+        trusted = {code: fp for code, (fp, _sign) in peers.items()}
         units = {u.code: (u.name, u.short_name) for u in s.scalars(select(OrgUnit))}  # a refused package's sender by name
     backup_path = ""
     results = []
     for path, in_folder, data, sealed, error in items:
         known = trusted.get(sealed.sender) if sealed else None
-        key_ok = sealed is not None and (known == sealed.fingerprint or (not known and sealed.fingerprint in trust))
+        key_ok = sealed is not None and (known == sealed.fingerprint or (not known and sealed.fingerprint in trust)
+                                         or (bool(known) and _rotated_from(peers[sealed.sender][1], sealed)))
         worth_a_backup = key_ok and sealed.receiver == me and sealed.digest not in seen
         if worth_a_backup and not dry_run and not backup_path:
             backup_path = str(backup_before_import(db, backups_dir) or "")

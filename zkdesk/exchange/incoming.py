@@ -30,6 +30,7 @@ from zkdesk.store.base import utcnow
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
+from zkdesk.store.sealed import hash_for, hmac_column
 
 DELETED = "deleted"  # the tombstone flag every travelling record has
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -413,10 +414,11 @@ class _Planner:
         t = tt.table
         for key in keys_for(tt.name, tt.unique_sets):
             cols = tuple(dict.fromkeys(key.fields + key.unless_set))
+            read = {c: hmac_column(tt.name, c) if c in key.keyed else c for c in cols}  # keyed: the hash, not the value
             found: dict[tuple, str] = {}
-            rows = self.s.execute(select(t.c.id, t.c.deleted, *(t.c[c] for c in cols)).order_by(t.c.deleted.desc(), t.c.id))
+            rows = self.s.execute(select(t.c.id, t.c.deleted, *(t.c[read[c]] for c in cols)).order_by(t.c.deleted.desc(), t.c.id))
             for r in rows:
-                value = key.of({c: _encode(tt, c, v) for c, v in zip(cols, r[2:], strict=True)})
+                value = key.of({c: _encode(tt, read[c], v) for c, v in zip(cols, r[2:], strict=True)})
                 if value is not None:
                     found[value] = r[0]  # live rows come last and win
             out.append((key, found))
@@ -429,13 +431,18 @@ class _Planner:
         if not missing or not keys_for(tt.name, tt.unique_sets):
             return
         index = self._natural_index(tt)
+        bind = self.s.get_bind()
+
+        def hasher(value):  # the sender's plain value, hashed with our key
+            return hash_for(bind, value)
+
         if not any(values for _, values in index):
             return  # nothing here to match (a first package into an empty register)
         claimed = {r["inc"]["id"] for r in rows if r["inc"]["id"] in local}
         found: dict[int, str] = {}
         for n, row in enumerate(missing):
             for key, values in index:
-                value = key.of(row["inc"])
+                value = key.of(row["inc"], hasher)
                 ours = values.get(value) if value is not None else None
                 if ours is not None and ours not in claimed:
                     found[n] = ours

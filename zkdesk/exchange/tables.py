@@ -18,6 +18,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Num
 from zkdesk.services.record_labels import TABLE_LABELS as _TABLE_LABELS
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base, Travelling
+from zkdesk.store.sealed import hmac_columns
 
 ORG_TABLE = "org_unit"
 
@@ -156,11 +157,12 @@ def travelling_tables() -> tuple[TravellingTable, ...]:
             [tuple(c.name for c in con.columns) for con in table.constraints if isinstance(con, UniqueConstraint)]
             + [(c.name,) for c in table.columns if c.unique]
         ))
+        local_only = {h for t, h in hmac_columns() if t == table.name}  # keyed hashes: each office its own key
         out.append(
             TravellingTable(
                 name=table.name,
                 table=table,
-                columns=tuple(c.name for c in table.columns),
+                columns=tuple(c.name for c in table.columns if c.name not in local_only),
                 kinds={c.name: _kind(c) for c in table.columns},
                 nullable=frozenset(c.name for c in table.columns if c.nullable),
                 org_columns=tuple(sorted(org_columns)),

@@ -35,6 +35,7 @@ from zkdesk.store.base import utcnow
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import OrgUnit
 from zkdesk.store.writer_lock import long_write
+from zkdesk.store.sealed import keyed_hashes
 
 Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
@@ -458,7 +459,7 @@ def _insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
     pick = itemgetter(*(c.key for c in columns))
     rows = []
     for attrs in values:
-        merged = {**base, **attrs}
+        merged = {**base, **keyed_hashes(connection, table.name, attrs)}
         for key, process in converters:
             if key in attrs and attrs[key] is not None:
                 merged[key] = process(attrs[key])

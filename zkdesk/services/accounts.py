@@ -144,6 +144,36 @@ def change_own_password(session: Session, actor: Actor, old_password: str, new_p
     audit.record(session, actor.username, "password_change", "user", user.id, {"username": user.username})
 
 
+class RecoveryFailed(UserError):
+    """A 恢复码 that does not open the key: refused, and written to the audit trail."""
+
+
+def reset_password_with_recovery_code(session: Session, username: str, code: str, new_password: str) -> None:
+    """用恢复码重设密码 (the login dialog, every password forgotten): the 恢复码 opens the data key,
+    the user gets the new password and a slot under it, the lockout is lifted. A wrong code is
+    refused as RecoveryFailed after its audit entry (callers commit on it)."""
+    name = username.strip()
+    user = session.scalars(select(User).where(User.username == name)).first()
+    if user is None or not user.active:
+        raise UserError("没有这个用户，或该账号已停用")
+    problem = password_problem(new_password, user.username)
+    if problem:
+        raise UserError(problem)
+    if not key_slots.unlock_with_recovery_code(session, code):
+        audit.record(session, name, "recovery_failed", "user", user.id, {"username": name})
+        raise RecoveryFailed("恢复码不正确（请核对抄下的恢复码，字母不分大小写，短横线可省略）")
+    user.password_hash, kek = hash_password_and_key(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    key_slots.rewrap(session, user, kek)
+    audit.record(session, name, "password_reset_recovery", "user", user.id, {"username": name})
+
+
+def reset_password_with_recovery_code_and_commit(db, username: str, code: str, new_password: str) -> None:
+    with db.session(commit_on=(RecoveryFailed,)) as session:
+        reset_password_with_recovery_code(session, username, code, new_password)
+
+
 def idle_lock_seconds(session: Session) -> int:
     """After how many seconds without input the window locks (0 = never)."""
     return settings.value(session, IDLE_LOCK_KEY)

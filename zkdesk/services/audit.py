@@ -21,6 +21,7 @@ from zkdesk.store.audit_head import ChainHead, backup_heads, read_head, write_he
 from zkdesk.store.base import utcnow
 from zkdesk.store.engine import serialize
 from zkdesk.store.models import AuditEntry
+from zkdesk.store.sealed import SEALED_COLUMNS
 
 
 def _digest(prev_hash: str, at: datetime, username: str, action: str, entity: str, entity_id: str, details: str) -> str:
@@ -30,6 +31,23 @@ def _digest(prev_hash: str, at: datetime, username: str, action: str, entity: st
 
 def _json(details: dict | None) -> str:
     return json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _masked(value, kind: str | None = None):
+    """Details with the personal numbers masked: the audit trail is hashed as written and never
+    re-sealed, so a sealed column's value (store/sealed.py) enters it only as every role sees it."""
+    if isinstance(value, dict):
+        return {k: _masked(v, _PERSONAL_KEYS.get(k) if isinstance(k, str) else None) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(v, kind) for v in value]
+    if kind and isinstance(value, str) and value:
+        from zkdesk.domain.idcard import mask_id_number, mask_phone
+
+        return mask_id_number(value) if kind == "id" else mask_phone(value)
+    return value
+
+
+_PERSONAL_KEYS = {column: kind for columns in SEALED_COLUMNS.values() for column, kind in columns.items()}
 
 
 def record(
@@ -51,7 +69,7 @@ def record(
     prev_hash = last.hash if last else ""
     head = read_head(session)
     at = utcnow()
-    body = _json(details)
+    body = _json(_masked(details))
     entry = AuditEntry(
         at=at,
         username=username,

@@ -67,6 +67,10 @@ ACTION_LABELS = {
     "nomination_objection": "登记公示异议",
     "package_refused": "拒收数据包",
     "merge": "合并重复记录",
+    "password_reset_recovery": "用恢复码重设密码",
+    "recovery_failed": "恢复码错误",
+    "rotate_key": "更换本单位交换密钥",
+    "trust_rotated_key": "改信对方的新密钥",
 }
 # (action, kind of record) pairs whose words differ from the action's alone
 ACTION_ENTITY_LABELS = {("lock", "year_lock"): "锁定年度数值", ("unlock", "year_lock"): "解锁年度数值"}

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,6 +59,10 @@ class OfficeKeys:
     code: str
     sign_private: Ed25519PrivateKey
     box_private: X25519PrivateKey
+    # the encryption keys before a rotation: a package a peer sealed before it learned the new one
+    previous_box: tuple[X25519PrivateKey, ...] = ()
+    # the rotations a peer may not know yet, each signed by the key it replaced (exchange/container.py)
+    key_changes: tuple[dict, ...] = ()
 
     @property
     def sign_public(self) -> bytes:
@@ -104,8 +109,85 @@ def office_keys(session: Session) -> OfficeKeys:
     if opened is None:
         raise UserError("本单位的交换密钥无法用当前数据密钥打开（数据库可能被改动过），请运行 zkdesk verify")
     sign, box = opened
+    previous = []
+    for sealed in json.loads(get_raw(session, PREVIOUS_KEYS) or "[]"):
+        old = km.open_private_keys(key_slots.data_key(session), sealed)
+        if old is not None:
+            previous.append(X25519PrivateKey.from_private_bytes(old[1]))
     return OfficeKeys(code=code, sign_private=Ed25519PrivateKey.from_private_bytes(sign),
-                      box_private=X25519PrivateKey.from_private_bytes(box))
+                      box_private=X25519PrivateKey.from_private_bytes(box), previous_box=tuple(previous),
+                      key_changes=tuple(json.loads(get_raw(session, KEY_CHANGES) or "[]")))
+
+
+PREVIOUS_KEYS = "exchange_keys_previous"  # sealed key pairs replaced by `keys rotate` (JSON list)
+KEY_CHANGES = "exchange_key_changes"  # their announcements, oldest first (JSON list)
+_CHANGE_CONTEXT = b"zkdesk key change\x00"
+
+
+def change_statement(old_sign: bytes, new_sign: bytes, new_box: bytes) -> bytes:
+    """What the replaced signing key signs when a key pair is rotated."""
+    return _CHANGE_CONTEXT + old_sign + new_sign + new_box
+
+
+def rotate_office_keys(session: Session, actor: Actor) -> tuple[str, str]:
+    """`zkdesk keys rotate`: a new signing and encryption key pair. The old signing key signs the
+    new public keys; every package from now on carries that statement, so a peer that trusts the
+    old key accepts the new one without a phone call. The old encryption key is kept (sealed) to
+    open packages sealed for it before the peer learned the new one. Returns (old, new) fingerprints."""
+    actor.require(Permission.MANAGE_USERS)
+    old = office_keys(session)
+    sign, box = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
+    new_sign, new_box = sign.public_key().public_bytes(**_RAW), box.public_key().public_bytes(**_RAW)
+    data_key = key_slots.data_key(session)
+    previous = json.loads(get_raw(session, PREVIOUS_KEYS) or "[]") + [get_raw(session, km.SEALED_KEYS)]
+    changes = list(old.key_changes) + [{
+        "from_sign_key": b64(old.sign_public), "sign_key": b64(new_sign), "box_key": b64(new_box),
+        "signature": b64(old.sign_private.sign(change_statement(old.sign_public, new_sign, new_box))),
+    }]
+    put_raw(session, PREVIOUS_KEYS, json.dumps(previous))
+    put_raw(session, KEY_CHANGES, json.dumps(changes, sort_keys=True))
+    put_raw(session, km.SEALED_KEYS, km.seal_private_keys(data_key, _private_raw(sign), _private_raw(box)))
+    put_raw(session, km.SIGN_PUBLIC, b64(new_sign))
+    put_raw(session, km.BOX_PUBLIC, b64(new_box))
+    session.flush()
+    new_print = fingerprint(new_sign, new_box)
+    audit.record(session, actor.username, "rotate_key", "exchange_key", old.code,
+                 {"old": {"fingerprint": old.fingerprint}, "new": {"fingerprint": new_print}})
+    return old.fingerprint, new_print
+
+
+def rotated_key(trusted_sign_key: bytes, changes, sign_key: bytes, box_key: bytes) -> bool:
+    """Whether a chain of announced key changes leads, each signed by the key before it, from the
+    signing key we trust to the keys a package was signed with."""
+    from cryptography.exceptions import InvalidSignature
+
+    current = trusted_sign_key
+    if not isinstance(changes, list):
+        return False
+    for change in changes:
+        try:
+            if unb64(change["from_sign_key"]) != current:
+                continue
+            new_sign, new_box = unb64(change["sign_key"]), unb64(change["box_key"])
+            Ed25519PublicKey.from_public_bytes(current).verify(
+                unb64(change["signature"]), change_statement(current, new_sign, new_box))
+        except (InvalidSignature, KeyError, TypeError, ValueError):
+            return False
+        current = new_sign
+        if (new_sign, new_box) == (sign_key, box_key):
+            return True
+    return False
+
+
+def accept_rotated_key(session: Session, actor: Actor, code: str, sign_key: bytes, box_key: bytes) -> ExchangePeer:
+    """A peer's new keys, vouched for by its old signing key (`rotated_key`), replace the trusted ones."""
+    peer = get_peer(session, code)
+    old_print, new_print = peer.fingerprint, fingerprint(sign_key, box_key)
+    peer.sign_key, peer.box_key, peer.fingerprint = b64(sign_key), b64(box_key), new_print
+    peer.trusted_at, peer.trusted_by = utcnow(), actor.username
+    audit.record(session, actor.username, "trust_rotated_key", "exchange_peer", code,
+                 {"old": {"fingerprint": old_print}, "new": {"fingerprint": new_print}})
+    return peer
 
 
 def office_fingerprint(session: Session) -> str:

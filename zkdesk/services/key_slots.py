@@ -15,8 +15,6 @@ data key for every session of the same database afterwards, and nothing is writt
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,33 +23,36 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.services.settings import get_raw, put_raw
 from zkdesk.store import key_material as km
+from zkdesk.store import sealed
 from zkdesk.store.models import Setting, User
 
 RECOVERY_CODE = "new_recovery_code"  # session.info: a 恢复码 made in this session, to show once
 
-_unlocked: dict[str, bytes] = {}
-_guard = threading.Lock()
-
-
-def _database(session: Session) -> str:
-    return session.get_bind().url.render_as_string(hide_password=True)
-
-
 def unlocked(session: Session) -> bytes | None:
     """This database's data key if a login in this process unlocked it."""
-    with _guard:
-        return _unlocked.get(_database(session))
+    return sealed.key_for(sealed.database_name(session.get_bind()))
 
 
 def _remember(session: Session, data_key: bytes) -> None:
-    with _guard:
-        _unlocked[_database(session)] = data_key
+    """The key is unlocked for this process; personal numbers still stored plain (written before
+    the key was at hand, e.g. by an upgrade that found no key) are sealed now."""
+    sealed.remember(sealed.database_name(session.get_bind()), data_key)
+    seal_plain_values(session, data_key)
+
+
+def seal_plain_values(session: Session, data_key: bytes) -> int:
+    from zkdesk.store.base import Base
+
+    session.flush()
+    count = sealed.seal_plain_values(session.connection(), data_key, Base.metadata.tables)
+    if count:
+        session.expire_all()
+    return count
 
 
 def forget_unlocked() -> None:
     """Drop every unlocked key of this process (tests; a window that locks for good)."""
-    with _guard:
-        _unlocked.clear()
+    sealed.forget_all()
 
 
 def _delete(session: Session, key: str) -> None:

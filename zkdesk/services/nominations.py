@@ -29,6 +29,7 @@ from zkdesk.services.privacy import mask_for, sees_personal
 from zkdesk.services.records import check_revision
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, Nomination, OrgUnit, User
+from zkdesk.store.sealed import hash_for
 
 
 @dataclass
@@ -192,7 +193,7 @@ def find_duplicates(
         return []
     query = select(Nomination).where(
         Nomination.session_id == session_id,
-        Nomination.id_number == key,
+        Nomination.id_number_hmac == hash_for(session.get_bind(), key),  # the number is sealed: its keyed hash
         Nomination.deleted.is_(False),
         org_filter(Nomination.township_code, actor.office_code),
     )
@@ -212,11 +213,11 @@ def duplicate_groups(session: Session, actor: Actor, session_id: str) -> dict[st
     seen = (
         Nomination.session_id == session_id,
         Nomination.deleted.is_(False),
-        Nomination.id_number != "",
+        Nomination.id_number_hmac != "",
         org_filter(Nomination.township_code, actor.office_code),
     )
-    repeated = select(Nomination.id_number).where(*seen).group_by(Nomination.id_number).having(func.count() > 1)
-    query = select(Nomination).where(*seen, Nomination.id_number.in_(repeated))
+    repeated = select(Nomination.id_number_hmac).where(*seen).group_by(Nomination.id_number_hmac).having(func.count() > 1)
+    query = select(Nomination).where(*seen, Nomination.id_number_hmac.in_(repeated))
     by_key: dict[str, list[Nomination]] = {}
     for nom in session.scalars(query.order_by(Nomination.township_code, Nomination.name, Nomination.id)):
         by_key.setdefault(nom.id_number, []).append(nom)

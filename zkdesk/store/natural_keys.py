@@ -8,6 +8,9 @@ has one, by name + township only when it has none).
 
 Tables not listed here are known by their unique constraints (exchange/tables.py finds them),
 e.g. an enterprise's year by (enterprise, year); a table with neither has no natural key.
+A field in `keyed` is a sealed column (store/sealed.py): locally it is compared by its keyed hash
+(`<field>_hmac`, read instead of the value); a package carries the plain value inside its
+encryption and the receiver hashes it with its own key (`of(row, hasher)`).
 Reference columns (enterprise_id, studio_id, …) are compared after the other office's UUIDs
 have been read as ours (exchange/incoming.py).
 """
@@ -21,9 +24,11 @@ from dataclasses import dataclass
 class NaturalKey:
     fields: tuple[str, ...]
     unless_set: tuple[str, ...] = ()
+    keyed: tuple[str, ...] = ()  # fields compared by their keyed hash
 
-    def of(self, row: dict) -> tuple | None:
-        """The key's value for a row (column -> value), or None when it does not apply."""
+    def of(self, row: dict, hasher=None) -> tuple | None:
+        """The key's value for a row (column -> value), or None when it does not apply. With
+        `hasher` (plain value -> keyed hash) the keyed fields are hashed first."""
         for f in self.unless_set:
             if row.get(f) not in (None, ""):
                 return None
@@ -36,6 +41,8 @@ class NaturalKey:
                     return None
             elif v is None:
                 return None
+            if hasher is not None and f in self.keyed:
+                v = hasher(v)
             values.append(v)
         return tuple(values)
 
@@ -43,7 +50,7 @@ class NaturalKey:
 NATURAL_KEYS: dict[str, tuple[NaturalKey, ...]] = {
     "indicator_value": (NaturalKey(("indicator_id", "org_code", "year")),),  # plan indicator + org unit + year
     "enterprise": (NaturalKey(("uscc",)), NaturalKey(("name", "township_code"), unless_set=("uscc",))),
-    "nomination": (NaturalKey(("session_id", "id_number")),),  # 届次 + ID number
+    "nomination": (NaturalKey(("session_id", "id_number"), keyed=("id_number",)),),  # 届次 + ID number
     "studio": (NaturalKey(("name", "township_code")),),
     "studio_result": (NaturalKey(("studio_id", "year")),),
     "collective_contract": (NaturalKey(("enterprise_id", "kind", "signed_on")),),

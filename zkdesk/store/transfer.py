@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Integer, String, inspect, select, text
+from sqlalchemy import Integer, String, inspect, select, text, type_coerce
 from sqlalchemy.engine import URL
 
 from zkdesk.store import models  # noqa: F401  registers every table
@@ -22,6 +22,7 @@ from zkdesk.store.base import Base
 from zkdesk.store.engine import Database, database_url, shown_url
 from zkdesk.store.migrate import DatabaseVersionError, _create, alembic_config, current_revision, head_revision
 from zkdesk.store.private_files import private_dir
+from zkdesk.store.sealed import Sealed
 
 CHUNK = 2000
 
@@ -74,8 +75,10 @@ def _parents_first(rows: list[dict], child: str, key: str) -> list[dict]:
 
 
 def read_rows(session, table) -> Iterator[list[dict]]:
-    """The rows of `table` in primary-key order, in chunks."""
-    result = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+    """The rows of `table` in primary-key order, in chunks; sealed numbers as stored (they are
+    copied sealed, and need no key: store/sealed.py)."""
+    columns = [type_coerce(c, String).label(c.name) if isinstance(c.type, Sealed) else c for c in table.columns]
+    result = session.execute(select(*columns).order_by(*table.primary_key.columns)).mappings()
     chunk: list[dict] = []
     for row in result:
         chunk.append(dict(row))

@@ -1,13 +1,16 @@
-"""Login on every start after the first. The password is checked off the GUI thread (one scrypt and
-a write: the attempt is logged), on the writer thread like every write; meanwhile the dialog says
-正在验证… and stays responsive, and a second 登录 is not a second attempt."""
+"""Login on every start after the first; 用恢复码重设密码 when the password is forgotten. The password is
+checked off the GUI thread (one scrypt and a write: the attempt is logged), on the writer thread like every
+write; meanwhile the dialog says 正在验证… and stays responsive, and a second 登录 is not a second attempt."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
+from zkdesk.services.accounts import reset_password_with_recovery_code_and_commit
 from zkdesk.services.actor import Actor
 from zkdesk.services.auth import login_and_commit
+from zkdesk.services.errors import UserError
 from zkdesk.store.engine import Database
 from zkdesk.ui import ops
 from zkdesk.ui.form_parts import error_label, ok_cancel
@@ -36,12 +39,17 @@ class LoginDialog(QDialog):
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)
         self.buttons = buttons = ok_cancel(self, self.submit, "登录", "退出")
+        self.forgot = QPushButton("忘记密码？用恢复码重设", objectName="forgotPassword", flat=True, autoDefault=False)
+        self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.forgot.setStyleSheet("color: #1a5fb4; text-align: left;")
+        self.forgot.clicked.connect(self.reset_with_recovery_code)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.checking)
         layout.addWidget(self.error)
+        layout.addWidget(self.forgot, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
 
@@ -78,3 +86,57 @@ class LoginDialog(QDialog):
         if self.busy:
             return  # the attempt is being checked: 退出 when it is answered
         super().reject()
+
+    def reset_with_recovery_code(self) -> None:
+        """The 恢复码 sets a new password; then this dialog logs in with it."""
+        dialog = RecoveryResetDialog(self.db, self.username.text().strip(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.username.setText(dialog.username.text().strip())
+        self.password.setText(dialog.password.text())
+        self.submit()
+
+
+class RecoveryResetDialog(QDialog):
+    """用恢复码重设密码: user name, the 恢复码 from paper, the new password twice."""
+
+    def __init__(self, db: Database, username: str = "", parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.setObjectName("recoveryResetDialog")
+        self.setWindowTitle("用恢复码重设密码")
+        self.setMinimumWidth(460)
+        intro = QLabel("输入首次使用时抄下（或打印、保存）的恢复码，为该用户设置新密码。"
+                       "重设后即用新密码登录；恢复码仍然有效，请继续妥善保管。", wordWrap=True)
+        self.username = QLineEdit(username, objectName="resetUsername")
+        self.code = QLineEdit(objectName="resetCode", placeholderText="XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        self.password = QLineEdit(objectName="resetPassword", echoMode=QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit(objectName="resetPassword2", echoMode=QLineEdit.EchoMode.Password)
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow("用户名：", self.username)
+        form.addRow("恢复码：", self.code)
+        form.addRow("新密码：", self.password)
+        form.addRow("再次输入新密码：", self.password2)
+        self.buttons = ok_cancel(self, self.submit, "重设密码并登录", "取消", ok_name="resetSubmit")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        (self.code if username else self.username).setFocus()
+
+    def submit(self) -> None:
+        if not self.username.text().strip() or not self.code.text().strip():
+            self.error.setText("请填写用户名和恢复码")
+            return
+        if self.password.text() != self.password2.text():
+            self.error.setText("两次输入的新密码不一致")
+            return
+        try:
+            reset_password_with_recovery_code_and_commit(self.db, self.username.text(), self.code.text(),
+                                                         self.password.text())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

@@ -185,7 +185,7 @@ def export_rows(session: Session, office_code: str) -> list[dict]:
         select(Nomination, AwardSession.name)
         .join(AwardSession, AwardSession.id == Nomination.session_id)
         .where(Nomination.deleted.is_(False), org_filter(Nomination.township_code, office_code))
-        .order_by(AwardSession.year, Nomination.township_code, Nomination.name, Nomination.id_number, Nomination.id)
+        .order_by(AwardSession.year, Nomination.township_code, Nomination.name, Nomination.id)  # a sealed number sorts nothing
     )
     rows = []
     for nomination, session_name in session.execute(query):

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling
+from zkdesk.store.sealed import Sealed
 
 
 class Enterprise(Travelling, Base):
@@ -21,7 +22,7 @@ class Enterprise(Travelling, Base):
     is_company: Mapped[bool] = mapped_column(Boolean, default=True)  # 公司制: 职工董事/监事 apply
     address: Mapped[str] = mapped_column(String(200), default="")
     contact_person: Mapped[str] = mapped_column(String(50), default="")
-    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_phone: Mapped[str] = mapped_column(Sealed("phone"), default="")  # sealed (store/sealed.py)
     note: Mapped[str] = mapped_column(Text, default="")
 
     years: Mapped[list[EnterpriseYear]] = relationship(back_populates="enterprise", order_by="EnterpriseYear.year")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling, UTCDateTime
+from zkdesk.store.sealed import Sealed, hash_for, hmac_default
 
 
 class AwardSession(Travelling, Base):
@@ -32,13 +33,15 @@ class Nomination(Travelling, Base):
     gender: Mapped[str] = mapped_column(String(2), default="")
     ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    id_number: Mapped[str] = mapped_column(String(18), default="", index=True)
+    id_number: Mapped[str] = mapped_column(Sealed("id"), default="")  # sealed with the data key (store/sealed.py)
+    # keyed hash of id_number (local only, never travels): duplicate checks and the natural key
+    id_number_hmac: Mapped[str] = mapped_column(String(64), default=hmac_default("id_number"), server_default="", index=True)
     political_status: Mapped[str] = mapped_column(String(20), default="群众")
     education: Mapped[str] = mapped_column(String(20), default="")
     employer: Mapped[str] = mapped_column(String(200), default="")
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
     job_title: Mapped[str] = mapped_column(String(100), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str] = mapped_column(Sealed("phone"), default="")
     category: Mapped[str] = mapped_column(String(30), default="")
     industrial_worker: Mapped[bool] = mapped_column(Boolean, default=False)  # 产业工人
     earlier_honours: Mapped[str] = mapped_column(Text, default="")
@@ -52,6 +55,12 @@ class Nomination(Travelling, Base):
     objections: Mapped[str] = mapped_column(Text, default="")
 
     steps: Mapped[list[NominationStep]] = relationship(order_by="NominationStep.at")
+
+
+@event.listens_for(Nomination, "before_update")
+def _rehash_id_number(_mapper, connection, target: Nomination) -> None:
+    if inspect(target).attrs.id_number.history.has_changes():
+        target.id_number_hmac = hash_for(connection, target.id_number)
 
 
 class NominationStep(Travelling, Base):

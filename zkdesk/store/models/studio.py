@@ -8,6 +8,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling
+from zkdesk.store.sealed import Sealed
 
 
 class Studio(Travelling, Base):
@@ -21,8 +22,8 @@ class Studio(Travelling, Base):
     industry: Mapped[str] = mapped_column(String(10), default="其他")
     lead_name: Mapped[str] = mapped_column(String(50))
     lead_honours: Mapped[str] = mapped_column(Text, default="")
-    lead_phone: Mapped[str] = mapped_column(String(30), default="")
-    lead_id_number: Mapped[str] = mapped_column(String(18), default="")
+    lead_phone: Mapped[str] = mapped_column(Sealed("phone"), default="")  # sealed (store/sealed.py)
+    lead_id_number: Mapped[str] = mapped_column(Sealed("id"), default="")
     level: Mapped[str] = mapped_column(String(10), default="县级")
     status: Mapped[str] = mapped_column(String(10), default="申报")
     applied_on: Mapped[date | None] = mapped_column(Date, nullable=True)

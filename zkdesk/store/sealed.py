@@ -1,0 +1,206 @@
+"""Personal data at rest: ID and phone numbers encrypted column by column with the office's data key.
+
+A sealed column (`Sealed("id")`, `Sealed("phone")`) stores
+
+    zk1:<masked>:<base64 of nonce + AES-256-GCM ciphertext>
+
+where <masked> is the number as `domain.idcard` masks it for every role (530924********1234,
+138****5678), so a reader without the key still sees what a list shows to a clerk without
+VIEW_PERSONAL — never the ciphertext, never an error. The data key is the one a login unlocks
+(services/key_slots.py); this module keeps the unlocked keys of this process, by database, so the
+column type can find them from the dialect of the engine it runs on (set when the engine
+connects). Reads and writes through SQLAlchemy (ORM and Core) seal and open transparently:
+packages, prints and exports see the plain value.
+
+Without an unlocked key a write stores the plain value; `seal_plain_values` (at the next login
+that unlocks the key, and in the migration 0010 when the key is at hand) seals what is still
+plain. Equality on a sealed column means nothing (each seal has its own nonce): duplicate checks,
+natural keys and lookups use the keyed hash beside the value (`<column>_hmac`, `keyed_hash`:
+HMAC-SHA256 under a key derived from the data key), kept by `Sealed.hmac_default` on inserts and
+`keyed_hashes` on updates.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import threading
+
+from sqlalchemy import String, event, select, type_coerce, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+
+PREFIX = "zk1:"
+STORED_LENGTH = 200
+_DIALECT_DATABASE = "zkdesk_database"
+
+_unlocked: dict[str, bytes] = {}
+_guard = threading.Lock()
+
+
+def database_name(bind) -> str:
+    """The name unlocked keys are kept under: the database's URL without its password."""
+    return bind.url.render_as_string(hide_password=True)
+
+
+@event.listens_for(Engine, "engine_connect")
+def _name_the_dialect(connection) -> None:
+    setattr(connection.dialect, _DIALECT_DATABASE, database_name(connection.engine))
+
+
+def remember(name: str, data_key: bytes) -> None:
+    with _guard:
+        _unlocked[name] = data_key
+
+
+def key_for(name: str | None) -> bytes | None:
+    if name is None:
+        return None
+    with _guard:
+        return _unlocked.get(name)
+
+
+def forget_all() -> None:
+    with _guard:
+        _unlocked.clear()
+
+
+def _dialect_key(dialect) -> bytes | None:
+    return key_for(getattr(dialect, _DIALECT_DATABASE, None))
+
+
+def _mask(kind: str, value: str) -> str:
+    from zkdesk.domain.idcard import mask_id_number, mask_phone
+
+    return mask_id_number(value) if kind == "id" else mask_phone(value)
+
+
+def _aad(kind: str) -> bytes:
+    return f"zkdesk personal {kind}".encode("ascii")
+
+
+def seal(data_key: bytes, kind: str, value: str) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(data_key).encrypt(nonce, value.encode("utf-8"), _aad(kind))
+    return f"{PREFIX}{_mask(kind, value)}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def is_sealed(stored: str | None) -> bool:
+    return bool(stored) and stored.startswith(PREFIX)
+
+
+def open_sealed(data_key: bytes | None, kind: str, stored: str) -> str:
+    """The plain value, or the masked one when there is no key or it does not open."""
+    masked, _, body = stored[len(PREFIX):].rpartition(":")
+    if data_key is None:
+        return masked
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        raw = base64.b64decode(body.encode("ascii"), validate=True)
+        return AESGCM(data_key).decrypt(raw[:12], raw[12:], _aad(kind)).decode("utf-8")
+    except (InvalidTag, ValueError):
+        log.warning("a sealed %s value does not open with this office's data key", kind)
+        return masked
+
+
+def keyed_hash(data_key: bytes, value: str) -> str:
+    """HMAC-SHA256 of a number under a key derived from the data key: equal numbers, equal hashes,
+    in this office only (another office hashes with its own key)."""
+    hash_key = hmac.new(data_key, b"zkdesk personal data hash key", hashlib.sha256).digest()
+    return hmac.new(hash_key, value.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class Sealed(TypeDecorator):
+    """A personal number sealed with the data key ("id" or "phone"; see the module)."""
+
+    impl = String(STORED_LENGTH)
+    cache_ok = True
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def process_bind_param(self, value, dialect):
+        if not value or is_sealed(value):
+            return value
+        data_key = _dialect_key(dialect)
+        return value if data_key is None else seal(data_key, self.kind, value)
+
+    def process_result_value(self, value, dialect):
+        if not is_sealed(value):
+            return value
+        return open_sealed(_dialect_key(dialect), self.kind, value)
+
+
+# table -> {sealed column: its kind}; and sealed column -> its keyed hash column
+SEALED_COLUMNS: dict[str, dict[str, str]] = {
+    "nomination": {"id_number": "id", "phone": "phone"},
+    "studio": {"lead_id_number": "id", "lead_phone": "phone"},
+    "enterprise": {"contact_phone": "phone"},
+}
+HMAC_COLUMNS: dict[str, dict[str, str]] = {"nomination": {"id_number": "id_number_hmac"}}
+
+
+def hmac_column(table: str, column: str) -> str | None:
+    return HMAC_COLUMNS.get(table, {}).get(column)
+
+
+def hmac_columns() -> frozenset[tuple[str, str]]:
+    """(table, column) of every keyed hash: local only, they never travel."""
+    return frozenset((t, h) for t, cols in HMAC_COLUMNS.items() for h in cols.values())
+
+
+def hash_for(bind_or_dialect, value: str | None) -> str:
+    """The keyed hash of `value` on this database ("" for an empty value or without a key)."""
+    if not value or not value.strip():
+        return ""
+    dialect = getattr(bind_or_dialect, "dialect", bind_or_dialect)
+    data_key = _dialect_key(dialect)
+    if data_key is None and hasattr(bind_or_dialect, "url"):
+        data_key = key_for(database_name(bind_or_dialect))
+    return "" if data_key is None else keyed_hash(data_key, value)
+
+
+def hmac_default(source: str):
+    """A column default computing the keyed hash of `source` in the same INSERT (ORM or Core)."""
+    def default(context) -> str:
+        if context is None:  # a bulk insert filling the hash itself (keyed_hashes)
+            return ""
+        return hash_for(context.dialect, context.get_current_parameters().get(source))
+    return default
+
+
+def keyed_hashes(bind, table: str, values: dict) -> dict:
+    """`values` of an UPDATE with the keyed hashes of the sealed columns it sets."""
+    extra = {h: hash_for(bind, values[c]) for c, h in HMAC_COLUMNS.get(table, {}).items() if c in values}
+    return values | extra if extra else values
+
+
+def seal_plain_values(connection, data_key: bytes, tables) -> int:
+    """Seal the values still stored plain (written before the key was at hand) and fill their
+    keyed hashes. `tables`: table name -> Table. Returns how many values were sealed."""
+    sealed = 0
+    for name, kinds in SEALED_COLUMNS.items():
+        t = tables.get(name)
+        if t is None:
+            continue
+        for column, kind in kinds.items():
+            raw = type_coerce(t.c[column], String)
+            rows = connection.execute(select(t.c.id, raw).where(raw != "", ~raw.startswith(PREFIX))).all()
+            hashed = hmac_column(name, column)
+            for row_id, plain in rows:
+                values = {column: seal(data_key, kind, plain)}
+                if hashed:
+                    values[hashed] = keyed_hash(data_key, plain)
+                connection.execute(update(t).where(t.c.id == row_id).values(values))
+                sealed += 1
+    return sealed
