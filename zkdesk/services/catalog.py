@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zkdesk.store.models import Indicator, Plan, PlanItem
+from zkdesk.store.models import Department, Indicator, IndicatorDuty, Plan, PlanItem
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,15 @@ def plan_indicators(session: Session, plan_id: str) -> list[Indicator]:
 
 
 def indicator_responsible(session: Session, indicator: Indicator) -> list[str]:
-    """The indicator's 责任单位, falling back to its plan item's list."""
+    """The indicator's 责任单位, the lead first: its duties (services/departments.py), else the
+    catalog's list, falling back to its plan item's."""
+    duties = list(session.scalars(
+        select(Department.name).join(IndicatorDuty, IndicatorDuty.department_code == Department.code)
+        .where(IndicatorDuty.indicator_id == indicator.id, IndicatorDuty.deleted.is_(False),
+               Department.deleted.is_(False))
+        .order_by(IndicatorDuty.role != "lead", IndicatorDuty.sort_order)))
+    if duties:
+        return duties
     own = json.loads(indicator.responsible or "[]")
     if own:
         return own
