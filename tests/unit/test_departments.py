@@ -69,7 +69,7 @@ def test_duties_are_edited_and_loading_the_catalog_again_keeps_the_edit(county_d
         # the units no longer named are tombstoned (the change travels), not deleted
         removed = s.scalars(select(IndicatorDuty).where(IndicatorDuty.indicator_id == ind_id,
                                                         IndicatorDuty.deleted.is_(True))).all()
-        assert {d.department_code for d in removed} == {"gxj", "gzw", "gsl"}
+        assert {s.get(Department, d.department_id).code for d in removed} == {"gxj", "gzw", "gsl"}
         entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == ind_id).order_by(AuditEntry.id.desc())).first()
         assert "牵头：县总工会" in json.loads(entry.details)["new"]["责任单位"]
 
@@ -149,3 +149,22 @@ def test_a_township_gets_the_same_duty_records_as_the_county(tmp_path):
     finally:
         county.dispose()
         township.dispose()
+
+
+def test_the_countys_duties_and_departments_travel_to_a_township(tmp_path):
+    from tests.unit.exchange_world import COUNTY, make_office_at
+
+    town_code = "530924103"
+    county, town = make_office_at(tmp_path, COUNTY), make_office_at(tmp_path, town_code)
+    county.export(tmp_path / "setup", town_code)
+    town.applied(tmp_path / "setup", trust=[county.fingerprint])
+    with county.db.session() as s:
+        dep.save_department(s, county.actor, "xdj", "县档案馆")
+        ind = next(i for i in plan_indicators(s, plan_by_code(s, PLAN).id) if i.code == "08.1")
+        dep.set_duties(s, county.actor, ind.id, "xdj", ["zgh"])
+        ind_id = ind.id
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "p1", town_code)], trust=[county.fingerprint])
+    assert res.counts["rejected"] == 0 and res.counts["conflicts"] == 0, res.rejected
+    with town.db.read_session() as s:
+        assert dep.indicator_duties(s, ind_id).names == ("县档案馆", "县总工会")
+        assert indicator_responsible(s, s.get(Indicator, ind_id)) == ["县档案馆", "县总工会"]

@@ -57,7 +57,7 @@ def indicator_responsible(session: Session, indicator: Indicator) -> list[str]:
     """The indicator's 责任单位, the lead first: its duties (services/departments.py), else the
     catalog's list, falling back to its plan item's."""
     duties = list(session.scalars(
-        select(Department.name).join(IndicatorDuty, IndicatorDuty.department_code == Department.code)
+        select(Department.name).join(IndicatorDuty, IndicatorDuty.department_id == Department.id)
         .where(IndicatorDuty.indicator_id == indicator.id, IndicatorDuty.deleted.is_(False),
                Department.deleted.is_(False))
         .order_by(IndicatorDuty.role != "lead", IndicatorDuty.sort_order)))

@@ -69,7 +69,7 @@ def list_departments(session: Session) -> list[DepartmentRow]:
 def plan_duties(session: Session, plan_id: str) -> dict[str, Duties]:
     """indicator id -> its departments, for every indicator of a plan that has any (one query)."""
     query = (select(IndicatorDuty.indicator_id, IndicatorDuty.role, Department)
-             .join(Department, Department.code == IndicatorDuty.department_code)
+             .join(Department, Department.id == IndicatorDuty.department_id)
              .join(Indicator, Indicator.id == IndicatorDuty.indicator_id)
              .where(Indicator.plan_id == plan_id, IndicatorDuty.deleted.is_(False), Department.deleted.is_(False))
              .order_by(IndicatorDuty.indicator_id, IndicatorDuty.sort_order, Department.sort_order))
@@ -100,22 +100,22 @@ def set_duties(session: Session, actor: Actor, indicator_id: str, lead: str, co:
     ind = live_record(session, Indicator, indicator_id, "找不到该指标")
     if not (lead or "").strip():
         raise UserError(f"请为指标 {ind.code} 选择牵头单位")
-    wanted = [_department(session, lead).code]
+    wanted = [_department(session, lead)]
     for code in co:
-        code = _department(session, code).code
-        if code == wanted[0]:
-            raise UserError(f"{_department(session, code).name}已是指标 {ind.code} 的牵头单位，不能同时为配合单位")
-        if code not in wanted:
-            wanted.append(code)
+        dept = _department(session, code)
+        if dept.id == wanted[0].id:
+            raise UserError(f"{dept.name}已是指标 {ind.code} 的牵头单位，不能同时为配合单位")
+        if dept not in wanted:
+            wanted.append(dept)
     old = indicator_duties(session, ind.id)
-    existing = {d.department_code: d for d in session.scalars(select(IndicatorDuty).where(
+    existing = {d.department_id: d for d in session.scalars(select(IndicatorDuty).where(
         IndicatorDuty.indicator_id == ind.id))}
-    for k, code in enumerate(wanted):
+    for k, dept in enumerate(wanted):
         role = LEAD if k == 0 else CO
-        duty = existing.pop(code, None)
+        duty = existing.pop(dept.id, None)
         if duty is None:
-            session.add(IndicatorDuty(id=seed_id("indicator-duty", ind.id, code), origin=COUNTY_CODE,
-                                      indicator_id=ind.id, department_code=code, role=role, sort_order=k))
+            session.add(IndicatorDuty(id=seed_id("indicator-duty", ind.id, dept.code), origin=COUNTY_CODE,
+                                      indicator_id=ind.id, department_id=dept.id, role=role, sort_order=k))
         elif (duty.role, duty.sort_order, duty.deleted) != (role, k, False):
             duty.role, duty.sort_order, duty.deleted = role, k, False
     for duty in existing.values():

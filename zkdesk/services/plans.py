@@ -18,7 +18,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.progress import get_plan
 from zkdesk.services.records import live_record
-from zkdesk.store.models import Indicator, IndicatorDuty, IndicatorValue, Plan, PlanItem
+from zkdesk.store.models import Department, Indicator, IndicatorDuty, IndicatorValue, Plan, PlanItem
 from zkdesk.store.seed import seed_duties, seed_id
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
@@ -113,13 +113,15 @@ def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, na
 
 def _copy_duties(session: Session, source: Plan, code: str) -> None:
     """The copied indicators keep their lead and co-responsible departments (editable after)."""
-    duties = session.execute(select(IndicatorDuty, Indicator.code).join(Indicator, Indicator.id == IndicatorDuty.indicator_id)
+    duties = session.execute(select(IndicatorDuty, Indicator.code, Department.code)
+                             .join(Indicator, Indicator.id == IndicatorDuty.indicator_id)
+                             .join(Department, Department.id == IndicatorDuty.department_id)
                              .where(Indicator.plan_id == source.id, Indicator.deleted.is_(False),
                                     IndicatorDuty.deleted.is_(False)))
-    for duty, indicator_code in duties:
+    for duty, indicator_code, department_code in duties:
         indicator_id = seed_id("indicator", code, indicator_code)
-        session.add(IndicatorDuty(id=seed_id("indicator-duty", indicator_id, duty.department_code), origin=COUNTY_CODE,
-                                  indicator_id=indicator_id, department_code=duty.department_code, role=duty.role,
+        session.add(IndicatorDuty(id=seed_id("indicator-duty", indicator_id, department_code), origin=COUNTY_CODE,
+                                  indicator_id=indicator_id, department_id=duty.department_id, role=duty.role,
                                   sort_order=duty.sort_order))
     session.flush()
 

@@ -135,7 +135,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
                              "changed_by": "填写人"},
     "indicator_target": {"indicator_id": "指标", "org_code": "单位", "year": "年份", "value": "目标值"},
     "department": {"code": "单位代码", "name": "单位名称", "full_name": "单位全称", "sort_order": "排序"},
-    "indicator_duty": {"indicator_id": "指标", "department_code": "责任单位", "role": "牵头或配合", "sort_order": "排序"},
+    "indicator_duty": {"indicator_id": "指标", "department_id": "责任单位", "role": "牵头或配合", "sort_order": "排序"},
     "milestone": {"indicator_id": "事项", "org_code": "单位", "done_on": "完成日期", "evidence": "完成依据",
                   "changed_by": "填报人"},
     "indicator_baseline": {"indicator_id": "指标", "org_code": "单位", "value": "基期数", "numerator": "分子",
@@ -198,7 +198,7 @@ def travelling_titles(session: Session, table: str, rows: list[dict]) -> list[st
             ind = inds.get(r.get("indicator_id"))
             what = f"{ind.code} {ind.name}" if ind else "指标"
             year = f" {r['year']}年" if r.get("year") else (" 基期数" if table == "indicator_baseline" else "")
-            title = (f"{what}的责任单位（{_fmt(r.get('department_code'))}）" if table == "indicator_duty"
+            title = (f"{what}的责任单位" if table == "indicator_duty"
                      else f"{what}（{town}{year}）")
         elif table in ("enterprise_year", "quality_evaluation"):
             title = f"{ent_name(r) or '企业'} {_fmt(r.get('year'))}年"

@@ -224,19 +224,19 @@ def seed_duties(conn: Connection, departments: list[dict] | None = None) -> int:
     department = sa.table("department", *(sa.column(c) for c in (
         "id", "code", "name", "full_name", "sort_order", "revision", "updated_at", "deleted", "origin")))
     duty = sa.table("indicator_duty", *(sa.column(c) for c in (
-        "id", "indicator_id", "department_code", "role", "sort_order", "revision", "updated_at", "deleted", "origin")))
+        "id", "indicator_id", "department_id", "role", "sort_order", "revision", "updated_at", "deleted", "origin")))
     now = datetime.now(UTC).replace(tzinfo=None)
     stamp = dict(revision=1, updated_at=now, deleted=False, origin=COUNTY_CODE)
     codes = {row.name: row.code for row in conn.execute(
         sa.select(department.c.name, department.c.code).where(department.c.deleted.is_(False))
         .order_by(department.c.sort_order.desc()))}
-    known = set(conn.execute(sa.select(department.c.code)).scalars())
+    known = {row.code: row.id for row in conn.execute(sa.select(department.c.code, department.c.id))}
     for entry in shipped_departments() if departments is None else departments:
         if entry["code"] not in known:
+            known[entry["code"]] = seed_id("department", entry["code"])
             conn.execute(department.insert().values(
-                id=seed_id("department", entry["code"]), code=entry["code"], name=entry["name"],
+                id=known[entry["code"]], code=entry["code"], name=entry["name"],
                 full_name=entry.get("full_name", ""), sort_order=entry.get("sort", 0), **stamp))
-            known.add(entry["code"])
             codes.setdefault(entry["name"], entry["code"])
     items = {(row.plan_id, row.number): row.responsible for row in conn.execute(sa.text(
         "SELECT plan_id, number, responsible FROM plan_item WHERE deleted = :f"), {"f": False})}
@@ -253,15 +253,14 @@ def seed_duties(conn: Connection, departments: list[dict] | None = None) -> int:
             if code is None:
                 code = unnamed_department_code(name)
                 if code not in known:
+                    known[code] = seed_id("department", code)
                     conn.execute(department.insert().values(
-                        id=seed_id("department", code), code=code, name=name, full_name="", sort_order=900 + len(known),
-                        **stamp))
-                    known.add(code)
+                        id=known[code], code=code, name=name, full_name="", sort_order=900 + len(known), **stamp))
                 codes[name] = code
             if code in seen:
                 continue
             conn.execute(duty.insert().values(
-                id=seed_id("indicator-duty", ind.id, code), indicator_id=ind.id, department_code=code,
+                id=seed_id("indicator-duty", ind.id, code), indicator_id=ind.id, department_id=known[code],
                 role="co" if seen else "lead", sort_order=k, **stamp))
             seen.add(code)
             added += 1

@@ -195,9 +195,9 @@ class IndicatorDuty(Travelling, Base):
     责任单位 list when the catalog is loaded (the first named leads), then edited in the program."""
 
     __tablename__ = "indicator_duty"
-    __table_args__ = (UniqueConstraint("indicator_id", "department_code"),)
+    __table_args__ = (UniqueConstraint("indicator_id", "department_id"),)
 
     indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
-    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("department.id"), index=True)
     role: Mapped[str] = mapped_column(String(8))  # lead | co
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

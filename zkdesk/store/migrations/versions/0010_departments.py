@@ -45,17 +45,17 @@ def upgrade() -> None:
 
     op.create_table('indicator_duty',
     sa.Column('indicator_id', sa.String(length=36), nullable=False),
-    sa.Column('department_code', sa.String(length=20), nullable=False),
+    sa.Column('department_id', sa.String(length=36), nullable=False),
     sa.Column('role', sa.String(length=8), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     *_travelling('indicator_duty'),
-    sa.ForeignKeyConstraint(['department_code'], ['department.code'],
-                            name=op.f('fk_indicator_duty_department_code_department')),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'],
+                            name=op.f('fk_indicator_duty_department_id_department')),
     sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], name=op.f('fk_indicator_duty_indicator_id_indicator')),
-    sa.UniqueConstraint('indicator_id', 'department_code', name=op.f('uq_indicator_duty_indicator_id_department_code'))
+    sa.UniqueConstraint('indicator_id', 'department_id', name=op.f('uq_indicator_duty_indicator_id_department_id'))
     )
     with op.batch_alter_table('indicator_duty', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_indicator_duty_department_code'), ['department_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_indicator_duty_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_duty_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_duty_origin'), ['origin'], unique=False)
 
@@ -70,7 +70,7 @@ def downgrade() -> None:
     with op.batch_alter_table('indicator_duty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_duty_origin'))
         batch_op.drop_index(batch_op.f('ix_indicator_duty_indicator_id'))
-        batch_op.drop_index(batch_op.f('ix_indicator_duty_department_code'))
+        batch_op.drop_index(batch_op.f('ix_indicator_duty_department_id'))
     op.drop_table('indicator_duty')
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_origin'))
