@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
     p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年）")
     p.add_argument("--department", metavar="CODE",
-                   help="只列该责任单位（代码见 zkdesk report departments）：其牵头、配合的每项指标及完成情况")
+                   help="只列该责任单位（其代码）：其牵头、配合的每项指标及完成情况")
     p.add_argument("--set", metavar="INDICATOR", help="调整该指标（编号，如 01.1）的责任单位：须同时给出 --lead")
     p.add_argument("--lead", metavar="CODE", help="与 --set 同用：牵头单位代码")
     p.add_argument("--co", metavar="CODE,...", default="", help="与 --set 同用：配合单位代码，逗号分隔，按此顺序")
