@@ -48,7 +48,7 @@ def test_package_commands_end_to_end(tmp_path):
                 *USER, stdin=PASSWORD + "\n")
     assert r.code == 0, r.err
     out = r.json()
-    assert out["dry_run"] is True and out["packages"][0]["unchanged"] == 85 and not out["packages"][0]["applied"]
+    assert out["dry_run"] is True and out["packages"][0]["unchanged"] == 85 + 22 + 379 and not out["packages"][0]["applied"]
 
     r = run_cli(town, "package", "import", str(usb / setup["file"]), "--json", "--trust-new-key", county_print,
                 *USER, stdin=PASSWORD + "\n")

@@ -15,7 +15,7 @@ def test_forms_lists_the_printable_forms(tmp_path):
     assert r.code == 0, r.err
     listed = {f["key"]: f for f in r.json()["forms"]}
     assert set(listed) == {"nomination-summary", "nomination-approval", "studio-summary", "contract-list", "negotiation-summary",
-                           "indicator-progress", "target-breakdown"}
+                           "indicator-progress", "target-breakdown", "duty-table", "department-duties"}
     assert listed["nomination-approval"]["per_person"] and listed["contract-list"]["number"] == "镇工表4-1"
     text = run_cli(tmp_path / "h", "forms")
     assert text.code == 0 and "集体协商建制情况汇总表" in text.out

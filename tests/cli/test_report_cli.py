@@ -94,3 +94,18 @@ def test_duties_per_responsible_unit(home):
     assert set(departments["县总工会"]["counts"]) == {"已完成", "基本完成", "未完成", "无数据"}
     text = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", *LOGIN, stdin=DEMO_PASSWORD + "\n")
     assert text.code == 0 and "各乡（镇）：牵头任务 —，配合任务 1—18" in text.out
+
+
+def test_duties_of_one_department_and_set_on_the_command_line(home):
+    listed = run_cli(home, "report", "departments", "--json", *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert listed.code == 0 and {"code": "zgh", "name": "县总工会", "full_name": "镇康县总工会"} in listed.json()["departments"]
+    r = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", "--set", "01.1", "--lead", "zgh", "--co", "zzb,xz",
+                "--department", "zgh", "--json", *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert r.code == 0, r.err
+    (zgh,) = r.json()["departments"]
+    assert zgh["code"] == "zgh" and "01.1" in zgh["lead_indicators"]
+    assert {"code": "01.1", "role": "lead"}.items() <= zgh["indicators"][0].items()
+    assert all(i["status"] in ("已完成", "基本完成", "未完成", "无数据") and i["reason"] for i in zgh["indicators"])
+    bad = run_cli(home, "report", "duties", "--plan", "zk-2021-2025", "--set", "01.1", "--lead", "nope",
+                  *LOGIN, stdin=DEMO_PASSWORD + "\n")
+    assert bad.code != 0 and "没有代码为“nope”的责任单位" in bad.err and "Traceback" not in bad.err

@@ -158,3 +158,29 @@ def test_07_1_a_fall_in_enrolment_is_entered_and_judged_against_the_2020_headcou
     with db.read_session() as s:  # the evaluation report's series are growths: the base year at 0
         figures = Figures(s, get_plan(s, plan_id))
         assert figures.baseline(next(i for i in figures.indicators if i.code == "07.1"), NANSAN) == 0.0
+
+
+def test_the_next_plan_starts_from_the_previous_plans_final_figures(county):
+    """十五五's baselines are the 十四五's 2025 figures, org unit by org unit, until one is entered."""
+    from zkdesk.services.plans import copy_plan
+
+    db, admin, plan_id, ids = county
+    with db.session() as s:
+        save_values(s, admin, plan_id, FENGWEI, 2025, [ValueEntry(ids["01.1"], numerator="6", denominator="10"),
+                                                       ValueEntry(ids["04.2"], value="5")])
+        save_values(s, admin, plan_id, MENGPENG, 2025, [ValueEntry(ids["01.1"], numerator="2", denominator="10")])
+        save_values(s, admin, plan_id, FENGWEI, 2024, [ValueEntry(ids["04.2"], value="4")])
+        new = copy_plan(s, admin, plan_id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030)
+        new_ids = {i.code: i.id for i in new.indicators}
+        new_id = new.id
+    with db.read_session() as s:
+        town = {r.code: r for r in progress_for(s, new_id, FENGWEI, 2026)}
+        whole = {r.code: r for r in progress_for(s, new_id, COUNTY, 2026)}
+    assert town["01.1"].baseline == 60.0 and town["04.2"].baseline == 5.0  # 2025, not 2024
+    assert whole["01.1"].baseline == 40.0  # 8 of 20: the parts' 2025 figures rolled up
+    assert town["01.2"].baseline is None  # a cumulative count starts from 0 in each plan
+    with db.session() as s:  # an entered baseline wins over the carried one
+        save_baselines(s, admin, new_id, FENGWEI, [BaselineEntry(new_ids["04.2"], value="7")])
+    with db.read_session() as s:
+        assert _row(progress_for(s, new_id, FENGWEI, 2026), "04.2").baseline == 7.0
+        assert _row(progress_for(s, plan_id, FENGWEI, 2021), "04.2").baseline is None  # 十四五 has no plan before it

@@ -101,7 +101,8 @@ def test_two_rounds_between_eight_offices(world):
         (res,) = town.applied(root / "usb1", trust=[county_print])
         # award session + own target new; the shipped catalog is already there, unchanged
         assert (res.counts["new"], res.counts["updated"], res.counts["rejected"]) == (2, 0, 0)
-        assert res.counts["unchanged"] == 85  # 1 plan, 18 items, 66 indicators (60 figures and 6 tasks)
+        # 1 plan, 18 items, 66 indicators (60 figures and 6 tasks), 22 责任单位 and their 379 duties
+        assert res.counts["unchanged"] == 85 + 22 + 379
 
     # 2. Reports in.
     ids = {code: township_data(town) for code, town in towns.items()}

@@ -13,7 +13,7 @@ from zkdesk.output.tablemodel import build_table, header_cells
 from zkdesk.paths import forms_dir
 
 SHIPPED = {"nomination-summary", "nomination-approval", "studio-summary", "contract-list", "negotiation-summary",
-           "indicator-progress", "target-breakdown"}
+           "indicator-progress", "target-breakdown", "duty-table", "department-duties"}
 
 MINIMAL = """
 [form]

@@ -44,9 +44,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--org", help="单位代码（默认：本单位；530924 为全县）")
     p.add_argument("--from", dest="year_from", type=int, help="起始年度（默认：规划起始年）")
     p.add_argument("--to", dest="year_to", type=int, help="截止年度（默认：规划末年）")
+    p.add_argument("--department", metavar="CODE",
+                   help="只列该责任单位（其代码）：其牵头、配合的每项指标及完成情况")
+    p.add_argument("--set", metavar="INDICATOR", help="调整该指标（编号，如 01.1）的责任单位：须同时给出 --lead")
+    p.add_argument("--lead", metavar="CODE", help="与 --set 同用：牵头单位代码")
+    p.add_argument("--co", metavar="CODE,...", default="", help="与 --set 同用：配合单位代码，逗号分隔，按此顺序")
     add_user_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report_duties)
+
+    p = kinds.add_parser("departments", help="责任单位：代码和名称")
+    add_user_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_departments)
 
     p = kinds.add_parser("narrative", help="评估报告中的文字部分（主要成效、存在的问题、下一步工作）：查看或填写")
     p.add_argument("--plan", required=True, help="规划代码，如 zk-2021-2025")
@@ -194,20 +204,73 @@ def cmd_report_narrative(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report_duties(args: argparse.Namespace) -> int:
-    from zkdesk.output.evaluation.content import item_numbers
-    from zkdesk.services.evaluation_report import build_report
+def cmd_report_departments(args: argparse.Namespace) -> int:
+    from zkdesk.services.departments import departments_for_view
 
     with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
-        report = build_report(s, actor, args.plan, args.org or actor.office_code, args.year_from, args.year_to)
+        rows = departments_for_view(s, actor)
+    if args.json:
+        print_json({"departments": [{"code": d.code, "name": d.name, "full_name": d.full_name} for d in rows]})
+        return 0
+    for d in rows:
+        print(f"{d.code:<10} {d.name}" + (f"（{d.full_name}）" if d.full_name and d.full_name != d.name else ""))
+    return 0
+
+
+def _set_duties(args: argparse.Namespace, db, actor) -> None:
+    from zkdesk.services.departments import set_duties
+    from zkdesk.services.errors import UserError
+    from zkdesk.services.progress import plan_by_code
+
+    if not args.lead:
+        raise UserError("调整责任单位须用 --lead 给出牵头单位代码")
+    with db.session() as s:
+        plan = plan_by_code(s, args.plan)
+        ind = next((i for i in plan.indicators if i.code == args.set.strip() and not i.deleted), None)
+        if ind is None:
+            raise UserError(f"{plan.short_name}规划中没有编号为 {args.set} 的指标")
+        co = [c for c in (x.strip() for x in args.co.replace("，", ",").split(",")) if c]
+        duties = set_duties(s, actor, ind.id, args.lead, co)
+    if not args.json:
+        print(f"指标 {ind.code} 的责任单位：牵头 {'、'.join(d.name for d in duties.lead)}"
+              f"；配合 {'、'.join(d.name for d in duties.co) or '无'}")
+
+
+def cmd_report_duties(args: argparse.Namespace) -> int:
+    from zkdesk.output.evaluation.content import item_numbers
+    from zkdesk.services.errors import UserError
+    from zkdesk.services.evaluation_report import build_report
+
+    with logged_in(args) as (ctx, actor):
+        if args.set:
+            _set_duties(args, ctx.db, actor)
+        with ctx.db.read_session() as s:
+            report = build_report(s, actor, args.plan, args.org or actor.office_code, args.year_from, args.year_to)
+    duties = report.duties
+    if args.department:
+        duties = [d for d in duties if d.code == args.department.strip()]
+        if not duties:
+            raise UserError(f"责任单位“{args.department}”在{report.plan_short}规划中没有任务（代码见 zkdesk report departments）")
+    lines = {i.code: i for i in report.indicators}
     if args.json:
         print_json({"plan": report.plan_code, "org": report.org_code, "from": report.year_from, "to": report.year_to,
-                    "departments": [{"name": d.name, "lead_items": list(d.lead_items), "co_items": list(d.co_items),
-                                     "lead_indicators": list(d.lead_indicators), "co_indicators": list(d.co_indicators),
-                                     "counts": d.lead_counts} for d in report.duties]})
+                    "departments": [{"name": d.name, "code": d.code, "lead_items": list(d.lead_items),
+                                     "co_items": list(d.co_items), "lead_indicators": list(d.lead_indicators),
+                                     "co_indicators": list(d.co_indicators), "counts": d.lead_counts,
+                                     "indicators": [{"code": c, "role": role, "name": lines[c].name,
+                                                     "status": lines[c].status, "reason": lines[c].reason}
+                                                    for role, codes in (("lead", d.lead_indicators), ("co", d.co_indicators))
+                                                    for c in codes]} for d in duties]})
         return 0
     print(f"{report.org_name}{report.plan_short}规划责任分工（{report.range_label}；排在首位的责任单位为牵头单位）")
-    for d in report.duties:
+    if args.department:
+        d = duties[0]
+        print(f"{d.name}（{d.code}）")
+        for role, codes in (("牵头", d.lead_indicators), ("配合", d.co_indicators)):
+            for c in codes:
+                print(f"  {role} {c} {lines[c].name}：{lines[c].status}（{lines[c].reason}）")
+        return 0
+    for d in duties:
         counts = "，".join(f"{k}{v}" for k, v in d.lead_counts.items() if v)
         print(f"{d.name}：牵头任务 {item_numbers(d.lead_items)}，配合任务 {item_numbers(d.co_items)}；"
               f"牵头指标{len(d.lead_indicators)}项" + (f"（{counts}）" if counts else ""))

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
 
-COUNTY_TABLES = frozenset({"plan", "plan_item", "indicator", "indicator_target", "year_lock", "award_session"})
+COUNTY_TABLES = frozenset({"plan", "plan_item", "indicator", "indicator_target", "year_lock", "award_session",
+                           "department", "indicator_duty"})
 
 COUNTY_FIELDS: dict[str, frozenset[str]] = {
     "indicator_value": frozenset({"review_status", "review_opinion"}),

@@ -29,7 +29,7 @@ from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import get_org, require_entry_for
 from zkdesk.services.records import RecordChanged, check_revision, live_record
-from zkdesk.store.models import Indicator, IndicatorBaseline, Plan
+from zkdesk.store.models import Indicator, IndicatorBaseline, IndicatorValue, Plan
 
 # indicator id -> org code -> Amount
 Baselines = dict[str, dict[str, rules.Amount]]
@@ -105,7 +105,8 @@ class BaselineEntry:
 
 
 def stored_baselines(session: Session, indicator_ids, org_codes=None) -> Baselines:
-    """Every live baseline of the indicators (of the org units), as Amounts."""
+    """Every live baseline of the indicators (of the org units), as Amounts: the one entered,
+    else the figure carried over from the previous plan (`carried_baselines`)."""
     ids = list(indicator_ids)
     found: Baselines = defaultdict(dict)
     if not ids:
@@ -116,6 +117,46 @@ def stored_baselines(session: Session, indicator_ids, org_codes=None) -> Baselin
         query = query.where(IndicatorBaseline.org_code.in_(list(org_codes)))
     for row in session.scalars(query):
         found[row.indicator_id][row.org_code] = rules.Amount(row.value, row.numerator, row.denominator)
+    for indicator_id, by_org in carried_baselines(session, ids, org_codes).items():
+        for org_code, amount in by_org.items():
+            found[indicator_id].setdefault(org_code, amount)
+    return found
+
+
+def previous_plan(session: Session, plan: Plan) -> Plan | None:
+    """The plan that ended the year before `plan` starts (十四五 for 十五五), if there is one."""
+    return session.scalars(select(Plan).where(Plan.deleted.is_(False), Plan.end_year == plan.start_year - 1)
+                           .order_by(Plan.code)).first()
+
+
+def carried_baselines(session: Session, indicator_ids, org_codes=None) -> Baselines:
+    """The baselines a plan inherits from the one before it: an org unit's figure entered for the
+    previous plan's last year (2025 for 十五五) under the same indicator code and kind. Only
+    levels (rates, stocks) carry over; a per-term share's baseline is a term's, and figures computed
+    from the registers are not entered values. An entered baseline overrides the carried one."""
+    indicators = [i for i in session.scalars(select(Indicator).where(Indicator.id.in_(list(indicator_ids))))
+                  if has_baseline(i) and not i.source and rules.judged_as(i.kind, i.target_kind) != rules.PER_TERM]
+    found: Baselines = defaultdict(dict)
+    by_plan: dict[str, list[Indicator]] = defaultdict(list)
+    for ind in indicators:
+        by_plan[ind.plan_id].append(ind)
+    for plan_id, inds in by_plan.items():
+        plan = session.get(Plan, plan_id)
+        before = previous_plan(session, plan) if plan is not None else None
+        if before is None:
+            continue
+        olds = {(i.code, i.kind): i.id for i in session.scalars(select(Indicator).where(
+            Indicator.plan_id == before.id, Indicator.deleted.is_(False)))}
+        pairs = {olds[(i.code, i.kind)]: i.id for i in inds if (i.code, i.kind) in olds}
+        if not pairs:
+            continue
+        query = select(IndicatorValue).where(IndicatorValue.indicator_id.in_(list(pairs)),
+                                             IndicatorValue.year == before.end_year, IndicatorValue.deleted.is_(False))
+        if org_codes is not None:
+            query = query.where(IndicatorValue.org_code.in_(list(org_codes)))
+        for row in session.scalars(query):
+            if row.value is not None:
+                found[pairs[row.indicator_id]][row.org_code] = rules.Amount(row.value, row.numerator, row.denominator)
     return found
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zkdesk.store.models import Indicator, Plan, PlanItem
+from zkdesk.store.models import Department, Indicator, IndicatorDuty, Plan, PlanItem
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,16 @@ def item_responsible(session: Session, plan_id: str) -> dict[int, list[str]]:
 
 def indicator_responsible(session: Session, indicator: Indicator,
                           items: dict[int, list[str]] | None = None) -> list[str]:
-    """The indicator's 责任单位, falling back to its plan item's list (from `items`, the plan's
-    item_responsible, when the caller read them for many indicators)."""
+    """The indicator's 责任单位, the lead first: its duties (services/departments.py), else the
+    catalog's list, falling back to its plan item's (from `items`, the plan's item_responsible,
+    when the caller read them for many indicators)."""
+    duties = list(session.scalars(
+        select(Department.name).join(IndicatorDuty, IndicatorDuty.department_id == Department.id)
+        .where(IndicatorDuty.indicator_id == indicator.id, IndicatorDuty.deleted.is_(False),
+               Department.deleted.is_(False))
+        .order_by(IndicatorDuty.role != "lead", IndicatorDuty.sort_order)))
+    if duties:
+        return duties
     own = json.loads(indicator.responsible or "[]")
     if own:
         return own

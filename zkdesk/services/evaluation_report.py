@@ -18,6 +18,7 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.actor import Actor
+from zkdesk.services.departments import list_departments
 from zkdesk.services.narratives import SECTION_KEYS, report_range, stored_texts
 from zkdesk.services.orgs import get_org
 from zkdesk.services.progress import plan_by_code
@@ -102,6 +103,7 @@ class DepartmentDuty:
     status of the indicators it leads."""
 
     name: str
+    code: str  # services/departments.py; "" for a name no department has
     lead_items: tuple[int, ...]
     co_items: tuple[int, ...]
     lead_indicators: tuple[str, ...]  # indicator codes
@@ -109,8 +111,9 @@ class DepartmentDuty:
     lead_counts: dict[str, int]  # status -> number of the indicators it leads
 
 
-def department_duties(items: list[ItemSection]) -> list[DepartmentDuty]:
-    """Every unit named as 责任单位, in the order the plan first names them."""
+def department_duties(items: list[ItemSection], codes: dict[str, str] | None = None) -> list[DepartmentDuty]:
+    """Every unit named as 责任单位, in the order the plan first names them; an indicator's are
+    its duties (the lead first), an item's the plan's list (the first named leads)."""
     order: list[str] = []
     duties: dict[str, dict[str, list]] = {}
 
@@ -131,7 +134,8 @@ def department_duties(items: list[ItemSection]) -> list[DepartmentDuty]:
                     d["statuses"].append(line.status)
                 else:
                     d["co"].append(line.code)
-    return [DepartmentDuty(name, tuple(d["lead_items"]), tuple(d["co_items"]), tuple(d["lead"]), tuple(d["co"]),
+    codes = codes or {}
+    return [DepartmentDuty(name, codes.get(name, ""), tuple(d["lead_items"]), tuple(d["co_items"]), tuple(d["lead"]), tuple(d["co"]),
                            count_statuses(d["statuses"])) for name in order for d in (duties[name],)]
 
 
@@ -155,6 +159,7 @@ class EvaluationReport:
     items: list[ItemSection]
     townships: list[TownshipSummary] = field(default_factory=list)  # the county's report only
     narratives: dict[str, str] = field(default_factory=dict)  # narratives.SECTION_KEYS -> text
+    department_codes: dict[str, str] = field(default_factory=dict)  # department name -> code
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -170,7 +175,7 @@ class EvaluationReport:
 
     @property
     def duties(self) -> list[DepartmentDuty]:
-        return department_duties(self.items)
+        return department_duties(self.items, self.department_codes)
 
     @property
     def range_label(self) -> str:
@@ -242,6 +247,7 @@ def build_report(session: Session, actor: Actor, plan_code: str, org_code: str |
         document=plan.document, org_code=org_code, org_name=org_name, year_from=year_from, year_to=year_to,
         plan_start=start, plan_end=end, midterm_year=midterm_year, baseline_year=start - 1,
         made_on=today or date.today(), items=sections, townships=township_rows, narratives=texts,
+        department_codes={d.name: d.code for d in list_departments(session)},
     )
 
 

@@ -18,8 +18,8 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.progress import get_plan
 from zkdesk.services.records import live_record
-from zkdesk.store.models import Indicator, IndicatorValue, Plan, PlanItem
-from zkdesk.store.seed import seed_id
+from zkdesk.store.models import Department, Indicator, IndicatorDuty, IndicatorValue, Plan, PlanItem
+from zkdesk.store.seed import seed_duties, seed_id
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 _INDICATOR_CODE = re.compile(r"^(\d{1,2})\.(\d{1,2})$")
@@ -104,10 +104,26 @@ def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, na
         ))
         copied += 1
     session.flush()
+    _copy_duties(session, source, code)
     audit.record(session, actor.username, "create", "plan", plan.id,
                  {"new": {"code": code, "name": name, "years": [start_year, end_year]},
                   "copied_from": source.code, "indicators": copied})
     return plan
+
+
+def _copy_duties(session: Session, source: Plan, code: str) -> None:
+    """The copied indicators keep their lead and co-responsible departments (editable after)."""
+    duties = session.execute(select(IndicatorDuty, Indicator.code, Department.code)
+                             .join(Indicator, Indicator.id == IndicatorDuty.indicator_id)
+                             .join(Department, Department.id == IndicatorDuty.department_id)
+                             .where(Indicator.plan_id == source.id, Indicator.deleted.is_(False),
+                                    IndicatorDuty.deleted.is_(False)))
+    for duty, indicator_code, department_code in duties:
+        indicator_id = seed_id("indicator", code, indicator_code)
+        session.add(IndicatorDuty(id=seed_id("indicator-duty", indicator_id, department_code), origin=COUNTY_CODE,
+                                  indicator_id=indicator_id, department_id=duty.department_id, role=duty.role,
+                                  sort_order=duty.sort_order))
+    session.flush()
 
 
 def _clean_target(target: float | None, comparator: str) -> float | None:
@@ -186,6 +202,7 @@ def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name:
     )
     session.add(ind)
     session.flush()
+    seed_duties(session.connection())  # its item's 责任单位, the first named leading
     audit.record(session, actor.username, "create", "indicator", ind.id, {"new": _indicator_snapshot(ind), "plan": plan.code})
     return ind
 

@@ -84,7 +84,7 @@ TABLE_LABELS = {
     "nomination_step": "推荐审核记录", "enterprise": "企业", "enterprise_year": "企业年度情况",
     "enterprise_union": "企业工会", "collective_contract": "集体合同", "contract_coverage": "合同覆盖企业",
     "quality_evaluation": "质效评估", "studio": "三室一站", "studio_member": "工作室成员", "studio_result": "工作室成果",
-    "evaluation_narrative": "评估报告文字",
+    "evaluation_narrative": "评估报告文字", "department": "责任单位", "indicator_duty": "指标责任分工",
 }
 
 _COMMON_FIELDS = {"id": "记录编号", "origin": "来源单位", "revision": "版本号", "updated_at": "修改时间", "deleted": "已删除"}
@@ -134,6 +134,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
                              "effects": "主要成效", "problems": "存在的问题", "next_steps": "下一步工作",
                              "changed_by": "填写人"},
     "indicator_target": {"indicator_id": "指标", "org_code": "单位", "year": "年份", "value": "目标值"},
+    "department": {"code": "单位代码", "name": "单位名称", "full_name": "单位全称", "sort_order": "排序"},
+    "indicator_duty": {"indicator_id": "指标", "department_id": "责任单位", "role": "牵头或配合", "sort_order": "排序"},
     "milestone": {"indicator_id": "事项", "org_code": "单位", "done_on": "完成日期", "evidence": "完成依据",
                   "changed_by": "填报人"},
     "indicator_baseline": {"indicator_id": "指标", "org_code": "单位", "value": "基期数", "numerator": "分子",
@@ -183,7 +185,7 @@ def travelling_titles(session: Session, table: str, rows: list[dict]) -> list[st
     out = []
     for r in rows:
         town = towns.get(r.get("township_code") or r.get("org_code") or "", "")
-        if table in ("enterprise", "award_session", "plan", "studio_member"):
+        if table in ("enterprise", "award_session", "plan", "studio_member", "department"):
             title = _fmt(r.get("name"))
         elif table == "nomination":
             title = f"{_fmt(r.get('name'))}（{_fmt(r.get('employer'))}）" if r.get("employer") else _fmt(r.get("name"))
@@ -192,11 +194,12 @@ def travelling_titles(session: Session, table: str, rows: list[dict]) -> list[st
         elif table == "studio_result":
             s = studios.get(r.get("studio_id"))
             title = f"{s.name if s else '工作室'} {_fmt(r.get('year'))}年成果"
-        elif table in ("indicator_value", "indicator_target", "indicator_baseline", "milestone"):
+        elif table in ("indicator_value", "indicator_target", "indicator_baseline", "milestone", "indicator_duty"):
             ind = inds.get(r.get("indicator_id"))
             what = f"{ind.code} {ind.name}" if ind else "指标"
             year = f" {r['year']}年" if r.get("year") else (" 基期数" if table == "indicator_baseline" else "")
-            title = f"{what}（{town}{year}）"
+            title = (f"{what}的责任单位" if table == "indicator_duty"
+                     else f"{what}（{town}{year}）")
         elif table in ("enterprise_year", "quality_evaluation"):
             title = f"{ent_name(r) or '企业'} {_fmt(r.get('year'))}年"
         elif table == "enterprise_union":

@@ -6,13 +6,16 @@ every township's database give the same catalog the same ids without exchanging 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tomllib
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
@@ -200,6 +203,72 @@ def shipped_catalogs() -> list[Path]:
     return sorted(plans_dir().glob("*.toml"))
 
 
+def shipped_departments(path: Path | None = None) -> list[dict]:
+    """The entries of resources/departments.toml (the 责任单位), in the file's order."""
+    return tomllib.loads((path or resources_dir() / "departments.toml").read_text(encoding="utf-8"))["department"]
+
+
+def unnamed_department_code(name: str) -> str:
+    """The code given to a 责任单位 a catalog names that departments.toml does not list: the same
+    in every office (so the county's and a township's records are one)."""
+    return "d" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def seed_duties(conn: Connection, departments: list[dict] | None = None) -> int:
+    """Departments and duties from the plans' 责任单位 lists, once: the departments of
+    resources/departments.toml that are missing are added; every indicator that has no duty
+    record yet (not even a removed one) gets one per unit its list names (its own, else its
+    item's): the first named leads (牵头), the others support (配合). A name the file does not
+    list becomes a department of its own. Later edits are never overwritten. Core statements
+    only, so that migrations run it too; returns how many duties were added."""
+    department = sa.table("department", *(sa.column(c) for c in (
+        "id", "code", "name", "full_name", "sort_order", "revision", "updated_at", "deleted", "origin")))
+    duty = sa.table("indicator_duty", *(sa.column(c) for c in (
+        "id", "indicator_id", "department_id", "role", "sort_order", "revision", "updated_at", "deleted", "origin")))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stamp = dict(revision=1, updated_at=now, deleted=False, origin=COUNTY_CODE)
+    codes = {row.name: row.code for row in conn.execute(
+        sa.select(department.c.name, department.c.code).where(department.c.deleted.is_(False))
+        .order_by(department.c.sort_order.desc()))}
+    known = {row.code: row.id for row in conn.execute(sa.select(department.c.code, department.c.id))}
+    for entry in shipped_departments() if departments is None else departments:
+        if entry["code"] not in known:
+            known[entry["code"]] = seed_id("department", entry["code"])
+            conn.execute(department.insert().values(
+                id=known[entry["code"]], code=entry["code"], name=entry["name"],
+                full_name=entry.get("full_name", ""), sort_order=entry.get("sort", 0), **stamp))
+            codes.setdefault(entry["name"], entry["code"])
+    items = {(row.plan_id, row.number): row.responsible for row in conn.execute(sa.text(
+        "SELECT plan_id, number, responsible FROM plan_item WHERE deleted = :f"), {"f": False})}
+    have = set(conn.execute(sa.select(duty.c.indicator_id).distinct()).scalars())
+    added = 0
+    for ind in conn.execute(sa.text("SELECT id, plan_id, item, responsible FROM indicator WHERE deleted = :f "
+                                    "ORDER BY plan_id, sort_key"), {"f": False}):
+        if ind.id in have:
+            continue
+        names = json.loads(ind.responsible or "[]") or json.loads(items.get((ind.plan_id, ind.item)) or "[]")
+        seen: set[str] = set()
+        for k, name in enumerate(n.strip() for n in names if n.strip()):
+            code = codes.get(name)
+            if code is None:
+                code = unnamed_department_code(name)
+                if code not in known:
+                    known[code] = seed_id("department", code)
+                    conn.execute(department.insert().values(
+                        id=known[code], code=code, name=name, full_name="", sort_order=900 + len(known), **stamp))
+                codes[name] = code
+            if code in seen:
+                continue
+            conn.execute(duty.insert().values(
+                id=seed_id("indicator-duty", ind.id, code), indicator_id=ind.id, department_id=known[code],
+                role="co" if seen else "lead", sort_order=k, **stamp))
+            seen.add(code)
+            added += 1
+    return added
+
+
 def load_shipped_data(session: Session) -> list[CatalogSummary]:
     load_org_units(session)
-    return [load_plan_catalog(session, path) for path in shipped_catalogs()]
+    summaries = [load_plan_catalog(session, path) for path in shipped_catalogs()]
+    seed_duties(session.connection())
+    return summaries

@@ -30,7 +30,7 @@ ALL = "all"  # after an import or a restore; also for a table not listed below
 TABLE_KINDS: dict[str, str] = {
     "indicator_value": INDICATORS, "indicator_target": INDICATORS, "year_lock": INDICATORS,
     "indicator_baseline": INDICATORS, "milestone": INDICATORS,
-    "plan": PLANS, "plan_item": PLANS, "indicator": PLANS,
+    "plan": PLANS, "plan_item": PLANS, "indicator": PLANS, "department": PLANS, "indicator_duty": PLANS,
     "award_session": NOMINATIONS, "nomination": NOMINATIONS, "nomination_step": NOMINATIONS,
     "studio": STUDIOS, "studio_member": STUDIOS, "studio_result": STUDIOS,
     "enterprise": ENTERPRISES, "enterprise_year": ENTERPRISES, "enterprise_union": ENTERPRISES,

@@ -123,8 +123,8 @@ def indicator_notes(item: ItemSection) -> list[tuple[str, str]]:
 
 
 DUTY_HEADER = ("序号", "责任单位", "牵头任务", "配合任务", "牵头指标", *ev.STATUSES)
-DUTY_NOTE = ("规划各项任务所列责任单位中，排在首位的为牵头单位，其余为配合单位；"
-             "牵头指标的完成情况按本报告的评价标准统计。")
+DUTY_NOTE = ("规划各项任务所列责任单位中，排在首位的为牵头单位，其余为配合单位；各项指标的牵头、配合单位"
+             "以县总工会在“规划与目标”中确定的为准；牵头指标的完成情况按本报告的评价标准统计。")
 
 
 def item_numbers(numbers) -> str:

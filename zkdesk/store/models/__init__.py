@@ -2,9 +2,11 @@
 
 from zkdesk.store.models.org import OrgUnit, Setting, User
 from zkdesk.store.models.plan import (
+    Department,
     EvaluationNarrative,
     Indicator,
     IndicatorBaseline,
+    IndicatorDuty,
     IndicatorTarget,
     IndicatorValue,
     Milestone,
@@ -38,6 +40,7 @@ __all__ = [
     "AwardSession",
     "CollectiveContract",
     "ContractCoverage",
+    "Department",
     "Enterprise",
     "EnterpriseUnion",
     "EnterpriseYear",
@@ -46,6 +49,7 @@ __all__ = [
     "ExchangeLogEntry",
     "Indicator",
     "IndicatorBaseline",
+    "IndicatorDuty",
     "IndicatorTarget",
     "IndicatorValue",
     "Milestone",

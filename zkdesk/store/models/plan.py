@@ -175,3 +175,29 @@ class EvaluationNarrative(Travelling, Base):
     problems: Mapped[str] = mapped_column(Text, default="")  # 存在的问题
     next_steps: Mapped[str] = mapped_column(Text, default="")  # 下一步工作
     changed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Department(Travelling, Base):
+    """A county department a plan names as 责任单位 (县人力资源社会保障局, 县总工会, 各乡（镇）…):
+    shipped in resources/departments.toml, then data the county may add to and rename. Owned by
+    the county; travels to the townships with the catalog."""
+
+    __tablename__ = "department"
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))  # as the plan names it and as it prints
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IndicatorDuty(Travelling, Base):
+    """One department's part in one indicator: 牵头 (role lead) or 配合 (co). Made from the plan's
+    责任单位 list when the catalog is loaded (the first named leads), then edited in the program."""
+
+    __tablename__ = "indicator_duty"
+    __table_args__ = (UniqueConstraint("indicator_id", "department_id"),)
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id"), index=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("department.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8))  # lead | co
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)

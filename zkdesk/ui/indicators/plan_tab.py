@@ -27,6 +27,7 @@ from zkdesk.domain.indicator_checks import NotANumber, parse_number
 from zkdesk.domain.progress import COMPARATOR_LABELS, KIND_LABELS, RATE, format_number
 from zkdesk.domain.roles import Permission
 from zkdesk.services.catalog import plan_indicators
+from zkdesk.services.departments import NO_DUTIES, plan_duties
 from zkdesk.services.errors import UserError
 from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, update_indicator
 from zkdesk.services.progress import get_plan
@@ -34,12 +35,13 @@ from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
 from zkdesk.ui.form_parts import ok_cancel
 from zkdesk.ui.indicators.baseline_dialog import BaselineDialog
+from zkdesk.ui.indicators.duties_dialog import DutiesDialog
 from zkdesk.ui.indicators.milestone_dialog import MilestoneDialog
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.refresh import Refresher
 
-COLUMNS = ["编号", "指标名称", "单位", "类型", "比较", "目标值", "目标年度", "数据来源"]
+COLUMNS = ["编号", "指标名称", "单位", "类型", "比较", "目标值", "目标年度", "数据来源", "牵头单位"]
 COL_NAME, COL_UNIT, COL_TARGET, COL_TARGET_YEAR = 1, 2, 5, 6
 EDITABLE = (COL_NAME, COL_UNIT, COL_TARGET, COL_TARGET_YEAR)
 NEXT_TERM = {"十三五": "十四五", "十四五": "十五五", "十五五": "十六五"}
@@ -127,6 +129,8 @@ class PlanTab(QWidget):
         self.baseline_button.clicked.connect(self._baselines)
         self.milestone_button = QPushButton("完成事项…", objectName="milestoneButton")
         self.milestone_button.clicked.connect(self._milestones)
+        self.duties_button = QPushButton("责任单位…", objectName="dutiesButton")
+        self.duties_button.clicked.connect(self._duties)
         self.copy_button.clicked.connect(self._copy)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
@@ -172,6 +176,7 @@ class PlanTab(QWidget):
             top.addWidget(button)
         top.addWidget(self.baseline_button)
         top.addWidget(self.milestone_button)
+        top.addWidget(self.duties_button)
         top.addWidget(self.note, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -207,10 +212,10 @@ class PlanTab(QWidget):
 
     def _read(self):
         plan_id = self.plan_id
-        return lambda s, _actor: (plan_id, plan_indicators(s, plan_id))
+        return lambda s, _actor: (plan_id, plan_indicators(s, plan_id), plan_duties(s, plan_id))
 
     def _show(self, result) -> None:
-        plan_id, indicators = result
+        plan_id, indicators, duties = result
         if plan_id != self.plan_id:
             return
         self._indicators = indicators
@@ -220,7 +225,8 @@ class PlanTab(QWidget):
         for r, ind in enumerate(self._indicators):
             cells = (ind.code, ind.name, ind.unit, KIND_LABELS.get(ind.kind, ind.kind),
                      COMPARATOR_LABELS.get(ind.comparator, ind.comparator), format_number(ind.target, ""),
-                     str(ind.target_year), "登记数据" if ind.source else "手工录入")
+                     str(ind.target_year), "登记数据" if ind.source else "手工录入",
+                     "、".join(d.name for d in duties.get(ind.id, NO_DUTIES).lead))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not (self.manager and c in EDITABLE):
@@ -281,6 +287,14 @@ class PlanTab(QWidget):
         """The plan's qualitative tasks: done on a date, with the evidence."""
         if self.plan_id is not None:
             MilestoneDialog(self.ctx, self.plan_id, self).exec()
+
+    def _duties(self) -> None:
+        """The selected indicator's lead and co-responsible departments."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._indicators):
+            return
+        ind = self._indicators[row]
+        DutiesDialog(self.ctx, ind.id, f"{ind.code} {ind.name}", self.manager, self).exec()
 
     def _copy(self) -> None:
         source = self.plan_id
