@@ -5,16 +5,16 @@ Two new tables. An existing database gets the shipped departments and, for every
 the duties its plan's 责任单位 list names (the first named leads), as a new database gets them
 when the catalog is loaded (store/seed.py seed_duties); nothing existing changes.
 
-Revision ID: 0010_departments
-Revises: 0009_key_slots
+Revision ID: 0011_departments
+Revises: 0010_personal_data
 """
 from alembic import op
 import sqlalchemy as sa
 import zkdesk.store.base
 
 
-revision = '0010_departments'
-down_revision = '0009_key_slots'
+revision = '0011_departments'
+down_revision = '0010_personal_data'
 branch_labels = None
 depends_on = None
 
