@@ -50,10 +50,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
     """What every page is given; the few office facts the pages' filters need are read here, once."""
+    from zkdesk.services.progress import working_year  # the year every page opens on
+
     with db.read_session() as s:
         unit = office_unit(s)
         demo = settings.value(s, DEMO_KEY)
-        work_year = settings.value(s, "work_year")
+        work_year = working_year(s, actor.office_code)
         choices = township_choices(s, actor)
         names = org_names(s)
     return UiContext(

@@ -116,6 +116,22 @@ def default_year(session: Session, plan: Plan, org_code: str | None = None) -> i
     return max(plan.start_year, min(date.today().year, plan.end_year))
 
 
+def working_year(session: Session, org_code: str | None = None) -> int:
+    """The year every page opens on (当前工作年度): the office's setting when an administrator set
+    one; else the latest year, not after this one, with an indicator value stored (of the org unit,
+    or any for the county); else this year (指标台账 shows its plan's nearest year when the plan
+    does not cover it)."""
+    from zkdesk.services import settings
+
+    if settings.get_raw(session, "work_year") is not None:
+        return settings.value(session, "work_year")
+    this_year = date.today().year
+    query = select(func.max(IndicatorValue.year)).where(IndicatorValue.deleted.is_(False), IndicatorValue.year <= this_year)
+    if org_code and not is_county(org_code):
+        query = query.where(IndicatorValue.org_code == org_code)
+    return session.scalar(query) or this_year
+
+
 class _Calculator:
     """Everything one progress request needs, loaded once."""
 

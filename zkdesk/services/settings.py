@@ -43,7 +43,7 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("idle_lock_seconds", "int", 15 * 60, "空闲锁定时间（秒）", 0, 24 * 60 * 60,
                     "多长时间无操作后锁定窗口，0表示不锁定"),
         SettingSpec("work_year", "int", _this_year, "当前工作年度", 2000, 2100,
-                    "各页面打开时显示的年度"),
+                    "各页面打开时显示的年度；未设置时为最近一个已录入指标数值的年度，没有数据时为今年"),
         SettingSpec("import_row_limit", "int", 100_000, "导入表格的最大行数", 1, 1_048_576,
                     "超过此行数的工作表不予导入，请拆分后再导入"),
         SettingSpec("workdays.holidays", "dates", (), "法定节假日",

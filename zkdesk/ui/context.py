@@ -11,6 +11,7 @@ from zkdesk.config import Home
 from zkdesk.services.actor import Actor
 from zkdesk.store.engine import Database
 from zkdesk.ui.bus import ChangeBus
+from zkdesk.ui.work_year import WorkYear
 
 
 class AppControl(Protocol):
@@ -36,3 +37,8 @@ class UiContext:
     townships: list[tuple[str, str]] = field(default_factory=list)  # (code, short name) this office keeps
     org_names: dict[str, str] = field(default_factory=dict)  # short names by code
     work_year: int = field(default_factory=lambda: date.today().year)  # the year pages open on
+    current_year: WorkYear | None = None  # the year pages show now, shared (ui.work_year); made from work_year
+
+    def __post_init__(self) -> None:
+        if self.current_year is None:
+            self.current_year = WorkYear(self.work_year)

@@ -46,6 +46,7 @@ class SubmissionsTab(QWidget):
         self.layout_.addWidget(self.view, 1)
         self.refresher = Refresher(self, self._query, self._apply, kinds=(bus.EXCHANGE, bus.INDICATORS, bus.PLANS),
                                    ctx=ctx)
+        ctx.current_year.changed.connect(lambda _year: self.refresher.request())
 
     def _make_view(self, years) -> RecordView:
         view = RecordView([*BASE_COLUMNS, *(_year_column(y) for y in years)], key=lambda r: r.code,
@@ -54,7 +55,7 @@ class SubmissionsTab(QWidget):
         return view
 
     def _query(self):
-        year = self.ctx.work_year
+        year = self.ctx.current_year.value
         return lambda session, actor: submissions(session, actor, year)
 
     def _apply(self, rows) -> None:

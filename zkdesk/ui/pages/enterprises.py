@@ -138,7 +138,7 @@ class EnterprisesPage(QWidget):
         self.ctx = ctx
         can_edit = ctx.actor.can(Permission.EDIT)
 
-        self.year = QSpinBox(objectName="yearSpin", minimum=2000, maximum=2100, value=ctx.work_year, suffix=" 年")
+        self.year = QSpinBox(objectName="yearSpin", minimum=2000, maximum=2100, value=ctx.current_year.value, suffix=" 年")
         self.township = QComboBox(objectName="townshipFilter")
         if ctx.actor.at_county:
             self.township.addItem("全县", "")
@@ -188,6 +188,8 @@ class EnterprisesPage(QWidget):
             Refresher(self.reminders, lambda: list_reminders, self._show_reminders, REGISTER_KINDS),
         ]
         self.year.valueChanged.connect(self.refresh)
+        self.year.valueChanged.connect(ctx.current_year.set)  # every page follows (ui.work_year)
+        ctx.current_year.changed.connect(self.year.setValue)
         self.township.currentIndexChanged.connect(self.refresh)
 
     # ---- tabs ---------------------------------------------------------------------

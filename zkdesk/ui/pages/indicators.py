@@ -1,6 +1,7 @@
 """指标台账: enter values (数值录入), see progress (进度看板), keep the plan (规划与目标).
 
-The plan and the year chosen at the top apply to every tab.
+The plan and the year chosen at the top apply to every tab; the year is the window's working
+year (ui.work_year): the page opens on it, and a year picked here moves every page.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ class IndicatorsPage(QWidget):
         self.refresher = Refresher(self, self._read_plans, self._show_plans, (bus.PLANS,))
         self.plan.currentIndexChanged.connect(self._plan_changed)
         self.year.currentIndexChanged.connect(self._year_changed)
+        ctx.current_year.changed.connect(self._follow_year)
 
     # -- the plans and years offered: read off the GUI thread when the page is shown ----------
 
     def _read_plans(self):
         plan_id = self._wanted_plan or _data(self.plan)
         year = self._wanted_year if self._wanted_plan else _data(self.year)
+        shared = self.ctx.current_year.value  # the working year, when the plan has it
         office = self.ctx.actor.office_code
         this_year = default_year_now()
 
@@ -67,7 +70,8 @@ class IndicatorsPage(QWidget):
                 return plans, None, [], None
             plan = get_plan(s, chosen)
             years = list(range(plan.start_year, plan.end_year + 1))
-            return plans, chosen, years, year if year in years else default_year(s, plan, office)
+            at = year if year in years else (shared if shared in years else default_year(s, plan, office))
+            return plans, chosen, years, at
 
         return work
 
@@ -95,9 +99,11 @@ class IndicatorsPage(QWidget):
         self.select_plan(_data(self.plan))
 
     def _year_changed(self, _index: int) -> None:
-        self._apply()
+        self._apply(chosen=True)
 
-    def _apply(self) -> None:
+    def _apply(self, chosen: bool = False) -> None:
+        """Show the plan and year of the combos; `chosen`: the user picked the year, which then
+        becomes the window's working year (once unsaved values are settled)."""
         plan_id, year = _data(self.plan), _data(self.year)
         if plan_id is None or year is None:
             return
@@ -105,15 +111,23 @@ class IndicatorsPage(QWidget):
         if entry.plan_id is not None and (plan_id, year) != (entry.plan_id, entry.year) and unsaved.dirty([entry]):
             # unsaved values stay on screen with the plan and year they belong to until settled
             self.select_plan(entry.plan_id, entry.year)
-            unsaved.guard(self, [entry], lambda: self._switch(plan_id, year))
+            unsaved.guard(self, [entry], lambda: self._switch(plan_id, year, chosen))
             return
-        self._go(plan_id, year)
+        self._go(plan_id, year, chosen)
 
-    def _switch(self, plan_id: str, year: int) -> None:
-        self._go(plan_id, year)
+    def _switch(self, plan_id: str, year: int, chosen: bool = False) -> None:
+        self._go(plan_id, year, chosen)
         self.select_plan(plan_id, year)  # the combos follow, once the years of that plan are read
 
-    def _go(self, plan_id: str, year: int) -> None:
+    def _follow_year(self, year: int) -> None:
+        """Another page moved the working year: this page moves too, when its plan has that year."""
+        index = self.year.findData(year)
+        if index >= 0 and index != self.year.currentIndex():
+            self.year.setCurrentIndex(index)
+
+    def _go(self, plan_id: str, year: int, chosen: bool = False) -> None:
+        if chosen:
+            self.ctx.current_year.set(year)
         self.entry.set_plan_year(plan_id, year)
         self.dashboard.set_plan_year(plan_id, year)
         self.plans.set_plan(plan_id)

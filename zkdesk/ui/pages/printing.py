@@ -161,6 +161,8 @@ class PrintPage(QWidget):
         self.forms.currentRowChanged.connect(self._form_changed)
         self.org.currentIndexChanged.connect(lambda _: self._load_choices())
         self.year.currentIndexChanged.connect(lambda _: self._load_choices())
+        self.year.currentIndexChanged.connect(lambda _: ctx.current_year.set(self.year.currentData()))
+        ctx.current_year.changed.connect(self._follow_year)
         self.person.currentIndexChanged.connect(lambda _: self._schedule())
         self.zoom.currentIndexChanged.connect(lambda _: self.preview.set_zoom(self.zoom.currentData()))
         self.print_button.clicked.connect(self._print)
@@ -197,6 +199,12 @@ class PrintPage(QWidget):
         self.person_label.setVisible(form.per_person)
         self._load_choices()
 
+    def _follow_year(self, year: int) -> None:
+        """Another page moved the working year: the form follows where it offers that year."""
+        index = self.year.findData(year)
+        if index >= 0 and index != self.year.currentIndex():
+            self.year.setCurrentIndex(index)
+
     def _load_choices(self) -> None:
         """Read the units (the first time), the form's years for the unit and its persons for the
         year, keeping what is chosen where it is still offered; then preview. Hidden: on show."""
@@ -212,6 +220,9 @@ class PrintPage(QWidget):
         self._choices_token += 1
         token, read_units = self._choices_token, not self._units_read
         org, year, person = self.org.currentData(), self.year.currentData(), self.person.currentData()
+        shared = self.ctx.current_year.value  # the working year, where the form offers it
+        if year is None:
+            year = shared
 
         def work(s, actor) -> _Choices:
             units = [(u.code, u.name) for u in printable_orgs(s, actor)] if read_units else None
@@ -224,7 +235,7 @@ class PrintPage(QWidget):
                 years = form_years(s, actor, form, chosen)
             except UserError as exc:
                 return _Choices(token, units, chosen, [], None, problem=str(exc))
-            at = year if year in years else (years[0] if years else None)
+            at = year if year in years else (shared if shared in years else (years[0] if years else None))
             people: list[tuple[str, str]] = []
             if form.per_person and at is not None:
                 try:

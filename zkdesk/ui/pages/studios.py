@@ -26,7 +26,7 @@ COLUMNS = [
     Column("产业", lambda r: r.industry),
     Column("依托单位", lambda r: r.host, stretch=True),
     Column("领衔人", lambda r: r.lead_name),
-    Column("联系电话", lambda r: r.lead_phone),
+    Column("联系电话", lambda r: r.lead_phone, personal="phone"),
     Column("成员", lambda r: r.member_count, fmt="int"),
     Column("申报日期", lambda r: r.applied_on, fmt="date"),
     Column("命名日期", lambda r: r.named_on, fmt="date"),

@@ -47,6 +47,7 @@ class Column:
     searchable: bool = True
     sort: Callable[[Any], Any] | None = None  # what the column sorts by, when not its value (units by code)
     bold: Callable[[Any], bool] | None = None  # the cell in bold, e.g. a totals row
+    personal: str = ""  # "id_number" | "phone": an export carrying it unmasked is a disclosure (audited)
 
     def text(self, row: Any) -> str:
         return display_text(self.value(row), self.fmt)
@@ -334,12 +335,8 @@ class RecordView(QTableView):
 
     def export_xlsx(self, path, actor, *, title: str = "", subtitle: str = "", sheet_title: str = "数据"):
         """Write the rows shown (search and sort applied) as they read on screen."""
-        from zkdesk.output.xlsx_export import ExportColumn, write_xlsx  # openpyxl only when exporting
-
-        columns = [ExportColumn(c.title, (lambda row, c=c: c.text(row)) if c.fmt not in ("int", "number")
-                                else (lambda row, c=c: c.value(row)), fmt=c.fmt if c.fmt in ("int", "number") else "text")
-                   for c in self.columns]
-        return write_xlsx(path, columns, self.shown_rows(), actor, title=title, subtitle=subtitle, sheet_title=sheet_title)
+        return write_shown_xlsx(path, self.columns, self.shown_rows(), actor, title=title, subtitle=subtitle,
+                                sheet_title=sheet_title)
 
     # ---- empty state -----------------------------------------------------------------------
 
@@ -355,3 +352,22 @@ class RecordView(QTableView):
 
     def sizeHint(self) -> QSize:
         return QSize(480, 240)
+
+
+def write_shown_xlsx(path, columns: Sequence[Column], rows: Sequence[Any], actor, *, title: str = "",
+                     subtitle: str = "", sheet_title: str = "数据"):
+    """Rows (a RecordView's `shown_rows()`, taken on the GUI thread) as they read on screen; any
+    thread: the rows are plain records, the columns pure functions of them."""
+    from zkdesk.output.xlsx_export import ExportColumn, write_xlsx  # openpyxl only when exporting
+
+    export = [ExportColumn(c.title, (lambda row, c=c: c.text(row)) if c.fmt not in ("int", "number")
+                           else (lambda row, c=c: c.value(row)), fmt=c.fmt if c.fmt in ("int", "number") else "text")
+              for c in columns]
+    return write_xlsx(path, export, rows, actor, title=title, subtitle=subtitle, sheet_title=sheet_title)
+
+
+def personal_rows(columns: Sequence[Column], rows: Sequence[Any]) -> int:
+    """How many rows show an ID or phone number (masked or not: the caller knows whether the
+    actor sees them unmasked)."""
+    personal = [c for c in columns if c.personal]
+    return sum(1 for row in rows if any(c.text(row) for c in personal)) if personal else 0

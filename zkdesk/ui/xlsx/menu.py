@@ -1,9 +1,15 @@
-"""The 文件 menu of the main window: 导入Excel… / 导出Excel…"""
+"""The 文件 menu of the main window: 导入Excel… / 导出Excel… (the list on screen, or a whole register)"""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
+
+
+def _specs():
+    from zkdesk.ui.pages import PAGES
+
+    return PAGES
 
 
 def install_file_menu(window: QMainWindow, ctx) -> None:
@@ -18,9 +24,15 @@ def install_file_menu(window: QMainWindow, ctx) -> None:
         ImportDialog(ctx, window).exec()
 
     def open_export() -> None:
-        from zkdesk.ui.xlsx.export_dialog import ExportDialog
+        from PySide6.QtWidgets import QApplication
 
-        ExportDialog(ctx, window).exec()
+        from zkdesk.ui.xlsx.export_dialog import ExportDialog, list_on_screen
+
+        stack = getattr(window, "stack", None)
+        page = stack.currentWidget() if stack is not None else None
+        pages = getattr(window, "pages", {})
+        label = next((spec.label for spec in _specs() if pages.get(spec.key) is page), "")
+        ExportDialog(ctx, window, list_on_screen(page, label, QApplication.focusWidget())).exec()
 
     import_action.triggered.connect(open_import)
     export_action.triggered.connect(open_export)

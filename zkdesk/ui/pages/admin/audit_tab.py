@@ -102,6 +102,7 @@ class AuditTab(QWidget):
         actions.addWidget(self.verify_button)
 
         self.table = RecordView(COLUMNS, key=lambda r: r.id, objectName="auditTable", empty="没有符合条件的操作记录")
+        self.table.export_every_match = self.export_to  # 文件 → 导出Excel: every match, not only the newest shown
 
         self.verify_label = QLabel(objectName="auditVerifyLabel", wordWrap=True)
 
@@ -162,7 +163,7 @@ class AuditTab(QWidget):
         if name:
             self.export_to(Path(name))
 
-    def export_to(self, path: Path) -> None:
+    def export_to(self, path: Path, done=None) -> None:
         """Every matching entry (not only those shown) into an .xlsx file, off the GUI thread;
         the export is itself a new log entry, which the bus brings onto the list."""
         if path.suffix.lower() != ".xlsx":
@@ -174,7 +175,12 @@ class AuditTab(QWidget):
 
             return export_audit_xlsx(s, actor, flt, path)
 
-        Op(self, work, busy="正在导出…").success(lambda count: self.verify_label.setText(f"已导出 {count} 条到 {path}")) \
+        def exported(count: int) -> None:
+            self.verify_label.setText(f"已导出 {count} 条到 {path}")
+            if done is not None:
+                done(count)
+
+        Op(self, work, busy="正在导出…").success(exported) \
             .failure(lambda message: show_error(self, message, "导出失败")).run()
 
     def verify(self) -> None:
