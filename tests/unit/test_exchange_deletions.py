@@ -50,7 +50,7 @@ def make_records(office, origin: str) -> dict[str, str]:
                                      status="draft"),
             "studio": Studio(origin=origin, name=f"李建国创新工作室{origin}", kind="劳模创新工作室", township_code=TOWN,
                              lead_name="李建国"),
-            "contract": CollectiveContract(origin=origin, enterprise_id=ent.id, township_code=TOWN, kind="综合性集体合同",
+            "contract": CollectiveContract(origin=origin, enterprise_id=ent.id, township_code=TOWN, kind="综合集体合同",
                                            signed_on=date(2025, 3, 1)),
             "value": IndicatorValue(origin=origin, indicator_id=INDICATOR, org_code=TOWN, year=2025, value=12.0),
         }

@@ -16,7 +16,7 @@ TOWN = "530924103"
 SESSION = seed_id("award", 5)
 INDICATOR = seed_id("indicator", "zk-2021-2025", "01.1")
 USCC = "91530924MA6K000001"
-ID_NUMBER = "530924198005010011"
+ID_NUMBER = "530924198005010014"
 
 
 def pair(tmp_path):
