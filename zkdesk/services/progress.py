@@ -30,7 +30,7 @@ from zkdesk.domain import progress as rules
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import Amount
 from zkdesk.services.baselines import has_baseline, stored_baselines
-from zkdesk.services.catalog import indicator_responsible, item_responsible, plan_indicators
+from zkdesk.services.catalog import indicator_responsible, item_responsible, plan_duties, plan_indicators
 from zkdesk.services.derived import Derived
 from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
@@ -160,7 +160,8 @@ class _Calculator:
         if ind.id not in self._responsible:
             if self._items is None:
                 self._items = item_responsible(self.session, self.plan.id)
-            self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind, self._items))
+                self._duties = plan_duties(self.session, self.plan.id)
+            self._responsible[ind.id] = tuple(indicator_responsible(self.session, ind, self._items, self._duties))
         return self._responsible[ind.id]
 
     def _parts(self, ind: Indicator, org_code: str) -> list[str]:
