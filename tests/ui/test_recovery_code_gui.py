@@ -73,6 +73,7 @@ def test_a_forgotten_password_is_reset_with_the_recovery_code(qtbot, fresh_db):
 
     QTimer.singleShot(0, answer)
     qtbot.mouseClick(login.findChild(QPushButton, "forgotPassword"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not login.busy)  # the login with the new password is checked off the GUI thread
     assert login.result() == QDialog.DialogCode.Accepted and login.actor.username == "admin"
     key_slots.forget_unlocked()
     login_and_commit(fresh_db, "admin", "new-pass-2026")  # the new password opens the data key
