@@ -125,6 +125,7 @@ def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
     main_window.activateWindow()  # a busy sign shown meanwhile may have taken the focus
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))  # on a loaded machine the editor comes late
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit) and editor.text() == "20"
     editor.selectAll()
