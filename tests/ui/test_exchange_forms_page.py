@@ -11,7 +11,6 @@ from tests.conftest import make_office
 from tests.unit.exchange_world import COUNTY, Office, make_office_at
 from tests.unit.test_exchange_forms import NAME, TOWN, form_text, put_form
 from zkdesk.app import build_context
-from zkdesk.exchange.overview import keys_overview
 from zkdesk.store.migrate import open_database
 from zkdesk.ui.main_window import MainWindow
 

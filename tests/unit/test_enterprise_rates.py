@@ -7,7 +7,6 @@ import pytest
 from tests.enterprise_helpers import MENGPENG, NANSAN, add_contract, add_enterprise, add_evaluation
 from zkdesk.services.derived import derive, known_sources
 from zkdesk.services.enterprises import UnionInput, YearInput, delete_enterprise, set_enterprise_year
-from zkdesk.services.evaluations import EvaluationInput, save_evaluation
 
 COUNTY = "530924"
 

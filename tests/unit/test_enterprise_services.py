@@ -6,11 +6,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_office
 from tests.enterprise_helpers import MENGPENG, NANSAN, add_contract, add_enterprise, add_evaluation
 from zkdesk.domain.roles import Role
 from zkdesk.services.actor import Actor
-from zkdesk.services.contracts import ContractFilter, ContractInput, get_contract, list_contracts, update_contract
+from zkdesk.services.contracts import ContractFilter, get_contract, list_contracts, update_contract
 from zkdesk.services.enterprises import (
     EnterpriseFilter,
     EnterpriseInput,

@@ -3,16 +3,16 @@ messy cells it meets in practice, exact summaries and re-import idempotence."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from tests.importing import apply_and_read, counts, rejected
+from tests.importing import counts, rejected
 from tests.importing import dry_run as run
 from tests.xlsxfiles import write_xlsx
 from zkdesk.domain.uscc import uscc_check_char
-from zkdesk.imports.pipeline import apply_plan, check_file
+from zkdesk.imports.pipeline import apply_plan
 from zkdesk.store.models import (
     AwardSession, CollectiveContract, ContractCoverage, Enterprise, IndicatorValue, Nomination, Studio, YearLock,
 )
