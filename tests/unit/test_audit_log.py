@@ -98,7 +98,7 @@ def test_masking_helpers():
 
 def test_the_audit_screens_filters_are_indexed(county_db):
     """Each filter of the audit screen (time, user, action, record) is answered from an index,
-    not by reading the whole trail (migration 0012_audit_indexes)."""
+    not by reading the whole trail (migration 0012_audit_and_sealing)."""
     from zkdesk.services.audit_log import _query
 
     db, admin = county_db

@@ -35,9 +35,12 @@ def unlocked(session: Session) -> bytes | None:
 
 def _remember(session: Session, data_key: bytes) -> None:
     """The key is unlocked for this process; personal numbers still stored plain (written before
-    the key was at hand, e.g. by an upgrade that found no key) are sealed now."""
+    the key was at hand, e.g. by an upgrade that found no key) are sealed now. Only when a write
+    without the key left the marker: otherwise a login reads no register."""
     sealed.remember(sealed.database_name(session.get_bind()), data_key)
-    seal_plain_values(session, data_key)
+    if get_raw(session, sealed.PLAIN_MARKER) is not None:
+        seal_plain_values(session, data_key)
+        _delete(session, sealed.PLAIN_MARKER)
 
 
 def seal_plain_values(session: Session, data_key: bytes) -> int:

@@ -12,9 +12,11 @@ column type can find them from the dialect of the engine it runs on (set when th
 connects). Reads and writes through SQLAlchemy (ORM and Core) seal and open transparently:
 packages, prints and exports see the plain value.
 
-Without an unlocked key a write stores the plain value; `seal_plain_values` (at the next login
-that unlocks the key, and in the migration 0010 when the key is at hand) seals what is still
-plain. Equality on a sealed column means nothing (each seal has its own nonce): duplicate checks,
+Without an unlocked key a write stores the plain value and its transaction leaves the setting
+`personal_data_plain` (PLAIN_MARKER; `mark_plain_writes`, run before every write session
+commits); `seal_plain_values` (at the next login that unlocks the key while the marker is there,
+and in the migration 0010 when the key is at hand) seals what is still plain. A login where
+nothing was written plain reads the marker only, never the registers. Equality on a sealed column means nothing (each seal has its own nonce): duplicate checks,
 natural keys and lookups use the keyed hash beside the value (`<column>_hmac`, `keyed_hash`:
 HMAC-SHA256 under a key derived from the data key), kept by `Sealed.hmac_default` on inserts and
 `keyed_hashes` on updates.
@@ -39,7 +41,10 @@ PREFIX = "zk1:"
 STORED_LENGTH = 200
 _DIALECT_DATABASE = "zkdesk_database"
 
+PLAIN_MARKER = "personal_data_plain"  # setting: some personal value may be stored plain
+
 _unlocked: dict[str, bytes] = {}
+_plain_written: set[str] = set()  # databases this process wrote a plain personal value to
 _guard = threading.Lock()
 
 
@@ -54,8 +59,11 @@ def _name_the_dialect(connection) -> None:
 
 
 def remember(name: str, data_key: bytes) -> None:
+    """The key is unlocked here from now on; the caller seals what is still plain
+    (services.key_slots), so this process's plain writes are accounted for."""
     with _guard:
         _unlocked[name] = data_key
+        _plain_written.discard(name)
 
 
 def key_for(name: str | None) -> bytes | None:
@@ -68,6 +76,31 @@ def key_for(name: str | None) -> bytes | None:
 def forget_all() -> None:
     with _guard:
         _unlocked.clear()
+
+
+def _note_plain(dialect) -> None:
+    name = getattr(dialect, _DIALECT_DATABASE, None)
+    if name is not None:
+        with _guard:
+            _plain_written.add(name)
+
+
+def mark_plain_writes(session) -> None:
+    """Before a write session commits: when this process has stored a personal value plain in
+    this database (no key unlocked), the transaction also sets PLAIN_MARKER, so the next login
+    that unlocks the key seals it. (Flushed first: the commit's own flush may be what writes it.)"""
+    if not _plain_written:
+        return
+    session.flush()
+    name = database_name(session.get_bind())
+    with _guard:
+        wrote_plain = name in _plain_written
+    if wrote_plain:
+        from zkdesk.store.models import Setting
+
+        if session.get(Setting, PLAIN_MARKER) is None:
+            session.add(Setting(key=PLAIN_MARKER, value="1"))
+            session.flush()
 
 
 def _dialect_key(dialect) -> bytes | None:
@@ -133,7 +166,10 @@ class Sealed(TypeDecorator):
         if not value or is_sealed(value):
             return value
         data_key = _dialect_key(dialect)
-        return value if data_key is None else seal(data_key, self.kind, value)
+        if data_key is None:
+            _note_plain(dialect)
+            return value
+        return seal(data_key, self.kind, value)
 
     def process_result_value(self, value, dialect):
         if not is_sealed(value):
