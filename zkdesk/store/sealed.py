@@ -240,3 +240,37 @@ def seal_plain_values(connection, data_key: bytes, tables) -> int:
                 connection.execute(update(t).where(t.c.id == row_id).values(values))
                 sealed += 1
     return sealed
+
+
+def _opens(data_key: bytes, kind: str, stored: str) -> bool:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    body = stored[len(PREFIX):].rpartition(":")[2]
+    try:
+        raw = base64.b64decode(body.encode("ascii"), validate=True)
+        AESGCM(data_key).decrypt(raw[:12], raw[12:], _aad(kind))
+        return True
+    except (InvalidTag, ValueError):
+        return False
+
+
+def sealed_value_report(connection, data_key: bytes | None, tables) -> tuple[int, int, int]:
+    """(sealed, plain, not opening) counts of the personal values, for `zkdesk verify`: without
+    a key only how many are sealed and how many still plain; with it, also how many do not open
+    with it (changed behind the program's back, or sealed under another office's key)."""
+    sealed = plain = broken = 0
+    for name, kinds in SEALED_COLUMNS.items():
+        t = tables.get(name)
+        if t is None:
+            continue
+        for column, kind in kinds.items():
+            raw = type_coerce(t.c[column], String)
+            for (stored,) in connection.execute(select(raw).where(raw != "")):
+                if not is_sealed(stored):
+                    plain += 1
+                    continue
+                sealed += 1
+                if data_key is not None and not _opens(data_key, kind, stored):
+                    broken += 1
+    return sealed, plain, broken
