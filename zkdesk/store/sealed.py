@@ -27,11 +27,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import os
 import threading
 
-from sqlalchemy import String, event, select, type_coerce, update
+from sqlalchemy import String, Text, event, or_, select, type_coerce, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -177,6 +178,86 @@ class Sealed(TypeDecorator):
         return open_sealed(_dialect_key(dialect), self.kind, value)
 
 
+class SealedJSON(TypeDecorator):
+    """JSON text of a whole record (an exchange conflict's local and remote rows, the values it
+    sends back): the personal numbers in it, found by their column's name at any depth, are
+    sealed like a Sealed column's and opened on reading (masked without the key); the rest of
+    the text stays as written."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if not value or not _mentions_personal(value):
+            return value
+        data_key = _dialect_key(dialect)
+        changed = _seal_json(data_key, value)
+        if data_key is None and changed is None and json_has_plain(value):
+            _note_plain(dialect)
+        return value if changed is None else changed
+
+    def process_result_value(self, value, dialect):
+        if not value or PREFIX not in value:
+            return value
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return value
+        data_key = _dialect_key(dialect)
+        return json.dumps(_walk(data, None, lambda kind, v: open_sealed(data_key, kind, v) if is_sealed(v) else v),
+                          ensure_ascii=False)
+
+
+def _personal_kinds() -> dict[str, str]:
+    return {column: kind for columns in SEALED_COLUMNS.values() for column, kind in columns.items()}
+
+
+def _mentions_personal(text: str) -> bool:
+    return any(f'"{column}"' in text for column in _personal_kinds())
+
+
+def _walk(value, kind, change):
+    """`value` with change(kind, text) applied to every string under a personal column's name."""
+    if isinstance(value, dict):
+        kinds = _personal_kinds()
+        return {k: _walk(v, kinds.get(k) if isinstance(k, str) else None, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, kind, change) for v in value]
+    if kind and isinstance(value, str) and value:
+        return change(kind, value)
+    return value
+
+
+def json_has_plain(text: str) -> bool:
+    """Whether JSON text holds a personal number in the clear (under its column's name)."""
+    found = []
+    try:
+        _walk(json.loads(text), None, lambda kind, v: found.append(v) or v if not is_sealed(v) else v)
+    except ValueError:
+        return False
+    return bool(found)
+
+
+def _seal_json(data_key: bytes | None, text: str) -> str | None:
+    """The JSON text with its plain personal numbers sealed; None when nothing changes."""
+    if data_key is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    sealed_any = []
+
+    def seal_one(kind: str, v: str) -> str:
+        if is_sealed(v):
+            return v
+        sealed_any.append(v)
+        return seal(data_key, kind, v)
+
+    out = _walk(data, None, seal_one)
+    return json.dumps(out, ensure_ascii=False) if sealed_any else None
+
+
 # table -> {sealed column: its kind}; and sealed column -> its keyed hash column
 SEALED_COLUMNS: dict[str, dict[str, str]] = {
     "nomination": {"id_number": "id", "phone": "phone"},
@@ -184,6 +265,8 @@ SEALED_COLUMNS: dict[str, dict[str, str]] = {
     "enterprise": {"contact_phone": "phone"},
 }
 HMAC_COLUMNS: dict[str, dict[str, str]] = {"nomination": {"id_number": "id_number_hmac"}}
+# table -> its SealedJSON columns
+SEALED_JSON_COLUMNS: dict[str, tuple[str, ...]] = {"exchange_conflict": ("local_json", "remote_json", "send_back")}
 
 
 def hmac_column(table: str, column: str) -> str | None:
@@ -239,6 +322,18 @@ def seal_plain_values(connection, data_key: bytes, tables) -> int:
                     values[hashed] = keyed_hash(data_key, plain)
                 connection.execute(update(t).where(t.c.id == row_id).values(values))
                 sealed += 1
+    for name, columns in SEALED_JSON_COLUMNS.items():
+        t = tables.get(name)
+        if t is None:
+            continue
+        for column in columns:
+            raw = type_coerce(t.c[column], Text)
+            mentions = or_(*(raw.contains(f'"{c}"') for c in _personal_kinds()))
+            for row_id, text in connection.execute(select(t.c.id, raw).where(mentions)).all():
+                changed = _seal_json(data_key, text)
+                if changed is not None:
+                    connection.execute(update(t).where(t.c.id == row_id).values({column: type_coerce(changed, Text)}))
+                    sealed += 1
     return sealed
 
 
