@@ -306,7 +306,9 @@ def keyed_hashes(bind, table: str, values: dict) -> dict:
 
 def seal_plain_values(connection, data_key: bytes, tables) -> int:
     """Seal the values still stored plain (written before the key was at hand) and fill their
-    keyed hashes. `tables`: table name -> Table. Returns how many values were sealed."""
+    keyed hashes; the same for a conflict's rows; and key the exchange state's hashes of personal
+    fields an older zkdesk left unkeyed (store/state_hashes.py). `tables`: table name -> Table.
+    Returns how many values or rows were changed."""
     sealed = 0
     for name, kinds in SEALED_COLUMNS.items():
         t = tables.get(name)
@@ -334,7 +336,12 @@ def seal_plain_values(connection, data_key: bytes, tables) -> int:
                 if changed is not None:
                     connection.execute(update(t).where(t.c.id == row_id).values({column: type_coerce(changed, Text)}))
                     sealed += 1
-    return sealed
+    from zkdesk.store.state_hashes import rekey_state_hashes
+
+    def read_plain(table: str, column: str, stored: str) -> str:
+        return open_sealed(data_key, SEALED_COLUMNS[table][column], stored) if is_sealed(stored) else stored
+
+    return sealed + rekey_state_hashes(connection, data_key, tables, SEALED_COLUMNS, read_plain)
 
 
 def _opens(data_key: bytes, kind: str, stored: str) -> bool:
