@@ -5,8 +5,6 @@ sealed at the first login."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy import Text, select, type_coerce
 
 from tests.conftest import PASSWORD
@@ -44,11 +42,10 @@ def conflicted(tmp_path):
 
 
 def raw_conflicts(db) -> list[tuple[str, str, str]]:
-    con = sqlite3.connect(str(db.path))
-    try:
-        return con.execute("SELECT local_json, remote_json, send_back FROM exchange_conflict").fetchall()
-    finally:
-        con.close()
+    """The three texts as stored (not opened by the column type)."""
+    t = ExchangeConflict.__table__
+    with db.read_session() as s:
+        return [tuple(r) for r in s.execute(select(*(type_coerce(t.c[c], Text) for c in ("local_json", "remote_json", "send_back"))))]
 
 
 def test_the_numbers_of_a_conflict_are_sealed_and_shown_plain_with_the_key(tmp_path):

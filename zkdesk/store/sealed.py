@@ -16,7 +16,9 @@ Without an unlocked key a write stores the plain value and its transaction leave
 `personal_data_plain` (PLAIN_MARKER; `mark_plain_writes`, run before every write session
 commits); `seal_plain_values` (at the next login that unlocks the key while the marker is there,
 and in the migration 0010 when the key is at hand) seals what is still plain. A login where
-nothing was written plain reads the marker only, never the registers. Equality on a sealed column means nothing (each seal has its own nonce): duplicate checks,
+nothing was written plain reads the marker only, never the registers.
+
+Equality on a sealed column means nothing (each seal has its own nonce): duplicate checks,
 natural keys and lookups use the keyed hash beside the value (`<column>_hmac`, `keyed_hash`:
 HMAC-SHA256 under a key derived from the data key), kept by `Sealed.hmac_default` on inserts and
 `keyed_hashes` on updates.
