@@ -90,3 +90,20 @@ def test_verify_names_the_audit_row_edited_behind_the_programs_back(tmp_path):
 def test_verify_without_a_database_says_so(tmp_path):
     r = run_cli(tmp_path / "empty", "verify")
     assert r.code == 2 and "没有数据库" in r.err
+
+
+def test_verify_without_a_login_says_which_checks_it_skipped_and_with_one_does_them(tmp_path):
+    home = tmp_path / "h"
+    _init(home)
+    r = run_cli(home, "verify", "--json")
+    assert r.code == 0, r.err  # nothing wrong found
+    report = r.json()
+    assert report["ok"] is True and "本单位交换私钥能否用数据密钥打开" in report["skipped_checks"]
+    assert "操作日志密钥校验点的校验值（能否确认链条未被整体重算）" in report["skipped_checks"]
+    text = run_cli(home, "verify")
+    assert text.code == 0 and "未做的检查" in text.out and "--user 用户名 --password-stdin" in text.out
+    full = run_cli(home, "verify", "--json", "--user", "clerk1", "--password-stdin", stdin=PW)
+    assert full.code == 0, full.err
+    assert full.json()["ok"] is True and full.json()["skipped_checks"] == []
+    wrong = run_cli(home, "verify", "--user", "clerk1", "--password-stdin", stdin="wrong-password\n")
+    assert wrong.code == 2 and "密码错误" in wrong.err

@@ -94,3 +94,26 @@ def test_masking_helpers():
     text = "身份证53092419900101123X，电话13812345678，编号12345"
     assert mask_text(viewer, text) == "身份证530924********123X，电话138****5678，编号12345"
     assert mask_text(clerk, text) == text
+
+
+def test_the_audit_screens_filters_are_indexed(county_db):
+    """Each filter of the audit screen (time, user, action, record) is answered from an index,
+    not by reading the whole trail (migration 0012_audit_and_sealing)."""
+    from zkdesk.services.audit_log import _query
+
+    db, admin = county_db
+    today = date.today()
+    filters = {
+        "ix_audit_log_username": AuditFilter(username="li_na"),
+        "ix_audit_log_action": AuditFilter(action="login"),
+        "ix_audit_log_entity_entity_id": AuditFilter(entity="nomination"),
+        "ix_audit_log_at": AuditFilter(date_from=today - timedelta(days=3), date_to=today),
+    }
+    with db.session() as s:
+        for index, flt in filters.items():
+            sql = str(_query(flt).compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(r[-1]) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert index in plan, (index, plan)
+        plan = " ".join(str(r[-1]) for r in s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT at FROM audit_log WHERE entity = 'nomination' AND entity_id = 'n-1'"))
+        assert "ix_audit_log_entity_entity_id" in plan

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.state import load_states, upsert_states
-from zkdesk.exchange.tables import tables_by_name, value_hash
+from zkdesk.exchange.tables import field_hasher, tables_by_name
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import NotFound, UserError
@@ -161,7 +161,8 @@ def resolve_conflict(session: Session, actor: Actor, conflict_id: int, choice: s
         raise NotFound("冲突所涉及的记录已不存在")
     state = load_states(session, c.peer_code, c.table_name, [c.record_id]).get(c.record_id)
     base = json.loads(state["base_hashes"]) if state else {}
-    base.update({f: value_hash(remote.get(f)) for f in fields})
+    hasher = field_hasher(session, c.table_name)
+    base.update({f: hasher.of(f, remote.get(f)) for f in fields})
     encoded = tt.encode_row(current)
     old = {f: encoded[f] for f in fields}
     theirs = [f for f in fields if takes[f] == "remote"]

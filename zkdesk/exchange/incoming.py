@@ -23,7 +23,8 @@ from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.state import chunks, load_states
-from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
+from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables
+from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
 from zkdesk.services.record_rules import package_record_problem
 from zkdesk.store.base import utcnow
@@ -145,6 +146,13 @@ class _Planner:
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
         self._skipped: dict[tuple, tuple[str, ...]] = {}
+        self._hashers: dict[str, FieldHasher] = {}
+
+    def hasher(self, table: str) -> FieldHasher:
+        """The agreed state's field hashes for `table` (personal numbers keyed), made once."""
+        if table not in self._hashers:
+            self._hashers[table] = field_hasher(self.s, table)
+        return self._hashers[table]
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
         key = (table, origin, columns, by_county)
@@ -287,7 +295,8 @@ class _Planner:
             # a field the sender does not decide, or does not know
             write[c] = _column_default(tt, c)
             final[c] = _encode(tt, c, write[c])
-        base = {f: value_hash(inc[f]) for f in owned}
+        hasher = self.hasher(tt.name)
+        base = {f: hasher.of(f, inc[f]) for f in owned}
         acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
         return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
                         final=final)
@@ -332,20 +341,21 @@ class _Planner:
             local_newer = state is None and not same_origin
         else:
             local_newer = state is None and loc["revision"] > rev  # no shared history: trust revisions
-        hashes = {f: value_hash(inc[f]) for f in owned}  # the sender's values, hashed once per record
+        hasher = self.hasher(tt.name)
+        hashes = {f: hasher.of(f, inc[f]) for f in owned}  # the sender's values, hashed once per record
         changes, conflicts = {}, []
         for f in sorted(owned):
             theirs, ours = inc[f], loc[f]
             if theirs == ours:
                 continue
             agreed = base.get(f)
-            changed_there = agreed is None or hashes[f] != agreed
-            changed_here = value_hash(ours) != agreed if agreed is not None else local_newer
+            changed_there = agreed is None or not hasher.agrees(f, theirs, agreed, hashes[f])
+            changed_here = not hasher.agrees(f, ours, agreed) if agreed is not None else local_newer
             if changed_there and changed_here:
                 conflicts.append(f)
             elif changed_there:
                 changes[f] = dec[f]
-        if changes.get(DELETED) is True and (conflicts or self._edited_here(owned, inc, loc, base, local_newer)):
+        if changes.get(DELETED) is True and (conflicts or self._edited_here(owned, inc, loc, base, local_newer, hasher)):
             # 对方已删除 a record changed here since the last exchange: nothing of it is taken
             # until the clerk keeps ours or takes the deletion, every differing field with it
             conflicts = [DELETED, *sorted(f for f in owned if f != DELETED and inc[f] != loc[f])]
@@ -368,14 +378,14 @@ class _Planner:
                         remote_revision=rev, acked=acked, conflict_fields=conflicts)
 
     @staticmethod
-    def _edited_here(owned: frozenset[str], inc: dict, loc: dict, base: dict, local_newer: bool) -> bool:
+    def _edited_here(owned: frozenset[str], inc: dict, loc: dict, base: dict, local_newer: bool, hasher) -> bool:
         """Whether a field the sender decides was changed here since the last exchange, to a
         value the sender does not have."""
         for f in owned:
             if f == DELETED or inc[f] == loc[f]:
                 continue
             agreed = base.get(f)
-            if (value_hash(loc[f]) != agreed) if agreed is not None else local_newer:
+            if (not hasher.agrees(f, loc[f], agreed)) if agreed is not None else local_newer:
                 return True
         return False
 

@@ -7,18 +7,18 @@ Features added later (new tables, new columns) travel without changes here.
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import cache
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, Table, TypeDecorator, UniqueConstraint
 
 from zkdesk.services.record_labels import TABLE_LABELS as _TABLE_LABELS
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base, Travelling
-from zkdesk.store.sealed import hmac_columns
+from zkdesk.store.sealed import SEALED_COLUMNS, hmac_columns
+from zkdesk.store.state_hashes import FieldHasher, value_hash  # noqa: F401  value_hash: for callers here
 
 ORG_TABLE = "org_unit"
 
@@ -178,21 +178,13 @@ def tables_by_name() -> dict[str, TravellingTable]:
     return {t.name: t for t in travelling_tables()}
 
 
-def _hash(value) -> str:
-    body = f"{type(value).__name__}:{value!r}"  # repr: exact for the JSON types it sees
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=6).hexdigest()
+def field_hasher(session, table: str) -> FieldHasher:
+    """The exchange state's hashes of one table's fields: its personal numbers keyed with this
+    office's data key (store/state_hashes.py), the rest `value_hash`."""
+    from zkdesk.services.key_slots import key_at_hand
 
-
-_remembered_hash = lru_cache(maxsize=1 << 16, typed=True)(_hash)  # typed: 1, 1.0 and True differ
-
-
-def value_hash(value) -> str:
-    """A short hash of one encoded value: enough to tell whether a field changed since.
-    A package repeats most values (origin, township, year, status…): each is hashed once."""
-    try:
-        return _remembered_hash(value)
-    except TypeError:  # unhashable (a list): hashed every time
-        return _hash(value)
+    personal = SEALED_COLUMNS.get(table, {})
+    return FieldHasher(personal, key_at_hand(session) if personal else None)
 
 
 # Display names: services/record_labels.py (kept here under the old name for callers).

@@ -40,14 +40,58 @@ def _masked(value, kind: str | None = None):
         return {k: _masked(v, _PERSONAL_KEYS.get(k) if isinstance(k, str) else None) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_masked(v, kind) for v in value]
-    if kind and isinstance(value, str) and value:
+    if kind and _is_plain(value):
         from zkdesk.domain.idcard import mask_id_number, mask_phone
 
         return mask_id_number(value) if kind == "id" else mask_phone(value)
     return value
 
 
+def _is_plain(value) -> bool:
+    """A personal number as typed: not empty, not already masked (masking a masked phone
+    number again would hide what a clerk may see)."""
+    return isinstance(value, str) and bool(value.strip()) and "*" not in value
+
+
+def _carries_plain(value, kind: str | None = None) -> bool:
+    if isinstance(value, dict):
+        return any(_carries_plain(v, _PERSONAL_KEYS.get(k) if isinstance(k, str) else None) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_carries_plain(v, kind) for v in value)
+    return bool(kind) and _is_plain(value)
+
+
 _PERSONAL_KEYS = {column: kind for columns in SEALED_COLUMNS.values() for column, kind in columns.items()}
+_PERSONAL_MARKS = tuple(f'"{key}"' for key in _PERSONAL_KEYS)  # how a personal key appears in stored JSON
+
+
+def shown_details(details: str) -> str:
+    """An entry's details as the audit screen and its export show them: the personal numbers an
+    older zkdesk wrote plain (before entries were masked as written) masked like a new entry's.
+    The stored text stays as it is: it is what the chain hashes."""
+    if not details or not any(mark in details for mark in _PERSONAL_MARKS):
+        return details
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return details
+    return _json(_masked(data)) if _carries_plain(data) else details
+
+
+def entries_with_plain_personal_data(session: Session) -> int:
+    """How many entries hold an ID or phone number unmasked in their details (written by a
+    zkdesk from before personal data was sealed); `zkdesk verify` reports it. They are never
+    rewritten (that would break the chain); they are masked when shown (`shown_details`)."""
+    from sqlalchemy import or_
+
+    maybe = select(AuditEntry.details).where(or_(*(AuditEntry.details.contains(m) for m in _PERSONAL_MARKS)))
+    count = 0
+    for details in session.scalars(maybe):
+        try:
+            count += _carries_plain(json.loads(details))
+        except ValueError:
+            continue
+    return count
 
 
 def record(

@@ -306,7 +306,7 @@ def search_audit(session: Session, actor: Actor, flt: AuditFilter = AuditFilter(
     if limit is not None:
         q = q.limit(limit)
     entries = [(e.id, e.at.astimezone().replace(tzinfo=None), e.username, e.action, e.entity, e.entity_id or "",
-                mask_text(actor, e.details)) for e in session.scalars(q)]
+                mask_text(actor, audit.shown_details(e.details))) for e in session.scalars(q)]
     names = _names(session, entries)
     return [AuditRow(*e, object_name=_object_name(names, *e[3:]), names=names) for e in entries]
 

@@ -34,7 +34,8 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
-def login(session: Session, username: str, password: str, purpose: str = "login") -> Actor:
+def login(session: Session, username: str, password: str, purpose: str = "login",
+          checked: tuple[str, bytes | None] | None = None) -> Actor:
     """Check the password; returns the Actor or raises LoginFailed with a Chinese reason.
 
     `purpose` names the audit action: "login", or "unlock" when the idle-locked window asks for
@@ -42,6 +43,9 @@ def login(session: Session, username: str, password: str, purpose: str = "login"
 
     Failed attempts are committed by the caller's session like any other change, so the
     caller must commit even when this raises (see `login_and_commit`).
+
+    `checked`: (the stored hash, its result) when the caller already ran the scrypt before the
+    write session began (`login_and_commit`); used only if the hash is still the stored one.
     """
     username = username.strip()
     user = session.scalars(select(User).where(User.username == username)).first()
@@ -55,7 +59,10 @@ def login(session: Session, username: str, password: str, purpose: str = "login"
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginFailed(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试")
-    kek = password_key(password, user.password_hash)  # the same scrypt checks it and opens the user's key slot
+    if checked is not None and checked[0] == user.password_hash:
+        kek = checked[1]
+    else:  # the same scrypt checks it and opens the user's key slot
+        kek = password_key(password, user.password_hash)
     if kek is None:
         failed = _count_failure(session, user)
         details = {"reason": "wrong password", "failed": failed}
@@ -93,6 +100,17 @@ def _count_failure(session: Session, user: User) -> int:
 
 
 def login_and_commit(db, username: str, password: str, purpose: str = "login") -> Actor:
-    """Log in through a Database; a failed attempt is still recorded (and counted)."""
+    """Log in through a Database; a failed attempt is still recorded (and counted).
+
+    The scrypt (≈0.1 s) runs on the stored hash read from a snapshot, before the write session
+    takes the lock, so twenty logins at once do not queue behind each other's hashing; the write
+    session then counts, audits and unlocks (and hashes again only if the password changed
+    in between)."""
+    with db.read_session() as reader:
+        found = reader.execute(select(User.password_hash, User.active, User.locked_until)
+                               .where(User.username == username.strip())).first()
+    checked = None
+    if found is not None and found.active and not (found.locked_until and found.locked_until > utcnow()):
+        checked = (found.password_hash, password_key(password, found.password_hash))
     with db.session(commit_on=(LoginFailed,)) as session:
-        return login(session, username, password, purpose)
+        return login(session, username, password, purpose, checked)

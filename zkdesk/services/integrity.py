@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 from zkdesk.services import key_slots
-from zkdesk.services.audit import ChainReport, verify_chain
-from zkdesk.store.backup_file import integrity_ok
+from zkdesk.domain.backup_names import SQLITE_SUFFIX
+from zkdesk.services.audit import ChainReport, entries_with_plain_personal_data, verify_chain
+from zkdesk.store.backup_file import exposure_of, integrity_ok
 from zkdesk.store.engine import Database
 from zkdesk.store.private_files import mode_problems
 
@@ -28,6 +29,9 @@ class VerifyReport:
     key_problems: tuple[str, ...] = ()  # key material that is wrong (a private key in the clear)
     loose_files: tuple[str, ...] = ()  # files and folders others than the owner may read (Linux)
     notes: tuple[str, ...] = ()  # not wrong, still to do (users yet to log in once, no 恢复码)
+    skipped: tuple[str, ...] = ()  # checks that need the data key, not done without a login
+    exposed_backups: tuple[str, ...] = ()  # backup files holding private keys or personal numbers in the clear
+    plain_audit_entries: int = 0  # older audit entries holding personal numbers unmasked
 
     @property
     def ok(self) -> bool:
@@ -52,7 +56,22 @@ class VerifyReport:
             more = f"等{len(self.loose_files)}处" if len(self.loose_files) > 1 else ""
             return f"文件权限过宽（其他用户可读）：{self.loose_files[0]}{more}"
         text = f"校验通过：数据库完好，操作日志{self.chain.checked}条记录链条完整"
-        return text + "".join(f"\n提示：{note}" for note in self.notes)
+        return text + "".join(f"\n{line}" for line in self.remarks)
+
+    @property
+    def remarks(self) -> list[str]:
+        """What the report adds to a pass: still to do, exposures, and the checks not done."""
+        lines = [f"提示：{note}" for note in self.notes]
+        if self.exposed_backups:
+            lines.append(f"提示：以下备份仍含明文的私钥或个人信息（多为升级前所做）：{'；'.join(self.exposed_backups)}。"
+                         "不再需要的请删除；要保留的请移到安全的地方（如加密U盘、上锁的柜子）保存，不要留在这台电脑上")
+        if self.plain_audit_entries:
+            lines.append(f"提示：操作日志中有{self.plain_audit_entries}条较早的记录含未遮盖的身份证号或电话"
+                         "（加密个人信息之前写入）。为保证链条完整不改写它们；查看和导出时已遮盖显示")
+        if self.skipped:
+            lines.append(f"未做的检查（需要登录解锁本单位数据密钥）：{'；'.join(self.skipped)}。"
+                         "要做完整校验，请运行 zkdesk verify --user 用户名 --password-stdin")
+        return lines
 
     def as_dict(self) -> dict:
         return {
@@ -64,6 +83,9 @@ class VerifyReport:
             "key_problems": list(self.key_problems),
             "loose_files": list(self.loose_files),
             "notes": list(self.notes),
+            "skipped_checks": list(self.skipped),
+            "exposed_backups": list(self.exposed_backups),
+            "plain_audit_entries": self.plain_audit_entries,
             "message": self.message,
         }
 
@@ -80,11 +102,34 @@ def verify_file(db_path: Path, backups_dir: Path | None = None) -> VerifyReport:
         with db.session() as s:
             chain = verify_chain(s, backups_dir)
             failures, notes = key_slots.key_report(s)
+            more = _key_free_checks(s)
     except SQLAlchemyError:  # a file that passes the integrity check but has no usable log table
-        chain, failures, notes = None, [], []
+        chain, failures, notes, more = None, [], [], {}
     finally:
         db.dispose()
-    return VerifyReport(True, "", chain, tuple(failures), tuple(loose), tuple(notes))
+    return VerifyReport(True, "", chain, tuple(failures), tuple(loose), tuple(notes),
+                        exposed_backups=tuple(_exposed_backups(backups_dir)), **more)
+
+
+def _key_free_checks(session) -> dict:
+    return {"skipped": tuple(key_slots.skipped_checks(session)),
+            "plain_audit_entries": entries_with_plain_personal_data(session)}
+
+
+def _exposed_backups(backups_dir: Path | None) -> list[str]:
+    """'file name（what it holds in the clear）' for every backup in `backups_dir` with secrets
+    the database itself now keeps sealed (a backup from before the upgrade)."""
+    if backups_dir is None or not Path(backups_dir).is_dir():
+        return []
+    found = []
+    for path in sorted(p for p in Path(backups_dir).iterdir() if p.is_file() and p.suffix == SQLITE_SUFFIX):
+        exposure = exposure_of(path)
+        if exposure is None or not exposure.any:
+            continue
+        held = (["交换私钥"] if exposure.private_keys else []) + (["数据密钥"] if exposure.data_key else []) + (
+            [f"{exposure.personal_values}个身份证号或电话"] if exposure.personal_values else [])
+        found.append(f"{path.name}（{'、'.join(held)}）")
+    return found
 
 
 def _loose_files(db_path: Path, backups_dir: Path | None) -> list[str]:
@@ -100,7 +145,8 @@ def verify_server(db: Database, backups_dir: Path | None = None) -> VerifyReport
     with db.read_session() as s:
         chain = verify_chain(s, backups_dir)
         failures, notes = key_slots.key_report(s)
-    return VerifyReport(True, "", chain, tuple(failures), (), tuple(notes))
+        more = _key_free_checks(s)
+    return VerifyReport(True, "", chain, tuple(failures), (), tuple(notes), **more)
 
 
 def verify_any(db: Database | Path, backups_dir: Path | None = None) -> VerifyReport:

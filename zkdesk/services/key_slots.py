@@ -35,9 +35,12 @@ def unlocked(session: Session) -> bytes | None:
 
 def _remember(session: Session, data_key: bytes) -> None:
     """The key is unlocked for this process; personal numbers still stored plain (written before
-    the key was at hand, e.g. by an upgrade that found no key) are sealed now."""
+    the key was at hand, e.g. by an upgrade that found no key) are sealed now. Only when a write
+    without the key left the marker: otherwise a login reads no register."""
     sealed.remember(sealed.database_name(session.get_bind()), data_key)
-    seal_plain_values(session, data_key)
+    if get_raw(session, sealed.PLAIN_MARKER) is not None:
+        seal_plain_values(session, data_key)
+        _delete(session, sealed.PLAIN_MARKER)
 
 
 def seal_plain_values(session: Session, data_key: bytes) -> int:
@@ -157,6 +160,44 @@ def data_key(session: Session) -> bytes:
     return key
 
 
+def key_at_hand(session: Session) -> bytes | None:
+    """The data key if this process can use it: unlocked by a login, or still waiting in the
+    clear (an upgraded database whose users have not all logged in)."""
+    key = unlocked(session)
+    if key is None:
+        pending = get_raw(session, km.PENDING_KEY)
+        key = km.unb64(pending) if pending else None
+    return key
+
+
+def skipped_checks(session: Session) -> list[str]:
+    """The checks `zkdesk verify` cannot do here because no login unlocked the data key (Chinese,
+    one phrase each); empty when the key is at hand or there is nothing it would check."""
+    if key_at_hand(session) is not None:
+        return []
+    from zkdesk.store.base import Base
+
+    skipped = []
+    if get_raw(session, km.HEAD_MAC) is not None:
+        skipped.append("操作日志密钥校验点的校验值（能否确认链条未被整体重算）")
+    if get_raw(session, km.SEALED_KEYS) is not None:
+        skipped.append("本单位交换私钥能否用数据密钥打开")
+    if sealed.sealed_value_report(session.connection(), None, Base.metadata.tables)[0]:
+        skipped.append("已加密的身份证号、电话能否用数据密钥解开")
+    return skipped
+
+
+def sealed_value_problems(session: Session) -> list[str]:
+    """Personal values that do not open with the unlocked key (Chinese; empty without a key)."""
+    from zkdesk.store.base import Base
+
+    key = key_at_hand(session)
+    if key is None:
+        return []
+    broken = sealed.sealed_value_report(session.connection(), key, Base.metadata.tables)[2]
+    return [f"有{broken}个已加密的身份证号或电话无法用本单位数据密钥解开（已被改动）"] if broken else []
+
+
 def key_report(session: Session) -> tuple[list[str], list[str]]:
     """(problems, notes) about the key material for `zkdesk verify`, in Chinese: a problem is
     wrong (exit 1), a note still to do."""
@@ -166,10 +207,11 @@ def key_report(session: Session) -> tuple[list[str], list[str]]:
     if get_raw(session, km.SEALED_KEYS) is None and get_raw(session, km.PENDING_KEY) is None and get_raw(
             session, km.RECOVERY_SLOT) is None and get_raw(session, "office_code") and session.scalar(select(User.id).limit(1)):
         problems.append("本单位的数据密钥缺失（没有任何密钥槽）")
-    key = unlocked(session)
-    sealed = get_raw(session, km.SEALED_KEYS)
-    if key is not None and sealed is not None and km.open_private_keys(key, sealed) is None:
+    key = key_at_hand(session)
+    sealed_keys = get_raw(session, km.SEALED_KEYS)
+    if key is not None and sealed_keys is not None and km.open_private_keys(key, sealed_keys) is None:
         problems.append("本单位的交换密钥无法用数据密钥打开（已被改动）")
+    problems += sealed_value_problems(session)
     return problems, key_problems(session)
 
 
@@ -188,10 +230,7 @@ def vouch_for_head(session: Session, count: int, head_hash: str) -> None:
     """The audit chain's head moved: its HMAC under the data key, when this process has the key
     (a failed login by someone unknown has none: the last vouched head stays, and verify checks
     that the chain passes through it)."""
-    key = unlocked(session)
-    if key is None:
-        pending = get_raw(session, km.PENDING_KEY)
-        key = km.unb64(pending) if pending else None
+    key = key_at_hand(session)
     if key is not None:
         put_raw(session, km.HEAD_MAC, km.head_mac_text(key, count, head_hash))
 
@@ -203,10 +242,7 @@ def vouched_head(session: Session) -> tuple[int, str, bool | None] | None:
     if found is None:
         return None
     count, head_hash, mac = found
-    key = unlocked(session)
-    if key is None:
-        pending = get_raw(session, km.PENDING_KEY)
-        key = km.unb64(pending) if pending else None
+    key = key_at_hand(session)
     if key is None:
         return count, head_hash, None
     import hmac

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -129,3 +130,55 @@ def keep_damaged_copy(db_path: Path, folder: Path, at: datetime) -> Path:
             shutil.copy2(source, copied)
             tighten(copied)
     return target
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What a backup file holds in the clear that the current database keeps sealed."""
+
+    private_keys: bool  # the exchange private keys (a backup from before 0009_key_slots)
+    data_key: bool  # the data key waiting in the clear (data_key_pending)
+    personal_values: int  # ID and phone numbers stored plain (before 0010_personal_data; conflict rows count once)
+
+    @property
+    def any(self) -> bool:
+        return self.private_keys or self.data_key or self.personal_values > 0
+
+
+def exposure_of(path: Path) -> Exposure | None:
+    """Read a backup file (never changed: opened immutable) for secrets in the clear; None when it
+    is not an SQLite database zkdesk can read."""
+    from zkdesk.store import key_material as km
+    from zkdesk.store.sealed import PREFIX, SEALED_COLUMNS, SEALED_JSON_COLUMNS, json_has_plain
+
+    try:
+        con = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "setting" not in tables:
+            return None
+        settings = dict(con.execute(
+            "SELECT key, value FROM setting WHERE key IN (?, ?, ?)", (km.PLAIN_SIGN, km.PLAIN_BOX, km.PENDING_KEY)))
+        plain = 0
+        for table, columns in SEALED_COLUMNS.items():
+            if table not in tables:
+                continue
+            for column in columns:
+                plain += con.execute(  # names from our own model, never from the file
+                    f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND {column} != '' "
+                    f"AND substr({column}, 1, {len(PREFIX)}) != ?", (PREFIX,)).fetchone()[0]
+        for table, columns in SEALED_JSON_COLUMNS.items():  # a conflict's rows as JSON
+            if table not in tables:
+                continue
+            for column in columns:
+                texts = con.execute(f"SELECT {column} FROM {table} WHERE {column} LIKE '%id_number%' "
+                                    f"OR {column} LIKE '%phone%'").fetchall()
+                plain += sum(json_has_plain(text) for (text,) in texts if text)
+        return Exposure(bool(settings.get(km.PLAIN_SIGN) or settings.get(km.PLAIN_BOX)),
+                        bool(settings.get(km.PENDING_KEY)), plain)
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()

@@ -264,6 +264,9 @@ class Database:
         for factory in (self._writer, self._reader):
             event.listen(factory, "before_flush", _bump_revisions)
         event.listen(self._writer, "after_flush", _collect_changes)
+        from zkdesk.store.sealed import mark_plain_writes
+
+        event.listen(self._writer, "before_commit", mark_plain_writes)  # before the notify/watch hooks
         self._watch = None
         self.token = uuid.uuid4().hex[:16]  # names this Database's own change notifications
         if self.is_server:

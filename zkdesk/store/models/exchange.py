@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zkdesk.store.base import Base, UTCDateTime, utcnow
+from zkdesk.store.sealed import SealedJSON
 
 
 class ExchangePeer(Base):
@@ -91,8 +92,9 @@ class ExchangeConflict(Base):
     table_name: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     remote_revision: Mapped[int] = mapped_column(Integer)
-    local_json: Mapped[str] = mapped_column(Text)  # the whole local row when detected
-    remote_json: Mapped[str] = mapped_column(Text)  # the whole row as the peer sent it
+    # ID and phone numbers in these three are sealed with the data key (store/sealed.py SealedJSON)
+    local_json: Mapped[str] = mapped_column(SealedJSON)  # the whole local row when detected
+    remote_json: Mapped[str] = mapped_column(SealedJSON)  # the whole row as the peer sent it
     fields: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of differing fields
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | resolved | superseded
@@ -101,7 +103,7 @@ class ExchangeConflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Values kept here against the peer's, sent back until it confirms the package that carried
     # them, so both sides end equal: JSON {"values": {field: ours}, "expected": {field: theirs}}.
-    send_back: Mapped[str] = mapped_column(Text, default="", server_default="")
+    send_back: Mapped[str] = mapped_column(SealedJSON, default="", server_default="")
     sent_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     acked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
