@@ -10,7 +10,9 @@ later does not stop an update of another field.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, String, Table
@@ -29,39 +31,59 @@ _BOOKKEEPING = frozenset({"id", "origin", "revision", "updated_at", "deleted"})
 ID_NUMBER_COLUMNS = {"nomination": ("id_number",), "studio": ("lead_id_number",)}
 
 
-def _decoded(table: Table, values: Mapping) -> dict:
+@dataclass(frozen=True)
+class _Shape:
+    """What the rules need to know of a table's columns, found once per table (a package
+    checks thousands of records of the same few tables)."""
+
+    order: dict[str, int]  # column -> position, for reasons in form order
+    limits: dict[str, int]  # text column -> longest length
+    datetimes: tuple[str, ...]
+    dates: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _shape(table: Table) -> _Shape:
+    limits, datetimes, dates = {}, [], []
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, String) and getattr(kind, "length", None):
+            limits[column.name] = kind.length
+        elif isinstance(kind, DateTime):
+            datetimes.append(column.name)
+        elif isinstance(kind, Date):
+            dates.append(column.name)
+    return _Shape({name: i for i, name in enumerate(table.columns.keys())}, limits, tuple(datetimes), tuple(dates))
+
+
+def _decoded(shape: _Shape, values: Mapping) -> dict:
     """Dates of a stored record as a package carries them (ISO text) back to dates."""
     out = dict(values)
-    for name, value in values.items():
-        column = table.columns.get(name)
-        if column is None or value.__class__ is not str:
-            continue
-        try:
-            if isinstance(column.type, DateTime):
-                out[name] = datetime.fromisoformat(value)
-            elif isinstance(column.type, Date):
-                out[name] = date.fromisoformat(value)
-        except ValueError:
-            pass
+    for names, parse in ((shape.datetimes, datetime.fromisoformat), (shape.dates, date.fromisoformat)):
+        for name in names:
+            value = out.get(name)
+            if value.__class__ is str:
+                try:
+                    out[name] = parse(value)
+                except ValueError:
+                    pass
     return out
 
 
-def _column_problems(table: Table, name: str, value) -> list[tuple[str, str]]:
-    label = field_label(table.name, name)
-    column = table.columns.get(name)
-    if value is None or column is None:
+def _column_problems(table: Table, shape: _Shape, name: str, value) -> list[tuple[str, str]]:
+    if value is None or name not in shape.order:
         return []
     if value.__class__ is str:
         if has_control(value):
-            return [(name, f"{label}含有不可见的控制字符")]
-        limit = getattr(column.type, "length", None) if isinstance(column.type, String) else None
+            return [(name, f"{field_label(table.name, name)}含有不可见的控制字符")]
+        limit = shape.limits.get(name)
         if limit and len(value) > limit:
-            return [(name, f"{label}过长（最多{limit}字，现为{len(value)}字）")]
+            return [(name, f"{field_label(table.name, name)}过长（最多{limit}字，现为{len(value)}字）")]
         return []
     if isinstance(value, float) and not math.isfinite(value):
-        return [(name, f"{label}不是有效的数字（{value}）")]
+        return [(name, f"{field_label(table.name, name)}不是有效的数字（{value}）")]
     if isinstance(value, date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        return [(name, f"{label}“{value.isoformat()[:10]}”不合理")]
+        return [(name, f"{field_label(table.name, name)}“{value.isoformat()[:10]}”不合理")]
     return []
 
 
@@ -101,11 +123,12 @@ def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[
     t = Base.metadata.tables.get(table)
     if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
         return []
-    record = _decoded(t, record)
-    order = {name: i for i, name in enumerate(t.columns.keys())}
-    problems = [p for name in sorted(fields, key=lambda n: (order.get(n, len(order)), n))
-                for p in _column_problems(t, name, record.get(name))]
-    if problems:  # one reason is enough: the values the register's rules read are not sound
+    shape = _shape(t)
+    record = _decoded(shape, record)
+    problems = [p for name in fields for p in _column_problems(t, shape, name, record.get(name))]
+    if problems:
+        order = shape.order
+        problems.sort(key=lambda p: (order.get(p[0], len(order)), p[0]))  # one reason is enough: the values the register's rules read are not sound
         return problems
     try:
         found = _register_problems(table, record)
