@@ -76,7 +76,7 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
 
 def _write_aliases(session: Session, plan: ImportPlan) -> None:
     """Link the sender's UUIDs to our records found by natural key, so later packages from
-    either side name the same record."""
+    either side name the same record; a link is the sender's only (ExchangeAlias)."""
     links = {(d.table, d.remote_id): d.id for d in plan.decisions if d.remote_id and d.action != "reject"}
     if not links:
         return
@@ -85,7 +85,8 @@ def _write_aliases(session: Session, plan: ImportPlan) -> None:
         remote = [r for t, r in links if t == table]
         for part in chunks(remote):
             known.update((table, r) for r in session.scalars(select(ExchangeAlias.remote_id).where(
-                ExchangeAlias.table_name == table, ExchangeAlias.remote_id.in_(part))))
+                ExchangeAlias.peer_code.in_(("", plan.sender)), ExchangeAlias.table_name == table,
+                ExchangeAlias.remote_id.in_(part))))
     session.add_all(ExchangeAlias(table_name=t, remote_id=r, local_id=local, peer_code=plan.sender, created_at=utcnow())
                     for (t, r), local in links.items() if (t, r) not in known)
 

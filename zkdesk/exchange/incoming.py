@@ -387,10 +387,15 @@ class _Planner:
 
     # -- the sender's UUIDs read as ours ---------------------------------------------------
     def aliases(self, table: str) -> dict[str, str]:
-        """remote UUID -> our UUID for one table: stored links plus those found in this package."""
+        """remote UUID -> our UUID for one table: the links learnt from this sender and the
+        merges made here (the sender's own winning), plus those found in this package. A link
+        learnt from another office is not read: its UUIDs are not this sender's."""
         if table not in self._aliases:
-            self._aliases[table] = dict(self.s.execute(
-                select(ExchangeAlias.remote_id, ExchangeAlias.local_id).where(ExchangeAlias.table_name == table)).all())
+            rows = self.s.execute(
+                select(ExchangeAlias.remote_id, ExchangeAlias.local_id)
+                .where(ExchangeAlias.table_name == table, ExchangeAlias.peer_code.in_(("", self.sender)))
+                .order_by(ExchangeAlias.peer_code)).all()  # "" first: the sender's links override
+            self._aliases[table] = dict(rows)
         return self._aliases[table]
 
     def _translate(self, tt: TravellingTable, rows: list[dict]) -> None:
