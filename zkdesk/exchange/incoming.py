@@ -33,6 +33,7 @@ from zkdesk.store.natural_keys import NaturalKey, keys_for
 from zkdesk.store.sealed import hash_for, hmac_column
 
 DELETED = "deleted"  # the tombstone flag every travelling record has
+DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
@@ -536,10 +537,16 @@ class _Planner:
                 if f in mine and ours.get(f) == expected.get(f) and ours.get(f) != v and _decodes(tt, f, v):
                     write[f], old[f], new[f] = tt.decode_value(f, v), ours[f], v
             if write:
+                kind = DELETION if item.get("kind") == DELETION and write == {DELETED: True} else ""
                 self.plan.resolutions.append({"table": tt.name, "id": row["id"], "revision": row["revision"],
-                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or "")})
-        if self.plan.resolutions:
-            self.plan.warnings.append(f"对方处理冲突时保留了其版本：{len(self.plan.resolutions)}条记录将照此修改")
+                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or ""),
+                                              "kind": kind})
+        deletions = sum(1 for r in self.plan.resolutions if r["kind"] == DELETION)
+        if deletions:
+            self.plan.warnings.append(f"县总工会删除了本单位的{deletions}条记录：将照此删除（可在操作日志中查看）")
+        if len(self.plan.resolutions) > deletions:
+            self.plan.warnings.append(
+                f"对方处理冲突时保留了其版本：{len(self.plan.resolutions) - deletions}条记录将照此修改")
         if skipped:
             self.plan.warnings.append(f"对方处理过的{skipped}条冲突在本机找不到对应记录，已忽略")
 
