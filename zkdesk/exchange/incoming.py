@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
-from zkdesk.exchange.state import chunks, load_states
+from zkdesk.exchange.state import chunks, load_states, present_ids
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, tables_by_name, travelling_tables, value_hash
 from zkdesk.services.record_labels import field_label, table_label
 from zkdesk.services.record_rules import package_record_problem
@@ -35,6 +35,7 @@ from zkdesk.store.sealed import hash_for, hmac_column
 DELETED = "deleted"  # the tombstone flag every travelling record has
 DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SAME = {"str": (str,), "int": (int,), "bool": (bool,), "float": (float,)}  # types a column's decoder keeps as they are
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
 
@@ -142,16 +143,17 @@ class _Planner:
         self.accepted: dict[str, set[str]] = {}  # table -> ids present after the import
         self.refused_new: dict[str, set[str]] = {}
         self.receipt_seqs: set[int] = set()
-        self._owned: dict[tuple, frozenset[str]] = {}
+        self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
         self._skipped: dict[tuple, tuple[str, ...]] = {}
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
-        key = (table, origin, columns, by_county)
-        if key not in self._owned:
-            self._owned[key] = owned_fields(table, origin, columns, by_county)
-        return self._owned[key]
+        key = (table, origin, by_county)  # `columns` is the table's known columns (self.known): one set per table
+        found = self._owned.get(key)
+        if found is None or found[0] is not columns:
+            found = self._owned[key] = (columns, owned_fields(table, origin, columns, by_county))
+        return found[1]
 
     def reject(self, table: str, rid: str, reason: str, incoming: dict | None = None) -> None:
         self.plan.decisions.append(Decision(table, rid, "reject", reason, incoming or {}))
@@ -195,7 +197,10 @@ class _Planner:
         required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
         idx = {c: i for i, c in enumerate(cols)}
         whole = not unknown  # every column known: a row is read in one step
-        decoders = [(c, tt.decoder(c)) for c in known]
+        # a value already of its column's own type is its own decoding (text, whole numbers,
+        # flags: most of a package); the others go through their column's decoder
+        as_is = {c: _SAME.get(tt.kinds[c], ()) + ((type(None),) if c in tt.nullable else ()) for c in known}
+        decoders = [(c, tt.decoder(c), as_is[c]) for c in known]
         rows: list[dict] = []
         origin_problems: dict[str, str] = {}  # the same few origins in every row
         for raw in block["rows"]:
@@ -216,7 +221,10 @@ class _Planner:
                 self.reject(tt.name, rid, problem, inc)
                 continue
             try:
-                decoded = {c: decode(inc[c]) for c, decode in decoders}
+                decoded = dict(inc) if whole else {c: inc[c] for c in known}
+                for c, decode, same in decoders:
+                    if decoded[c].__class__ not in same:
+                        decoded[c] = decode(decoded[c])
             except (BadValue, ValueError, TypeError):
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
                 self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
@@ -464,6 +472,7 @@ class _Planner:
     # -- bulk reads -----------------------------------------------------------------------
     def _load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
         out = {}
+        ids = present_ids(self.s, tt.table.c.id, ids)
         for part in chunks(ids):
             for r in self.s.execute(select(tt.table).where(tt.table.c.id.in_(part))).mappings():
                 out[r["id"]] = tt.encode_row(r)

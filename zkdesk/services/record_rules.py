@@ -125,10 +125,18 @@ def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[
         return []
     shape = _shape(t)
     record = _decoded(shape, record)
-    problems = [p for name in fields for p in _column_problems(t, shape, name, record.get(name))]
-    if problems:
+    problems = []
+    limits = shape.limits
+    for name in fields:
+        value = record.get(name)
+        kind = value.__class__
+        if value is None or kind is int or kind is bool or (
+                kind is str and value.isprintable() and len(value) <= limits.get(name, len(value))):
+            continue  # the usual case (fitting printable text, a whole number, a flag, nothing), without a call
+        problems += _column_problems(t, shape, name, value)
+    if problems:  # one reason is enough: the values the register's rules read are not sound
         order = shape.order
-        problems.sort(key=lambda p: (order.get(p[0], len(order)), p[0]))  # one reason is enough: the values the register's rules read are not sound
+        problems.sort(key=lambda p: (order.get(p[0], len(order)), p[0]))
         return problems
     try:
         found = _register_problems(table, record)
