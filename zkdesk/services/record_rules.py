@@ -58,15 +58,18 @@ def _shape(table: Table) -> _Shape:
 
 def _decoded(shape: _Shape, values: Mapping) -> dict:
     """Dates of a stored record as a package carries them (ISO text) back to dates."""
-    out = dict(values)
+    out = values  # copied only when a date is read back
     for names, parse in ((shape.datetimes, datetime.fromisoformat), (shape.dates, date.fromisoformat)):
         for name in names:
             value = out.get(name)
             if value.__class__ is str:
                 try:
-                    out[name] = parse(value)
+                    parsed = parse(value)
                 except ValueError:
-                    pass
+                    continue
+                if out is values:
+                    out = dict(values)
+                out[name] = parsed
     return out
 
 
@@ -151,7 +154,7 @@ def package_record_problem(table: str, write: Mapping, local: Mapping | None = N
     shows in the preview; "" when it meets them. `write`: the decoded values the import would
     write; `conflicting`: the sender's values the user may still take; `local`: our stored
     record (as the package encodes it), for the fields the register's rules read beside them."""
-    changes = dict(write) | dict(conflicting or {})
-    record = dict(local or {}) | changes
+    changes = {**write, **conflicting} if conflicting else write  # read here, never changed
+    record = {**local, **changes} if local else changes
     found = record_problems(table, record, changes)
     return found[0][1] if found else ""
