@@ -317,11 +317,14 @@ class _Planner:
         if self.by_county:
             return False
         county_fields = self.owned(tt.name, origin, self.known, True)
+        staged = staged_fields(tt.name, origin)
+        if not county_fields and not staged:  # the county decides nothing of it (most tables)
+            return False
         if any(inc[f] != ours.get(f) for f in county_fields):
             return True
         return any(
             f in inc and ours.get(f) not in stages and inc[f] != ours.get(f)
-            for f, stages in staged_fields(tt.name, origin).items()
+            for f, stages in staged.items()
         )
 
     def _decide_existing(self, tt: TravellingTable, inc: dict, dec: dict, loc: dict, state: dict | None,
