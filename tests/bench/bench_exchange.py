@@ -43,13 +43,17 @@ def _fill(town) -> int:
 
 
 def _baseline(src: Path, dest: Path) -> tuple[float, int]:
-    """Copy the same rows into an empty file with the same schema, as plainly as SQLite allows."""
+    """Copy the same rows into an empty file with the same schema (tables and indexes), as
+    plainly as SQLite allows."""
     con_src = sqlite3.connect(src)
     con_dest = sqlite3.connect(dest)
     con_dest.execute("PRAGMA foreign_keys=ON")
     con_dest.execute("PRAGMA journal_mode=WAL")
     con_dest.execute("PRAGMA synchronous=FULL")
-    for (sql,) in con_src.execute("SELECT sql FROM sqlite_master WHERE type='table' AND sql IS NOT NULL"):
+    # the same tables and the same indexes as the office's own database, so both sides keep
+    # the same indexes up to date while they write
+    for (sql,) in con_src.execute("SELECT sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL "
+                                  "ORDER BY type = 'index'"):
         con_dest.execute(sql)
     for row in con_src.execute("SELECT * FROM org_unit ORDER BY length(code)"):
         con_dest.execute(f"INSERT INTO org_unit VALUES ({','.join('?' * len(row))})", row)

@@ -218,3 +218,26 @@ def test_0_2_demo_county_keeps_its_07_1_growth_as_headcounts_over_a_zero_baselin
         assert county.actual == growth and county.baseline == 0
     finally:
         db.dispose()
+
+
+def test_0012_keys_links_by_sending_office_and_keeps_the_links_there(tmp_path):
+    """exchange_alias's primary key takes peer_code (compare_metadata does not look at primary
+    keys): the links already learnt stay, and another office may link the same UUID."""
+    from sqlalchemy import inspect
+
+    db = Database(databases.new_empty_target(tmp_path, "a.sqlite3"))
+    try:
+        _run(db, command.upgrade, "0011_departments")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO exchange_alias (table_name, remote_id, local_id, peer_code, created_at) "
+                                 "VALUES ('enterprise', 'r1', 'l1', '530924103', '2026-01-01 00:00:00.000000')")
+        _run(db, command.upgrade, "head")
+        with db.engine.begin() as conn:
+            assert inspect(conn).get_pk_constraint("exchange_alias")["constrained_columns"] == [
+                "table_name", "remote_id", "peer_code"]
+            conn.exec_driver_sql("INSERT INTO exchange_alias (table_name, remote_id, local_id, peer_code, created_at) "
+                                 "VALUES ('enterprise', 'r1', 'l2', '530924101', '2026-01-02 00:00:00.000000')")
+            rows = conn.exec_driver_sql("SELECT peer_code, local_id FROM exchange_alias ORDER BY peer_code").all()
+        assert [tuple(r) for r in rows] == [("530924101", "l2"), ("530924103", "l1")]
+    finally:
+        db.dispose()

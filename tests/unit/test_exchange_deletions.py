@@ -200,3 +200,98 @@ def test_taking_the_deletion(tmp_path):
     town.applied(*[p.path for p in county.export(tmp_path / "c1", TOWN)])
     (again,) = county.applied(*[p.path for p in town.export(tmp_path / "t3")])
     assert again.counts["conflicts"] == 0 and deleted(county, ids)["enterprise"] is True
+
+
+def test_the_county_deleting_a_townships_record_travels_as_its_decision_and_comes_back(tmp_path):
+    """A township's record is the township's (ownership.py), its tombstone flag too: the county's
+    deletion travels as a decision in its next package, the township takes and audits it, and the
+    township's next package brings the deletion back: both sides end equal, nothing is sent again."""
+    from zkdesk.services.enterprises import delete_enterprise
+
+    county, town = pair(tmp_path)
+    ids = make_records(town, TOWN)
+    with town.db.session() as s:
+        year_id = s.scalars(select(EnterpriseYear.id).where(EnterpriseYear.enterprise_id == ids["enterprise"])).one()
+    county.applied(*[p.path for p in town.export(tmp_path / "t1")], trust=[town.fingerprint])
+    with county.db.session() as s:  # a clerk at the county deletes it, as the window does
+        delete_enterprise(s, county.actor, ids["enterprise"])
+        assert s.get(EnterpriseYear, year_id).deleted is True
+
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "c1", TOWN)])
+    assert res.counts["conflicts"] == res.counts["rejected"] == 0
+    assert any("县总工会删除了本单位的2条记录" in w for w in res.warnings), res.warnings
+    with town.db.session() as s:
+        assert s.get(Enterprise, ids["enterprise"]).deleted is True
+        assert s.get(EnterpriseYear, year_id).deleted is True
+        assert s.get(Nomination, ids["nomination"]).deleted is False  # only what the county deleted
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "exchange_deletion")).all()
+    assert sorted(e.entity_id for e in entries) == sorted([ids["enterprise"], year_id])
+    by = {e.entity_id: json.loads(e.details) for e in entries}
+    assert by[ids["enterprise"]]["by"] == county.actor.username and by[ids["enterprise"]]["peer"] == COUNTY
+
+    (res,) = county.applied(*[p.path for p in town.export(tmp_path / "t2")])
+    assert res.counts["conflicts"] == res.counts["rejected"] == 0
+    with county.db.session() as s:
+        assert s.get(Enterprise, ids["enterprise"]).deleted is True
+    # settled: the county's next package carries no deletion, and changes nothing at the township
+    before = records(town)
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "c2", TOWN)])
+    assert not any("删除" in w for w in res.warnings), res.warnings
+    assert records(town) == before
+    with town.db.session() as s:
+        assert len(s.scalars(select(AuditEntry).where(AuditEntry.action == "exchange_deletion")).all()) == 2
+
+
+def test_a_county_deletion_crossing_a_township_package_still_arrives(tmp_path):
+    """The township changed the record while the county's deletion was on its way: the township's
+    change lands on the county's tombstone (no conflict: the flag is the township's, unchanged
+    there), the deletion stays due and is taken with the county's next package; the township's
+    change is kept on its tombstone."""
+    from zkdesk.services.enterprises import delete_enterprise
+
+    county, town = pair(tmp_path)
+    ids = make_records(town, TOWN)
+    county.applied(*[p.path for p in town.export(tmp_path / "t1")], trust=[town.fingerprint])
+    with county.db.session() as s:
+        delete_enterprise(s, county.actor, ids["enterprise"])
+    with town.db.session() as s:
+        s.get(Enterprise, ids["enterprise"]).address = "南伞镇2号"
+    (res,) = county.applied(*[p.path for p in town.export(tmp_path / "t2")])
+    assert res.counts["conflicts"] == res.counts["rejected"] == 0
+    with county.db.session() as s:
+        ent = s.get(Enterprise, ids["enterprise"])
+        assert (ent.deleted, ent.address) == (True, "南伞镇2号")
+
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "c1", TOWN)])
+    with town.db.session() as s:
+        ent = s.get(Enterprise, ids["enterprise"])
+        assert (ent.deleted, ent.address) == (True, "南伞镇2号")
+    (res,) = county.applied(*[p.path for p in town.export(tmp_path / "t3")])
+    assert res.counts["conflicts"] == res.counts["rejected"] == 0
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "c2", TOWN)])
+    assert not any("删除" in w for w in res.warnings), res.warnings
+
+
+def test_a_township_restoring_its_record_after_the_county_deleted_it_wins(tmp_path):
+    """The township took the county's deletion and then restored the record (its own flag, its
+    decision): its package undeletes it at the county, and the county does not send the deletion
+    again."""
+    from zkdesk.services.enterprises import delete_enterprise
+
+    county, town = pair(tmp_path)
+    ids = make_records(town, TOWN)
+    county.applied(*[p.path for p in town.export(tmp_path / "t1")], trust=[town.fingerprint])
+    with county.db.session() as s:
+        delete_enterprise(s, county.actor, ids["enterprise"])
+    town.applied(*[p.path for p in county.export(tmp_path / "c1", TOWN)])
+    county.applied(*[p.path for p in town.export(tmp_path / "t2")])
+    with town.db.session() as s:
+        s.get(Enterprise, ids["enterprise"]).deleted = False
+    (res,) = county.applied(*[p.path for p in town.export(tmp_path / "t3")])
+    assert res.counts["conflicts"] == res.counts["rejected"] == 0
+    with county.db.session() as s:
+        assert s.get(Enterprise, ids["enterprise"]).deleted is False
+    (res,) = town.applied(*[p.path for p in county.export(tmp_path / "c2", TOWN)])
+    assert not any("删除" in w for w in res.warnings), res.warnings
+    with town.db.session() as s:
+        assert s.get(Enterprise, ids["enterprise"]).deleted is False

@@ -138,3 +138,37 @@ def test_an_enterprise_without_a_credit_code_is_known_by_name_and_township(tmp_p
     (res,) = county.applied(*[p.path for p in town.export(tmp_path / "r1")], trust=[town.fingerprint])
     assert res.counts["unchanged"] == 2 and res.counts["new"] == 0
     assert len(live(county, Enterprise, name="南伞茶叶合作社")) == 2
+
+
+def test_a_link_learnt_from_one_township_does_not_redirect_another_townships_record(tmp_path):
+    """Two townships could send the same UUID: the county's link from 南伞镇's UUID to the record it
+    typed in holds for 南伞镇's packages only; 凤尾镇's record with that UUID is a record of its own."""
+    county, town = pair(tmp_path)
+    other = make_office_at(tmp_path, "530924101")
+    county.export(tmp_path / "setup2", other.code)
+    other.applied(tmp_path / "setup2", trust=[county.fingerprint])
+    typed = type_in(county, value=10.0, phone="", employer="南伞糖厂", employees=100)
+    theirs = type_in(town, value=12.0, phone="13800000000", employer="南伞糖厂", employees=120)
+    county.applied(*[p.path for p in town.export(tmp_path / "r1")], trust=[town.fingerprint])
+    with county.db.session() as s:
+        assert s.get(ExchangeAlias, ("enterprise", theirs["enterprise"], TOWN)).local_id == typed["enterprise"]
+    with other.db.session() as s:  # 凤尾镇 happens to give its own enterprise the same UUID
+        s.add(Enterprise(id=theirs["enterprise"], origin=other.code, name="凤尾茶厂", township_code=other.code))
+
+    (res,) = county.applied(*[p.path for p in other.export(tmp_path / "o1")], trust=[other.fingerprint])
+    assert (res.counts["new"], res.counts["rejected"]) == (1, 0), res.rejected
+    with county.db.session() as s:
+        mine = s.get(Enterprise, typed["enterprise"])
+        assert (mine.name, mine.township_code, mine.contact_phone) == ("南伞糖厂", TOWN, "13800000000")
+        theirs_there = s.get(Enterprise, theirs["enterprise"])
+        assert (theirs_there.name, theirs_there.origin) == ("凤尾茶厂", other.code)
+        assert s.scalar(select(func.count()).select_from(ExchangeAlias).where(ExchangeAlias.peer_code == other.code)) == 0
+
+    # 南伞镇's later changes under that UUID still land on the record the county typed
+    with town.db.session() as s:
+        s.get(Enterprise, theirs["enterprise"]).address = "南伞镇1号"
+    (res,) = county.applied(*[p.path for p in town.export(tmp_path / "r2")])
+    assert (res.counts["updated"], res.counts["new"], res.counts["rejected"]) == (1, 0, 0), res.rejected
+    with county.db.session() as s:
+        assert s.get(Enterprise, typed["enterprise"]).address == "南伞镇1号"
+        assert s.get(Enterprise, theirs["enterprise"]).address in (None, "")

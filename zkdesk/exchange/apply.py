@@ -76,7 +76,7 @@ def _write_records(session: Session, decisions: list[Decision]) -> None:
 
 def _write_aliases(session: Session, plan: ImportPlan) -> None:
     """Link the sender's UUIDs to our records found by natural key, so later packages from
-    either side name the same record."""
+    either side name the same record; a link is the sender's only (ExchangeAlias)."""
     links = {(d.table, d.remote_id): d.id for d in plan.decisions if d.remote_id and d.action != "reject"}
     if not links:
         return
@@ -85,25 +85,43 @@ def _write_aliases(session: Session, plan: ImportPlan) -> None:
         remote = [r for t, r in links if t == table]
         for part in chunks(remote):
             known.update((table, r) for r in session.scalars(select(ExchangeAlias.remote_id).where(
-                ExchangeAlias.table_name == table, ExchangeAlias.remote_id.in_(part))))
+                ExchangeAlias.peer_code.in_(("", plan.sender)), ExchangeAlias.table_name == table,
+                ExchangeAlias.remote_id.in_(part))))
     session.add_all(ExchangeAlias(table_name=t, remote_id=r, local_id=local, peer_code=plan.sender, created_at=utcnow())
                     for (t, r), local in links.items() if (t, r) not in known)
 
 
-_encode_base = json.JSONEncoder(sort_keys=True).encode  # one encoder for thousands of rows
+_encode_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def encode_base(base: dict[str, str]) -> str:
+    """The agreed per-field hashes as JSON, sorted by field: written for every record of a
+    package, so the usual case (column names and hex hashes, nothing to escape) is joined
+    directly; anything else goes through the JSON encoder."""
+    try:
+        body = '{"' + '","'.join([f + '":"' + base[f] for f in sorted(base)]) + '"}' if base else "{}"
+    except TypeError:  # a value that is not text
+        return _encode_json(base)
+    if body.count('"') != 4 * len(base) or "\\" in body or not body.isprintable():
+        return _encode_json(base)
+    return body
 
 
 def _write_states(session: Session, plan: ImportPlan) -> None:
-    rows = [
-        {
-            "peer_code": plan.sender, "table_name": d.table, "record_id": d.id, "remote_revision": d.remote_revision,
-            "base_hashes": _encode_base(d.base), "acked_revision": d.acked,
-        }
-        for d in plan.decisions
-        if d.base is not None
-    ]
-    with_ack = [r for r in rows if r["acked_revision"] is not None]
-    without = [{k: v for k, v in r.items() if k != "acked_revision"} for r in rows if r["acked_revision"] is None]
+    """One state row per record judged: its remote revision and agreed hashes; the revision the
+    peer has of ours only where it is known (else an existing row keeps its own)."""
+    sender = plan.sender
+    with_ack, without = [], []
+    for d in plan.decisions:
+        if d.base is None:
+            continue
+        row = {"peer_code": sender, "table_name": d.table, "record_id": d.id, "remote_revision": d.remote_revision,
+               "base_hashes": encode_base(d.base)}
+        if d.acked is None:
+            without.append(row)
+        else:
+            row["acked_revision"] = d.acked
+            with_ack.append(row)
     upsert_states(session, with_ack, ("remote_revision", "base_hashes", "acked_revision"))
     upsert_states(session, without, ("remote_revision", "base_hashes"))
 
@@ -157,7 +175,8 @@ def _write_resolutions(session: Session, plan: ImportPlan, username: str) -> Non
         t = names[r["table"]].table
         session.execute(update(t).where(t.c.id == r["id"]).values(
             r["write"] | {"revision": r["revision"] + 1, "updated_at": utcnow()}))
-        audit.record(session, username, "exchange_resolution", r["table"], r["id"],
+        action = "exchange_deletion" if r.get("kind") == "delete" else "exchange_resolution"
+        audit.record(session, username, action, r["table"], r["id"],
                      {"old": r["old"], "new": r["new"], "peer": plan.sender, "by": r["by"]})
 
 

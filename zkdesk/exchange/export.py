@@ -14,6 +14,7 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.roles import Permission
 from zkdesk.exchange.conflicts import RESOLUTIONS_KEY, mark_resolutions_sent, resolutions_for
 from zkdesk.exchange.container import package_file_name, seal, unseal
+from zkdesk.exchange.deletions import county_deletions
 from zkdesk.exchange.forms import FORMS_KEY, forms_to_send, mark_forms_sent
 from zkdesk.exchange.outgoing import mark_sent, org_units, receipts_for, select_records
 from zkdesk.exchange.safefile import write_verified
@@ -90,6 +91,8 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
     receipts = [] if setup else receipts_for(session, unit.code)
     payload = {"records": records, "receipts": receipts}
     resolutions, settled = ([], []) if setup else resolutions_for(session, unit.code)
+    if is_county(me) and not setup:  # the county's deletions of the township's own records
+        resolutions = resolutions + county_deletions(session, unit.code)
     if resolutions:
         payload[RESOLUTIONS_KEY] = resolutions
     forms, warnings = [], []

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
-from zkdesk.exchange.state import chunks, load_states
+from zkdesk.exchange.state import chunks, load_states, present_ids
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables
 from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
@@ -34,7 +34,9 @@ from zkdesk.store.natural_keys import NaturalKey, keys_for
 from zkdesk.store.sealed import hash_for, hmac_column
 
 DELETED = "deleted"  # the tombstone flag every travelling record has
+DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SAME = {"str": (str,), "int": (int,), "bool": (bool,), "float": (float,)}  # types a column's decoder keeps as they are
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
 
@@ -142,7 +144,7 @@ class _Planner:
         self.accepted: dict[str, set[str]] = {}  # table -> ids present after the import
         self.refused_new: dict[str, set[str]] = {}
         self.receipt_seqs: set[int] = set()
-        self._owned: dict[tuple, frozenset[str]] = {}
+        self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
         self._skipped: dict[tuple, tuple[str, ...]] = {}
@@ -155,10 +157,11 @@ class _Planner:
         return self._hashers[table]
 
     def owned(self, table: str, origin: str, columns: tuple[str, ...], by_county: bool) -> frozenset[str]:
-        key = (table, origin, columns, by_county)
-        if key not in self._owned:
-            self._owned[key] = owned_fields(table, origin, columns, by_county)
-        return self._owned[key]
+        key = (table, origin, by_county)  # `columns` is the table's known columns (self.known): one set per table
+        found = self._owned.get(key)
+        if found is None or found[0] is not columns:
+            found = self._owned[key] = (columns, owned_fields(table, origin, columns, by_county))
+        return found[1]
 
     def reject(self, table: str, rid: str, reason: str, incoming: dict | None = None) -> None:
         self.plan.decisions.append(Decision(table, rid, "reject", reason, incoming or {}))
@@ -202,7 +205,10 @@ class _Planner:
         required = [c for c in missing if c not in tt.nullable and _column_default(tt, c) is None]
         idx = {c: i for i, c in enumerate(cols)}
         whole = not unknown  # every column known: a row is read in one step
-        decoders = [(c, tt.decoder(c)) for c in known]
+        # a value already of its column's own type is its own decoding (text, whole numbers,
+        # flags: most of a package); the others go through their column's decoder
+        as_is = {c: _SAME.get(tt.kinds[c], ()) + ((type(None),) if c in tt.nullable else ()) for c in known}
+        decoders = [(c, tt.decoder(c), as_is[c]) for c in known]
         rows: list[dict] = []
         origin_problems: dict[str, str] = {}  # the same few origins in every row
         for raw in block["rows"]:
@@ -223,7 +229,10 @@ class _Planner:
                 self.reject(tt.name, rid, problem, inc)
                 continue
             try:
-                decoded = {c: decode(inc[c]) for c, decode in decoders}
+                decoded = dict(inc) if whole else {c: inc[c] for c in known}
+                for c, decode, same in decoders:
+                    if decoded[c].__class__ not in same:
+                        decoded[c] = decode(decoded[c])
             except (BadValue, ValueError, TypeError):
                 bad = next(c for c in known if not _decodes(tt, c, inc[c]))
                 self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
@@ -317,11 +326,14 @@ class _Planner:
         if self.by_county:
             return False
         county_fields = self.owned(tt.name, origin, self.known, True)
+        staged = staged_fields(tt.name, origin)
+        if not county_fields and not staged:  # the county decides nothing of it (most tables)
+            return False
         if any(inc[f] != ours.get(f) for f in county_fields):
             return True
         return any(
             f in inc and ours.get(f) not in stages and inc[f] != ours.get(f)
-            for f, stages in staged_fields(tt.name, origin).items()
+            for f, stages in staged.items()
         )
 
     def _decide_existing(self, tt: TravellingTable, inc: dict, dec: dict, loc: dict, state: dict | None,
@@ -397,10 +409,15 @@ class _Planner:
 
     # -- the sender's UUIDs read as ours ---------------------------------------------------
     def aliases(self, table: str) -> dict[str, str]:
-        """remote UUID -> our UUID for one table: stored links plus those found in this package."""
+        """remote UUID -> our UUID for one table: the links learnt from this sender and the
+        merges made here (the sender's own winning), plus those found in this package. A link
+        learnt from another office is not read: its UUIDs are not this sender's."""
         if table not in self._aliases:
-            self._aliases[table] = dict(self.s.execute(
-                select(ExchangeAlias.remote_id, ExchangeAlias.local_id).where(ExchangeAlias.table_name == table)).all())
+            rows = self.s.execute(
+                select(ExchangeAlias.remote_id, ExchangeAlias.local_id)
+                .where(ExchangeAlias.table_name == table, ExchangeAlias.peer_code.in_(("", self.sender)))
+                .order_by(ExchangeAlias.peer_code)).all()  # "" first: the sender's links override
+            self._aliases[table] = dict(rows)
         return self._aliases[table]
 
     def _translate(self, tt: TravellingTable, rows: list[dict]) -> None:
@@ -468,6 +485,7 @@ class _Planner:
     # -- bulk reads -----------------------------------------------------------------------
     def _load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
         out = {}
+        ids = present_ids(self.s, tt.table.c.id, ids)
         for part in chunks(ids):
             for r in self.s.execute(select(tt.table).where(tt.table.c.id.in_(part))).mappings():
                 out[r["id"]] = tt.encode_row(r)
@@ -541,10 +559,16 @@ class _Planner:
                 if f in mine and ours.get(f) == expected.get(f) and ours.get(f) != v and _decodes(tt, f, v):
                     write[f], old[f], new[f] = tt.decode_value(f, v), ours[f], v
             if write:
+                kind = DELETION if item.get("kind") == DELETION and write == {DELETED: True} else ""
                 self.plan.resolutions.append({"table": tt.name, "id": row["id"], "revision": row["revision"],
-                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or "")})
-        if self.plan.resolutions:
-            self.plan.warnings.append(f"对方处理冲突时保留了其版本：{len(self.plan.resolutions)}条记录将照此修改")
+                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or ""),
+                                              "kind": kind})
+        deletions = sum(1 for r in self.plan.resolutions if r["kind"] == DELETION)
+        if deletions:
+            self.plan.warnings.append(f"县总工会删除了本单位的{deletions}条记录：将照此删除（可在操作日志中查看）")
+        if len(self.plan.resolutions) > deletions:
+            self.plan.warnings.append(
+                f"对方处理冲突时保留了其版本：{len(self.plan.resolutions) - deletions}条记录将照此修改")
         if skipped:
             self.plan.warnings.append(f"对方处理过的{skipped}条冲突在本机找不到对应记录，已忽略")
 

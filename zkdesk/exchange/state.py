@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from zkdesk.store.bulk import execute_many
@@ -36,8 +36,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def present_ids(session: Session, column, ids: list[str], *where) -> list[str]:
+    """Those of `ids` found in `column` (under `where`), set-based: a package's thousands of ids
+    are looked up by one read of the column's index when that is no longer than the ids (a first
+    package, a small register), and kept for looking up part by part otherwise."""
+    if len(ids) <= CHUNK:
+        return ids
+    stmt = select(column).where(*where)
+    if session.scalar(select(func.count()).select_from(stmt.limit(2 * len(ids) + 1).subquery())) > 2 * len(ids):
+        return ids
+    known = set(session.scalars(stmt))
+    return [i for i in ids if i in known]
+
+
 def load_states(session: Session, peer: str, table: str, ids: list[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
+    ids = present_ids(session, STATE.c.record_id, ids, STATE.c.peer_code == peer, STATE.c.table_name == table)
     for part in chunks(ids):
         rows = session.execute(
             select(STATE).where(STATE.c.peer_code == peer, STATE.c.table_name == table, STATE.c.record_id.in_(part))

@@ -160,7 +160,7 @@ def travelling_tables() -> tuple[TravellingTable, ...]:
         local_only = {h for t, h in hmac_columns() if t == table.name}  # keyed hashes: each office its own key
         out.append(
             TravellingTable(
-                name=table.name,
+                name=str(table.name),  # a plain str: the driver adapts a subclass slowly, per row
                 table=table,
                 columns=tuple(c.name for c in table.columns if c.name not in local_only),
                 kinds={c.name: _kind(c) for c in table.columns},

@@ -38,8 +38,8 @@ def _masked(value, kind: str | None = None):
     re-sealed, so a sealed column's value (store/sealed.py) enters it only as every role sees it."""
     if isinstance(value, dict):
         return {k: _masked(v, _PERSONAL_KEYS.get(k) if isinstance(k, str) else None) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_masked(v, kind) for v in value]
+    if isinstance(value, (list, tuple)):  # a plain value outside a personal field is itself (an import lists thousands)
+        return [v if kind is None and v.__class__ in _PLAIN else _masked(v, kind) for v in value]
     if kind and _is_plain(value):
         from zkdesk.domain.idcard import mask_id_number, mask_phone
 
@@ -61,6 +61,7 @@ def _carries_plain(value, kind: str | None = None) -> bool:
     return bool(kind) and _is_plain(value)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _PERSONAL_KEYS = {column: kind for columns in SEALED_COLUMNS.values() for column, kind in columns.items()}
 _PERSONAL_MARKS = tuple(f'"{key}"' for key in _PERSONAL_KEYS)  # how a personal key appears in stored JSON
 

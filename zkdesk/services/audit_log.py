@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "exchange_import": "导入数据包",
     "exchange_form": "收到报表定义",
     "exchange_resolution": "对方确认冲突处理",
+    "exchange_deletion": "县总工会删除（随数据包）",
     "resolve_conflict": "处理冲突",
     "nomination_recommend": "推荐上报",
     "nomination_township_review": "乡镇审核通过",

@@ -78,7 +78,7 @@ def _columns(obj) -> list[str]:
 
 def _link(session: Session, table: str, old_id: str, new_id: str) -> None:
     """Later packages naming `old_id` find `new_id` (a merge made here: no peer)."""
-    existing = session.get(ExchangeAlias, (table, old_id))
+    existing = session.get(ExchangeAlias, (table, old_id, ""))
     if existing is None:
         session.add(ExchangeAlias(table_name=table, remote_id=old_id, local_id=new_id, peer_code=""))
     else:

@@ -10,7 +10,9 @@ later does not stop an update of another field.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, String, Table
@@ -29,39 +31,62 @@ _BOOKKEEPING = frozenset({"id", "origin", "revision", "updated_at", "deleted"})
 ID_NUMBER_COLUMNS = {"nomination": ("id_number",), "studio": ("lead_id_number",)}
 
 
-def _decoded(table: Table, values: Mapping) -> dict:
+@dataclass(frozen=True)
+class _Shape:
+    """What the rules need to know of a table's columns, found once per table (a package
+    checks thousands of records of the same few tables)."""
+
+    order: dict[str, int]  # column -> position, for reasons in form order
+    limits: dict[str, int]  # text column -> longest length
+    datetimes: tuple[str, ...]
+    dates: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _shape(table: Table) -> _Shape:
+    limits, datetimes, dates = {}, [], []
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, String) and getattr(kind, "length", None):
+            limits[column.name] = kind.length
+        elif isinstance(kind, DateTime):
+            datetimes.append(column.name)
+        elif isinstance(kind, Date):
+            dates.append(column.name)
+    return _Shape({name: i for i, name in enumerate(table.columns.keys())}, limits, tuple(datetimes), tuple(dates))
+
+
+def _decoded(shape: _Shape, values: Mapping) -> dict:
     """Dates of a stored record as a package carries them (ISO text) back to dates."""
-    out = dict(values)
-    for name, value in values.items():
-        column = table.columns.get(name)
-        if column is None or value.__class__ is not str:
-            continue
-        try:
-            if isinstance(column.type, DateTime):
-                out[name] = datetime.fromisoformat(value)
-            elif isinstance(column.type, Date):
-                out[name] = date.fromisoformat(value)
-        except ValueError:
-            pass
+    out = values  # copied only when a date is read back
+    for names, parse in ((shape.datetimes, datetime.fromisoformat), (shape.dates, date.fromisoformat)):
+        for name in names:
+            value = out.get(name)
+            if value.__class__ is str:
+                try:
+                    parsed = parse(value)
+                except ValueError:
+                    continue
+                if out is values:
+                    out = dict(values)
+                out[name] = parsed
     return out
 
 
-def _column_problems(table: Table, name: str, value) -> list[tuple[str, str]]:
-    label = field_label(table.name, name)
-    column = table.columns.get(name)
-    if value is None or column is None:
+def _column_problems(table: Table, shape: _Shape, name: str, value) -> list[tuple[str, str]]:
+    if value is None or name not in shape.order:
         return []
     if value.__class__ is str:
         if has_control(value):
-            return [(name, f"{label}含有不可见的控制字符")]
-        limit = getattr(column.type, "length", None) if isinstance(column.type, String) else None
+            return [(name, f"{field_label(table.name, name)}含有不可见的控制字符")]
+        limit = shape.limits.get(name)
         if limit and len(value) > limit:
-            return [(name, f"{label}过长（最多{limit}字，现为{len(value)}字）")]
+            return [(name, f"{field_label(table.name, name)}过长（最多{limit}字，现为{len(value)}字）")]
         return []
     if isinstance(value, float) and not math.isfinite(value):
-        return [(name, f"{label}不是有效的数字（{value}）")]
+        return [(name, f"{field_label(table.name, name)}不是有效的数字（{value}）")]
     if isinstance(value, date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        return [(name, f"{label}“{value.isoformat()[:10]}”不合理")]
+        return [(name, f"{field_label(table.name, name)}“{value.isoformat()[:10]}”不合理")]
     return []
 
 
@@ -101,11 +126,20 @@ def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[
     t = Base.metadata.tables.get(table)
     if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
         return []
-    record = _decoded(t, record)
-    order = {name: i for i, name in enumerate(t.columns.keys())}
-    problems = [p for name in sorted(fields, key=lambda n: (order.get(n, len(order)), n))
-                for p in _column_problems(t, name, record.get(name))]
+    shape = _shape(t)
+    record = _decoded(shape, record)
+    problems = []
+    limits = shape.limits
+    for name in fields:
+        value = record.get(name)
+        kind = value.__class__
+        if value is None or kind is int or kind is bool or (
+                kind is str and value.isprintable() and len(value) <= limits.get(name, len(value))):
+            continue  # the usual case (fitting printable text, a whole number, a flag, nothing), without a call
+        problems += _column_problems(t, shape, name, value)
     if problems:  # one reason is enough: the values the register's rules read are not sound
+        order = shape.order
+        problems.sort(key=lambda p: (order.get(p[0], len(order)), p[0]))
         return problems
     try:
         found = _register_problems(table, record)
@@ -120,7 +154,7 @@ def package_record_problem(table: str, write: Mapping, local: Mapping | None = N
     shows in the preview; "" when it meets them. `write`: the decoded values the import would
     write; `conflicting`: the sender's values the user may still take; `local`: our stored
     record (as the package encodes it), for the fields the register's rules read beside them."""
-    changes = dict(write) | dict(conflicting or {})
-    record = dict(local or {}) | changes
+    changes = {**write, **conflicting} if conflicting else write  # read here, never changed
+    record = {**local, **changes} if local else changes
     found = record_problems(table, record, changes)
     return found[0][1] if found else ""

@@ -130,13 +130,16 @@ class ExchangeFormState(Base):
 
 class ExchangeAlias(Base):
     """Another office's UUID for one of our records: the same thing typed in two offices (found
-    by its natural key, store/natural_keys.py) or two duplicates merged here. A package naming
-    `remote_id` is read as naming `local_id`."""
+    by its natural key, store/natural_keys.py) or two duplicates merged here. A package from
+    `peer_code` naming `remote_id` is read as naming `local_id`; a link learnt from one office
+    never redirects another's records (two townships could send the same UUID). A merge made
+    here (peer "") holds for every office's packages."""
 
     __tablename__ = "exchange_alias"
 
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     remote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     local_id: Mapped[str] = mapped_column(String(36), index=True)
-    peer_code: Mapped[str] = mapped_column(String(12), default="")  # who sent it ("" for a merge made here)
+    # who sent it ("" for a merge made here)
+    peer_code: Mapped[str] = mapped_column(String(12), primary_key=True, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
