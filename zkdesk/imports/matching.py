@@ -1,0 +1,75 @@
+"""Matching checked rows against the register: which are new, which change a record (and
+how), which leave it as it is, and which the register's own rules refuse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zkdesk.imports.plan import ParsedRow, record_key
+from zkdesk.imports.spec import KindSpec, RowError
+
+
+@dataclass
+class Decision:
+    new: list[ParsedRow]
+    updated: list[tuple[ParsedRow, str, dict]]  # row, record id, {attr: (old, new)}
+    unchanged: int
+    refused: list[tuple[ParsedRow, RowError]] = field(default_factory=list)  # by the register's rules
+
+
+def existing_records(session: Session, kind: KindSpec) -> dict[tuple, dict]:
+    """Every record of the kind by match key; a live record wins over a tombstone."""
+    table = kind.model.__table__
+    found: dict[tuple, dict] = {}
+    for row in session.execute(select(table)).mappings():
+        key = record_key(kind, row)
+        if key not in found or (found[key]["deleted"] and not row["deleted"]):
+            found[key] = dict(row)
+    return found
+
+
+def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
+    existing = existing_records(session, kind)
+    decision = Decision([], [], 0)
+    stored_extras: dict[str, dict] = {}
+    if kind.extras:
+        matched = [existing[row.key]["id"] for row in rows if row.extra and row.key in existing]
+        stored_extras = kind.load_extras(session, matched) if matched else {}
+    accepted: list[dict] = []  # earlier rows of the file that will be written (or stay as they are)
+    for row in rows:
+        current = existing.get(row.key)
+        values = row.attrs | row.extra if row.extra else row.attrs
+        if row.attrs.get("deleted") is True and (current is None or current["deleted"]):
+            decision.unchanged += 1  # no such record, and the row says there is none
+            continue
+        if current is None:
+            refusal = kind.refuse(session, None, values, {}, accepted) if kind.refuse else None
+            if refusal is not None:
+                decision.refused.append((row, refusal))
+            else:
+                decision.new.append(row)
+                accepted.append(values)
+            continue
+        changes = {
+            name: (current[name], value)
+            for name, value in row.attrs.items()
+            if name in current and name != "origin" and current[name] != value
+        }
+        if row.extra:
+            before = stored_extras.get(current["id"], {})
+            changes.update((name, (before.get(name), value)) for name, value in row.extra.items() if before.get(name) != value)
+        if current["deleted"] and "deleted" not in row.attrs:
+            changes["deleted"] = (True, False)  # imported again: the record comes back
+        refusal = kind.refuse(session, current, values, changes, accepted) if kind.refuse else None
+        if refusal is not None:
+            decision.refused.append((row, refusal))
+            continue
+        accepted.append(values)
+        if changes:
+            decision.updated.append((row, current["id"], changes))
+        else:
+            decision.unchanged += 1
+    return decision
