@@ -5,9 +5,8 @@ updated_at); a roster part's stand-in ids replaced by the records just created."
 from __future__ import annotations
 
 import os
-from operator import itemgetter
 
-from sqlalchemy import Boolean, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.imports.matching import Decision
@@ -23,6 +22,7 @@ from zkdesk.imports.spec import KindSpec
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.base import utcnow
+from zkdesk.store.bulk import execute_many
 from zkdesk.store.sealed import keyed_hashes
 
 WRITE_CHUNK = 2000
@@ -42,47 +42,31 @@ def new_ids(count: int) -> list[str]:
 
 
 def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
-    """One executemany on the session's connection, inside its transaction.
+    """One bulk statement for the chunk (store.bulk.execute_many), inside the session's transaction.
 
     The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
-    rows; new records need none of it (no flush hook applies to an insert). Column defaults
-    and type conversions (dates, times) are applied here as SQLAlchemy would.
+    rows; new records need none of it (no flush hook applies to an insert). Every row names
+    every column: the column defaults are filled in here (one updated_at for the whole chunk),
+    with the keyed hashes of sealed columns, as the ORM would write them.
     """
-    connection = session.connection()
-    dialect = connection.dialect
-    table = kind.model.__table__
-    if dialect.paramstyle != "qmark":  # another database (a city office's server): the general way
-        connection.execute(table.insert(), values)
+    if not values:
         return
-    columns = list(table.columns)
+    table = kind.model.__table__
+    connection = session.connection()
     now = utcnow()
     base: dict = {}
-    converters: list[tuple[str, object]] = []
-    for column in columns:
-        process = None if isinstance(column.type, Boolean) else column.type.bind_processor(dialect)
+    for column in table.columns:
         default = column.default
         if column.key == "updated_at":
-            value = now  # one timestamp for the whole import
+            base[column.key] = now
         elif default is None:
-            value = None
+            base[column.key] = None
         elif default.is_callable:
-            value = default.arg(None)
+            base[column.key] = default.arg(None)
         else:
-            value = default.arg
-        base[column.key] = process(value) if process is not None and value is not None else value
-        if process is not None:
-            converters.append((column.key, process))
-    pick = itemgetter(*(c.key for c in columns))
-    rows = []
-    for attrs in values:
-        merged = {**base, **keyed_hashes(connection, table.name, attrs)}
-        for key, process in converters:
-            if key in attrs and attrs[key] is not None:
-                merged[key] = process(attrs[key])
-        rows.append(pick(merged))
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    marks = ", ".join(["?"] * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            base[column.key] = default.arg
+    rows = [{**base, **keyed_hashes(connection, table.name, attrs)} for attrs in values]
+    execute_many(session, table.insert(), rows)
 
 
 def update_chunk(session: Session, kind: KindSpec, chunk: list[tuple[ParsedRow, str, dict]]) -> None:
