@@ -20,19 +20,28 @@ class Decision:
     refused: list[tuple[ParsedRow, RowError]] = field(default_factory=list)  # by the register's rules
 
 
-def existing_records(session: Session, kind: KindSpec) -> dict[tuple, dict]:
-    """Every record of the kind by match key; a live record wins over a tombstone."""
-    table = kind.model.__table__
+def existing_records(session: Session, kind: KindSpec, cache: dict | None = None) -> dict[tuple, dict]:
+    """Every record of the kind by match key; a live record wins over a tombstone.
+
+    `cache`: the records read once per dry run (kind name -> records), shared by the kind's
+    lookups and its matching; applying reads them again inside its transaction."""
+    if cache is not None and kind.name in cache:
+        return cache[kind.name]
+    result = session.execute(select(kind.model.__table__))
+    names = list(result.keys())
     found: dict[tuple, dict] = {}
-    for row in session.execute(select(table)).mappings():
+    for values in result.all():
+        row = dict(zip(names, values))
         key = record_key(kind, row)
         if key not in found or (found[key]["deleted"] and not row["deleted"]):
-            found[key] = dict(row)
+            found[key] = row
+    if cache is not None:
+        cache[kind.name] = found
     return found
 
 
-def decide(session: Session, kind: KindSpec, rows: list[ParsedRow]) -> Decision:
-    existing = existing_records(session, kind)
+def decide(session: Session, kind: KindSpec, rows: list[ParsedRow], cache: dict | None = None) -> Decision:
+    existing = existing_records(session, kind, cache)
     decision = Decision([], [], 0)
     stored_extras: dict[str, dict] = {}
     if kind.extras:

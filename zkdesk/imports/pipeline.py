@@ -64,16 +64,19 @@ def _pending(decision: Decision) -> list[tuple[str, dict]]:
 
 
 def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, part: bool,
-           progress: Progress, cancel: Cancel, pending: list | None = None, shared: dict | None = None) -> _Stage:
+           progress: Progress, cancel: Cancel, pending: list | None = None, shared: dict | None = None,
+           registers: dict | None = None) -> _Stage:
     """One kind's rows of one sheet: parsed, checked and matched against the session's data
-    (a part's, also against the main kind's `pending` records)."""
+    (a part's, also against the main kind's `pending` records). `registers`: the records each
+    kind's register holds, read once for the whole dry run (matching.existing_records)."""
+    registers = {} if registers is None else registers
     kind, sheet, header = at.kind, at.sheet, at.header
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
     skip_rows = frozenset(row for name, row in skip if name == sheet.name)
-    lookups = build_lookups(session, kind, actor, pending or [], shared)
+    lookups = build_lookups(session, kind, actor, pending or [], shared, registers)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel, skip_rows, part)
     progress(0, 0, "正在与已有数据比对")
-    decision = decide(session, kind, rows)
+    decision = decide(session, kind, rows, registers)
     if decision.refused:
         refused = {id(row) for row, _ in decision.refused}
         rows = [row for row in rows if id(row) not in refused]
@@ -110,13 +113,14 @@ def _check_with_parts(session: Session, actor: Actor, located: list[Located], pa
     kind refuses are taken out of the others, keeping that kind's reasons."""
     skip: dict[tuple[str, int], None] = {}
     carried: dict[str, list[Rejection]] = {}
+    registers: dict = {}  # nothing is written in a dry run: each register is read once for every pass
     for _round in range(MAX_ROUNDS):
-        main = _stage(session, actor, located[0], path, skip, False, progress, cancel)
+        main = _stage(session, actor, located[0], path, skip, False, progress, cancel, registers=registers)
         pending = _pending(main.decision)
         # a row the main kind refused is not read by the parts: its reason is said already
         refused = skip | dict.fromkeys((main.plan.sheet.name, r.row) for r in main.plan.summary.rejected)
         shared: dict = {}  # the parts' common lookups, as this pass's main records leave the register
-        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending, shared)
+        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending, shared, registers)
                            for at in located[1:]]
         more = _newly_refused(stages)
         if not more:

@@ -31,7 +31,7 @@ _FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "制表人", "审核
 
 
 def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None,
-                  shared: dict | None = None) -> Lookups:
+                  shared: dict | None = None, registers: dict | None = None) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -47,11 +47,11 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list 
             org_units.setdefault(short, entries[0])
     lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor,
                       pending=pending or [], shared={} if shared is None else shared)
-    existing: list[dict] = []  # loaded on first use: the enterprise kind never asks
+    existing: list[dict] = []  # loaded on first use (the enterprise kind never asks), once with `registers`
 
     def stored_record(values) -> dict | None:
         if not existing:
-            existing.append(existing_records(session, kind))
+            existing.append(existing_records(session, kind, registers))
         return existing[0].get(record_key(kind, values))
 
     lookups.stored_record = stored_record
