@@ -65,7 +65,7 @@ def _pending(decision: Decision) -> list[tuple[str, dict]]:
 
 def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, part: bool,
            progress: Progress, cancel: Cancel, pending: list | None = None, shared: dict | None = None,
-           registers: dict | None = None) -> _Stage:
+           registers: dict | None = None, parsed: dict | None = None) -> _Stage:
     """One kind's rows of one sheet: parsed, checked and matched against the session's data
     (a part's, also against the main kind's `pending` records). `registers`: the records each
     kind's register holds, read once for the whole dry run (matching.existing_records)."""
@@ -73,7 +73,7 @@ def _stage(session: Session, actor: Actor, at: Located, path: Path, skip: dict, 
     kind, sheet, header = at.kind, at.sheet, at.header
     summary = ImportSummary(kind=kind.name, file=path.name, dry_run=True, sheet=sheet.name, header_row=header.row + 1)
     skip_rows = frozenset(row for name, row in skip if name == sheet.name)
-    lookups = build_lookups(session, kind, actor, pending or [], shared, registers)
+    lookups = build_lookups(session, kind, actor, pending or [], shared, registers, parsed)
     rows = parse_rows(kind, sheet, header, lookups, summary, progress, cancel, skip_rows, part)
     progress(0, 0, "正在与已有数据比对")
     decision = decide(session, kind, rows, registers)
@@ -106,6 +106,17 @@ def _newly_refused(stages: list[_Stage]) -> set[tuple[str, int]]:
     return more
 
 
+def _shared_parsers(located: list[Located]) -> dict[object, dict]:
+    """The column parsers more than one kind of a roster reads cells with, each with an empty
+    memory of results (Lookups.parsed): a roster's parts parse the enterprise's code and name
+    again on every row."""
+    users: dict[object, int] = {}
+    for at in located:
+        for parse in {col.parse for col in at.kind.columns if col.key in at.header.columns}:
+            users[parse] = users.get(parse, 0) + 1
+    return {parse: {} for parse, count in users.items() if count > 1}
+
+
 def _check_with_parts(session: Session, actor: Actor, located: list[Located], path: Path, ignored: list[str],
                       progress: Progress, cancel: Cancel) -> ImportPlan:
     """The dry run of a roster with parts: the main kind first, then each part, which finds the
@@ -114,14 +125,15 @@ def _check_with_parts(session: Session, actor: Actor, located: list[Located], pa
     skip: dict[tuple[str, int], None] = {}
     carried: dict[str, list[Rejection]] = {}
     registers: dict = {}  # nothing is written in a dry run: each register is read once for every pass
+    parsed = _shared_parsers(located)
     for _round in range(MAX_ROUNDS):
-        main = _stage(session, actor, located[0], path, skip, False, progress, cancel, registers=registers)
+        main = _stage(session, actor, located[0], path, skip, False, progress, cancel, registers=registers, parsed=parsed)
         pending = _pending(main.decision)
         # a row the main kind refused is not read by the parts: its reason is said already
         refused = skip | dict.fromkeys((main.plan.sheet.name, r.row) for r in main.plan.summary.rejected)
         shared: dict = {}  # the parts' common lookups, as this pass's main records leave the register
-        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending, shared, registers)
-                           for at in located[1:]]
+        stages = [main] + [_stage(session, actor, at, path, refused, True, progress, cancel, pending, shared, registers,
+                                  parsed) for at in located[1:]]
         more = _newly_refused(stages)
         if not more:
             break

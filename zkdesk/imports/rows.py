@@ -31,7 +31,7 @@ _FOOTER_WORDS = ("合计", "总计", "小计", "填表人", "制表人", "审核
 
 
 def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list | None = None,
-                  shared: dict | None = None, registers: dict | None = None) -> Lookups:
+                  shared: dict | None = None, registers: dict | None = None, parsed: dict | None = None) -> Lookups:
     org_units: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     short_forms: dict[str, list[tuple[str, str]]] = {}
@@ -46,7 +46,7 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list 
         if len(entries) == 1 and short:
             org_units.setdefault(short, entries[0])
     lookups = Lookups(office_code=actor.office_code, org_units=org_units, org_names=names, session=session, actor=actor,
-                      pending=pending or [], shared={} if shared is None else shared)
+                      pending=pending or [], shared={} if shared is None else shared, parsed=parsed or {})
     existing: list[dict] = []  # loaded on first use (the enterprise kind never asks), once with `registers`
 
     def stored_record(values) -> dict | None:
@@ -91,11 +91,14 @@ def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     return True
 
 
-def _remembering(parse):
-    """A parser that remembers the result (or the reason) for each distinct cell value."""
-    if not getattr(parse, "cacheable", False):
-        return parse
-    results: dict = {}
+def _remembering(parse, results: dict | None = None):
+    """A parser that remembers the result (or the reason) for each distinct cell value: in
+    `results` when given (shared with other kinds), else its own when the parser's column
+    repeats a few values."""
+    if results is None:
+        if not getattr(parse, "cacheable", False):
+            return parse
+        results = {}
 
     def remembered(raw, lookups):
         key = (raw.__class__, raw)
@@ -159,7 +162,7 @@ def parse_rows(
     required_at = [i for i, (col, _, _) in enumerate(columns) if col.required]
     signal_at = [i for i, (col, _, _) in enumerate(columns) if col.key not in kind.link] if part else []
     part_defaults = kind.part_defaults if part else {}  # also for a column the roster does not have
-    fields = [(col.key, index, text, _remembering(col.parse), col.required, col.blank) for col, index, text in columns]
+    fields = [(col.key, index, text, _remembering(col.parse, lookups.parsed.get(col.parse)), col.required, col.blank) for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
     uncached = sheet.uncached
@@ -178,7 +181,7 @@ def parse_rows(
         try:
             printable = "".join(used).isprintable()  # one test for a row of text cells
         except TypeError:  # a number, date or empty cell among them
-            printable = all(c.__class__ is not str or c.isprintable() for c in used)
+            printable = "".join([c for c in used if c.__class__ is str]).isprintable()
         if not printable:
             used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined

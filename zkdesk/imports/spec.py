@@ -86,6 +86,10 @@ class Lookups:
     # Read-only lookups the kinds of one roster share within one pass (the enterprise register
     # each part looks its rows' enterprises up in): loaded by the first, reused by the others.
     shared: dict[str, object] = field(default_factory=dict)
+    # Column parsers' results remembered across the kinds of one roster's dry run (parser ->
+    # {cell value: result}), for the parsers several of them use: the link columns repeat the
+    # roster's own. A column parser's result depends on the cell and the org units only.
+    parsed: dict[object, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
