@@ -1,6 +1,8 @@
 """Benchmark: peak memory of a 100,000-row enterprise import (dry run + write), each measured
 in its own child process beside a baseline measured in the same run: python-calamine reading
-the same file into Python lists. Also a sheet over the row limit: its refusal's peak.
+the same file into Python lists. Also a sheet over the row limit and a sheet reaching Excel's
+last row (one cell in row 1,048,576): their refusals' peaks (the sheet's XML is scanned in
+chunks, calamine never reads it whole).
 Aim: the import's peak RSS under 400 MB. Run:  python tests/bench/bench_import_memory.py [ROWS]
 (also collected by `pytest tests/bench/bench_import_memory.py -s`).
 """
@@ -58,6 +60,19 @@ def child(mode: str, path: Path, home: Path, limit: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def make_far_sheet(path: Path) -> Path:
+    """A short roster with one more cell in the sheet's last possible row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "所属乡镇"])
+    ws.append(["镇康县示例有限公司", "91530924MA6K8T2C1N", "南伞镇"])
+    ws.cell(row=1_048_576, column=12, value="合计")
+    wb.save(path)
+    return path
+
+
 def run(rows: int = ROWS) -> float:
     from tests.bench.bench_import import make_roster
 
@@ -67,13 +82,18 @@ def run(rows: int = ROWS) -> float:
         base = child("calamine", path, tmp / "unused", rows)
         imported = child("zkdesk", path, tmp / "home", rows)
         refused = child("zkdesk", path, tmp / "home2", rows // 10)
+        far = child("zkdesk", make_far_sheet(tmp / "far.xlsx"), tmp / "home3", rows)
+        far_base = child("calamine", tmp / "far.xlsx", tmp / "unused", rows)
     assert imported.get("new") == rows, imported
     assert "refused" in refused, refused
+    assert "refused" in far, far
     print(f"\n{rows} enterprise rows x 12 columns                    peak RSS")
     print(f"  baseline: calamine read into Python lists  {base['peak_mb']:7.0f} MB")
     print(f"  zkdesk import (dry run + write)            {imported['peak_mb']:7.0f} MB  "
           f"({imported['peak_mb'] / base['peak_mb']:.2f} x baseline; aim < 400 MB)")
     print(f"  zkdesk refusing it over a {rows // 10}-row limit  {refused['peak_mb']:7.0f} MB")
+    print(f"  a sheet reaching row 1,048,576: calamine    {far_base['peak_mb']:7.0f} MB")
+    print(f"  zkdesk refusing that sheet                 {far['peak_mb']:7.0f} MB")
     return imported["peak_mb"]
 
 

@@ -69,3 +69,37 @@ def test_thousands_of_ignored_columns_are_counted(county_db, tmp_path):
     apply_plan(db, admin, plan)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Enterprise)) == 3
+
+
+def test_a_sheet_reaching_the_last_excel_row_is_refused_from_its_xml(county_db, tmp_path):
+    """One cell in row 1,048,576 makes calamine build a million-row grid: the sheet's XML says
+    how far its rows reach, and the import refuses it before calamine reads it."""
+    from openpyxl import Workbook
+
+    db, admin = county_db
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名册"
+    ws.append(["企业名称", "统一社会信用代码", "所属乡镇"])
+    ws.append(["镇康县1公司", uscc(1), "南伞镇"])
+    ws.cell(row=1_048_576, column=1, value="合计")
+    wb.save(tmp_path / "远.xlsx")
+    with pytest.raises(TooManyRows) as refused:
+        dry_run(db, admin, "enterprises", tmp_path / "远.xlsx")
+    assert str(refused.value).startswith("工作表“名册”有1048576行，超过了导入行数上限100000行：请把表格拆分成几个文件分别导入")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
+
+
+def test_the_sheet_scan_finds_the_last_row_and_formulas():
+    import io
+
+    from zkdesk.imports.workbook import _scan
+
+    numbered = _scan(io.BytesIO(b'<sheetData><row r="1" spans="1:2"><c r="A1"><f>1+1</f></c></row>'
+                                b'<row r="70000"><c r="A70000"/></row></sheetData><rowBreaks count="1"><brk id="3"/></rowBreaks>'))
+    assert (numbered.formula, numbered.last_row) == (True, 70000)
+    unnumbered = _scan(io.BytesIO(b"<sheetData>" + b"<row><c><v>1</v></c></row>" * 300 + b"</sheetData>"))
+    assert (unnumbered.formula, unnumbered.last_row) == (False, 300)
+    prefixed = _scan(io.BytesIO(b'<x:sheetData><x:row r="5"><x:c r="A5"><x:f>A1</x:f></x:c></x:row></x:sheetData>'))
+    assert (prefixed.formula, prefixed.last_row) == (True, 5)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.xlsxfiles import write_ods, write_xls, write_xlsx
 from zkdesk.domain.uscc import uscc_check_char
-from zkdesk.imports import pipeline
+from zkdesk.imports import writing
 from zkdesk.imports.annotate import REJECTED_FILL, WARNING_FILL, write_annotated_copy
 from zkdesk.imports.pipeline import ImportCancelled, apply_plan, check_file
 from zkdesk.imports.workbook import UnreadableFile
@@ -125,8 +125,8 @@ def test_apply_writes_accepted_rows_then_reimport_changes_nothing(db_with_two, r
 def test_failure_half_way_leaves_the_database_unchanged(db_with_two, roster, monkeypatch):
     db, actor = db_with_two
     plan = dry_run(db, actor, roster)
-    monkeypatch.setattr(pipeline, "WRITE_CHUNK", 1)
-    real_insert = pipeline._insert_chunk
+    monkeypatch.setattr(writing, "WRITE_CHUNK", 1)
+    real_insert = writing.insert_chunk
     calls = []
 
     def failing_insert(session, kind, values):
@@ -135,7 +135,7 @@ def test_failure_half_way_leaves_the_database_unchanged(db_with_two, roster, mon
             raise RuntimeError("disk full")
         real_insert(session, kind, values)
 
-    monkeypatch.setattr(pipeline, "_insert_chunk", failing_insert)
+    monkeypatch.setattr(writing, "insert_chunk", failing_insert)
     with pytest.raises(RuntimeError):
         apply_plan(db, actor, plan)
     assert len(calls) == 2  # the first row was written inside the transaction before the failure
@@ -148,7 +148,7 @@ def test_failure_half_way_leaves_the_database_unchanged(db_with_two, roster, mon
 def test_cancel_during_apply_rolls_back(db_with_two, roster, monkeypatch):
     db, actor = db_with_two
     plan = dry_run(db, actor, roster)
-    monkeypatch.setattr(pipeline, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(writing, "WRITE_CHUNK", 1)
     seen = []
 
     def progress(done, total, message):
@@ -244,6 +244,6 @@ def test_viewer_may_not_import(county_db, roster):
 def test_new_ids_are_distinct_version_4_uuids():
     import uuid
 
-    ids = pipeline.new_ids(500)
+    ids = writing.new_ids(500)
     assert len(set(ids)) == 500
     assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)

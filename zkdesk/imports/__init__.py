@@ -5,7 +5,13 @@ would change (dry run), then apply every accepted row in one transaction.
   headers.py    find the header row and match header names tolerantly
   workbook.py   read .xlsx/.xls/.xlsb/.ods into absolute (row, column) positions
   spec.py       what a kind declares: its columns, its model, its match key
-  pipeline.py   dry run and apply (one transaction, backup first)
+  pipeline.py   dry run and apply (one transaction, backup first), made of:
+    plan.py       what a checked file is (ImportPlan, ParsedRow, Located), the match key
+    locate.py     where each kind's table is (its sheet and header row; a roster's parts)
+    rows.py       checking and mapping each row's cells into model attributes
+    matching.py   new, changed, unchanged or refused, against the register
+    writing.py    the accepted rows written in chunks (bulk inserts, ORM updates)
+    report.py     the combined summary of a roster, ignored columns, the audit entry
   annotate.py   an annotated copy of a file with rejected cells marked
   templates.py  a blank template per kind
   registers.py  export of a register through output/xlsx_export.py

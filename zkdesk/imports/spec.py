@@ -81,11 +81,15 @@ class Lookups:
     # columns the file does not have, as the form would show them.
     stored_record: Callable[[Mapping], Mapping | None] = lambda _values: None
     # Read as a part of another kind's import: that kind's records the import creates or
-    # changes, (id, attributes), a new one's id a stand-in (pipeline.PENDING) until written.
+    # changes, (id, attributes), a new one's id a stand-in (plan.PENDING) until written.
     pending: list[tuple[str, dict]] = field(default_factory=list)
     # Read-only lookups the kinds of one roster share within one pass (the enterprise register
     # each part looks its rows' enterprises up in): loaded by the first, reused by the others.
     shared: dict[str, object] = field(default_factory=dict)
+    # Column parsers' results remembered across the kinds of one roster's dry run (parser ->
+    # {cell value: result}), for the parsers several of them use: the link columns repeat the
+    # roster's own. A column parser's result depends on the cell and the org units only.
+    parsed: dict[object, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class ImportSummary:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # taken, but worth a look
-    ignored_columns: list[str] = field(default_factory=list)  # the first few (pipeline.IGNORED_LISTED)
+    ignored_columns: list[str] = field(default_factory=list)  # the first few (report.IGNORED_LISTED)
     ignored_column_count: int = 0  # all of them
     sheet: str = ""
     header_row: int = 0  # as Excel shows it

@@ -64,14 +64,61 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _has_formula(stream) -> bool:
+_ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr=["'](\d+)""")
+
+
+@dataclass
+class SheetScan:
+    """What one pass over a worksheet's XML tells without building it."""
+
+    formula: bool = False  # it has a formula somewhere
+    last_row: int = 0  # the number (1-based) of its last row element; 0 when it has none
+
+
+def _last_row_number(text: bytes) -> int:
+    """The r attribute of the last complete row element in `text` (0: none found)."""
+    at = len(text)
+    for _try in range(8):  # past a <rowBreaks> or a tag cut off at the chunk's end
+        at = max(text.rfind(b"<row", 0, at), text.rfind(b":row", 0, at))
+        if at < 0:
+            return 0
+        start = at if text[at] == ord("<") else text.rfind(b"<", 0, at)
+        if start >= 0 and (number := _ROW_NUMBER.match(text, start)):
+            return int(number[1])
+    return 0
+
+
+def _scan(stream) -> SheetScan:
+    """One pass over a worksheet part's bytes, a chunk at a time (memory stays at a chunk)."""
+    found = SheetScan()
     tail = b""
+    counted = 0  # row elements, for a file whose rows carry no numbers (r is optional)
     while chunk := stream.read(1 << 20):
         text = tail + chunk
-        if (b"<f" in text or b":f" in text) and _FORMULA_TAG.search(text):  # the plain finds first: fast
-            return True
-        tail = chunk[-16:]
-    return False
+        if not found.formula and (b"<f" in text or b":f" in text) and _FORMULA_TAG.search(text):  # the plain finds first
+            found.formula = True
+        counted += (tail[-3:] + chunk).count(b"<row")
+        found.last_row = max(found.last_row, _last_row_number(text))
+        tail = text[-512:]
+    found.last_row = max(found.last_row, counted)
+    return found
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """For an .xlsx/.xlsm file: per worksheet, whether it has formulas and how far its rows
+    reach, read from the package without building the sheet; {} when it cannot be read so
+    (calamine will say what is wrong)."""
+    scans: dict[str, SheetScan] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for name, part in _sheet_parts(zf).items():
+                if part in names:
+                    with zf.open(part) as stream:
+                        scans[name] = _scan(stream)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, RuntimeError, ValueError):
+        return {}
+    return scans
 
 
 def _column_index(letters: str) -> int:
@@ -83,8 +130,8 @@ def _column_index(letters: str) -> int:
 
 def uncached_formulas(path: Path, names: list[str]) -> dict[str, frozenset[tuple[int, int]]]:
     """For an .xlsx/.xlsm file: per sheet, the cells holding a formula without a saved result
-    (written by a program that does not calculate, or saved with calculation off). A sheet
-    without any formula costs one pass over its bytes, nothing is parsed."""
+    (written by a program that does not calculate, or saved with calculation off). `names`:
+    the sheets that have formulas (scan_sheets); nothing else is parsed."""
     found: dict[str, frozenset[tuple[int, int]]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
@@ -93,9 +140,6 @@ def uncached_formulas(path: Path, names: list[str]) -> dict[str, frozenset[tuple
                 part = parts.get(name)
                 if part is None or part not in zf.namelist():
                     continue
-                with zf.open(part) as stream:
-                    if not _has_formula(stream):
-                        continue
                 cells: set[tuple[int, int]] = set()
                 with zf.open(part) as stream:
                     formula = value = False
@@ -154,6 +198,7 @@ def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetDat
         ) from None
     except Exception as exc:  # calamine raises several types for damaged or foreign files
         raise UnreadableFile(f"无法读取文件“{path.name}”：文件已损坏或不是表格文件（{type(exc).__name__}）") from None
+    scans = scan_sheets(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     sheets = []
     try:
         for meta in workbook.sheets_metadata:
@@ -161,7 +206,10 @@ def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetDat
                 continue
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue
-            sheet = workbook.get_sheet_by_name(meta.name)
+            scan = scans.get(meta.name)
+            if row_limit is not None and scan is not None and scan.last_row > row_limit + HEADER_ROOM:
+                raise too_many_rows(meta.name, scan.last_row, row_limit, "行")  # before calamine reads it whole
+            sheet = workbook.get_sheet_by_name(meta.name)  # .xls, .ods: read whole, refused before Python has it
             end = sheet.end
             if row_limit is not None and end is not None and end[0] + 1 > row_limit + HEADER_ROOM:
                 raise too_many_rows(meta.name, end[0] + 1, row_limit, "行")
@@ -175,8 +223,9 @@ def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetDat
         workbook.close()
     if not sheets:
         raise UnreadableFile(f"文件“{path.name}”中没有可读取的工作表")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        uncached = uncached_formulas(path, [s.name for s in sheets])
+    with_formulas = [s.name for s in sheets if s.name not in scans or scans[s.name].formula]
+    if path.suffix.lower() in (".xlsx", ".xlsm") and with_formulas:
+        uncached = uncached_formulas(path, with_formulas)
         for sheet in sheets:
             sheet.uncached = uncached.get(sheet.name, frozenset())
     return sheets
