@@ -33,6 +33,7 @@ from zkdesk.ui.damaged_dialog import DamagedDialog
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
+from zkdesk.ui.ops import in_background
 from zkdesk.ui.recovery_code_dialog import RecoveryCodeDialog
 from zkdesk.ui.setup_dialog import SetupDialog
 from zkdesk.ui.translations import install_chinese
@@ -48,20 +49,46 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None) -> UiContext:
-    """What every page is given; the few office facts the pages' filters need are read here, once."""
+@dataclass(frozen=True)
+class OfficeFacts:
+    """The few office facts the pages' filters need, read once after login (off the GUI thread)."""
+
+    office_name: str
+    demo: bool
+    work_year: int
+    townships: list[tuple[str, str]]
+    org_names: dict[str, str]
+
+
+def read_office_facts(db: Database, actor: Actor) -> OfficeFacts:
+    """One read session. The window's start runs it off the GUI thread: in the login's worker, or
+    through `in_background` when a sign-in gave only the user."""
     from zkdesk.services.progress import working_year  # the year every page opens on
 
     with db.read_session() as s:
         unit = office_unit(s)
-        demo = settings.value(s, DEMO_KEY)
-        work_year = working_year(s, actor.office_code)
-        choices = township_choices(s, actor)
-        names = org_names(s)
+        return OfficeFacts(office_name=unit.name if unit else "", demo=bool(settings.value(s, DEMO_KEY)),
+                           work_year=working_year(s, actor.office_code), townships=township_choices(s, actor),
+                           org_names=org_names(s))
+
+
+def build_context(home: Home, db: Database, actor: Actor, controller: AppControl | None = None,
+                  facts: OfficeFacts | None = None) -> UiContext:
+    """What every page is given. `facts` as the login read them; without them they are read here
+    (on the caller's thread: tests and tools, not the window's start)."""
+    facts = facts or read_office_facts(db, actor)
     return UiContext(
-        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=unit.name if unit else "", demo=demo,
-        controller=controller, townships=choices, org_names=names, work_year=work_year,
+        home=home, db=db, actor=actor, bus=ChangeBus(), office_name=facts.office_name, demo=facts.demo,
+        controller=controller, townships=facts.townships, org_names=facts.org_names, work_year=facts.work_year,
     )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The login's answer: the user, and the office facts its worker read after the password."""
+
+    actor: Actor
+    facts: OfficeFacts
 
 
 @dataclass(frozen=True)
@@ -72,10 +99,22 @@ class ServerChosen:
     password: str | None
 
 
-def sign_in(db: Database) -> Actor | ServerChosen | None:
-    """First-run set-up if needed, then the login dialog. None if the user quit."""
-    with db.session() as s:
-        ready = is_initialised(s)
+def _office_state(db: Database) -> tuple[bool, str]:
+    """(set up already, the office's name): what the start needs before the login."""
+    with db.read_session() as s:
+        unit = office_unit(s)
+        return is_initialised(s), unit.name if unit else ""
+
+
+def sign_in(db: Database) -> SignedIn | ServerChosen | None:
+    """First-run set-up if needed, then the login dialog. None if the user quit. The database is
+    read off the GUI thread: what the start needs first, then, in the login's own worker right
+    after the password, the office facts the window opens with."""
+    try:
+        ready, office_name = in_background(lambda: _office_state(db))
+    except UserError as exc:
+        QMessageBox.critical(None, "无法读取数据库", str(exc))
+        return None
     if not ready:
         setup = SetupDialog(db)
         if setup.exec() != QDialog.DialogCode.Accepted:
@@ -85,14 +124,17 @@ def sign_in(db: Database) -> Actor | ServerChosen | None:
         if setup.chosen_server is not None:
             return ServerChosen(*setup.chosen_server)
         username = setup.username.text().strip()
+        try:
+            _ready, office_name = in_background(lambda: _office_state(db))
+        except UserError as exc:
+            QMessageBox.critical(None, "无法读取数据库", str(exc))
+            return None
     else:
         username = ""
-    with db.session() as s:
-        unit = office_unit(s)
-    login = LoginDialog(db, unit.name if unit else "", username=username)
+    login = LoginDialog(db, office_name, username=username, then=lambda actor: read_office_facts(db, actor))
     if login.exec() != QDialog.DialogCode.Accepted:
         return None
-    return login.actor
+    return SignedIn(login.actor, login.prepared)
 
 
 OPEN_ERRORS = (DatabaseVersionError, BackupError, CatalogError, UserError, OSError, ServerError, UnsupportedDatabase)
@@ -121,7 +163,7 @@ class AppRunner:
         self,
         app: QApplication,
         home: Home,
-        sign_in: Callable[[Database], Actor | ServerChosen | None] = sign_in,
+        sign_in: Callable[[Database], SignedIn | Actor | ServerChosen | None] = sign_in,
         ask_restore: Callable[..., bool] = ask_restore,
         database: str | None = None,
         ask_password: Callable[..., str | None] = ask_password,
@@ -152,8 +194,13 @@ class AppRunner:
         self._show_window(actor)
         return True
 
-    def _show_window(self, actor: Actor) -> None:
-        ctx = build_context(self.home, self.db, actor, controller=self)
+    def _show_window(self, signed: SignedIn | Actor) -> None:
+        if isinstance(signed, SignedIn):
+            actor, facts = signed.actor, signed.facts
+        else:  # a sign-in that gave only the user (tests stand in for the login so)
+            actor, db = signed, self.db
+            facts = in_background(lambda: read_office_facts(db, actor))
+        ctx = build_context(self.home, self.db, actor, controller=self, facts=facts)
         self.window = MainWindow(ctx)
         self.watch = ChangeWatcher(self.window, ctx)
         self.window.show()
@@ -180,9 +227,10 @@ class AppRunner:
         except OPEN_ERRORS as exc:
             QMessageBox.critical(None, "无法连接单位服务器", str(exc) + SERVER_HINT)
             return False
+        db = self.db
         try:
-            daily_backup_if_due(home, self.db)
-        except (BackupError, OSError) as exc:
+            in_background(lambda: daily_backup_if_due(home, db), writer=True)
+        except UserError as exc:  # a file or backup problem, in Chinese
             QMessageBox.warning(None, "自动备份失败", f"今天的自动备份没有成功：{exc}")
         return True
 
@@ -200,8 +248,8 @@ class AppRunner:
             QMessageBox.critical(None, "无法打开数据库", str(exc))
             return False
         try:
-            daily_backup_if_due(home, home.db_path)
-        except (BackupError, OSError) as exc:
+            in_background(lambda: daily_backup_if_due(home, home.db_path), writer=True)
+        except UserError as exc:  # a file or backup problem, in Chinese
             QMessageBox.warning(None, "自动备份失败", f"今天的自动备份没有成功：{exc}\n\n程序可以继续使用，请尽快检查磁盘空间。")
         return True
 
@@ -254,12 +302,17 @@ class AppRunner:
         """On exit: a backup of the day's work, then close the database."""
         self._close_window()
         if self.db is not None:
-            try:
-                with self.db.session() as s:
+            home, db = self.home, self.db
+
+            def back_up() -> None:  # on the writer thread: after every write still queued
+                with db.read_session() as s:
                     ready = is_initialised(s)
                 if ready:
-                    backup_now(self.home, self.db, "exit", required=False)
-            except (BackupError, OSError) as exc:
+                    backup_now(home, db, "exit", required=False)
+
+            try:
+                in_background(back_up, writer=True)
+            except UserError as exc:  # a file or backup problem, in Chinese
                 QMessageBox.warning(None, "退出时备份失败", str(exc))
             self._close_db()
 

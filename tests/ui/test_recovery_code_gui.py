@@ -66,6 +66,7 @@ def test_a_forgotten_password_is_reset_with_the_recovery_code(qtbot, fresh_db):
     def answer() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, RecoveryResetDialog) and w.isVisible())
         _fill(qtbot, dialog, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF", "new-pass-2026")
+        qtbot.waitUntil(lambda: not dialog.busy)  # the 恢复码 is checked off the GUI thread
         assert dialog.error.text().startswith("恢复码不正确") and dialog.isVisible()
         _fill(qtbot, dialog, code.lower().replace("-", " "), "new-pass-2026", "new-pass-2027")
         assert dialog.error.text() == "两次输入的新密码不一致"

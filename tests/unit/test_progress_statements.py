@@ -96,3 +96,32 @@ def test_a_township_breakdown_gives_each_township_what_it_gets_alone(fresh_db):
             assert rows == alone, code
             derived_seen |= {(r.code, r.actual) for r in rows if r.derived}
     assert len({actual for _code, actual in derived_seen}) > 3  # the townships' derived figures differ
+
+
+def test_the_entry_sheet_reads_each_register_once(fresh_db, monkeypatch):
+    """The sheet's progress column and its derived rows share one reading of the registers."""
+    from zkdesk.services.auth import login_and_commit
+    from zkdesk.services.demo import DEMO_ADMIN, DEMO_PASSWORD
+    from zkdesk.services.derived import Registers
+    from zkdesk.services.indicator_values import entry_sheet
+
+    with fresh_db.session() as s:
+        fill_demo(s)
+    actor = login_and_commit(fresh_db, DEMO_ADMIN, DEMO_PASSWORD)
+    loads: list = []
+    once = Registers.once
+
+    def counted(self, key, load):
+        def loading(session):
+            loads.append(key)
+            return load(session)
+        return once(self, key, loading)
+
+    monkeypatch.setattr(Registers, "once", counted)
+    with fresh_db.read_session() as s:
+        plan_id = plan_by_code(s, PLAN).id
+        for code in (COUNTY, NANSAN):
+            loads.clear()
+            sheet = entry_sheet(s, actor, plan_id, code, 2024)
+            assert any(row.derived and row.value is not None for row in sheet.rows), code
+            assert loads and len(loads) == len(set(loads)), (code, loads)

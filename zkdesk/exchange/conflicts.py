@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.roles import Permission
-from zkdesk.exchange.state import load_states, upsert_states
+from zkdesk.exchange.state import chunks, load_states, upsert_states
 from zkdesk.exchange.tables import field_hasher, tables_by_name
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -206,8 +206,9 @@ def resolutions_for(session: Session, peer: str) -> tuple[list[dict], list[int]]
         ExchangeConflict.acked.is_(False)).order_by(ExchangeConflict.id)))
     if not rows:
         return [], []
-    theirs = dict(session.execute(select(ExchangeAlias.local_id, ExchangeAlias.remote_id).where(
-        ExchangeAlias.peer_code == peer, ExchangeAlias.local_id.in_({c.record_id for c in rows}))).all())
+    theirs = {local: remote for part in chunks(sorted({c.record_id for c in rows}))
+              for local, remote in session.execute(select(ExchangeAlias.local_id, ExchangeAlias.remote_id).where(
+                  ExchangeAlias.peer_code == peer, ExchangeAlias.local_id.in_(part)))}
     items = []
     for c in rows:
         back = json.loads(c.send_back)
@@ -218,8 +219,8 @@ def resolutions_for(session: Session, peer: str) -> tuple[list[dict], list[int]]
 
 
 def mark_resolutions_sent(session: Session, conflict_ids: list[int], sequence: int) -> None:
-    if conflict_ids:
-        session.execute(update(ExchangeConflict).where(ExchangeConflict.id.in_(conflict_ids)).values(sent_seq=sequence))
+    for part in chunks(conflict_ids):
+        session.execute(update(ExchangeConflict).where(ExchangeConflict.id.in_(part)).values(sent_seq=sequence))
 
 
 def acknowledge_resolutions(session: Session, peer: str, sequence: int) -> None:

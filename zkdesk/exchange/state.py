@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from zkdesk.store.bulk import execute_many
+from zkdesk.store.id_lists import CHUNK, chunks  # noqa: F401 - the exchange's modules take them from here
 from zkdesk.store.models.exchange import ExchangeRecordState
 
 STATE = ExchangeRecordState.__table__
 _KEY = ("peer_code", "table_name", "record_id")
-CHUNK = 500
-
-
-def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 @contextmanager

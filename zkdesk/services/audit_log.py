@@ -20,6 +20,7 @@ from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_text, sees_personal
 from zkdesk.services.record_labels import _COMMON_FIELDS, TABLE_LABELS
 from zkdesk.services.record_labels import FIELD_LABELS as FIELD_LABELS_BY_TABLE
+from zkdesk.store.id_lists import chunks
 from zkdesk.store.models import AuditEntry
 
 # The one label table of the audit trail: every action and kind of record the program logs
@@ -335,13 +336,15 @@ def _names(session: Session, entries) -> dict[str, str]:
             table = Base.metadata.tables.get(table_name)
             if table is None or "id" not in table.c:
                 continue
-            rows = [dict(r) for r in session.execute(select(table).where(table.c.id.in_(wanted))).mappings()]
+            rows = [dict(r) for part in chunks(wanted)
+                    for r in session.execute(select(table).where(table.c.id.in_(part))).mappings()]
             if rows:
                 names.update(zip((r["id"] for r in rows), travelling_titles(session, table_name, rows)))
     user_ids = {int(e[5]) for e in entries if e[4] == "user" and str(e[5]).isdigit()}
     if user_ids:
-        for u in session.scalars(select(User).where(User.id.in_(sorted(user_ids)))):
-            names[f"user:{u.id}"] = f"{u.display_name}（{u.username}）"
+        for part in chunks(sorted(user_ids)):
+            for u in session.scalars(select(User).where(User.id.in_(part))):
+                names[f"user:{u.id}"] = f"{u.display_name}（{u.username}）"
     names.update({f"setting:{key}": spec.label for key, spec in SPECS.items()})
     return names
 

@@ -28,6 +28,7 @@ from zkdesk.services.errors import UserError
 from zkdesk.services.orgs import org_names
 from zkdesk.services.records import check_revision, live_record, revision_of
 from zkdesk.services.scope import org_filter
+from zkdesk.store.id_lists import id_parts
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise
 
 
@@ -124,10 +125,13 @@ def set_coverage(session: Session, contract_id: str, origin: str, wanted: list[s
 def coverage_lists(session: Session, contract_ids: list[str]) -> dict[str, list[str]]:
     """Contract id → its live coverage list (enterprise ids, sorted), for the contracts given."""
     found: dict[str, list[str]] = {}
-    query = select(ContractCoverage.contract_id, ContractCoverage.enterprise_id).where(
-        ContractCoverage.deleted.is_(False), ContractCoverage.contract_id.in_(contract_ids))
-    for contract_id, enterprise_id in session.execute(query.order_by(ContractCoverage.enterprise_id)):
-        found.setdefault(contract_id, []).append(enterprise_id)
+    wanted = set(contract_ids)
+    query = select(ContractCoverage.contract_id, ContractCoverage.enterprise_id).where(ContractCoverage.deleted.is_(False))
+    for ids in id_parts(wanted):  # a whole register's contracts: one read, kept here
+        part = query if ids is None else query.where(ContractCoverage.contract_id.in_(ids))
+        for contract_id, enterprise_id in session.execute(part.order_by(ContractCoverage.enterprise_id)):
+            if contract_id in wanted:
+                found.setdefault(contract_id, []).append(enterprise_id)
     return found
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.contract_rules import LARGE_ENTERPRISE, MULTI_ENTERPRISE_KINDS, in_force_during
 from zkdesk.services.errors import UserError
 from zkdesk.services.scope import org_filter
+from zkdesk.store.id_lists import id_parts
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise, EnterpriseUnion, EnterpriseYear, OrgUnit
 
 CLOSED = "注销"
@@ -144,10 +145,15 @@ def covered_enterprise_ids(session: Session, contracts: list[CollectiveContract]
     """Contract id → the enterprises it covers (its own party and its coverage list)."""
     covered: dict[str, set[str]] = {c.id: ({c.enterprise_id} if c.enterprise_id else set()) for c in contracts}
     if contracts:
-        for row in session.scalars(
-            select(ContractCoverage).where(ContractCoverage.deleted.is_(False), ContractCoverage.contract_id.in_(covered))
-        ):
-            covered[row.contract_id].add(row.enterprise_id)
+        # a county's contracts in force pass the engines' limit on IN (…): beyond a few hundred,
+        # every live coverage row is read in one statement and the wanted ones kept here
+        for ids in id_parts(covered):
+            query = select(ContractCoverage.contract_id, ContractCoverage.enterprise_id).where(
+                ContractCoverage.deleted.is_(False))
+            for contract_id, enterprise_id in session.execute(
+                    query if ids is None else query.where(ContractCoverage.contract_id.in_(ids))):
+                if contract_id in covered:
+                    covered[contract_id].add(enterprise_id)
     return covered
 
 

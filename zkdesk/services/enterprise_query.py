@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from zkdesk.domain.contract_rules import LARGE_ENTERPRISE
 from zkdesk.services.enterprise_facts import CLOSED
 from zkdesk.services.scope import org_filter
+from zkdesk.store.id_lists import id_parts
 from zkdesk.store.models import CollectiveContract, ContractCoverage, Enterprise, EnterpriseUnion, EnterpriseYear
 
 # The year row and the union joined to each enterprise (see YearColumns).
@@ -97,7 +98,6 @@ def in_force(year: int) -> ColumnElement[bool]:
 # Up to this many enterprises, their contracts are looked up by id (a search, a filtered
 # list); beyond it, every contract in force is read once, which costs the same for any size.
 LOOKUP_BY_ID = 5_000
-_CHUNK = 500  # ids per IN (...): well under every engine's limit on bound parameters
 
 
 def contract_cover(session: Session, year: int, enterprise_ids: list[str] | None = None) -> dict[str, bool]:
@@ -113,23 +113,13 @@ def contract_cover(session: Session, year: int, enterprise_ids: list[str] | None
               .join(CollectiveContract, CollectiveContract.id == ContractCoverage.contract_id)
               .where(ContractCoverage.deleted.is_(False), in_force(year))
               .group_by(ContractCoverage.enterprise_id))
-    if enterprise_ids is not None and len(enterprise_ids) > LOOKUP_BY_ID:
-        enterprise_ids = None
     cover: dict[str, bool] = {}
     for query, column in ((own, CollectiveContract.enterprise_id), (listed, ContractCoverage.enterprise_id)):
-        for ids in _chunks(enterprise_ids):
+        for ids in id_parts(enterprise_ids, whole_above=LOOKUP_BY_ID):
             restricted = query if ids is None else query.where(column.in_(ids))
             for enterprise_id, flag in session.execute(restricted):
                 cover[enterprise_id] = cover.get(enterprise_id, False) or bool(flag)
     return cover
-
-
-def _chunks(ids: list[str] | None):
-    if ids is None:
-        yield None
-        return
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
 
 
 def duplicate_codes(session: Session, codes: list[str] | None = None) -> set[str]:
@@ -138,10 +128,8 @@ def duplicate_codes(session: Session, codes: list[str] | None = None) -> set[str
     the outer one checks that the few candidates are live."""
     candidates = (select(Enterprise.uscc).where(Enterprise.uscc != "")
                   .group_by(Enterprise.uscc).having(func.count() > 1))
-    if codes is not None and len(codes) > LOOKUP_BY_ID:
-        codes = None
     found: set[str] = set()
-    for chunk in _chunks(codes):
+    for chunk in id_parts(codes, whole_above=LOOKUP_BY_ID):
         query = (select(Enterprise.uscc).where(Enterprise.deleted.is_(False))
                  .where(Enterprise.uscc.in_(candidates) if chunk is None else Enterprise.uscc.in_(chunk))
                  .group_by(Enterprise.uscc).having(func.count() > 1))

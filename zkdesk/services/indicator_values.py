@@ -146,7 +146,8 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     actor.require_scope(org_code)
     rollup = rollup and is_county(org_code)
     indicators = plan_indicators(session, plan_id)
-    progress = {r.indicator_id: r for r in progress_for(session, plan_id, org_code, year)}
+    derived = DerivedCache(session)  # the registers, read once for the progress and the rows
+    progress = {r.indicator_id: r for r in progress_for(session, plan_id, org_code, year, derived)}
     lock = None if rollup else active_lock(session, org_code, year)
     lock_note = f"已审核锁定（{lock.locked_by} {lock.locked_at:%Y-%m-%d}）" if lock and lock.locked_at else ("已审核锁定" if lock else "")
     editable = not rollup and lock is None and actor.can(Permission.EDIT)
@@ -157,7 +158,6 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             editable = False
     own = _org_rows(session, indicators, org_code)
     year_sums = _year_sums(session, indicators, year) if rollup else {}
-    derived = DerivedCache(session)
     rows = []
     for ind in indicators:
         if is_milestone(ind):

@@ -135,13 +135,13 @@ def working_year(session: Session, org_code: str | None = None) -> int:
 class _Calculator:
     """Everything one progress request needs, loaded once."""
 
-    def __init__(self, session: Session, plan: Plan):
+    def __init__(self, session: Session, plan: Plan, derived: DerivedCache | None = None):
         self.session = session
         self.plan = plan
         self.indicators = plan_indicators(session, plan.id)
         self.township_codes = [t.code for t in townships(session)]
         self.figures = stored_figures(session, self.indicators, (plan.start_year, plan.end_year))
-        self.derived = DerivedCache(session)
+        self.derived = derived or DerivedCache(session)
         self._responsible: dict[str, tuple[str, ...]] = {}
         self._items: dict[int, list[str]] | None = None  # plan item → 责任单位, read once when asked
         self.targets: dict[tuple[str, str, int | None], float] = {}
@@ -333,12 +333,14 @@ class _Calculator:
         )
 
 
-def progress_for(session: Session, plan_id: str, org_code: str, year: int) -> list[ProgressRow]:
-    """Every indicator of the plan for one org unit (530924: the whole county) and year."""
+def progress_for(session: Session, plan_id: str, org_code: str, year: int,
+                 derived: DerivedCache | None = None) -> list[ProgressRow]:
+    """Every indicator of the plan for one org unit (530924: the whole county) and year.
+    `derived`: the request's derived figures when the caller needs them too (read once)."""
     plan = get_plan(session, plan_id)
     check_year(plan, year)
     get_org(session, org_code)
-    calc = _Calculator(session, plan)
+    calc = _Calculator(session, plan, derived)
     return [calc.row(ind, org_code, year) for ind in calc.indicators]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from zkdesk.domain.roles import Permission
 from zkdesk.services.actor import Actor
 from zkdesk.services.orgs import org_names
+from zkdesk.store.id_lists import chunks
 from zkdesk.store.models import (
     CollectiveContract,
     Enterprise,
@@ -39,7 +40,7 @@ class RecordLabel:
 
 
 def _by_id(session: Session, model, ids: tuple[str, ...]):
-    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+    return {r.id: r for part in chunks(list(ids)) for r in session.scalars(select(model).where(model.id.in_(part)))}
 
 
 def describe_records(session: Session, actor: Actor, kind: str, ids: tuple[str, ...]) -> list[RecordLabel]:

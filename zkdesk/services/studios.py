@@ -25,6 +25,7 @@ from zkdesk.services.orgs import org_names
 from zkdesk.services.privacy import mask_for
 from zkdesk.services.records import check_revision, live_record
 from zkdesk.services.scope import org_filter
+from zkdesk.store.id_lists import chunks
 from zkdesk.store.models import Enterprise, OrgUnit, Studio, StudioMember
 
 ENTITY = "studio"
@@ -438,9 +439,10 @@ def _refuse_duplicate_name(session: Session, d: StudioInput, except_id: str | No
 def live_members(session: Session, studio_ids: list[str]) -> dict[str, list[MemberInput]]:
     """Studio id → its live members."""
     found: dict[str, list[MemberInput]] = {}
-    query = select(StudioMember).where(StudioMember.deleted.is_(False), StudioMember.studio_id.in_(studio_ids))
-    for m in session.scalars(query):
-        found.setdefault(m.studio_id, []).append(MemberInput(m.name, m.job, m.skill_level))
+    query = select(StudioMember).where(StudioMember.deleted.is_(False))
+    for part in chunks(list(studio_ids)):  # an import's studios may pass the engines' limit on IN (…)
+        for m in session.scalars(query.where(StudioMember.studio_id.in_(part))):
+            found.setdefault(m.studio_id, []).append(MemberInput(m.name, m.job, m.skill_level))
     return found
 
 

@@ -1,8 +1,14 @@
 """Login on every start after the first; 用恢复码重设密码 when the password is forgotten. The password is
 checked off the GUI thread (one scrypt and a write: the attempt is logged), on the writer thread like every
-write; meanwhile the dialog says 正在验证… and stays responsive, and a second 登录 is not a second attempt."""
+write; meanwhile the dialog says 正在验证… and stays responsive, and a second 登录 is not a second attempt.
+`then(actor)`, when given, runs in the same worker right after the password is accepted (the program
+reads there what its window opens with); its result is `prepared`. The 恢复码 reset is checked off the
+GUI thread the same way."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
@@ -10,7 +16,6 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButt
 from zkdesk.services.accounts import reset_password_with_recovery_code_and_commit
 from zkdesk.services.actor import Actor
 from zkdesk.services.auth import login_and_commit
-from zkdesk.services.errors import UserError
 from zkdesk.store.engine import Database
 from zkdesk.ui import ops
 from zkdesk.ui.form_parts import error_label, ok_cancel
@@ -20,10 +25,12 @@ CHECKING = "正在验证…"
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, office_name: str, parent=None, username: str = ""):
+    def __init__(self, db: Database, office_name: str, parent=None, username: str = "",
+                 then: Callable[[Actor], Any] | None = None):
         super().__init__(parent)
-        self.db = db
+        self.db, self.then = db, then
         self.actor: Actor | None = None
+        self.prepared: Any = None
         self.setWindowTitle(f"登录 — {office_name}")
         self.setMinimumWidth(380)
 
@@ -56,11 +63,16 @@ class LoginDialog(QDialog):
     def submit(self) -> None:
         if self.busy:
             return  # one press, one attempt
-        db, username, password = self.db, self.username.text(), self.password.text()
+        db, username, password, then = self.db, self.username.text(), self.password.text(), self.then
+
+        def work() -> tuple[Actor, Any]:
+            actor = login_and_commit(db, username, password)
+            return actor, (then(actor) if then is not None else None)
+
         self._set_busy(True)
         ops.hold(self)  # counted as running work: tests settle after it
-        run_task(self, lambda: login_and_commit(db, username, password), self._logged_in, self._refused,
-                 pool=ops.writer_pool(), on_settled=lambda: ops.release(self))
+        run_task(self, work, self._logged_in, self._refused, pool=ops.writer_pool(),
+                 on_settled=lambda: ops.release(self))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -71,9 +83,9 @@ class LoginDialog(QDialog):
         for widget in (self.username, self.password, self.buttons):
             widget.setEnabled(not busy)
 
-    def _logged_in(self, actor: Actor) -> None:
+    def _logged_in(self, result: tuple[Actor, Any]) -> None:
         self._set_busy(False)
-        self.actor = actor
+        self.actor, self.prepared = result
         self.accept()
 
     def _refused(self, message: str) -> None:
@@ -113,6 +125,7 @@ class RecoveryResetDialog(QDialog):
         self.password = QLineEdit(objectName="resetPassword", echoMode=QLineEdit.EchoMode.Password)
         self.password2 = QLineEdit(objectName="resetPassword2", echoMode=QLineEdit.EchoMode.Password)
         self.error = error_label()
+        self.busy = False
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("恢复码：", self.code)
@@ -127,16 +140,34 @@ class RecoveryResetDialog(QDialog):
         (self.code if username else self.username).setFocus()
 
     def submit(self) -> None:
+        if self.busy:
+            return  # one press, one attempt
         if not self.username.text().strip() or not self.code.text().strip():
             self.error.setText("请填写用户名和恢复码")
             return
         if self.password.text() != self.password2.text():
             self.error.setText("两次输入的新密码不一致")
             return
-        try:
-            reset_password_with_recovery_code_and_commit(self.db, self.username.text(), self.code.text(),
-                                                         self.password.text())
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
+        db, username, code, password = self.db, self.username.text(), self.code.text(), self.password.text()
+        self._set_busy(True)
+        ops.hold(self)  # counted as running work: tests settle after it
+        run_task(self, lambda: reset_password_with_recovery_code_and_commit(db, username, code, password),
+                 self._reset, self._refused, pool=ops.writer_pool(), on_settled=lambda: ops.release(self))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.error.setText(CHECKING if busy else "")
+        self.buttons.setEnabled(not busy)
+
+    def _reset(self, _result) -> None:
+        self._set_busy(False)
         self.accept()
+
+    def _refused(self, message: str) -> None:
+        self._set_busy(False)
+        self.error.setText(message)
+
+    def reject(self) -> None:
+        if self.busy:
+            return  # the 恢复码 is being checked: 取消 when it is answered
+        super().reject()

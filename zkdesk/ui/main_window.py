@@ -4,6 +4,10 @@ Nothing typed is lost by leaving it: switching page, 注销/切换用户 and clo
 from the idle lock's 退出程序) ask 保存 / 放弃 / 取消 (`ui.unsaved.guard`) about every editor on the
 page shown, dialogs opened from it included. Since leaving a page settles its work, only the page on
 screen can hold unsaved work. Locking keeps what is typed behind the overlay, untouched.
+
+A page is built when it is first shown (`page(key)`): the window starts with the first page only,
+the others' modules are imported and their widgets made when the clerk goes there, so a hidden
+page never reads nor computes anything. `pages` holds the pages built so far.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
-from zkdesk.ui.menus import install_menus
+from zkdesk.ui.menus import attach_to_page, install_menus
 
 
 GEOMETRY_KEY = "window/geometry"
@@ -48,13 +52,11 @@ class MainWindow(QMainWindow):
             "QListWidget::item:selected { background: #c62f2f; color: white; }"
         )
         self.stack = QStackedWidget(objectName="pageStack")
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = {}  # built so far (see page())
         for spec in PAGES:
-            page = load_page_class(spec)(ctx, spec)
-            page.setObjectName(f"page_{spec.key}")
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget(objectName=f"unbuilt_{spec.key}"))  # replaced when first shown
             self.nav.addItem(QListWidgetItem(spec.label))
+        self.page(PAGES[0].key)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
         self.may_close = False  # set once unsaved work is settled (or by the program, which settled it)
@@ -78,13 +80,34 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(user)
         self.idle_lock = IdleLock(self, ctx)
         install_menus(self)
+        attach_to_page(self, self.pages[PAGES[0].key])
         self.place()
+
+    def page(self, key: str) -> QWidget:
+        """The page `key`, built now if it has not been shown yet (not shown by this)."""
+        page = self.pages.get(key)
+        if page is not None:
+            return page
+        index = [spec.key for spec in PAGES].index(key)
+        spec = PAGES[index]
+        page = load_page_class(spec)(self.ctx, spec)
+        page.setObjectName(f"page_{spec.key}")
+        self.pages[key] = page
+        stand_in = self.stack.widget(index)
+        was_current = self.stack.currentWidget() is stand_in
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        if was_current:
+            self.stack.setCurrentWidget(page)
+        attach_to_page(self, page)  # (the first page: once the menus exist, below)
+        return page
 
     def show_page(self, key: str) -> QWidget:
         """Go to a page (asking about unsaved work on the page shown, like a click in the list)."""
         index = [spec.key for spec in PAGES].index(key)
         self.nav.setCurrentRow(index)
-        return self.pages[key]
+        return self.page(key)
 
     # -- size and place -------------------------------------------------------------------
     def place(self) -> None:
@@ -128,6 +151,7 @@ class MainWindow(QMainWindow):
 
     def _show_row(self, row: int) -> None:
         self._set_nav_row(row)
+        self.page(PAGES[row].key)
         self.stack.setCurrentIndex(row)
 
     def sign_out(self) -> None:

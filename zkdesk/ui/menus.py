@@ -44,7 +44,7 @@ def _action(window: QMainWindow, text: str, name: str, slot, shortcut: QKeySeque
 
 
 def install_menus(window) -> None:
-    """Menus and shortcuts of a MainWindow (its pages already built)."""
+    """Menus and shortcuts of a MainWindow (its pages get theirs from attach_to_page when built)."""
     install_file_menu(window, window.ctx)  # 导入Excel… / 导出Excel…
     file_menu = window.findChild(QMenu, "fileMenu")
     file_menu.addAction(_action(window, "打印…", "actionPrint", lambda: print_current(window), QKeySequence.StandardKey.Print))
@@ -59,8 +59,6 @@ def install_menus(window) -> None:
     delete = _action(window, "删除…", "actionDelete", lambda: delete_in_page(window), QKeySequence(Qt.Key.Key_Delete))
     # Delete acts only where a list has the focus: in a text box or the entry grid it stays theirs
     delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    for view in window.stack.findChildren(RecordView):
-        view.addAction(delete)
     edit.addAction(delete)
     edit.addSeparator()
     edit.addAction(_action(window, "刷新", "actionRefresh", lambda: refresh_page(window), QKeySequence.StandardKey.Refresh))
@@ -69,6 +67,15 @@ def install_menus(window) -> None:
     help_menu.setObjectName("helpMenu")
     help_menu.addAction(_action(window, "使用说明", "actionManual", lambda: show_manual(window), QKeySequence.StandardKey.HelpContents))
     help_menu.addAction(_action(window, "关于", "actionAbout", lambda: show_about(window)))
+
+
+def attach_to_page(window, page: QWidget) -> None:
+    """A page just built: its lists take the Delete key (the window builds a page when first shown)."""
+    delete = window.findChild(QAction, "actionDelete")
+    if delete is None:
+        return  # the menus are not made yet: install_menus's caller attaches the pages built so far
+    for view in page.findChildren(RecordView):
+        view.addAction(delete)
 
 
 # -- the commands ---------------------------------------------------------------------------------
@@ -147,10 +154,8 @@ def refresh_page(window) -> None:
 
 def print_current(window) -> None:
     """Ctrl+P: on 打印报表 the form previewed goes to the printer; elsewhere, to 打印报表."""
-    page = window.pages.get("print")
-    if page is None:
-        return
-    if _page(window) is not page:
+    page = window.pages.get("print")  # built once shown
+    if page is None or _page(window) is not page:
         window.show_page("print")
         return
     button = page.findChild(QPushButton, "printButton")

@@ -27,9 +27,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from zkdesk.services.errors import UserError
 from zkdesk.services.records import OVERWRITE, RecordChanged
 from zkdesk.store.engine import CHANGES
 from zkdesk.ui.messages import confirm as ask, show_error
@@ -66,6 +67,29 @@ def hold(token: object) -> None:
 
 def release(token: object) -> None:
     _running.discard(token)
+
+
+def in_background(work: Callable[[], Any], writer: bool = False) -> Any:
+    """`work()` off the GUI thread, waited for while the GUI thread keeps handling events; its
+    result. For the program's start and end, where no window is there to take a result later
+    (before the login, after the last window closed). `writer`: on the writer thread, after every
+    action still queued. A failure raises UserError with the message a page would have shown."""
+    owner = QObject()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+
+    def failed(message: str) -> None:
+        outcome["error"] = message
+
+    hold(owner)
+    run_task(owner, work, done, failed, pool=writer_pool() if writer else None, on_settled=lambda: release(owner))
+    while owner in _running:  # (also after the application's event loop has ended: at exit)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    if "error" in outcome:
+        raise UserError(outcome["error"])
+    return outcome.get("result")
 
 
 def find_context(widget: QObject | None):

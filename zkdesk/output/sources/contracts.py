@@ -10,6 +10,7 @@ from zkdesk.domain.contract_rules import MULTI_ENTERPRISE_KINDS
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import enterprise_years, township_names
 from zkdesk.services.enterprise_facts import contract_facts, counted_contracts, enterprise_year_facts
+from zkdesk.store.id_lists import id_parts
 from zkdesk.store.models import Enterprise, EnterpriseUnion
 
 FIELDS = {
@@ -53,10 +54,17 @@ def contract_list(q: SourceQuery) -> SourceResult:
     ids = [f.enterprise_id for f in facts]
     contracts = counted_contracts(q.session, q.year)
     negotiated = contract_facts(q.session, q.year).negotiated
-    members = dict(q.session.execute(select(EnterpriseUnion.enterprise_id, EnterpriseUnion.members).where(
-        EnterpriseUnion.enterprise_id.in_(ids), EnterpriseUnion.deleted.is_(False))).all())
-    contacts = {row.id: row for row in q.session.execute(
-        select(Enterprise.id, Enterprise.contact_person, Enterprise.contact_phone).where(Enterprise.id.in_(ids)))}
+    wanted = set(ids)
+    members: dict = {}
+    contacts: dict = {}
+    for part in id_parts(wanted):  # the county's register passes the engines' limit on IN (…)
+        unions = select(EnterpriseUnion.enterprise_id, EnterpriseUnion.members).where(EnterpriseUnion.deleted.is_(False))
+        people = select(Enterprise.id, Enterprise.contact_person, Enterprise.contact_phone)
+        if part is not None:
+            unions = unions.where(EnterpriseUnion.enterprise_id.in_(part))
+            people = people.where(Enterprise.id.in_(part))
+        members.update((eid, n) for eid, n in q.session.execute(unions) if eid in wanted)
+        contacts.update((row.id, row) for row in q.session.execute(people) if row.id in wanted)
     rows = []
     for f in facts:
         contract = contracts.get(f.enterprise_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import township_names
 from zkdesk.services.scope import org_filter
+from zkdesk.store.id_lists import id_parts
 from zkdesk.store.models import Enterprise, Studio, StudioMember, StudioResult
 
 RESULT_FIELDS = {
@@ -75,17 +76,22 @@ def studio_summary(q: SourceQuery) -> SourceResult:
             or_(Studio.revoked_on.is_(None), Studio.revoked_on >= start),
         )
     ))
-    ids = [s.id for s in studios]
-    results = {r.studio_id: r for r in q.session.scalars(
-        select(StudioResult).where(StudioResult.studio_id.in_(ids), StudioResult.year == q.year, StudioResult.deleted.is_(False))
-    )}
-    members = dict(q.session.execute(
-        select(StudioMember.studio_id, func.count(StudioMember.id))
-        .where(StudioMember.studio_id.in_(ids), StudioMember.deleted.is_(False)).group_by(StudioMember.studio_id)
-    ).all())
-    hosts = dict(q.session.execute(
-        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_({s.enterprise_id for s in studios if s.enterprise_id}))
-    ).all())
+    ids = {s.id for s in studios}
+    results, members, hosts = {}, {}, {}
+    for part in id_parts(ids):  # a county's studios pass old engines' limit on IN (…): then read all, keep these
+        year_results = select(StudioResult).where(StudioResult.year == q.year, StudioResult.deleted.is_(False))
+        counts = (select(StudioMember.studio_id, func.count(StudioMember.id)).where(StudioMember.deleted.is_(False))
+                  .group_by(StudioMember.studio_id))
+        if part is not None:
+            year_results = year_results.where(StudioResult.studio_id.in_(part))
+            counts = counts.where(StudioMember.studio_id.in_(part))
+        results.update((r.studio_id, r) for r in q.session.scalars(year_results) if r.studio_id in ids)
+        members.update((sid, n) for sid, n in q.session.execute(counts) if sid in ids)
+    host_ids = {s.enterprise_id for s in studios if s.enterprise_id}
+    for part in id_parts(host_ids):
+        names_of = select(Enterprise.id, Enterprise.name)
+        rows = q.session.execute(names_of if part is None else names_of.where(Enterprise.id.in_(part)))
+        hosts.update((eid, name) for eid, name in rows if eid in host_ids)
     names = township_names(q.session)
     studios.sort(key=lambda s: (names.get(s.township_code, (999,))[0], s.applied_on or date.min, s.name))
     rows = []

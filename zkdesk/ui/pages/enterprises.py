@@ -222,7 +222,9 @@ class EnterprisesPage(QWidget):
                             ("editEnterprise", "修改", self.edit_enterprise),
                             ("deleteEnterprise", "删除", self.remove_enterprise)), can_edit, "editEnterprise")
         self.merge_button = QPushButton("合并重复企业", objectName="mergeEnterprise", clicked=self.merge_enterprise,
-                                        enabled=False, visible=can_edit)
+                                        enabled=False)
+        if not can_edit:  # (never shown before it has a parent: it would open as a window of its own)
+            self.merge_button.hide()
         self.merge_button.setToolTip("所选企业的统一社会信用代码与其他企业重复时，可把它们合并为一家")
         buttons.addWidget(self.merge_button)
         buttons.addStretch(1)

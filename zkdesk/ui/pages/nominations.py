@@ -36,14 +36,16 @@ class NominationsPage(QWidget):
         self.session_combo = QComboBox(objectName="sessionCombo")
         self.session_combo.setMinimumWidth(260)
         self.new_session_button = QPushButton("设立届次…", objectName="newSessionButton")
-        self.new_session_button.setVisible(ctx.actor.at_county)
+        if not ctx.actor.at_county:  # hidden only: shown before it has a parent it would be a window
+            self.new_session_button.hide()
         self.township_filter = QComboBox(objectName="townshipFilter")
         self.township_filter.addItem("全部单位", "")
         for code, name in ctx.townships:  # the units a nomination may come from (services.nominations)
             self.township_filter.addItem(name, code)
         if ctx.actor.at_county:
             self.township_filter.addItem("县直单位", ctx.actor.office_code)
-        self.township_filter.setVisible(self.township_filter.count() > 2)
+        if self.township_filter.count() <= 2:
+            self.township_filter.hide()
         self.status_filter = QComboBox(objectName="statusFilter")
         self.status_filter.addItem("全部状态", "")
         for code, label in wf.STATUS_LABELS.items():

@@ -1,0 +1,128 @@
+"""The program's start and end touch the database only off the GUI thread (issue 16): the login
+dialog's worker reads what the window opens with, the start reads whether the office is set up
+in the background, the backup on exit runs on the writer thread. The window builds a page when
+it is first shown, so a start builds (and reads for) the first page only."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.conftest import PASSWORD, make_office
+from tests.ui.settle import settle
+from zkdesk.app import AppRunner, SignedIn
+from zkdesk.store import engine
+from zkdesk.store.migrate import open_database
+from zkdesk.ui.login_dialog import LoginDialog
+from zkdesk.ui.pages import PAGES
+from zkdesk.ui.widgets.record_view import RecordView
+
+
+def _sessions_on_the_gui_thread(monkeypatch) -> list[str]:
+    """Every session opened on the GUI thread, by anyone (the program's own start included)."""
+    opened: list[str] = []
+    gui = threading.main_thread()
+
+    def hook(kind: str) -> None:
+        if threading.current_thread() is gui:
+            opened.append(kind)
+
+    monkeypatch.setattr(engine, "session_hook", hook)
+    return opened
+
+
+def _log_in_when_asked(qtbot, password: str = PASSWORD) -> None:
+    def try_login(left: int = 500) -> None:
+        login = QApplication.activeModalWidget()
+        if not isinstance(login, LoginDialog):
+            if left:
+                QTimer.singleShot(20, lambda: try_login(left - 1))
+            return
+        login.username.setText("admin")
+        login.password.setText(password)
+        qtbot.mouseClick(login.buttons.button(login.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, try_login)
+
+
+def test_login_start_and_exit_open_no_session_on_the_gui_thread(qtbot, home, monkeypatch):
+    db = open_database(home.db_path, home.backups_dir)
+    make_office(db)
+    db.dispose()
+    backups = set(home.backups_dir.glob("*"))
+    signed = []
+    from zkdesk import app as app_module
+
+    def sign_in(database):
+        answer = app_module.sign_in(database)  # the real dialogs
+        signed.append(answer)
+        return answer
+
+    opened = _sessions_on_the_gui_thread(monkeypatch)
+    runner = AppRunner(QApplication.instance(), home, sign_in=sign_in)
+    _log_in_when_asked(qtbot)
+    assert runner.start()
+    try:
+        assert isinstance(signed[0], SignedIn) and signed[0].facts.office_name == "镇康县总工会"
+        window = runner.window
+        assert window.ctx.office_name == "镇康县总工会" and window.ctx.townships  # read by the login's worker
+        settle(qtbot)
+        for spec in PAGES:
+            window.show_page(spec.key)
+            settle(qtbot)
+    finally:
+        settle(qtbot)
+        runner.shutdown()
+    assert opened == []
+    assert set(home.backups_dir.glob("*")) > backups  # the exit backup was made, on the writer thread
+
+
+def test_a_stand_in_login_that_gives_only_the_user_still_reads_nothing_on_the_gui_thread(qtbot, home, monkeypatch):
+    from zkdesk.services.auth import login_and_commit
+
+    db = open_database(home.db_path, home.backups_dir)
+    make_office(db)
+    db.dispose()
+    opened = _sessions_on_the_gui_thread(monkeypatch)
+    runner = AppRunner(QApplication.instance(), home,
+                       sign_in=lambda database: login_and_commit(database, "admin", PASSWORD))
+    calls = len(opened)
+    assert runner.start()
+    try:
+        assert opened[calls:].count("read") == 0  # the office facts came from a worker
+        assert runner.window.ctx.office_name == "镇康县总工会"
+    finally:
+        settle(qtbot)
+        runner.shutdown()
+
+
+def test_pages_are_built_when_first_shown_and_never_open_a_window_of_their_own(main_window, qtbot):
+    shown: list[str] = []
+
+    class Windows(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt naming
+            if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
+                shown.append(f"{type(obj).__name__} {obj.objectName()}")
+            return False
+
+    assert list(main_window.pages) == [PAGES[0].key]  # the start builds the first page only
+    watcher = Windows()
+    QApplication.instance().installEventFilter(watcher)
+    try:
+        for spec in PAGES[1:]:
+            page = main_window.show_page(spec.key)
+            settle(qtbot)
+            assert main_window.stack.currentWidget() is page and page.isVisible(), spec.key
+            assert main_window.pages[spec.key] is page
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+    assert shown == []  # a widget shown before it had a parent would be a window of its own
+    assert list(main_window.pages) == [spec.key for spec in PAGES]
+    assert main_window.stack.count() == len(PAGES)
+    # the Delete key reaches the lists of pages built after the menus
+    delete = main_window.findChild(QAction, "actionDelete")
+    views = main_window.pages["enterprises"].findChildren(RecordView)
+    assert views and all(delete in view.actions() for view in views)
