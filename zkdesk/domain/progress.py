@@ -66,6 +66,15 @@ def reported_by(level: str, org_code_is_county: bool) -> bool:
     return True
 
 
+def level_refusal(level: str, org_code_is_county: bool) -> str:
+    """Why an org unit does not enter values of an indicator of this level ("" when it does)."""
+    if reported_by(level, org_code_is_county):
+        return ""
+    if level == COUNTY_ONLY:
+        return "该指标是县总工会本级的任务，由县本级填报，乡镇不填报"
+    return "该指标由各乡镇填报，县本级不填报（全县数为各乡镇之和）"
+
+
 EQ_TOLERANCE = 0.10  # "10%左右": within 10 % of the target counts as reached
 _EPS = 1e-9
 
