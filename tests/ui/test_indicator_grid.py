@@ -11,7 +11,7 @@ from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import Indicator, IndicatorValue
 from zkdesk.ui.indicators.common import ERROR_COLOR, WARNING_COLOR
-from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_VALUE
+from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_TARGET, COL_VALUE
 from zkdesk.ui.indicators.entry_table import EntryTable
 
 FENGWEI = "530924101"
@@ -172,6 +172,7 @@ def test_a_county_task_is_in_the_county_grid_only_and_township_strays_are_named(
     _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "县本级")
     _click(qtbot, view, "05.2", COL_VALUE)
     _type(qtbot, view, "4")
+    assert _cell(view, "05.2", COL_TARGET, Qt.ItemDataRole.ToolTipRole) == "考核方式：每年达到"
     _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
     assert _stored(main_window, "530924", 2023)["05.2"].value == 4
     _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "全县汇总（只读）")

@@ -313,6 +313,21 @@ def expected_path(target_kind: str, target: float | None, start: tuple[int, floa
             for y in range(max(start[0], start_year - 1), target_year + 1)}
 
 
+def rule_words(target_kind: str, target_year: int, baseline_year: int) -> str:
+    """How a target is judged, in the plan's words: the one text 镇工表5's 考核方式 column, the
+    windows' tooltips and `progress --json` (rule_words) print. The target figure is not in it."""
+    return {
+        THRESHOLD: "每年均达到（动态保持）",
+        YEARLY: "每年达到",
+        CUMULATIVE: f"到{target_year}年累计",
+        GROWTH: f"到{target_year}年比{baseline_year}年增加",
+        STOCK: f"到{target_year}年年末",
+        RATE: f"到{target_year}年达到",
+        MILESTONE: f"{target_year}年前完成",
+        PER_TERM: "不低于上一届的比例人数",  # 第12条 as written: the share and the number of the previous 届
+    }.get(target_kind, "")
+
+
 def step_projection(actual: float | None, session_years: Iterable[int], year: int, target_year: int) -> float | None:
     """Awards come in sessions (届): the figure stays as it is until the next one, and each
     session still to come by the target year adds what a session has added on average."""

@@ -70,6 +70,7 @@ class SheetRow:
     history: History
     revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
     target_kind: str = ""  # how the target is judged (domain.progress.TARGET_KINDS)
+    rule_words: str = ""  # the same, in the plan's words (domain.progress.rule_words)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
-            revision=revision, target_kind=p.target_kind,
+            revision=revision, target_kind=p.target_kind, rule_words=p.rule_words,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 

@@ -65,6 +65,7 @@ class ProgressRow:
     source: str = "entered"  # "entered" | "derived"
     baseline: float | None = None  # the year before the plan (2020), where the kind has one
     stray: str = ""  # values entered by org units that do not report the indicator: named, never counted
+    rule_words: str = ""  # how the target is judged, in the plan's words (domain.progress.rule_words)
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,9 @@ class _Calculator:
         by_org = self.figures.get(ind.id, {})
         return {y for o in self._parts(ind, org_code) for y in by_org.get(o, {})}
 
+    def rule_words(self, ind: Indicator) -> str:
+        return rules.rule_words(rules.judged_as(ind.kind, ind.target_kind), ind.target_year, self.plan.start_year - 1)
+
     def stray(self, ind: Indicator, org_code: str, year: int) -> str:
         """Values entered up to `year` by org units that do not report the indicator (a township's
         value of a county task, 县本级's of a township task; older databases and the demo hold
@@ -323,7 +327,7 @@ class _Calculator:
             judgement = rules.Judgement(judgement.status, f"{judgement.reason}；{stray}", judgement.expected)
         return ProgressRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
-            stray=stray,
+            stray=stray, rule_words=self.rule_words(ind),
             comparator=ind.comparator, target=target, actual=actual,
             completion=rules.completion(ind.comparator, actual, target),
             status=judgement.status, status_reason=judgement.reason,
