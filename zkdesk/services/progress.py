@@ -147,6 +147,7 @@ class _Calculator:
         self.derived = DerivedCache(session)
         self._responsible: dict[str, tuple[str, ...]] = {}
         self._items: dict[int, list[str]] | None = None  # plan item → 责任单位, read once when asked
+        self._session_years: list[int] | None = None  # award sessions' years, read once when asked
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
         self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
@@ -253,6 +254,26 @@ class _Calculator:
         by_org = self.figures.get(ind.id, {})
         return {y for o in self._parts(ind, org_code) for y in by_org.get(o, {})}
 
+    def step(self, ind: Indicator, target: float | None) -> dict[int, float]:
+        """A step target's path (awards come in sessions: 03.1 县级劳动模范): the cumulative target
+        of the sessions held by each year; {} for a straight-line target or without sessions."""
+        if ind.projection_method != rules.STEP or rules.judged_as(ind.kind, ind.target_kind) != rules.CUMULATIVE:
+            return {}
+        return rules.step_path(target, self.session_years(), self.plan.start_year, ind.target_year)
+
+    def session_years(self) -> list[int]:
+        if self._session_years is None:
+            from zkdesk.services.award_sessions import session_years
+
+            self._session_years = session_years(self.session)
+        return self._session_years
+
+    def _projection(self, ind: Indicator, kind: str, actuals: dict[int, float | None], year: int,
+                    baseline: float | None) -> float | None:
+        if ind.projection_method == rules.STEP and kind == rules.CUMULATIVE:
+            return rules.step_projection(actuals.get(year), self.session_years(), year, ind.target_year)
+        return rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=baseline)
+
     def rule_words(self, ind: Indicator) -> str:
         return rules.rule_words(rules.judged_as(ind.kind, ind.target_kind), ind.target_year, self.plan.start_year - 1)
 
@@ -322,7 +343,7 @@ class _Calculator:
             judgement = rules.judge(rules.THRESHOLD, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
         else:
             judgement = rules.judge(target_kind, ind.comparator, actual, target, year, ind.target_year, start,
-                                    unit=unit, baseline=base_value)
+                                    unit=unit, baseline=base_value, path=self.step(ind, target))
         if stray:
             judgement = rules.Judgement(judgement.status, f"{judgement.reason}；{stray}", judgement.expected)
         return ProgressRow(
@@ -332,10 +353,11 @@ class _Calculator:
             completion=rules.completion(ind.comparator, actual, target),
             status=judgement.status, status_reason=judgement.reason,
             expected=judgement.expected if judgement.expected is not None or target is None else
-            rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
+            (self.step(ind, target) or rules.expected_path(target_kind, target, start, self.plan.start_year,
+                                                           ind.target_year)).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
             projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) or actual is None else
-            rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=projection_base),
+            self._projection(ind, target_kind, actuals, year, projection_base),
             derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
             denominator=amount.denominator if amount and ind.kind == rules.RATE else None,
@@ -350,15 +372,17 @@ class _Calculator:
         base = self.baseline(ind, org_code)
         start = rules.path_start(rules.GROWTH if self._growth(ind) else ind.kind, self.plan.start_year, actuals,
                                  base.value if base else None)
-        expected: dict[int, float] = {}
-        if target is not None and start is not None and ind.kind != rules.YEARLY and ind.comparator != rules.NOT_BELOW_LAST:
+        expected: dict[int, float] = self.step(ind, target)
+        if not expected and target is not None and start is not None and ind.kind != rules.YEARLY \
+                and ind.comparator != rules.NOT_BELOW_LAST:
             for y in range(max(start[0], self.plan.start_year - 1), ind.target_year + 1):
                 expected[y] = rules.expected_at(y, start[0], start[1], ind.target_year, target)
         return IndicatorPath(
             indicator_id=ind.id, code=ind.code, name=ind.name, unit=ind.unit, org_code=org_code,
             years=tuple(range(self.plan.start_year, end + 1)), actuals=actuals, target=target,
             target_year=ind.target_year, expected=expected,
-            projection=rules.projection(ind.kind, actuals, last, self.plan.start_year, ind.target_year) if last else None,
+            projection=self._projection(ind, rules.judged_as(ind.kind, ind.target_kind), actuals, last, None)
+            if last else None,
         )
 
 
