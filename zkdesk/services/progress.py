@@ -141,8 +141,9 @@ class _Calculator:
         self.session = session
         self.plan = plan
         self.indicators = plan_indicators(session, plan.id)
-        self.township_codes = [t.code for t in townships(session)]
-        self.org_names = {t.code: t.short_name or t.name for t in townships(session)} | {COUNTY_CODE: "县本级"}
+        units = townships(session)
+        self.township_codes = [t.code for t in units]
+        self.org_names = {t.code: t.short_name or t.name for t in units} | {COUNTY_CODE: "县本级"}
         self.figures = stored_figures(session, self.indicators, (plan.start_year, plan.end_year))
         self.derived = DerivedCache(session)
         self._responsible: dict[str, tuple[str, ...]] = {}
