@@ -45,6 +45,9 @@ def test_a_township_grid_has_no_county_task_and_the_county_grid_has_it(county):
     county_tasks = {"05.2", "08.1", "08.2", "09.1", "09.2", "09.3", "18.1", "12.3"}
     assert not county_tasks & township and {"05.1", "12.1", "14.1"} <= township
     assert county_tasks <= own and county_tasks <= rollup and township <= own
+    with db.read_session() as s:  # a county task's target is 县本级's own; a shared count's is not
+        rows = {r.code: r for r in entry_sheet(s, admin, plan_id, COUNTY, 2023).rows}
+    assert (rows["05.2"].target, rows["05.1"].target) == (1.0, None)
 
 
 def test_a_township_save_of_a_county_task_is_refused_naming_it(county):

@@ -185,8 +185,10 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
             revision = stored.revision
         total = p.actual if ind.kind == rules.CUMULATIVE else None
-        # 县本级 is a part of the county: the county's count targets are not its own
-        target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE else None
+        # 县本级 is a part of the county: the county's count targets are not its own, but for a
+        # county task, which 县本级 alone reports
+        target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE \
+            or ind.level == rules.COUNTY_ONLY else None
         rows.append(SheetRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
