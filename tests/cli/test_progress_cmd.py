@@ -42,7 +42,8 @@ def test_progress_json_shape_and_numbers(tmp_path):
     for ind in data["indicators"]:
         assert {"code", "item", "name", "unit", "target", "actual", "completion", "status"} <= set(ind)
         assert {"kind", "level", "baseline", "numerator", "denominator", "expected", "projection", "source",
-                "status_reason"} <= set(ind)
+                "status_reason", "rule_words"} <= set(ind)
+        assert ind["rule_words"] and "以本单位上届" not in ind["rule_words"]
         assert ind["status"] in ("已完成", "进度正常", "滞后", "未达标（本年）", "无目标", "无数据", "不考核")
         assert ind["status_reason"]
         for key in ("target", "actual", "completion"):

@@ -1,5 +1,6 @@
 """The 指标台账 page driven like a clerk would: typing into the grid, saving, locking."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QPushButton, QTableWidget
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import Indicator, IndicatorValue
 from zkdesk.ui.indicators.common import ERROR_COLOR, WARNING_COLOR
-from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_VALUE
+from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_TARGET, COL_VALUE
 from zkdesk.ui.indicators.entry_table import EntryTable
 
 FENGWEI = "530924101"
@@ -148,11 +149,35 @@ def test_cumulative_running_total_typed_below_last_year_is_refused(main_window, 
 def test_derived_rows_are_read_only_and_say_so(main_window, qtbot):
     page, view = _page(main_window, qtbot)
     _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
-    assert _cell(view, "03.1", COL_NOTE).startswith("由登记数据自动计算")
-    before = _cell(view, "03.1", COL_VALUE)
-    _click(qtbot, view, "03.1", COL_VALUE)
+    assert _cell(view, "14.1", COL_NOTE).startswith("由登记数据自动计算")
+    before = _cell(view, "14.1", COL_VALUE)
+    _click(qtbot, view, "14.1", COL_VALUE)
     qtbot.keyClicks(view, "7")
-    assert _cell(view, "03.1", COL_VALUE) == before != "7"
+    assert _cell(view, "14.1", COL_VALUE) == before != "7"
+
+
+def test_a_county_task_is_in_the_county_grid_only_and_township_strays_are_named(main_window, qtbot):
+    """05.2 (县级职工职业技能竞赛, the county's own task): not in a township's grid; typed at 县本级;
+    the roll-up shows the 县本级 entry alone and names a township's stray value without counting it."""
+    with main_window.ctx.db.session() as s:  # a township's value of it, as older versions and the demo stored
+        plan = plan_by_code(s, "zk-2021-2025")
+        ind = s.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.code == "05.2")).one()
+        s.add(IndicatorValue(origin=NANSAN, indicator_id=ind.id, org_code=NANSAN, year=2023, value=7))
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2023年")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    with pytest.raises(StopIteration):
+        view.model().row_of("05.2")
+    assert view.model().row_of("05.1") >= 0
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "县本级")
+    _click(qtbot, view, "05.2", COL_VALUE)
+    _type(qtbot, view, "4")
+    assert _cell(view, "05.2", COL_TARGET, Qt.ItemDataRole.ToolTipRole) == "考核方式：每年达到"
+    _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
+    assert _stored(main_window, "530924", 2023)["05.2"].value == 4
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "全县汇总（只读）")
+    assert _cell(view, "05.2", COL_VALUE) == "4"  # not 4 + 7
+    assert _cell(view, "05.2", COL_NOTE) == "该指标由县本级填报，南伞镇（2023年）录入的数值未计入"
 
 
 def test_a_locked_year_cannot_be_typed_into_until_unlocked(main_window, qtbot, monkeypatch):

@@ -173,13 +173,14 @@ def test_indicator_values_rates_codes_locks(county_db, tmp_path):
         ["指标编号", "指标名称", "单位", "年度", "完成值", "分子", "分母", "备注"],
         [1.1, None, "南伞镇", 2024, None, 8, 10, None],
         ["09.1", "推进建设的职教园区数", "530924", "2024年", 1, None, None, "已建成"],
-        ["9.1", None, "勐捧镇", 2023, "２", None, None, None],
+        ["9.4", None, "勐捧镇", 2023, "２", None, None, None],
         ["04.1", None, "南伞镇", 2024, 50, None, None, None],
         ["01.1", None, "南伞镇", 2023, None, 12, 10, None],
         ["09.1", "职工书屋数", "南伞镇", 2024, 1, None, None, None],
-        ["09.1", None, "凤尾镇", 2023, 1, None, None, None],
+        ["09.4", None, "凤尾镇", 2023, 1, None, None, None],
         ["99.9", None, "南伞镇", 2024, 1, None, None, None],
         ["09.1", None, "南伞镇", 2019, 1, None, None, None],
+        ["09.1", None, "南伞镇", 2024, 1, None, None, None],  # a county task: 县本级 alone enters it
     ])
     plan = run(db, actor, "indicator-values", path)
     assert counts(plan.summary) == (3, 0, 0)
@@ -190,6 +191,7 @@ def test_indicator_values_rates_codes_locks(county_db, tmp_path):
         (8, "年度", "凤尾镇2023年的数值已审核锁定（reviewer），须审核员解锁后才能修改"),
         (9, "指标编号", "规划目录中没有编号为“99.9”的指标"),
         (10, "年度", "2019年不在任何规划期内"),
+        (11, "单位", "指标09.1：该指标是县总工会本级的任务，由县本级填报，乡镇不填报"),
     ]
     apply_plan(db, actor, plan)
     with db.session() as s:

@@ -272,7 +272,7 @@ VALUE_HEADER = ["指标编号", "单位", "年度", "数值", "分子", "分母"
 
 def test_indicator_values_get_the_grids_errors_locks_and_warnings(county_db, tmp_path):
     db, actor = county_db
-    plan_id, count_id = _indicator(db, "09.1")
+    plan_id, count_id = _indicator(db, "09.5")  # a stock townships report
     with db.session() as s:
         s.add(YearLock(origin="530924", org_code=FENGWEI, year=2023, locked=True, locked_by="reviewer"))
         save_values(s, actor, plan_id, NANSAN, 2022, [ValueEntry(count_id, value=2)])
@@ -282,9 +282,9 @@ def test_indicator_values_get_the_grids_errors_locks_and_warnings(county_db, tmp
     path = write_xlsx(tmp_path / "指标.xlsx", [
         VALUE_HEADER,
         ["01.1", "南伞镇", 2024, None, 12, 10, None],
-        ["09.1", "凤尾镇", 2023, 1, None, None, None],
-        ["09.1", "南伞镇", 2023, 40, None, None, None],  # far above 2022's 2, no 说明
-        ["09.1", "南伞镇", 2024, 40, None, None, "新建园区统一计入"],  # explained
+        ["09.5", "凤尾镇", 2023, 1, None, None, None],
+        ["09.5", "南伞镇", 2023, 40, None, None, None],  # far above 2022's 2, no 说明
+        ["09.5", "南伞镇", 2024, 40, None, None, "新建园区统一计入"],  # explained
         ["01.1", "南伞镇", 2023, None, 8, None, None],
     ])
     plan = dry_run(db, actor, "indicator-values", path)
@@ -385,7 +385,7 @@ def test_contract_and_value_columns_the_file_lacks_keep_their_stored_values(ente
     from zkdesk.services.contracts import ContractInput, create_contract
 
     db, actor = enterprise
-    plan_id, count_id = _indicator(db, "09.1")
+    plan_id, count_id = _indicator(db, "09.5")  # a stock townships report
     with db.session() as s:
         ent_id = s.scalar(select(Enterprise.id).where(Enterprise.uscc == U1))
         create_contract(s, actor, ContractInput(kind="综合集体合同", signed_on=date(2024, 3, 1), term_years=2, enterprise_id=ent_id))
@@ -405,7 +405,7 @@ def test_contract_and_value_columns_the_file_lacks_keep_their_stored_values(ente
     with db.session() as s:
         covered = s.scalars(select(ContractCoverage.enterprise_id).where(ContractCoverage.contract_id == regional.id)).all()
     assert (regional.employees_covered, covered) == (300, [ent_id])  # its coverage stays
-    values = write_xlsx(tmp_path / "指标.xlsx", [["指标编号", "单位", "年度", "数值"], ["09.1", "南伞镇", 2023, 41]])
+    values = write_xlsx(tmp_path / "指标.xlsx", [["指标编号", "单位", "年度", "数值"], ["09.5", "南伞镇", 2023, 41]])
     plan = dry_run(db, actor, "indicator-values", values)
     assert warnings(plan) == []  # the stored 说明 still explains a value far from 2022's
     stored = apply_and_read(db, actor, plan, IndicatorValue, "year")

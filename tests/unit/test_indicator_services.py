@@ -154,7 +154,7 @@ def test_derived_indicators_are_never_typed(county):
         _save(db, admin, NANSAN, 2023, ValueEntry(ids["03.1"], value="3"))
     with db.session() as s:
         row = _row(progress_for(s, plan_id, COUNTY, 2023), "03.1")
-        sheet = entry_sheet(s, admin, plan_id, NANSAN, 2023)
+        sheet = entry_sheet(s, admin, plan_id, COUNTY, 2023)  # a county task: in 县本级's grid
     assert row.derived and row.actual == 0.0  # counted from the empty nomination register
     assert _row(sheet.rows, "03.1").note.startswith("由登记数据自动计算")
 

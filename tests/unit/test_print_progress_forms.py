@@ -28,7 +28,7 @@ KINDS = {"milestone": "完成事项", "rate": "比率", "cumulative": "累计", 
 # 镇工表5's 考核方式, as the plan says each kind
 RULES = {"milestone": "2025年前完成", "rate": "到2025年达到", "cumulative": "到2025年累计", "stock": "到2025年年末", "yearly": "每年达到",
          "threshold_every_year": "每年均达到（动态保持）", "growth_over_baseline": "到2025年比2020年增加",
-         "per_term": "不低于上一届（比例和人数）"}
+         "per_term": "不低于上一届的比例人数"}
 
 # What this module allocates (through the targets service): code -> township code -> target.
 PLAN_PERIOD = {
@@ -203,7 +203,7 @@ def test_target_breakdown_prints_the_allocations_and_their_total(db, catalog):
     row_starts(lines, "02.4", ["法律服务活动惠及农民工人次", "人次", "每年达到", "≥100", "≥100"])
     row_starts(lines, "05.2", ["县级职工职业技能竞赛举办职业（工种）数", "个", "每年达到", "≥1", "≥1"])
     assert "县总工会本级任务，乡镇不考核" in compact("\n".join(pages))
-    row_starts(lines, "12.1", ["党的代表大会代表和委员会委员中产业工人的比例", "%", "不低于上一届（比例和人数）"])
+    row_starts(lines, "12.1", ["党的代表大会代表和委员会委员中产业工人的比例", "%", "不低于上一届的比例人数"])
     assert "以本单位上届（上一年度）的完成值为目标" not in compact("\n".join(pages))
     assert "不是上一年度" in compact("\n".join(pages))
     # every row against the progress service's targets

@@ -66,6 +66,15 @@ def reported_by(level: str, org_code_is_county: bool) -> bool:
     return True
 
 
+def level_refusal(level: str, org_code_is_county: bool) -> str:
+    """Why an org unit does not enter values of an indicator of this level ("" when it does)."""
+    if reported_by(level, org_code_is_county):
+        return ""
+    if level == COUNTY_ONLY:
+        return "该指标是县总工会本级的任务，由县本级填报，乡镇不填报"
+    return "该指标由各乡镇填报，县本级不填报（全县数为各乡镇之和）"
+
+
 EQ_TOLERANCE = 0.10  # "10%左右": within 10 % of the target counts as reached
 _EPS = 1e-9
 
@@ -186,12 +195,15 @@ def judge(
     *,
     unit: str = "",
     baseline: float | None = None,
+    path: Mapping[int, float] | None = None,
 ) -> Judgement:
     """The status of one org unit's figure in `year`, by the target's kind, with its reason.
 
     `actual` is what the target is about: the sum so far (cumulative), the growth over the
     baseline (growth_over_baseline), the year's figure otherwise. `start` is where the
-    straight-line path begins (path_start). Per-term targets are judged by judge_per_term.
+    straight-line path begins (path_start); `path`, where given (step_path: awards come in
+    sessions), is the value expected in each year instead of the line. Per-term targets are
+    judged by judge_per_term.
     """
     sign = COMPARATOR_LABELS.get(comparator, "")
     if target_kind == GROWTH and baseline is None:
@@ -221,8 +233,12 @@ def judge(
         return Judgement(ON_TRACK, f"{what}{_fig(actual, unit)}；没有2020年基数，以本年为起点，尚无进度可比")
     if start[0] >= year:
         return Judgement(ON_TRACK, f"{what}{_fig(actual, unit)}；没有2020年基数，以{start[0]}年为起点，尚无进度可比")
-    expected = expected_at(year, start[0], start[1], target_year, target)
-    base = f"（自{start[0]}年的{_fig(start[1], unit)}起）" if target_kind in (RATE, STOCK) else ""
+    if path:
+        expected = path.get(year, 0.0 if year < min(path) else target)
+        base = "（按届次评选）"
+    else:
+        expected = expected_at(year, start[0], start[1], target_year, target)
+        base = f"（自{start[0]}年的{_fig(start[1], unit)}起）" if target_kind in (RATE, STOCK) else ""
     if _on_path(comparator, actual, expected, target):
         return Judgement(ON_TRACK, f"{what}{_fig(actual, unit)}，不低于按进度{base}应达到的{_fig(expected, unit)}", expected)
     return Judgement(BEHIND, f"{what}{_fig(actual, unit)}，低于按进度{base}应达到的{_fig(expected, unit)}", expected)
@@ -302,6 +318,32 @@ def expected_path(target_kind: str, target: float | None, start: tuple[int, floa
         return {}
     return {y: expected_at(y, start[0], start[1], target_year, target)
             for y in range(max(start[0], start_year - 1), target_year + 1)}
+
+
+def rule_words(target_kind: str, target_year: int, baseline_year: int) -> str:
+    """How a target is judged, in the plan's words: the one text 镇工表5's 考核方式 column, the
+    windows' tooltips and `progress --json` (rule_words) print. The target figure is not in it."""
+    return {
+        THRESHOLD: "每年均达到（动态保持）",
+        YEARLY: "每年达到",
+        CUMULATIVE: f"到{target_year}年累计",
+        GROWTH: f"到{target_year}年比{baseline_year}年增加",
+        STOCK: f"到{target_year}年年末",
+        RATE: f"到{target_year}年达到",
+        MILESTONE: f"{target_year}年前完成",
+        PER_TERM: "不低于上一届的比例人数",  # 第12条 as written: the share and the number of the previous 届
+    }.get(target_kind, "")
+
+
+def step_path(target: float | None, session_years: Iterable[int], start_year: int, target_year: int) -> dict[int, float]:
+    """Awards come in sessions (届): the value expected in a year is the cumulative target of the
+    sessions held by then (the target shared evenly among the plan's sessions), a step at each
+    session year, not a line. Empty without a target or a session in the plan years."""
+    years = sorted({y for y in session_years if start_year <= y <= target_year})
+    if target is None or not years:
+        return {}
+    return {y: round(target * sum(1 for s in years if s <= y) / len(years), 2)
+            for y in range(start_year - 1, target_year + 1)}
 
 
 def step_projection(actual: float | None, session_years: Iterable[int], year: int, target_year: int) -> float | None:

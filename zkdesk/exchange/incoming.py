@@ -24,11 +24,12 @@ from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.state import chunks, load_states, present_ids
 from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables
+from zkdesk.services.indicator_values import level_problem
 from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
 from zkdesk.services.record_rules import package_record_problem
 from zkdesk.store.base import utcnow
-from zkdesk.store.models import OrgUnit
+from zkdesk.store.models import Indicator, OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
 from zkdesk.store.sealed import hash_for, hmac_column
@@ -136,6 +137,7 @@ def _column_default(tt: TravellingTable, name: str):
 class _Planner:
     def __init__(self, session: Session, sender: str, receiver: str):
         self.s = session
+        self._indicators: dict | None = None  # the plans' indicators, read when a value is judged
         self.sender = sender
         self.receiver = receiver
         self.by_county = sender == COUNTY_CODE
@@ -192,6 +194,17 @@ class _Planner:
             if ref is not None and not ref_ok(parent, ref):
                 return f"所引用的{field_label(tt.name, column)}在本机没有，数据包里也没有或未被接收"
         return ""
+
+    def _level_problem(self, table: str, record: dict) -> str:
+        """A value of an indicator the org unit does not report (a township's value of a county
+        task, services.indicator_values.level_problem): refused with the reason; its tombstone is not."""
+        if table != "indicator_value" or record.get("deleted") in (True, 1):
+            return ""
+        if self._indicators is None:
+            self._indicators = {i.id: i for i in self.s.scalars(select(Indicator))}
+        ind = self._indicators.get(record.get("indicator_id"))
+        refusal = level_problem(ind, record.get("org_code") or "") if ind is not None else ""
+        return f"{ind.code} {ind.name}：{refusal}" if refusal else ""
 
     # -- one table ----------------------------------------------------------------------
     def table(self, tt: TravellingTable, block: dict) -> None:
@@ -271,6 +284,8 @@ class _Planner:
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
                     problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields})
+                if not problem:
+                    problem = self._level_problem(tt.name, final)
                 if not problem:
                     problem, holder = self._unique_problem(tt, rid, final, uniques, touched)
                 if problem:

@@ -42,6 +42,12 @@ class SessionRow:
         return f"{self.name}（{self.year}年）"
 
 
+def session_years(session: Session, honour_type: str = "劳动模范", level: str = "县级") -> list[int]:
+    """The years award sessions of a kind are held in (a step target's path and projection)."""
+    return sorted(set(session.scalars(select(AwardSession.year).where(
+        AwardSession.deleted.is_(False), AwardSession.honour_type == honour_type, AwardSession.level == level))))
+
+
 def session_row(s: AwardSession) -> SessionRow:
     return SessionRow(s.id, s.name, s.number, s.year, s.honour_type, s.level, s.quota)
 

@@ -260,11 +260,14 @@ def _demo_baseline(first: dict, start: float, rng: random.Random) -> dict:
 def _demo_indicator_values(session, rng, townships, counts) -> None:
     indicators = list(session.scalars(select(Indicator).join(Plan).where(Plan.code == "zk-2021-2025", Indicator.source == "")))
     base_rng = random.Random(2020)  # the baselines' own, so the figures stay as they were
-    for township in townships:
+    county = session.get(OrgUnit, "530924")
+    for township in [*townships, county]:  # the county: its own tasks (县本级), entered by it alone
+        at_county = township is county
         for ind in indicators:
-            if ind.comparator == "not_below_last":
+            if ind.comparator == "not_below_last" or ind.target_kind == "milestone" \
+                    or (ind.level == "county_only") != at_county:
                 continue
-            share = (ind.target or 0) / 7
+            share = (ind.target or 0) / (1 if at_county else 7)
             growth = ind.target_kind == "growth_over_baseline"
             # a growth target counts a headcount: the 2020 level plus what it grew by
             start = float(base_rng.randint(300, 600)) if growth else 0.0

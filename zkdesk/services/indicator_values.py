@@ -70,6 +70,7 @@ class SheetRow:
     history: History
     revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
     target_kind: str = ""  # how the target is judged (domain.progress.TARGET_KINDS)
+    rule_words: str = ""  # the same, in the plan's words (domain.progress.rule_words)
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,9 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     get_org(session, org_code)
     actor.require_scope(org_code)
     rollup = rollup and is_county(org_code)
-    indicators = plan_indicators(session, plan_id)
+    # 县本级 enters county tasks and a township its own: the roll-up shows every indicator
+    indicators = [i for i in plan_indicators(session, plan_id)
+                  if rollup or rules.reported_by(i.level, is_county(org_code))]
     derived = DerivedCache(session)  # the registers, read once for the progress and the rows
     progress = {r.indicator_id: r for r in progress_for(session, plan_id, org_code, year, derived)}
     lock = None if rollup else active_lock(session, org_code, year)
@@ -176,29 +179,37 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             amount = year_sums.get(ind.id)
             if amount is not None:
                 value, numerator, denominator = amount.value, amount.numerator, amount.denominator
+            note = p.stray  # values entered where the indicator is not reported: shown, not counted
         elif stored is not None:
             value, numerator, denominator = stored.value, stored.numerator, stored.denominator
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
             revision = stored.revision
         total = p.actual if ind.kind == rules.CUMULATIVE else None
-        # 县本级 is a part of the county: the county's count targets are not its own
-        target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE else None
+        # 县本级 is a part of the county: the county's count targets are not its own, but for a
+        # county task, which 县本级 alone reports
+        target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE \
+            or ind.level == rules.COUNTY_ONLY else None
         rows.append(SheetRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
             derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
             note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
-            revision=revision, target_kind=p.target_kind,
+            revision=revision, target_kind=p.target_kind, rule_words=p.rule_words,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 
 
 def _year_sums(session: Session, indicators: list[Indicator], year: int) -> dict[str, rules.Amount]:
-    """The county's figures of one year: 县本级 and every township, by the kind's rule."""
+    """The county's figures of one year: the org units that report each indicator (县本级 and
+    every township, 县本级 alone for a county task, the townships alone for theirs), by the
+    kind's rule; a value entered by another org unit is not counted."""
     kinds = {i.id: i.kind for i in indicators if not i.source}
+    levels = {i.id: i.level for i in indicators}
     orgs = ["530924", *(t.code for t in townships(session))]
     grouped: dict[str, list[rules.Amount]] = {}
     for row in live_values(session, kinds, orgs, (year, year)):
+        if not rules.reported_by(levels[row.indicator_id], is_county(row.org_code)):
+            continue
         grouped.setdefault(row.indicator_id, []).append(stored_amount(kinds[row.indicator_id], row))
     return {ind_id: rules.combine_orgs(kinds[ind_id], amounts) for ind_id, amounts in grouped.items()}
 
@@ -229,11 +240,28 @@ def check_batch(session: Session, plan_id: str, org_code: str, year: int,
             raise UserError("要保存的指标不属于该规划")
         if is_milestone(ind):
             raise UserError(f"{ind.code} {ind.name}是完成事项，请在“规划与目标”的“完成事项”中填写完成日期和依据")
+        refusal = "" if ind.source else level_problem(ind, org_code)  # a derived one is never typed: said below
+        if refusal:
+            if not _blank(entry):  # an empty cell of it asks for nothing: left as it is
+                problems.append(Problem(ind.id, ind.code, ind.name, Issue("error", "value", refusal)))
+            continue
         result = check_value(ind, entry, value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year))
         problems.extend(Problem(ind.id, ind.code, ind.name, i) for i in result.errors)
         if not ind.source:
             checked[ind.id] = result
     return checked, problems
+
+
+def level_problem(ind: Indicator, org_code: str) -> str:
+    """Why `org_code` may not enter a value of the indicator, "" when it may: a county task
+    (county_only) is entered by 县本级 alone, a township task by the townships alone. The grid's
+    save, the Excel import and a package's values are refused alike."""
+    return rules.level_refusal(ind.level, is_county(org_code))
+
+
+def _blank(entry: ValueEntry) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip())
+               for v in (entry.value, entry.numerator, entry.denominator, entry.total, entry.note))
 
 
 def check_value(ind: Indicator, entry: ValueEntry, history: History) -> Checked:

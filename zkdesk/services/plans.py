@@ -166,6 +166,120 @@ def update_indicator(session: Session, actor: Actor, indicator_id: str, *, name:
     return ind
 
 
+# How a measure may be judged: the values stay as they were entered (a rate keeps its
+# numerator and denominator), only the rule changes. A task done or not (milestone) is entered
+# elsewhere (完成事项) and is never switched with a figure.
+JUDGED_AS = {
+    rules.RATE: (rules.RATE, rules.THRESHOLD, rules.PER_TERM),
+    rules.STOCK: (rules.STOCK, rules.THRESHOLD, rules.GROWTH),
+    rules.CUMULATIVE: (rules.CUMULATIVE,),
+    rules.YEARLY: (rules.YEARLY, rules.THRESHOLD),
+}
+FIRST_TERM_YEAR = 1949
+
+
+def clean_terms(plan: Plan, code: str, terms: list[tuple[str, int | str]]) -> str:
+    """A per-term target's terms (届 label and the year it was elected) as stored, oldest first,
+    or a Chinese reason: a year outside 1949..the plan's end, a year twice, a label missing."""
+    cleaned: list[rules.Term] = []
+    for label, year in terms:
+        label = str(label).strip()
+        if not label:
+            raise UserError(f"指标 {code} 的届次须写明名称（如“上一届”“本届”）")
+        if len(label) > 20:
+            raise UserError(f"指标 {code} 的届次名称“{label[:20]}…”过长（最多20字）")
+        try:
+            year = int(str(year).strip())
+        except ValueError:
+            raise UserError(f"指标 {code} 的{label}年份“{year}”不是年份") from None
+        if not FIRST_TERM_YEAR <= year <= plan.end_year:
+            raise UserError(f"指标 {code} 的{label}年份{year}不合理：须在{FIRST_TERM_YEAR}—{plan.end_year}年之间")
+        cleaned.append(rules.Term(label, year))
+    years = [t.year for t in cleaned]
+    twice = sorted({y for y in years if years.count(y) > 1})
+    if twice:
+        raise UserError(f"指标 {code} 的届次年份重复：{'、'.join(map(str, twice))}年")
+    cleaned.sort(key=lambda t: t.year)
+    return json.dumps([{"label": t.label, "year": t.year} for t in cleaned], ensure_ascii=False)
+
+
+def set_indicator_rule(session: Session, actor: Actor, indicator_id: str, *, target_kind: str, level: str,
+                       terms: list[tuple[str, int | str]] | None = None, target: float | None = None) -> bool:
+    """How an indicator is judged (its target kind), who reports it (its level) and, for a
+    per-term target, its terms. A switch to 不低于上一届 compares with the previous term (no
+    target figure); a switch from it needs a target. True when anything changed."""
+    require_plan_manager(actor)
+    ind = _indicator(session, indicator_id)
+    plan = get_plan(session, ind.plan_id)
+    old = _indicator_snapshot(ind) | {"terms": rules.terms_of(ind.terms)}
+    current = rules.judged_as(ind.kind, ind.target_kind)
+    if level not in rules.LEVELS:
+        raise UserError(f"指标 {ind.code} 的填报层级无效")
+    if target_kind != current:
+        if rules.MILESTONE in (target_kind, current):
+            raise UserError(f"指标 {ind.code}：完成事项与数值指标不能互相改换（录入的内容不同）")
+        allowed = JUDGED_AS.get(ind.kind, (ind.kind,))
+        if target_kind not in allowed:
+            words = "、".join(rules.TARGET_KIND_LABELS[k] for k in allowed)
+            raise UserError(f"指标 {ind.code} 按{rules.KIND_LABELS.get(ind.kind, ind.kind)}填报，"
+                            f"考核方式只能是：{words}")
+    if target_kind == rules.PER_TERM:
+        stored = clean_terms(plan, ind.code, terms if terms is not None else
+                             [(t.label, t.year) for t in rules.terms_of(ind.terms)])
+        if len(rules.terms_of(stored)) < 2:
+            raise UserError(f"指标 {ind.code}“不低于上一届”须列出至少两届（上一届和本届）及其年份")
+        ind.terms, ind.comparator, ind.target = stored, NOT_BELOW_LAST, None
+    elif current == rules.PER_TERM:
+        ind.comparator, ind.target = rules.GE, _clean_target(target, rules.GE)
+    ind.target_kind, ind.level = target_kind, level
+    new = _indicator_snapshot(ind) | {"terms": rules.terms_of(ind.terms)}
+    if new == old:
+        return False
+    session.flush()
+    audit.record(session, actor.username, "update", "indicator", ind.id,
+                 {"old": _terms_listed(old), "new": _terms_listed(new)})
+    return True
+
+
+def _terms_listed(snapshot: dict) -> dict:
+    return snapshot | {"terms": [f"{t.label}{t.year}年" for t in snapshot["terms"]]}
+
+
+def raise_catalog_version(session: Session, actor: Actor, plan_id: str) -> int:
+    """Once per save of the county's edits to a plan: the plan's catalog version moves on, so the
+    next package carries the edited catalog and a shipped catalog no newer does not replace it."""
+    require_plan_manager(actor)
+    plan = get_plan(session, plan_id)
+    plan.catalog_version = (plan.catalog_version or 0) + 1
+    session.flush()
+    audit.record(session, actor.username, "update", "plan", plan.id,
+                 {"old": {"catalog_version": plan.catalog_version - 1}, "new": {"catalog_version": plan.catalog_version}})
+    return plan.catalog_version
+
+
+def save_indicator_edits(session: Session, actor: Actor, plan_id: str, edits: list[tuple[str, dict]],
+                         rules_of: list[tuple[str, dict]] = ()) -> bool:
+    """One save of 规划与目标: several indicators' names, units, targets (update_indicator) and
+    rules (set_indicator_rule), in one transaction; the catalog version rises once when
+    anything changed. True when it did."""
+    require_plan_manager(actor)
+    changed = False
+    for indicator_id, fields in edits:
+        ind = _indicator(session, indicator_id)
+        if ind.plan_id != plan_id:
+            raise UserError("要保存的指标不属于该规划")
+        before = _indicator_snapshot(ind)
+        update_indicator(session, actor, indicator_id, **fields)
+        changed |= _indicator_snapshot(ind) != before
+    for indicator_id, fields in rules_of:
+        if _indicator(session, indicator_id).plan_id != plan_id:
+            raise UserError("要保存的指标不属于该规划")
+        changed |= set_indicator_rule(session, actor, indicator_id, **fields)
+    if changed:
+        raise_catalog_version(session, actor, plan_id)
+    return changed
+
+
 def add_indicator(session: Session, actor: Actor, plan_id: str, code: str, name: str, unit: str, kind: str,
                   comparator: str, target: float | None, target_year: int | None = None,
                   numerator_label: str = "", denominator_label: str = "", target_kind: str = "",

@@ -64,6 +64,8 @@ class ProgressRow:
     status_reason: str = ""
     source: str = "entered"  # "entered" | "derived"
     baseline: float | None = None  # the year before the plan (2020), where the kind has one
+    stray: str = ""  # values entered by org units that do not report the indicator: named, never counted
+    rule_words: str = ""  # how the target is judged, in the plan's words (domain.progress.rule_words)
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,14 @@ class _Calculator:
         self.session = session
         self.plan = plan
         self.indicators = plan_indicators(session, plan.id)
-        self.township_codes = [t.code for t in townships(session)]
+        units = townships(session)
+        self.township_codes = [t.code for t in units]
+        self.org_names = {t.code: t.short_name or t.name for t in units} | {COUNTY_CODE: "县本级"}
         self.figures = stored_figures(session, self.indicators, (plan.start_year, plan.end_year))
         self.derived = derived or DerivedCache(session)
         self._responsible: dict[str, tuple[str, ...]] = {}
         self._items: dict[int, list[str]] | None = None  # plan item → 责任单位, read once when asked
+        self._session_years: list[int] | None = None  # award sessions' years, read once when asked
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
         self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
@@ -244,13 +249,53 @@ class _Calculator:
         return rules.combine_orgs(ind.kind, [self._own(ind, o, by_org.get(o, {}), year) for o in parts])
 
     def reported_years(self, ind: Indicator, org_code: str) -> set[int]:
-        """Years with a figure of their own (for the county: of any of its org units)."""
+        """Years with a figure of their own (for the county: of any of the org units it sums)."""
         if ind.source:
             return set(self.derived.amounts(ind.source, org_code, self.years(self.plan.end_year)))
         by_org = self.figures.get(ind.id, {})
-        if is_county(org_code):
-            return {y for series in by_org.values() for y in series}
-        return set(by_org.get(org_code, {}))
+        return {y for o in self._parts(ind, org_code) for y in by_org.get(o, {})}
+
+    def step(self, ind: Indicator, target: float | None) -> dict[int, float]:
+        """A step target's path (awards come in sessions: 03.1 县级劳动模范): the cumulative target
+        of the sessions held by each year; {} for a straight-line target or without sessions."""
+        if ind.projection_method != rules.STEP or rules.judged_as(ind.kind, ind.target_kind) != rules.CUMULATIVE:
+            return {}
+        return rules.step_path(target, self.session_years(), self.plan.start_year, ind.target_year)
+
+    def session_years(self) -> list[int]:
+        if self._session_years is None:
+            from zkdesk.services.award_sessions import session_years
+
+            self._session_years = session_years(self.session)
+        return self._session_years
+
+    def _projection(self, ind: Indicator, kind: str, actuals: dict[int, float | None], year: int,
+                    baseline: float | None) -> float | None:
+        if ind.projection_method == rules.STEP and kind == rules.CUMULATIVE:
+            return rules.step_projection(actuals.get(year), self.session_years(), year, ind.target_year)
+        return rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=baseline)
+
+    def rule_words(self, ind: Indicator) -> str:
+        return rules.rule_words(rules.judged_as(ind.kind, ind.target_kind), ind.target_year, self.plan.start_year - 1)
+
+    def stray(self, ind: Indicator, org_code: str, year: int) -> str:
+        """Values entered up to `year` by org units that do not report the indicator (a township's
+        value of a county task, 县本级's of a township task; older databases and the demo hold
+        some): never counted, named here so the county can see and clear them."""
+        if ind.source or ind.level == rules.BOTH:
+            return ""
+        by_org = self.figures.get(ind.id, {})
+        orgs = [o for o in by_org if not rules.reported_by(ind.level, is_county(o))
+                and (is_county(org_code) or o == org_code)]
+        found = []
+        for o in sorted(orgs, key=lambda c: (not is_county(c), c)):
+            years = sorted(y for y, a in by_org[o].items() if y <= year and a.value is not None)
+            if years:
+                found.append(f"{self.org_names.get(o, o)}（{'、'.join(map(str, years))}年）")
+        if not found:
+            return ""
+        who = "县本级填报" if ind.level == rules.COUNTY_ONLY else "各乡镇填报"
+        return f"该指标由{who}，{'、'.join(found)}录入的数值未计入"
 
     def actuals(self, ind: Indicator, org_code: str, up_to: int) -> dict[int, float | None]:
         result = {}
@@ -282,9 +327,12 @@ class _Calculator:
         unit = "%" if ind.kind == rules.RATE else ind.unit
         # a growth's own baseline is 0: the figure less the baseline
         projection_base = 0.0 if target_kind == rules.GROWTH else base_value
+        stray = self.stray(ind, org_code, year)
         if not rules.reported_by(ind.level, is_county(org_code)):
             judgement = rules.Judgement(rules.NOT_ASSESSED, f"该指标由{rules.LEVEL_LABELS[ind.level]}填报和考核")
             target = None
+            if not ind.source:  # a value typed here anyway is not a figure of this org unit's
+                actual = amount = None
         elif target_kind == rules.MILESTONE:
             amount, judgement = self.judge_milestone(ind, org_code, year, target)
             actual = amount.value
@@ -296,17 +344,21 @@ class _Calculator:
             judgement = rules.judge(rules.THRESHOLD, ind.comparator, actual, target, year, ind.target_year, start, unit=unit)
         else:
             judgement = rules.judge(target_kind, ind.comparator, actual, target, year, ind.target_year, start,
-                                    unit=unit, baseline=base_value)
+                                    unit=unit, baseline=base_value, path=self.step(ind, target))
+        if stray:
+            judgement = rules.Judgement(judgement.status, f"{judgement.reason}；{stray}", judgement.expected)
         return ProgressRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
+            stray=stray, rule_words=self.rule_words(ind),
             comparator=ind.comparator, target=target, actual=actual,
             completion=rules.completion(ind.comparator, actual, target),
             status=judgement.status, status_reason=judgement.reason,
             expected=judgement.expected if judgement.expected is not None or target is None else
-            rules.expected_path(target_kind, target, start, self.plan.start_year, ind.target_year).get(year),
+            (self.step(ind, target) or rules.expected_path(target_kind, target, start, self.plan.start_year,
+                                                           ind.target_year)).get(year),
             target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
-            projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) else
-            rules.projection(ind.kind, actuals, year, self.plan.start_year, ind.target_year, baseline=projection_base),
+            projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) or actual is None else
+            self._projection(ind, target_kind, actuals, year, projection_base),
             derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
             denominator=amount.denominator if amount and ind.kind == rules.RATE else None,
@@ -321,15 +373,17 @@ class _Calculator:
         base = self.baseline(ind, org_code)
         start = rules.path_start(rules.GROWTH if self._growth(ind) else ind.kind, self.plan.start_year, actuals,
                                  base.value if base else None)
-        expected: dict[int, float] = {}
-        if target is not None and start is not None and ind.kind != rules.YEARLY and ind.comparator != rules.NOT_BELOW_LAST:
+        expected: dict[int, float] = self.step(ind, target)
+        if not expected and target is not None and start is not None and ind.kind != rules.YEARLY \
+                and ind.comparator != rules.NOT_BELOW_LAST:
             for y in range(max(start[0], self.plan.start_year - 1), ind.target_year + 1):
                 expected[y] = rules.expected_at(y, start[0], start[1], ind.target_year, target)
         return IndicatorPath(
             indicator_id=ind.id, code=ind.code, name=ind.name, unit=ind.unit, org_code=org_code,
             years=tuple(range(self.plan.start_year, end + 1)), actuals=actuals, target=target,
             target_year=ind.target_year, expected=expected,
-            projection=rules.projection(ind.kind, actuals, last, self.plan.start_year, ind.target_year) if last else None,
+            projection=self._projection(ind, rules.judged_as(ind.kind, ind.target_kind), actuals, last, None)
+            if last else None,
         )
 
 

@@ -22,7 +22,7 @@ from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
 from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
 from zkdesk.services.indicator_series import live_values
-from zkdesk.services.indicator_values import ValueEntry, check_value, value_history
+from zkdesk.services.indicator_values import ValueEntry, check_value, level_problem, value_history
 from zkdesk.services.scope import org_filter
 from zkdesk.services.year_locks import locked_message
 from zkdesk.store.models import Indicator, IndicatorValue, Plan, YearLock
@@ -99,6 +99,9 @@ def _indicator(values: dict, lookups: Lookups) -> tuple[Indicator, int]:
 def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     ind, start_year = _indicator(values, lookups)
     org, year = values["org_code"], values["year"]
+    refusal = "" if ind.source else level_problem(ind, org)
+    if refusal:
+        raise RowError("org_code", f"指标{ind.code}：{refusal}")
     if (org, year) in lookups.extra["locked"]:
         raise RowError("year", locked_message(lookups.org_names.get(org, org), year, lookups.extra["locked"][(org, year)]))
     num, den, value = values.get("numerator"), values.get("denominator"), values.get("value")

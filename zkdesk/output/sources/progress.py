@@ -65,22 +65,6 @@ def target_text(comparator: str, target: float | None) -> str:
     return f"{rules.COMPARATOR_LABELS[comparator]}{rules.format_number(target)}"
 
 
-def rule_text(r: ProgressRow, target_year: int, baseline_year: int) -> str:
-    """How the target is judged, as the plan says it (the target itself is its own column):
-    每年均达到（动态保持）, 到2025年累计, 比2020年增加, 不低于上一届（比例和人数）, …"""
-    kind = r.target_kind or r.kind
-    return {
-        rules.THRESHOLD: "每年均达到（动态保持）",
-        rules.YEARLY: "每年达到",
-        rules.CUMULATIVE: f"到{target_year}年累计",
-        rules.GROWTH: f"到{target_year}年比{baseline_year}年增加",
-        rules.STOCK: f"到{target_year}年年末",
-        rules.RATE: f"到{target_year}年达到",
-        rules.PER_TERM: "不低于上一届（比例和人数）",
-        rules.MILESTONE: f"{target_year}年前完成",
-    }.get(kind, "")
-
-
 def year_target_text(r: ProgressRow) -> str:
     """The figure the year's path asks for (the threshold itself for 每年 and 动态保持); — where
     there is none (no target, no baseline to start a rate's path, a per-term or a task)."""
@@ -224,7 +208,6 @@ def target_breakdown(q: SourceQuery) -> SourceResult:
     else:
         county = progress_for(q.session, plan.id, COUNTY_CODE, q.year)
         by_township = {q.org_code: progress_for(q.session, plan.id, q.org_code, q.year)}
-    targets_year = {i.id: i.target_year for i in plan.indicators}
     rows = []
     for i, r in enumerate(county):  # every progress list has the plan's indicators in the same order
         townships = [township_rows[i] for township_rows in by_township.values()]
@@ -234,7 +217,7 @@ def target_breakdown(q: SourceQuery) -> SourceResult:
         row.update(
             county_target=r.target, own_target=own.target if assessed else rules.NOT_ASSESSED,
             township_total=_township_total(r, townships), remark=_remark(r, townships),
-            rule=rule_text(r, targets_year[r.indicator_id], plan.start_year - 1), year_target=year_target_text(r),
+            rule=r.rule_words, year_target=year_target_text(r),
             own_year_target=year_target_text(own) if assessed else rules.NOT_ASSESSED,
             responsible="、".join(r.responsible),
         )

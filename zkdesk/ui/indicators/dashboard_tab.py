@@ -39,6 +39,8 @@ def _tooltip(row: ProgressRow, org_label: str) -> str:
     lines = [f"{org_label}：{row.code} {row.name}",
              f"实际：{figure_text(row.actual, row.kind, '无数据')}",
              f"目标：{figure_text(row.target, row.kind, '无目标')}"]
+    if row.rule_words:
+        lines.append(f"考核方式：{row.rule_words}")
     if row.completion is not None:
         lines.append(f"完成：{format_number(row.completion)}%")
     lines.append(f"状态：{row.status}" + (f"（{row.status_reason}）" if row.status_reason else ""))

@@ -269,6 +269,8 @@ class EntryModel(QAbstractTableModel):
             return f"截至本年的累计数；也可直接填写累计数（截至上年 {_text(r.history.total_before) or 0}）"
         if col == COL_NAME:
             return r.name
+        if col == COL_TARGET and r.rule_words:
+            return f"考核方式：{r.rule_words}"
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):

@@ -24,12 +24,22 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain.indicator_checks import NotANumber, parse_number
-from zkdesk.domain.progress import COMPARATOR_LABELS, KIND_LABELS, RATE, format_number
+from zkdesk.domain.progress import (
+    BOTH,
+    COMPARATOR_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MILESTONE,
+    RATE,
+    TARGET_KIND_LABELS,
+    format_number,
+    judged_as,
+)
 from zkdesk.domain.roles import Permission
 from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.departments import NO_DUTIES, plan_duties
 from zkdesk.services.errors import UserError
-from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, update_indicator
+from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, save_indicator_edits
 from zkdesk.services.progress import get_plan
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
@@ -37,6 +47,7 @@ from zkdesk.ui.form_parts import ok_cancel
 from zkdesk.ui.indicators.baseline_dialog import BaselineDialog
 from zkdesk.ui.indicators.duties_dialog import DutiesDialog
 from zkdesk.ui.indicators.milestone_dialog import MilestoneDialog
+from zkdesk.ui.indicators.rule_dialog import IndicatorRuleDialog
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.refresh import Refresher
@@ -52,6 +63,17 @@ def _number(text: str, what: str) -> float | None:
         return parse_number(text)
     except NotANumber:
         raise UserError(f"{what}“{text}”不是数字") from None
+
+
+def _kind_text(ind) -> str:
+    """类型: what is entered and how it is judged, and who reports it (比率·每年保持·县本级)."""
+    judged = judged_as(ind.kind, ind.target_kind)
+    words = [TARGET_KIND_LABELS[judged] if judged == MILESTONE else KIND_LABELS.get(ind.kind, ind.kind)]
+    if judged not in (ind.kind, MILESTONE):
+        words.append(TARGET_KIND_LABELS.get(judged, judged))
+    if ind.level != BOTH:
+        words.append(LEVEL_LABELS.get(ind.level, ind.level))
+    return "·".join(words)
 
 
 class CopyPlanDialog(QDialog):
@@ -131,6 +153,7 @@ class PlanTab(QWidget):
         self.milestone_button.clicked.connect(self._milestones)
         self.duties_button = QPushButton("责任单位…", objectName="dutiesButton")
         self.duties_button.clicked.connect(self._duties)
+        self.rule_button = self._rule_button()
         self.copy_button.clicked.connect(self._copy)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
@@ -177,6 +200,7 @@ class PlanTab(QWidget):
         top.addWidget(self.baseline_button)
         top.addWidget(self.milestone_button)
         top.addWidget(self.duties_button)
+        top.addWidget(self.rule_button)
         top.addWidget(self.note, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -223,7 +247,7 @@ class PlanTab(QWidget):
         self._loading = True
         self.table.setRowCount(len(self._indicators))
         for r, ind in enumerate(self._indicators):
-            cells = (ind.code, ind.name, ind.unit, KIND_LABELS.get(ind.kind, ind.kind),
+            cells = (ind.code, ind.name, ind.unit, _kind_text(ind),
                      COMPARATOR_LABELS.get(ind.comparator, ind.comparator), format_number(ind.target, ""),
                      str(ind.target_year), "登记数据" if ind.source else "手工录入",
                      "、".join(d.name for d in duties.get(ind.id, NO_DUTIES).lead))
@@ -265,15 +289,34 @@ class PlanTab(QWidget):
             show_error(self, str(exc))
             return
 
-        def work(s, actor):
-            for indicator_id, fields in changes:
-                update_indicator(s, actor, indicator_id, **fields)
+        plan_id = self.plan_id
+
+        def work(s, actor):  # one save: the catalog version rises once
+            save_indicator_edits(s, actor, plan_id, changes)
 
         def saved(_result) -> None:
             self._dirty.clear()
             self.refresh()
 
         Op(self, work).success(saved).run()
+
+    # -- 考核方式: target kind, level and terms of the selected indicator (rule_dialog.py) ------
+    def _rule_button(self) -> QPushButton:
+        button = QPushButton("考核方式…", objectName="ruleButton")
+        button.setToolTip("所选指标的考核方式、填报层级（县本级、乡镇）和“不低于上一届”的届次")
+        button.setVisible(self.manager)
+        button.clicked.connect(self._edit_rule)
+        return button
+
+    def _edit_rule(self) -> None:
+        row = self.table.currentRow()
+        if self.plan_id is None or not 0 <= row < len(self._indicators):
+            return
+        if self._dirty:
+            show_error(self, "请先保存或放弃对指标的其他修改")
+            return
+        if IndicatorRuleDialog(self.plan_id, self._indicators[row], self).exec():
+            self.refresh()
 
     def _baselines(self) -> None:
         """Each org unit's figures of the year before the plan, where rates' and stocks' paths
