@@ -148,3 +148,19 @@ def test_excel_import_takes_the_other_part(three_results, tmp_path):
     apply_plan(db, admin, plan)
     row = _rows(db, NANSAN)["06.1"]
     assert (row.actual, row.derived_part, row.entered_part) == (10.0, 3.0, 7.0)
+
+
+def test_the_evaluation_report_says_which_figures_have_two_parts(three_results):
+    from zkdesk.output.evaluation.content import indicator_notes
+    from zkdesk.services.evaluation_report import build_report
+
+    db, admin = three_results
+    _enter(db, admin, NANSAN, YEAR, **{"06_1": dict(value="5")})
+    with db.session() as s:
+        report = build_report(s, admin, "zk-2021-2025", NANSAN, 2021, YEAR)
+    item6 = next(i for i in report.items if i.number == 6)
+    notes = dict(indicator_notes(item6))
+    line = next(line for line in item6.indicators if line.code == "06.1")
+    assert line.final == 8.0 and line.register_part == "三室一站登记"
+    assert "数据为三室一站登记数加填报的其他部分" in notes["06.1"]
+    assert "数据由登记数据自动计算" in notes["06.6"] and "其他部分" not in notes["06.6"]
