@@ -3,7 +3,8 @@
 A save is one transaction: any hard error refuses the whole batch, naming the indicator.
 A value with an unexplained warning is saved with complete=False. Derived indicators are
 never typed, except where the register covers only part of the total (`services.derived.partial_of`):
-there the value typed is the other part (其他), and the sheet shows the register's part beside it. Locked years are refused. Who changed a value last and when is kept on it.
+there the value typed is the other part (其他), and the sheet shows the register's part beside it.
+Locked years are refused. Who changed a value last and when is kept on it.
 """
 
 from __future__ import annotations
