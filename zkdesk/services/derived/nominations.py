@@ -24,8 +24,8 @@ FOURTH_SESSION_WORD = "第四届"
 def _honoured_county_model_workers(session: Session) -> list[Row]:
     """Every honoured 县级劳动模范 of a live session, with the session's year, number and name."""
     return list(session.execute(
-        select(Nomination.id, Nomination.category, Nomination.industrial_worker, Nomination.township_code, AwardSession.year,
-               AwardSession.number, AwardSession.name)
+        select(Nomination.id, Nomination.category, Nomination.industrial_worker, Nomination.township_code,
+               AwardSession.year, AwardSession.number, AwardSession.name)
         .join(AwardSession, Nomination.session_id == AwardSession.id)
         .where(
             Nomination.deleted.is_(False),
