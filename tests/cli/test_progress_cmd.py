@@ -87,3 +87,34 @@ def test_progress_bad_input_is_one_chinese_line(tmp_path):
                         (("--plan", "nope"), "找不到规划")):
         r = run_cli(home, "progress", *args)
         assert r.code == 2 and words in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_progress_json_names_the_register_part_and_the_other_part(tmp_path):
+    from datetime import date
+
+    from zkdesk.services.studio_results import ResultInput, save_result
+    from zkdesk.services.studios import MemberInput, StudioInput, register_studio
+
+    home = Home(tmp_path / "h").ensure()
+    db = new_database(home.root)
+    try:
+        admin = make_office(db)
+        with db.session() as s:
+            for name in ("甲", "乙", "丙"):
+                studio = register_studio(s, admin, StudioInput(
+                    name=f"{name}工作室", kind="劳模创新工作室", township_code=NANSAN, lead_name=name,
+                    applied_on=date(2021, 3, 1), level="县级"), [MemberInput("张三"), MemberInput("李四"), MemberInput("王五")])
+                save_result(s, admin, studio, 2023, ResultInput(proposals=1))
+            plan = plan_by_code(s, "zk-2021-2025")
+            proposals = s.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.code == "06.1")).one()
+            save_values(s, admin, plan.id, NANSAN, 2023, [ValueEntry(proposals.id, value="5")])
+    finally:
+        db.dispose()
+    r = run_cli(home.root, "progress", "--json", "--org", NANSAN, "--year", "2023")
+    assert r.code == 0, r.err
+    by_code = {i["code"]: i for i in r.json()["indicators"]}
+    assert {k: by_code["06.1"][k] for k in ("actual", "source", "derived_part", "entered_part")} == {
+        "actual": 8.0, "source": "derived+entered", "derived_part": 3.0, "entered_part": 5.0}
+    assert (by_code["06.6"]["source"], by_code["06.6"]["derived_part"], by_code["06.6"]["entered_part"]) == (
+        "derived", None, None)
+    assert by_code["01.2"]["source"] == "entered" and "derived_part" in by_code["01.2"]  # every row has the keys

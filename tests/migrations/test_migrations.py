@@ -220,14 +220,14 @@ def test_0_2_demo_county_keeps_its_07_1_growth_as_headcounts_over_a_zero_baselin
         db.dispose()
 
 
-def test_0012_keys_links_by_sending_office_and_keeps_the_links_there(tmp_path):
+def test_0013_keys_links_by_sending_office_and_keeps_the_links_there(tmp_path):
     """exchange_alias's primary key takes peer_code (compare_metadata does not look at primary
     keys): the links already learnt stay, and another office may link the same UUID."""
     from sqlalchemy import inspect
 
     db = Database(databases.new_empty_target(tmp_path, "a.sqlite3"))
     try:
-        _run(db, command.upgrade, "0011_departments")
+        _run(db, command.upgrade, "0012_audit_and_sealing")
         with db.engine.begin() as conn:
             conn.exec_driver_sql("INSERT INTO exchange_alias (table_name, remote_id, local_id, peer_code, created_at) "
                                  "VALUES ('enterprise', 'r1', 'l1', '530924103', '2026-01-01 00:00:00.000000')")

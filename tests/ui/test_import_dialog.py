@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from tests.ui.settle import settle
 from tests.xlsxfiles import write_xlsx
-from tests.ui.settle import settle
 from zkdesk.domain.uscc import uscc_check_char
 from zkdesk.store.models import Enterprise
 from zkdesk.ui import bus, file_dialogs

@@ -11,7 +11,7 @@ from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import Indicator, IndicatorValue
 from zkdesk.ui.indicators.common import ERROR_COLOR, WARNING_COLOR
-from zkdesk.ui.indicators.entry_model import COL_COMPUTED, COL_DEN, COL_NOTE, COL_TARGET, COL_VALUE
+from zkdesk.ui.indicators.entry_model import COL_CHANGED, COL_COMPUTED, COL_DEN, COL_NOTE, COL_REGISTER, COL_TARGET, COL_VALUE
 from zkdesk.ui.indicators.entry_table import EntryTable
 
 FENGWEI = "530924101"
@@ -106,7 +106,7 @@ def test_typing_values_errors_warnings_save_and_county_roll_up(main_window, qtbo
     assert (stored["04.2"].value, stored["04.2"].complete) == (3, True)
     assert (stored["01.1"].numerator, stored["01.1"].denominator, stored["01.1"].complete) == (5, 10, False)
     assert "尚未填写说明（01.1）" in message.text()
-    assert _cell(view, "04.2", 8).startswith("admin ")  # who changed it last, and when
+    assert _cell(view, "04.2", COL_CHANGED).startswith("admin ")  # who changed it last, and when
 
     # the 说明 makes it complete
     _click(qtbot, view, "01.1", COL_NOTE)
@@ -201,3 +201,39 @@ def test_a_locked_year_cannot_be_typed_into_until_unlocked(main_window, qtbot, m
     _type(qtbot, view, "9")
     _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
     assert _stored(main_window, NANSAN, 2023)["04.2"].value == 9
+
+
+def test_a_register_part_is_shown_read_only_and_the_other_part_is_typed(main_window, qtbot):
+    from datetime import date
+
+    from zkdesk.services.studio_results import ResultInput, save_result
+    from zkdesk.services.studios import MemberInput, StudioInput, register_studio
+    from zkdesk.ui.indicators.common import READ_ONLY_COLOR
+
+    db, actor = main_window.ctx.db, main_window.ctx.actor
+    with db.session() as s:
+        for name in ("甲", "乙", "丙"):
+            studio = register_studio(s, actor, StudioInput(name=f"{name}工作室", kind="劳模创新工作室", township_code=NANSAN,
+                                                           lead_name=name, applied_on=date(2021, 3, 1), level="县级"),
+                                     [MemberInput("张三"), MemberInput("李四"), MemberInput("王五")])
+            save_result(s, actor, studio, 2022, ResultInput(proposals=1))
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2022年")
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
+    model = view.model()
+    register = model.index(model.row_of("06.1"), COL_REGISTER)
+    assert _cell(view, "06.1", COL_REGISTER) == "3"  # the three studios' 合理化建议
+    assert not model.flags(register) & Qt.ItemFlag.ItemIsEditable
+    assert _cell(view, "06.1", COL_REGISTER, Qt.ItemDataRole.BackgroundRole) == READ_ONLY_COLOR
+    assert "三室一站登记" in _cell(view, "06.1", COL_REGISTER, Qt.ItemDataRole.ToolTipRole)
+    assert _cell(view, "06.6", COL_REGISTER) == ""  # wholly from the register: no parts
+    assert _cell(view, "06.1", COL_COMPUTED) == "3"
+
+    _click(qtbot, view, "06.1", COL_VALUE)
+    _type(qtbot, view, "5")
+    assert _cell(view, "06.1", COL_COMPUTED) == "8"  # both parts to date, as typed
+    assert "其他" in _cell(view, "06.1", COL_VALUE, Qt.ItemDataRole.ToolTipRole)
+    _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
+    assert _stored(main_window, NANSAN, 2022)["06.1"].value == 5  # only the typed part is stored
+    assert (_cell(view, "06.1", COL_REGISTER), _cell(view, "06.1", COL_VALUE), _cell(view, "06.1", COL_COMPUTED)) == (
+        "3", "5", "8")

@@ -111,10 +111,21 @@ def test_create_check_and_review_a_nomination(qtbot, office):
     _type(_child(form, QComboBox, "employerCombo").lineEdit(), "镇康县南伞制糖有限公司")
     _type(_child(form, QLineEdit, "jobTitleEdit"), "制糖车间主任")
     qtbot.keyClicks(_child(form, QLineEdit, "phoneEdit"), "13988776655")
-    _choose(_child(form, QComboBox, "categoryCombo"), "企业一线工人和专业技术人员")
+    # 产业工人 (plan 12.5): the 人员类别 decides where it can, the tick only where it cannot
+    category = _child(form, QComboBox, "categoryCombo")
     industrial = _child(form, QCheckBox, "industrialCheck")
+    reason = _child(form, QLabel, "industrialReason")
+    _choose(category, "农民工")
+    assert industrial.isEnabled() and not industrial.isChecked()
+    assert reason.text() == "人员类别“农民工”不能确定是否为产业工人，未勾选，不计为产业工人"
     qtbot.keyClick(industrial, Qt.Key.Key_Space)
-    assert industrial.isChecked()
+    assert industrial.isChecked() and reason.text().endswith("按勾选计为产业工人")
+    _choose(category, "企业负责人")
+    assert not industrial.isEnabled() and not industrial.isChecked()
+    assert reason.text() == "人员类别为“企业负责人”，不计为产业工人"
+    _choose(category, "企业一线工人和专业技术人员")
+    assert not industrial.isEnabled() and industrial.isChecked()
+    assert reason.text() == "人员类别为“企业一线工人和专业技术人员”，计为产业工人"
     _type(_child(form, QPlainTextEdit, "deedsShortEdit"), "扎根制糖一线攻坚克难。" * 40)  # 440 characters
     assert _child(form, QLabel, "deedsShortCount").text().startswith("字数：440字")
     _type(_child(form, QPlainTextEdit, "deedsFullEdit"), "长期工作在生产一线，带头攻关。" * 120)  # 1800

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from zkdesk.domain import nomination_rules as rules
 from zkdesk.domain.idcard import mask_id_number
 
@@ -107,3 +109,35 @@ def test_phone_warning_and_masking():
 def test_shares():
     assert rules.share(1, 8) == 12.5
     assert rules.share(0, 0) is None
+
+
+@pytest.mark.parametrize("category, tick, counts, by_category", [
+    ("企业一线工人和专业技术人员", False, True, True),
+    ("企业一线工人和专业技术人员", True, True, True),
+    ("企业负责人", True, False, True),
+    ("公务员", True, False, True),
+    ("事业单位人员", True, False, True),
+    ("普通农业劳动者", True, False, True),
+    ("农民工", True, True, False),
+    ("农民工", False, False, False),
+    ("企业管理人员", True, True, False),
+    ("", True, True, False),
+    ("", False, False, False),
+])
+def test_industrial_worker_is_the_category_where_it_decides_else_the_tick(category, tick, counts, by_category):
+    judged = rules.industrial_worker(category, tick)
+    assert (judged.counts, judged.by_category) == (counts, by_category)
+    assert judged.reason.endswith("计为产业工人")
+    assert ("不计" in judged.reason) == (not counts)
+    if category:
+        assert f"“{category}”" in judged.reason
+    if not by_category:
+        assert "勾选" in judged.reason
+
+
+def test_every_person_category_is_placed_by_the_industrial_rule():
+    from zkdesk.domain import choices
+
+    placed = set(rules.INDUSTRIAL_CATEGORIES) | set(rules.NOT_INDUSTRIAL_CATEGORIES)
+    assert placed <= set(choices.PERSON_CATEGORIES)
+    assert set(choices.PERSON_CATEGORIES) - placed == {"农民工", "企业管理人员"}  # left to the tick, explained

@@ -313,7 +313,8 @@ def test_derived_indicators(county):
         third = create_session(s, admin, SessionInput("第三届镇康县劳动模范", 2021, 3)).id
         city = create_session(s, admin, SessionInput("临沧市第四届劳动模范", 2025, 4, level="市级")).id
         a = create_nomination(s, CLERK, person(fourth, NANSAN, "530924199007041329"))
-        b = create_nomination(s, CLERK, person(fourth, FENGWEI, "53092419860419103X", industrial_worker=False))
+        b = create_nomination(s, CLERK, person(fourth, FENGWEI, "53092419860419103X", category="农民工",
+                                               industrial_worker=False))
         c = create_nomination(s, CLERK, person(fourth, FENGWEI, "530924198503122510", industrial_worker=False))
         d = create_nomination(s, CLERK, person(third, NANSAN, "530924198503122510"))
         e = create_nomination(s, CLERK, person(city, NANSAN, "530924197802152424"))
@@ -347,3 +348,45 @@ def test_update_refuses_moving_between_sessions_or_townships(county):
         nid = create_nomination(s, CLERK, person(fourth))
         with pytest.raises(UserError, match="不能更改推荐单位"):
             update_nomination(s, CLERK, nid, replace(person(fourth), township_code=FENGWEI))
+
+
+def test_industrial_workers_of_12_5_follow_the_category_and_the_tick_only_where_it_does_not_decide(county):
+    db, _, fourth = county
+    ids = ["530924199007041329", "53092419860419103X", "530924198503122510", "530924197802152424"]
+    with db.session() as s:
+        made = [
+            # 一线: counts whatever the tick says
+            create_nomination(s, CLERK, person(fourth, NANSAN, ids[0], industrial_worker=False)),
+            # 企业负责人: does not count, ticked or not
+            create_nomination(s, CLERK, person(fourth, NANSAN, ids[1], name="张强", category="企业负责人",
+                                               industrial_worker=True)),
+            # 农民工: the category does not decide; the tick does
+            create_nomination(s, CLERK, person(fourth, FENGWEI, ids[2], name="王军", category="农民工", industrial_worker=True)),
+            create_nomination(s, CLERK, person(fourth, FENGWEI, ids[3], name="赵丽", category="农民工", industrial_worker=False)),
+        ]
+        for nid in made:
+            _honour(s, nid)
+        stored = [s.get(Nomination, nid).industrial_worker for nid in made]
+        share = derive(s, "nominations.industrial_worker_share", COUNTY, 2025)
+        checks = session_checks(s, VIEWER, fourth)
+    assert stored == [True, False, True, False]  # saved as the rule decides
+    assert (share.numerator, share.denominator, share.value) == (2.0, 4.0, 50.0)
+    assert "按人员类别认定（企业一线工人和专业技术人员计入）" in share.explanation
+    assert "人员类别不能确定的2人按“属于产业工人”勾选认定，其中1人计入" in share.explanation
+    assert checks.listed.industrial == 2
+
+
+def test_a_tick_stored_against_the_category_does_not_count(county):
+    """A record from before the rule (or from a package) with the tick against its category."""
+    db, _, fourth = county
+    with db.session() as s:
+        a = create_nomination(s, CLERK, person(fourth, NANSAN, "530924199007041329"))
+        b = create_nomination(s, CLERK, person(fourth, NANSAN, "53092419860419103X", name="张强", category="公务员"))
+        for nid in (a, b):
+            _honour(s, nid)
+        s.get(Nomination, a).industrial_worker = False
+        s.get(Nomination, b).industrial_worker = True
+        s.flush()
+        share = derive(s, "nominations.industrial_worker_share", COUNTY, 2025)
+    assert (share.numerator, share.denominator) == (1.0, 2.0)
+    assert "不能确定" not in share.explanation

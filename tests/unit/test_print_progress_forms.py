@@ -92,6 +92,8 @@ def plan_rows(db, org_code):
 
 def progress_cells(r, township: bool = False) -> list[str]:
     basis = f"{num(r.numerator)}/{num(r.denominator)}" if r.denominator is not None else ""
+    if r.source == "derived+entered":  # the studios' register and the other part typed (06.1–06.5)
+        basis = "" if r.actual is None else f"登记{num(r.derived_part or 0)}＋其他{num(r.entered_part or 0)}"
     completion = "" if r.completion is None else f"{r.completion:.1f}"
     name = r.name + ("＊" if r.derived else "")
     # a township's print judges only what it has a target for

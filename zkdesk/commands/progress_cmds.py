@@ -59,7 +59,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
                  "actual": r.actual, "completion": r.completion, "status": r.status,
                  "kind": r.target_kind, "level": r.level, "baseline": r.baseline, "numerator": r.numerator,
                  "denominator": r.denominator, "expected": r.expected, "projection": r.projection,
-                 "source": r.source, "status_reason": r.status_reason, "rule_words": r.rule_words}
+                 "source": r.source, "status_reason": r.status_reason, "rule_words": r.rule_words,
+                 "derived_part": r.derived_part, "entered_part": r.entered_part}
                 for r in rows
             ],
         })

@@ -177,3 +177,32 @@ def same_person_key(id_number: str) -> str:
 def share(part: int, whole: int) -> float | None:
     """A percentage with two decimals; None for an empty list."""
     return None if not whole else round(100.0 * part / whole, 2)
+
+
+# --- 产业工人 (plan item 12.5) ---------------------------------------------------------------
+
+# 人员类别 that decide whether a nominee is an 产业工人 (the plan's 12.5 counts them); a category not
+# listed (农民工, 企业管理人员: in or out of industrial work, by the job) leaves it to the form's tick.
+INDUSTRIAL_CATEGORIES = ("企业一线工人和专业技术人员",)
+NOT_INDUSTRIAL_CATEGORIES = ("企业负责人", "普通农业劳动者", "公务员", "事业单位人员")
+
+
+@dataclass(frozen=True)
+class IndustrialWorker:
+    counts: bool  # counted as an 产业工人
+    by_category: bool  # decided by the 人员类别 (the tick does not matter); else by the tick
+    reason: str  # one Chinese sentence, shown beside the tick and in 12.5's explanation
+
+
+def industrial_worker(category: str | None, tick: bool) -> IndustrialWorker:
+    """Whether a nominee counts as an 产业工人: the 人员类别 decides where it can; the tick
+    (属于产业工人) is an override only where the category does not decide (or is not filled in)."""
+    category = (category or "").strip()
+    if category in INDUSTRIAL_CATEGORIES:
+        return IndustrialWorker(True, True, f"人员类别为“{category}”，计为产业工人")
+    if category in NOT_INDUSTRIAL_CATEGORIES:
+        return IndustrialWorker(False, True, f"人员类别为“{category}”，不计为产业工人")
+    what = f"人员类别“{category}”" if category else "未填写人员类别，"
+    if category:
+        what += "不能确定是否为产业工人，"
+    return IndustrialWorker(bool(tick), False, what + ("按勾选计为产业工人" if tick else "未勾选，不计为产业工人"))

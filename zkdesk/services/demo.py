@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.domain import choices
 from zkdesk.domain.idcard import id_check_char
+from zkdesk.domain.nomination_rules import industrial_worker
 from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.domain.uscc import CHARSET, uscc_check_char
 from zkdesk.services import audit
@@ -198,7 +199,8 @@ def _demo_nominations(session, rng, townships, enterprises, counts, shift) -> No
                     political_status=rng.choice(choices.POLITICAL_STATUSES[:5]), education=rng.choice(choices.EDUCATION_LEVELS[1:5]),
                     employer=employer.name if employer else f"{township.short_name}人民政府",
                     enterprise_id=employer.id if employer else None, job_title=rng.choice(_JOBS), phone=_phone(rng),
-                    category=category, industrial_worker=category in ("企业一线工人和专业技术人员", "农民工") and rng.random() < 0.8,
+                    category=category, industrial_worker=industrial_worker(
+                        category, category in ("企业一线工人和专业技术人员", "农民工") and rng.random() < 0.8).counts,
                     earlier_honours="临沧市五一劳动奖章" if rng.random() < 0.2 else "",
                     deeds_short=f"（{DEMO_MARK}）该同志扎根一线，爱岗敬业，带领班组攻坚克难，" * 6,
                     deeds_full=f"（{DEMO_MARK}）该同志长期工作在生产一线，" * 40, status=status,

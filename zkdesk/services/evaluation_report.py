@@ -19,6 +19,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.actor import Actor
 from zkdesk.services.departments import list_departments
+from zkdesk.services.derived import partial_of
 from zkdesk.services.narratives import SECTION_KEYS, report_range, stored_texts
 from zkdesk.services.orgs import get_org
 from zkdesk.services.progress import plan_by_code
@@ -49,6 +50,7 @@ class IndicatorLine:
     status: str  # evaluation_status.STATUSES
     reason: str
     expected: dict[int, float]  # the straight-line target path by year, where there is one
+    register_part: str = ""  # a register covering part of the figure (services.derived.Partial.register_label)
 
 
 def count_statuses(statuses) -> dict[str, int]:
@@ -265,6 +267,7 @@ def _line(figures: ev.Figures, ind, org_code: str, year_from: int, year_to: int,
         baseline=figures.baseline(ind, org_code), values={y: r.actual for y, r in rows.items()},
         midterm=midterm, final=last.actual, target=last.target, target_year=ind.target_year, completion=last.completion,
         status=judgement.status, reason=judgement.reason, expected=figures.expected_path(ind, org_code),
+        register_part=partial.register_label if (partial := partial_of(ind.source)) else "",
     )
 
 

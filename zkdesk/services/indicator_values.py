@@ -2,7 +2,9 @@
 
 A save is one transaction: any hard error refuses the whole batch, naming the indicator.
 A value with an unexplained warning is saved with complete=False. Derived indicators are
-never typed. Locked years are refused. Who changed a value last and when is kept on it.
+never typed, except where the register covers only part of the total (`services.derived.partial_of`):
+there the value typed is the other part (其他), and the sheet shows the register's part beside it.
+Locked years are refused. Who changed a value last and when is kept on it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.catalog import plan_indicators
+from zkdesk.services.derived import partial_of
 from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_series import DERIVED_NOTE, DerivedCache, live_values, stored_amount
 from zkdesk.services.milestones import is_milestone
@@ -71,6 +74,16 @@ class SheetRow:
     revision: int = 0  # of the stored value; 0 when there is none: hand back as ValueEntry.seen_revision
     target_kind: str = ""  # how the target is judged (domain.progress.TARGET_KINDS)
     rule_words: str = ""  # the same, in the plan's words (domain.progress.rule_words)
+    # a register covering part of the total (derived+entered): the register's part of the year, read
+    # only, and what it and the typed part (value: 其他) are called; "" / None otherwise
+    register_part: float | None = None
+    register_label: str = ""
+    other_label: str = ""
+    register_note: str = ""  # what the register counts (the derivation's explanation)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.register_label)
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,13 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
         history = value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year)
         value = numerator = denominator = None
         note, complete, changed_by, updated_at, revision = "", True, "", None, 0
-        if ind.source:
+        part = partial_of(ind.source)
+        register_part, register_note = None, ""
+        if part is not None:
+            d = derived.get(ind.source, org_code, year)
+            register_part = d.value if d is not None else None
+            register_note = d.explanation if d is not None else ""
+        if ind.source and part is None:
             d = derived.get(ind.source, org_code, year)
             if d is not None:
                 value, numerator, denominator = d.value, d.numerator, d.denominator
@@ -192,9 +211,12 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
         rows.append(SheetRow(
             indicator_id=ind.id, code=ind.code, item=ind.item, name=ind.name, unit=ind.unit, kind=ind.kind,
             comparator=ind.comparator, numerator_label=ind.numerator_label, denominator_label=ind.denominator_label,
-            derived=bool(ind.source), value=value, numerator=numerator, denominator=denominator, total=total,
-            note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target, history=history,
-            revision=revision, target_kind=p.target_kind, rule_words=p.rule_words,
+            derived=bool(ind.source) and part is None, value=value, numerator=numerator, denominator=denominator,
+            total=total, note=note, complete=complete, changed_by=changed_by, updated_at=updated_at, target=target,
+            history=history, revision=revision, target_kind=p.target_kind, rule_words=p.rule_words,
+            register_part=register_part,
+            register_label=part.register_label if part else "", other_label=part.other_label if part else "",
+            register_note=register_note,
         ))
     return Sheet(plan_id, org_code, year, rollup, editable, lock_note, plan_item_titles(session, plan_id), rows)
 
@@ -203,7 +225,7 @@ def _year_sums(session: Session, indicators: list[Indicator], year: int) -> dict
     """The county's figures of one year: the org units that report each indicator (县本级 and
     every township, 县本级 alone for a county task, the townships alone for theirs), by the
     kind's rule; a value entered by another org unit is not counted."""
-    kinds = {i.id: i.kind for i in indicators if not i.source}
+    kinds = {i.id: i.kind for i in indicators if not i.source or partial_of(i.source)}
     levels = {i.id: i.level for i in indicators}
     orgs = ["530924", *(t.code for t in townships(session))]
     grouped: dict[str, list[rules.Amount]] = {}
@@ -240,14 +262,14 @@ def check_batch(session: Session, plan_id: str, org_code: str, year: int,
             raise UserError("要保存的指标不属于该规划")
         if is_milestone(ind):
             raise UserError(f"{ind.code} {ind.name}是完成事项，请在“规划与目标”的“完成事项”中填写完成日期和依据")
-        refusal = "" if ind.source else level_problem(ind, org_code)  # a derived one is never typed: said below
+        refusal = "" if ind.source and not partial_of(ind.source) else level_problem(ind, org_code)  # a derived one is never typed: said below
         if refusal:
             if not _blank(entry):  # an empty cell of it asks for nothing: left as it is
                 problems.append(Problem(ind.id, ind.code, ind.name, Issue("error", "value", refusal)))
             continue
         result = check_value(ind, entry, value_history(ind.kind, own.get(ind.id, {}), year, plan.start_year))
         problems.extend(Problem(ind.id, ind.code, ind.name, i) for i in result.errors)
-        if not ind.source:
+        if not ind.source or partial_of(ind.source):
             checked[ind.id] = result
     return checked, problems
 
@@ -266,8 +288,9 @@ def _blank(entry: ValueEntry) -> bool:
 
 def check_value(ind: Indicator, entry: ValueEntry, history: History) -> Checked:
     """One entry checked in two levels (domain/indicator_checks.py); a derived indicator is
-    never typed. The grid's save and the Excel import both check this way."""
-    if ind.source:
+    never typed, but for the other part (其他) of one whose register covers only part of it.
+    The grid's save and the Excel import both check this way."""
+    if ind.source and partial_of(ind.source) is None:
         return Checked(None, None, None, (Issue("error", "value", f"{DERIVED_NOTE}，不能手工录入"),))
     return check_entry(ind.kind, ind.unit, entry.value, entry.numerator, entry.denominator,
                        (entry.note or "").strip(), history, entry.total)

@@ -72,7 +72,7 @@ class SessionChecks:
 def _shares(noms: list[Nomination]) -> Shares:
     return Shares(
         total=len(noms),
-        industrial=sum(1 for n in noms if n.industrial_worker),
+        industrial=sum(1 for n in noms if rules.industrial_worker(n.category, n.industrial_worker).counts),
         managers=sum(1 for n in noms if n.category == rules.MANAGER_CATEGORY),
     )
 

@@ -281,7 +281,8 @@ def list_nominations(
             id_number=mask_for(actor, id_number=n.id_number), phone=mask_for(actor, phone=n.phone),
             political_status=n.political_status, education=n.education, employer=n.employer,
             enterprise_id=n.enterprise_id, job_title=n.job_title, category=n.category,
-            industrial_worker=n.industrial_worker, status=n.status, publicity_start=n.publicity_start,
+            industrial_worker=rules.industrial_worker(n.category, n.industrial_worker).counts, status=n.status,
+            publicity_start=n.publicity_start,
             publicity_end=n.publicity_end, has_objections=bool(n.objections.strip()), duplicate_of=others,
         ))
     return rows
@@ -346,6 +347,8 @@ def _clean(session: Session, actor: Actor, data: NominationInput, exclude_id: st
     clean.gender = info.gender
     clean.birth_date = info.birth_date
     clean.phone = clean.phone.replace(" ", "")
+    # the 人员类别 decides where it can; the tick is kept only where it does not (plan item 12.5)
+    clean.industrial_worker = rules.industrial_worker(clean.category, clean.industrial_worker).counts
     if clean.enterprise_id:
         ent = session.get(Enterprise, clean.enterprise_id)
         if ent is None or ent.deleted:

@@ -4,7 +4,10 @@ features (printed forms, exchange summaries, the CLI) build on: keep ProgressRow
 Actuals: see domain/progress.py for the kinds. The county's actual (530924) is its own
 县本级 values plus every township's, rolled up by the kind's rule (rates Σnum/Σden).
 Indicators with a `source` key are never typed: their figures come from
-`services.derived.derive`; until a register provides one they have no data.
+`services.derived.derive`; until a register provides one they have no data. Where the register
+covers only part of the total (`services.derived.partial_of`: 06.x, the studios' results) the
+figure is the register's part plus the part typed as the indicator's value (其他), each rolled up
+by the kind's rule; the row names both (`derived_part`, `entered_part`, source "derived+entered").
 
 Targets: the plan's targets are county targets. A township's target is the one the county
 allocated to it (IndicatorTarget; a year-specific allocation wins over the plan-period one);
@@ -31,13 +34,23 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import Amount
 from zkdesk.services.baselines import has_baseline, stored_baselines
 from zkdesk.services.catalog import indicator_responsible, item_responsible, plan_duties, plan_indicators
-from zkdesk.services.derived import Derived
+from zkdesk.services.derived import Derived, partial_of
 from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.indicator_series import DerivedCache, stored_figures
 from zkdesk.services.orgs import get_org, townships
 from zkdesk.services.records import live_record
 from zkdesk.store.models import Indicator, IndicatorTarget, IndicatorValue, Plan
+
+
+SOURCE_ENTERED, SOURCE_DERIVED, SOURCE_BOTH = "entered", "derived", "derived+entered"
+
+
+def source_of(ind: Indicator) -> str:
+    """Where an indicator's figures come from: typed, a register, or a register's part and 其他 typed."""
+    if not ind.source:
+        return SOURCE_ENTERED
+    return SOURCE_BOTH if partial_of(ind.source) is not None else SOURCE_DERIVED
 
 
 @dataclass(frozen=True)
@@ -62,10 +75,12 @@ class ProgressRow:
     level: str = rules.BOTH
     expected: float | None = None  # the target path's value in the year, where the kind has one
     status_reason: str = ""
-    source: str = "entered"  # "entered" | "derived"
+    source: str = "entered"  # SOURCE_ENTERED | SOURCE_DERIVED | SOURCE_BOTH
     baseline: float | None = None  # the year before the plan (2020), where the kind has one
     stray: str = ""  # values entered by org units that do not report the indicator: named, never counted
     rule_words: str = ""  # how the target is judged, in the plan's words (domain.progress.rule_words)
+    derived_part: float | None = None  # SOURCE_BOTH: the register's part of `actual`
+    entered_part: float | None = None  # SOURCE_BOTH: the part typed by hand (其他)
 
 
 @dataclass(frozen=True)
@@ -237,23 +252,43 @@ class _Calculator:
             return None  # no growth without the figure it grew from
         return Amount(round(amount.value - base.value, 6))
 
-    def actual(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
-        """The org unit's figure at `year`; for a growth target, the growth over the baseline."""
-        if ind.source:
-            series = self.derived.amounts(ind.source, org_code, self.years(year))
-            return self._own(ind, org_code, series, year)
+    def entered_in(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
+        """The figure typed for `year` itself (for the county: its parts' of that year rolled up)."""
+        by_org = self.figures.get(ind.id, {})
+        return rules.combine_orgs(ind.kind, [by_org.get(o, {}).get(year) for o in self._parts(ind, org_code)])
+
+    def derived_part(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
+        """The register's figure at `year` (the county's counts every township)."""
+        series = self.derived.amounts(ind.source, org_code, self.years(year))
+        return self._own(ind, org_code, series, year)
+
+    def entered_part(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
+        """The figure typed at `year` (for the county: its parts' rolled up)."""
         by_org = self.figures.get(ind.id, {})
         parts = self._parts(ind, org_code)
         if parts == [org_code]:
             return self._own(ind, org_code, by_org.get(org_code, {}), year)
         return rules.combine_orgs(ind.kind, [self._own(ind, o, by_org.get(o, {}), year) for o in parts])
 
+    def actual(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
+        """The org unit's figure at `year`; for a growth target, the growth over the baseline."""
+        source = source_of(ind)
+        if source == SOURCE_DERIVED:
+            return self.derived_part(ind, org_code, year)
+        if source == SOURCE_BOTH:
+            return rules.combine_orgs(ind.kind, [self.derived_part(ind, org_code, year),
+                                                 self.entered_part(ind, org_code, year)])
+        return self.entered_part(ind, org_code, year)
+
     def reported_years(self, ind: Indicator, org_code: str) -> set[int]:
         """Years with a figure of their own (for the county: of any of the org units it sums)."""
+        years: set[int] = set()
         if ind.source:
-            return set(self.derived.amounts(ind.source, org_code, self.years(self.plan.end_year)))
+            years |= set(self.derived.amounts(ind.source, org_code, self.years(self.plan.end_year)))
+            if source_of(ind) == SOURCE_DERIVED:
+                return years
         by_org = self.figures.get(ind.id, {})
-        return {y for o in self._parts(ind, org_code) for y in by_org.get(o, {})}
+        return years | {y for o in self._parts(ind, org_code) for y in by_org.get(o, {})}
 
     def step(self, ind: Indicator, target: float | None) -> dict[int, float]:
         """A step target's path (awards come in sessions: 03.1 县级劳动模范): the cumulative target
@@ -282,7 +317,7 @@ class _Calculator:
         """Values entered up to `year` by org units that do not report the indicator (a township's
         value of a county task, 县本级's of a township task; older databases and the demo hold
         some): never counted, named here so the county can see and clear them."""
-        if ind.source or ind.level == rules.BOTH:
+        if source_of(ind) == SOURCE_DERIVED or ind.level == rules.BOTH:
             return ""
         by_org = self.figures.get(ind.id, {})
         orgs = [o for o in by_org if not rules.reported_by(ind.level, is_county(o))
@@ -356,13 +391,20 @@ class _Calculator:
             expected=judgement.expected if judgement.expected is not None or target is None else
             (self.step(ind, target) or rules.expected_path(target_kind, target, start, self.plan.start_year,
                                                            ind.target_year)).get(year),
-            target_kind=target_kind, level=ind.level, source="derived" if ind.source else "entered",
+            target_kind=target_kind, level=ind.level, source=source_of(ind), **self._parts_of(ind, org_code, year),
             projection=actual if target_kind in (rules.PER_TERM, rules.MILESTONE) or actual is None else
             self._projection(ind, target_kind, actuals, year, projection_base),
             derived=bool(ind.source), responsible=self.responsible(ind), baseline=base_value,
             numerator=amount.numerator if amount and ind.kind == rules.RATE else None,
             denominator=amount.denominator if amount and ind.kind == rules.RATE else None,
         )
+
+    def _parts_of(self, ind: Indicator, org_code: str, year: int) -> dict[str, float | None]:
+        """A register's part and the typed part of a figure that has both (ProgressRow's fields)."""
+        if source_of(ind) != SOURCE_BOTH:
+            return {}
+        derived, entered = self.derived_part(ind, org_code, year), self.entered_part(ind, org_code, year)
+        return {"derived_part": derived.value if derived else None, "entered_part": entered.value if entered else None}
 
     def path(self, ind: Indicator, org_code: str) -> IndicatorPath:
         end = self.plan.end_year
@@ -414,6 +456,19 @@ def county_and_townships(session: Session, plan_id: str, year: int) -> tuple[lis
     calc = _Calculator(session, plan)
     county = [calc.row(ind, COUNTY_CODE, year) for ind in calc.indicators]
     return county, {code: [calc.row(ind, code, year) for ind in calc.indicators] for code in calc.township_codes}
+
+
+def entered_parts(session: Session, plan_id: str, org_code: str) -> dict[str, dict[int, float]]:
+    """The part typed by hand (其他) of each indicator whose register covers only part of it
+    (source "derived+entered"), per plan year: the year's own figure, the county's rolled up."""
+    calc = _Calculator(session, get_plan(session, plan_id))
+    result: dict[str, dict[int, float]] = {}
+    for ind in calc.indicators:
+        if source_of(ind) != SOURCE_BOTH:
+            continue
+        amounts = {y: calc.entered_in(ind, org_code, y) for y in calc.years(calc.plan.end_year)}
+        result[ind.id] = {y: a.value for y, a in amounts.items() if a is not None and a.value is not None}
+    return result
 
 
 def indicator_path(session: Session, plan_id: str, indicator_id: str, org_code: str) -> IndicatorPath:

@@ -1,7 +1,9 @@
 """The figures the 三室一站 register feeds into plan item 6, per plan year, against the targets.
 
 The indicators are found in the plan catalog by their `source` keys (studios.*), so a later
-plan that reuses the keys shows up here without code.
+plan that reuses the keys shows up here without code. Where the register covers only part of
+what the plan counts (06.1–06.5: the plan counts all workers' 合理化建议, 专利, …) the part typed
+in 指标台账 (其他) is added, as progress adds it (`services.progress.entered_parts`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from zkdesk.domain.studio_rules import StatusDates, counts_as_named
 from zkdesk.services.actor import Actor
 from zkdesk.services.derived import Registers, derive
 from zkdesk.services.derived.studios import COUNTY_LEVEL
+from zkdesk.services.progress import entered_parts
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Indicator, IndicatorTarget, Plan, Studio
 
@@ -30,10 +33,15 @@ class Item6Row:
     name: str
     unit: str
     source: str
-    by_year: dict[int, float]
+    by_year: dict[int, float]  # the register's part and the other part (其他) together
     total: float
     target: float | None  # None: no target for this office (not allocated to the township)
     percent: float | None  # total against target
+    other_by_year: dict[int, float] | None = None  # None: the register covers it all; else the part typed (其他)
+
+    @property
+    def other_total(self) -> float | None:
+        return None if self.other_by_year is None else float(sum(self.other_by_year.values()))
 
     @property
     def reached(self) -> bool:
@@ -79,15 +87,17 @@ def item6_summary(session: Session, actor: Actor, plan_code: str | None = None, 
         .order_by(Indicator.sort_key)
     )
     rows, registers = [], Registers(session)
+    others = entered_parts(session, plan.id, org)
     for ind in indicators:
         by_year = {}
+        other = {y: others[ind.id].get(y, 0.0) for y in years} if ind.id in others else None
         for year in years:
             got = derive(registers, ind.source, org, year)
-            by_year[year] = got.value if got and got.value is not None else 0.0
+            by_year[year] = (got.value if got and got.value is not None else 0.0) + (other[year] if other else 0.0)
         total = sum(by_year.values())
         target = _target(session, ind, org)
         percent = round(100.0 * total / target, 1) if target else None
-        rows.append(Item6Row(ind.code, ind.name, ind.unit, ind.source, by_year, total, target, percent))
+        rows.append(Item6Row(ind.code, ind.name, ind.unit, ind.source, by_year, total, target, percent, other))
     return Item6Summary(plan.name, years, org, rows, _county_named_on(session, org, today))
 
 

@@ -4,8 +4,10 @@ Each value is checked as the entry grid checks it (services/indicator_values.che
 over domain/indicator_checks.py): hard errors reject the row, a warning (a value far from
 the org unit's earlier years, a rate falling sharply) without a 说明 is reported and the
 value saved as not complete. Rates take numerator and denominator and compute the value
-(never typed); derived indicators and years a reviewer has locked are refused. Earlier
-years are the ones stored in the database.
+(never typed); derived indicators and years a reviewer has locked are refused, but for an
+indicator whose register covers only part of it (06.1–06.5, services.derived.partial_of): its
+数值 (and 累计数) are the other part (其他) the register does not hold, added to the register's
+part as the entry grid does. Earlier years are the ones stored in the database.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from zkdesk.domain.progress import CUMULATIVE, RATE
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import name_key, township_names
 from zkdesk.imports.spec import EXAMPLE_NOTE, Column, KindSpec, Lookups, RowError, Warnings
+from zkdesk.services.derived import partial_of
 from zkdesk.services.indicator_series import live_values
 from zkdesk.services.indicator_values import ValueEntry, check_value, level_problem, value_history
 from zkdesk.services.scope import org_filter
@@ -38,7 +41,8 @@ COLUMNS = (
            note="乡镇名称或统计用区划代码；县总工会填 镇康县 或 530924", example="南伞镇"),
     Column("year", "年度", cells.year, required=True, fmt="int", width=8, synonyms=("年份", "统计年度"), example=2024),
     Column("value", "数值", cells.number, fmt="number", blank=None, width=10,
-           synonyms=("完成值", "实际值", "本年数值", "完成数", "数量"), note="比率类指标不填，按分子、分母计算", example=3),
+           synonyms=("完成值", "实际值", "本年数值", "完成数", "数量"), note="比率类指标不填，按分子、分母计算；第6项由“三室一站”登记计算的成果（合理化建议、专利等）"
+                "只填登记以外的其他部分，系统与登记数相加", example=3),
     Column("total", "累计数", cells.number, fmt="number", blank=None, stored=False, width=10,
            synonyms=("累计", "累计完成", "累计完成数", "截至本年累计", "累计数值"),
            note="仅累计类指标：可填从规划第一年起截至本年的累计数，代替本年新增的数值（两者都填时须相符）；"
@@ -65,7 +69,7 @@ def prepare(session: Session, lookups: Lookups) -> None:
     for ind in session.scalars(select(Indicator).where(Indicator.deleted.is_(False))):
         indicators.setdefault(ind.plan_id, {})[ind.code] = ind
         by_name.setdefault(ind.plan_id, {})[name_key(ind.name)] = ind
-        if not ind.source:
+        if _typed(ind):
             typed.append(ind.id)
     locks = session.execute(select(YearLock.org_code, YearLock.year, YearLock.locked_by)
                             .where(YearLock.locked.is_(True), YearLock.deleted.is_(False)))
@@ -106,7 +110,7 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
         raise RowError("year", locked_message(lookups.org_names.get(org, org), year, lookups.extra["locked"][(org, year)]))
     num, den, value = values.get("numerator"), values.get("denominator"), values.get("value")
     total = values.get("total")
-    if not ind.source:  # what to fill differs by kind: the file's columns hold every kind
+    if _typed(ind):  # what to fill differs by kind: the file's columns hold every kind
         if total is not None and ind.kind != CUMULATIVE:
             raise RowError("total", f"指标{ind.code}不是累计类指标，不填累计数")
         if ind.kind == RATE and num is None and den is None:
@@ -125,13 +129,13 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
         raise RowError("year", f"指标{ind.code}的{later[0]}年累计数已按此前各年计算：同一指标、同一单位的各年度请按从早到晚排列")
     history = value_history(ind.kind, years, year, start_year)
     checked = check_value(ind, ValueEntry(ind.id, value, num, den, note, total), history)
-    column = (lambda _field: "indicator_code") if ind.source else _column
+    column = _column if _typed(ind) else (lambda _field: "indicator_code")
     if checked.errors:
         raise RowError.of([(column(issue.field), issue.message) for issue in checked.errors])
     if total is not None and value is not None and checked.value is not None and abs(checked.value - value) > 1e-9:
         raise RowError("total", f"数值{_fmt(value)}与累计数{_fmt(total)}不符：截至上年累计{_fmt(history.total_before)}，"
                                 f"本年新增应为{_fmt(checked.value)}（两者填一个即可）")
-    if ind.kind == CUMULATIVE and not ind.source:  # a later total of the file counts this year as the database will
+    if ind.kind == CUMULATIVE and _typed(ind):  # a later total of the file counts this year as the database will
         years[year] = SimpleNamespace(value=checked.value, numerator=None, denominator=None)
         if total is not None:
             lookups.extra["totals_read"].setdefault((ind.id, org), set()).add(year)
@@ -142,6 +146,12 @@ def resolve(values: dict, lookups: Lookups, warned: Warnings) -> dict:
     if "note" in values:
         attrs["note"] = checked.note
     return attrs
+
+
+def _typed(ind: Indicator) -> bool:
+    """Whether the file may carry the indicator's value: typed ones, and the other part (其他) of
+    one whose register covers only part of it."""
+    return not ind.source or partial_of(ind.source) is not None
 
 
 def _column(field: str) -> str:

@@ -114,7 +114,9 @@ def indicator_notes(item: ItemSection) -> list[tuple[str, str]]:
         if line.quote:
             parts.append(f"规划原文：“{line.quote}”")
         parts.append(f"评价：{line.status}（{line.reason}）")
-        if line.derived:
+        if line.register_part:
+            parts.append(f"数据为{line.register_part}数加填报的其他部分")
+        elif line.derived:
             parts.append("数据由登记数据自动计算")
         if line.responsible and tuple(line.responsible) != tuple(item.responsible):
             parts.append("责任单位：" + "、".join(line.responsible))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zkdesk.domain.nomination_rules import industrial_worker
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import township_names
 from zkdesk.services.errors import NotFound, UserError
@@ -85,7 +86,7 @@ def _person_row(n: Nomination, award: AwardSession, names: dict) -> dict[str, ob
         "employer_job": "".join(x for x in (n.employer, n.job_title) if x),
         "phone": n.phone,
         "category": n.category,
-        "industrial_worker": n.industrial_worker,
+        "industrial_worker": industrial_worker(n.category, n.industrial_worker).counts,  # as 12.5 counts it
         "earlier_honours": n.earlier_honours,
         "deeds_short": n.deeds_short,
         "session_name": award.name,

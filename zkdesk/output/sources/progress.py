@@ -18,7 +18,7 @@ from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.services.catalog import current_plan, plan_overview
 from zkdesk.services.errors import UserError
 from zkdesk.services.plans import plan_item_titles
-from zkdesk.services.progress import ProgressRow, county_and_townships, progress_for
+from zkdesk.services.progress import SOURCE_BOTH, ProgressRow, county_and_townships, progress_for
 from zkdesk.store.models import Plan
 from zkdesk.store.seed import shipped_org_units
 
@@ -98,7 +98,7 @@ PROGRESS_FIELDS = {
     **COMMON_FIELDS,
     "target": "目标值",
     "actual": "完成值",
-    "basis": "比率的分子／分母",
+    "basis": "比率的分子／分母；登记数加填报数的指标为两部分（登记＋其他）",
     "completion": "完成率（%）",
     "status": "状态（已完成、进度正常、滞后、无数据）",
     "projection": "按目前进度预计到目标年度的完成值",
@@ -111,6 +111,18 @@ def _township_figure(r: ProgressRow) -> str:
     if r.actual is None:
         return ""
     return rules.format_number(r.actual) + (BEHIND_MARK if r.status in (rules.BEHIND, rules.NOT_MET) else "")
+
+
+def _basis(r: ProgressRow) -> str:
+    """A rate's numerator/denominator; for a figure made of a register's part and a typed part
+    (06.x), the two parts: 登记3＋其他5."""
+    if r.source == SOURCE_BOTH:
+        if r.actual is None:
+            return ""
+        return f"登记{rules.format_number(r.derived_part or 0)}＋其他{rules.format_number(r.entered_part or 0)}"
+    if r.denominator is not None:
+        return f"{rules.format_number(r.numerator)}/{rules.format_number(r.denominator)}"
+    return ""
 
 
 def _printed_status(r: ProgressRow, org_code: str) -> str:
@@ -143,8 +155,7 @@ def indicator_progress(q: SourceQuery) -> SourceResult:
         row.update(
             target=r.target, actual=r.actual, completion=r.completion, status=_printed_status(r, q.org_code),
             projection=r.projection,
-            basis=(f"{rules.format_number(r.numerator)}/{rules.format_number(r.denominator)}"
-                   if r.denominator is not None else ""),
+            basis=_basis(r),
             responsible="、".join(r.responsible),
         )
         for code, township_rows in by_township.items():

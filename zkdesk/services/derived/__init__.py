@@ -12,6 +12,12 @@ A derivation reads the registers through `Registers`, one per request: each regi
 once for the whole county (per year where its rule is per year) and every derivation of that
 request — every indicator, org unit and year — takes its part of it in memory. The number of
 statements a progress request runs does not grow with the registers or the number of indicators.
+
+A register may cover only part of what the plan counts (the 三室一站 register holds the studios'
+合理化建议, 专利, 先进操作法…, the plan counts them for all workers). Such a derivation declares it
+in its decorator, `@derivation("key", partial=STUDIO_PART)`: its figure is the register's part, and
+the clerk types the rest (其他) as the indicator's stored value; progress adds the two
+(source "derived+entered") and shows both. `partial_of(source)` is the one place that says so.
 """
 
 from __future__ import annotations
@@ -57,18 +63,43 @@ def of_org(org_code: str) -> Callable[[str | None], bool]:
     return lambda township: township == org_code
 
 
+@dataclass(frozen=True)
+class Partial:
+    """A register that covers only part of a total: what its part is called and what the part the
+    clerk types (其他) covers, both as a clerk reads them."""
+
+    register_label: str  # e.g. "三室一站登记"
+    other_label: str  # e.g. "其他（三室一站以外的职工）"
+
+
+STUDIO_PART = Partial("三室一站登记", "其他（三室一站以外的职工）")
+
 Derivation = Callable[[Registers, str, int], Derived]
 _REGISTRY: dict[str, Derivation] = {}
+_PARTIAL: dict[str, Partial] = {}
 
 
-def derivation(key: str) -> Callable[[Derivation], Derivation]:
+def derivation(key: str, partial: Partial | None = None) -> Callable[[Derivation], Derivation]:
+    """Register `fn` as the derivation of `key`; `partial`: the register covers only part of the
+    total, and the rest is entered by hand (see the module's docstring)."""
     def register(fn: Derivation) -> Derivation:
         if key in _REGISTRY:
             raise ValueError(f"derivation {key} registered twice")
         _REGISTRY[key] = fn
+        if partial is not None:
+            _PARTIAL[key] = partial
         return fn
 
     return register
+
+
+def partial_of(source: str | None) -> Partial | None:
+    """How the register of `source` covers its total: None when it covers all of it (or there is
+    no such derivation); else the part entered by hand is added to it."""
+    if not source:
+        return None
+    _load_register_modules()
+    return _PARTIAL.get(source)
 
 
 def _load_register_modules() -> None:

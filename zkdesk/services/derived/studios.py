@@ -14,7 +14,9 @@ studios.county_named — reading of "创建县级三室一站 N 家, named and n
 studios.proposals / innovations / patents / methods / achievements — sums of the year's
   results (StudioResult of that year) of every live studio, whatever its level or status: the
   results were produced whether or not the studio has been named yet. innovations is
-  技术革新 + 研发项目 (the plan's "技术革新及研究与试验发展项目").
+  技术革新 + 研发项目 (the plan's "技术革新及研究与试验发展项目"). The plan counts these for all
+  workers and the register holds only the studios': each is declared partial (STUDIO_PART), so
+  the clerk enters the rest (其他) and the indicator's figure is both parts.
 
 The county-level studios and the results are each read once per request (services.derived.Registers).
 """
@@ -27,7 +29,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.studio_rules import StatusDates, counts_as_named
-from zkdesk.services.derived import Derived, Registers, derivation, of_org
+from zkdesk.services.derived import STUDIO_PART, Derived, Registers, derivation, of_org
 from zkdesk.store.models import Studio, StudioResult
 
 COUNTY_LEVEL = "县级"
@@ -83,26 +85,26 @@ def _result_sum(reg: Registers, org_code: str, year: int, columns: tuple[str, ..
                    explanation=f"各“三室一站”登记的{year}年{what}之和")
 
 
-@derivation("studios.proposals")
+@derivation("studios.proposals", partial=STUDIO_PART)
 def proposals(reg: Registers, org_code: str, year: int) -> Derived:
     return _result_sum(reg, org_code, year, ("proposals",), "合理化建议（提出）")
 
 
-@derivation("studios.innovations")
+@derivation("studios.innovations", partial=STUDIO_PART)
 def innovations(reg: Registers, org_code: str, year: int) -> Derived:
     return _result_sum(reg, org_code, year, ("tech_innovations", "rd_projects"), "技术革新及研发项目")
 
 
-@derivation("studios.patents")
+@derivation("studios.patents", partial=STUDIO_PART)
 def patents(reg: Registers, org_code: str, year: int) -> Derived:
     return _result_sum(reg, org_code, year, ("patents",), "专利")
 
 
-@derivation("studios.methods")
+@derivation("studios.methods", partial=STUDIO_PART)
 def methods(reg: Registers, org_code: str, year: int) -> Derived:
     return _result_sum(reg, org_code, year, ("methods",), "先进操作法")
 
 
-@derivation("studios.achievements")
+@derivation("studios.achievements", partial=STUDIO_PART)
 def achievements(reg: Registers, org_code: str, year: int) -> Derived:
     return _result_sum(reg, org_code, year, ("achievements_awarded",), "获奖职工创新成果")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import STATUSES, format_number
 from zkdesk.services.plans import plan_item_titles
-from zkdesk.services.progress import ProgressRow, county_and_townships, indicator_path, progress_for
+from zkdesk.services.progress import SOURCE_BOTH, ProgressRow, county_and_townships, indicator_path, progress_for
 from zkdesk.ui import bus
 from zkdesk.ui.indicators.common import STATUS_COLORS, figure_text
 from zkdesk.ui.indicators.drilldown import DrilldownDialog
@@ -48,7 +48,10 @@ def _tooltip(row: ProgressRow, org_label: str) -> str:
         lines.append(f"按当前进度预计：{figure_text(row.projection, row.kind)}")
     if row.kind == "rate" and row.denominator is not None:
         lines.append(f"分子/分母：{format_number(row.numerator)}/{format_number(row.denominator)}")
-    if row.derived:
+    if row.source == SOURCE_BOTH:
+        lines.append(f"登记部分：{format_number(row.derived_part)}；其他部分（填报）：{format_number(row.entered_part)}")
+        lines.append("登记部分由登记数据自动计算，双击查看来源记录")
+    elif row.derived:
         lines.append("由登记数据自动计算，双击查看来源记录")
     return "\n".join(lines)
 

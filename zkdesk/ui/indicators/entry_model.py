@@ -2,7 +2,10 @@
 
 Each indicator row keeps the texts as typed; every edit re-runs the domain checks, so a hard
 error turns its cell red (and blocks saving) and a warning turns it yellow until a 说明 is
-written. Rates take numerator and denominator; the percentage is computed.
+written. Rates take numerator and denominator; the percentage is computed. Where a register
+covers only part of the total (06.x: the studios' results, SheetRow.partial) the register's
+part of the year is shown read only (登记部分) and the value typed is the other part (其他); the
+累计 column adds both.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from zkdesk.ui.indicators.common import (
     local_time,
 )
 
-COL_CODE, COL_NAME, COL_UNIT, COL_VALUE, COL_DEN, COL_COMPUTED, COL_TARGET, COL_NOTE, COL_CHANGED = range(9)
-HEADERS = ["编号", "指标", "单位", "本年数值/分子", "分母", "比率/累计", "目标", "说明", "最后修改"]
+(COL_CODE, COL_NAME, COL_UNIT, COL_REGISTER, COL_VALUE, COL_DEN, COL_COMPUTED, COL_TARGET, COL_NOTE,
+ COL_CHANGED) = range(10)
+HEADERS = ["编号", "指标", "单位", "登记部分", "本年数值/分子", "分母", "比率/累计", "目标", "说明", "最后修改"]
 _FIELD_COLUMN = {VALUE: COL_VALUE, NUMERATOR: COL_VALUE, DENOMINATOR: COL_DEN, TOTAL: COL_COMPUTED}
 
 
@@ -150,7 +154,7 @@ class EntryModel(QAbstractTableModel):
             return True
         if column == COL_DEN:
             return line.row.kind == RATE
-        return column == COL_COMPUTED and line.row.kind == CUMULATIVE
+        return column == COL_COMPUTED and line.row.kind == CUMULATIVE and not line.row.partial
 
     def flags(self, index):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -173,12 +177,13 @@ class EntryModel(QAbstractTableModel):
                 return WARNING_COLOR
             if line.row.derived or (self.sheet and not self.sheet.editable):
                 return READ_ONLY_COLOR
-            if col in (COL_VALUE, COL_DEN, COL_COMPUTED) and not self.editable(index.row(), col):
+            if col in (COL_REGISTER, COL_VALUE, COL_DEN, COL_COMPUTED) and not self.editable(index.row(), col):
                 return READ_ONLY_COLOR
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(line, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_VALUE, COL_DEN, COL_COMPUTED, COL_TARGET):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_REGISTER, COL_VALUE, COL_DEN, COL_COMPUTED,
+                                                                 COL_TARGET):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and line.dirty and col in (COL_VALUE, COL_DEN, COL_COMPUTED, COL_NOTE):
             font = QFont()
@@ -208,6 +213,8 @@ class EntryModel(QAbstractTableModel):
             return r.name
         if col == COL_UNIT:
             return r.unit
+        if col == COL_REGISTER:
+            return _text(r.register_part) if r.partial else ""
         if col == COL_VALUE:
             if r.derived:
                 return figure_text(r.numerator if r.kind == RATE else r.value, "count")
@@ -243,6 +250,10 @@ class EntryModel(QAbstractTableModel):
             return ""
         if r.derived or (self.sheet and self.sheet.rollup):
             return _text(r.total)
+        if r.partial:  # both parts to date: the stored 其他 of the year replaced by what is typed
+            if line.checked is None or line.checked.errors:
+                return _text(r.total)
+            return _text((r.total or 0.0) - (r.value or 0.0) + (line.checked.value or 0.0))
         if editing and line.total:
             return line.total
         if line.checked is None or line.checked.errors:
@@ -257,6 +268,12 @@ class EntryModel(QAbstractTableModel):
             return "\n".join(messages)
         if col == COL_NOTE and line.needs_note:
             return "该数值有疑问，请在“说明”中写明原因"
+        if r.partial and col == COL_REGISTER:
+            return f"{r.register_label}：{r.register_note or '由登记数据自动计算'}（只读，在登记中修改）"
+        if r.partial and col == COL_VALUE:
+            return f"{r.other_label}：本年新增数，不含{r.register_label}已有的部分；与登记部分相加"
+        if r.partial and col == COL_COMPUTED:
+            return f"截至本年的累计数（{r.register_label}加其他部分）"
         if r.kind == RATE and col == COL_VALUE:
             return f"分子：{r.numerator_label}"
         if r.kind == RATE and col == COL_DEN:

@@ -26,6 +26,7 @@ from zkdesk.ui.indicators.entry_model import (
     COL_DEN,
     COL_NAME,
     COL_NOTE,
+    COL_REGISTER,
     COL_TARGET,
     COL_UNIT,
     COL_VALUE,
@@ -78,8 +79,8 @@ class EntryTab(QWidget):
         self.table = EntryTable(objectName="entryTable")
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        for col, width in ((COL_CODE, 56), (COL_UNIT, 46), (COL_VALUE, 104), (COL_DEN, 70), (COL_COMPUTED, 80),
-                           (COL_TARGET, 70), (COL_NOTE, 170), (COL_CHANGED, 150)):
+        for col, width in ((COL_CODE, 56), (COL_UNIT, 46), (COL_REGISTER, 64), (COL_VALUE, 104), (COL_DEN, 70),
+                           (COL_COMPUTED, 80), (COL_TARGET, 70), (COL_NOTE, 170), (COL_CHANGED, 150)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
 

@@ -150,6 +150,10 @@ class NominationDialog(QDialog):
         self.phone = QLineEdit(objectName="phoneEdit", placeholderText="手机号或带区号的固定电话")
         self.category = _combo("categoryCombo", choices.PERSON_CATEGORIES, "（请选择）")
         self.industrial = QCheckBox("属于产业工人", objectName="industrialCheck")
+        # what the rule makes of 人员类别 and the tick (domain.nomination_rules.industrial_worker)
+        self.industrial_reason = QLabel(objectName="industrialReason", wordWrap=True)
+        self.industrial_reason.setStyleSheet(f"color: {_GREY};")
+        self._free_tick = False  # the tick as the clerk set it; it counts only where the category does not decide
         self.honours = QPlainTextEdit(objectName="honoursEdit", placeholderText="例如：2019年 临沧市五一劳动奖章")
         self.honours.setFixedHeight(64)
 
@@ -170,7 +174,10 @@ class NominationDialog(QDialog):
         person.addRow("职务/职称：", self.job)
         person.addRow("联系电话：", self.phone)
         person.addRow("人员类别：", self.category)
-        person.addRow("", self.industrial)
+        industrial_row = QHBoxLayout()
+        industrial_row.addWidget(self.industrial)
+        industrial_row.addWidget(self.industrial_reason, 1)
+        person.addRow("", industrial_row)
         person.addRow("曾获荣誉：", self.honours)
         left = QGroupBox("人员信息")
         left_layout = QVBoxLayout(left)
@@ -218,6 +225,8 @@ class NominationDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.township.currentIndexChanged.connect(self._load_employers)
         self.id_number.textChanged.connect(self._id_changed)
+        self.category.currentIndexChanged.connect(self._show_industrial)
+        self.industrial.clicked.connect(self._tick_clicked)
         for signal in (
             self.name.textChanged, self.phone.textChanged, self.employer.currentTextChanged,
             self.deeds_short.textChanged, self.deeds_full.textChanged, self.gender.currentIndexChanged,
@@ -263,7 +272,8 @@ class NominationDialog(QDialog):
         self.job.setText(f.job_title)
         self.phone.setText(f.phone)
         _select(self.category, f.category)
-        self.industrial.setChecked(f.industrial_worker)
+        self._free_tick = f.industrial_worker
+        self._show_industrial()
         self.honours.setPlainText(f.earlier_honours)
         self.deeds_short.setPlainText(f.deeds_short)
         self.deeds_full.setPlainText(f.deeds_full)
@@ -278,6 +288,20 @@ class NominationDialog(QDialog):
             w.setEnabled(not read_only)
         self.township.setEnabled(not read_only and self.nomination_id is None and self.township.count() > 1)
         self.save_button.setVisible(not read_only)
+        self._show_industrial()
+
+    # --- 产业工人: the 人员类别 decides where it can, the tick where it cannot ----------------------
+
+    def _tick_clicked(self, checked: bool) -> None:
+        self._free_tick = checked
+        self._show_industrial()
+
+    def _show_industrial(self) -> None:
+        judged = rules.industrial_worker(self.category.currentData() or "", self._free_tick)
+        self.industrial.setChecked(judged.counts)
+        self.industrial.setEnabled(not self.read_only and not judged.by_category)
+        self.industrial.setToolTip("由人员类别决定" if judged.by_category else "人员类别不能确定时，按此勾选认定")
+        self.industrial_reason.setText(judged.reason)
 
     # --- live checks --------------------------------------------------------------------------
 

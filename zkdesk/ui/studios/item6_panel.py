@@ -60,7 +60,7 @@ class Item6Panel(QGroupBox):
             self.note.setText("规划目录中没有由“三室一站”登记计算的指标。")
             return
         self.setTitle(f"规划第6项：职工创新成果与县级“三室一站”（{summary.plan_name}，{summary.years[0]}—{summary.years[-1]}年）")
-        headers = ["指标", *(f"{y}年" for y in summary.years), "累计", "目标", "完成率"]
+        headers = ["指标", *(f"{y}年" for y in summary.years), "累计", "其中其他", "目标", "完成率"]
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         header = self.table.horizontalHeader()
@@ -70,11 +70,19 @@ class Item6Panel(QGroupBox):
         for row, r in enumerate(summary.rows):
             percent = "—" if r.percent is None else f"{r.percent:.0f}%"
             cells = [f"{r.code} {r.name}（{r.unit}）", *(_number(r.by_year[y]) for y in summary.years),
-                     _number(r.total), _number(r.target) if r.target is not None else "未分解", percent]
+                     _number(r.total), _number(r.other_total),
+                     _number(r.target) if r.target is not None else "未分解", percent]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if 1 <= col <= len(summary.years) and r.other_by_year is not None:
+                    year = summary.years[col - 1]
+                    other = r.other_by_year[year]
+                    item.setToolTip(f"“三室一站”登记 {_number(r.by_year[year] - other)}＋其他 {_number(other)}")
+                if col == len(cells) - 3:
+                    item.setToolTip("“三室一站”以外的职工的数，在指标台账中填报" if r.other_by_year is not None
+                                    else "全部由“三室一站”登记计算")
                 if r.target is None and col == len(cells) - 2:
                     item.setToolTip("县总工会尚未把本项目标分解到本乡镇")
                 if col == len(cells) - 1 and r.target is not None:
@@ -85,6 +93,7 @@ class Item6Panel(QGroupBox):
         self.table.setFixedHeight(height)
         scope = "全县" if is_county(summary.org_code) else "本乡镇"
         self.note.setText(
-            f"{scope}数据，由各工作室登记的年度成果和命名情况自动计算。县级“三室一站”按命名年度计数，"
+            f"{scope}数据，由各工作室登记的年度成果和命名情况自动计算；规划按全体职工计数的成果"
+            f"（合理化建议、专利等）另加在指标台账中填报的其他职工的数（“其中其他”）。县级“三室一站”按命名年度计数，"
             f"到当年年底已撤销的不计；目前命名且未撤销的县级“三室一站”共 {summary.county_named_today} 家。"
         )

@@ -5,14 +5,14 @@ so a UUID learnt from one township would have redirected another township's reco
 same UUID. Existing links keep the office they came from (peer_code was already stored; ""
 for a merge made here).
 
-Revision ID: 0012_alias_peer
-Revises: 0011_departments
+Revision ID: 0013_alias_peer
+Revises: 0012_audit_and_sealing
 """
 from alembic import op
 
 
-revision = '0012_alias_peer'
-down_revision = '0011_departments'
+revision = '0013_alias_peer'
+down_revision = '0012_audit_and_sealing'
 branch_labels = None
 depends_on = None
 
