@@ -135,6 +135,9 @@ def _setup(doc) -> None:
         _style_font(style, font, SIZE_CELL)
         _single(style.paragraph_format)
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # a table's header row keeps with its first row: a heading, kept with the header, never
+        # ends a page above a header alone
+        style.paragraph_format.keep_with_next = name == HEAD_STYLE
     note = _paragraph_style(doc, NOTE_STYLE)
     _style_font(note, FANGSONG, Pt(10.5))
     _single(note.paragraph_format, after=2)
@@ -205,6 +208,12 @@ def _add(doc, text: str = "", style: str = "Normal"):
     paragraph = doc.add_paragraph(text)
     paragraph._p.style = _style_id(style)
     return paragraph
+
+
+def _lead_in(paragraph) -> None:
+    """A paragraph that introduces the table or chart after it stays on its page (Word's and
+    LibreOffice's keep-with-next), so that neither it nor the heading above it ends a page alone."""
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row) -> None:
@@ -297,7 +306,7 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
     for chapter in content.chapters(report):
         _add(doc, chapter.heading, "Heading 1")
         if chapter.kind == "summary":
-            _add(doc, content.summary_sentence(report), "Normal")
+            _lead_in(_add(doc, content.summary_sentence(report), "Normal"))
             _table(doc, content.SUMMARY_HEADER, content.summary_rows(report),
                    _widths([10, None, 13, 15, 15, 15, 15, 20]))
             chart(book.status_grid())
@@ -308,8 +317,7 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
             widths = _widths([10, None, 9, 11] + [11] * len(report.years) + [13, 12, 12])
             for item in report.items:
                 _add(doc, content.item_heading(item), "Heading 2")
-                responsible = _add(doc, content.item_responsible(item), NOTE_STYLE)
-                responsible.paragraph_format.keep_with_next = True
+                _lead_in(_add(doc, content.item_responsible(item), NOTE_STYLE))
                 if item.indicators:
                     _table(doc, header, content.indicator_rows(report, item), widths)
                     for code, note in content.indicator_notes(item):
@@ -318,7 +326,7 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
                 for line in item.indicators:
                     chart(book.indicator(line))
         elif chapter.kind == "duties":
-            _add(doc, content.DUTY_NOTE)
+            _lead_in(_add(doc, content.DUTY_NOTE))
             _table(doc, content.DUTY_HEADER, content.duty_rows(report), _widths([9, 34, 24, None, 13, 12, 12, 12, 12]),
                    left_cols=(1, 2, 3))
         else:
