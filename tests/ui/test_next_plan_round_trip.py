@@ -1,15 +1,22 @@
 """十五五 start (issue 20): the county makes the 十五五 plan in 规划与目标 (copy of 十四五, a target
-edited in the grid); the next package takes it to a township, which enters a 2026 value against
+edited in the grid) and marks it 当前规划 (confirmed, audited); the next package takes it to a township, which enters a 2026 value against
 it; the township's package brings the value back; the 2025 final figure is its baseline."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QPushButton, QTableWidget
 
+import json
+
+from sqlalchemy import select
+
 from tests.conftest import NANSAN
 from tests.ui.settle import settle
 from tests.unit.exchange_world import COUNTY, Office, make_office_at
+from zkdesk.services.catalog import default_plan, marked_current_plan
 from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import plan_by_code, progress_for
+from zkdesk.store.models import AuditEntry
+from zkdesk.ui import ops
 from zkdesk.ui.indicators.plan_tab import COL_TARGET, CopyPlanDialog
 
 
@@ -47,11 +54,27 @@ def test_a_plan_made_in_the_window_travels_to_a_township_and_back_with_2026_valu
         assert next(i for i in new.indicators if i.code == "04.2").target == 15.0
         assert plan_by_code(s, "zk-2021-2025").end_year == 2025  # both plans stay
 
+    # 设为当前规划: asked first (否 leaves it), then marked and audited; the page's plan list says so
+    questions = []
+    monkeypatch.setattr(ops, "ask", lambda parent, text: questions.append(text) or len(questions) > 1)
+    for _ in range(2):
+        qtbot.mouseClick(page.findChild(QPushButton, "setCurrentPlanButton"), Qt.MouseButton.LeftButton)
+        settle(qtbot)
+        with county.db.read_session() as s:
+            marked = marked_current_plan(s)
+            assert (marked.code if marked else None) == (None if len(questions) == 1 else "zk-2026-2030")
+    assert "当前规划" in questions[0]
+    with county.db.read_session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "set_current")).one()
+        assert json.loads(entry.details)["new"]["code"] == "zk-2026-2030"
+    qtbot.waitUntil(lambda: "【当前规划】" in plans.currentText(), timeout=30_000)
+
     # county → township: the new plan in the next package
     county.export(tmp_path / "usb1", NANSAN)
     town.applied(tmp_path / "usb1", trust=[county.fingerprint])
     with town.db.session() as s:
         new = plan_by_code(s, "zk-2026-2030")
+        assert default_plan(s, 2025).code == "zk-2026-2030"  # marked current there too
         ind = next(i for i in new.indicators if i.code == "04.2")
         assert ind.target == 15.0
         save_values(s, town.actor, new.id, NANSAN, 2026, [ValueEntry(ind.id, value="8")])

@@ -112,3 +112,43 @@ def test_milestones_are_recorded_with_their_date_and_evidence(main_window, qtbot
     with main_window.ctx.db.read_session() as s:
         (m,) = s.scalars(select(Milestone)).all()
         assert (m.org_code, m.done_on, m.evidence) == ("530924", date(2023, 5, 1), "全县实名制录入完成的通报")
+
+
+def test_the_next_plans_grid_shows_carried_baselines_greyed_and_saves_only_typed_ones(main_window, qtbot):
+    """十五五's 基期数 grid: 南伞镇's 十四五 2025 figure shown greyed with where it came from; 保存
+    with it untouched stores nothing, a figure typed over is stored."""
+    from zkdesk.services.indicator_values import ValueEntry, save_values
+    from zkdesk.services.plans import copy_plan
+    from zkdesk.ui.indicators.baseline_dialog import CARRIED_COLOUR
+
+    actor = main_window.ctx.actor
+    with main_window.ctx.db.session() as s:
+        old = plan_by_code(s, "zk-2021-2025")
+        stock = next(i for i in old.indicators if i.code == "04.2")
+        save_values(s, actor, old.id, NANSAN, 2025, [ValueEntry(stock.id, value="6")])
+        new_id = copy_plan(s, actor, old.id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030).id
+    dialog = BaselineDialog(main_window.ctx, new_id, main_window)
+    qtbot.addWidget(dialog)
+    settle(qtbot)
+    orgs = dialog.findChild(QComboBox, "baselineOrg")
+    orgs.setCurrentIndex(orgs.findData(NANSAN))
+    settle(qtbot)
+    table = dialog.findChild(QTableWidget, "baselineTable")
+    qtbot.waitUntil(lambda: table.item(_row(table, "04.2"), COL_VALUE).text() == "6", timeout=30_000)
+    cell = table.item(_row(table, "04.2"), COL_VALUE)
+    assert cell.foreground().color() == CARRIED_COLOUR and "由十四五2025年终值带入" in cell.toolTip()
+    dialog.save()
+    settle(qtbot)
+    assert _baselines(main_window) == set()  # untouched: still carried, nothing entered
+    dialog = BaselineDialog(main_window.ctx, new_id, main_window)
+    qtbot.addWidget(dialog)
+    settle(qtbot)
+    orgs = dialog.findChild(QComboBox, "baselineOrg")
+    orgs.setCurrentIndex(orgs.findData(NANSAN))
+    settle(qtbot)
+    table = dialog.findChild(QTableWidget, "baselineTable")
+    qtbot.waitUntil(lambda: table.item(_row(table, "04.2"), COL_VALUE).text() == "6", timeout=30_000)
+    table.item(_row(table, "04.2"), COL_VALUE).setText("7")
+    dialog.save()
+    settle(qtbot)
+    assert _baselines(main_window) == {(NANSAN, 7.0, None, None)}

@@ -1,18 +1,20 @@
 """Baselines (基期数, 2020): entered per org unit, used by progress, checked like values (issue 15)."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import COUNTY, NANSAN
 from zkdesk.domain.roles import Role
 from zkdesk.services.actor import Actor
-from zkdesk.services.baselines import BaselineEntry, baseline_sheet, save_baselines
+from zkdesk.services.baselines import BaselineEntry, baseline_sheet, has_baseline, save_baselines
 from zkdesk.services.errors import UserError
 from zkdesk.services.evaluation_status import Figures
 from zkdesk.services.indicator_values import ValueEntry, save_values
 from zkdesk.services.progress import get_plan, plan_by_code, progress_for
 from zkdesk.services.records import RecordChanged
-from zkdesk.store.models import AuditEntry, Indicator, IndicatorBaseline
+from zkdesk.store.models import AuditEntry, Indicator, IndicatorBaseline, Plan
 
 FENGWEI = "530924101"
 MENGPENG = "530924102"
@@ -184,3 +186,71 @@ def test_the_next_plan_starts_from_the_previous_plans_final_figures(county):
     with db.read_session() as s:
         assert _row(progress_for(s, new_id, FENGWEI, 2026), "04.2").baseline == 7.0
         assert _row(progress_for(s, plan_id, FENGWEI, 2021), "04.2").baseline is None  # 十四五 has no plan before it
+
+
+def test_the_county_marks_one_plan_current_and_pages_open_on_it(county):
+    """设为当前规划: one plan at a time, audited; a township may not; without a mark the plan of the
+    year is the default, with one the marked plan whatever the year."""
+    from zkdesk.services.catalog import default_plan, marked_current_plan
+    from zkdesk.services.errors import PermissionDenied
+    from zkdesk.services.plans import copy_plan, set_current_plan
+
+    db, admin, plan_id, _ = county
+    with db.session() as s:
+        new_id = copy_plan(s, admin, plan_id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030).id
+    with db.read_session() as s:
+        assert marked_current_plan(s) is None
+        assert default_plan(s, 2023).id == plan_id and default_plan(s, 2027).id == new_id
+    with db.session() as s:
+        set_current_plan(s, admin, new_id)
+        set_current_plan(s, admin, plan_id)  # back: the other is unmarked
+    with db.read_session() as s:
+        assert [p.code for p in s.scalars(select(Plan).where(Plan.current.is_(True)))] == ["zk-2021-2025"]
+        assert default_plan(s, 2027).id == plan_id
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "set_current").order_by(AuditEntry.id)).all()
+        assert [json.loads(e.details)["old"] for e in entries] == [[], ["zk-2026-2030"]]
+    town = Actor(username="t", display_name="t", role=Role.ADMIN, office_code=NANSAN, user_id=0)
+    with db.session() as s, pytest.raises(PermissionDenied):
+        set_current_plan(s, town, new_id)
+
+
+@pytest.mark.slow
+def test_every_baseline_of_the_next_plan_is_the_previous_plans_final_figure(tmp_path):
+    """On the demo county, 十五五's baseline of every indicator that has one — entered, computed
+    from the registers (derived) or per term (不低于上一届) — is the 十四五 2025 figure progress
+    reports, for the county and every township; the 基期数 grid shows it, marked as carried."""
+    from tests.output_helpers import ADMIN, demo_database
+    from zkdesk.services.orgs import townships
+    from zkdesk.services.plans import copy_plan
+
+    db = demo_database(tmp_path)
+    with db.session() as s:
+        old = plan_by_code(s, "zk-2021-2025")
+        old_id = old.id
+        term = next(i for i in old.indicators if i.code == "12.1")  # the term elected 2021, entered twice
+        save_values(s, ADMIN, old_id, NANSAN, 2021, [ValueEntry(term.id, numerator="30", denominator="100")])
+        save_values(s, ADMIN, old_id, NANSAN, 2023, [ValueEntry(term.id, numerator="36", denominator="100")])
+        new_id = copy_plan(s, ADMIN, old_id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030).id
+        orgs = [COUNTY, *(t.code for t in townships(s))]
+    kinds = set()
+    with db.read_session() as s:
+        for org in orgs:
+            final = {r.code: r for r in progress_for(s, old_id, org, 2025)}
+            for row in progress_for(s, new_id, org, 2026):
+                if row.target_kind == "growth_over_baseline" or row.code not in final:
+                    continue  # a growth's actual is the growth itself
+                was = final[row.code]
+                if was.actual is None:
+                    continue
+                indicator = s.get(Indicator, row.indicator_id)
+                if not has_baseline(indicator):
+                    continue
+                assert row.baseline == pytest.approx(was.actual), (org, row.code)
+                kinds.add("derived" if indicator.source else row.target_kind)
+        sheet = baseline_sheet(s, ADMIN, new_id, NANSAN)
+    assert {"derived", "per_term", "rate", "stock"} <= kinds, kinds
+    carried = {r.code: r for r in sheet.rows if r.carried}
+    assert carried and all(r.carried == "由十四五2025年终值带入" and r.value is not None for r in carried.values())
+    assert (carried["12.1"].value, carried["12.1"].numerator) == (36.0, 36.0)  # the term's latest figure
+    assert {"04.1", "12.5"} & set(carried)  # computed from the registers
+    db.dispose()

@@ -6,6 +6,7 @@ and LibreOffice converts it to PDF."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -116,6 +117,53 @@ def test_a_townships_mid_term_report_ends_in_2023(county):
     assert doc.paragraphs[3].text == "南伞镇十四五规划中期评估报告"
 
 
+def _keeps_with_next(paragraph) -> bool:
+    """keep-with-next as Word applies it: the paragraph's own setting, else its style's chain."""
+    if paragraph.paragraph_format.keep_with_next is not None:
+        return paragraph.paragraph_format.keep_with_next
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.keep_with_next is not None:
+            return style.paragraph_format.keep_with_next
+        style = style.base_style
+    return False
+
+
+def test_headings_and_lead_ins_keep_with_what_follows(county):
+    """Every heading, and every paragraph between a heading and its first table or chart, keeps
+    with the next paragraph; a table's header row keeps with its first row."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _, _, doc, _ = county
+    blocks = []  # (kind, paragraph or table): kind "heading", "text", "picture" or "table"
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            blocks.append(("table", Table(child, doc._body)))
+        elif child.tag == qn("w:p"):
+            paragraph = Paragraph(child, doc._body)
+            kind = ("picture" if child.findall(".//" + qn("w:drawing")) else
+                    "heading" if paragraph.style.name.startswith("Heading") else "text")
+            blocks.append((kind, paragraph))
+    checked = 0
+    for i, (kind, block) in enumerate(blocks):
+        if kind == "table":
+            assert all(_keeps_with_next(p) for cell in block.rows[0].cells for p in cell.paragraphs)
+        if kind != "heading":
+            continue
+        assert _keeps_with_next(block), block.text
+        checked += 1
+        following = []
+        for next_kind, next_block in blocks[i + 1:]:
+            if next_kind in ("table", "picture", "heading"):
+                if next_kind != "heading":  # a narrative chapter's text runs on freely
+                    assert all(_keeps_with_next(p) for p in following), [p.text for p in following]
+                    checked += len(following)
+                break
+            following.append(next_block)
+    assert checked > 2 * 18  # every item's heading and its 责任单位 line at least
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
 def test_libreoffice_converts_the_docx_to_pdf(county, tmp_path):
     report, rendered, _, _ = county
@@ -131,6 +179,16 @@ def test_libreoffice_converts_the_docx_to_pdf(county, tmp_path):
     text = compact("".join(pages))
     assert compact(report.title) in text and "二、分项评估" in text
     assert compact(content.item_heading(report.items[-1])) in text
+    # no heading ends a page: the last line above each page's number is not (the end of) a heading
+    headings = [compact(c.heading) for c in content.chapters(report)]
+    headings += [compact(content.item_heading(item)) for item in report.items]
+    for number, page in enumerate(pages[1:], start=1):
+        lines = [compact(line) for line in page.splitlines() if compact(line)]
+        lines = [line for line in lines if not re.fullmatch(r"—\d+—", line)]
+        if not lines:
+            continue  # a page of charts only (images)
+        last = lines[-1]
+        assert not any(h == last or (len(last) >= 4 and h.endswith(last)) for h in headings), (number, last)
 
 
 def test_without_python_docx_word_is_refused_in_chinese(county, monkeypatch, tmp_path):

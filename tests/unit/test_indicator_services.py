@@ -119,7 +119,7 @@ def test_warning_without_note_saves_incomplete_and_a_note_completes_it(county):
         row = s.scalars(select(IndicatorValue).where(IndicatorValue.year == 2022)).one()
         assert row.complete and row.note == "两家企业党组织撤并" and row.revision == 2
         assert row.updated_at >= first_update
-        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "indicator_value")).all()
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "indicator_value").order_by(AuditEntry.id)).all()
     assert [a.action for a in audit] == ["create", "create", "update"]
     assert json.loads(audit[-1].details)["new"]["note"] == "两家企业党组织撤并"
 

@@ -9,7 +9,7 @@ import unicodedata
 from zkdesk.commands.common import open_context, print_json
 from zkdesk.domain.orgcodes import is_county
 from zkdesk.domain.progress import format_number
-from zkdesk.services.catalog import current_plan
+from zkdesk.services.catalog import current_plan, default_plan
 from zkdesk.services.errors import UserError
 from zkdesk.services.office import office_code
 from zkdesk.services.orgs import get_org
@@ -44,7 +44,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         if args.plan:
             plan = plan_by_code(s, args.plan)
         else:
-            plan = current_plan(s, args.year) if args.year else current_plan(s, default_year_hint())
+            plan = current_plan(s, args.year) if args.year else default_plan(s, default_year_hint())
             if plan is None:
                 raise UserError("数据库中没有规划目录")
         year = args.year or default_year(s, plan, org)

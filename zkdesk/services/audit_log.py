@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "recovery_failed": "恢复码错误",
     "rotate_key": "更换本单位交换密钥",
     "trust_rotated_key": "改信对方的新密钥",
+    "set_current": "设为当前规划",
 }
 # (action, kind of record) pairs whose words differ from the action's alone
 ACTION_ENTITY_LABELS = {("lock", "year_lock"): "锁定年度数值", ("unlock", "year_lock"): "解锁年度数值"}

@@ -83,6 +83,7 @@ class BaselineRow:
     note: str
     changed_by: str
     revision: int = 0  # of the stored baseline; 0 when there is none
+    carried: str = ""  # when nothing is entered and the figures shown carry over: 由十四五2025年终值带入
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,27 @@ class BaselineEntry:
     seen_revision: int | None = None  # BaselineRow.revision as shown; None: not checked
 
 
-def stored_baselines(session: Session, indicator_ids, org_codes=None) -> Baselines:
+def stored_baselines(session: Session, indicator_ids, org_codes=None, derived=None) -> Baselines:
     """Every live baseline of the indicators (of the org units), as Amounts: the one entered,
-    else the figure carried over from the previous plan (`carried_baselines`)."""
+    else the figure carried over from the previous plan (`carried_baselines`; `derived`: the
+    request's DerivedCache, so the registers are read once)."""
     ids = list(indicator_ids)
     found: Baselines = defaultdict(dict)
+    if not ids:
+        return found
+    found.update(entered_baselines(session, ids, org_codes))
+    for indicator_id, by_org in carried_baselines(session, ids, org_codes, derived).items():
+        for org_code, amount in by_org.items():
+            entered = found[indicator_id].get(org_code)
+            if entered is None or entered.value is None:  # a note alone is no figure
+                found[indicator_id][org_code] = amount
+    return found
+
+
+def entered_baselines(session: Session, indicator_ids, org_codes=None) -> Baselines:
+    """The baselines entered in 规划与目标 (or taken from packages), without the carried ones."""
+    found: Baselines = defaultdict(dict)
+    ids = list(indicator_ids)
     if not ids:
         return found
     query = select(IndicatorBaseline).where(IndicatorBaseline.indicator_id.in_(ids),
@@ -117,9 +134,6 @@ def stored_baselines(session: Session, indicator_ids, org_codes=None) -> Baselin
         query = query.where(IndicatorBaseline.org_code.in_(list(org_codes)))
     for row in session.scalars(query):
         found[row.indicator_id][row.org_code] = rules.Amount(row.value, row.numerator, row.denominator)
-    for indicator_id, by_org in carried_baselines(session, ids, org_codes).items():
-        for org_code, amount in by_org.items():
-            found[indicator_id].setdefault(org_code, amount)
     return found
 
 
@@ -129,13 +143,40 @@ def previous_plan(session: Session, plan: Plan) -> Plan | None:
                            .order_by(Plan.code)).first()
 
 
-def carried_baselines(session: Session, indicator_ids, org_codes=None) -> Baselines:
-    """The baselines a plan inherits from the one before it: an org unit's figure entered for the
-    previous plan's last year (2025 for 十五五) under the same indicator code and kind. Only
-    levels (rates, stocks) carry over; a per-term share's baseline is a term's, and figures computed
-    from the registers are not entered values. An entered baseline overrides the carried one."""
+CARRIED_NOTE = "由{plan}{year}年终值带入"
+
+
+def carried_from(session: Session, plan: Plan) -> tuple[str, int] | None:
+    """(the previous plan's short name, its last year) when `plan`'s baselines carry over from one."""
+    before = previous_plan(session, plan)
+    return (before.short_name, before.end_year) if before is not None else None
+
+
+def _carried_years(ind: Indicator, before: Plan) -> range:
+    """The previous plan's years whose latest figure becomes `ind`'s baseline, as progress reads
+    its final figure (domain.progress.over_years): a rate's last year (2025) alone; a stock's
+    latest figure in the plan; for a per-term share, the term before the new plan (elected in
+    the old one) up to its end, as the term's own figure is read (progress.term_amount)."""
+    end = before.end_year
+    if rules.judged_as(ind.kind, ind.target_kind) == rules.PER_TERM:
+        return range(min(_term_before_plan(ind).year, end), end + 1)
+    if ind.kind == rules.STOCK:
+        return range(before.start_year, end + 1)
+    return range(end, end + 1)
+
+
+def carried_baselines(session: Session, indicator_ids, org_codes=None, derived=None) -> Baselines:
+    """The baselines a plan inherits from the one before it (十五五 from 十四五), under the same
+    indicator code and kind: each org unit's final figure of the previous plan — the value entered
+    for its last year (2025), or for an indicator computed from the registers (derived) that
+    year's figure from them; for a per-term share, its previous term's latest figure. An entered
+    baseline overrides the carried one."""
+    from zkdesk.domain.orgcodes import COUNTY_CODE
+    from zkdesk.services.indicator_series import DerivedCache
+    from zkdesk.services.orgs import townships
+
     indicators = [i for i in session.scalars(select(Indicator).where(Indicator.id.in_(list(indicator_ids))))
-                  if has_baseline(i) and not i.source and rules.judged_as(i.kind, i.target_kind) != rules.PER_TERM]
+                  if has_baseline(i)]
     found: Baselines = defaultdict(dict)
     by_plan: dict[str, list[Indicator]] = defaultdict(list)
     for ind in indicators:
@@ -145,18 +186,39 @@ def carried_baselines(session: Session, indicator_ids, org_codes=None) -> Baseli
         before = previous_plan(session, plan) if plan is not None else None
         if before is None:
             continue
-        olds = {(i.code, i.kind): i.id for i in session.scalars(select(Indicator).where(
+        olds = {(i.code, i.kind): i for i in session.scalars(select(Indicator).where(
             Indicator.plan_id == before.id, Indicator.deleted.is_(False)))}
-        pairs = {olds[(i.code, i.kind)]: i.id for i in inds if (i.code, i.kind) in olds}
+        pairs = {ind.id: olds[(ind.code, ind.kind)] for ind in inds if (ind.code, ind.kind) in olds}
         if not pairs:
             continue
-        query = select(IndicatorValue).where(IndicatorValue.indicator_id.in_(list(pairs)),
-                                             IndicatorValue.year == before.end_year, IndicatorValue.deleted.is_(False))
-        if org_codes is not None:
-            query = query.where(IndicatorValue.org_code.in_(list(org_codes)))
-        for row in session.scalars(query):
-            if row.value is not None:
-                found[pairs[row.indicator_id]][row.org_code] = rules.Amount(row.value, row.numerator, row.denominator)
+        years = {ind.id: _carried_years(ind, before) for ind in inds if ind.id in pairs}
+        entered = {new_id: old for new_id, old in pairs.items() if not old.source}
+        if entered:
+            first = min(years[i].start for i in entered)
+            query = select(IndicatorValue).where(
+                IndicatorValue.indicator_id.in_([o.id for o in entered.values()]),
+                IndicatorValue.year.between(first, before.end_year), IndicatorValue.deleted.is_(False))
+            if org_codes is not None:
+                query = query.where(IndicatorValue.org_code.in_(list(org_codes)))
+            new_of = {old.id: new_id for new_id, old in entered.items()}
+            latest: dict[tuple[str, str], int] = {}
+            for row in session.scalars(query):
+                new_id = new_of[row.indicator_id]
+                key = (new_id, row.org_code)
+                if row.value is None or row.year not in years[new_id] or latest.get(key, 0) > row.year:
+                    continue
+                latest[key] = row.year
+                found[new_id][row.org_code] = rules.Amount(row.value, row.numerator, row.denominator)
+        computed = {new_id: old for new_id, old in pairs.items() if old.source}
+        if computed:
+            cache = derived if derived is not None else DerivedCache(session)
+            orgs = list(org_codes) if org_codes is not None else [COUNTY_CODE, *(t.code for t in townships(session))]
+            for new_id, old in computed.items():
+                for org_code in orgs:
+                    series = cache.amounts(old.source, org_code, years[new_id])
+                    have = [y for y, a in series.items() if a.value is not None]
+                    if have:
+                        found[new_id][org_code] = series[max(have)]
     return found
 
 
@@ -186,18 +248,25 @@ def baseline_sheet(session: Session, actor: Actor, plan_id: str, org_code: str) 
             require_entry_for(actor, org_code)
         except UserError:
             editable = False
+    carried = carried_baselines(session, [i.id for i in indicators], [org_code])
+    source = carried_from(session, plan)
+    note = CARRIED_NOTE.format(plan=source[0], year=source[1]) if source else ""
     rows = []
     for ind in indicators:
         row = stored.get(ind.id)
         live = row is not None and not row.deleted
+        inherited = None if live else carried.get(ind.id, {}).get(org_code)
+        shown = (rules.Amount(row.value, row.numerator, row.denominator) if live
+                 else inherited or rules.Amount(None, None, None))
         rows.append(BaselineRow(
             indicator_id=ind.id, code=ind.code, name=ind.name, unit=ind.unit, kind=ind.kind,
             target_kind=rules.judged_as(ind.kind, ind.target_kind), label=baseline_label(ind),
             numerator_label=ind.numerator_label,
             denominator_label=ind.denominator_label,
-            value=row.value if live else None, numerator=row.numerator if live else None,
-            denominator=row.denominator if live else None, note=row.note if live else "",
+            value=shown.value, numerator=shown.numerator, denominator=shown.denominator,
+            note=row.note if live else "",
             changed_by=row.changed_by if live else "", revision=row.revision if live else 0,
+            carried=note if inherited is not None else "",
         ))
     return BaselineSheet(plan_id, org_code, baseline_year(plan.start_year), editable, rows)
 

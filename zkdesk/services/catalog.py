@@ -21,6 +21,7 @@ class PlanRow:
     end_year: int
     document: str
     indicator_count: int
+    current: bool = False  # marked 当前规划 by the county
 
 
 def plan_overview(session: Session) -> list[PlanRow]:
@@ -31,7 +32,8 @@ def plan_overview(session: Session) -> list[PlanRow]:
     )
     plans = session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year))
     return [
-        PlanRow(p.id, p.code, p.name, p.short_name, p.start_year, p.end_year, p.document, counts.get(p.id, 0)) for p in plans
+        PlanRow(p.id, p.code, p.name, p.short_name, p.start_year, p.end_year, p.document, counts.get(p.id, 0),
+                bool(p.current)) for p in plans
     ]
 
 
@@ -43,6 +45,18 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
             if plan.start_year <= year <= plan.end_year:
                 return plan
     return plans[-1] if plans else None
+
+
+def marked_current_plan(session: Session) -> Plan | None:
+    """The plan the county marked 当前规划 (设为当前规划), if any."""
+    return session.scalars(select(Plan).where(Plan.deleted.is_(False), Plan.current.is_(True))
+                           .order_by(Plan.start_year.desc(), Plan.code)).first()
+
+
+def default_plan(session: Session, year: int | None = None) -> Plan | None:
+    """The plan a page or report opens on when none is chosen: the one marked 当前规划, else
+    the plan whose period contains `year` (else the latest)."""
+    return marked_current_plan(session) or current_plan(session, year)
 
 
 def plan_indicators(session: Session, plan_id: str) -> list[Indicator]:

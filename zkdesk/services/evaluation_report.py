@@ -291,10 +291,14 @@ def report_choices(session: Session, actor: Actor, today: date | None = None) ->
     from zkdesk.store.models import OrgUnit, Plan
 
     actor.require(Permission.VIEW)
-    plans = [PlanChoice(p.code, f"{p.short_name}（{p.start_year}—{p.end_year}年）", p.start_year, p.end_year)
-             for p in session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year, Plan.code))]
+    rows = list(session.scalars(select(Plan).where(Plan.deleted.is_(False)).order_by(Plan.start_year, Plan.code)))
+    plans = [PlanChoice(p.code, f"{p.short_name}（{p.start_year}—{p.end_year}年）" + ("【当前规划】" if p.current else ""),
+                        p.start_year, p.end_year) for p in rows]
     last_year = (today or date.today()).year - 1
-    default = next((i for i, p in enumerate(plans) if p.start <= last_year <= p.end), 0)
+    # the plan marked 当前规划, else the one whose period holds last year (the year a report looks back on)
+    default = next((i for i, p in enumerate(rows) if p.current), None)
+    if default is None:
+        default = next((i for i, p in enumerate(plans) if p.start <= last_year <= p.end), 0)
     units = session.scalars(select(OrgUnit).where(OrgUnit.level.in_(("county", "township")), OrgUnit.active.is_(True))
                             .order_by(OrgUnit.sort_order))
     orgs = [(u.code, f"{u.short_name}（全县）" if is_county(u.code) else u.short_name) for u in units if actor.sees(u.code)]

@@ -111,6 +111,25 @@ def copy_plan(session: Session, actor: Actor, source_plan_id: str, code: str, na
     return plan
 
 
+def set_current_plan(session: Session, actor: Actor, plan_id: str) -> Plan:
+    """设为当前规划: the county marks `plan_id` as the plan the dashboard and the reports open on;
+    the plan marked before is unmarked. Both changes travel to the townships in the next package
+    (the plan is county-owned) and one audit entry names the old and the new plan."""
+    require_plan_manager(actor)
+    plan = get_plan(session, plan_id)
+    before = [p for p in session.scalars(select(Plan).where(Plan.current.is_(True))) if p.id != plan.id]
+    if plan.current and not before:
+        return plan
+    for other in before:
+        other.current = False
+    plan.current = True
+    session.flush()
+    audit.record(session, actor.username, "set_current", "plan", plan.id,
+                 {"new": {"code": plan.code, "name": plan.name, "years": [plan.start_year, plan.end_year]},
+                  "old": [p.code for p in before]})
+    return plan
+
+
 def _copy_duties(session: Session, source: Plan, code: str) -> None:
     """The copied indicators keep their lead and co-responsible departments (editable after)."""
     duties = session.execute(select(IndicatorDuty, Indicator.code, Department.code)

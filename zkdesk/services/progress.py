@@ -166,7 +166,8 @@ class _Calculator:
         self._session_years: list[int] | None = None  # award sessions' years, read once when asked
         self.targets: dict[tuple[str, str, int | None], float] = {}
         ids = [i.id for i in self.indicators]
-        self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)])
+        self.baselines = stored_baselines(session, [i.id for i in self.indicators if has_baseline(i)],
+                                          derived=self.derived)
         self.milestones = stored_milestones(session, [i.id for i in self.indicators if is_milestone(i)])
         if ids:
             for t in session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids),

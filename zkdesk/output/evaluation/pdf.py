@@ -3,7 +3,6 @@ drawings, page numbers — 1 — from the first page after the cover."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -24,7 +23,7 @@ class RenderedReport:
     data: bytes
     pages: int
     charts: int
-    chart_seconds: float  # time spent drawing the charts
+    chart_seconds: float  # time spent drawing the charts (none when another output drew them)
 
 
 class _Styles:
@@ -66,16 +65,14 @@ def render_report_pdf(report: EvaluationReport, fonts: FontSet | None = None) ->
     styles = _Styles(fonts)
     doc = FormDocument(PORTRAIT, fonts, report.title, author=report.org_name, start_with_gbt=True)
     width = PORTRAIT.frame_width
-    chart_time = 0.0
+    book = charts.report_charts(report, fonts)  # drawn once, shared with the Word output
+    seconds_before = book.seconds
     chart_count = 0
 
-    def chart(make, *args):
-        nonlocal chart_time, chart_count
-        started = time.perf_counter()
-        drawing = make(*args, fonts, width)
-        chart_time += time.perf_counter() - started
+    def chart(drawing):
+        nonlocal chart_count
         chart_count += 1
-        return drawing
+        return KeepTogether([drawing])
 
     story: list = [Spacer(1, 40 * mm), _p(report.title, styles.title), Spacer(1, 30 * mm)]
     story += [_p(line, styles.cover) for line in content.cover_lines(report)]
@@ -90,10 +87,10 @@ def render_report_pdf(report: EvaluationReport, fonts: FontSet | None = None) ->
             widths[1] = width - sum(w for w in widths if w)
             story.append(_table(content.SUMMARY_HEADER, content.summary_rows(report), widths, styles, fonts))
             story.append(Spacer(1, 6 * mm))
-            story.append(KeepTogether([chart(charts.status_grid, report)]))
+            story.append(chart(book.status_grid()))
             if report.townships:
                 story.append(Spacer(1, 4 * mm))
-                story.append(KeepTogether([chart(charts.township_multiples, report)]))
+                story.append(chart(book.township_multiples()))
         elif chapter.kind == "items":
             header = content.indicator_header(report)
             fixed = [9 * mm, None, 9 * mm, 11 * mm] + [11 * mm] * len(report.years) + [13 * mm, 13 * mm, 13 * mm]
@@ -109,10 +106,10 @@ def render_report_pdf(report: EvaluationReport, fonts: FontSet | None = None) ->
                     for code, note in content.indicator_notes(item):
                         story.append(_p(f"{code}　{note}", styles.note))
                 story.append(Spacer(1, 3 * mm))
-                story.append(KeepTogether([chart(charts.item_chart, item)]))
+                story.append(chart(book.item(item)))
                 for line in item.indicators:
                     story.append(Spacer(1, 3 * mm))
-                    story.append(KeepTogether([chart(charts.indicator_chart, line, report)]))
+                    story.append(chart(book.indicator(line)))
         elif chapter.kind == "duties":
             story.append(_p(content.DUTY_NOTE, styles.body))
             story.append(Spacer(1, 3 * mm))
@@ -126,4 +123,4 @@ def render_report_pdf(report: EvaluationReport, fonts: FontSet | None = None) ->
             for para in content.paragraphs(text):
                 story.append(_p(para, styles.body if typed else styles.placeholder))
     data, pages = doc.build(story)
-    return RenderedReport(data, pages, chart_count, chart_time)
+    return RenderedReport(data, pages, chart_count, book.seconds - seconds_before)

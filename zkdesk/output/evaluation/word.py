@@ -17,7 +17,6 @@ embedded-font PDF remains the exact layout.
 from __future__ import annotations
 
 import io
-import time
 from dataclasses import dataclass
 
 from docx import Document
@@ -136,6 +135,9 @@ def _setup(doc) -> None:
         _style_font(style, font, SIZE_CELL)
         _single(style.paragraph_format)
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # a table's header row keeps with its first row: a heading, kept with the header, never
+        # ends a page above a header alone
+        style.paragraph_format.keep_with_next = name == HEAD_STYLE
     note = _paragraph_style(doc, NOTE_STYLE)
     _style_font(note, FANGSONG, Pt(10.5))
     _single(note.paragraph_format, after=2)
@@ -208,6 +210,12 @@ def _add(doc, text: str = "", style: str = "Normal"):
     return paragraph
 
 
+def _lead_in(paragraph) -> None:
+    """A paragraph that introduces the table or chart after it stays on its page (Word's and
+    LibreOffice's keep-with-next), so that neither it nor the heading above it ends a page alone."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -276,14 +284,11 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
     props.title, props.author, props.language = report.title, report.org_name, "zh-CN"
     cover = doc.sections[0]
     _page(cover)
+    book = charts.report_charts(report, fonts)  # drawn once, shared with the PDF output
+    seconds_before = book.seconds
     drawings: list = []  # (drawing, the run its picture goes in), rasterised at the end in one batch
-    drawing_time = 0.0
 
-    def chart(make, *args) -> None:
-        nonlocal drawing_time
-        started = time.perf_counter()
-        drawing = make(*args, fonts, charts.CHART_WIDTH)
-        drawing_time += time.perf_counter() - started
+    def chart(drawing) -> None:
         drawings.append((drawing, _add(doc, style=FIGURE_STYLE).add_run()))
 
     for _ in range(3):
@@ -301,37 +306,35 @@ def render_report_docx(report: EvaluationReport, fonts: FontSet | None = None) -
     for chapter in content.chapters(report):
         _add(doc, chapter.heading, "Heading 1")
         if chapter.kind == "summary":
-            _add(doc, content.summary_sentence(report), "Normal")
+            _lead_in(_add(doc, content.summary_sentence(report), "Normal"))
             _table(doc, content.SUMMARY_HEADER, content.summary_rows(report),
                    _widths([10, None, 13, 15, 15, 15, 15, 20]))
-            chart(charts.status_grid, report)
+            chart(book.status_grid())
             if report.townships:
-                chart(charts.township_multiples, report)
+                chart(book.township_multiples())
         elif chapter.kind == "items":
             header = content.indicator_header(report)
             widths = _widths([10, None, 9, 11] + [11] * len(report.years) + [13, 12, 12])
             for item in report.items:
                 _add(doc, content.item_heading(item), "Heading 2")
-                responsible = _add(doc, content.item_responsible(item), NOTE_STYLE)
-                responsible.paragraph_format.keep_with_next = True
+                _lead_in(_add(doc, content.item_responsible(item), NOTE_STYLE))
                 if item.indicators:
                     _table(doc, header, content.indicator_rows(report, item), widths)
                     for code, note in content.indicator_notes(item):
                         _add(doc, f"{code}　{note}", NOTE_STYLE)
-                chart(charts.item_chart, item)
+                chart(book.item(item))
                 for line in item.indicators:
-                    chart(charts.indicator_chart, line, report)
+                    chart(book.indicator(line))
         elif chapter.kind == "duties":
-            _add(doc, content.DUTY_NOTE)
+            _lead_in(_add(doc, content.DUTY_NOTE))
             _table(doc, content.DUTY_HEADER, content.duty_rows(report), _widths([9, 34, 24, None, 13, 12, 12, 12, 12]),
                    left_cols=(1, 2, 3))
         else:
             text, typed = content.narrative_text(report, chapter.kind)
             for para in content.paragraphs(text):
                 _add(doc, para, "Normal" if typed else PLACEHOLDER_STYLE)
-    started = time.perf_counter()
-    pngs = charts.pngs_of([d for d, _ in drawings])
-    chart_time = drawing_time + time.perf_counter() - started
+    pngs = book.pngs([d for d, _ in drawings])
+    chart_time = book.seconds - seconds_before
     for (drawing, run), png in zip(drawings, pngs):
         run.add_picture(io.BytesIO(png), width=Pt(drawing.width), height=Pt(drawing.height))
     out = io.BytesIO()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zkdesk.store.base import Base, Travelling, UTCDateTime
@@ -23,6 +33,9 @@ class Plan(Travelling, Base):
     end_year: Mapped[int] = mapped_column(Integer)
     catalog_version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="active")  # draft | active | archived
+    # 当前规划: the one plan the county marked current (设为当前规划); the dashboard and the reports
+    # open on it. None marked: the plan of the working year (services.catalog.default_plan).
+    current: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.number")
     indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.sort_key")

@@ -7,6 +7,7 @@ the error is shown under the grid, the typed values stay.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +30,8 @@ COLUMNS = ["编号", "指标", "单位", "判断方式", "基期", "基期数", 
 COL_VALUE, COL_NUM, COL_DEN, COL_NOTE = 5, 6, 7, 8
 EDITABLE_COUNT = (COL_VALUE, COL_NOTE)
 EDITABLE_RATE = (COL_NUM, COL_DEN, COL_NOTE)
+FIGURES = (COL_VALUE, COL_NUM, COL_DEN)
+CARRIED_COLOUR = QColor("#8a8a8a")  # a figure carried over from the previous plan, not entered here
 
 
 class BaselineDialog(QDialog):
@@ -64,6 +67,7 @@ class BaselineDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(1000, 600)
         self.rows: list = []
+        self.carried: dict[int, tuple[str, ...]] = {}  # row -> the carried figures as shown
         self.editable = False
         self._loading = False
         self.load()
@@ -88,6 +92,7 @@ class BaselineDialog(QDialog):
                            f"（分母）。比率填写分子和分母。" + ("" if sheet.editable else "（只读）"))
         self.error.clear()
         self._loading = True
+        self.carried = {}
         self.table.setRowCount(len(sheet.rows))
         for r, row in enumerate(sheet.rows):
             rate = row.kind == RATE
@@ -101,15 +106,24 @@ class BaselineDialog(QDialog):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if rate and c in (COL_NUM, COL_DEN):
                     item.setToolTip(row.numerator_label if c == COL_NUM else row.denominator_label)
+                if row.carried and c in FIGURES:  # greyed, and saved only when changed
+                    item.setForeground(CARRIED_COLOUR)
+                    item.setToolTip("\n".join(t for t in (row.carried, item.toolTip()) if t))
                 self.table.setItem(r, c, item)
+            if row.carried:
+                self.carried[r] = tuple(cells[c] for c in FIGURES)
         self._loading = False
         self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(sheet.editable)
 
     def _changed(self, item: QTableWidgetItem) -> None:
         """A rate's 基期数 follows its numerator and denominator as they are typed."""
-        if self._loading or item.column() not in (COL_NUM, COL_DEN):
+        if self._loading:
             return
         r = item.row()
+        if r in self.carried and item.column() in FIGURES:  # typed over: an entered figure now
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        if item.column() not in (COL_NUM, COL_DEN):
+            return
         try:
             value = rate_of(parse_number(self.table.item(r, COL_NUM).text()),
                             parse_number(self.table.item(r, COL_DEN).text()))
@@ -124,6 +138,10 @@ class BaselineDialog(QDialog):
         result = []
         for r, row in enumerate(self.rows):
             rate = row.kind == RATE
+            if self.carried.get(r) == tuple(text(r, c) for c in FIGURES):
+                # the carried figures untouched: nothing entered (they keep following the old plan)
+                result.append(BaselineEntry(row.indicator_id, note=text(r, COL_NOTE), seen_revision=row.revision))
+                continue
             result.append(BaselineEntry(
                 row.indicator_id, value=None if rate else text(r, COL_VALUE),
                 numerator=text(r, COL_NUM) if rate else None, denominator=text(r, COL_DEN) if rate else None,

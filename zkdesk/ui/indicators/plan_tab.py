@@ -39,7 +39,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.catalog import plan_indicators
 from zkdesk.services.departments import NO_DUTIES, plan_duties
 from zkdesk.services.errors import UserError
-from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, save_indicator_edits
+from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, save_indicator_edits, set_current_plan
 from zkdesk.services.progress import get_plan
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.ui import bus
@@ -154,6 +154,8 @@ class PlanTab(QWidget):
         self.duties_button = QPushButton("责任单位…", objectName="dutiesButton")
         self.duties_button.clicked.connect(self._duties)
         self.rule_button = self._rule_button()
+        self.current_button = QPushButton("设为当前规划", objectName="setCurrentPlanButton")
+        self.current_button.clicked.connect(self._set_current)
         self.copy_button.clicked.connect(self._copy)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
@@ -194,7 +196,7 @@ class PlanTab(QWidget):
         alloc_layout.addLayout(buttons)
 
         top = QHBoxLayout()
-        for button in (self.copy_button, self.add_button, self.remove_button, self.save_button):
+        for button in (self.copy_button, self.current_button, self.add_button, self.remove_button, self.save_button):
             button.setVisible(self.manager)
             top.addWidget(button)
         top.addWidget(self.baseline_button)
@@ -356,6 +358,14 @@ class PlanTab(QWidget):
         start, end = dialog.start.value(), dialog.end.value()
         Op(self, lambda s, actor: copy_plan(s, actor, source, new_code, new_name, new_short, start, end).id) \
             .success(self.planCreated.emit).run()
+
+    def _set_current(self) -> None:
+        plan_id = self.plan_id
+        if plan_id is None:
+            return
+        Op(self, lambda s, actor: set_current_plan(s, actor, plan_id).short_name, busy="正在设置当前规划…",
+           confirm="将此规划设为当前规划？进度看板和评估报告将默认显示该规划，并随下一个数据包发送给各乡镇。") \
+            .success(lambda name: self.note.setText(f"已将“{name}”设为当前规划。")).run()
 
     def _add(self) -> None:
         dialog = AddIndicatorDialog(self)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from zkdesk.services.catalog import current_plan, plan_overview
+from zkdesk.services.catalog import default_plan, plan_overview
 from zkdesk.services.progress import default_year, get_plan
 from zkdesk.ui import bus, unsaved
 from zkdesk.ui.indicators.dashboard_tab import DashboardTab
@@ -61,10 +61,11 @@ class IndicatorsPage(QWidget):
         this_year = default_year_now()
 
         def work(s, _actor):
-            plans = [(f"{p.short_name}（{p.start_year}—{p.end_year}）{p.name}", p.id) for p in plan_overview(s)]
+            plans = [(f"{p.short_name}（{p.start_year}—{p.end_year}）{p.name}" + ("【当前规划】" if p.current else ""), p.id)
+                     for p in plan_overview(s)]
             chosen = plan_id if plan_id in {pid for _, pid in plans} else None
             if chosen is None:
-                current = current_plan(s, this_year)
+                current = default_plan(s, this_year)
                 chosen = current.id if current else (plans[0][1] if plans else None)
             if chosen is None:
                 return plans, None, [], None
