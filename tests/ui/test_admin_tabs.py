@@ -158,6 +158,47 @@ def test_audit_tab_filters_exports_and_verifies(main_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: "第2条被改动" in label.text(), timeout=10000)
 
 
+def _answer_file_dialog(qtbot, seen: dict, choose) -> None:
+    """When the program's own file dialog is up: note where it opened, then choose a path in it."""
+    from PySide6.QtCore import QTimer
+
+    def answer(left: int = 200) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "fileDialog":
+            if left:
+                QTimer.singleShot(20, lambda: answer(left - 1))
+            elif dialog is not None:
+                dialog.reject()  # another dialog: closed, so the test fails instead of hanging
+            return
+        seen["folder"], seen["title"] = dialog.directory().absolutePath(), dialog.windowTitle()
+        dialog.selectFile(str(choose))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_the_audit_export_asks_in_the_programs_file_dialog_and_remembers_the_folder(main_window, qtbot, tmp_path):
+    from zkdesk.ui import file_dialogs
+
+    tab = _admin_tab(main_window, "操作日志", qtbot)
+    remembered = tmp_path / "上次导出"
+    remembered.mkdir()
+    file_dialogs.remember("audit-export", remembered)
+    target = tmp_path / "日志" / "操作日志.xlsx"
+    target.parent.mkdir()
+    seen = {}
+    _answer_file_dialog(qtbot, seen, target)
+    qtbot.mouseClick(tab.findChild(QPushButton, "auditExportButton"), LEFT)
+    settle(qtbot)
+    assert seen == {"folder": str(remembered), "title": "导出操作日志"}  # opened where the last export went
+    assert target.exists() and "已导出" in tab.findChild(QLabel, "auditVerifyLabel").text()
+    seen.clear()
+    _answer_file_dialog(qtbot, seen, target.parent / "again.xlsx")
+    qtbot.mouseClick(tab.findChild(QPushButton, "auditExportButton"), LEFT)
+    settle(qtbot)
+    assert seen["folder"] == str(target.parent)  # the folder chosen this time is remembered
+
+
 def test_restore_from_the_backups_tab_restarts_onto_the_restored_data(qtbot, home):
     db = open_database(home.db_path, home.backups_dir)
     make_office(db)

@@ -96,7 +96,7 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
     assert "校验位不符（按规则应为Q）" in dialog.findChild(QLabel, "usccWarning").text()
     _choose(qtbot, dialog.findChild(QComboBox, "entTownship"), "南伞镇")
     _choose(qtbot, dialog.findChild(QComboBox, "entOwnership"), "国有")
-    _choose(qtbot, dialog.findChild(QComboBox, "entIndustry"), "糖")
+    _choose(qtbot, dialog.findChild(QComboBox, "entIndustry"), "蔗糖")  # the plan's 糖, in full
     employees = dialog.findChild(QSpinBox, "employeesSpin0")
     _type(qtbot, dialog, "employeesSpin0", "150", QSpinBox)
     assert employees.value() == 150
@@ -116,6 +116,9 @@ def test_enterprise_with_union_and_contract_moves_items_4_and_14_and_reminds_of_
 
     assert page.enterprise_table.column_texts(0) == ["镇康县南伞测试制糖有限公司"]
     assert page.enterprise_table.column_texts(9) == ["校验不符"]
+    assert page.enterprise_table.column_texts(3) == ["蔗糖"]
+    with page.ctx.db.read_session() as s:
+        assert s.scalars(select(Enterprise.industry)).all() == ["糖"]  # stored as the plan names it
     assert "百人以上 1 家，其中已建工会 1 家" in page.enterprise_counts.text()
     assert _rate_shown(qtbot, page, "04.1") == "100.00%"
     assert _rate_shown(qtbot, page, "13.1") == "100.00%"  # 国有 with a union and 职代会

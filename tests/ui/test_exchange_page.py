@@ -4,7 +4,7 @@ conflicts, log — driven through the widgets."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QTableWidget, QWidget
 from sqlalchemy import select
 
 from tests.ui.settle import settle
@@ -164,3 +164,43 @@ def test_export_to_a_folder_and_settle_a_conflict(qtbot, main_window, tmp_path):
     (res,) = town.applied(written)
     assert res.receipts == 2  # receipts for both of its reports
     town.db.dispose()
+
+
+def test_a_township_is_told_to_import_the_countys_first_package_before_exporting(qtbot, home, tmp_path):
+    from tests.conftest import make_office
+    from zkdesk.app import build_context
+    from zkdesk.store.migrate import open_database
+    from zkdesk.ui.main_window import MainWindow
+
+    db = open_database(home.db_path, home.backups_dir)
+    town = Office(TOWN, home.root, db, make_office(db, TOWN))
+    window = MainWindow(build_context(home, db, town.actor))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        page = page_of(window)
+        settle(qtbot)
+        box, export = page.findChild(QWidget, "firstStepBox"), page.findChild(QPushButton, "exportButton")
+        assert box.isVisible() and not export.isEnabled()  # no county key yet: the first step is said, not refused later
+        assert "导入县总工会的第一个数据包" in page.findChild(QLabel, "firstStepText").text()
+        click(qtbot, page, "firstStepImportButton")
+        assert page.tabs.currentIndex() == 1 and page.tabs.tabText(1) == "导入数据包"
+
+        county = make_office_at(tmp_path / "offices", COUNTY)
+        (setup,) = county.export(tmp_path / "setup", TOWN)
+        town.applied(setup.path, trust=[county.fingerprint])
+        county.db.dispose()
+        window.ctx.bus.notify("exchange")
+        page.tabs.setCurrentIndex(0)
+        settle(qtbot)
+        assert not box.isVisible() and export.isEnabled()  # the county's key is here: the report can go
+    finally:
+        window.close_unasked()
+        settle(qtbot)
+        db.dispose()
+
+
+def test_the_county_sees_no_first_step(qtbot, main_window):
+    page = page_of(main_window)
+    settle(qtbot)
+    assert page.findChild(QWidget, "firstStepBox").isHidden() and page.findChild(QPushButton, "exportButton").isEnabled()

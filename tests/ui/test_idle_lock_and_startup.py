@@ -42,17 +42,19 @@ def _type_and_unlock(qtbot, overlay, password):
 
 def test_the_window_locks_when_idle_and_needs_the_password(qtbot, home):
     window, db = _window_with_idle_lock(qtbot, home, seconds=1)
-    overlay = window.findChild(QWidget, "lockOverlay")
+    overlay = window.idle_lock.box
     assert not overlay.isVisible()
     qtbot.waitUntil(overlay.isVisible, timeout=5000)
-    assert not window.centralWidget().isEnabled()  # nothing behind the overlay can be used
-    assert overlay.geometry() == window.rect()  # and nothing behind it can be seen
+    assert QApplication.activeModalWidget() is overlay  # nothing behind the password box can be used
+    cover = window.findChild(QWidget, "lockCover")
+    assert cover.isVisible() and cover.geometry() == window.rect()  # and nothing behind it can be seen
 
     _type_and_unlock(qtbot, overlay, "not-the-password")
     assert "用户名或密码错误" in overlay.findChild(QLabel, "lockErrorLabel").text()
     assert overlay.isVisible()
     _type_and_unlock(qtbot, overlay, PASSWORD)
     assert not overlay.isVisible() and window.centralWidget().isEnabled()
+    assert not any(c.isVisible() for c in window.findChildren(QWidget, "lockCover"))
     with db.session() as s:
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["unlock_failed", "unlock"]
@@ -64,7 +66,7 @@ def test_the_window_locks_when_idle_and_needs_the_password(qtbot, home):
 
 def test_five_wrong_passwords_at_the_lock_lock_the_account(qtbot, home):
     window, db = _window_with_idle_lock(qtbot, home, seconds=1)
-    overlay = window.findChild(QWidget, "lockOverlay")
+    overlay = window.idle_lock.box
     qtbot.waitUntil(overlay.isVisible, timeout=5000)
     for _ in range(5):
         _type_and_unlock(qtbot, overlay, "wrong-wrong-wrong")

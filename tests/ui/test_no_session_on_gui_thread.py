@@ -57,7 +57,7 @@ def test_locking_and_unlocking_the_window_opens_no_session_on_the_gui_thread(qtb
     lock.lock()
     lock.try_unlock("not-the-password")
     settle(qtbot)
-    assert lock.locked and lock.overlay.error.text()
+    assert lock.locked and lock.box.error.text()
     lock.try_unlock(PASSWORD)
     settle(qtbot)
     assert not lock.locked

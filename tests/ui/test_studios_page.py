@@ -158,10 +158,11 @@ def test_filters_narrow_the_list_and_the_counts(qtbot, main_window):
     industry = child(page, QComboBox, "industryFilter")
     for _ in range(industry.findData("茶")):
         qtbot.keyClick(industry, Qt.Key.Key_Down)
-    assert industry.currentText() == "茶"
+    assert industry.currentText() == "茶叶"  # the industries in full, not one character
     settle(qtbot)
-    assert table.column_texts(0) == ["甲工匠创新工作室"]
+    assert table.column_texts(0) == ["甲工匠创新工作室"] and table.column_texts(5) == ["茶叶"]
     assert "共 <b>1</b> 家" in page.counts.text() and "工匠创新工作室 1" in page.counts.text()
+    assert "按产业：茶叶 1" in page.counts.text()
 
 
 def test_status_dialog_names_a_studio_with_its_document_number(qtbot, main_window):

@@ -102,7 +102,7 @@ def test_closing_the_window_with_nothing_typed_just_closes(main_window, qtbot):
 def test_the_lock_keeps_typed_values_and_quitting_from_it_asks(main_window, qtbot, answer):
     page, view = _typed(main_window, qtbot)
     main_window.idle_lock.lock()
-    overlay = main_window.findChild(QWidget, "lockOverlay")
+    overlay = main_window.idle_lock.box
     assert overlay.isVisible()
     _still_typed(main_window, view)  # locking throws nothing away
     answer_modal(qtbot, answer, "unsavedBox")
@@ -119,7 +119,7 @@ def test_the_lock_keeps_typed_values_and_quitting_from_it_asks(main_window, qtbo
 def test_unlocking_finds_the_typed_values_still_there(main_window, qtbot):
     page, view = _typed(main_window, qtbot)
     main_window.idle_lock.lock()
-    overlay = main_window.findChild(QWidget, "lockOverlay")
+    overlay = main_window.idle_lock.box
     qtbot.keyClicks(overlay.findChild(QLineEdit, "lockPasswordEdit"), PASSWORD)
     qtbot.mouseClick(overlay.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not overlay.isVisible())  # the password is checked in the background
@@ -163,22 +163,60 @@ def test_signing_out_asks_then_shows_the_login(qtbot, home, answer):
         runner.shutdown()
 
 
-def test_the_lock_hides_an_open_record_dialog_and_gives_it_back_as_it_was(main_window, qtbot):
+def _covered(window) -> bool:
+    return any(c.isVisible() and c.geometry() == window.rect() for c in window.findChildren(QWidget, "lockCover"))
+
+
+def _unlock(qtbot, main_window):
+    box = main_window.idle_lock.box
+    assert box.isVisible() and QApplication.activeModalWidget() is box  # above every dialog, taking the input
+    qtbot.keyClicks(box.findChild(QLineEdit, "lockPasswordEdit"), PASSWORD)
+    qtbot.mouseClick(box.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible())  # the password is checked in the background
+
+
+def test_the_lock_covers_an_open_record_dialog_and_gives_it_back_as_it_was(main_window, qtbot):
     page = main_window.show_page("enterprises")
     settle(qtbot)
     page.new_enterprise()
     dialog = QApplication.activeModalWidget()
-    name = dialog.findChildren(QLineEdit)[0]
-    name.setText("南伞新糖厂")
+    name = dialog.findChild(QLineEdit, "entName")
+    qtbot.keyClicks(name, "Nansan Sugar Mill")
     main_window.idle_lock.lock()
-    overlay = main_window.findChild(QWidget, "lockOverlay")
-    assert not dialog.isVisible() and overlay.isVisible()  # nothing readable over the overlay
-    password = overlay.findChild(QLineEdit, "lockPasswordEdit")
-    qtbot.keyClicks(password, PASSWORD)  # the password box is not blocked by the dialog
-    qtbot.mouseClick(overlay.findChild(QPushButton, "unlockButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not overlay.isVisible())  # the password is checked in the background
-    assert dialog.isVisible() and name.text() == "南伞新糖厂"
+    assert dialog.isVisible() and _covered(dialog) and _covered(main_window)  # open, and nothing readable
+    _unlock(qtbot, main_window)
+    assert dialog.isVisible() and name.text() == "Nansan Sugar Mill" and not _covered(dialog)
+    assert QApplication.activeModalWidget() is dialog and dialog.unsaved_changes()  # still to be saved
     dialog.reject()
+    settle(qtbot)
+
+
+def test_the_lock_leaves_a_dialog_in_exec_and_a_message_box_open(main_window, qtbot):
+    """A dialog run with exec() (设立届次) and a message box over it: the lock ends neither."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    page = main_window.show_page("nominations")
+    settle(qtbot)
+    seen = {}
+
+    def while_open() -> None:
+        dialog = QApplication.activeModalWidget()
+        name = dialog.findChild(QLineEdit, "sessionNameEdit")
+        qtbot.keyClicks(name, "The 5th session")
+        box = QMessageBox(QMessageBox.Icon.Information, "提示", "一条消息", QMessageBox.StandardButton.Ok, dialog)
+        box.open()
+        main_window.idle_lock.lock()
+        seen["covered"] = (_covered(dialog), _covered(box), _covered(main_window))
+        _unlock(qtbot, main_window)
+        seen["after"] = (dialog.isVisible(), box.isVisible(), name.text(), _covered(dialog) or _covered(box))
+        box.accept()
+        seen["modal"] = QApplication.activeModalWidget() is dialog
+        dialog.reject()
+
+    QTimer.singleShot(0, while_open)
+    page.new_session()  # exec(): returns only when while_open closes the dialog
+    assert seen == {"covered": (True, True, True), "after": (True, True, "The 5th session", False), "modal": True}
     settle(qtbot)
 
 
@@ -195,7 +233,7 @@ def test_quitting_from_the_lock_asks_about_a_record_dialog_left_open(main_window
     township.setCurrentIndex(township.findText("南伞镇"))
     qtbot.keyClicks(dialog.findChild(QLineEdit, "entName"), "Nansan Sugar")  # typed by the user
     main_window.idle_lock.lock()
-    overlay = main_window.findChild(QWidget, "lockOverlay")
+    overlay = main_window.idle_lock.box
     answer_modal(qtbot, answer, "unsavedBox")
     if answer == SAVE:  # only a name: the dialog says what its indicators miss
         answer_modal(qtbot, "仍然保存", "incompleteBox")

@@ -3,6 +3,8 @@ page moves the others (当前工作年度, ui.work_year)."""
 
 from datetime import date
 
+import pytest
+
 from PySide6.QtWidgets import QComboBox, QSpinBox
 from sqlalchemy import select
 
@@ -72,3 +74,55 @@ def test_pages_open_on_the_working_year_and_follow_a_change_made_on_any_of_them(
     plan_years.setCurrentIndex(plan_years.findData(2021))  # changed on 指标台账 …
     settle(qtbot)
     assert spin.value() == 2021 and ctx.current_year.value == 2021
+
+
+@pytest.mark.slow  # the report previews as its years change
+def test_the_report_the_studios_and_the_sessions_follow_the_working_year(main_window, qtbot):
+    """评估报告 (a 年度工作总结), 三室一站's year results and item 6, and 劳模推荐's 届次 open on the
+    working year and follow it; a year picked for a 年度工作总结 moves the others."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from zkdesk.services.award_sessions import SessionInput, create_session
+    from zkdesk.ui.nominations.session_dialog import SessionDialog
+    from zkdesk.ui.pages.evaluation_report import ANNUAL
+    from zkdesk.ui.studios.results import ResultDialog
+
+    ctx = main_window.ctx
+    with ctx.db.session() as s:
+        for year, number in ((2020, 3), (2023, 4), (2025, 5)):
+            create_session(s, ctx.actor, SessionInput(f"第{number}届镇康县劳动模范", year, number))
+    ctx.current_year.set(2023)
+
+    nominations = main_window.show_page("nominations")
+    settle(qtbot)
+    assert nominations.current_session().year == 2023  # not the newest (2025): the working year's
+    dialog = SessionDialog(ctx, nominations)
+    assert dialog.findChild(QSpinBox, "sessionYearSpin").value() == 2023
+    dialog.deleteLater()
+    results = ResultDialog(ctx, "no-studio", {}, None, nominations)
+    assert results.year.value() == 2023  # a studio's new year of results: the working year …
+    results.deleteLater()
+    results = ResultDialog(ctx, "no-studio", {2023: None, 2021: None}, None, nominations)
+    assert results.year.value() == 2024  # … unless it has them already
+    results.deleteLater()
+
+    printing = main_window.show_page("print")
+    tabs = printing.findChild(QTabWidget, "printTabs")
+    tabs.setCurrentIndex([tabs.tabText(i) for i in range(tabs.count())].index("评估报告"))
+    panel = printing.evaluation
+    settle(qtbot, 90_000)
+    kind = panel.findChild(QComboBox, "evalKindCombo")
+    kind.setCurrentIndex(kind.findData(ANNUAL))
+    settle(qtbot, 90_000)
+    assert panel.year_from.currentData() == panel.year_to.currentData()
+    ctx.current_year.set(2022)  # moved on another page …
+    settle(qtbot, 90_000)
+    assert panel.year_to.currentData() == 2022  # … the 年度工作总结 follows
+    panel.year_to.setCurrentIndex(panel.year_to.findData(2024))  # picked here …
+    settle(qtbot, 90_000)
+    assert ctx.current_year.value == 2024 and panel._key.year_from == 2024  # … every page follows
+    main_window.show_page("nominations")
+    settle(qtbot)
+    ctx.current_year.set(2020)
+    settle(qtbot)
+    assert nominations.current_session().year == 2020

@@ -38,6 +38,19 @@ STUDIO_TYPES = ("劳模创新工作室", "工匠创新工作室", "职工创新�
 STUDIO_LEVELS = ("县级", "市级", "省级", "全国")
 STUDIO_STATUSES = ("申报", "命名", "年度复核", "撤销")
 INDUSTRIES = ("糖", "茶", "果", "烟", "畜", "其他")
+# The plan's five industries (“糖、茶、果、烟、畜”) are stored by their one-character names;
+# screens and prints show them in full. An enterprise's own industry text is shown as typed.
+INDUSTRY_NAMES = {"糖": "蔗糖", "茶": "茶叶", "果": "水果坚果", "烟": "烤烟", "畜": "畜牧", "其他": "其他"}
+
+
+def industry_label(value: str) -> str:
+    return INDUSTRY_NAMES.get(value, value)
+
+
+def industry_value(text: str) -> str:
+    """What a user typed or picked (a full name or the short one) as stored."""
+    text = text.strip()
+    return next((code for code, name in INDUSTRY_NAMES.items() if text == name), text)
 
 OWNERSHIP_TYPES = ("国有", "集体", "非公", "外资", "港澳台", "其他")
 OPERATING_STATUSES = ("正常经营", "停产", "注销")

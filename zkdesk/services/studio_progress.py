@@ -69,8 +69,10 @@ def studio_plans(session: Session) -> list[Plan]:
     return list(session.scalars(query))
 
 
-def item6_summary(session: Session, actor: Actor, plan_code: str | None = None, today: date | None = None) -> Item6Summary | None:
-    """Item-6 figures of this office (county: all townships), or None without such a plan."""
+def item6_summary(session: Session, actor: Actor, plan_code: str | None = None, today: date | None = None,
+                  year: int | None = None) -> Item6Summary | None:
+    """Item-6 figures of this office (county: all townships), or None without such a plan: of the
+    plan that has `year` (the working year; default this year), else the last one."""
     actor.require(Permission.VIEW)
     plans = studio_plans(session)
     if plan_code:
@@ -78,7 +80,8 @@ def item6_summary(session: Session, actor: Actor, plan_code: str | None = None, 
     if not plans:
         return None
     today = today or date.today()
-    plan = next((p for p in plans if p.start_year <= today.year <= p.end_year), plans[-1])
+    year = year or today.year
+    plan = next((p for p in plans if p.start_year <= year <= p.end_year), plans[-1])
     org = actor.office_code
     years = list(range(plan.start_year, plan.end_year + 1))
     indicators = session.scalars(

@@ -24,7 +24,7 @@ SPREADSHEETS = "表格文件 (*.xlsx *.xls *.xlsb *.ods);;所有文件 (*)"
 PDF = "PDF 文件 (*.pdf)"
 DOCX = "Word 文档 (*.docx)"
 PACKAGES = "zkdesk 数据包 (*.zkx)"
-BACKUPS = "zkdesk 备份 (*.sqlite3);;所有文件 (*)"
+BACKUPS = "zkdesk 备份 (*.sqlite3 *.dump);;所有文件 (*)"
 
 TYPE_NAMES = {
     ".xlsx": "Excel 工作簿", ".xls": "Excel 97-2003 工作簿", ".xlsb": "Excel 二进制工作簿", ".ods": "ODS 电子表格",
@@ -65,10 +65,12 @@ def _settings() -> QSettings:
     return QSettings("zkdesk", "zkdesk")
 
 
-def _start_folder(kind: str) -> Path:
+def _start_folder(kind: str, fallback: Path | None = None) -> Path:
     remembered = _settings().value(f"folders/{kind}")
     if remembered and Path(str(remembered)).is_dir():
         return Path(str(remembered))
+    if fallback is not None and fallback.is_dir():
+        return fallback
     if kind in ("package", "usb"):
         drives = removable_drives()
         if drives:
@@ -84,9 +86,10 @@ def remember(kind: str, path: Path) -> None:
 
 def make_dialog(parent: QWidget | None, kind: str, title: str, filters: str = "", *,
                 mode: QFileDialog.FileMode = QFileDialog.FileMode.ExistingFile, save: bool = False,
-                name: str = "") -> QFileDialog:
-    """The dialog, not yet shown (tests drive it; callers use the functions below)."""
-    dialog = QFileDialog(parent, title, str(_start_folder(kind)), filters)
+                name: str = "", start: Path | None = None) -> QFileDialog:
+    """The dialog, not yet shown (tests drive it; callers use the functions below). `start` is
+    where it opens while no folder is remembered for this kind (e.g. the backups folder)."""
+    dialog = QFileDialog(parent, title, str(_start_folder(kind, start)), filters)
     dialog.setObjectName("fileDialog")
     if sys.platform != "win32":
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -112,8 +115,8 @@ def _run(dialog: QFileDialog, kind: str) -> list[Path]:
     return paths
 
 
-def open_file(parent: QWidget | None, kind: str, title: str, filters: str) -> Path | None:
-    paths = _run(make_dialog(parent, kind, title, filters), kind)
+def open_file(parent: QWidget | None, kind: str, title: str, filters: str, start: Path | None = None) -> Path | None:
+    paths = _run(make_dialog(parent, kind, title, filters, start=start), kind)
     return paths[0] if paths else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from zkdesk.domain.contract_rules import MULTI_ENTERPRISE_KINDS
+from zkdesk.domain.choices import industry_label
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import enterprise_years, township_names
 from zkdesk.services.enterprise_facts import contract_facts, counted_contracts, enterprise_year_facts
@@ -77,7 +78,7 @@ def contract_list(q: SourceQuery) -> SourceResult:
             "name": f.name,
             "uscc": f.uscc,
             "ownership": f.ownership,
-            "industry": f.industry,
+            "industry": industry_label(f.industry),
             "employees": f.employees,
             "operating_status": f.status,
             "unionised": f.has_union,

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from zkdesk.domain.choices import industry_label
 from zkdesk.output.sources import SourceQuery, SourceResult, source
 from zkdesk.output.sources.common import township_names
 from zkdesk.services.scope import org_filter
@@ -104,7 +105,7 @@ def studio_summary(q: SourceQuery) -> SourceResult:
             "name": s.name,
             "kind": s.kind,
             "host": hosts.get(s.enterprise_id, "") or s.host_name,
-            "industry": s.industry,
+            "industry": industry_label(s.industry),
             "lead_name": s.lead_name,
             "lead_honours": s.lead_honours,
             "lead_phone": s.lead_phone,

@@ -73,7 +73,7 @@ class EnterpriseDialog(QDialog):
         self.ownership.addItems(choices.OWNERSHIP_TYPES)
         self.ownership.setCurrentText("非公")
         self.industry = QComboBox(objectName="entIndustry", editable=True)
-        self.industry.addItems(["", *choices.INDUSTRIES])
+        self.industry.addItems(["", *(choices.industry_label(i) for i in choices.INDUSTRIES)])  # 蔗糖, stored as 糖
         self.is_company = QCheckBox("公司制企业（设职工董事、职工监事）", objectName="entIsCompany")
         self.is_company.setChecked(True)
         self.address = QLineEdit(objectName="entAddress")
@@ -224,7 +224,7 @@ class EnterpriseDialog(QDialog):
         self.uscc.setText(d.uscc)
         select_data(self.township, d.township_code)
         self.ownership.setCurrentText(d.ownership)
-        self.industry.setCurrentText(d.industry)
+        self.industry.setCurrentText(choices.industry_label(d.industry))
         self.is_company.setChecked(d.is_company)
         self.address.setText(d.address)
         self.contact_person.setText(d.contact_person)
@@ -291,7 +291,7 @@ class EnterpriseDialog(QDialog):
     def _inputs(self) -> tuple[EnterpriseInput, list[YearInput], UnionInput | None]:
         data = EnterpriseInput(
             name=self.name.text(), township_code=self.township.currentData() or "", uscc=self.uscc.text(),
-            ownership=self.ownership.currentText(), industry=self.industry.currentText(),
+            ownership=self.ownership.currentText(), industry=choices.industry_value(self.industry.currentText()),
             is_company=self.is_company.isChecked(), address=self.address.text(),
             contact_person=self.contact_person.text(), contact_phone=self.contact_phone.text(), note=self.note.text(),
         )

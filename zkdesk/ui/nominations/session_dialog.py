@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout
 
@@ -23,7 +22,8 @@ class SessionDialog(QDialog):
         self.name = QLineEdit(objectName="sessionNameEdit", placeholderText="例如：第四届镇康县劳动模范")
         self.number = QSpinBox(objectName="sessionNumberSpin", minimum=0, maximum=99)
         self.number.setSpecialValueText("（无）")
-        self.year = QSpinBox(objectName="sessionYearSpin", minimum=1990, maximum=2100, value=date.today().year)
+        self.year = QSpinBox(objectName="sessionYearSpin", minimum=1990, maximum=2100,
+                             value=ctx.current_year.value)  # 当前工作年度
         self.honour_type = QComboBox(objectName="honourTypeCombo")
         self.honour_type.addItems(choices.HONOUR_TYPES)
         self.level = QComboBox(objectName="levelCombo")

@@ -65,7 +65,7 @@ ENTERPRISE_COLUMNS = [
     Column("企业名称", lambda r: r.name, stretch=True),
     Column("乡镇", lambda r: r.township_name),
     Column("所有制", lambda r: r.ownership),
-    Column("行业", lambda r: r.industry),
+    Column("行业", lambda r: choices.industry_label(r.industry)),
     Column("职工数", lambda r: r.employees, fmt="int"),
     Column("状态", lambda r: r.status or "未登记"),
     Column("工会", lambda r: r.has_union, fmt="yes"),
@@ -202,7 +202,7 @@ class EnterprisesPage(QWidget):
         self.industry_filter = QComboBox(objectName="industryFilter")
         self.industry_filter.addItem("全部行业", "")
         for i in choices.INDUSTRIES:
-            self.industry_filter.addItem(i, i)
+            self.industry_filter.addItem(choices.industry_label(i), i)
         self.size_filter = QComboBox(objectName="sizeFilter")
         for label, value in (("全部规模", ""), ("百人以上", SIZE_LARGE), ("百人以下", SIZE_SMALL)):
             self.size_filter.addItem(label, value)

@@ -148,6 +148,7 @@ class EvaluationReportPanel(QWidget):
         self.save_texts_button.setEnabled(False)
         self.refresher = Refresher(self, query=self._query, apply=self._show, kinds=(bus.INDICATORS, bus.PLANS,
                                    bus.NARRATIVES), ctx=ctx, on_failure=self._failed, debounce_ms=250)
+        ctx.current_year.changed.connect(self._follow_year)
 
     # --- choices -------------------------------------------------------------------------
 
@@ -183,8 +184,9 @@ class EvaluationReportPanel(QWidget):
             self.plan.addItem(p.label, p.code)
         for code, name in choices.orgs:
             self.org.addItem(name, code)
-        self.plan.setCurrentIndex(choices.default_plan if first or self.plan.findData(plan) < 0
-                                  else self.plan.findData(plan))
+        year = self.ctx.current_year.value  # the plan of the working year (当前工作年度) first
+        default = next((i for i, p in enumerate(choices.plans) if p.start <= year <= p.end), choices.default_plan)
+        self.plan.setCurrentIndex(default if first or self.plan.findData(plan) < 0 else self.plan.findData(plan))
         self.org.setCurrentIndex(max(0, self.org.findData(org)))
         for combo in (self.plan, self.org):
             combo.blockSignals(False)
@@ -218,8 +220,8 @@ class EvaluationReportPanel(QWidget):
             return
         kind = self.kind.currentData()
         start, end = plan.start, plan.end
-        years = {FINAL: (start, end), MIDTERM: (start, start + (end - start) // 2),
-                 ANNUAL: (self.year_to.currentData() or end,) * 2}[kind]
+        annual = self.year_to.currentData() or end  # the year shown (it follows the working year)
+        years = {FINAL: (start, end), MIDTERM: (start, start + (end - start) // 2), ANNUAL: (annual, annual)}[kind]
         for combo, year in zip((self.year_from, self.year_to), years):
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(year))
@@ -234,6 +236,10 @@ class EvaluationReportPanel(QWidget):
         return _Key(plan.code, org, year_from, year_to)
 
     def _choice_changed(self) -> None:
+        if self.kind.currentData() == ANNUAL and self.year_from.currentData() != self.year_to.currentData():
+            self.year_from.blockSignals(True)  # a 年度工作总结 is of one year: 起 (greyed) goes with 止
+            self.year_from.setCurrentIndex(self.year_from.findData(self.year_to.currentData()))
+            self.year_from.blockSignals(False)
         new = self._combo_key()
         if new is None or new == self._key:
             return
@@ -242,6 +248,8 @@ class EvaluationReportPanel(QWidget):
         def proceed() -> None:
             self._select(new)
             self._key = new
+            if new.year_from == new.year_to:  # 年度工作总结 of a year: every page moves to it
+                self.ctx.current_year.set(new.year_to)
             self._current = None
             self._set_texts_enabled(False)  # until the new report's words arrive with its preview
             self._show_kind()
@@ -252,6 +260,17 @@ class EvaluationReportPanel(QWidget):
             return
         self._select(old)  # as it was while the question is asked
         guard(self, [self], proceed)
+
+    def _follow_year(self, year: int) -> None:
+        """The working year changed on another page: a 年度工作总结 moves to it, where the plan has it."""
+        plan, key = self._plan_choice(), self._key
+        if plan is None or key is None or self.kind.currentData() != ANNUAL or not plan.start <= year <= plan.end:
+            return
+        for combo in (self.year_from, self.year_to):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(year))
+            combo.blockSignals(False)
+        self._choice_changed()
 
     def _select(self, key: _Key) -> None:
         """Put the combos on `key` without signals."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zkdesk.domain.orgcodes import is_county
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.exchange.conflicts import open_conflict_count
 from zkdesk.exchange.export import export_packages, townships
 from zkdesk.exchange.forms import form_summary
@@ -130,6 +130,7 @@ class ExchangePage(QWidget):
         self.export_button.setMinimumHeight(36)
         self.export_button.clicked.connect(self._export)
         self.export_result = QLabel(objectName="exportResult", wordWrap=True)
+        self.first_step = self._first_step_box()
 
         drives_row = QHBoxLayout()
         drives_row.addWidget(self.drives, 1)
@@ -150,12 +151,37 @@ class ExchangePage(QWidget):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(tab)
+        layout.addWidget(self.first_step)
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.export_button)
         layout.addWidget(self.export_result)
         layout.addStretch(1)
         return tab
+
+    def _first_step_box(self) -> QWidget:
+        """A township that has not imported the county's first package has no county key to
+        encrypt a report with: the export tab says so, and what to do, instead of a refusal."""
+        box = QGroupBox(objectName="firstStepBox")
+        box.setStyleSheet("#firstStepBox { background: #fff3cd; border: 1px solid #e0c36a; border-radius: 4px; }")
+        text = QLabel(
+            "<b>第一步：导入县总工会的第一个数据包</b><br>"
+            "本单位尚未收到县总工会的数据包。县总工会发来的第一个数据包中有县总工会的公钥，"
+            "上报的数据要用它加密，所以在导入它之前还不能导出上报数据包。请：<br>"
+            "1. 向县总工会索取发给本乡镇的数据包（U盘中的 .zkx 文件）；<br>"
+            "2. 在“导入数据包”页选择该文件，预览后核对县总工会的密钥指纹（可电话向县总工会确认），确认导入；<br>"
+            "3. 回到本页，导出上报数据包。",
+            objectName="firstStepText", wordWrap=True)
+        go = QPushButton("去导入数据包", objectName="firstStepImportButton")
+        go.clicked.connect(lambda: self.tabs.setCurrentIndex(1))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(go)
+        layout = QVBoxLayout(box)
+        layout.addWidget(text)
+        layout.addLayout(row)
+        box.hide()  # shown once the keys are read and the county's is missing
+        return box
 
     def _import_tab(self) -> QWidget:
         tab = QWidget()
@@ -245,6 +271,9 @@ class ExchangePage(QWidget):
             else:
                 self.receiver.addItem("镇康县总工会（530924）", "530924")
         self._conflict_count(conflicts)
+        waiting = not self.county and not any(p.code == COUNTY_CODE and p.fingerprint for p in keys.peers)
+        self.first_step.setVisible(waiting)
+        self.export_button.setEnabled(not waiting and not self.tasks)
         _fill(self.peers, [[p.name, p.code, p.fingerprint or "尚未收到", str(p.last_out_seq), str(p.acked_out_seq)]
                            for p in keys.peers])
 
@@ -295,7 +324,8 @@ class ExchangePage(QWidget):
         self.busy.setVisible(busy)
         self.status.setText(message)
         for button in (self.export_button, self.preview_button, self.apply_button):
-            button.setEnabled(not busy and (button is not self.apply_button or self._importable()))
+            button.setEnabled(not busy and (button is not self.apply_button or self._importable())
+                              and (button is not self.export_button or self.first_step.isHidden()))
 
     @property
     def idle(self) -> bool:

@@ -105,6 +105,7 @@ class NominationsPage(QWidget):
 
         self.refresher = Refresher(self.table, self._read, self._show, (bus.NOMINATIONS,))
         self.session_combo.currentIndexChanged.connect(self.refresh)
+        ctx.current_year.changed.connect(self._follow_year)
         for combo in (self.township_filter, self.status_filter, self.category_filter):
             combo.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self.refresh)
@@ -129,15 +130,23 @@ class NominationsPage(QWidget):
     def refresh(self) -> None:
         self.refresher.request()
 
+    def _follow_year(self, year: int) -> None:
+        """The working year changed on another page: the 届次 of that year, where there is one."""
+        pick, current = session_for_year(self.sessions, year), self.current_session()
+        if pick is not None and pick.year == year and (current is None or pick.id != current.id):
+            self._wanted_session = pick.id
+            self.refresh()
+
     def _read(self):
         current = self.current_session()
         wanted = self._wanted_session or (current.id if current else None)
+        year = self.ctx.current_year.value
         township, status = self.township_filter.currentData() or None, self.status_filter.currentData() or None
         category, text = self.category_filter.currentData() or None, self.search.text()
 
         def work(s, actor):
             sessions = list_sessions(s, actor)
-            award = next((r for r in sessions if r.id == wanted), sessions[0] if sessions else None)
+            award = next((r for r in sessions if r.id == wanted), session_for_year(sessions, year))
             if award is None:
                 return sessions, None, [], None
             rows = list_nominations(s, actor, award.id, township_code=township, status=status, category=category,
@@ -212,3 +221,10 @@ class NominationsPage(QWidget):
             return
         Op(self, lambda s, actor: delete_nomination(s, actor, row.id), confirm=f"删除推荐人选“{row.name}”的草稿？",
            busy="正在删除…").run()
+
+
+def session_for_year(sessions: list[SessionRow], year: int) -> SessionRow | None:
+    """The 届次 a page opens on for the working year: that year's (the latest number), else the
+    latest before it, else the earliest there is. `sessions` come newest first."""
+    return (next((r for r in sessions if r.year == year), None) or next((r for r in sessions if r.year < year), None)
+            or (sessions[-1] if sessions else None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES
+from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES, industry_label
 from zkdesk.domain.roles import Permission
 from zkdesk.services.studios import StudioFilter, StudioList, delete_studio, list_studios
 from zkdesk.ui import bus
@@ -23,7 +23,7 @@ COLUMNS = [
     Column("级别", lambda r: r.level),
     Column("状态", lambda r: r.status),
     Column("乡镇", lambda r: r.township_name),
-    Column("产业", lambda r: r.industry),
+    Column("产业", lambda r: industry_label(r.industry)),
     Column("依托单位", lambda r: r.host, stretch=True),
     Column("领衔人", lambda r: r.lead_name),
     Column("联系电话", lambda r: r.lead_phone, personal="phone"),
@@ -53,7 +53,7 @@ class StudiosPage(QWidget):
             self.township.addItem(name, code)
         self.township.setEnabled(self.township.count() > 1)  # a township office sees only its own
         self.township.currentIndexChanged.connect(self.refresh_list)
-        self.industry = self._filter("industryFilter", INDUSTRIES)
+        self.industry = self._filter("industryFilter", INDUSTRIES, industry_label)
         self.status = self._filter("statusFilter", STUDIO_STATUSES)
         filters = QHBoxLayout()
         for label, combo in (("类型", self.kind), ("级别", self.level), ("乡镇", self.township),
@@ -93,11 +93,11 @@ class StudiosPage(QWidget):
         layout.addWidget(self.item6)
         self.refresher = Refresher(self.table, self._read_list, self._show_list, LIST_KINDS)
 
-    def _filter(self, name: str, values: tuple[str, ...]) -> QComboBox:
+    def _filter(self, name: str, values: tuple[str, ...], label=str) -> QComboBox:
         combo = QComboBox(objectName=name)
         combo.addItem(ALL, None)
         for v in values:
-            combo.addItem(v, v)
+            combo.addItem(label(v), v)
         combo.currentIndexChanged.connect(self.refresh_list)
         return combo
 
@@ -163,5 +163,5 @@ def _counts_text(listing: StudioList) -> str:
     return (
         f"共 <b>{listing.total}</b> 家（目前命名且未撤销 {listing.named_today} 家）｜"
         f"按类型：{part(listing.by_kind)}｜按级别：{part(listing.by_level)}｜按状态：{part(listing.by_status)}<br>"
-        f"按乡镇：{part(listing.by_township)}｜按产业：{part(listing.by_industry)}"
+        f"按乡镇：{part(listing.by_township)}｜按产业：{part({industry_label(k): v for k, v in listing.by_industry.items()})}"
     )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES
+from zkdesk.domain.choices import INDUSTRIES, STUDIO_LEVELS, STUDIO_STATUSES, STUDIO_TYPES, industry_label
 from zkdesk.domain.dates import DateTextError
 from zkdesk.domain.roles import Permission
 from zkdesk.domain.studio_rules import APPLIED, NAMED, REVIEWED, REVOKED, suggest_name
@@ -109,7 +109,8 @@ class StudioDialog(QDialog):
         self.host = searchable(QComboBox(objectName="hostCombo"))  # hundreds of enterprises: type to find
         self.host_name = QLineEdit(objectName="hostNameEdit", placeholderText="依托单位名称（不在企业名录中时填写）")
         self.industry = QComboBox(objectName="industryCombo")
-        self.industry.addItems(INDUSTRIES)
+        for code in INDUSTRIES:
+            self.industry.addItem(industry_label(code), code)  # 蔗糖, stored as 糖
         self.level = QComboBox(objectName="levelCombo")
         self.level.addItems(STUDIO_LEVELS)
         self.lead_honours = QLineEdit(objectName="leadHonoursEdit", placeholderText="如 云南省劳动模范、临沧市五一劳动奖章")
@@ -218,11 +219,18 @@ class StudioDialog(QDialog):
             self.host_name.setText(self.host.currentText())
         self._maybe_suggest()
 
+    def _set_industry(self, value: str) -> None:
+        index = self.industry.findData(value)
+        if index < 0:  # not one of the five (an older record): shown as it is
+            self.industry.addItem(industry_label(value), value)
+            index = self.industry.count() - 1
+        self.industry.setCurrentIndex(index)
+
     def _host_picked(self) -> None:
         """A host chosen by the user brings its industry along, when it is one of the five."""
         industry = self._host_industry.get(self.host.currentData())
         if industry in INDUSTRIES:
-            self.industry.setCurrentText(industry)
+            self._set_industry(industry)
 
     def _status_changed(self, status: str) -> None:
         """Only the dates a status has are open for input."""
@@ -282,7 +290,7 @@ class StudioDialog(QDialog):
         if detail is None:
             self.setWindowTitle("登记“三室一站”")
             self.status.setCurrentText(APPLIED)
-            self.industry.setCurrentText(StudioInput.industry)
+            self._set_industry(StudioInput.industry)
             self._status_changed(APPLIED)
             self.members.load([])
         else:
@@ -302,7 +310,7 @@ class StudioDialog(QDialog):
         self.lead_name.setText(d.lead_name)
         self.name.setText(d.name)
         self._suggested = self._suggestion()
-        self.industry.setCurrentText(d.industry)
+        self._set_industry(d.industry)
         self.level.setCurrentText(d.level)
         self.lead_honours.setText(d.lead_honours)
         self.lead_phone.setText(d.lead_phone)
@@ -323,7 +331,7 @@ class StudioDialog(QDialog):
         """What the form says; DateTextError when a date cannot be read."""
         return StudioInput(
             name=self.name.text(), kind=self.kind.currentText(), township_code=self.township.currentData() or "",
-            lead_name=self.lead_name.text(), applied_on=self.applied_on.value(), industry=self.industry.currentText(),
+            lead_name=self.lead_name.text(), applied_on=self.applied_on.value(), industry=self.industry.currentData() or "",
             level=self.level.currentText(), status=self.status.currentText(), enterprise_id=self.host.currentData(),
             host_name=self.host_name.text(), lead_honours=self.lead_honours.text(), lead_phone=self.lead_phone.text(),
             lead_id_number=self.lead_id.text(), named_on=self.named_on.value(), reviewed_on=self.reviewed_on.value(),

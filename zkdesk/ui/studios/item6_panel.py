@@ -46,8 +46,13 @@ class Item6Panel(QGroupBox):
         layout.addWidget(self.note)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.summary = None
-        self.refresher = Refresher(self, lambda: item6_summary, self._show,
+        self.refresher = Refresher(self, self._query, self._show,
                                    (bus.STUDIOS, bus.ENTERPRISES, bus.PLANS, bus.INDICATORS), ctx=ctx)
+        ctx.current_year.changed.connect(lambda _year: self.refresher.request())  # the plan of the working year
+
+    def _query(self):
+        year = self.ctx.current_year.value
+        return lambda session, actor: item6_summary(session, actor, year=year)
 
     def refresh(self) -> None:
         """Read the figures again (off the GUI thread, when the panel is on screen)."""

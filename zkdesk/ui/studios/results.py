@@ -4,7 +4,6 @@ The history is read off the GUI thread when the tab is shown; saving and deletin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -187,7 +186,8 @@ class ResultDialog(QDialog):
 
         self.year.valueChanged.connect(self._load_year)
         if year is None:
-            year = max(by_year) + 1 if by_year else date.today().year
+            working = ctx.current_year.value  # 当前工作年度, unless it has its results already
+            year = working if working not in by_year else max(by_year) + 1
         else:
             self.year.setEnabled(False)
         self.year.setValue(year)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from zkdesk.services.audit_log import (
     DISPLAY_LIMIT,
@@ -20,7 +20,7 @@ from zkdesk.services.audit_log import (
     search_audit,
 )
 from zkdesk.services.integrity import VerifyReport, verify_database
-from zkdesk.ui import bus
+from zkdesk.ui import bus, file_dialogs
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op
 from zkdesk.ui.refresh import Refresher
@@ -159,9 +159,9 @@ class AuditTab(QWidget):
         self.count_label.setText(message)
 
     def export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "导出操作日志", str(Path.home() / f"操作日志-{date.today():%Y%m%d}.xlsx"), "Excel 工作簿 (*.xlsx)")
-        if name:
-            self.export_to(Path(name))
+        path = file_dialogs.save_file(self, "audit-export", "导出操作日志", f"操作日志-{date.today():%Y%m%d}.xlsx", file_dialogs.XLSX)
+        if path is not None:
+            self.export_to(path)
 
     def export_to(self, path: Path, done=None) -> None:
         """Every matching entry (not only those shown) into an .xlsx file, off the GUI thread;

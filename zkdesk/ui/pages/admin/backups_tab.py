@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from zkdesk.services.backups import RETENTION_TEXT, BackupInfo, info_for, list_backups, make_backup, size_text
 from zkdesk.services.errors import UserError
 from zkdesk.services.restore import SERVER_RESTORE_TEXT
-from zkdesk.ui import bus
+from zkdesk.ui import bus, file_dialogs
 from zkdesk.ui.messages import show_error
 from zkdesk.ui.tasks import run_task
 
@@ -105,9 +104,9 @@ class BackupsTab(QWidget):
         run_task(self, work, self._backed_up, self._backup_failed)
 
     def backup_to_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择备份到的文件夹（如U盘）")
-        if folder:
-            self.backup(Path(folder))
+        folder = file_dialogs.choose_folder(self, "usb", "选择备份到的文件夹（如U盘）")
+        if folder is not None:
+            self.backup(folder)
 
     def _backed_up(self, info: BackupInfo) -> None:
         self._busy(False)
@@ -131,11 +130,12 @@ class BackupsTab(QWidget):
             self._confirm_and_restore(backup.path, f"{backup.when_text}（{backup.trigger_label}）的备份")
 
     def restore_from_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.ctx.home.root), "zkdesk 备份 (*.sqlite3 *.dump);;所有文件 (*)")
-        if name:
-            info = info_for(Path(name))
-            what = f"{info.when_text}（{info.trigger_label}）的备份 {Path(name).name}" if info else f"文件 {name}"
-            self._confirm_and_restore(Path(name), what)
+        path = file_dialogs.open_file(self, "backup-restore", "选择备份文件", file_dialogs.BACKUPS,
+                                      start=self.ctx.home.backups_dir)
+        if path is not None:
+            info = info_for(path)
+            what = f"{info.when_text}（{info.trigger_label}）的备份 {path.name}" if info else f"文件 {path}"
+            self._confirm_and_restore(path, what)
 
     def _confirm_and_restore(self, path: Path, what: str) -> None:
         if self.ctx.db.is_server:  # nothing in use is replaced on a server: into a new database
