@@ -315,7 +315,7 @@ def test_derived_indicators(county):
         a = create_nomination(s, CLERK, person(fourth, NANSAN, "530924199007041329"))
         b = create_nomination(s, CLERK, person(fourth, FENGWEI, "53092419860419103X", category="农民工",
                                                industrial_worker=False))
-        c = create_nomination(s, CLERK, person(fourth, FENGWEI, "530924198503122510", industrial_worker=False))
+        create_nomination(s, CLERK, person(fourth, FENGWEI, "530924198503122510", industrial_worker=False))
         d = create_nomination(s, CLERK, person(third, NANSAN, "530924198503122510"))
         e = create_nomination(s, CLERK, person(city, NANSAN, "530924197802152424"))
         for nid in (a, b, d, e):
