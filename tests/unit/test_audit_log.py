@@ -110,6 +110,12 @@ def test_the_audit_screens_filters_are_indexed(county_db):
         "ix_audit_log_at": AuditFilter(date_from=today - timedelta(days=3), date_to=today),
     }
     with db.session() as s:
+        if s.get_bind().dialect.name != "sqlite":  # a server's planner picks by its statistics: the indexes are there
+            from sqlalchemy import inspect
+
+            names = {i["name"] for i in inspect(s.connection()).get_indexes("audit_log")}
+            assert set(filters) <= names, names
+            return
         for index, flt in filters.items():
             sql = str(_query(flt).compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
             plan = " ".join(str(r[-1]) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))

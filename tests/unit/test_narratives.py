@@ -42,7 +42,7 @@ def test_saved_per_plan_org_and_range_and_audited(db):
         # a later save of one section keeps the others
         save_narratives(s, ADMIN, PLAN, {"problems": "部分指标未分解。"})
         again = get_narratives(s, ADMIN, PLAN)
-        entries = s.scalars(select(AuditEntry).where(AuditEntry.entity == "evaluation_narrative")).all()
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.entity == "evaluation_narrative").order_by(AuditEntry.id)).all()
         rows = s.scalars(select(EvaluationNarrative)).all()
     assert final == {"effects": "终期：职工技能提升。", "problems": "", "next": "谋划十五五。"}
     assert mid == {"effects": "中期：稳步推进。", "problems": "", "next": ""}

@@ -175,8 +175,8 @@ def _write_resolutions(session: Session, plan: ImportPlan, username: str) -> Non
         t = names[r["table"]].table
         session.execute(update(t).where(t.c.id == r["id"]).values(
             r["write"] | {"revision": r["revision"] + 1, "updated_at": utcnow()}))
-        action = "exchange_deletion" if r.get("kind") == "delete" else "exchange_resolution"
-        audit.record(session, username, action, r["table"], r["id"],
+        audit.record(session, username, "exchange_deletion" if r.get("kind") == "delete" else "exchange_resolution",
+                     r["table"], r["id"],
                      {"old": r["old"], "new": r["new"], "peer": plan.sender, "by": r["by"]})
 
 

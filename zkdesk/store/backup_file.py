@@ -161,18 +161,20 @@ def exposure_of(path: Path) -> Exposure | None:
             return None
         settings = dict(con.execute(
             "SELECT key, value FROM setting WHERE key IN (?, ?, ?)", (km.PLAIN_SIGN, km.PLAIN_BOX, km.PENDING_KEY)))
+        def present(table: str, columns) -> list[str]:  # an older file lacks later tables and columns
+            if table not in tables:
+                return []
+            have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+            return [c for c in columns if c in have]
+
         plain = 0
         for table, columns in SEALED_COLUMNS.items():
-            if table not in tables:
-                continue
-            for column in columns:
+            for column in present(table, columns):
                 plain += con.execute(  # names from our own model, never from the file
                     f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND {column} != '' "
                     f"AND substr({column}, 1, {len(PREFIX)}) != ?", (PREFIX,)).fetchone()[0]
         for table, columns in SEALED_JSON_COLUMNS.items():  # a conflict's rows as JSON
-            if table not in tables:
-                continue
-            for column in columns:
+            for column in present(table, columns):
                 texts = con.execute(f"SELECT {column} FROM {table} WHERE {column} LIKE '%id_number%' "
                                     f"OR {column} LIKE '%phone%'").fetchall()
                 plain += sum(json_has_plain(text) for (text,) in texts if text)

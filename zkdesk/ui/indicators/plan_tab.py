@@ -162,6 +162,7 @@ class PlanTab(QWidget):
         self.save_button.clicked.connect(self._save_indicators)
         self.note = QLabel(objectName="planNote")
         self.note.setStyleSheet("color: #555;")
+        self.note.setWordWrap(True)
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="planIndicatorTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -203,7 +204,7 @@ class PlanTab(QWidget):
         top.addWidget(self.milestone_button)
         top.addWidget(self.duties_button)
         top.addWidget(self.rule_button)
-        top.addWidget(self.note, 1)
+        top.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(alloc_box)
@@ -212,6 +213,7 @@ class PlanTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.note)  # a line of its own: beside nine buttons it would widen the page past 1366
         layout.addWidget(splitter, 1)
         for w in (self.split_button, self.save_alloc_button):
             w.setVisible(self.manager)
