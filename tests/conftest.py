@@ -78,6 +78,25 @@ def county_db(fresh_db):
     return fresh_db, actor
 
 
+def plan_and_indicator_ids(db, code: str = "zk-2021-2025") -> tuple[str, dict[str, str]]:
+    """The seeded plan's id and its indicators' ids by 编号."""
+    from sqlalchemy import select
+
+    from zkdesk.services.progress import plan_by_code
+    from zkdesk.store.models import Indicator
+
+    with db.session() as s:
+        plan = plan_by_code(s, code)
+        return plan.id, {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+
+
+@pytest.fixture
+def county_plan(county_db):
+    """The county database with its 十四五 plan: (db, admin, plan id, indicator ids by 编号)."""
+    db, admin = county_db
+    return (db, admin, *plan_and_indicator_ids(db))
+
+
 @pytest.fixture
 def township_db(fresh_db):
     actor = make_office(fresh_db, NANSAN)

@@ -21,13 +21,8 @@ MENGPENG = "530924102"
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        plan_id = plan.id
-    return db, admin, plan_id, ids
+def county(county_plan):
+    return county_plan
 
 
 def _row(rows, code):

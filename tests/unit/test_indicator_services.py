@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import COUNTY, NANSAN
+from tests.conftest import COUNTY, NANSAN, plan_and_indicator_ids
 from zkdesk.domain.roles import Role
 from zkdesk.services import derived
 from zkdesk.services.actor import Actor
@@ -17,24 +17,16 @@ from zkdesk.services.plans import add_indicator, copy_plan, remove_indicator, up
 from zkdesk.services.progress import (
     derived_records,
     indicator_path,
-    plan_by_code,
     progress_for,
     township_breakdown,
 )
 from zkdesk.services.record_labels import describe_records
 from zkdesk.services.targets import allocations, set_allocations
 from zkdesk.services.year_locks import YearLocked, lock_year, unlock_year
-from zkdesk.store.models import AuditEntry, Indicator, IndicatorValue, Plan
+from zkdesk.store.models import AuditEntry, IndicatorValue, Plan
 
 FENGWEI = "530924101"
 MENGPENG = "530924102"
-
-
-def _plan_and_ids(db):
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        return plan.id, ids
 
 
 def _row(rows, code):
@@ -42,16 +34,14 @@ def _row(rows, code):
 
 
 def _save(db, actor, org, year, *entries):
-    plan_id, _ = _plan_and_ids(db)
+    plan_id, _ = plan_and_indicator_ids(db)
     with db.session() as s:
         return save_values(s, actor, plan_id, org, year, list(entries))
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    plan_id, ids = _plan_and_ids(db)
-    return db, admin, plan_id, ids
+def county(county_plan):
+    return county_plan
 
 
 def test_county_rolls_up_townships_and_its_own_values(county):
@@ -209,7 +199,7 @@ def test_a_township_reviewer_cannot_lock(township_db):
 
 def test_a_township_enters_only_its_own_values(township_db):
     db, admin = township_db
-    plan_id, ids = _plan_and_ids(db)
+    plan_id, ids = plan_and_indicator_ids(db)
     with pytest.raises(PermissionDenied):
         _save(db, admin, FENGWEI, 2023, ValueEntry(ids["04.2"], value="3"))
     with db.session() as s, pytest.raises(UserError):
@@ -311,7 +301,7 @@ def test_copy_the_plan_into_the_next_period_and_edit_it(county):
 
 def test_only_the_county_manages_plans(township_db):
     db, admin = township_db
-    plan_id, ids = _plan_and_ids(db)
+    plan_id, ids = plan_and_indicator_ids(db)
     with db.session() as s, pytest.raises(PermissionDenied, match="县总工会"):
         update_indicator(s, admin, ids["01.2"], target=1)
     clerk = Actor("c", "录入员", Role.CLERK, COUNTY)

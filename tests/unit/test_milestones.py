@@ -9,19 +9,14 @@ from tests.conftest import COUNTY, NANSAN
 from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_values import ValueEntry, entry_sheet, save_values
 from zkdesk.services.milestones import MilestoneEntry, milestone_sheet, save_milestones
-from zkdesk.services.progress import plan_by_code, progress_for
+from zkdesk.services.progress import progress_for
 from zkdesk.services.records import RecordChanged
-from zkdesk.store.models import AuditEntry, Indicator
+from zkdesk.store.models import AuditEntry
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        plan_id = plan.id
-    return db, admin, plan_id, ids
+def county(county_plan):
+    return county_plan
 
 
 def _row(db, plan_id, org, year, code):

@@ -5,28 +5,21 @@ congress kept apart from the townships' (issue 15)."""
 import json
 
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import COUNTY, NANSAN
 from zkdesk.domain.progress import Term, terms_at, terms_of
 from zkdesk.paths import plans_dir
 from zkdesk.services.baselines import BaselineEntry, save_baselines
 from zkdesk.services.indicator_values import ValueEntry, save_values
-from zkdesk.services.progress import plan_by_code, progress_for
-from zkdesk.store.models import Indicator
+from zkdesk.services.progress import progress_for
 from zkdesk.store.seed import CatalogError, load_org_units, load_plan_catalog
 
 FENGWEI = "530924101"
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        plan_id = plan.id
-    return db, admin, plan_id, ids
+def county(county_plan):
+    return county_plan
 
 
 def _row(db, plan_id, org, year, code):

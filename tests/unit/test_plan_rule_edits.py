@@ -13,17 +13,12 @@ from zkdesk.domain.roles import Role
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import PermissionDenied, UserError
 from zkdesk.services.plans import save_indicator_edits, set_indicator_rule
-from zkdesk.services.progress import plan_by_code
 from zkdesk.store.models import AuditEntry, Indicator, Plan
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        return db, admin, plan.id, ids
+def county(county_plan):
+    return county_plan
 
 
 def _version(db, plan_id):

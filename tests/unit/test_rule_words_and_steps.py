@@ -5,13 +5,11 @@ from __future__ import annotations
 
 
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import COUNTY
 from zkdesk.domain import progress as rules
 from zkdesk.services.award_sessions import SessionInput, create_session
-from zkdesk.services.progress import indicator_path, plan_by_code, progress_for
-from zkdesk.store.models import Indicator
+from zkdesk.services.progress import indicator_path, progress_for
 
 
 def test_rule_words_per_kind():
@@ -33,12 +31,8 @@ def test_step_path_is_the_cumulative_target_of_the_sessions_held():
 
 
 @pytest.fixture
-def county(county_db):
-    db, admin = county_db
-    with db.session() as s:
-        plan = plan_by_code(s, "zk-2021-2025")
-        ids = {i.code: i.id for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-        return db, admin, plan.id, ids
+def county(county_plan):
+    return county_plan
 
 
 def test_03_1_steps_at_the_session_years(county):
