@@ -190,7 +190,9 @@ def _legend(data: PathData) -> list[tuple[tuple | None, str, str, bool]]:
     target = "目标路径" if data.expected else "目标"
     if data.target is not None:
         target += f"（{data.target_year}年目标{value(data.target)}）"
-    entries = [((ACTUAL, 1.8, ()), "实际", TEXT, False), ((TARGET, 1.2, (4, 3)), target, TEXT, False)]
+    entries = [((ACTUAL, 1.8, ()), "实际", TEXT, False)]
+    if data.expected or data.target is not None:  # (no line drawn, none named)
+        entries.append(((TARGET, 1.2, (4, 3)), target, TEXT, False))
     if data.projection is not None:
         entries.append(((ACTUAL, 1.2, (1, 2)), f"按当前进度预计（{data.target_year}年{value(data.projection)}）", TEXT, False))
     if data.status:
@@ -203,8 +205,11 @@ def _place_legend(entries, x0: float, width: float, measure: Measure) -> list[li
     rows: list[list[tuple[float, tuple]]] = [[]]
     x = x0
     for entry in entries:
-        sample, label, _colour, bold = entry
-        w = (SAMPLE + 4 if sample else 0) + measure(label, LEGEND_SIZE, bold)
+        sample, label, colour, bold = entry
+        room = width - (SAMPLE + 4 if sample else 0)
+        if measure(label, LEGEND_SIZE, bold) > room:  # wider than a row of its own: cut
+            entry = (sample, fit(label, LEGEND_SIZE, bold, room, measure), colour, bold)
+        w = (SAMPLE + 4 if sample else 0) + measure(entry[1], LEGEND_SIZE, bold)
         if rows[-1] and x + w > x0 + width:
             rows.append([])
             x = x0
