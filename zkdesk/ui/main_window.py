@@ -23,7 +23,10 @@ from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.menus import attach_to_page, install_menus
 
 
-GEOMETRY_KEY = "window/geometry"
+GEOMETRY_KEY = "window/geometry"  # Qt's saveGeometry, as an older zkdesk remembered the window
+CLIENT_KEY = "window/client"  # the client area when not maximized
+FRAME_KEY = "window/frame"  # the frame around it: left, top, right, bottom (0 without a window manager)
+MAXIMIZED_KEY = "window/maximized"
 LARGE = QSize(1600, 1000)  # larger screens: at most this, centred
 
 
@@ -34,6 +37,14 @@ def default_geometry(available: QRect) -> tuple[QRect, bool]:
         return QRect(available), True
     size = QSize(min(LARGE.width(), int(available.width() * 0.9)), min(LARGE.height(), int(available.height() * 0.9)))
     return QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available), False
+
+
+def fitted(rect: QRect, available: QRect) -> QRect:
+    """`rect` moved (and, if it must, shrunk) into `available`; unchanged when it fits."""
+    size = rect.size().boundedTo(available.size())
+    x = min(max(rect.x(), available.left()), available.right() - size.width() + 1)
+    y = min(max(rect.y(), available.top()), available.bottom() - size.height() + 1)
+    return QRect(x, y, size.width(), size.height())
 
 
 class MainWindow(QMainWindow):
@@ -111,9 +122,22 @@ class MainWindow(QMainWindow):
 
     # -- size and place -------------------------------------------------------------------
     def place(self) -> None:
-        """Where the window was last closed (QSettings), if that still fits a screen; otherwise
-        from the screen's available area (default_geometry)."""
-        saved = QSettings("zkdesk", "zkdesk").value(GEOMETRY_KEY)
+        """Where the window was last closed (QSettings), fitted onto the screen it was on (or
+        the primary one); otherwise from the screen's available area (default_geometry)."""
+        settings = QSettings("zkdesk", "zkdesk")
+        client, margins = settings.value(CLIENT_KEY), settings.value(FRAME_KEY)
+        if isinstance(client, QRect) and client.isValid() and isinstance(margins, list) and len(margins) == 4:
+            # not Qt's restoreGeometry: it keeps room for a title bar of its own guess, so a window
+            # with none (no window manager: a kiosk X session, Xvfb) came back 25 px lower each start
+            left, top, right, bottom = (int(m) for m in margins)
+            frame = client.adjusted(-left, -top, right, bottom)
+            screen = QGuiApplication.screenAt(frame.center()) or self.screen() or QGuiApplication.primaryScreen()
+            frame = fitted(frame, screen.availableGeometry())
+            self.setGeometry(frame.adjusted(left, top, -right, -bottom))
+            if settings.value(MAXIMIZED_KEY) in (True, "true"):
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        saved = settings.value(GEOMETRY_KEY)  # written by an older zkdesk
         if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
             return  # restoreGeometry moves a window whose screen has gone back onto one
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -123,7 +147,14 @@ class MainWindow(QMainWindow):
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def remember_geometry(self) -> None:
-        QSettings("zkdesk", "zkdesk").setValue(GEOMETRY_KEY, self.saveGeometry())
+        """The client area when not maximized, the frame's width on each side, maximized or not."""
+        settings = QSettings("zkdesk", "zkdesk")
+        client, frame = self.geometry(), self.frameGeometry()
+        normal = self.normalGeometry()
+        settings.setValue(CLIENT_KEY, normal if normal.isValid() else client)
+        settings.setValue(FRAME_KEY, [max(0, client.left() - frame.left()), max(0, client.top() - frame.top()),
+                                      max(0, frame.right() - client.right()), max(0, frame.bottom() - client.bottom())])
+        settings.setValue(MAXIMIZED_KEY, self.isMaximized())
 
     # -- unsaved work -----------------------------------------------------------------------
     def unsaved_editors(self) -> list:
