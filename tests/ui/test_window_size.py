@@ -1,6 +1,13 @@
 """The window fits a 1366×768 office screen (1366×738 left by the taskbar) and comes back where
 it was closed."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QRect, QSettings, QSize
 
 from tests.ui.settle import settle
@@ -18,6 +25,36 @@ def test_every_page_fits_a_1366_by_738_window(main_window, qtbot):
         settle(qtbot)
         needed = main_window.minimumSizeHint()
         assert needed.width() <= SMALL_SCREEN.width() and needed.height() <= SMALL_SCREEN.height(), (key, needed, page.minimumSizeHint())
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    """A data directory with the demo county: real names and lists, wider than an empty office's."""
+    folder = tmp_path_factory.mktemp("demo-window")
+    subprocess.run([sys.executable, "-m", "zkdesk", "--home", str(folder), "demo"], check=True, capture_output=True,
+                   env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2])})
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_every_page_of_the_demo_county_fits_1366_by_738_at_scale(scale, demo_home, tmp_path):
+    """At 100% and at 150% display scaling (a 2049×1152 screen: 1366×768 once scaled), every
+    page and tab of the demo county fits the area a taskbar leaves (1366×738)."""
+    from zkdesk.services.demo import DEMO_ADMIN, DEMO_PASSWORD
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "office", "x": 0, "y": 0, "width": round(1366 * scale),
+                                               "height": round(768 * scale), "logicalDpi": 96, "dpr": 1}]}))
+    env = os.environ | {"QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": str(scale),
+                        "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("window_fits.py")), str(demo_home), DEMO_ADMIN],
+                          input=DEMO_PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["ratio"] == scale and found["available"] == [1366, 768]  # the scaling took effect
+    for key, (width, height) in found["needed"].items():
+        assert width <= SMALL_SCREEN.width() and height <= SMALL_SCREEN.height(), (key, width, height)
 
 
 def test_the_first_size_comes_from_the_screen():
