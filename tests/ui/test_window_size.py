@@ -19,12 +19,28 @@ SMALL_SCREEN = QSize(1366, 738)
 
 
 def test_every_page_fits_a_1366_by_738_window(main_window, qtbot):
+    main_window.showNormal()
+    main_window.resize(SMALL_SCREEN)
+    qtbot.waitUntil(lambda: main_window.size() == SMALL_SCREEN)
+    scroller = main_window.scroller
     for spec in PAGES:  # each page is built when first shown
         key = spec.key
         page = main_window.show_page(key)
         settle(qtbot)
-        needed = main_window.minimumSizeHint()
-        assert needed.width() <= SMALL_SCREEN.width() and needed.height() <= SMALL_SCREEN.height(), (key, needed, page.minimumSizeHint())
+        bars = scroller.horizontalScrollBar().maximum(), scroller.verticalScrollBar().maximum()
+        assert bars == (0, 0), (key, bars, page.minimumSizeHint())  # nothing to scroll: the page fits
+
+
+def test_a_window_smaller_than_a_page_scrolls_it(main_window, qtbot):
+    """A small screen at a large scaling (1366×768 at 150% leaves 910×482): the page keeps the
+    size it needs and scrolls, rather than be cut off or squeezed."""
+    main_window.showNormal()
+    main_window.resize(QSize(900, 480))
+    page = main_window.show_page("indicators")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: main_window.size() == QSize(900, 480))
+    assert main_window.scroller.horizontalScrollBar().maximum() > 0
+    assert page.width() >= page.minimumSizeHint().width() and page.height() >= page.minimumSizeHint().height()
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +69,9 @@ def test_every_page_of_the_demo_county_fits_1366_by_738_at_scale(scale, demo_hom
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["ratio"] == scale and found["available"] == [1366, 768]  # the scaling took effect
-    for key, (width, height) in found["needed"].items():
-        assert width <= SMALL_SCREEN.width() and height <= SMALL_SCREEN.height(), (key, width, height)
+    assert found["window"] == [SMALL_SCREEN.width(), SMALL_SCREEN.height()]
+    for key, seen in found["needed"].items():
+        assert seen["scroll"] == [0, 0], (key, seen)  # nothing to scroll: the page fits
 
 
 def test_the_first_size_comes_from_the_screen():

@@ -1,6 +1,7 @@
 """Run as a script by test_window_size.py (display scaling is fixed when Qt starts, so each scale
 is a process of its own): opens the window on a data directory, shows every page and every tab
-of it, and prints as JSON the screen's scale and available area and the window's minimum size.
+of it in a window of 1366×738, and prints as JSON the screen's scale and available area, the
+window's size and, per page, the page's minimum size and how far its scroll bars reach (0: none).
 
     python tests/ui/window_fits.py HOME USER   (the password on standard input)
 """
@@ -10,7 +11,7 @@ import sys
 
 
 def main() -> int:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication, QTabWidget
 
     from zkdesk.app import build_context, make_application
@@ -28,6 +29,8 @@ def main() -> int:
     home = resolve_home(home_dir)
     db = open_database(home.db_path, home.backups_dir)
     window = MainWindow(build_context(home, db, login_and_commit(db, user, sys.stdin.readline().rstrip("\n"))))
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMaximized)
+    window.resize(1366, 738)
     window.show()
 
     def settle() -> None:
@@ -44,12 +47,13 @@ def main() -> int:
             for i in range(tabs.count()):
                 tabs.setCurrentIndex(i)
                 settle()
-        hint = window.minimumSizeHint()
-        needed[spec.key] = [hint.width(), hint.height()]
+        hint = window.stack.minimumSizeHint()
+        bars = window.scroller.horizontalScrollBar().maximum(), window.scroller.verticalScrollBar().maximum()
+        needed[spec.key] = {"page": [hint.width(), hint.height()], "scroll": list(bars)}
     screen = window.screen()
     area = screen.availableGeometry()
     print(json.dumps({"ratio": screen.devicePixelRatio(), "available": [area.width(), area.height()],
-                      "needed": needed}))
+                      "window": [window.width(), window.height()], "needed": needed}))
     window.close_unasked()
     app.processEvents()
     db.dispose()

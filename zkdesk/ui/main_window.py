@@ -12,9 +12,21 @@ page never reads nor computes anything. `pages` holds the pages built so far.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
@@ -45,6 +57,38 @@ def fitted(rect: QRect, available: QRect) -> QRect:
     x = min(max(rect.x(), available.left()), available.right() - size.width() + 1)
     y = min(max(rect.y(), available.top()), available.bottom() - size.height() + 1)
     return QRect(x, y, size.width(), size.height())
+
+
+class PageScroller(QScrollArea):
+    """Holds the pages: fills the window with the page shown, and scrolls it only where the window
+    is smaller than the pages' minimum size. (QScrollArea's own widgetResizable gives a page
+    whose height depends on its width its preferred height, and scrolls it when it would fit.)"""
+
+    def __init__(self, pages: QWidget):
+        super().__init__(objectName="pageScroller", frameShape=QFrame.Shape.NoFrame)
+        self.setWidget(pages)
+        pages.installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        pages = self.widget()
+        need = pages.minimumSizeHint().expandedTo(pages.minimumSize())
+        room = self.maximumViewportSize()  # without scroll bars
+        width, height = max(need.width(), room.width()), max(need.height(), room.height())
+        if width > room.width():  # the horizontal bar takes its height from the page
+            height = max(need.height(), room.height() - self.horizontalScrollBar().sizeHint().height())
+        if height > room.height():
+            width = max(need.width(), room.width() - self.verticalScrollBar().sizeHint().width())
+        if pages.size() != QSize(width, height):
+            pages.resize(width, height)
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +125,10 @@ class MainWindow(QMainWindow):
             banner = QLabel("演示数据：本数据库中的企业、人员和数值均为虚构，仅供试用。", objectName="demoBanner")
             banner.setStyleSheet("background: #fff3cd; color: #7a5b00; padding: 4px 10px;")
             right.addWidget(banner)
-        right.addWidget(self.stack, 1)
+        # a window smaller than a page needs (a small screen at a large scaling) scrolls the page
+        # rather than cut it off; at 1366×738 and above no scroll bar shows
+        self.scroller = PageScroller(self.stack)
+        right.addWidget(self.scroller, 1)
         layout.addLayout(right, 1)
         self.setCentralWidget(body)
 
