@@ -80,3 +80,21 @@ def test_the_report_drawing_is_the_scene(measure):
     assert strings == [(t.text, round(t.x, 3), round(t.y, 3)) for t in scene.shapes if isinstance(t, chart.Text)]
     assert "2020（基期）" in [s[0] for s in strings] and "基本完成" in [s[0] for s in strings]
     assert len(drawing.contents) == len(scene.shapes)
+
+
+def _target_points(scene):
+    from zkdesk.output.path_chart import PolyLine, TARGET
+
+    return next(s.points for s in scene.shapes if isinstance(s, PolyLine) and s.colour == TARGET)
+
+
+def test_a_label_the_target_line_would_cross_goes_under_its_point(measure):
+    # 2024's 60.54 and 2025's 65.94 lie just under the path to 70: above them the dashed line
+    # would run through their labels
+    scene = chart.path_scene(CASES["dashboard"], 700, 190, measure)
+    line = _target_points(scene)
+    for text in scene.texts("value"):
+        assert not chart._crossed(text.box(measure), line), text.text
+    dots = {round(c.x, 3): c.y for c in scene.shapes if isinstance(c, chart.Circle)}
+    moved = [t for t in scene.texts("value") if t.y < dots[round(t.x, 3)]]
+    assert [t.text for t in moved] == ["60.54%", "65.94%"]

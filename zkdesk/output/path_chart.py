@@ -218,6 +218,20 @@ def _place_legend(entries, x0: float, width: float, measure: Measure) -> list[li
     return rows
 
 
+def _crossed(box: tuple[float, float, float, float], line: tuple[tuple[float, float], ...]) -> bool:
+    """Whether the polyline `line` passes through the box (left, bottom, right, top)."""
+    left, bottom, right, top = box
+    for (x1, y1), (x2, y2) in zip(line, line[1:]):
+        a, b = max(left, min(x1, x2)), min(right, max(x1, x2))
+        if a > b or x1 == x2:
+            continue
+        ya = y1 + (y2 - y1) * (a - x1) / (x2 - x1)
+        yb = y1 + (y2 - y1) * (b - x1) / (x2 - x1)
+        if min(ya, yb) <= top and max(ya, yb) >= bottom:
+            return True
+    return False
+
+
 def path_scene(data: PathData, width: float, height: float, measure: Measure) -> Scene:
     scene = Scene(width, height)
     scene.add(Text(0, height - 12, fit(data.title, TITLE_SIZE, True, width, measure), TITLE_SIZE, bold=True,
@@ -283,9 +297,12 @@ def path_scene(data: PathData, width: float, height: float, measure: Measure) ->
         scene.add(Text(px(y), bottom - 12, f"{y}{data.year_notes.get(y, '')}", AXIS_SIZE, MUTED, anchor="middle",
                        role="year"))
 
+    target_line: tuple[tuple[float, float], ...] = ()
     if data.expected:
-        scene.add(PolyLine(tuple((px(y), py(data.expected[y])) for y in sorted(data.expected)), TARGET, 1.2, (4, 3)))
+        target_line = tuple((px(y), py(data.expected[y])) for y in sorted(data.expected))
+        scene.add(PolyLine(target_line, TARGET, 1.2, (4, 3)))
     elif data.target is not None:
+        target_line = ((left, py(data.target)), (left + pw, py(data.target)))
         scene.add(Line(left, py(data.target), left + pw, py(data.target), TARGET, 1.2, (4, 3)))
 
     run: list[tuple[float, float]] = []
@@ -310,7 +327,12 @@ def path_scene(data: PathData, width: float, height: float, measure: Measure) ->
             x, anchor = left, "start"
         elif x + w / 2 > left + pw:
             x, anchor = left + pw, "end"
-        scene.add(Text(x, py(v) + 5, text, VALUE_SIZE, ACTUAL, anchor=anchor, role="value"))
+        above = Text(x, py(v) + 5, text, VALUE_SIZE, ACTUAL, anchor=anchor, role="value")
+        below = Text(x, py(v) - 5 - 0.95 * VALUE_SIZE, text, VALUE_SIZE, ACTUAL, anchor=anchor, role="value")
+        if _crossed(above.box(measure), target_line) and not _crossed(below.box(measure), target_line) \
+                and below.box(measure)[1] >= bottom + 1:
+            above = below  # the target line runs through the label's place above the point: under it
+        scene.add(above)
     if not reported:
         scene.add(Text(left + pw / 2, bottom + ph / 2, data.empty_text, 10, MUTED, anchor="middle", role="empty"))
     return scene
