@@ -79,6 +79,12 @@ def test_dashboard_colours_filters_and_chart(main_window, qtbot):
     assert chart.path.code == "01.2" and chart.path.org_code == NANSAN
     assert chart.path.actuals == {2021: 4, 2022: 8, 2023: 10, 2024: None, 2025: None}
     assert chart.grab().width() > 0  # paints without error
+    # drawn from the report's layout (output/path_chart.py), at the widget's size, in its font's size
+    scene = chart.scene()
+    assert abs(scene.width * chart.zoom() - chart.width()) < 0.01 and chart.zoom() >= 1
+    assert [t.text for t in scene.texts("value")] == ["4", "8", "10"]
+    # 南伞镇 has no target allocated: no target line named; its pace (10 in 3 years) projected
+    assert [t.text for t in scene.texts("legend")] == ["实际", "按当前进度预计（2025年16.67）"]
 
 
 def test_drill_down_from_a_derived_number(main_window, qtbot, monkeypatch):

@@ -12,9 +12,21 @@ page never reads nor computes anything. `pages` holds the pages built so far.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
@@ -23,7 +35,10 @@ from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.menus import attach_to_page, install_menus
 
 
-GEOMETRY_KEY = "window/geometry"
+GEOMETRY_KEY = "window/geometry"  # Qt's saveGeometry, as an older zkdesk remembered the window
+CLIENT_KEY = "window/client"  # the client area when not maximized
+FRAME_KEY = "window/frame"  # the frame around it: left, top, right, bottom (0 without a window manager)
+MAXIMIZED_KEY = "window/maximized"
 LARGE = QSize(1600, 1000)  # larger screens: at most this, centred
 
 
@@ -34,6 +49,46 @@ def default_geometry(available: QRect) -> tuple[QRect, bool]:
         return QRect(available), True
     size = QSize(min(LARGE.width(), int(available.width() * 0.9)), min(LARGE.height(), int(available.height() * 0.9)))
     return QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available), False
+
+
+def fitted(rect: QRect, available: QRect) -> QRect:
+    """`rect` moved (and, if it must, shrunk) into `available`; unchanged when it fits."""
+    size = rect.size().boundedTo(available.size())
+    x = min(max(rect.x(), available.left()), available.right() - size.width() + 1)
+    y = min(max(rect.y(), available.top()), available.bottom() - size.height() + 1)
+    return QRect(x, y, size.width(), size.height())
+
+
+class PageScroller(QScrollArea):
+    """Holds the pages: fills the window with the page shown, and scrolls it only where the window
+    is smaller than the pages' minimum size. (QScrollArea's own widgetResizable gives a page
+    whose height depends on its width its preferred height, and scrolls it when it would fit.)"""
+
+    def __init__(self, pages: QWidget):
+        super().__init__(objectName="pageScroller", frameShape=QFrame.Shape.NoFrame)
+        self.setWidget(pages)
+        pages.installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        pages = self.widget()
+        need = pages.minimumSizeHint().expandedTo(pages.minimumSize())
+        room = self.maximumViewportSize()  # without scroll bars
+        width, height = max(need.width(), room.width()), max(need.height(), room.height())
+        if width > room.width():  # the horizontal bar takes its height from the page
+            height = max(need.height(), room.height() - self.horizontalScrollBar().sizeHint().height())
+        if height > room.height():
+            width = max(need.width(), room.width() - self.verticalScrollBar().sizeHint().width())
+        if pages.size() != QSize(width, height):
+            pages.resize(width, height)
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +125,10 @@ class MainWindow(QMainWindow):
             banner = QLabel("演示数据：本数据库中的企业、人员和数值均为虚构，仅供试用。", objectName="demoBanner")
             banner.setStyleSheet("background: #fff3cd; color: #7a5b00; padding: 4px 10px;")
             right.addWidget(banner)
-        right.addWidget(self.stack, 1)
+        # a window smaller than a page needs (a small screen at a large scaling) scrolls the page
+        # rather than cut it off; at 1366×738 and above no scroll bar shows
+        self.scroller = PageScroller(self.stack)
+        right.addWidget(self.scroller, 1)
         layout.addLayout(right, 1)
         self.setCentralWidget(body)
 
@@ -111,9 +169,22 @@ class MainWindow(QMainWindow):
 
     # -- size and place -------------------------------------------------------------------
     def place(self) -> None:
-        """Where the window was last closed (QSettings), if that still fits a screen; otherwise
-        from the screen's available area (default_geometry)."""
-        saved = QSettings("zkdesk", "zkdesk").value(GEOMETRY_KEY)
+        """Where the window was last closed (QSettings), fitted onto the screen it was on (or
+        the primary one); otherwise from the screen's available area (default_geometry)."""
+        settings = QSettings("zkdesk", "zkdesk")
+        client, margins = settings.value(CLIENT_KEY), settings.value(FRAME_KEY)
+        if isinstance(client, QRect) and client.isValid() and isinstance(margins, list) and len(margins) == 4:
+            # not Qt's restoreGeometry: it keeps room for a title bar of its own guess, so a window
+            # with none (no window manager: a kiosk X session, Xvfb) came back 25 px lower each start
+            left, top, right, bottom = (int(m) for m in margins)
+            frame = client.adjusted(-left, -top, right, bottom)
+            screen = QGuiApplication.screenAt(frame.center()) or self.screen() or QGuiApplication.primaryScreen()
+            frame = fitted(frame, screen.availableGeometry())
+            self.setGeometry(frame.adjusted(left, top, -right, -bottom))
+            if settings.value(MAXIMIZED_KEY) in (True, "true"):
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        saved = settings.value(GEOMETRY_KEY)  # written by an older zkdesk
         if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
             return  # restoreGeometry moves a window whose screen has gone back onto one
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -123,7 +194,14 @@ class MainWindow(QMainWindow):
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def remember_geometry(self) -> None:
-        QSettings("zkdesk", "zkdesk").setValue(GEOMETRY_KEY, self.saveGeometry())
+        """The client area when not maximized, the frame's width on each side, maximized or not."""
+        settings = QSettings("zkdesk", "zkdesk")
+        client, frame = self.geometry(), self.frameGeometry()
+        normal = self.normalGeometry()
+        settings.setValue(CLIENT_KEY, normal if normal.isValid() else client)
+        settings.setValue(FRAME_KEY, [max(0, client.left() - frame.left()), max(0, client.top() - frame.top()),
+                                      max(0, frame.right() - client.right()), max(0, frame.bottom() - client.bottom())])
+        settings.setValue(MAXIMIZED_KEY, self.isMaximized())
 
     # -- unsaved work -----------------------------------------------------------------------
     def unsaved_editors(self) -> list:

@@ -2,7 +2,9 @@
 the PDF, and 300-dpi PNG images for Word (`png_of`: the drawing as a one-page PDF rasterised by
 pdfium, which the program already bundles, so no bitmap backend such as rlPyCairo is needed).
 
-  - indicator_chart: one indicator's actual figures by year against its target path;
+  - indicator_chart: one indicator's actual figures by year against its target path (laid out
+    by output/path_chart.py, which the dashboard's chart on screen draws too; `drawing_of`
+    turns its shapes into a Drawing);
   - item_chart: an item's indicators as completion bars (% of the target, 100 % marked);
   - status_grid: townships × items, each cell coloured (and lettered) by status;
   - township_multiples: a small panel per township with its counts by status.
@@ -23,7 +25,9 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 
 from zkdesk.domain.progress import format_number
+from zkdesk.output import path_chart
 from zkdesk.output.fonts import FontSet
+from zkdesk.output.path_chart import nice_ticks  # noqa: F401 (the report's charts' ticks)
 from zkdesk.output.pdfium import PDFIUM_LOCK
 from zkdesk.services import evaluation_status as ev
 from zkdesk.services.evaluation_report import EvaluationReport, IndicatorLine, ItemSection
@@ -35,11 +39,11 @@ STATUS_COLOURS = {
     ev.NO_DATA: colors.HexColor("#b0b0b0"),
 }
 STATUS_LETTERS = {ev.DONE: "完", ev.BASIC: "基", ev.NOT_DONE: "未", ev.NO_DATA: "—"}
-ACTUAL = colors.HexColor("#1f5fa8")
-TARGET = colors.HexColor("#c62828")
-GRID = colors.HexColor("#d9d9d9")
-TEXT = colors.HexColor("#222222")
-MUTED = colors.HexColor("#666666")
+ACTUAL = colors.HexColor(path_chart.ACTUAL)
+TARGET = colors.HexColor(path_chart.TARGET)
+GRID = colors.HexColor(path_chart.GRID)
+TEXT = colors.HexColor(path_chart.TEXT)
+MUTED = colors.HexColor(path_chart.MUTED)
 CHART_WIDTH = 440.0  # points: the body width of a portrait A4 page with margins
 CHART_HEIGHT = 190.0
 
@@ -48,22 +52,6 @@ def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
     d = Drawing(width, height)
     d.initialFontName = fonts.song  # else the PDF names Helvetica, which it does not embed
     return d
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round axis ticks covering low..high."""
-    if high <= low:
-        high = low + 1.0
-    raw = (high - low) / max(1, count - 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step * 0.999:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -76,76 +64,42 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+def _measure(fonts: FontSet):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return lambda text, size, bold: stringWidth(text, fonts.hei if bold else fonts.song, size)
+
+
+def drawing_of(scene: path_chart.Scene, fonts: FontSet) -> Drawing:
+    """A chart laid out as plain shapes (output/path_chart.py) as a reportlab Drawing."""
+    d = _drawing(scene.width, scene.height, fonts)
+    colour = lambda hex_: colors.HexColor(hex_) if hex_ else None  # noqa: E731
+    for shape in scene.shapes:
+        if isinstance(shape, path_chart.Line):
+            d.add(Line(shape.x1, shape.y1, shape.x2, shape.y2, strokeColor=colour(shape.colour),
+                       strokeWidth=shape.width, strokeDashArray=list(shape.dash) or None))
+        elif isinstance(shape, path_chart.PolyLine):
+            d.add(PolyLine([c for point in shape.points for c in point], strokeColor=colour(shape.colour),
+                           strokeWidth=shape.width, strokeDashArray=list(shape.dash) or None))
+        elif isinstance(shape, path_chart.Circle):
+            d.add(Circle(shape.x, shape.y, shape.r, fillColor=colour(shape.fill), strokeColor=colour(shape.stroke),
+                         strokeWidth=shape.stroke_width))
+        elif isinstance(shape, path_chart.Rect):
+            d.add(Rect(shape.x, shape.y, shape.w, shape.h, fillColor=colour(shape.fill),
+                       strokeColor=colour(shape.stroke), strokeWidth=shape.stroke_width))
+        elif isinstance(shape, path_chart.Text):
+            d.add(String(shape.x, shape.y, shape.text, fontName=fonts.hei if shape.bold else fonts.song,
+                         fontSize=shape.size, fillColor=colour(shape.colour), textAnchor=shape.anchor))
+    return d
+
+
 def indicator_chart(line: IndicatorLine, report: EvaluationReport, fonts: FontSet,
                     width: float = CHART_WIDTH, height: float = CHART_HEIGHT) -> Drawing:
     """Actual figures (solid, with dots) against the straight-line target path (dashed) or, for a
-    yearly or not-below-last target, the target level; the baseline year when there is one."""
-    d = _drawing(width, height, fonts)
-    title = f"{line.code} {line.name}（{line.unit}）"
-    d.add(String(0, height - 12, _fit(title, fonts.hei, 10, width), fontName=fonts.hei, fontSize=10, fillColor=TEXT))
-    years = list(range(report.plan_start - (1 if line.baseline is not None else 0), report.plan_end + 1))
-    actual = {y: v for y, v in line.values.items() if v is not None}
-    if line.baseline is not None:
-        actual[report.baseline_year] = line.baseline
-    path = {y: v for y, v in line.expected.items() if years[0] <= y <= report.plan_end}
-    values = list(actual.values()) + list(path.values()) + ([line.target] if line.target is not None else [])
-    left, bottom, right, top = 46.0, 34.0, 8.0, 22.0
-    pw, ph = width - left - right, height - bottom - top
-    if not values:
-        d.add(Rect(left, bottom, pw, ph, strokeColor=GRID, fillColor=None))
-        d.add(String(left + pw / 2, bottom + ph / 2, "无数据", fontName=fonts.song, fontSize=10, fillColor=MUTED,
-                     textAnchor="middle"))
-        return d
-    low = min(0.0, min(values))
-    ticks = nice_ticks(low, max(values) * 1.05 if max(values) > 0 else 1.0)
-    y0, y1 = ticks[0], ticks[-1]
-
-    def px(year: float) -> float:
-        return left + pw * (year - years[0] + 0.5) / len(years)
-
-    def py(value: float) -> float:
-        return bottom + ph * (value - y0) / (y1 - y0)
-
-    for t in ticks:
-        d.add(Line(left, py(t), left + pw, py(t), strokeColor=GRID, strokeWidth=0.5))
-        d.add(String(left - 4, py(t) - 3, format_number(t), fontName=fonts.song, fontSize=7.5, fillColor=MUTED,
-                     textAnchor="end"))
-    d.add(Line(left, bottom, left + pw, bottom, strokeColor=MUTED, strokeWidth=0.8))
-    for y in years:
-        label = f"{y}" + ("（基期）" if y == report.baseline_year else "")
-        d.add(String(px(y), bottom - 12, label, fontName=fonts.song, fontSize=7.5, fillColor=MUTED, textAnchor="middle"))
-    if path:
-        points = [c for y in sorted(path) for c in (px(y), py(path[y]))]
-        d.add(PolyLine(points, strokeColor=TARGET, strokeWidth=1.2, strokeDashArray=[4, 3]))
-    elif line.target is not None:
-        d.add(Line(left, py(line.target), left + pw, py(line.target), strokeColor=TARGET, strokeWidth=1.2,
-                   strokeDashArray=[4, 3]))
-    run: list[float] = []
-    for y in years:  # a gap in the data is a gap in the line
-        if y in actual:
-            run += [px(y), py(actual[y])]
-        else:
-            if len(run) >= 4:
-                d.add(PolyLine(run, strokeColor=ACTUAL, strokeWidth=1.8))
-            run = []
-    if len(run) >= 4:
-        d.add(PolyLine(run, strokeColor=ACTUAL, strokeWidth=1.8))
-    for y, v in actual.items():
-        d.add(Circle(px(y), py(v), 2.4, fillColor=ACTUAL, strokeColor=colors.white, strokeWidth=0.5))
-        d.add(String(px(y), py(v) + 5, format_number(v), fontName=fonts.song, fontSize=7, fillColor=ACTUAL,
-                     textAnchor="middle"))
-    legend_y = 4
-    d.add(Line(left, legend_y + 3, left + 18, legend_y + 3, strokeColor=ACTUAL, strokeWidth=1.8))
-    d.add(String(left + 22, legend_y, "实际", fontName=fonts.song, fontSize=8, fillColor=TEXT))
-    d.add(Line(left + 60, legend_y + 3, left + 78, legend_y + 3, strokeColor=TARGET, strokeWidth=1.2,
-               strokeDashArray=[4, 3]))
-    target_label = "目标路径" if path else "目标"
-    if line.target is not None:
-        target_label += f"（{line.target_year}年目标{format_number(line.target)}）"
-    d.add(String(left + 82, legend_y, target_label, fontName=fonts.song, fontSize=8, fillColor=TEXT))
-    d.add(String(left + pw, legend_y, f"{line.status}", fontName=fonts.hei, fontSize=8,
-                 fillColor=STATUS_COLOURS[line.status], textAnchor="end"))
-    return d
+    yearly or not-below-last target, the target level; the baseline year when there is one. Laid
+    out by output/path_chart.py, as the dashboard's chart on screen is."""
+    data = path_chart.from_indicator_line(line, report, STATUS_COLOURS[line.status].hexval().replace("0x", "#"))
+    return drawing_of(path_chart.path_scene(data, width, height, _measure(fonts)), fonts)
 
 
 def item_chart(item: ItemSection, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:

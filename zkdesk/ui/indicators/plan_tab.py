@@ -160,7 +160,7 @@ class PlanTab(QWidget):
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self.save_button.clicked.connect(self._save_indicators)
-        self.note = QLabel(objectName="planNote")
+        self.note = QLabel(objectName="planNote", wordWrap=True)  # wraps rather than widen the window
         self.note.setStyleSheet("color: #555;")
         self.note.setWordWrap(True)
 
