@@ -162,7 +162,6 @@ class PlanTab(QWidget):
         self.save_button.clicked.connect(self._save_indicators)
         self.note = QLabel(objectName="planNote", wordWrap=True)  # wraps rather than widen the window
         self.note.setStyleSheet("color: #555;")
-        self.note.setWordWrap(True)
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="planIndicatorTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
