@@ -475,10 +475,19 @@ class PartsLine:
     total: float | None
 
 
-def parts_by_org(session: Session, plan_id: str, indicator_id: str, org_code: str, year: int) -> list[PartsLine]:
+@dataclass(frozen=True)
+class FigureParts:
+    """A figure's register part and typed part per org unit; the labels say what each part counts."""
+
+    register_label: str  # services.derived.Partial.register_label, e.g. 三室一站登记
+    other_label: str  # e.g. 其他（三室一站以外的职工）
+    lines: tuple[PartsLine, ...]  # the county's: its parts, then 全县合计 (org_code "")
+
+
+def parts_by_org(session: Session, plan_id: str, indicator_id: str, org_code: str, year: int) -> FigureParts | None:
     """The register part, the typed part (其他) and their sum at `year`, per org unit making up
     `org_code`'s figure: a township its own line; the county 县本级 (its own records and entry),
-    each township that reports the indicator, and the county's total. [] unless the indicator
+    each township that reports the indicator, and the county's total. None unless the indicator
     has both parts (SOURCE_BOTH)."""
     plan = get_plan(session, plan_id)
     check_year(plan, year)
@@ -487,8 +496,9 @@ def parts_by_org(session: Session, plan_id: str, indicator_id: str, org_code: st
     ind = next((i for i in calc.indicators if i.id == indicator_id), None)
     if ind is None:
         raise NotFound("找不到该指标")
-    if source_of(ind) != SOURCE_BOTH:
-        return []
+    part = partial_of(ind.source)
+    if part is None:
+        return None
 
     def value(amount: Amount | None) -> float | None:
         return amount.value if amount is not None else None
@@ -498,10 +508,12 @@ def parts_by_org(session: Session, plan_id: str, indicator_id: str, org_code: st
         return PartsLine(code, calc.org_names.get(code, code), value(register), value(typed), value(both))
 
     if not is_county(org_code):
-        return [line(org_code)]
-    lines = [line(code) for code in calc._parts(ind, org_code)]
-    return [*lines, PartsLine("", "全县合计", value(calc.derived_part(ind, org_code, year)),
-                              value(calc.entered_part(ind, org_code, year)), value(calc.actual(ind, org_code, year)))]
+        lines = [line(org_code)]
+    else:
+        lines = [line(code) for code in calc._parts(ind, org_code)]
+        lines.append(PartsLine("", "全县合计", value(calc.derived_part(ind, org_code, year)),
+                               value(calc.entered_part(ind, org_code, year)), value(calc.actual(ind, org_code, year))))
+    return FigureParts(part.register_label, part.other_label, tuple(lines))
 
 
 def township_breakdown(session: Session, plan_id: str, year: int) -> dict[str, list[ProgressRow]]:
