@@ -74,8 +74,8 @@ class DrilldownDialog(QDialog):
             if part is not None:
                 total = part.lines[-1]  # the org unit's own line, or the county's 全县合计
                 text = (f"{org_label} 截至{year}年：合计 {format_number(total.total)}，"
-                        f"其中登记部分 {format_number(total.register)}（{part.register_label}，由登记数据自动计算），"
-                        f"其他部分 {format_number(total.entered)}（{part.other_label}，填报）。")
+                        f"其中登记部分 {format_number(total.register)}（由登记数据自动计算），"
+                        f"其他部分 {format_number(total.entered)}（填报）。")
                 self._show_parts(part)
                 self.records_title.setText(f"登记部分的来源记录（{part.register_label}，共 {len(labels)} 条）：")
                 self.records_title.show()
@@ -92,6 +92,9 @@ class DrilldownDialog(QDialog):
         self.parts = RecordView(_parts_columns(),
                                 key=lambda line: line.org_code, objectName="drilldownParts",
                                 empty="暂无数据", sortable=False, parent=self)
-        self.parts.setMaximumHeight(self.parts.verticalHeader().defaultSectionSize() * (len(lines) + 1) + 8)
+        # every line on screen at once: the header, the lines, the frame
+        self.parts.setFixedHeight(self.parts.horizontalHeader().sizeHint().height() + 2 * self.parts.frameWidth()
+                                  + self.parts.verticalHeader().defaultSectionSize() * len(lines) + 2)
         self._layout.insertWidget(self._layout.indexOf(self.parts_title) + 1, self.parts)
         self.parts.set_rows(lines)
+        self.resize(self.width(), max(self.height(), 640))  # room for the records below the parts
