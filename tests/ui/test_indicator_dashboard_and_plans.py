@@ -114,6 +114,58 @@ def test_drill_down_from_a_derived_number(main_window, qtbot, monkeypatch):
         dialog.close()
 
 
+def _texts(view: RecordView) -> list[list[str]]:
+    model = view.model()
+    return [[model.index(r, c).data() or "" for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_drill_down_of_a_partly_registered_figure_shows_both_parts_per_org_unit(main_window, qtbot):
+    """06.1 合理化建议: 南伞's studio registered 3 in 2022; 南伞 typed 5 and 县本级 2 as 其他."""
+    from datetime import date
+
+    from zkdesk.services.studio_results import ResultInput, save_result
+    from zkdesk.services.studios import MemberInput, StudioInput, register_studio
+
+    plan_id, ids = _ids(main_window)
+    actor = main_window.ctx.actor
+    with main_window.ctx.db.session() as s:
+        studio = register_studio(s, actor, StudioInput(name="甲工作室", kind="劳模创新工作室", township_code=NANSAN,
+                                                      lead_name="甲", applied_on=date(2021, 3, 1), level="县级"),
+                                 [MemberInput("张三"), MemberInput("李四"), MemberInput("王五")])
+        save_result(s, actor, studio, 2022, ResultInput(proposals=3))
+        save_values(s, actor, plan_id, NANSAN, 2022, [ValueEntry(ids["06.1"], value="5")])
+        save_values(s, actor, plan_id, "530924", 2022, [ValueEntry(ids["06.1"], value="2")])
+    page = main_window.show_page("indicators")
+    settle(qtbot)
+    page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
+    settle(qtbot)
+    page.tabs.setCurrentIndex(1)
+    settle(qtbot)
+    table = page.findChild(QTableWidget, "progressTable")
+    row = _row(table, "06.1")
+    assert table.item(row, _column(table, "全县")).text() == "10"
+
+    _click_cell(qtbot, table, row, _column(table, "全县"), double=True)
+    dialog = page.dashboard.drilldown
+    parts = dialog.findChild(RecordView, "drilldownParts")
+    header = [parts.model().headerData(c, Qt.Orientation.Horizontal) for c in range(parts.model().columnCount())]
+    assert header == ["单位", "登记部分", "其他部分（填报）", "合计"]
+    lines = {line[0]: line[1:] for line in _texts(parts)}
+    assert lines["县本级"] == ["0", "2", "2"]  # 县本级 has no studio of its own
+    assert lines["南伞镇"] == ["3", "5", "8"]
+    assert lines["全县合计"] == ["3", "7", "10"]
+    assert len(lines) == 9  # 县本级, the seven townships, the total
+    summary = dialog.findChild(QLabel, "drilldownSummary").text()
+    assert "合计 10" in summary and "登记部分 3" in summary and "其他部分 7" in summary
+    assert dialog.findChild(RecordView, "drilldownTable").row_count() == 1  # the studio's 2022 result
+    dialog.close()
+
+    _click_cell(qtbot, table, row, _column(table, "南伞镇"), double=True)
+    dialog = page.dashboard.drilldown
+    assert _texts(dialog.findChild(RecordView, "drilldownParts")) == [["南伞镇", "3", "5", "8"]]
+    dialog.close()
+
+
 def test_copy_plan_edit_target_and_allocate(main_window, qtbot, monkeypatch):
     page = main_window.show_page("indicators")
     settle(qtbot)

@@ -237,3 +237,45 @@ def test_a_register_part_is_shown_read_only_and_the_other_part_is_typed(main_win
     assert _stored(main_window, NANSAN, 2022)["06.1"].value == 5  # only the typed part is stored
     assert (_cell(view, "06.1", COL_REGISTER), _cell(view, "06.1", COL_VALUE), _cell(view, "06.1", COL_COMPUTED)) == (
         "3", "5", "8")
+
+
+@pytest.mark.parametrize("points", [10, 12])
+def test_the_grid_fits_a_1366_by_768_screen(main_window, qtbot, points):
+    """The 登记 column made the grid wider: at 1366×768 every column fits without a horizontal
+    scrollbar, at the usual font and a larger one, no header is cut short, the indicator's name
+    keeps a readable width, and the short headers say in full what they hold on hover."""
+    from PySide6.QtWidgets import QApplication, QHeaderView
+
+    from zkdesk.ui.indicators.entry_model import COL_CODE, COL_NAME, HEADERS
+
+    app = QApplication.instance()
+    before = app.font()
+    font = app.font()
+    font.setPointSize(points)
+    app.setFont(font)
+    try:
+        main_window.resize(1366, 768)
+        _seed(main_window, NANSAN, 2022, **{"04_2": dict(value="3", note="年底调整后的人数")})
+        page, view = _page(main_window, qtbot)  # the page is built now, at this font
+        _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "南伞镇")
+        _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2022年")
+        assert main_window.width() == 1366
+        header = view.horizontalHeader()
+        widths = [header.sectionSize(c) for c in range(len(HEADERS))]
+        assert sum(widths) <= view.viewport().width()
+        assert not view.horizontalScrollBar().isVisible()
+        assert widths[COL_NAME] >= view.fontMetrics().horizontalAdvance("有3名以上党员的非公有制企业党组织")
+        for col in range(len(HEADERS)):  # no header cut short
+            assert header.fontMetrics().horizontalAdvance(HEADERS[col]) < widths[col], HEADERS[col]
+        assert view.fontMetrics().horizontalAdvance("admin 2022-12-31") < widths[COL_CHANGED]
+    finally:
+        app.setFont(before)
+    assert header.sectionResizeMode(COL_NAME) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionResizeMode(COL_CODE) == QHeaderView.ResizeMode.Interactive
+    model = view.model()
+    tip = model.headerData(COL_REGISTER, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert HEADERS[COL_REGISTER] == "登记" and "登记部分" in tip and "只读" in tip
+    # the last change shows its date; who and when in full on hover, and a long 说明 too
+    assert _cell(view, "04.2", COL_CHANGED).startswith("admin 20") and len(_cell(view, "04.2", COL_CHANGED)) == 16
+    assert ":" in _cell(view, "04.2", COL_CHANGED, Qt.ItemDataRole.ToolTipRole)
+    assert _cell(view, "04.2", COL_NOTE, Qt.ItemDataRole.ToolTipRole) == "年底调整后的人数"

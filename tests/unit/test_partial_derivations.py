@@ -110,6 +110,53 @@ def test_the_sheet_shows_the_register_part_beside_the_typed_other_part(three_res
     assert (county["06.1"].register_part, county["06.1"].value) == (3.0, 5.0)
 
 
+def _county_own_studio(db, proposals_by_year: dict[int, int]) -> None:
+    """A studio attached to 县本级 itself (the register form takes township studios; one can
+    still arrive attached to the county, e.g. typed in there before the form checked it)."""
+    from zkdesk.store.models import Studio, StudioResult
+
+    with db.session() as s:
+        studio = Studio(origin=COUNTY, name="县总工会职工创新工作室", kind="劳模创新工作室", township_code=COUNTY,
+                        lead_name="赵六", level="县级", status="申报", applied_on=date(2021, 2, 1))
+        s.add(studio)
+        s.flush()
+        for year, count in proposals_by_year.items():
+            s.add(StudioResult(origin=COUNTY, studio_id=studio.id, year=year, proposals=count))
+
+
+def test_the_county_sheet_shows_its_own_register_part_and_the_roll_up_the_county(three_results):
+    """县本级's 登记部分 is the records attached to 县本级, beside the 其他 it enters; the roll-up's
+    is every township's too, and its 累计 the whole county's."""
+    db, admin = three_results
+    _county_own_studio(db, {2021: 4, YEAR: 2})
+    _enter(db, admin, COUNTY, YEAR, **{"06_1": dict(value="7")})
+    _enter(db, admin, NANSAN, YEAR, **{"06_1": dict(value="5")})
+    with db.session() as s:
+        plan_id, _ = _ids(s)
+        own = {r.code: r for r in entry_sheet(s, admin, plan_id, COUNTY, YEAR).rows}
+        rollup = {r.code: r for r in entry_sheet(s, admin, plan_id, COUNTY, YEAR, rollup=True).rows}
+        nansan = {r.code: r for r in entry_sheet(s, admin, plan_id, NANSAN, YEAR).rows}
+    # 县本级: its studio's 2 of 2022 (not 南伞's 3), its 7 typed; to date 4 + 2 + 7
+    assert (own["06.1"].register_part, own["06.1"].value, own["06.1"].total) == (2.0, 7.0, 13.0)
+    # the county: 3 + 2 registered, 7 + 5 typed in 2022; to date 4 more from 2021
+    assert (rollup["06.1"].register_part, rollup["06.1"].value, rollup["06.1"].total) == (5.0, 12.0, 21.0)
+    assert (nansan["06.1"].register_part, nansan["06.1"].value, nansan["06.1"].total) == (3.0, 5.0, 8.0)
+    # a part no org unit has: 县本级's register part is 0 where only the townships have studios
+    assert own["06.3"].register_part == 0.0
+    county = _rows(db, COUNTY)["06.1"]
+    assert (county.derived_part, county.entered_part, county.actual) == (9.0, 12.0, 21.0)
+
+
+def test_the_county_sheet_without_county_records_shows_none_of_the_townships(three_results):
+    db, admin = three_results
+    with db.session() as s:
+        plan_id, _ = _ids(s)
+        own = {r.code: r for r in entry_sheet(s, admin, plan_id, COUNTY, YEAR).rows}
+        rollup = {r.code: r for r in entry_sheet(s, admin, plan_id, COUNTY, YEAR, rollup=True).rows}
+    assert (own["06.1"].register_part, own["06.1"].total) == (0.0, 0.0)
+    assert (rollup["06.1"].register_part, rollup["06.1"].total) == (3.0, 3.0)
+
+
 def test_item6_summary_adds_the_other_part(three_results):
     db, admin = three_results
     _enter(db, admin, NANSAN, YEAR, **{"06_1": dict(value="5")})

@@ -263,7 +263,7 @@ def _demo_indicator_values(session, rng, townships, counts) -> None:
     indicators = list(session.scalars(select(Indicator).join(Plan).where(Plan.code == "zk-2021-2025", Indicator.source == "")))
     base_rng = random.Random(2020)  # the baselines' own, so the figures stay as they were
     county = session.get(OrgUnit, "530924")
-    for township in [*townships, county]:  # the county: its own tasks (县本级), entered by it alone
+    for index, township in enumerate([*townships, county]):  # the county: its own tasks (县本级), entered by it alone
         at_county = township is county
         for ind in indicators:
             if ind.comparator == "not_below_last" or ind.target_kind == "milestone" \
@@ -283,7 +283,12 @@ def _demo_indicator_values(session, rng, townships, counts) -> None:
                 elif ind.kind == "stock":
                     value = dict(value=start + float(max(0, round(share * (0.6 + 0.1 * (year - 2021)) * rng.uniform(0.8, 1.2)))))
                 elif ind.kind == "yearly":
-                    value = dict(value=float(max(0, round((ind.target or 1) / 7 * rng.uniform(0.6, 1.6) + 0.4))))
+                    spread = rng.uniform(0.6, 1.6)
+                    if share >= 1:  # each org unit its share of the county's yearly count
+                        value = dict(value=float(max(0, round(share * spread + 0.4))))
+                    else:  # fewer a year than townships (02.3: 不少于1场次 in the whole county): they take turns
+                        holds = (index + year) % len(townships) < round(ind.target or 1)
+                        value = dict(value=float(round(spread)) if holds else 0.0)
                 else:  # cumulative: the year's own count; roll-ups add the years
                     value = dict(value=float(max(0, round(share / 5 * rng.uniform(0.6, 1.4)))))
                 session.add(IndicatorValue(origin=township.code, indicator_id=ind.id, org_code=township.code, year=year,

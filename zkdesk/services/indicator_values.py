@@ -22,13 +22,13 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
 from zkdesk.services.catalog import plan_indicators
-from zkdesk.services.derived import partial_of
+from zkdesk.services.derived import own_scope, partial_of
 from zkdesk.services.errors import UserError
 from zkdesk.services.indicator_series import DERIVED_NOTE, DerivedCache, live_values, stored_amount
 from zkdesk.services.milestones import is_milestone
 from zkdesk.services.orgs import get_org, require_entry_for, townships
 from zkdesk.services.plans import plan_item_titles
-from zkdesk.services.progress import check_year, get_plan, progress_for
+from zkdesk.services.progress import check_year, get_plan, progress_and_own_parts
 from zkdesk.services.records import RecordChanged, check_revision
 from zkdesk.services.year_locks import active_lock, require_unlocked
 from zkdesk.store.models import Indicator, IndicatorValue
@@ -163,7 +163,8 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
     indicators = [i for i in plan_indicators(session, plan_id)
                   if rollup or rules.reported_by(i.level, is_county(org_code))]
     derived = DerivedCache(session)  # the registers, read once for the progress and the rows
-    progress = {r.indicator_id: r for r in progress_for(session, plan_id, org_code, year, derived)}
+    progress_rows, own_figures = progress_and_own_parts(session, plan_id, org_code, year, derived)
+    progress = {r.indicator_id: r for r in progress_rows}
     lock = None if rollup else active_lock(session, org_code, year)
     lock_note = f"已审核锁定（{lock.locked_by} {lock.locked_at:%Y-%m-%d}）" if lock and lock.locked_at else ("已审核锁定" if lock else "")
     editable = not rollup and lock is None and actor.can(Permission.EDIT)
@@ -186,7 +187,9 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
         part = partial_of(ind.source)
         register_part, register_note = None, ""
         if part is not None:
-            d = derived.get(ind.source, org_code, year)
+            # 县本级's sheet: the records attached to 县本级 alone, beside the 其他 it enters; the
+            # roll-up: every township's too
+            d = derived.get(ind.source, org_code if rollup else own_scope(org_code), year)
             register_part = d.value if d is not None else None
             register_note = d.explanation if d is not None else ""
         if ind.source and part is None:
@@ -204,6 +207,9 @@ def entry_sheet(session: Session, actor: Actor, plan_id: str, org_code: str, yea
             note, complete, changed_by, updated_at = stored.note, stored.complete, stored.changed_by, stored.updated_at
             revision = stored.revision
         total = p.actual if ind.kind == rules.CUMULATIVE else None
+        if part is not None and not rollup:  # the org unit's own parts to date (县本级: not the county's)
+            own_total = own_figures.get(ind.id)
+            total = own_total.value if own_total is not None and ind.kind == rules.CUMULATIVE else None
         # 县本级 is a part of the county: the county's count targets are not its own, but for a
         # county task, which 县本级 alone reports
         target = p.target if rollup or not is_county(org_code) or ind.kind == rules.RATE \

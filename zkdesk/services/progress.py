@@ -34,7 +34,7 @@ from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 from zkdesk.domain.progress import Amount
 from zkdesk.services.baselines import has_baseline, stored_baselines
 from zkdesk.services.catalog import indicator_responsible, item_responsible, plan_duties, plan_indicators
-from zkdesk.services.derived import Derived, partial_of
+from zkdesk.services.derived import Derived, own_scope, partial_of
 from zkdesk.services.milestones import is_milestone, stored_milestones
 from zkdesk.services.errors import NotFound, UserError
 from zkdesk.services.indicator_series import DerivedCache, stored_figures
@@ -271,6 +271,16 @@ class _Calculator:
             return self._own(ind, org_code, by_org.get(org_code, {}), year)
         return rules.combine_orgs(ind.kind, [self._own(ind, o, by_org.get(o, {}), year) for o in parts])
 
+    def own_parts(self, ind: Indicator, org_code: str, year: int) -> tuple[Amount | None, Amount | None,
+                                                                         Amount | None]:
+        """An org unit's own register part, typed part (其他) and both added, at `year`, of a figure
+        that has both: a township's are its figure's; 县本级's are the register records attached to
+        县本级 alone and what 县本级 typed (the county's figure adds every township's to them)."""
+        register = self._own(ind, org_code, self.derived.amounts(ind.source, own_scope(org_code), self.years(year)),
+                             year)
+        typed = self._own(ind, org_code, self.figures.get(ind.id, {}).get(org_code, {}), year)
+        return register, typed, rules.combine_orgs(ind.kind, [register, typed])
+
     def actual(self, ind: Indicator, org_code: str, year: int) -> Amount | None:
         """The org unit's figure at `year`; for a growth target, the growth over the baseline."""
         source = source_of(ind)
@@ -439,6 +449,71 @@ def progress_for(session: Session, plan_id: str, org_code: str, year: int,
     get_org(session, org_code)
     calc = _Calculator(session, plan, derived)
     return [calc.row(ind, org_code, year) for ind in calc.indicators]
+
+
+def progress_and_own_parts(session: Session, plan_id: str, org_code: str, year: int,
+                           derived: DerivedCache | None = None) -> tuple[list[ProgressRow], dict[str, Amount | None]]:
+    """progress_for, and for each indicator with a register part and a typed part (SOURCE_BOTH) the
+    org unit's own figure at `year` (Calculator.own_parts: 县本级's own, not the whole county's)."""
+    plan = get_plan(session, plan_id)
+    check_year(plan, year)
+    get_org(session, org_code)
+    calc = _Calculator(session, plan, derived)
+    rows = [calc.row(ind, org_code, year) for ind in calc.indicators]
+    own = {ind.id: calc.own_parts(ind, org_code, year)[2] for ind in calc.indicators if source_of(ind) == SOURCE_BOTH}
+    return rows, own
+
+
+@dataclass(frozen=True)
+class PartsLine:
+    """One org unit's line of a figure with a register part and a typed part (drill-down)."""
+
+    org_code: str  # "" on the county's total line
+    label: str  # 县本级, a township's name, or 全县合计
+    register: float | None
+    entered: float | None
+    total: float | None
+
+
+@dataclass(frozen=True)
+class FigureParts:
+    """A figure's register part and typed part per org unit; the labels say what each part counts."""
+
+    register_label: str  # services.derived.Partial.register_label, e.g. 三室一站登记
+    other_label: str  # e.g. 其他（三室一站以外的职工）
+    lines: tuple[PartsLine, ...]  # the county's: its parts, then 全县合计 (org_code "")
+
+
+def parts_by_org(session: Session, plan_id: str, indicator_id: str, org_code: str, year: int) -> FigureParts | None:
+    """The register part, the typed part (其他) and their sum at `year`, per org unit making up
+    `org_code`'s figure: a township its own line; the county 县本级 (its own records and entry),
+    each township that reports the indicator, and the county's total. None unless the indicator
+    has both parts (SOURCE_BOTH)."""
+    plan = get_plan(session, plan_id)
+    check_year(plan, year)
+    get_org(session, org_code)
+    calc = _Calculator(session, plan)
+    ind = next((i for i in calc.indicators if i.id == indicator_id), None)
+    if ind is None:
+        raise NotFound("找不到该指标")
+    part = partial_of(ind.source)
+    if part is None:
+        return None
+
+    def value(amount: Amount | None) -> float | None:
+        return amount.value if amount is not None else None
+
+    def line(code: str) -> PartsLine:
+        register, typed, both = calc.own_parts(ind, code, year)
+        return PartsLine(code, calc.org_names.get(code, code), value(register), value(typed), value(both))
+
+    if not is_county(org_code):
+        lines = [line(org_code)]
+    else:
+        lines = [line(code) for code in calc._parts(ind, org_code)]
+        lines.append(PartsLine("", "全县合计", value(calc.derived_part(ind, org_code, year)),
+                               value(calc.entered_part(ind, org_code, year)), value(calc.actual(ind, org_code, year))))
+    return FigureParts(part.register_label, part.other_label, tuple(lines))
 
 
 def township_breakdown(session: Session, plan_id: str, year: int) -> dict[str, list[ProgressRow]]:

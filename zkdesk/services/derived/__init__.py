@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zkdesk.domain.orgcodes import is_county
+from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,23 @@ class Registers:
         return self._loaded[key]
 
 
+# Not an org unit: where the county's code reads the whole county, this asks a derivation for
+# 县本级's own records only (those attached to the county itself, none of the townships'): what
+# 县本级's own entry sheet shows beside the 其他 it enters. `own_scope` is the one way to ask.
+COUNTY_OWN = f"{COUNTY_CODE}:own"
+
+
+def own_scope(org_code: str) -> str:
+    """What to derive for an org unit's own records: a township's are its area's; the county's
+    own are 县本级's alone (COUNTY_OWN)."""
+    return COUNTY_OWN if is_county(org_code) else org_code
+
+
 def of_org(org_code: str) -> Callable[[str | None], bool]:
-    """Whether a record of this township counts for `org_code` (services.scope.org_filter in memory)."""
+    """Whether a record of this township counts for `org_code` (services.scope.org_filter in memory);
+    COUNTY_OWN keeps the records attached to 县本级 itself."""
+    if org_code == COUNTY_OWN:
+        return lambda township: township == COUNTY_CODE
     if is_county(org_code):
         return lambda _township: True
     return lambda township: township == org_code

@@ -36,7 +36,20 @@ from zkdesk.ui.indicators.common import (
 
 (COL_CODE, COL_NAME, COL_UNIT, COL_REGISTER, COL_VALUE, COL_DEN, COL_COMPUTED, COL_TARGET, COL_NOTE,
  COL_CHANGED) = range(10)
-HEADERS = ["编号", "指标", "单位", "登记部分", "本年数值/分子", "分母", "比率/累计", "目标", "说明", "最后修改"]
+# short headers, so the grid fits a 1366×768 screen; each says in full what it holds on hover
+HEADERS = ["编号", "指标", "单位", "登记", "本年/分子", "分母", "比率/累计", "目标", "说明", "最后修改"]
+HEADER_TIPS = [
+    "指标编号（规划条目.序号）",
+    "指标名称",
+    "计量单位",
+    "登记部分：由登记数据（如三室一站登记）自动计算的部分，只读；与本年填报的其他部分相加",
+    "本年数值；比率指标填分子；登记部分以外的指标填其他部分",
+    "比率指标的分母",
+    "比率指标：自动计算的百分比；累计指标：截至本年的累计数（也可直接填写累计数）",
+    "本单位本年的目标",
+    "说明：数值可疑时写明原因",
+    "最后修改的用户和时间",
+]
 _FIELD_COLUMN = {VALUE: COL_VALUE, NUMERATOR: COL_VALUE, DENOMINATOR: COL_DEN, TOTAL: COL_COMPUTED}
 
 
@@ -144,6 +157,8 @@ class EntryModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     def editable(self, row: int, column: int) -> bool:
@@ -238,7 +253,7 @@ class EntryModel(QAbstractTableModel):
         if col == COL_CHANGED:
             if line.dirty:
                 return "（未保存）"
-            return f"{r.changed_by} {local_time(r.updated_at)}".strip()
+            return f"{r.changed_by} {local_time(r.updated_at)[:10]}".strip()  # the time on hover
         return ""
 
     def _computed(self, line: _Line, editing: bool) -> str:
@@ -286,6 +301,10 @@ class EntryModel(QAbstractTableModel):
             return f"截至本年的累计数；也可直接填写累计数（截至上年 {_text(r.history.total_before) or 0}）"
         if col == COL_NAME:
             return r.name
+        if col == COL_CHANGED and r.updated_at is not None and not line.dirty:
+            return f"{r.changed_by} {local_time(r.updated_at)}"
+        if col == COL_NOTE and line.note:
+            return line.note  # the column shows its start
         if col == COL_TARGET and r.rule_words:
             return f"考核方式：{r.rule_words}"
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +31,7 @@ from zkdesk.ui.indicators.entry_model import (
     COL_TARGET,
     COL_UNIT,
     COL_VALUE,
+    HEADERS,
     EntryModel,
 )
 from zkdesk.ui.indicators.entry_table import EntryTable
@@ -78,11 +80,7 @@ class EntryTab(QWidget):
         self.model.modelReset.connect(self._update_state)
         self.table = EntryTable(objectName="entryTable")
         self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        for col, width in ((COL_CODE, 56), (COL_UNIT, 46), (COL_REGISTER, 64), (COL_VALUE, 104), (COL_DEN, 70),
-                           (COL_COMPUTED, 80), (COL_TARGET, 70), (COL_NOTE, 170), (COL_CHANGED, 150)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
 
         self.message = QLabel(objectName="entryMessage")
         self.message.setWordWrap(True)
@@ -135,6 +133,32 @@ class EntryTab(QWidget):
             return
         self.plan_id, self.year = plan_id, year
         self.reload()
+
+    def _size_columns(self) -> None:
+        """Each figure's column as wide as its header and the widest figure it shows (from the font,
+        not in fixed pixels), the 说明 a short sentence (the rest on hover), the indicator's name the
+        rest. The grid fits a 1366×768 screen (and a 1024 wide one) without a horizontal scrollbar."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        cell = self.table.fontMetrics()
+        pad = cell.horizontalAdvance("0") + 14  # a cell's and its header's margins
+
+        def fit(col: int, *samples: str) -> int:
+            return max(metrics.horizontalAdvance(HEADERS[col]), *(cell.horizontalAdvance(t) for t in samples)) + pad
+
+        for col, samples in ((COL_CODE, ("06.10",)), (COL_UNIT, ("人次",)), (COL_REGISTER, ("99999",)),
+                             (COL_VALUE, ("9999999",)), (COL_DEN, ("99999",)), (COL_COMPUTED, ("100.00%", "9999999")),
+                             (COL_TARGET, ("无目标", "99999")), (COL_NOTE, ("由登记数据自动计算",)),
+                             (COL_CHANGED, ("admin 2025-12-31",))):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, fit(col, *samples))
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:  # a larger font: the columns grow with it
+            self._size_columns()
+        super().changeEvent(event)
 
     def _org_changed(self, index: int) -> None:
         if index == self._org_index:
