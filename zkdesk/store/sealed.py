@@ -135,6 +135,7 @@ _CACHED_KEYS = 8  # a process holds the keys of one or two databases; more is a 
 
 
 def _cipher(data_key: bytes):
+    data_key = bytes(data_key)  # (a key as bytes is itself; another buffer is made hashable)
     found = _ciphers.get(data_key)
     if found is None:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
