@@ -179,7 +179,7 @@ def too_many_rows(sheet: str, rows: int, limit: int, what: str = "行数据") ->
 
 # .xls, .xlsb and .ods sheets cannot be scanned before calamine builds them whole (in memory,
 # then as Python objects): such a file is refused by its size first. 30 MB on disk is more than
-# an .xls can hold of a register (65,536 rows of 16 columns are about 19 MB) and a hundred times
+# an .xls can hold of a register (65,536 rows of 16 columns are about 19 MB) and many times
 # a county's register of a few thousand enterprises; an .ods (or .xlsb) is compressed, so its
 # unpacked content counts too (a 60,000-row .ods of 16 columns unpacks to about 95 MB).
 WHOLE_READ_SUFFIXES = (".xls", ".xlsb", ".ods")
