@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from tests.importing import dry_run
 from tests.xlsxfiles import write_ods, write_xls
 from zkdesk.domain.uscc import uscc_check_char
-from zkdesk.imports.workbook import UNPACKED_LIMIT_MB, WHOLE_READ_LIMIT_MB, TooLargeFile, read_sheets
+from zkdesk.imports.workbook import (
+    UNPACKED_LIMIT_MB,
+    WHOLE_READ_LIMIT_MB,
+    TooLargeFile,
+    read_sheets,
+)
 from zkdesk.store.models import Enterprise
 
 MB = 1 << 20
