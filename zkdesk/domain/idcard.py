@@ -85,7 +85,9 @@ def mask_phone(number: str | None) -> str:
     """138****5678, 088*****4567: keep the first 3 and last 4 characters when there are
     11 digits or more; shorter numbers keep only their last 2."""
     number = (number or "").strip()
-    if sum(c.isdigit() for c in number) >= 11:
+    # the usual all-digit number is counted at once (isdigit on the whole string: every character is)
+    digits = len(number) if number.isdigit() else sum(c.isdigit() for c in number)
+    if digits >= 11:
         return number[:3] + "*" * (len(number) - 7) + number[-4:]
     if len(number) <= 2:
         return "*" * len(number)

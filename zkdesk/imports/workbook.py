@@ -177,17 +177,63 @@ def too_many_rows(sheet: str, rows: int, limit: int, what: str = "行数据") ->
     )
 
 
+# .xls, .xlsb and .ods sheets cannot be scanned before calamine builds them whole (in memory,
+# then as Python objects): such a file is refused by its size first. 30 MB on disk is more than
+# an .xls can hold of a register (65,536 rows of 16 columns are about 19 MB) and many times
+# a county's register of a few thousand enterprises; an .ods (or .xlsb) is compressed, so its
+# unpacked content counts too (a 60,000-row .ods of 16 columns unpacks to about 95 MB).
+WHOLE_READ_SUFFIXES = (".xls", ".xlsb", ".ods")
+WHOLE_READ_LIMIT_MB = 30
+UNPACKED_LIMIT_MB = 200  # about 125,000 such rows: the row limit (100,000 by default) is the one met first
+_MB = 1 << 20
+
+
+class TooLargeFile(UnreadableFile):
+    """An .xls/.xlsb/.ods file over the size its whole reading may have."""
+
+
+def _unpacked_size(path: Path) -> int:
+    """What a zipped workbook's parts declare they unpack to (0 for a file that is no zip)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # calamine will say what is wrong with it
+
+
+def refuse_oversized(path: Path) -> None:
+    """Raise TooLargeFile for an .xls/.xlsb/.ods file larger than a real register (see above),
+    before anything of it is read."""
+    suffix = path.suffix.lower()
+    if suffix not in WHOLE_READ_SUFFIXES:
+        return
+    advice = "请在Excel或WPS中把它另存为.xlsx文件（.xlsx可以先检查行数再读取），或拆分成几个文件分别导入；数据库没有改动"
+    size = path.stat().st_size
+    if size > WHOLE_READ_LIMIT_MB * _MB:
+        raise TooLargeFile(
+            f"文件“{path.name}”有{size / _MB:.1f} MB，超过了{suffix}文件导入的大小上限{WHOLE_READ_LIMIT_MB} MB"
+            f"（{suffix}文件要整个读入内存，一个单位的名册远小于此）：{advice}"
+        )
+    if suffix != ".xls" and (unpacked := _unpacked_size(path)) > UNPACKED_LIMIT_MB * _MB:
+        raise TooLargeFile(
+            f"文件“{path.name}”解压后有{unpacked / _MB:.1f} MB，超过了{suffix}文件导入的上限{UNPACKED_LIMIT_MB} MB"
+            f"（{suffix}文件要整个读入内存，一个单位的名册远小于此）：{advice}"
+        )
+
+
 def read_sheets(path: Path | str, row_limit: int | None = None) -> list[SheetData]:
     """Every visible worksheet of the file; raises UnreadableFile with a Chinese message.
 
     `row_limit`: a sheet with more rows than this (plus room for title and header rows) is
     refused before its cells become Python objects, so a million-row sheet costs only what
-    calamine holds of it."""
+    calamine holds of it; an .xlsx's before calamine reads it. An .xls/.xlsb/.ods file is read
+    whole: one larger than a register can be is refused by its size first (refuse_oversized)."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"找不到文件：{path}")
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise UnreadableFile(f"不支持的文件类型“{path.suffix}”：请使用 Excel（.xlsx/.xls）或 WPS/LibreOffice（.ods）表格文件")
+    refuse_oversized(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:

@@ -23,7 +23,7 @@ from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
 from zkdesk.store.base import utcnow
 from zkdesk.store.bulk import execute_many
-from zkdesk.store.sealed import keyed_hashes
+from zkdesk.store.sealed import HMAC_COLUMNS, keyed_hashes
 
 WRITE_CHUNK = 2000
 
@@ -65,7 +65,10 @@ def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
             base[column.key] = default.arg(None)
         else:
             base[column.key] = default.arg
-    rows = [{**base, **keyed_hashes(connection, table.name, attrs)} for attrs in values]
+    if HMAC_COLUMNS.get(table.name):
+        rows = [{**base, **keyed_hashes(connection, table.name, attrs)} for attrs in values]
+    else:  # no keyed hash to fill in (most registers)
+        rows = [{**base, **attrs} for attrs in values]
     execute_many(session, table.insert(), rows)
 
 

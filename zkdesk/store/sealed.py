@@ -38,6 +38,8 @@ from sqlalchemy import String, Text, event, or_, select, type_coerce, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
+from zkdesk.domain.idcard import mask_id_number, mask_phone
+
 log = logging.getLogger(__name__)
 
 PREFIX = "zk1:"
@@ -79,6 +81,8 @@ def key_for(name: str | None) -> bytes | None:
 def forget_all() -> None:
     with _guard:
         _unlocked.clear()
+        _ciphers.clear()
+        _hash_keys.clear()
 
 
 def _note_plain(dialect) -> None:
@@ -111,20 +115,42 @@ def _dialect_key(dialect) -> bytes | None:
 
 
 def _mask(kind: str, value: str) -> str:
-    from zkdesk.domain.idcard import mask_id_number, mask_phone
-
     return mask_id_number(value) if kind == "id" else mask_phone(value)
 
 
+_AAD = {"id": b"zkdesk personal id", "phone": b"zkdesk personal phone"}
+
+
 def _aad(kind: str) -> bytes:
-    return f"zkdesk personal {kind}".encode("ascii")
+    return _AAD.get(kind) or f"zkdesk personal {kind}".encode("ascii")
+
+
+# The AES-GCM object of each data key, made once: building one per value (and importing the
+# cipher module per value) cost more than the encryption itself in an import of thousands of
+# phone numbers. Same key, same algorithm, a fresh nonce per value: the stored form is unchanged.
+# Cleared with the unlocked keys (forget_all).
+_ciphers: dict[bytes, object] = {}
+_hash_keys: dict[bytes, bytes] = {}
+_CACHED_KEYS = 8  # a process holds the keys of one or two databases; more is a test run
+
+
+def _cipher(data_key: bytes):
+    data_key = bytes(data_key)  # (a key as bytes is itself; another buffer is made hashable)
+    found = _ciphers.get(data_key)
+    if found is None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        found = AESGCM(data_key)
+        with _guard:
+            if len(_ciphers) >= _CACHED_KEYS:
+                _ciphers.clear()
+            _ciphers[data_key] = found
+    return found
 
 
 def seal(data_key: bytes, kind: str, value: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     nonce = os.urandom(12)
-    sealed = AESGCM(data_key).encrypt(nonce, value.encode("utf-8"), _aad(kind))
+    sealed = _cipher(data_key).encrypt(nonce, value.encode("utf-8"), _aad(kind))
     return f"{PREFIX}{_mask(kind, value)}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -138,11 +164,10 @@ def open_sealed(data_key: bytes | None, kind: str, stored: str) -> str:
     if data_key is None:
         return masked
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
         raw = base64.b64decode(body.encode("ascii"), validate=True)
-        return AESGCM(data_key).decrypt(raw[:12], raw[12:], _aad(kind)).decode("utf-8")
+        return _cipher(data_key).decrypt(raw[:12], raw[12:], _aad(kind)).decode("utf-8")
     except (InvalidTag, ValueError):
         log.warning("a sealed %s value does not open with this office's data key", kind)
         return masked
@@ -151,7 +176,13 @@ def open_sealed(data_key: bytes | None, kind: str, stored: str) -> str:
 def keyed_hash(data_key: bytes, value: str) -> str:
     """HMAC-SHA256 of a number under a key derived from the data key: equal numbers, equal hashes,
     in this office only (another office hashes with its own key)."""
-    hash_key = hmac.new(data_key, b"zkdesk personal data hash key", hashlib.sha256).digest()
+    hash_key = _hash_keys.get(data_key)
+    if hash_key is None:  # derived once per data key, not per value
+        hash_key = hmac.new(data_key, b"zkdesk personal data hash key", hashlib.sha256).digest()
+        with _guard:
+            if len(_hash_keys) >= _CACHED_KEYS:
+                _hash_keys.clear()
+            _hash_keys[data_key] = hash_key
     return hmac.new(hash_key, value.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -348,12 +379,11 @@ def seal_plain_values(connection, data_key: bytes, tables) -> int:
 
 def _opens(data_key: bytes, kind: str, stored: str) -> bool:
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     body = stored[len(PREFIX):].rpartition(":")[2]
     try:
         raw = base64.b64decode(body.encode("ascii"), validate=True)
-        AESGCM(data_key).decrypt(raw[:12], raw[12:], _aad(kind))
+        _cipher(data_key).decrypt(raw[:12], raw[12:], _aad(kind))
         return True
     except (InvalidTag, ValueError):
         return False
