@@ -29,13 +29,10 @@ from zkdesk.store.seed import CatalogError
 from zkdesk.ui.bus import ChangeBus
 from zkdesk.ui.change_watch import ChangeWatcher
 from zkdesk.ui.context import AppControl, UiContext
-from zkdesk.ui.damaged_dialog import DamagedDialog
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
 from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.ops import in_background
-from zkdesk.ui.recovery_code_dialog import RecoveryCodeDialog
-from zkdesk.ui.setup_dialog import SetupDialog
 from zkdesk.ui.translations import install_chinese
 
 
@@ -115,7 +112,10 @@ def sign_in(db: Database) -> SignedIn | ServerChosen | None:
     except UserError as exc:
         QMessageBox.critical(None, "无法读取数据库", str(exc))
         return None
-    if not ready:
+    if not ready:  # the first run: its dialogs are loaded only then
+        from zkdesk.ui.recovery_code_dialog import RecoveryCodeDialog
+        from zkdesk.ui.setup_dialog import SetupDialog
+
         setup = SetupDialog(db)
         if setup.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -150,6 +150,8 @@ def ask_password(url) -> str | None:
 
 def ask_restore(health) -> bool:
     """The damaged-database dialog: True when the user chose to restore."""
+    from zkdesk.ui.damaged_dialog import DamagedDialog
+
     return DamagedDialog(health).exec() == QDialog.DialogCode.Accepted
 
 

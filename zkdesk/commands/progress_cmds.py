@@ -7,13 +7,7 @@ import argparse
 import unicodedata
 
 from zkdesk.commands.common import open_context, print_json
-from zkdesk.domain.orgcodes import is_county
-from zkdesk.domain.progress import format_number
-from zkdesk.services.catalog import current_plan, default_plan
 from zkdesk.services.errors import UserError
-from zkdesk.services.office import office_code
-from zkdesk.services.orgs import get_org
-from zkdesk.services.progress import default_year, plan_by_code, progress_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +32,14 @@ def _cell(text: str, width: int) -> str:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    # loaded by this command only (every command builds the parser, which imports this module)
+    from zkdesk.domain.orgcodes import is_county
+    from zkdesk.domain.progress import format_number
+    from zkdesk.services.catalog import current_plan, default_plan
+    from zkdesk.services.office import office_code
+    from zkdesk.services.orgs import get_org
+    from zkdesk.services.progress import default_year, plan_by_code, progress_for
+
     with open_context(args) as ctx, ctx.db.session() as s:
         org = args.org or office_code(s)
         unit = get_org(s, org)

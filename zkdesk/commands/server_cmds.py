@@ -6,10 +6,6 @@ from __future__ import annotations
 import argparse
 
 from zkdesk.commands.common import add_user_args, logged_in, print_json, server_password
-from zkdesk.config import remember_server
-from zkdesk.services.office_move import move_office
-from zkdesk.store.engine import database_url, shown_url
-from zkdesk.store.postgres import PasswordRequired
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from zkdesk.config import remember_server
+    from zkdesk.services.office_move import move_office
+    from zkdesk.store.engine import database_url, shown_url
+    from zkdesk.store.postgres import PasswordRequired
+
     url = database_url(args.target)
     with logged_in(args) as (ctx, actor):
         try:

@@ -1,13 +1,13 @@
 """数据交换 → 报送情况 (county): townships × what arrived — the last package, missing numbers,
 records received, conflicts open, and per year whether the indicator values are all in.
-Read by a Refresher; the year columns follow the active plans."""
+Read by a Refresher; the year columns follow the active plans. exchange.submissions (and with it
+the package modules and cryptography) is imported by the refresh's work, off the GUI thread."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from zkdesk.exchange.submissions import submissions
 from zkdesk.ui import bus
 from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.widgets.record_view import Column, RecordView
@@ -56,7 +56,13 @@ class SubmissionsTab(QWidget):
 
     def _query(self):
         year = self.ctx.current_year.value
-        return lambda session, actor: submissions(session, actor, year)
+
+        def work(session, actor):
+            from zkdesk.exchange.submissions import submissions
+
+            return submissions(session, actor, year)
+
+        return work
 
     def _apply(self, rows) -> None:
         years = tuple(sorted({y for r in rows for y in r.years}))

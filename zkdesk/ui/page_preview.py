@@ -1,4 +1,8 @@
-"""A scrollable stack of page images, the way a print preview shows paper."""
+"""A scrollable stack of page images, the way a print preview shows paper.
+
+Each page is laid out at its size at once, but scaled (a smooth scale costs a few ms a page on
+the GUI thread) only when it comes near the view: a 60-page report shows without a pause, and
+scrolling scales the pages it reaches."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ PREVIEW_DPI = 120.0
 SCREEN_DPI = 96.0
 FIT_WIDTH = 0.0  # zoom values meaning: as wide as the view / a whole page in view
 FIT_PAGE = -1.0
+MARGIN, SPACING = 16, 14  # around and between the pages
 
 
 class PagePreview(QScrollArea):
@@ -21,14 +26,16 @@ class PagePreview(QScrollArea):
         self._body = QWidget()
         self._body.setStyleSheet("background: #6b6f75;")
         self._layout = QVBoxLayout(self._body)
-        self._layout.setContentsMargins(16, 16, 16, 16)
-        self._layout.setSpacing(14)
+        self._layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        self._layout.setSpacing(SPACING)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._body)
         self._images: list[QImage] = []
         self._labels: list[QLabel] = []
         self._zoom = FIT_PAGE
         self._shown_for = (0, 0)
+        self._unscaled: set[int] = set()  # pages laid out at their size, their image not scaled yet
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._scale_near_view())
         self._message = QLabel("", objectName="previewMessage")
         self._message.setStyleSheet("color: white; font-size: 12pt;")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,6 +58,7 @@ class PagePreview(QScrollArea):
         for label in self._labels:
             label.deleteLater()
         self._labels = []
+        self._unscaled = set()
         self._images = list(images)
         self._message.setVisible(not images)
         for i, _ in enumerate(self._images):
@@ -79,13 +87,36 @@ class PagePreview(QScrollArea):
         scale = self._scale()
         self._shown_for = (self.viewport().width(), self.viewport().height())
         for image, label in zip(self._images, self._labels):
-            pixmap = QPixmap.fromImage(image).scaledToWidth(
-                max(1, round(image.width() * scale)), Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(pixmap)
-            label.setFixedSize(pixmap.size())
+            width = max(1, round(image.width() * scale))
+            label.clear()
+            label.setFixedSize(width, max(1, round(image.height() * width / image.width())))
+        self._unscaled = set(range(len(self._images)))
+        self._scale_near_view()
+
+    def _scale_near_view(self) -> None:
+        """Scale the pages within a screen's height of the view (the layout may not have placed
+        the labels yet: their places are summed from their fixed heights)."""
+        if not self._unscaled:
+            return
+        top = self.verticalScrollBar().value() - self.viewport().height()
+        bottom = self.verticalScrollBar().value() + 2 * self.viewport().height()
+        y = MARGIN
+        for index, label in enumerate(self._labels):
+            height = label.maximumHeight()
+            if y > bottom:
+                break
+            if y + height >= top and index in self._unscaled:
+                self._unscaled.discard(index)
+                image = self._images[index]
+                pixmap = QPixmap.fromImage(image).scaledToWidth(label.maximumWidth(), Qt.TransformationMode.SmoothTransformation)
+                label.setPixmap(pixmap)
+                label.setFixedSize(pixmap.size())
+            y += height + SPACING
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         size = (self.viewport().width(), self.viewport().height())
         if self._zoom in (FIT_WIDTH, FIT_PAGE) and size != self._shown_for:
             self._rescale()
+        else:
+            self._scale_near_view()  # a taller view reaches pages not scaled yet

@@ -1,7 +1,8 @@
 """数据交换: write a package to a USB stick, preview and import packages (every record named, with
 what will happen and why; double-click for 本地值 / 对方值), confirm new keys, settle conflicts,
 read the exchange log. Reads run in Refreshers, writes in Ops or background tasks: never a
-session on the GUI thread."""
+session on the GUI thread. The exchange modules (packages, keys, cryptography) are imported by
+the work that uses them, off the GUI thread: building the page does not load them."""
 
 from __future__ import annotations
 
@@ -28,15 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from zkdesk.domain.orgcodes import COUNTY_CODE, is_county
-from zkdesk.exchange.conflicts import open_conflict_count
-from zkdesk.exchange.export import export_packages, townships
-from zkdesk.exchange.forms import form_summary
-from zkdesk.exchange.importing import import_packages, trust_package_sender
-from zkdesk.exchange.overview import STATUS_LABELS, exchange_log, keys_overview
-from zkdesk.output.catalog import user_forms_dir
 from zkdesk.ui import bus, ops
 from zkdesk.ui.exchange_conflicts import ConflictsTab
-from zkdesk.ui.exchange_dialogs import KeyConfirmDialog, RecordDetailDialog
 from zkdesk.ui.exchange_submissions import SubmissionsTab
 from zkdesk.ui import file_dialogs
 from zkdesk.ui.file_dialogs import PACKAGES
@@ -255,6 +249,10 @@ class ExchangePage(QWidget):
         county = self.county
 
         def work(session, actor):
+            from zkdesk.exchange.conflicts import open_conflict_count
+            from zkdesk.exchange.export import townships
+            from zkdesk.exchange.overview import keys_overview
+
             towns = [(u.code, u.name) for u in townships(session)] if county else []
             return keys_overview(session, actor), towns, open_conflict_count(session, actor)
 
@@ -281,14 +279,10 @@ class ExchangePage(QWidget):
         self.tabs.setTabText(2, f"冲突（{n}）" if n else "冲突")
 
     def _query_log(self):
-        return lambda session, actor: exchange_log(session, actor)
+        return _log_rows
 
-    def _apply_log(self, log) -> None:
-        _fill(self.log, [
-            [e.at.astimezone().strftime("%Y-%m-%d %H:%M"), "导出" if e.direction == "out" else "导入", e.peer_name,
-             str(e.sequence), e.file_name, _log_result(e), STATUS_LABELS.get(e.receipt, e.receipt or "—") if e.direction == "out" else ""]
-            for e in log
-        ])
+    def _apply_log(self, rows: list[list[str]]) -> None:
+        _fill(self.log, rows)
 
     def _refresh_drives(self) -> None:
         self.drives.clear()
@@ -343,9 +337,14 @@ class ExchangePage(QWidget):
             show_error(self, "请先选择写入数据包的U盘或文件夹")
             return
         ctx, code, full = self.ctx, self.receiver.currentData(), self.full.isChecked()
-        forms = user_forms_dir(ctx.home.root)
-        self._run("正在导出数据包…", lambda: export_packages(ctx.db, ctx.actor, Path(target), code, full, forms_dir=forms),
-                  self._exported)
+
+        def work():
+            from zkdesk.exchange.export import export_packages
+            from zkdesk.output.catalog import user_forms_dir
+
+            return export_packages(ctx.db, ctx.actor, Path(target), code, full, forms_dir=user_forms_dir(ctx.home.root))
+
+        self._run("正在导出数据包…", work, self._exported)
 
     def _exported(self, results) -> None:
         lines = []
@@ -378,10 +377,7 @@ class ExchangePage(QWidget):
             show_error(self, "请先选择数据包文件或文件夹")
             return
         self.preview_paths = paths
-        ctx = self.ctx
-        forms = user_forms_dir(ctx.home.root)
-        self._run("正在检查数据包…", lambda: import_packages(
-            ctx.db, ctx.actor, paths, ctx.home.backups_dir, dry_run=True, forms_dir=forms), self._previewed)
+        self._run("正在检查数据包…", _importing(self.ctx, paths, dry_run=True), self._previewed)
 
     def _previewed(self, results) -> None:
         self._show_results(results)
@@ -391,6 +387,8 @@ class ExchangePage(QWidget):
             self._ask_trust(untrusted)
 
     def _ask_trust(self, result) -> None:
+        from zkdesk.ui.exchange_dialogs import KeyConfirmDialog
+
         dialog = KeyConfirmDialog(result.sender_name or result.sender, result.sender, result.fingerprint, self)
         dialog.accepted.connect(lambda: self._trusted(result, dialog.heard.text()))
         dialog.finished.connect(dialog.deleteLater)
@@ -398,13 +396,22 @@ class ExchangePage(QWidget):
 
     def _trusted(self, result, heard: str) -> None:
         path = result.path
-        Op(self, lambda s, actor: trust_package_sender(s, actor, path, heard), busy="正在保存对方密钥…",
+
+        def work(s, actor):
+            from zkdesk.exchange.importing import trust_package_sender
+
+            return trust_package_sender(s, actor, path, heard)
+
+        Op(self, work, busy="正在保存对方密钥…",
            ctx=self.ctx).success(lambda _sender: self._preview()).run()  # again, now that the key is trusted
 
     def _importable(self) -> bool:
         return any(r.error is None and not r.duplicate for r in self.last_results)
 
     def _show_results(self, results) -> None:
+        # loaded already, off the GUI thread, by the import that made the results
+        from zkdesk.exchange.forms import form_summary
+
         self.last_results = results
         rows = []
         for r in results:
@@ -434,6 +441,8 @@ class ExchangePage(QWidget):
         note = self.records.current_row()
         if note is None:
             return
+        from zkdesk.ui.exchange_dialogs import RecordDetailDialog
+
         dialog = RecordDetailDialog(note, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -441,10 +450,7 @@ class ExchangePage(QWidget):
     def _apply(self) -> None:
         if not self.preview_paths:
             return
-        ctx, paths = self.ctx, self.preview_paths
-        forms = user_forms_dir(ctx.home.root)
-        self._run("正在导入（导入前已自动备份数据库）…", lambda: import_packages(
-            ctx.db, ctx.actor, paths, ctx.home.backups_dir, forms_dir=forms), self._applied)
+        self._run("正在导入（导入前已自动备份数据库）…", _importing(self.ctx, self.preview_paths), self._applied)
 
     def _applied(self, results) -> None:
         self._show_results(results)
@@ -461,7 +467,33 @@ class ExchangePage(QWidget):
 ACTION_COLOURS = {"conflict": "#b35c00", "reject": "#b00020", "new": "#1b7f3b"}
 
 
+def _importing(ctx, paths: list[Path], dry_run: bool = False):
+    """The work of a package preview (dry_run) or import, for a background task."""
+
+    def work():
+        from zkdesk.exchange.importing import import_packages
+        from zkdesk.output.catalog import user_forms_dir
+
+        return import_packages(ctx.db, ctx.actor, paths, ctx.home.backups_dir, dry_run=dry_run,
+                               forms_dir=user_forms_dir(ctx.home.root))
+
+    return work
+
+
+def _log_rows(session, actor) -> list[list[str]]:
+    """The exchange log as the table shows it (a refresh's work: off the GUI thread)."""
+    from zkdesk.exchange.overview import STATUS_LABELS, exchange_log
+
+    return [[e.at.astimezone().strftime("%Y-%m-%d %H:%M"), "导出" if e.direction == "out" else "导入", e.peer_name,
+             str(e.sequence), e.file_name, _log_result(e),
+             STATUS_LABELS.get(e.receipt, e.receipt or "—") if e.direction == "out" else ""]
+            for e in exchange_log(session, actor)]
+
+
 def _log_result(entry) -> str:
+    from zkdesk.exchange.forms import form_summary
+    from zkdesk.exchange.overview import STATUS_LABELS
+
     label = STATUS_LABELS.get(entry.status, entry.status)
     s = entry.summary
     if entry.direction == "out":

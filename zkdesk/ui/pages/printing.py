@@ -1,6 +1,7 @@
 """打印报表: choose a form, year, org unit (and person), preview it, print, save PDF, export xlsx;
 the 评估报告 tab is ui/pages/evaluation_report.py.
 
+The module loads no PDF library: reportlab and pdfium are imported by the worker that renders.
 The choices (units, years, persons) are read off the GUI thread in one query when the page is
 on screen; preparing and rendering run in a worker (one at a time). A newer choice makes older
 results stale, so the combos and the preview always show what is selected. Save, print and
@@ -53,7 +54,6 @@ from zkdesk.ui.messages import show_error
 from zkdesk.ui.ops import Op, QueryOp
 from zkdesk.ui.pages.evaluation_report import EvaluationReportPanel
 from zkdesk.ui.page_preview import FIT_PAGE, FIT_WIDTH, PREVIEW_DPI, PagePreview
-from zkdesk.ui.pdf_images import print_pdf, render_pages
 from zkdesk.ui.tasks import Latest, Ticket, run_task
 
 MAX_PREVIEW_PAGES = 60  # more would hold hundreds of MB of page images; print and save keep all
@@ -352,6 +352,8 @@ class PrintPage(QWidget):
             ticket.check()
             pdf = render_pdf(prepared)
             ticket.check()
+            from zkdesk.ui.pdf_images import render_pages  # pdfium: loaded by the first preview, off the GUI thread
+
             images = render_pages(pdf.data, PREVIEW_DPI, MAX_PREVIEW_PAGES, check=ticket.check)
             return _Preview(ticket, prepared, pdf, images)
 
@@ -483,6 +485,8 @@ class PrintPage(QWidget):
         data = current.pdf.data
 
         def work() -> int:
+            from zkdesk.ui.pdf_images import print_pdf
+
             return print_pdf(data, printer, grayscale=grayscale)
 
         def done(pages: int) -> None:
