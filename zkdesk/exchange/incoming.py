@@ -620,8 +620,6 @@ class _Planner:
                                               "write": write, "old": old, "new": new, "by": str(item.get("by") or ""),
                                               "kind": kind})
         deletions = sum(1 for r in self.plan.resolutions if r["kind"] == DELETION)
-        if deletions:
-            self.plan.warnings.append(f"县总工会删除了本单位的{deletions}条记录：将照此删除（可在操作日志中查看）")
         if len(self.plan.resolutions) > deletions:
             self.plan.warnings.append(
                 f"对方处理冲突时保留了其版本：{len(self.plan.resolutions) - deletions}条记录将照此修改")
