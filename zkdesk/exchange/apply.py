@@ -140,8 +140,9 @@ def _write_states(session: Session, plan: ImportPlan) -> None:
     for d in plan.decisions:
         if d.base is None:
             continue
+        # every column (as upsert_states would fill them), so the rows are written as they are
         row = {"peer_code": sender, "table_name": d.table, "record_id": d.id, "remote_revision": d.remote_revision,
-               "base_hashes": encode_base(d.base)}
+               "base_hashes": encode_base(d.base), "sent_revision": 0, "sent_seq": 0, "acked_revision": 0}
         if d.acked is None:
             without.append(row)
         else:

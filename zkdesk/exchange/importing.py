@@ -244,7 +244,7 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
                            sender_short=_unit_name(session, sealed.sender, short=True),
                            sequence=sealed.sequence, created=sealed.created, kind=sealed.kind, fingerprint=sealed.fingerprint)
     plan = plan_import(session, payload, sealed.sender, keys.code)
-    result.counts = plan.counts
+    result.counts = counts = plan.counts  # counted once: thousands of decisions
     result.warnings = list(plan.warnings)
     result.records = explain(session, plan, package=name, sender=result.sender_short, everything=dry_run)
     deleted_by_county = [n for n in result.records if n.action == DELETION]
@@ -280,7 +280,7 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
     if dry_run:
         return result
 
-    summary = {**plan.counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,
+    summary = {**counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,
                "backup": backup}
     # Forms are recorded even for a package seen before: importing it again rewrites a form
     # file lost after the first import committed (a crash, a deleted file).
@@ -295,7 +295,7 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
         status = "applied"
         summary["receipts"] = result.receipts
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
-            "new": {"file": name, **plan.counts, "forms": result.form_counts, "backup": backup,
+            "new": {"file": name, **counts, "forms": result.form_counts, "backup": backup,
                     "changed": [[d.table, d.id, "delete" if d.action == "update" and d.write.get("deleted") is True else d.action,
                                  (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
                                 for d in plan.decisions if d.action in ("new", "update", "conflict")]},

@@ -25,7 +25,7 @@ from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.state import chunks, load_states, present_ids
 from zkdesk.exchange.tables import (ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables,
-                                    value_hash)
+                                    value_hashes)
 from zkdesk.services.indicator_values import level_problem
 from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
@@ -330,7 +330,7 @@ class _Planner:
         for c, stages, default, encoded in way.staged:
             if not (c in inc and takes_staged(stages, None, inc[c], self.by_county)):
                 write[c], final[c] = default, encoded
-        base = {f: value_hash(inc[f]) for f in way.plain}  # most fields: a plain hash, remembered per value
+        base = value_hashes(way.plain, inc)  # most fields: a plain hash, remembered per value
         if way.personal:
             hasher = self.hasher(tt.name)
             base.update((f, hasher.of(f, inc[f])) for f in way.personal)
@@ -574,9 +574,9 @@ class _Planner:
                         touched: set[str]) -> tuple[str, str]:
         """(reason, our record it duplicates) when the record would break a unique constraint."""
         for cols, keys in uniques.items():
-            if not touched.intersection(cols):
+            if touched.isdisjoint(cols):
                 continue
-            key = tuple(final.get(c) for c in cols)
+            key = tuple(map(final.get, cols))
             if None in key:
                 continue
             holder = keys.get(key)

@@ -125,7 +125,7 @@ def _register_problems(table: str, r: Mapping) -> list[tuple[str, str]]:
 def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[tuple[str, str]]:
     """(field, Chinese reason) for each rule the record breaks in `fields`: `record` is the
     record as it would be stored (decoded values; dates of the stored part may be ISO text)."""
-    fields = set(fields) - _BOOKKEEPING
+    fields = (fields.keys() if isinstance(fields, dict) else set(fields)) - _BOOKKEEPING  # one set made
     t = Base.metadata.tables.get(table)
     if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
         return []
