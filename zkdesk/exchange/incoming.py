@@ -40,6 +40,7 @@ DELETED = "deleted"  # the tombstone flag every travelling record has
 DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SAME = {"str": (str,), "int": (int,), "bool": (bool,), "float": (float,)}  # types a column's decoder keeps as they are
+_NONE: frozenset[str] = frozenset()
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
 
@@ -280,8 +281,8 @@ class _Planner:
         parent_ids = self._load_parent_ids(tt, rows)
 
         def ref_ok(parent: str, ref: str) -> bool:
-            return ref in self.accepted.get(parent, set()) or (
-                ref in parent_ids.get(parent, set()) and ref not in self.refused_new.get(parent, set())
+            return ref in self.accepted.get(parent, _NONE) or (
+                ref in parent_ids.get(parent, _NONE) and ref not in self.refused_new.get(parent, _NONE)
             )
 
         all_columns = frozenset(tt.columns)
