@@ -163,7 +163,7 @@ class _Planner:
         self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
-        self._new_ways: dict[tuple, _NewWay] = {}
+        self._new_ways: dict[str, _NewWay] = {}
         self._hashers: dict[str, FieldHasher] = {}
 
     def hasher(self, table: str) -> FieldHasher:
@@ -271,6 +271,7 @@ class _Planner:
             rows.append({"inc": inc, "dec": decoded, "remote": rid})
         self.known = tuple(known)
         self.required = required  # only a new record needs them
+        self._new_ways = {}  # per origin, for this table and its known columns
 
         self._translate(tt, rows)
         local = self._load_local(tt, [r["inc"]["id"] for r in rows])
@@ -301,7 +302,8 @@ class _Planner:
                 checked = final if loc is None else {c: final.get(c) for c in touched}
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
-                    problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields})
+                    problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields}
+                                                     if d.conflict_fields else None)
                 if not problem:
                     problem = self._level_problem(tt.name, final)
                 if not problem:
@@ -342,8 +344,7 @@ class _Planner:
     def _new_way(self, tt: TravellingTable, origin: str) -> _NewWay:
         """How a new record of `tt` from `origin` is taken: the same for every such record of the
         table, found once (a package brings thousands)."""
-        key = (tt.name, origin, self.known)
-        way = self._new_ways.get(key)
+        way = self._new_ways.get(origin)  # of this table, with its known columns (table() starts afresh)
         if way is not None:
             return way
         owned = self.owned(tt.name, origin, self.known, self.by_county)
@@ -363,7 +364,7 @@ class _Planner:
             return value, _encode(tt, c, value)
 
         personal = self.hasher(tt.name).personal
-        way = self._new_ways[key] = _NewWay(
+        way = self._new_ways[origin] = _NewWay(
             defaults=tuple((c, *default(c)) for c in skipped),
             staged=tuple((c, staged[c], *default(c)) for c in conditional),
             plain=tuple(sorted(owned - personal)), personal=tuple(sorted(owned & personal)),

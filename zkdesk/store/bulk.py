@@ -25,6 +25,8 @@ def _utc_text(value: datetime | None) -> str | None:
     instead of SQLAlchemy's formatting: a package brings one per record."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # the usual case: "…+00:00" without its zone
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
