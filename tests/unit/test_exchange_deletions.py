@@ -295,3 +295,45 @@ def test_a_township_restoring_its_record_after_the_county_deleted_it_wins(tmp_pa
     assert not any("删除" in w for w in res.warnings), res.warnings
     with town.db.session() as s:
         assert s.get(Enterprise, ids["enterprise"]).deleted is False
+
+
+def test_the_county_is_told_before_deleting_a_townships_record_and_the_township_sees_it_by_name(tmp_path):
+    """The county's delete confirmation names the township that will delete its copy too
+    (services.deletion_notice); the township's preview and import result name what the county
+    deleted, as a line 删除 with the reason."""
+    from zkdesk.services.deletion_notice import deletion_notice
+    from zkdesk.services.enterprises import delete_enterprise
+
+    county, town = pair(tmp_path)
+    ids = make_records(town, TOWN)
+    with county.db.session() as s:  # typed in at the county and never sent: the township has nothing to delete
+        typed = Enterprise(origin=TOWN, name="南伞县里录入的企业", township_code=TOWN)
+        own = Enterprise(origin=COUNTY, name="县本级企业", township_code=TOWN)
+        s.add_all([typed, own])
+        s.flush()
+        typed_id, own_id = typed.id, own.id
+        assert deletion_notice(s, "enterprise", ids["enterprise"]) == ""  # not received yet
+    county.applied(*[p.path for p in town.export(tmp_path / "t1")], trust=[town.fingerprint])
+    with county.db.session() as s:
+        assert deletion_notice(s, "enterprise", ids["enterprise"]) == \
+            "该记录由南伞镇录入，删除后将在下次发往南伞镇的数据包中通知该乡镇一并删除。"
+        assert "南伞镇" in deletion_notice(s, "studio", ids["studio"])
+        assert deletion_notice(s, "enterprise", typed_id) == deletion_notice(s, "enterprise", own_id) == ""
+        delete_enterprise(s, county.actor, ids["enterprise"])
+    with town.db.session() as s:  # at a township nothing is said: its deletions are its own
+        assert deletion_notice(s, "enterprise", ids["nomination"]) == deletion_notice(s, "nomination", ids["nomination"]) == ""
+
+    package = [p.path for p in county.export(tmp_path / "c1", TOWN)]
+    (preview,) = town.import_(*package, dry_run=True)
+    lines = [n for n in preview.records if n.action == "delete"]
+    assert sorted((n.table_label, n.label, n.action_label) for n in lines) == [
+        ("企业", f"南伞糖厂{TOWN}", "删除"), ("企业年度情况", f"南伞糖厂{TOWN} 2025年", "删除")]
+    reasons = {n.table: n.reason for n in lines}  # the year went with its enterprise: nobody deleted it by name
+    assert reasons == {"enterprise": f"县总工会删除了这条记录（操作人：{county.actor.username}），本机将一并删除",
+                       "enterprise_year": "县总工会删除了这条记录，本机将一并删除"}
+    assert any(f"县总工会删除了本单位的2条记录：企业“南伞糖厂{TOWN}”" in w for w in preview.warnings), preview.warnings
+    assert deleted(town, ids)["enterprise"] is False  # a preview changes nothing
+
+    (res,) = town.applied(*package)
+    assert [n.label for n in res.records if n.action == "delete" and n.table == "enterprise"] == [f"南伞糖厂{TOWN}"]
+    assert deleted(town, ids)["enterprise"] is True

@@ -75,3 +75,36 @@ def test_execute_many_writes_what_sqlalchemy_writes(tmp_path):
                 == {(7, date(2025, 1, 2))}
     finally:
         db.dispose()
+
+
+def test_a_utc_time_is_stored_as_the_same_text_as_sqlalchemy_stores_it(tmp_path):
+    """The faster conversion of UTC times writes byte for byte what SQLAlchemy writes: whole
+    seconds and microseconds, other time zones; a naive time is refused as before."""
+    db = new_database(tmp_path)
+    make_office(db, COUNTY)
+    try:
+        ents, _years = _rows(4, "丙")
+        times = [datetime(2026, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=8))), datetime(2026, 3, 1, 0, 0, 0, 1, tzinfo=UTC),
+                 datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC), datetime(2026, 7, 1, 12, 0, 0, 999999, tzinfo=UTC)]
+        for row, when in zip(ents, times, strict=True):
+            row["updated_at"] = when
+        twins = [dict(r, id=new_uuid(), name=r["name"].replace("丙", "丁")) for r in ents]
+        with db.session() as s:
+            execute_many(s, Enterprise.__table__.insert(), ents)
+            s.execute(Enterprise.__table__.insert(), twins)
+        if db.engine.dialect.name != "sqlite":
+            return  # the server takes SQLAlchemy's way for both
+        with db.session() as s:
+            stored = dict(s.connection().exec_driver_sql("SELECT name, updated_at FROM enterprise").all())
+        assert [stored[r["name"]] for r in ents] == [stored[r["name"]] for r in twins]
+        assert stored[ents[0]["name"]] == "2026-03-01 00:30:00.000000"
+        naive = [dict(r, id=new_uuid(), name=r["name"] + "x", updated_at=datetime(2026, 1, 1)) for r in ents]
+        with db.session() as s:
+            try:
+                execute_many(s, Enterprise.__table__.insert(), naive)
+            except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps it
+                assert "naive datetime" in str(exc)
+            else:
+                raise AssertionError("a naive time was written")
+    finally:
+        db.dispose()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.exchange.conflicts import FieldDiff, deletion_diff, display_value
-from zkdesk.exchange.incoming import Decision, ImportPlan
+from zkdesk.exchange.incoming import DELETION, Decision, ImportPlan
 from zkdesk.exchange.ownership import META_FIELDS
 from zkdesk.exchange.state import chunks
 from zkdesk.exchange.tables import tables_by_name
@@ -20,7 +20,8 @@ from zkdesk.services.orgs import org_names
 from zkdesk.services.record_labels import field_label, table_label, travelling_titles
 from zkdesk.store.natural_keys import keys_for
 
-ACTION_LABELS = {"new": "新增", "update": "更新", "unchanged": "未变", "conflict": "冲突", "reject": "拒收"}
+ACTION_LABELS = {"new": "新增", "update": "更新", "unchanged": "未变", "conflict": "冲突", "reject": "拒收",
+                 "delete": "删除"}  # delete: the county's deletion of our own record (exchange/deletions.py)
 HIDDEN_FIELDS = META_FIELDS | {"deleted"}
 
 
@@ -40,9 +41,12 @@ class RecordNote:
     origin: str  # the office the record belongs to (short name)
     deleted: bool  # the sender deleted it
     fields: tuple[FieldDiff, ...] = ()  # per field: label, 本地值, 对方值, and what happens to it
+    deleting: bool = False  # the import deletes our live record (the sender's deletion, or the county's)
 
     @property
     def action_label(self) -> str:
+        if self.action == "update" and self.deleted and self.deleting:
+            return ACTION_LABELS["delete"]
         return ACTION_LABELS.get(self.action, self.action)
 
     @property
@@ -177,5 +181,40 @@ def explain(session: Session, plan: ImportPlan, *, package: str = "", sender: st
             reason=reason_of(d, holders.get((d.table, d.holder), "")),
             origin=towns.get(origin, str(origin or "")) if isinstance(origin, str) else "",
             deleted=bool(d.incoming.get("deleted")), fields=_diffs(session, d, towns),
+            deleting=d.action == "update" and d.write.get("deleted") is True,
+        ))
+    return out + county_deletion_notes(session, plan, package=package, sender=sender, towns=towns)
+
+
+def county_deletion_notes(session: Session, plan: ImportPlan, *, package: str = "", sender: str = "",
+                          towns: dict[str, str] | None = None) -> list[RecordNote]:
+    """A line 删除 for each record of ours the county deleted (its decision, `resolutions` of kind
+    delete): the record's name, who deleted it at the county, and that it is deleted here too."""
+    items = [r for r in plan.resolutions if r.get("kind") == DELETION]
+    if not items:
+        return []
+    towns = towns if towns is not None else org_names(session)
+    by_name = tables_by_name()
+    rows: dict[tuple[str, str], dict] = {}
+    for table in sorted({r["table"] for r in items}):
+        tt = by_name[table]
+        for part in chunks(sorted({r["id"] for r in items if r["table"] == table})):
+            rows.update(((table, r["id"]), tt.encode_row(r)) for r in session.execute(
+                select(tt.table).where(tt.table.c.id.in_(part))).mappings())
+    titles: dict[tuple[str, str], str] = {}
+    for table in sorted({r["table"] for r in items}):
+        mine = [rows[k] for k in rows if k[0] == table]
+        titles.update(((table, row["id"]), title) for row, title in zip(mine, travelling_titles(session, table, mine),
+                                                                         strict=True))
+    out = []
+    for r in items:
+        row = rows.get((r["table"], r["id"]), {})
+        by = f"（操作人：{r['by']}）" if r.get("by") else ""
+        out.append(RecordNote(
+            package=package, sender=sender, table=r["table"], table_label=table_label(r["table"]), id=r["id"],
+            remote_id="", action=DELETION, label=titles.get((r["table"], r["id"]), ""),
+            reason=f"县总工会删除了这条记录{by}，本机将一并删除",
+            origin=towns.get(row.get("origin"), str(row.get("origin") or "")), deleted=True,
+            fields=(FieldDiff("deleted", "县总工会已删除", "未删除", "删除", "将更新"),), deleting=True,
         ))
     return out

@@ -36,7 +36,7 @@ from zkdesk.exchange.forms import (
     write_forms,
 )
 from zkdesk.exchange.explain import RecordNote, explain
-from zkdesk.exchange.incoming import ImportPlan, check_payload_shape, plan_import
+from zkdesk.exchange.incoming import DELETION, ImportPlan, check_payload_shape, plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
 from zkdesk.exchange.state import paused_gc
 from zkdesk.output.catalog import user_forms_dir
@@ -60,6 +60,7 @@ from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
 from zkdesk.store.writer_lock import long_write
 
 MAX_LISTED = 200  # rejected records / conflicts named in a receipt
+MAX_NAMED = 10  # records named in a warning
 
 
 @dataclass
@@ -243,9 +244,15 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
                            sender_short=_unit_name(session, sealed.sender, short=True),
                            sequence=sealed.sequence, created=sealed.created, kind=sealed.kind, fingerprint=sealed.fingerprint)
     plan = plan_import(session, payload, sealed.sender, keys.code)
-    result.counts = plan.counts
+    result.counts = counts = plan.counts  # counted once: thousands of decisions
     result.warnings = list(plan.warnings)
     result.records = explain(session, plan, package=name, sender=result.sender_short, everything=dry_run)
+    deleted_by_county = [n for n in result.records if n.action == DELETION]
+    if deleted_by_county:
+        names = "、".join(f"{n.table_label}“{n.label}”" for n in deleted_by_county[:MAX_NAMED])
+        more = "等" if len(deleted_by_county) > MAX_NAMED else ""
+        result.warnings.insert(0, f"县总工会删除了本单位的{len(deleted_by_county)}条记录：{names}{more}，"
+                                  "将照此删除（可在操作日志中查看）")
     notes = {(n.table, n.id): n for n in result.records}
     for d in plan.decisions:
         if d.action == "reject":
@@ -273,7 +280,7 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
     if dry_run:
         return result
 
-    summary = {**plan.counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,
+    summary = {**counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,
                "backup": backup}
     # Forms are recorded even for a package seen before: importing it again rewrites a form
     # file lost after the first import committed (a crash, a deleted file).
@@ -288,7 +295,7 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
         status = "applied"
         summary["receipts"] = result.receipts
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
-            "new": {"file": name, **plan.counts, "forms": result.form_counts, "backup": backup,
+            "new": {"file": name, **counts, "forms": result.form_counts, "backup": backup,
                     "changed": [[d.table, d.id, "delete" if d.action == "update" and d.write.get("deleted") is True else d.action,
                                  (d.local or {}).get("revision"), d.write.get("revision", d.remote_revision)]
                                 for d in plan.decisions if d.action in ("new", "update", "conflict")]},

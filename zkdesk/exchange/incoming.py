@@ -15,6 +15,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,8 @@ from zkdesk.domain.orgcodes import COUNTY_CODE
 from zkdesk.exchange.container import PackageRefused
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.state import chunks, load_states, present_ids
-from zkdesk.exchange.tables import ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables
+from zkdesk.exchange.tables import (ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables,
+                                    value_hashes)
 from zkdesk.services.indicator_values import level_problem
 from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
@@ -38,6 +40,7 @@ DELETED = "deleted"  # the tombstone flag every travelling record has
 DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SAME = {"str": (str,), "int": (int,), "bool": (bool,), "float": (float,)}  # types a column's decoder keeps as they are
+_NONE: frozenset[str] = frozenset()
 ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
                    "sort_order": int, "active": bool}
 
@@ -134,6 +137,17 @@ def _column_default(tt: TravellingTable, name: str):
     return None
 
 
+@dataclass(frozen=True)
+class _NewWay:
+    """What taking a new record of one table from one origin involves (_Planner._new_way)."""
+
+    defaults: tuple[tuple[str, object, object], ...]  # (column, value, encoded): fields not taken
+    staged: tuple[tuple[str, frozenset[str], object, object], ...]  # taken only by their value, else default
+    plain: tuple[str, ...]  # fields the sender decides, hashed plainly for the agreed state
+    personal: tuple[str, ...]  # those hashed with our key (personal numbers)
+    may_be_stale: bool  # the county decides something of it: the township's copy may need it back
+
+
 class _Planner:
     def __init__(self, session: Session, sender: str, receiver: str):
         self.s = session
@@ -149,7 +163,7 @@ class _Planner:
         self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
-        self._skipped: dict[tuple, tuple[str, ...]] = {}
+        self._new_ways: dict[str, _NewWay] = {}
         self._hashers: dict[str, FieldHasher] = {}
 
     def hasher(self, table: str) -> FieldHasher:
@@ -221,10 +235,14 @@ class _Planner:
         # a value already of its column's own type is its own decoding (text, whole numbers,
         # flags: most of a package); the others go through their column's decoder
         as_is = {c: _SAME.get(tt.kinds[c], ()) + ((type(None),) if c in tt.nullable else ()) for c in known}
-        decoders = [(c, tt.decoder(c), as_is[c]) for c in known]
+        raw_rows = block["rows"]
+        # only the columns holding a value of another type somewhere are decoded row by row
+        # (dates, times; the rest is found in one pass over the column)
+        decoders = [(c, tt.decoder(c), as_is[c]) for c in known
+                    if not set(map(type, map(itemgetter(idx[c]), raw_rows))).issubset(as_is[c])]
         rows: list[dict] = []
         origin_problems: dict[str, str] = {}  # the same few origins in every row
-        for raw in block["rows"]:
+        for raw in raw_rows:
             inc = dict(zip(cols, raw, strict=True)) if whole else {c: raw[idx[c]] for c in known}
             rid = inc.get("id")
             if not isinstance(rid, str) or not 0 < len(rid) <= 36:
@@ -253,6 +271,7 @@ class _Planner:
             rows.append({"inc": inc, "dec": decoded, "remote": rid})
         self.known = tuple(known)
         self.required = required  # only a new record needs them
+        self._new_ways = {}  # per origin, for this table and its known columns
 
         self._translate(tt, rows)
         local = self._load_local(tt, [r["inc"]["id"] for r in rows])
@@ -263,8 +282,8 @@ class _Planner:
         parent_ids = self._load_parent_ids(tt, rows)
 
         def ref_ok(parent: str, ref: str) -> bool:
-            return ref in self.accepted.get(parent, set()) or (
-                ref in parent_ids.get(parent, set()) and ref not in self.refused_new.get(parent, set())
+            return ref in self.accepted.get(parent, _NONE) or (
+                ref in parent_ids.get(parent, _NONE) and ref not in self.refused_new.get(parent, _NONE)
             )
 
         all_columns = frozenset(tt.columns)
@@ -283,7 +302,8 @@ class _Planner:
                 checked = final if loc is None else {c: final.get(c) for c in touched}
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
-                    problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields})
+                    problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields}
+                                                     if d.conflict_fields else None)
                 if not problem:
                     problem = self._level_problem(tt.name, final)
                 if not problem:
@@ -303,37 +323,60 @@ class _Planner:
         if self.required:
             return Decision(tt.name, rid, "reject",
                             f"缺少必填项：{'、'.join(field_label(tt.name, c) for c in self.required)}", inc)
-        owned = self.owned(tt.name, origin, self.known, self.by_county)
-        staged = staged_fields(tt.name, origin)
-        write, final = dict(dec), dict(inc)  # decoded to write, encoded to compare
-        # A record under our own code that we never had: the county typed it in for us (from a
-        # paper report, as counties do), or it was made here after the backup we restored. The
-        # county's copy is the only one: it is taken whole, not just the county's fields.
-        whole = self.by_county and origin == self.receiver
-        if whole:
-            skipped = [c for c in tt.columns if c not in inc]
-        else:
-            skipped = [c for c in self._not_taken(tt, origin, owned, staged)
-                       if not (c in staged and c in inc and takes_staged(staged[c], None, inc[c], self.by_county))]
-        for c in skipped:
+        way = self._new_way(tt, origin)
+        write, final = dec, inc  # decoded to write, encoded to compare (the row's own: copied to change)
+        if way.defaults or way.staged:
+            write, final = dict(dec), dict(inc)
+        for c, default, encoded in way.defaults:
             # a field the sender does not decide, or does not know
-            write[c] = _column_default(tt, c)
-            final[c] = _encode(tt, c, write[c])
-        hasher = self.hasher(tt.name)
-        base = {f: hasher.of(f, inc[f]) for f in owned}
-        acked = 0 if self._township_is_stale(tt, origin, inc, final) else rev
+            write[c], final[c] = default, encoded
+        for c, stages, default, encoded in way.staged:
+            if not (c in inc and takes_staged(stages, None, inc[c], self.by_county)):
+                write[c], final[c] = default, encoded
+        base = value_hashes(way.plain, inc)  # most fields: a plain hash, remembered per value
+        if way.personal:
+            hasher = self.hasher(tt.name)
+            base.update((f, hasher.of(f, inc[f])) for f in way.personal)
+        acked = 0 if way.may_be_stale and self._township_is_stale(tt, origin, inc, final) else rev
         return Decision(tt.name, rid, "new", incoming=inc, write=write, base=base, remote_revision=rev, acked=acked,
                         final=final)
 
+    def _new_way(self, tt: TravellingTable, origin: str) -> _NewWay:
+        """How a new record of `tt` from `origin` is taken: the same for every such record of the
+        table, found once (a package brings thousands)."""
+        way = self._new_ways.get(origin)  # of this table, with its known columns (table() starts afresh)
+        if way is not None:
+            return way
+        owned = self.owned(tt.name, origin, self.known, self.by_county)
+        staged = staged_fields(tt.name, origin)
+        # A record under our own code that we never had: the county typed it in for us (from a
+        # paper report, as counties do), or it was made here after the backup we restored. The
+        # county's copy is the only one: it is taken whole, not just the county's fields.
+        if self.by_county and origin == self.receiver:
+            skipped, conditional = [c for c in tt.columns if c not in self.known], []
+        else:
+            not_taken = self._not_taken(tt, origin, owned, staged)
+            skipped = [c for c in not_taken if not (c in staged and c in self.known)]
+            conditional = [c for c in not_taken if c in staged and c in self.known]
+
+        def default(c):
+            value = _column_default(tt, c)
+            return value, _encode(tt, c, value)
+
+        personal = self.hasher(tt.name).personal
+        way = self._new_ways[origin] = _NewWay(
+            defaults=tuple((c, *default(c)) for c in skipped),
+            staged=tuple((c, staged[c], *default(c)) for c in conditional),
+            plain=tuple(sorted(owned - personal)), personal=tuple(sorted(owned & personal)),
+            may_be_stale=not self.by_county and bool(self.owned(tt.name, origin, self.known, True)
+                                                     or staged_fields(tt.name, origin)))
+        return way
+
     def _not_taken(self, tt: TravellingTable, origin: str, owned: frozenset[str], staged: dict) -> tuple[str, ...]:
         """Columns a new record from `origin` may not take from the package (a staged one
-        only by its value): the same for every record of the table and origin, found once."""
-        key = (tt.name, origin, self.known)
-        if key not in self._skipped:
-            present = set(self.known)
-            self._skipped[key] = tuple(c for c in tt.columns if c not in present or c in staged
-                                       or not (c in META_FIELDS or c in owned))
-        return self._skipped[key]
+        only by its value)."""
+        present = set(self.known)
+        return tuple(c for c in tt.columns if c not in present or c in staged or not (c in META_FIELDS or c in owned))
 
     def _township_is_stale(self, tt: TravellingTable, origin: str, inc: dict, ours: dict) -> bool:
         """At the county: the township's copy disagrees with a county decision on this record,
@@ -533,9 +576,9 @@ class _Planner:
                         touched: set[str]) -> tuple[str, str]:
         """(reason, our record it duplicates) when the record would break a unique constraint."""
         for cols, keys in uniques.items():
-            if not touched.intersection(cols):
+            if touched.isdisjoint(cols):
                 continue
-            key = tuple(final.get(c) for c in cols)
+            key = tuple(map(final.get, cols))
             if None in key:
                 continue
             holder = keys.get(key)
@@ -579,8 +622,6 @@ class _Planner:
                                               "write": write, "old": old, "new": new, "by": str(item.get("by") or ""),
                                               "kind": kind})
         deletions = sum(1 for r in self.plan.resolutions if r["kind"] == DELETION)
-        if deletions:
-            self.plan.warnings.append(f"县总工会删除了本单位的{deletions}条记录：将照此删除（可在操作日志中查看）")
         if len(self.plan.resolutions) > deletions:
             self.plan.warnings.append(
                 f"对方处理冲突时保留了其版本：{len(self.plan.resolutions) - deletions}条记录将照此修改")

@@ -15,6 +15,8 @@ from zkdesk.store.models.exchange import ExchangeRecordState
 
 STATE = ExchangeRecordState.__table__
 _KEY = ("peer_code", "table_name", "record_id")
+STATE_DEFAULTS = {"remote_revision": 0, "base_hashes": "{}", "sent_revision": 0, "sent_seq": 0, "acked_revision": 0}
+STATE_COLUMNS = (*_KEY, *STATE_DEFAULTS)  # a row with all of them is written as it is
 
 
 @contextmanager
@@ -56,7 +58,8 @@ def load_states(session: Session, peer: str, table: str, ids: list[str]) -> dict
 
 
 def upsert_states(session: Session, rows: list[dict], columns: tuple[str, ...]) -> None:
-    """Insert or update state rows; each row has the key columns and `columns`."""
+    """Insert or update state rows; each row has the key columns and `columns` (a new row takes
+    STATE_DEFAULTS for the others; rows that carry every column are written as they are)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -66,8 +69,8 @@ def upsert_states(session: Session, rows: list[dict], columns: tuple[str, ...]) 
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(STATE)
     stmt = stmt.on_conflict_do_update(index_elements=list(_KEY), set_={c: stmt.excluded[c] for c in columns})
-    defaults = {"remote_revision": 0, "base_hashes": "{}", "sent_revision": 0, "sent_seq": 0, "acked_revision": 0}
-    execute_many(session, stmt, [defaults | r for r in rows])
+    execute_many(session, stmt, rows if all(len(r) == len(STATE_COLUMNS) for r in rows) else
+                 [STATE_DEFAULTS | r for r in rows])
 
 
 def acknowledge(session: Session, peer: str, sequence: int) -> int:

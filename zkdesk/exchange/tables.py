@@ -18,7 +18,7 @@ from zkdesk.services.record_labels import TABLE_LABELS as _TABLE_LABELS
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base, Travelling
 from zkdesk.store.sealed import SEALED_COLUMNS, hmac_columns
-from zkdesk.store.state_hashes import FieldHasher, value_hash  # noqa: F401  value_hash: for callers here
+from zkdesk.store.state_hashes import FieldHasher, value_hash, value_hashes  # noqa: F401  for callers here
 
 ORG_TABLE = "org_unit"
 

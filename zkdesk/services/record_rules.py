@@ -56,6 +56,9 @@ def _shape(table: Table) -> _Shape:
     return _Shape({name: i for i, name in enumerate(table.columns.keys())}, limits, tuple(datetimes), tuple(dates))
 
 
+_SHAPES: dict[str, _Shape] = {}
+
+
 def _decoded(shape: _Shape, values: Mapping) -> dict:
     """Dates of a stored record as a package carries them (ISO text) back to dates."""
     out = values  # copied only when a date is read back
@@ -122,11 +125,11 @@ def _register_problems(table: str, r: Mapping) -> list[tuple[str, str]]:
 def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[tuple[str, str]]:
     """(field, Chinese reason) for each rule the record breaks in `fields`: `record` is the
     record as it would be stored (decoded values; dates of the stored part may be ISO text)."""
-    fields = set(fields) - _BOOKKEEPING
+    fields = (fields.keys() if isinstance(fields, dict) else set(fields)) - _BOOKKEEPING  # one set made
     t = Base.metadata.tables.get(table)
     if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
         return []
-    shape = _shape(t)
+    shape = _SHAPES.get(table) or _SHAPES.setdefault(table, _shape(t))  # by name: hashing a Table costs more
     record = _decoded(shape, record)
     problems = []
     limits = shape.limits

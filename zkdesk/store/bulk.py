@@ -3,16 +3,44 @@
 SQLAlchemy's executemany builds and converts a parameter set per row in Python, which cost
 more than SQLite's own work for a package of 10,000 records. On SQLite the statement is
 compiled once here and the rows go to the driver as tuples, converted by the same type
-processors SQLAlchemy would use; anything else (PostgreSQL, a statement with fixed values)
-takes the general way.
+processors SQLAlchemy would use (a UTC time by `_utc_text`, checked to write the same text);
+anything else (PostgreSQL, a statement with fixed values) takes the general way.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from operator import itemgetter
 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
+
+from zkdesk.store.base import UTCDateTime
+
+SAMPLE = 20  # values a faster conversion is checked on before it replaces SQLAlchemy's
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    """A UTC column's value as SQLite stores it (naive UTC with microseconds), in one C call
+    instead of SQLAlchemy's formatting: a package brings one per record."""
+    if value is None:
+        return None
+    if value.tzinfo is UTC:  # the usual case: "…+00:00" without its zone
+        return value.isoformat(" ", "microseconds")[:-6]
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _faster_utc(process, sample: list):
+    """`_utc_text` where it writes exactly what `process` (SQLAlchemy's conversion) writes for
+    the sample and a fixed value; else `process`."""
+    probe = [datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2021, 1, 2, 3, 4, 5, 6, tzinfo=UTC), *sample]
+    try:
+        same = all(_utc_text(v) == process(v) for v in probe)
+    except (TypeError, ValueError, AttributeError):
+        same = False
+    return _utc_text if same else process
 
 
 def execute_many(session: Session, statement: Executable, rows: list[dict]) -> None:
@@ -32,7 +60,10 @@ def execute_many(session: Session, statement: Executable, rows: list[dict]) -> N
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     converters = []
     for i, name in enumerate(names):
-        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        kind = compiled.binds[name].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None and isinstance(kind, UTCDateTime):
+            process = _faster_utc(process, [row[name] for row in rows[:SAMPLE]])
         if process is not None:
             converters.append((i, process))
     if not converters:

@@ -42,6 +42,14 @@ def value_hash(value) -> str:
         return _hash(value)
 
 
+def value_hashes(fields, record: dict) -> dict[str, str]:
+    """`value_hash` of each of `fields` of `record` (a package's thousands of records: one call)."""
+    try:
+        return {f: _remembered_hash(record[f]) for f in fields}
+    except TypeError:  # an unhashable value among them
+        return {f: value_hash(record[f]) for f in fields}
+
+
 def _hash_key(data_key: bytes) -> bytes:
     return hmac.new(data_key, b"zkdesk exchange state hash key", hashlib.sha256).digest()
 

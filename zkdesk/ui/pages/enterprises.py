@@ -47,7 +47,7 @@ from zkdesk.ui.enterprises.enterprise_dialog import EnterpriseDialog
 from zkdesk.ui.enterprises.evaluation_dialog import EvaluationDialog
 from zkdesk.ui.enterprises.fields import fmt_rate
 from zkdesk.ui.enterprises.merge_dialog import MergeDialog
-from zkdesk.ui.ops import Op
+from zkdesk.ui.delete_confirm import delete_asking
 from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.widgets.record_view import Column, RecordView
 
@@ -383,7 +383,7 @@ class EnterprisesPage(QWidget):
             self._open(dialog)
 
     def remove_enterprise(self) -> None:
-        self._remove(self.enterprise_table, delete_enterprise, "删除所选企业？其分年度数据和工会信息一并删除。")
+        self._remove(self.enterprise_table, "enterprise", delete_enterprise, "删除所选企业？其分年度数据和工会信息一并删除。")
 
     def new_contract(self) -> None:
         self._open(ContractDialog(self.ctx, enterprise_id=None, parent=self))
@@ -394,7 +394,7 @@ class EnterprisesPage(QWidget):
             self._open(ContractDialog(self.ctx, contract_id, parent=self))
 
     def remove_contract(self) -> None:
-        self._remove(self.contract_table, delete_contract, "删除所选集体合同？")
+        self._remove(self.contract_table, "collective_contract", delete_contract, "删除所选集体合同？")
 
     def new_evaluation(self) -> None:
         self._open(EvaluationDialog(self.ctx, year=self.year.value(), parent=self))
@@ -405,12 +405,12 @@ class EnterprisesPage(QWidget):
             self._open(EvaluationDialog(self.ctx, key, parent=self))
 
     def remove_evaluation(self) -> None:
-        self._remove(self.evaluation_table, delete_evaluation, "删除所选质效评估记录？")
+        self._remove(self.evaluation_table, "quality_evaluation", delete_evaluation, "删除所选质效评估记录？")
 
-    def _remove(self, table: RecordView, action, question: str) -> None:
+    def _remove(self, table: RecordView, name: str, action, question: str) -> None:
         key = table.current_key()
         if key:
-            Op(self, lambda s, actor: action(s, actor, key), confirm=question, busy="正在删除…").run()
+            delete_asking(self, name, key, question, lambda s, actor: action(s, actor, key))
 
     def _open_reminder(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)

@@ -460,11 +460,15 @@ class ExchangePage(QWidget):
         text = f"已导入 {len(done)} 个数据包。"
         if conflicts:
             text += f"有 {conflicts} 条冲突，请到“冲突”页选择保留哪一方的版本。"
+        deleted = [n for r in done for n in r.records if n.action == "delete"]
+        if deleted:  # the county's deletions of our own records, by name
+            names = "、".join(f"{n.table_label}“{n.label}”" for n in deleted[:10]) + ("等" if len(deleted) > 10 else "")
+            text += f"县总工会删除了本单位的{len(deleted)}条记录，本机已一并删除：{names}。"
         self.import_result.setText(text)
         self.ctx.bus.notify(bus.ALL)
 
 
-ACTION_COLOURS = {"conflict": "#b35c00", "reject": "#b00020", "new": "#1b7f3b"}
+ACTION_COLOURS = {"conflict": "#b35c00", "reject": "#b00020", "new": "#1b7f3b", "delete": "#6a1b9a"}
 
 
 def _importing(ctx, paths: list[Path], dry_run: bool = False):

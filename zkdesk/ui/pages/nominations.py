@@ -19,7 +19,7 @@ from zkdesk.ui.nominations.form import NominationDialog
 from zkdesk.ui.nominations.review_panel import ReviewPanel
 from zkdesk.ui.nominations.session_dialog import SessionDialog
 from zkdesk.ui.nominations.table import COLUMNS
-from zkdesk.ui.ops import Op
+from zkdesk.ui.delete_confirm import delete_asking
 from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.widgets.record_view import RecordView
 
@@ -219,8 +219,8 @@ class NominationsPage(QWidget):
         row = self.table.current_row()
         if row is None:
             return
-        Op(self, lambda s, actor: delete_nomination(s, actor, row.id), confirm=f"删除推荐人选“{row.name}”的草稿？",
-           busy="正在删除…").run()
+        delete_asking(self, "nomination", row.id, f"删除推荐人选“{row.name}”的草稿？",
+                      lambda s, actor: delete_nomination(s, actor, row.id))
 
 
 def session_for_year(sessions: list[SessionRow], year: int) -> SessionRow | None:

@@ -10,7 +10,7 @@ from zkdesk.domain.roles import Permission
 from zkdesk.services.studios import StudioFilter, StudioList, delete_studio, list_studios
 from zkdesk.ui import bus
 from zkdesk.ui.messages import show_error
-from zkdesk.ui.ops import Op
+from zkdesk.ui.delete_confirm import delete_asking
 from zkdesk.ui.refresh import Refresher
 from zkdesk.ui.studios.dialog import StudioDialog
 from zkdesk.ui.studios.item6_panel import Item6Panel
@@ -152,8 +152,8 @@ class StudiosPage(QWidget):
         row = self.table.current_row()
         if row is None:
             return
-        Op(self, lambda s, actor: delete_studio(s, actor, row.id), confirm=f"删除“{row.name}”及其成员和各年度成果？",
-           busy="正在删除…").run()
+        delete_asking(self, "studio", row.id, f"删除“{row.name}”及其成员和各年度成果？",
+                      lambda s, actor: delete_studio(s, actor, row.id))
 
 
 def _counts_text(listing: StudioList) -> str:
