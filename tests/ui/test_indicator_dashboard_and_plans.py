@@ -31,6 +31,17 @@ def _column(table, label):
     return next(c for c in range(table.columnCount()) if table.horizontalHeaderItem(c).text() == label)
 
 
+def _dashboard_2022(main_window, qtbot):
+    """The indicators page on its 进度看板 tab for 2022, as a clerk opens it: (page, its table)."""
+    page = main_window.show_page("indicators")
+    settle(qtbot)
+    page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
+    settle(qtbot)
+    page.tabs.setCurrentIndex(1)
+    settle(qtbot)
+    return page, page.findChild(QTableWidget, "progressTable")
+
+
 def _click_cell(qtbot, table, row, column, double=False):
     table.scrollToItem(table.item(row, column))
     pos = table.visualItemRect(table.item(row, column)).center()
@@ -96,13 +107,7 @@ def test_drill_down_from_a_derived_number(main_window, qtbot, monkeypatch):
     derived.known_sources()  # load the real registers, then stand in for one of them
     monkeypatch.setitem(derived._REGISTRY, "nominations.county_model_workers", _fake)
     if True:
-        page = main_window.show_page("indicators")
-        settle(qtbot)
-        page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
-        settle(qtbot)
-        page.tabs.setCurrentIndex(1)
-        settle(qtbot)
-        table = page.findChild(QTableWidget, "progressTable")
+        page, table = _dashboard_2022(main_window, qtbot)
         row = _row(table, "03.1")
         assert table.item(row, _column(table, "全县")).text() == "2"  # 2021 and 2022
         _click_cell(qtbot, table, row, _column(table, "全县"), double=True)
@@ -135,13 +140,7 @@ def test_drill_down_of_a_partly_registered_figure_shows_both_parts_per_org_unit(
         save_result(s, actor, studio, 2022, ResultInput(proposals=3))
         save_values(s, actor, plan_id, NANSAN, 2022, [ValueEntry(ids["06.1"], value="5")])
         save_values(s, actor, plan_id, "530924", 2022, [ValueEntry(ids["06.1"], value="2")])
-    page = main_window.show_page("indicators")
-    settle(qtbot)
-    page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
-    settle(qtbot)
-    page.tabs.setCurrentIndex(1)
-    settle(qtbot)
-    table = page.findChild(QTableWidget, "progressTable")
+    page, table = _dashboard_2022(main_window, qtbot)
     row = _row(table, "06.1")
     assert table.item(row, _column(table, "全县")).text() == "10"
 
