@@ -22,6 +22,19 @@ def _baselines(window):
                 s.scalars(select(IndicatorBaseline).where(IndicatorBaseline.deleted.is_(False)))}
 
 
+def _nansan_baselines_showing_six(main_window, qtbot, plan_id):
+    """The 基期数 dialog of `plan_id` on 南伞镇, once its carried 04.2 (6) is shown: (dialog, table)."""
+    dialog = BaselineDialog(main_window.ctx, plan_id, main_window)
+    qtbot.addWidget(dialog)
+    settle(qtbot)
+    orgs = dialog.findChild(QComboBox, "baselineOrg")
+    orgs.setCurrentIndex(orgs.findData(NANSAN))
+    settle(qtbot)
+    table = dialog.findChild(QTableWidget, "baselineTable")
+    qtbot.waitUntil(lambda: table.item(_row(table, "04.2"), COL_VALUE).text() == "6", timeout=30_000)
+    return dialog, table
+
+
 def test_baselines_are_typed_for_a_township_and_saved(main_window, qtbot, gui_thread_sessions, monkeypatch):
     page = main_window.show_page("indicators")
     settle(qtbot)
@@ -127,27 +140,13 @@ def test_the_next_plans_grid_shows_carried_baselines_greyed_and_saves_only_typed
         stock = next(i for i in old.indicators if i.code == "04.2")
         save_values(s, actor, old.id, NANSAN, 2025, [ValueEntry(stock.id, value="6")])
         new_id = copy_plan(s, actor, old.id, "zk-2026-2030", "十五五规划", "十五五", 2026, 2030).id
-    dialog = BaselineDialog(main_window.ctx, new_id, main_window)
-    qtbot.addWidget(dialog)
-    settle(qtbot)
-    orgs = dialog.findChild(QComboBox, "baselineOrg")
-    orgs.setCurrentIndex(orgs.findData(NANSAN))
-    settle(qtbot)
-    table = dialog.findChild(QTableWidget, "baselineTable")
-    qtbot.waitUntil(lambda: table.item(_row(table, "04.2"), COL_VALUE).text() == "6", timeout=30_000)
+    dialog, table = _nansan_baselines_showing_six(main_window, qtbot, new_id)
     cell = table.item(_row(table, "04.2"), COL_VALUE)
     assert cell.foreground().color() == CARRIED_COLOUR and "由十四五2025年终值带入" in cell.toolTip()
     dialog.save()
     settle(qtbot)
     assert _baselines(main_window) == set()  # untouched: still carried, nothing entered
-    dialog = BaselineDialog(main_window.ctx, new_id, main_window)
-    qtbot.addWidget(dialog)
-    settle(qtbot)
-    orgs = dialog.findChild(QComboBox, "baselineOrg")
-    orgs.setCurrentIndex(orgs.findData(NANSAN))
-    settle(qtbot)
-    table = dialog.findChild(QTableWidget, "baselineTable")
-    qtbot.waitUntil(lambda: table.item(_row(table, "04.2"), COL_VALUE).text() == "6", timeout=30_000)
+    dialog, table = _nansan_baselines_showing_six(main_window, qtbot, new_id)
     table.item(_row(table, "04.2"), COL_VALUE).setText("7")
     dialog.save()
     settle(qtbot)
