@@ -279,3 +279,35 @@ def test_the_grid_fits_a_1366_by_768_screen(main_window, qtbot, points):
     assert _cell(view, "04.2", COL_CHANGED).startswith("admin 20") and len(_cell(view, "04.2", COL_CHANGED)) == 16
     assert ":" in _cell(view, "04.2", COL_CHANGED, Qt.ItemDataRole.ToolTipRole)
     assert _cell(view, "04.2", COL_NOTE, Qt.ItemDataRole.ToolTipRole) == "年底调整后的人数"
+
+
+def test_a_cumulative_with_nothing_entered_shows_no_total(main_window, qtbot):
+    """县本级's sheet (01.2 and every other typed cumulative) and a township's: an empty 累计, not 0,
+    until a year is entered; an entered 0 is a total of 0, and a later year carries it."""
+    from zkdesk.domain.progress import CUMULATIVE
+
+    page, view = _page(main_window, qtbot)
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2022年")
+    combo = page.findChild(QComboBox, "entryOrg")
+    orgs = [combo.itemText(i) for i in range(combo.count()) if "汇总" not in combo.itemText(i)]
+    assert len(orgs) == 8 and "县本级" in orgs  # 县本级 and the seven townships
+    for org in orgs:
+        _choose(qtbot, combo, org)
+        lines = [line for line in view.model().lines() if line.row.kind == CUMULATIVE and not line.row.derived
+                 and not line.row.partial]
+        assert lines, org
+        assert {line.row.code: _cell(view, line.row.code, COL_COMPUTED) for line in lines} == {
+            line.row.code: "" for line in lines}, org
+    _choose(qtbot, page.findChild(QComboBox, "entryOrg"), "县本级")
+    assert "尚无填报" in _cell(view, "01.2", COL_COMPUTED, Qt.ItemDataRole.ToolTipRole)
+    _click(qtbot, view, "01.2", COL_VALUE)
+    _type(qtbot, view, "0")
+    assert _cell(view, "01.2", COL_COMPUTED) == "0"  # typed: a total of 0
+    _click(qtbot, view, "01.2", COL_VALUE)
+    _type(qtbot, view, "3")
+    assert _cell(view, "01.2", COL_COMPUTED) == "3"
+    _press(qtbot, page.findChild(QPushButton, "saveValuesButton"))
+    assert _stored(main_window, "530924", 2022)["01.2"].value == 3
+    _choose(qtbot, page.findChild(QComboBox, "yearCombo"), "2023年")
+    assert (_cell(view, "01.2", COL_VALUE), _cell(view, "01.2", COL_COMPUTED)) == ("", "3")  # carried from 2022
+    assert "截至上年 3" in _cell(view, "01.2", COL_COMPUTED, Qt.ItemDataRole.ToolTipRole)

@@ -307,3 +307,43 @@ def test_only_the_county_manages_plans(township_db):
     clerk = Actor("c", "录入员", Role.CLERK, COUNTY)
     with db.session() as s, pytest.raises(PermissionDenied):
         set_allocations(s, clerk, ids["01.2"], {NANSAN: 1})
+
+
+def test_a_cumulative_with_nothing_entered_has_no_total_anywhere(county):
+    """No year entered: 县本级's sheet and every township's give no 累计 (not 0), their history
+    counts no earlier year, progress has no actual, and the printed 完成情况表 (xlsx) leaves the
+    完成值 blank; after one year is entered, the next year's sheet carries that total."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from zkdesk.domain.progress import CUMULATIVE
+    from zkdesk.output.catalog import load_catalog
+    from zkdesk.output.printing import PrintRequest, prepare, render_xlsx
+    from zkdesk.services.orgs import townships
+
+    db, admin, plan_id, ids = county
+    with db.session() as s:
+        orgs = [COUNTY, *(t.code for t in townships(s))]
+        typed = set()
+        for org in orgs:
+            sheet = entry_sheet(s, admin, plan_id, org, 2022)
+            rows = [r for r in sheet.rows if r.kind == CUMULATIVE and not r.derived and not r.partial]
+            assert rows, org
+            for r in rows:
+                assert (r.code, r.total, r.history.years_before) == (r.code, None, 0), org
+                typed.add(r.indicator_id)
+            actuals = {p.indicator_id: p.actual for p in progress_for(s, plan_id, org, 2022)}
+            assert all(actuals[i] is None for i in {r.indicator_id for r in rows}), org
+        assert ids["01.2"] in typed and ids["05.1"] in typed
+        form = load_catalog().get("indicator-progress")
+        ws = load_workbook(io.BytesIO(render_xlsx(prepare(s, admin, form, PrintRequest("indicator-progress", year=2022))))).active
+    header = next(c for row in ws.iter_rows() for c in row if c.value == "完成值")
+    code_of_row = {row[0].value: row for row in ws.iter_rows() if isinstance(row[0].value, str)}
+    for code in ("01.2", "05.1"):
+        assert code_of_row[code][header.column - 1].value in (None, "", "—"), code
+
+    _save(db, admin, COUNTY, 2022, ValueEntry(ids["01.2"], value="0"))  # an entered 0 is a total of 0
+    with db.session() as s:
+        r = _row(entry_sheet(s, admin, plan_id, COUNTY, 2023).rows, "01.2")
+        assert (r.total, r.history.total_before, r.history.years_before) == (0.0, 0.0, 1)

@@ -66,6 +66,7 @@ class History:
     denominators: tuple[float, ...] = ()  # rates only
     previous_rate: float | None = None  # the latest earlier year's rate
     total_before: float = 0.0  # cumulative: the plan years before this one added up
+    years_before: int = 0  # cumulative: how many of those years hold a value (0: no total yet, not a total of 0)
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,8 @@ def value_history(kind: str, rows_by_year: dict[int, IndicatorValue], year: int,
             denominators=tuple(a.denominator for a in amounts.values() if a.denominator is not None),
             previous_rate=amounts[with_rate[-1]].value if with_rate else None,
         )
-    total_before = sum(a.value for y, a in amounts.items() if y >= start_year and a.value is not None)
-    return History(values=values, total_before=float(total_before))
+    counted = [a.value for y, a in amounts.items() if y >= start_year and a.value is not None]
+    return History(values=values, total_before=float(sum(counted)), years_before=len(counted))
 
 
 def _org_rows(session: Session, indicators: list[Indicator], org_code: str) -> dict[str, dict[int, IndicatorValue]]:

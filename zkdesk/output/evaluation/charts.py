@@ -7,7 +7,8 @@ pdfium, which the program already bundles, so no bitmap backend such as rlPyCair
     turns its shapes into a Drawing);
   - item_chart: an item's indicators as completion bars (% of the target, 100 % marked);
   - status_grid: townships × items, each cell coloured (and lettered) by status;
-  - township_multiples: a small panel per township with its counts by status.
+  - township_multiples: a small panel per township with its counts by status
+  (these three laid out by output/status_charts.py, in the same plain shapes).
 
 `report_charts(report)` is the one set of a report's charts: each drawn once, at the one width
 both outputs print it (the GB/T 9704 type area), and its PNG made once, so a report previewed as
@@ -16,7 +17,6 @@ a PDF and then saved as Word (or saved twice) draws and rasterises nothing twice
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import OrderedDict
@@ -24,26 +24,16 @@ from collections import OrderedDict
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from zkdesk.domain.progress import format_number
-from zkdesk.output import path_chart
+from zkdesk.output import path_chart, status_charts
 from zkdesk.output.fonts import FontSet
 from zkdesk.output.path_chart import nice_ticks  # noqa: F401 (the report's charts' ticks)
 from zkdesk.output.pdfium import PDFIUM_LOCK
-from zkdesk.services import evaluation_status as ev
-from zkdesk.services.evaluation_report import EvaluationReport, IndicatorLine, ItemSection
+from zkdesk.services.evaluation_report import (
+    EvaluationReport,
+    IndicatorLine,
+    ItemSection,
+)
 
-STATUS_COLOURS = {
-    ev.DONE: colors.HexColor("#2e7d32"),
-    ev.BASIC: colors.HexColor("#f0a30a"),
-    ev.NOT_DONE: colors.HexColor("#c62828"),
-    ev.NO_DATA: colors.HexColor("#b0b0b0"),
-}
-STATUS_LETTERS = {ev.DONE: "完", ev.BASIC: "基", ev.NOT_DONE: "未", ev.NO_DATA: "—"}
-ACTUAL = colors.HexColor(path_chart.ACTUAL)
-TARGET = colors.HexColor(path_chart.TARGET)
-GRID = colors.HexColor(path_chart.GRID)
-TEXT = colors.HexColor(path_chart.TEXT)
-MUTED = colors.HexColor(path_chart.MUTED)
 CHART_WIDTH = 440.0  # points: the body width of a portrait A4 page with margins
 CHART_HEIGHT = 190.0
 
@@ -52,16 +42,6 @@ def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
     d = Drawing(width, height)
     d.initialFontName = fonts.song  # else the PDF names Helvetica, which it does not embed
     return d
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _measure(fonts: FontSet):
@@ -73,7 +53,7 @@ def _measure(fonts: FontSet):
 def drawing_of(scene: path_chart.Scene, fonts: FontSet) -> Drawing:
     """A chart laid out as plain shapes (output/path_chart.py) as a reportlab Drawing."""
     d = _drawing(scene.width, scene.height, fonts)
-    colour = lambda hex_: colors.HexColor(hex_) if hex_ else None  # noqa: E731
+    colour = lambda hex_: colors.HexColor(hex_) if hex_ else None
     for shape in scene.shapes:
         if isinstance(shape, path_chart.Line):
             d.add(Line(shape.x1, shape.y1, shape.x2, shape.y2, strokeColor=colour(shape.colour),
@@ -98,121 +78,24 @@ def indicator_chart(line: IndicatorLine, report: EvaluationReport, fonts: FontSe
     """Actual figures (solid, with dots) against the straight-line target path (dashed) or, for a
     yearly or not-below-last target, the target level; the baseline year when there is one. Laid
     out by output/path_chart.py, as the dashboard's chart on screen is."""
-    data = path_chart.from_indicator_line(line, report, STATUS_COLOURS[line.status].hexval().replace("0x", "#"))
+    data = path_chart.from_indicator_line(line, report, status_charts.STATUS_COLOURS[line.status])
     return drawing_of(path_chart.path_scene(data, width, height, _measure(fonts)), fonts)
 
 
 def item_chart(item: ItemSection, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
-    """Completion of each of the item's indicators (% of the target, capped at 150 for the bar)."""
-    row_h = 18.0
-    rows = item.indicators
-    height = 34.0 + row_h * max(1, len(rows)) + 16
-    d = _drawing(width, height, fonts)
-    title = f"第{item.number}项 {item.title}：指标完成率"
-    d.add(String(0, height - 12, _fit(title, fonts.hei, 10, width), fontName=fonts.hei, fontSize=10, fillColor=TEXT))
-    label_w, value_w = 150.0, 70.0
-    left = label_w
-    pw = width - label_w - value_w
-    top = height - 24
-    cap = 150.0
-
-    def px(share: float) -> float:
-        return left + pw * min(share, cap) / cap
-
-    if not rows:
-        d.add(String(width / 2, top - row_h, "本项无量化指标", fontName=fonts.song, fontSize=9, fillColor=MUTED,
-                     textAnchor="middle"))
-        return d
-    for i, line in enumerate(rows):
-        y = top - row_h * (i + 1)
-        d.add(String(0, y + 5, _fit(f"{line.code} {line.name}", fonts.song, 8, label_w - 6), fontName=fonts.song,
-                     fontSize=8, fillColor=TEXT))
-        if line.completion is not None:
-            d.add(Rect(left, y + 3, max(0.5, px(line.completion) - left), row_h - 6, fillColor=STATUS_COLOURS[line.status],
-                       strokeColor=None))
-        text = "无数据" if line.completion is None else f"{format_number(line.completion)}%"
-        d.add(String(left + pw + 4, y + 5, f"{text} {line.status}", fontName=fonts.song, fontSize=8, fillColor=TEXT))
-    bottom = top - row_h * len(rows)
-    for share in (0, 50, 100, 150):
-        d.add(Line(px(share), bottom, px(share), top, strokeColor=TARGET if share == 100 else GRID,
-                   strokeWidth=1.0 if share == 100 else 0.5, strokeDashArray=[3, 2] if share == 100 else None))
-        d.add(String(px(share), bottom - 10, f"{share}%", fontName=fonts.song, fontSize=7, fillColor=MUTED,
-                     textAnchor="middle"))
-    return d
-
-
-def _legend(d: Drawing, fonts: FontSet, x: float, y: float) -> None:
-    for status in ev.STATUSES:
-        d.add(Rect(x, y, 10, 10, fillColor=STATUS_COLOURS[status], strokeColor=None))
-        d.add(String(x + 5, y + 2.5, STATUS_LETTERS[status], fontName=fonts.hei, fontSize=7, fillColor=colors.white,
-                     textAnchor="middle"))
-        d.add(String(x + 14, y + 2, status, fontName=fonts.song, fontSize=8, fillColor=TEXT))
-        x += 62
+    """Completion of each of the item's indicators (% of the target, capped at 150 for the bar);
+    laid out by output/status_charts.py."""
+    return drawing_of(status_charts.bars_scene(status_charts.item_bars(item), width, _measure(fonts)), fonts)
 
 
 def status_grid(report: EvaluationReport, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
     """Townships (and the whole county) × items 1–18, each cell the item's status."""
-    numbers = [item.number for item in report.items]
-    rows = [(report.org_name, {item.number: item.status for item in report.items})]
-    rows += [(t.name, t.item_status) for t in report.townships]
-    label_w = 80.0
-    cell = min(20.0, (width - label_w) / max(1, len(numbers)))
-    height = 40.0 + cell * (len(rows) + 1)
-    d = _drawing(width, height, fonts)
-    d.add(String(0, height - 12, f"各乡（镇）分项完成情况（{report.year_to}年）", fontName=fonts.hei, fontSize=10,
-                 fillColor=TEXT))
-    top = height - 22
-    for j, number in enumerate(numbers):
-        d.add(String(label_w + cell * (j + 0.5), top - cell + 6, str(number), fontName=fonts.song, fontSize=8,
-                     fillColor=MUTED, textAnchor="middle"))
-    for i, (name, statuses) in enumerate(rows):
-        y = top - cell * (i + 2)
-        d.add(String(0, y + cell / 2 - 3, _fit(name, fonts.song, 8.5, label_w - 4), fontName=fonts.song, fontSize=8.5,
-                     fillColor=TEXT))
-        for j, number in enumerate(numbers):
-            status = statuses.get(number, ev.NO_DATA)
-            x = label_w + cell * j
-            d.add(Rect(x + 1, y + 1, cell - 2, cell - 2, fillColor=STATUS_COLOURS[status], strokeColor=None))
-            d.add(String(x + cell / 2, y + cell / 2 - 3, STATUS_LETTERS[status], fontName=fonts.hei, fontSize=7.5,
-                         fillColor=colors.white, textAnchor="middle"))
-    _legend(d, fonts, label_w, 2)
-    return d
+    return drawing_of(status_charts.grid_scene(status_charts.report_grid(report), width, _measure(fonts)), fonts)
 
 
 def township_multiples(report: EvaluationReport, fonts: FontSet, width: float = CHART_WIDTH) -> Drawing:
     """A panel per township: its indicators by status as one stacked bar, with the counts."""
-    columns = 2
-    panel_w = width / columns
-    panel_h = 58.0
-    count_rows = math.ceil(len(report.townships) / columns)
-    height = 20.0 + panel_h * count_rows + 18
-    d = _drawing(width, height, fonts)
-    d.add(String(0, height - 12, f"各乡（镇）指标完成情况（{report.year_to}年，单位：项）", fontName=fonts.hei,
-                 fontSize=10, fillColor=TEXT))
-    for k, township in enumerate(report.townships):
-        col, row = k % columns, k // columns
-        x = col * panel_w
-        y = height - 20 - panel_h * (row + 1)
-        d.add(Rect(x + 2, y + 2, panel_w - 8, panel_h - 6, fillColor=None, strokeColor=GRID, strokeWidth=0.6))
-        judged = sum(v for s, v in township.counts.items() if s != ev.NO_DATA)
-        d.add(String(x + 8, y + panel_h - 18, f"{township.name}（可评价{judged}项）", fontName=fonts.hei, fontSize=9,
-                     fillColor=TEXT))
-        total = sum(township.counts.values()) or 1
-        bar_w = panel_w - 24
-        bx = x + 8
-        for status in ev.STATUSES:
-            n = township.counts[status]
-            if n:
-                w = bar_w * n / total
-                d.add(Rect(bx, y + 20, w, 12, fillColor=STATUS_COLOURS[status], strokeColor=None))
-                if w > 12:
-                    d.add(String(bx + w / 2, y + 23, str(n), fontName=fonts.hei, fontSize=7.5, fillColor=colors.white,
-                                 textAnchor="middle"))
-                bx += w
-        summary = "　".join(f"{s}{township.counts[s]}" for s in ev.STATUSES)
-        d.add(String(x + 8, y + 7, summary, fontName=fonts.song, fontSize=7.5, fillColor=MUTED))
-    _legend(d, fonts, 0, 2)
-    return d
+    return drawing_of(status_charts.panels_scene(status_charts.report_panels(report), width, _measure(fonts)), fonts)
 
 
 def png_of(drawing: Drawing, dpi: int = 300) -> bytes:

@@ -268,13 +268,16 @@ class EntryModel(QAbstractTableModel):
         if r.partial:  # both parts to date: the stored 其他 of the year replaced by what is typed
             if line.checked is None or line.checked.errors:
                 return _text(r.total)
+            if r.total is None and line.checked.value is None:
+                return ""
             return _text((r.total or 0.0) - (r.value or 0.0) + (line.checked.value or 0.0))
         if editing and line.total:
             return line.total
         if line.checked is None or line.checked.errors:
             return line.total
-        year_value = line.checked.value or 0.0
-        return _text(r.history.total_before + year_value)
+        if line.checked.value is None and not r.history.years_before:
+            return ""  # nothing entered for any year yet: no total, not a total of 0
+        return _text(r.history.total_before + (line.checked.value or 0.0))
 
     def _tooltip(self, line: _Line, col: int) -> str | None:
         r = line.row
@@ -298,7 +301,8 @@ class EntryModel(QAbstractTableModel):
         if r.kind == CUMULATIVE and col == COL_VALUE:
             return "本年新增数（规划期内逐年相加得累计数）"
         if r.kind == CUMULATIVE and col == COL_COMPUTED:
-            return f"截至本年的累计数；也可直接填写累计数（截至上年 {_text(r.history.total_before) or 0}）"
+            before = _text(r.history.total_before) if r.history.years_before else "尚无填报"
+            return f"截至本年的累计数；也可直接填写累计数（截至上年 {before}）"
         if col == COL_NAME:
             return r.name
         if col == COL_CHANGED and r.updated_at is not None and not line.dirty:
