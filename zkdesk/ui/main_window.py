@@ -32,6 +32,7 @@ from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.gc_pauses import keep_built, let_go_built
 from zkdesk.ui.idle_lock import IdleLock
+from zkdesk.ui.warm_pages import PageWarmer
 from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.menus import attach_to_page, install_menus
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         attach_to_page(self, self.pages[PAGES[0].key])
         self.place()
         keep_built()  # the window lives as long as the program: no collection walks it again
+        self.warmer = PageWarmer(self, [spec.target.partition(":")[0] for spec in PAGES])
 
     def page(self, key: str) -> QWidget:
         """The page `key`, built now if it has not been shown yet (not shown by this)."""
