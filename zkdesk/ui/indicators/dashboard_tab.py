@@ -67,6 +67,7 @@ class DashboardTab(QWidget):
         self.org_columns: list[tuple[str, str]] = []  # (code, label)
         self.rows: dict[str, dict[str, ProgressRow]] = {}  # org -> indicator id -> row
         self.drilldown: DrilldownDialog | None = None
+        self._natural: dict[int, int] = {}  # column -> the width its texts need (see _size_columns)
 
         self.item_filter = QComboBox(objectName="itemFilter")
         self.responsible_filter = QComboBox(objectName="responsibleFilter")
@@ -194,26 +195,28 @@ class DashboardTab(QWidget):
         else:
             self._show_chart(indicators[0].indicator_id, self.org_columns[0][0]) if indicators else None
 
-    def _size_columns(self) -> None:
+    def _size_columns(self, measure: bool = True) -> None:
         """Each column as wide as its header and the texts it shows, measured with the font once per
-        fill (not re-measured on every change), a figure column at most FIGURE_SAMPLE wide, the
-        indicator's name the rest. When the table is too narrow for that, the figure columns share
-        what the name leaves them, so the table never scrolls sideways."""
+        fill or font (`measure`; not on every change, nor on a resize), a figure column at most
+        FIGURE_SAMPLE wide, the indicator's name the rest. When the table is too narrow for that,
+        the figure columns share what the name leaves them, so the table never scrolls sideways."""
         table, header = self.table, self.table.horizontalHeader()
         columns = table.columnCount()
         if not self.rows or any(table.horizontalHeaderItem(c) is None for c in range(columns)):
             return  # nothing shown yet
         cell, head = table.fontMetrics(), header.fontMetrics()
         pad = cell.horizontalAdvance("0") + 14  # a cell's and its header's margins
-        cap = cell.horizontalAdvance(FIGURE_SAMPLE) + pad
-        widths = {}
-        for column in range(columns):
-            if column == 1:
-                continue
-            texts = [table.item(r, column).text() for r in range(table.rowCount()) if table.item(r, column)]
-            widest = max([head.horizontalAdvance(table.horizontalHeaderItem(column).text()),
-                          *(cell.horizontalAdvance(t) for t in texts)]) + pad
-            widths[column] = widest if column < len(FIXED_COLUMNS) else min(widest, cap)
+        if measure or len(self._natural) != columns - 1:
+            cap = cell.horizontalAdvance(FIGURE_SAMPLE) + pad
+            self._natural = {}
+            for column in range(columns):
+                if column == 1:
+                    continue
+                texts = [table.item(r, column).text() for r in range(table.rowCount()) if table.item(r, column)]
+                widest = max([head.horizontalAdvance(table.horizontalHeaderItem(column).text()),
+                              *(cell.horizontalAdvance(t) for t in texts)]) + pad
+                self._natural[column] = widest if column < len(FIXED_COLUMNS) else min(widest, cap)
+        widths = dict(self._natural)
         room = table.viewport().width() - cell.horizontalAdvance("中" * NAME_MIN_CHARS) - pad
         figures = [c for c in widths if c >= len(FIXED_COLUMNS)]
         over = sum(widths.values()) - room
@@ -228,7 +231,9 @@ class DashboardTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.table and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._size_columns(measure=False)
+        elif watched is self.table and event.type() == QEvent.Type.FontChange:
             self._size_columns()
         return super().eventFilter(watched, event)
 
