@@ -32,9 +32,9 @@ from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
 from zkdesk.ui.gc_pauses import keep_built, let_go_built
 from zkdesk.ui.idle_lock import IdleLock
-from zkdesk.ui.warm_pages import PageWarmer
 from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.menus import attach_to_page, install_menus
+from zkdesk.ui.warm_pages import PageWarmer
 
 
 GEOMETRY_KEY = "window/geometry"  # Qt's saveGeometry, as an older zkdesk remembered the window

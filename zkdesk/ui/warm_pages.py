@@ -4,10 +4,10 @@ A page is built when first shown (MainWindow.page); importing its module and wha
 the larger part of that first show (打印报表: about 50 ms of the GUI thread's time for the imports,
 30 ms for the widgets). Shortly after the window is up, and whenever no operation or refresh is
 running, the warmer imports one module per step on the GUI thread — for each page first the
-program's modules it imports at its top (and theirs), then the page's own — so that no step holds the GUI thread
-for long, and a page shown later only builds its widgets. Imports are not done in a worker thread:
-one that imported a page module while the clerk opened that page would hold the GUI thread on the
-import lock instead. Nothing is read from the database here."""
+program's modules it imports at its top (and theirs), then the page's own — so that no step holds
+the GUI thread for long, and a page shown later only builds its widgets. Imports are not done in a
+worker thread: one that imported a page module while the clerk opened that page would hold the GUI
+thread on the import lock instead. Nothing is read from the database here."""
 
 from __future__ import annotations
 
