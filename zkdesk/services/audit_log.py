@@ -418,3 +418,16 @@ def record_export(session: Session, actor: Actor, file_name: str, count: int) ->
         audit.personal_data_disclosed(session, actor, "操作日志导出（Excel）", count, entity_id="audit_log", file=file_name)
     else:
         audit.record(session, actor.username, "export", "audit_log", "", {"file": file_name, "count": count})
+
+
+def logged_since(session: Session, after_id: int | None) -> tuple[int, set[tuple[str, str]]]:
+    """What the trail says was written after entry `after_id`, in one query: the newest entry's
+    id (0: none yet) and the (entity, action) pairs logged since (None: only the newest id, to
+    start from).
+    The window's watch for other clerks' changes (ui/change_watch.py) turns them into kinds."""
+    if after_id is None:
+        return session.scalar(select(func.max(AuditEntry.id))) or 0, set()
+    rows = session.execute(select(AuditEntry.entity, AuditEntry.action, func.max(AuditEntry.id))
+                           .where(AuditEntry.id > after_id).group_by(AuditEntry.entity, AuditEntry.action)).all()
+    newest = max((row[2] for row in rows), default=after_id)
+    return newest, {(entity, action) for entity, action, _ in rows}

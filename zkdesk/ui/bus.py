@@ -47,6 +47,30 @@ TABLE_KINDS: dict[str, str] = {
 ROW_KINDS: dict[tuple[str, object], str] = {("setting", key): AUDIT for key in ("audit_head", "audit_head_mac")}
 
 
+# What another window's or PC's write touched, read from the audit entries it logged (ui/change_watch.py):
+# an entry's entity is mostly its table's name; these are the others. An entity not known here (an
+# import of a package, a restore, a backup) is announced as ALL.
+ENTITY_KINDS: dict[str, str] = {
+    "contract": ENTERPRISES, "user": USERS, "exchange_key": EXCHANGE, "form": EXCHANGE,
+    "personal_data": AUDIT, "audit_log": AUDIT,
+}
+# Actions that also write the exchange's own tables, whatever record they name.
+ACTION_KINDS: dict[str, str] = {
+    "resolve_conflict": EXCHANGE, "exchange_deletion": EXCHANGE, "exchange_resolution": EXCHANGE,
+}
+
+
+def kinds_of_entries(entries) -> frozenset[str]:
+    """The kinds of the (entity, action) pairs of audit entries: ALL for an entity not known, AUDIT
+    always (the entries themselves are news for the log)."""
+    kinds = {AUDIT}
+    for entity, action in entries:
+        kinds.add(ENTITY_KINDS.get(entity) or TABLE_KINDS.get(entity) or ALL)
+        if action in ACTION_KINDS:
+            kinds.add(ACTION_KINDS[action])
+    return frozenset(kinds)
+
+
 @dataclass(frozen=True)
 class Changes:
     kinds: frozenset[str]
@@ -73,9 +97,10 @@ class ChangeBus(QObject):
     changed = Signal(str)
     records_changed = Signal(object)  # Changes
 
-    def notify(self, kind: str) -> None:
-        """Announce a kind of records as changed (an import, a restore, a file written)."""
-        self._emit(Changes(frozenset({kind})))
+    def notify(self, *kinds: str) -> None:
+        """Announce kinds of records as changed (an import, a restore, a file written)."""
+        if kinds:
+            self._emit(Changes(frozenset(kinds)))
 
     def announce(self, rows: dict[str, set]) -> None:
         """Announce the rows a session wrote, by table (store.engine.CHANGES)."""

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from zkdesk.ui import unsaved
 from zkdesk.ui.context import UiContext
+from zkdesk.ui.gc_pauses import keep_built, let_go_built
 from zkdesk.ui.idle_lock import IdleLock
 from zkdesk.ui.pages import PAGES, load_page_class
 from zkdesk.ui.menus import attach_to_page, install_menus
+from zkdesk.ui.warm_pages import PageWarmer
 
 
 GEOMETRY_KEY = "window/geometry"  # Qt's saveGeometry, as an older zkdesk remembered the window
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         install_menus(self)
         attach_to_page(self, self.pages[PAGES[0].key])
         self.place()
+        keep_built()  # the window lives as long as the program: no collection walks it again
+        self.warmer = PageWarmer(self, [spec.target.partition(":")[0] for spec in PAGES])
 
     def page(self, key: str) -> QWidget:
         """The page `key`, built now if it has not been shown yet (not shown by this)."""
@@ -159,6 +163,7 @@ class MainWindow(QMainWindow):
         if was_current:
             self.stack.setCurrentWidget(page)
         attach_to_page(self, page)  # (the first page: once the menus exist, below)
+        keep_built()  # the page stays built: no collection walks it again
         return page
 
     def show_page(self, key: str) -> QWidget:
@@ -256,4 +261,5 @@ class MainWindow(QMainWindow):
         self.may_close = True
         self.remember_geometry()
         self.idle_lock.stop()
+        let_go_built()  # a window closed (signed out): what it kept may be collected again
         super().closeEvent(event)

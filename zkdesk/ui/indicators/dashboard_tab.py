@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -33,6 +33,8 @@ KINDS = (bus.INDICATORS, bus.PLANS, bus.NOMINATIONS, bus.STUDIOS, bus.ENTERPRISE
 
 FIXED_COLUMNS = ["编号", "指标", "单位", "全县目标"]
 ROLE_KEY = Qt.ItemDataRole.UserRole
+NAME_MIN_CHARS = 12  # the 指标 column keeps this many characters (the rest elided, the whole name on hover)
+FIGURE_SAMPLE = "99999.9%"  # a figure column is no wider than this (a longer figure is elided, whole on hover)
 
 
 def _tooltip(row: ProgressRow, org_label: str) -> str:
@@ -65,6 +67,7 @@ class DashboardTab(QWidget):
         self.org_columns: list[tuple[str, str]] = []  # (code, label)
         self.rows: dict[str, dict[str, ProgressRow]] = {}  # org -> indicator id -> row
         self.drilldown: DrilldownDialog | None = None
+        self._natural: dict[int, int] = {}  # column -> the width its texts need (see _size_columns)
 
         self.item_filter = QComboBox(objectName="itemFilter")
         self.responsible_filter = QComboBox(objectName="responsibleFilter")
@@ -77,6 +80,9 @@ class DashboardTab(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.installEventFilter(self)  # a narrower table: the figure columns give way first
         self.table.currentCellChanged.connect(self._cell_changed)
         self.table.cellDoubleClicked.connect(self._cell_double_clicked)
         self.chart = PathChart(objectName="pathChart")
@@ -149,8 +155,14 @@ class DashboardTab(QWidget):
         self.table.clear()
         self.table.setColumnCount(len(FIXED_COLUMNS) + len(self.org_columns))
         county = COUNTY_CODE in self.rows
-        fixed_labels = FIXED_COLUMNS[:-1] + ["全县目标" if county else "目标"]
-        self.table.setHorizontalHeaderLabels(fixed_labels + [label for _, label in self.org_columns])
+        # short headers (the column stays narrow), the whole meaning on hover
+        self.table.setHorizontalHeaderLabels(FIXED_COLUMNS[:-1] + ["目标"] + [label for _, label in self.org_columns])
+        for column, tip in ((0, "指标编号"), (1, "指标名称（双击数字查看来源记录）"), (2, "计量单位"),
+                            (3, "全县目标" if county else "本单位目标")):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
+        for k, (code, label) in enumerate(self.org_columns):
+            self.table.horizontalHeaderItem(len(FIXED_COLUMNS) + k).setToolTip(
+                f"{label}：{self.year}年实际数，底色为进度状态")
         self.table.setRowCount(len(indicators))
         for r, ind in enumerate(indicators):
             fixed = (ind.code, ind.name, ind.unit, figure_text(main[ind.indicator_id].target, ind.kind, "—" if county else "无目标"))
@@ -172,9 +184,7 @@ class DashboardTab(QWidget):
                     font.setUnderline(True)
                     item.setFont(font)
                 self.table.setItem(r, len(FIXED_COLUMNS) + k, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
         self.table.blockSignals(False)
         counts = Counter(r.status for r in main.values())
         label = self.org_columns[0][1]
@@ -184,6 +194,48 @@ class DashboardTab(QWidget):
             self.table.setCurrentCell(min(current[0], len(indicators) - 1), max(0, current[1]))
         else:
             self._show_chart(indicators[0].indicator_id, self.org_columns[0][0]) if indicators else None
+
+    def _size_columns(self, measure: bool = True) -> None:
+        """Each column as wide as its header and the texts it shows, measured with the font once per
+        fill or font (`measure`; not on every change, nor on a resize), a figure column at most
+        FIGURE_SAMPLE wide, the indicator's name the rest. When the table is too narrow for that,
+        the figure columns share what the name leaves them, so the table never scrolls sideways."""
+        table, header = self.table, self.table.horizontalHeader()
+        columns = table.columnCount()
+        if not self.rows or any(table.horizontalHeaderItem(c) is None for c in range(columns)):
+            return  # nothing shown yet
+        cell, head = table.fontMetrics(), header.fontMetrics()
+        pad = cell.horizontalAdvance("0") + 14  # a cell's and its header's margins
+        if measure or len(self._natural) != columns - 1:
+            cap = cell.horizontalAdvance(FIGURE_SAMPLE) + pad
+            self._natural = {}
+            for column in range(columns):
+                if column == 1:
+                    continue
+                texts = [table.item(r, column).text() for r in range(table.rowCount()) if table.item(r, column)]
+                widest = max([head.horizontalAdvance(table.horizontalHeaderItem(column).text()),
+                              *(cell.horizontalAdvance(t) for t in texts)]) + pad
+                self._natural[column] = widest if column < len(FIXED_COLUMNS) else min(widest, cap)
+        widths = dict(self._natural)
+        room = table.viewport().width() - cell.horizontalAdvance("中" * NAME_MIN_CHARS) - pad
+        figures = [c for c in widths if c >= len(FIXED_COLUMNS)]
+        over = sum(widths.values()) - room
+        if over > 0 and figures:  # too narrow: the figure columns shrink alike, never below 4 digits
+            least = cell.horizontalAdvance("9999") + pad
+            share = max(least, (sum(widths[c] for c in figures) - over) // len(figures))
+            for c in figures:
+                widths[c] = min(widths[c], share)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._size_columns(measure=False)
+        elif watched is self.table and event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+        return super().eventFilter(watched, event)
 
     def _fill_filters(self, items: dict[int, str], indicators: list[ProgressRow]) -> None:
         # "all" is item 0, never None: a None item datum trips a PySide refcount bug

@@ -103,6 +103,10 @@ class PrintPage(QWidget):
         self.destroyed.connect(partial(ops.release, self._due))
 
         self.forms = QListWidget(objectName="formList")
+        # a long title wraps within the list's width: never a sideways scroll bar
+        self.forms.setWordWrap(True)
+        self.forms.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.forms.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.forms.setStyleSheet(
             "QListWidget::item { padding: 5px 4px; border-bottom: 1px solid #e3e6ea; }"
             "QListWidget::item:selected { background: #dbe7f5; color: black; }"
