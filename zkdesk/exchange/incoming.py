@@ -27,7 +27,7 @@ from zkdesk.exchange.state import load_states
 from zkdesk.exchange.tables import BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables, value_hashes
 from zkdesk.services.indicator_values import level_problem
 from zkdesk.services.record_labels import field_label, table_label
-from zkdesk.services.record_rules import READ_BESIDE, package_record_problem
+from zkdesk.services.record_rules import package_record_problem
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import Indicator, OrgUnit
 from zkdesk.store.state_hashes import FieldHasher
@@ -70,8 +70,6 @@ class _Planner:
         self.matcher = Matcher(session, sender)  # our records for the package's (matching.py)
         self._new_ways: dict[str, _NewWay] = {}
         self._hashers: dict[str, FieldHasher] = {}
-        self._after: dict[str, dict[str, dict]] = {t: {} for t in READ_BESIDE}  # the package's accepted records
-        self._stored: dict[tuple[str, str], dict | None] = {}
 
     def hasher(self, table: str) -> FieldHasher:
         """The agreed state's field hashes for `table` (personal numbers keyed), made once."""
@@ -196,6 +194,7 @@ class _Planner:
         all_columns = frozenset(tt.columns)
         accepted = self.accepted.setdefault(tt.name, set())
         refused = self.refused_new.setdefault(tt.name, set())
+        kept_after = self.matcher.keeps_after(tt.name)  # read beside another table's records by its field rules
         for row in rows:
             inc, dec = row["inc"], row["dec"]
             rid = inc["id"]
@@ -210,7 +209,7 @@ class _Planner:
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
                     problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields}
-                                                     if d.conflict_fields else None, self.record_after)
+                                                     if d.conflict_fields else None, self.matcher.record_after)
                 if not problem:
                     problem = self._level_problem(tt.name, final)
                 if not problem:
@@ -223,19 +222,9 @@ class _Planner:
                 refused.add(rid)
             elif d.action != "reject":
                 accepted.add(rid)
-                if tt.name in self._after and d.action != "unchanged":
-                    self._after[tt.name][rid] = final
+                if kept_after and d.action != "unchanged":
+                    self.matcher.taking(tt.name, rid, final)
             self.plan.decisions.append(d)
-
-    def record_after(self, table: str, rid: str) -> dict | None:
-        """A record of a table the field rules read beside another (a nomination's 届次) as the
-        import leaves it: the package's accepted one, else ours (encoded), or None."""
-        found = self._after[table].get(rid)
-        if found is None:
-            if (table, rid) not in self._stored:
-                self._stored[table, rid] = self.matcher.load_local(tables_by_name()[table], [rid]).get(rid)
-            found = self._stored[table, rid]
-        return found
 
     def _decide_new(self, tt: TravellingTable, inc: dict, dec: dict) -> Decision:
         origin, rid, rev = inc["origin"], inc["id"], inc["revision"]

@@ -1,5 +1,6 @@
 """Our records for a package's, read in bulk: found by UUID, by a link learnt before
-(`exchange_alias`) or by natural key (`store/natural_keys.py`), for the decisions of incoming.py.
+(`exchange_alias`) or by natural key (`store/natural_keys.py`), for the decisions of incoming.py;
+and a record as the import will leave it, for the field rules that read it beside another.
 Reads the database, writes nothing; the links found in a package are kept for its import.
 """
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.exchange.state import chunks, present_ids
 from zkdesk.exchange.tables import TravellingTable, tables_by_name
+from zkdesk.services.record_rules import READ_BESIDE
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
 from zkdesk.store.sealed import hash_for, hmac_column
@@ -23,6 +25,8 @@ class Matcher:
         self.sender = sender
         self._aliases: dict[str, dict[str, str]] = {}
         self._natural: dict[str, list] = {}
+        self._after: dict[str, dict[str, dict]] = {t: {} for t in READ_BESIDE}  # the package's accepted records
+        self._stored: dict[tuple[str, str], dict | None] = {}
 
     # -- the sender's UUIDs read as ours ---------------------------------------------------
     def aliases(self, table: str) -> dict[str, str]:
@@ -98,6 +102,25 @@ class Matcher:
             row = missing[n]
             row["inc"]["id"] = row["dec"]["id"] = ours
             own[row["remote"]] = ours
+
+    # -- a record as the import leaves it --------------------------------------------------
+    def keeps_after(self, table: str) -> bool:
+        """Whether the field rules read this table's records beside another's (record_after)."""
+        return table in self._after
+
+    def taking(self, table: str, rid: str, final: dict) -> None:
+        """The import takes this record of such a table (encoded, as it will be stored)."""
+        self._after[table][rid] = final
+
+    def record_after(self, table: str, rid: str) -> dict | None:
+        """A record of a table the field rules read beside another (a nomination's 届次) as the
+        import leaves it: the package's accepted one, else ours (encoded), or None."""
+        found = self._after[table].get(rid)
+        if found is None:
+            if (table, rid) not in self._stored:
+                self._stored[table, rid] = self.load_local(tables_by_name()[table], [rid]).get(rid)
+            found = self._stored[table, rid]
+        return found
 
     # -- bulk reads -----------------------------------------------------------------------
     def load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
