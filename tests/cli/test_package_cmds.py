@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 
 from tests.cli.helpers import run_cli
 from tests.conftest import PASSWORD
@@ -93,7 +94,8 @@ def _big_report(tmp_path):
             s.add(ent)
             s.flush()
             s.add(EnterpriseYear(origin=TOWN, enterprise_id=ent.id, year=2025, employees=10 + i))
-            studio = Studio(origin=TOWN, name=f"工作室{i}", kind="职工创新工作室", township_code=TOWN, lead_name="张", enterprise_id=ent.id)
+            studio = Studio(origin=TOWN, name=f"工作室{i}", kind="职工创新工作室", township_code=TOWN, lead_name="张", enterprise_id=ent.id,
+                            applied_on=date(2024, 3, 1))
             s.add(studio)
             s.flush()
             s.add(StudioMember(origin=TOWN, studio_id=studio.id, name="李"))

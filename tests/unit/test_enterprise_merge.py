@@ -51,7 +51,7 @@ def typed_twice(office) -> tuple[str, str]:
         s.add(ContractCoverage(origin=TOWN, contract_id=contract.id, enterprise_id=other.id))
         s.add(QualityEvaluation(origin=TOWN, enterprise_id=other.id, year=2024, score_total=88))
         s.add(Studio(origin=TOWN, name="制糖创新工作室", kind="职工创新工作室", township_code=TOWN, lead_name="李",
-                     enterprise_id=other.id))
+                     enterprise_id=other.id, applied_on=date(2024, 3, 1)))
         return keep.id, other.id
 
 

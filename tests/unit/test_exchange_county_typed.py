@@ -26,7 +26,8 @@ def test_the_township_takes_what_the_county_typed_for_it(tmp_path):
         val = IndicatorValue(origin=TOWN, indicator_id=INDICATOR, org_code=TOWN, year=2025, value=12.0,
                              note="据纸质报表录入", review_status="通过", review_opinion="数据属实")
         nom = Nomination(origin=TOWN, session_id=SESSION, township_code=TOWN, name="李建国", id_number=ID_NUMBER,
-                         birth_date=date(1980, 5, 1), employer="南伞糖厂", status="county_reviewed")
+                         birth_date=date(1980, 5, 1), employer="南伞糖厂", category="企业一线工人和专业技术人员",
+                         status="county_reviewed")
         s.add_all([val, nom])
         s.flush()
         ids = {"value": val.id, "nomination": nom.id}

@@ -4,16 +4,19 @@ one is listed with its Chinese reason and not written; the package's other recor
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.unit.exchange_world import COUNTY, dump, make_office_at
+from zkdesk.domain.idcard import id_check_char
 from zkdesk.exchange.container import seal
 from zkdesk.exchange.tables import tables_by_name
 from zkdesk.services.exchange_keys import office_keys
 from zkdesk.store.base import utcnow
-from zkdesk.store.models import Enterprise, EnterpriseYear
+from zkdesk.store.models import AwardSession, Enterprise, EnterpriseYear, Nomination, Studio, StudioResult
 
 TOWN = "530924103"
 GOOD_USCC = "91530924MA6K8T2C1N"
@@ -135,7 +138,7 @@ def test_an_update_is_judged_on_the_fields_it_changes(pair):
 
 def test_an_id_number_meets_its_check_digit(pair):
     root, county, town = pair
-    studio = {"township_code": TOWN, "kind": "职工创新工作室", "lead_name": "张三"}
+    studio = {"township_code": TOWN, "kind": "职工创新工作室", "lead_name": "张三", "applied_on": "2024-03-01"}
     records = {"studio": [
         row("studio", id="s-good", name="南伞制糖职工创新工作室", lead_id_number="530924196902150018", **studio),
         row("studio", id="s-check", name="南伞茶业职工创新工作室", lead_id_number="530924196902150012", **studio),
@@ -144,6 +147,121 @@ def test_an_id_number_meets_its_check_digit(pair):
     (res,) = county.import_(package(root, county, town, 43, records))
     assert res.error is None and res.counts["new"] == 1
     assert {r["id"]: r["reason"] for r in res.rejected} == {
-        "s-check": "身份证号码校验位错误：最后一位应为8，请核对是否录错，未接收",
-        "s-script": "身份证号码含有非标准数字“\u0968”，请用0—9录入，未接收",
+        "s-check": "领衔人身份证号码校验位错误：最后一位应为8，请核对是否录错，未接收",
+        "s-script": "领衔人身份证号码含有非标准数字“\u0968”，请用0—9录入，未接收",
     }
+
+
+SESSION_ID = "award-6"  # 第六届, 2026: a nominee must be 18–70 in 2026
+
+
+def id_number(born: str, serial: str) -> str:
+    """A valid ID number of a man of 镇康县 born on `born` (YYYYMMDD); `serial` two digits."""
+    first17 = f"530924{born}{serial}1"
+    return first17 + id_check_char(first17)
+
+
+def nomination(rid: str, **values) -> dict:
+    """A nomination as the form would save it, with `values` instead."""
+    return row("nomination", **({
+        "id": rid, "session_id": SESSION_ID, "township_code": TOWN, "name": "李建国",
+        "id_number": id_number("19800501", "01"), "gender": "男", "birth_date": "1980-05-01",
+        "category": "企业一线工人和专业技术人员", "employer": "南伞制糖有限公司"} | values))
+
+
+@pytest.fixture(scope="module")
+def award(pair):
+    _, county, _ = pair
+    with county.db.session() as s:
+        s.add(AwardSession(id=SESSION_ID, origin=COUNTY, name="第六届镇康县劳动模范", number=6, year=2026))
+    return SESSION_ID
+
+
+def test_a_nomination_meets_the_forms_checks(pair, award):
+    root, county, town = pair
+    records = {"nomination": [
+        nomination("n-good"),
+        nomination("n-birth", id_number=id_number("19800501", "02"), birth_date="1980-05-02"),
+        nomination("n-gender", id_number=id_number("19800501", "03"), gender="女"),
+        nomination("n-session", id_number=id_number("19800501", "04"), session_id="award-none"),
+        nomination("n-young", id_number=id_number("20100301", "05"), birth_date="2010-03-01"),
+        nomination("n-category", id_number=id_number("19800501", "06"), category="外星人"),
+        nomination("n-ethnicity", id_number=id_number("19800501", "07"), ethnicity=""),
+        nomination("n-deeds", id_number=id_number("19800501", "08"), deeds_short="扎根一线" * 200),
+        nomination("n-name", id_number=id_number("19800501", "09"), name="李" * 51),
+    ]}
+    path = package(root, county, town, 50, records)
+    (preview,) = county.import_(path, dry_run=True)
+    (res,) = county.import_(path)
+    assert res.error is None and res.applied
+    reasons = {r["id"]: r["reason"].removesuffix("，未接收") for r in res.rejected}
+    assert reasons == {
+        "n-birth": "出生日期1980-05-02与身份证号码不符（应为1980-05-01）",
+        "n-gender": "性别“女”与身份证号码不符（按身份证号码应为男）",
+        "n-session": "所引用的评选届次在本机没有，数据包里也没有或未被接收",
+        "n-young": "到2026年年龄为16岁，不在18—70岁之间，请核对出生日期或身份证号码",
+        "n-category": "人员类别“外星人”不在规定的选项中",
+        "n-ethnicity": "请选择民族",
+        "n-deeds": "简要事迹共800字，超过600字的上限，请压缩到约500字",
+        "n-name": "姓名过长（最多50字，现为51字）",
+    }
+    assert {r["id"]: r["reason"] for r in preview.rejected} == {r["id"]: r["reason"] for r in res.rejected}
+    assert res.counts["new"] == 1
+    with county.db.read_session() as s:
+        assert s.get(Nomination, "n-good").id_number == id_number("19800501", "01")
+        assert all(s.get(Nomination, rid) is None for rid in reasons)
+
+
+def test_a_nominations_update_is_judged_with_the_fields_its_rules_read(pair, award):
+    """A new ID number is judged against the stored birth date it must agree with; a field the
+    package leaves alone is not judged (an older record's value stays acceptable)."""
+    root, county, town = pair
+    with county.db.session() as s:
+        s.add(Nomination(id="n-old", origin=TOWN, session_id=award, township_code=TOWN, name="王芳",
+                         id_number=id_number("19850315", "11"), gender="男", birth_date=date(1985, 3, 15),
+                         category="", employer="南伞茶厂"))  # 人员类别 left empty before it was required
+    moved = nomination("n-old", name="王芳", id_number=id_number("19850316", "11"), birth_date="1985-03-15",
+                       category="", employer="南伞茶厂", revision=2)
+    (res,) = county.import_(package(root, county, town, 51, {"nomination": [moved]}))
+    assert [(r["id"], r["reason"]) for r in res.rejected] == [
+        ("n-old", "出生日期1985-03-15与身份证号码不符（应为1985-03-16），未接收")]
+
+    phone = moved | {"id_number": id_number("19850315", "11"), "phone": "13800000000", "revision": 3}
+    (res,) = county.import_(package(root, county, town, 52, {"nomination": [phone]}))
+    assert res.error is None and not res.rejected and res.counts["updated"] == 1
+    with county.db.read_session() as s:
+        assert s.get(Nomination, "n-old").phone == "13800000000"
+
+
+def test_a_studio_and_its_results_meet_their_forms_rules(pair):
+    root, county, town = pair
+    base = {"township_code": TOWN, "kind": "劳模创新工作室", "lead_name": "张三", "applied_on": "2022-03-01"}
+    records = {
+        "studio": [
+            row("studio", id="s-ok", name="南伞制糖劳模创新工作室", **base),
+            row("studio", id="s-revoked", name="南伞茶业劳模创新工作室", **base, status="撤销", named_on="2022-06-01",
+                revoked_on="2023-06-01"),
+            row("studio", id="s-unnamed", name="南伞果业劳模创新工作室", **base, status="命名"),
+            row("studio", id="s-kind", name="南伞烟草劳模创新工作室", **(base | {"kind": "工作站"})),
+        ],
+        "studio_result": [
+            row("studio_result", id="r-ok", studio_id="s-ok", year=2024, proposals=5, proposals_adopted=3),
+            row("studio_result", id="r-adopted", studio_id="s-ok", year=2023, proposals=2, proposals_adopted=5),
+            row("studio_result", id="r-revoked", studio_id="s-revoked", year=2025, proposals=1),
+            row("studio_result", id="r-before", studio_id="s-revoked", year=2023, patents=1,
+                patent_details="ZL2023XXXX 发明\nZL2023YYYY 实用新型"),
+        ],
+    }
+    (res,) = county.import_(package(root, county, town, 53, records))
+    assert res.error is None and res.applied
+    assert {r["id"]: r["reason"].removesuffix("，未接收") for r in res.rejected} == {
+        "s-unnamed": "状态为“命名”时须填写命名日期",
+        "s-kind": "类型“工作站”无效，应为：劳模创新工作室、工匠创新工作室、职工创新工作室、职工技师工作站",
+        "r-adopted": "2023年合理化建议采纳5件，多于提出的2件",
+        "r-revoked": "工作室已于2023-06-01撤销，不能登记2025年的成果",  # the studio of the same package
+        "r-before": "2023年专利明细有2行，多于专利数1件",
+    }
+    with county.db.read_session() as s:
+        assert {r.id for r in s.scalars(select(StudioResult).where(StudioResult.studio_id.in_(("s-ok", "s-revoked"))))} \
+            == {"r-ok"}
+        assert s.get(Studio, "s-revoked").revoked_on == date(2023, 6, 1) and s.get(Studio, "s-unnamed") is None

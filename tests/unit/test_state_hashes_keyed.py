@@ -36,7 +36,8 @@ def travelled(tmp_path):
     town.applied(tmp_path / "setup", trust=[county.fingerprint])
     with town.db.session() as s:
         nom = Nomination(origin=TOWN, session_id=SESSION, township_code=TOWN, name="李建国", id_number=ID_NUMBER,
-                         phone=PHONE, birth_date=date(1980, 5, 1), employer="南伞糖厂", status="township_reviewed")
+                         phone=PHONE, birth_date=date(1980, 5, 1), employer="南伞糖厂", category="企业一线工人和专业技术人员",
+                         status="township_reviewed")
         s.add(nom)
         s.flush()
         nom_id = nom.id

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from zkdesk.exchange.conflicts import acknowledge_resolutions
 from zkdesk.exchange.forms import acknowledge_forms
-from zkdesk.exchange.incoming import ORG_FIELD_TYPES, Decision, ImportPlan
+from zkdesk.exchange.plan import ORG_FIELD_TYPES, Decision, ImportPlan
 from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
 from zkdesk.services import audit

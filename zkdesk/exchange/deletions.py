@@ -6,7 +6,7 @@ the county (and the township's record live). The county may still delete such a 
 duplicate typed twice, a record that should not exist): its deletion, audited where it was made,
 is a decision the county sends to that township in every package (`resolutions`, kind
 "delete") until the township's own package reports the record deleted. The township takes it
-unless it changed the flag itself meanwhile (exchange/incoming.py `resolutions`), tombstones the
+unless it changed the flag itself meanwhile (exchange/peer_resolutions.py), tombstones the
 record and audits it (`exchange_deletion`), and its next package brings the deletion back.
 
 Which deletions are pending needs no bookkeeping of its own: the exchange state says the

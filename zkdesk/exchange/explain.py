@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.exchange.conflicts import FieldDiff, deletion_diff, display_value
-from zkdesk.exchange.incoming import DELETION, Decision, ImportPlan
 from zkdesk.exchange.ownership import META_FIELDS
+from zkdesk.exchange.plan import DELETION, Decision, ImportPlan
 from zkdesk.exchange.state import chunks
 from zkdesk.exchange.tables import tables_by_name
 from zkdesk.services.orgs import org_names

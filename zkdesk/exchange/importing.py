@@ -36,8 +36,9 @@ from zkdesk.exchange.forms import (
     write_forms,
 )
 from zkdesk.exchange.explain import RecordNote, explain
-from zkdesk.exchange.incoming import DELETION, ImportPlan, check_payload_shape, plan_import
+from zkdesk.exchange.incoming import plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
+from zkdesk.exchange.plan import DELETION, ImportPlan, check_payload_shape
 from zkdesk.exchange.state import paused_gc
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit

@@ -12,122 +12,28 @@ Rules (docs/architecture.md "Data that travels"):
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zkdesk.domain.orgcodes import COUNTY_CODE
-from zkdesk.exchange.container import PackageRefused
+from zkdesk.exchange.matching import Matcher
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
-from zkdesk.exchange.state import chunks, load_states, present_ids
-from zkdesk.exchange.tables import (ENCODERS, BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables,
-                                    value_hashes)
+from zkdesk.exchange.peer_resolutions import take_resolutions
+from zkdesk.exchange.plan import DELETED, ORG_FIELD_TYPES, Decision, ImportPlan
+from zkdesk.exchange.state import load_states
+from zkdesk.exchange.tables import BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables, value_hashes
 from zkdesk.services.indicator_values import level_problem
-from zkdesk.store.state_hashes import FieldHasher
 from zkdesk.services.record_labels import field_label, table_label
 from zkdesk.services.record_rules import package_record_problem
 from zkdesk.store.base import utcnow
 from zkdesk.store.models import Indicator, OrgUnit
-from zkdesk.store.models.exchange import ExchangeAlias
-from zkdesk.store.natural_keys import NaturalKey, keys_for
-from zkdesk.store.sealed import hash_for, hmac_column
+from zkdesk.store.state_hashes import FieldHasher
 
-DELETED = "deleted"  # the tombstone flag every travelling record has
-DELETION = "delete"  # a resolution item carrying the county's deletion of our record (exchange/deletions.py)
-TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SAME = {"str": (str,), "int": (int,), "bool": (bool,), "float": (float,)}  # types a column's decoder keeps as they are
 _NONE: frozenset[str] = frozenset()
-ORG_FIELD_TYPES = {"code": str, "name": str, "short_name": str, "level": str, "parent_code": (str, type(None)),
-                   "sort_order": int, "active": bool}
-
-
-@dataclass
-class Decision:
-    table: str
-    id: str
-    action: str  # new | update | unchanged | conflict | reject
-    reason: str = ""
-    incoming: dict = field(default_factory=dict)  # encoded, as sent
-    local: dict | None = None  # encoded local row before the import
-    write: dict = field(default_factory=dict)  # decoded column values to write
-    base: dict | None = None  # per-field hashes to keep as the agreed state (None: keep state)
-    remote_revision: int = 0
-    acked: int | None = None  # our revision the peer now has, or None to leave it
-    conflict_fields: list[str] = field(default_factory=list)
-    final: dict | None = None  # a new record as it will be stored, encoded
-    remote_id: str = ""  # the sender's UUID when it differs from ours (natural key or alias), else ""
-    holder: str = ""  # a reject as a duplicate: our record it duplicates
-    package: str = ""  # the package file it came in (filled by the caller, for lists of many packages)
-
-
-@dataclass
-class ImportPlan:
-    sender: str
-    receiver: str
-    decisions: list[Decision] = field(default_factory=list)
-    org_units: list[dict] = field(default_factory=list)  # to add or update (from the county)
-    receipts: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    # the peer's decisions on conflicts, to write onto our records: table, id, revision, write, old, new, by
-    resolutions: list[dict] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for d in self.decisions if d.action == action)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        by_action = Counter(d.action for d in self.decisions)  # one pass over thousands of decisions
-        return {
-            "new": by_action["new"],
-            "updated": by_action["update"],
-            "unchanged": by_action["unchanged"],
-            "conflicts": by_action["conflict"],
-            "rejected": by_action["reject"],
-        }
-
-    @property
-    def changes_anything(self) -> bool:
-        return any(d.action in ("new", "update", "conflict") or d.base is not None for d in self.decisions) or bool(
-            self.org_units or self.receipts or self.resolutions
-        )
-
-
-def _invalid(name: str, why: str) -> PackageRefused:
-    return PackageRefused(f"数据包 {name} 的内容格式无效（{why}），未作任何改动。", "content")
-
-
-def check_payload_shape(payload: dict, name: str) -> None:
-    """Refuse the whole package when its payload is not shaped like ours: odd table names
-    (path tricks), rows that are not lists of the stated width, and so on."""
-    records = payload.get("records", {})
-    if not isinstance(records, dict):
-        raise _invalid(name, "records")
-    for table, block in records.items():
-        if not isinstance(table, str) or not TABLE_NAME.match(table):
-            raise _invalid(name, f"不合法的数据表名 {str(table)[:40]!r}")
-        if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
-            raise _invalid(name, f"数据表 {table}")
-        cols = block["columns"]
-        if len(set(cols)) != len(cols) or not all(isinstance(c, str) and TABLE_NAME.match(c) for c in cols):
-            raise _invalid(name, f"数据表 {table} 的字段名")
-        if not {"id", "origin", "revision"} <= set(cols):
-            raise _invalid(name, f"数据表 {table} 缺少 id/origin/revision")
-        if not all(isinstance(r, list) and len(r) == len(cols) for r in block["rows"]):
-            raise _invalid(name, f"数据表 {table} 的行宽度不符")
-    for key, kind in (("org_units", dict), ("receipts", dict), ("resolutions", dict)):
-        value = payload.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
-            raise _invalid(name, key)
-    for unit in payload.get("org_units", []):
-        if not all(isinstance(unit.get(k), t) for k, t in ORG_FIELD_TYPES.items()) or not unit["code"].isdigit():
-            raise _invalid(name, "单位列表")
-    for receipt in payload.get("receipts", []):
-        if not isinstance(receipt.get("sequence"), int) or not isinstance(receipt.get("status", ""), str):
-            raise _invalid(name, "回执")
 
 
 def _column_default(tt: TravellingTable, name: str):
@@ -161,8 +67,7 @@ class _Planner:
         self.refused_new: dict[str, set[str]] = {}
         self.receipt_seqs: set[int] = set()
         self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
-        self._aliases: dict[str, dict[str, str]] = {}
-        self._natural: dict[str, list] = {}
+        self.matcher = Matcher(session, sender)  # our records for the package's (matching.py)
         self._new_ways: dict[str, _NewWay] = {}
         self._hashers: dict[str, FieldHasher] = {}
 
@@ -265,7 +170,7 @@ class _Planner:
                     if decoded[c].__class__ not in same:
                         decoded[c] = decode(decoded[c])
             except (BadValue, ValueError, TypeError):
-                bad = next(c for c in known if not _decodes(tt, c, inc[c]))
+                bad = next(c for c in known if not tt.decodes(c, inc[c]))
                 self.reject(tt.name, rid, f"{field_label(tt.name, bad)}的值无效（{str(inc[bad])[:40]}）", inc)
                 continue
             rows.append({"inc": inc, "dec": decoded, "remote": rid})
@@ -273,13 +178,13 @@ class _Planner:
         self.required = required  # only a new record needs them
         self._new_ways = {}  # per origin, for this table and its known columns
 
-        self._translate(tt, rows)
-        local = self._load_local(tt, [r["inc"]["id"] for r in rows])
-        self._match(tt, rows, local)
+        self.matcher.translate(tt, rows)
+        local = self.matcher.load_local(tt, [r["inc"]["id"] for r in rows])
+        self.matcher.match(tt, rows, local)
         ids = [r["inc"]["id"] for r in rows]
         states = load_states(self.s, self.sender, tt.name, ids)
-        uniques = self._load_unique_keys(tt)
-        parent_ids = self._load_parent_ids(tt, rows)
+        uniques = self.matcher.load_unique_keys(tt)
+        parent_ids = self.matcher.load_parent_ids(tt, rows)
 
         def ref_ok(parent: str, ref: str) -> bool:
             return ref in self.accepted.get(parent, _NONE) or (
@@ -289,6 +194,7 @@ class _Planner:
         all_columns = frozenset(tt.columns)
         accepted = self.accepted.setdefault(tt.name, set())
         refused = self.refused_new.setdefault(tt.name, set())
+        kept_after = self.matcher.keeps_after(tt.name)  # read beside another table's records by its field rules
         for row in rows:
             inc, dec = row["inc"], row["dec"]
             rid = inc["id"]
@@ -297,13 +203,13 @@ class _Planner:
             d = self._decide_new(tt, inc, dec) if loc is None else self._decide_existing(
                 tt, inc, dec, loc, states.get(rid), matched)
             if d.action in ("new", "update", "conflict"):
-                final = d.final if loc is None else loc | {c: _encode(tt, c, v) for c, v in d.write.items()}
+                final = d.final if loc is None else loc | {c: tt.encode_value(c, v) for c, v in d.write.items()}
                 touched = all_columns if loc is None else set(d.write)
                 checked = final if loc is None else {c: final.get(c) for c in touched}
                 problem, holder = self._reference_problem(tt, checked, ref_ok), ""
                 if not problem:  # the form's and the Excel import's field rules (services/record_rules.py)
                     problem = package_record_problem(tt.name, d.write, loc, {f: dec[f] for f in d.conflict_fields}
-                                                     if d.conflict_fields else None)
+                                                     if d.conflict_fields else None, self.matcher.record_after)
                 if not problem:
                     problem = self._level_problem(tt.name, final)
                 if not problem:
@@ -316,6 +222,8 @@ class _Planner:
                 refused.add(rid)
             elif d.action != "reject":
                 accepted.add(rid)
+                if kept_after and d.action != "unchanged":
+                    self.matcher.taking(tt.name, rid, final)
             self.plan.decisions.append(d)
 
     def _decide_new(self, tt: TravellingTable, inc: dict, dec: dict) -> Decision:
@@ -361,7 +269,7 @@ class _Planner:
 
         def default(c):
             value = _column_default(tt, c)
-            return value, _encode(tt, c, value)
+            return value, tt.encode_value(c, value)
 
         personal = self.hasher(tt.name).personal
         way = self._new_ways[origin] = _NewWay(
@@ -465,113 +373,6 @@ class _Planner:
             return max(state["acked_revision"], state["sent_revision"])
         return state["acked_revision"]
 
-    # -- the sender's UUIDs read as ours ---------------------------------------------------
-    def aliases(self, table: str) -> dict[str, str]:
-        """remote UUID -> our UUID for one table: the links learnt from this sender and the
-        merges made here (the sender's own winning), plus those found in this package. A link
-        learnt from another office is not read: its UUIDs are not this sender's."""
-        if table not in self._aliases:
-            rows = self.s.execute(
-                select(ExchangeAlias.remote_id, ExchangeAlias.local_id)
-                .where(ExchangeAlias.table_name == table, ExchangeAlias.peer_code.in_(("", self.sender)))
-                .order_by(ExchangeAlias.peer_code)).all()  # "" first: the sender's links override
-            self._aliases[table] = dict(rows)
-        return self._aliases[table]
-
-    def _translate(self, tt: TravellingTable, rows: list[dict]) -> None:
-        """Read UUIDs we know under another name (the record's own and its references) as ours."""
-        own = self.aliases(tt.name)
-        parents = [(column, self.aliases(parent)) for column, parent in tt.parents]
-        for row in rows:
-            inc, dec = row["inc"], row["dec"]
-            if inc["id"] in own:
-                inc["id"] = dec["id"] = own[inc["id"]]
-            for column, known in parents:
-                ref = inc.get(column)
-                if ref is not None and ref in known:
-                    inc[column] = dec[column] = known[ref]
-
-    def _natural_index(self, tt: TravellingTable) -> list[tuple[NaturalKey, dict[tuple, str]]]:
-        """Per natural key: key value -> our record, a live one before a tombstone."""
-        if tt.name in self._natural:
-            return self._natural[tt.name]
-        out = []
-        t = tt.table
-        for key in keys_for(tt.name, tt.unique_sets):
-            cols = tuple(dict.fromkeys(key.fields + key.unless_set))
-            read = {c: hmac_column(tt.name, c) if c in key.keyed else c for c in cols}  # keyed: the hash, not the value
-            found: dict[tuple, str] = {}
-            rows = self.s.execute(select(t.c.id, t.c.deleted, *(t.c[read[c]] for c in cols)).order_by(t.c.deleted.desc(), t.c.id))
-            for r in rows:
-                value = key.of({c: _encode(tt, read[c], v) for c, v in zip(cols, r[2:], strict=True)})
-                if value is not None:
-                    found[value] = r[0]  # live rows come last and win
-            out.append((key, found))
-        self._natural[tt.name] = out
-        return out
-
-    def _match(self, tt: TravellingTable, rows: list[dict], local: dict[str, dict]) -> None:
-        """A record new to us by UUID but matching one of ours by natural key is that record."""
-        missing = [r for r in rows if r["inc"]["id"] not in local]
-        if not missing or not keys_for(tt.name, tt.unique_sets):
-            return
-        index = self._natural_index(tt)
-        bind = self.s.get_bind()
-
-        def hasher(value):  # the sender's plain value, hashed with our key
-            return hash_for(bind, value)
-
-        if not any(values for _, values in index):
-            return  # nothing here to match (a first package into an empty register)
-        claimed = {r["inc"]["id"] for r in rows if r["inc"]["id"] in local}
-        found: dict[int, str] = {}
-        for n, row in enumerate(missing):
-            for key, values in index:
-                value = key.of(row["inc"], hasher)
-                ours = values.get(value) if value is not None else None
-                if ours is not None and ours not in claimed:
-                    found[n] = ours
-                    claimed.add(ours)
-                    break
-        local.update(self._load_local(tt, sorted(set(found.values()))))
-        own = self.aliases(tt.name)
-        for n, ours in found.items():
-            row = missing[n]
-            row["inc"]["id"] = row["dec"]["id"] = ours
-            own[row["remote"]] = ours
-
-    # -- bulk reads -----------------------------------------------------------------------
-    def _load_local(self, tt: TravellingTable, ids: list[str]) -> dict[str, dict]:
-        out = {}
-        ids = present_ids(self.s, tt.table.c.id, ids)
-        for part in chunks(ids):
-            for r in self.s.execute(select(tt.table).where(tt.table.c.id.in_(part))).mappings():
-                out[r["id"]] = tt.encode_row(r)
-        return out
-
-    def _load_parent_ids(self, tt: TravellingTable, rows: list[dict]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        by_name = tables_by_name()
-        for column, parent in tt.parents:
-            refs = sorted({r["inc"].get(column) for r in rows} - {None})
-            found = out.setdefault(parent, set())
-            p = by_name[parent].table
-            for part in chunks(refs):
-                found.update(self.s.scalars(select(p.c.id).where(p.c.id.in_(part))))
-        return out
-
-    def _load_unique_keys(self, tt: TravellingTable) -> dict[tuple, dict[tuple, str]]:
-        out = {}
-        for cols in tt.unique_sets:
-            t = tt.table
-            rows = self.s.execute(select(t.c.id, *(t.c[c] for c in cols))).all()
-            out[cols] = {
-                tuple(_encode(tt, c, v) for c, v in zip(cols, r[1:], strict=True)): r[0]
-                for r in rows
-                if None not in r[1:]
-            }
-        return out
-
     def _unique_problem(self, tt: TravellingTable, rid: str, final: dict, uniques,
                         touched: set[str]) -> tuple[str, str]:
         """(reason, our record it duplicates) when the record would break a unique constraint."""
@@ -589,45 +390,6 @@ class _Planner:
         return "", ""
 
     # -- the rest of the payload ---------------------------------------------------------------
-    def resolutions(self, items: list[dict]) -> None:
-        """The peer settled conflicts by keeping its values: take them onto our record, field by
-        field, where ours is still the value it saw (a field changed here since goes on as usual)."""
-        by_name = tables_by_name()
-        skipped = 0
-        for item in items:
-            tt = by_name.get(item.get("table")) if isinstance(item.get("table"), str) else None
-            values, expected = item.get("values"), item.get("expected")
-            if tt is None or not isinstance(values, dict) or not isinstance(expected, dict):
-                skipped += 1
-                continue
-            candidates = [i for i in (item.get("remote_id"), item.get("id")) if isinstance(i, str) and i]
-            candidates = [*candidates, *(self.aliases(tt.name).get(i) for i in candidates)]
-            row = None
-            for rid in filter(None, candidates):
-                row = self.s.execute(select(tt.table).where(tt.table.c.id == rid)).mappings().first()
-                if row is not None:
-                    break
-            if row is None:
-                skipped += 1
-                continue
-            ours = tt.encode_row(row)
-            mine = owned_fields(tt.name, row["origin"], tt.columns, not self.by_county)  # fields we decide
-            write, old, new = {}, {}, {}
-            for f, v in values.items():
-                if f in mine and ours.get(f) == expected.get(f) and ours.get(f) != v and _decodes(tt, f, v):
-                    write[f], old[f], new[f] = tt.decode_value(f, v), ours[f], v
-            if write:
-                kind = DELETION if item.get("kind") == DELETION and write == {DELETED: True} else ""
-                self.plan.resolutions.append({"table": tt.name, "id": row["id"], "revision": row["revision"],
-                                              "write": write, "old": old, "new": new, "by": str(item.get("by") or ""),
-                                              "kind": kind})
-        deletions = sum(1 for r in self.plan.resolutions if r["kind"] == DELETION)
-        if len(self.plan.resolutions) > deletions:
-            self.plan.warnings.append(
-                f"对方处理冲突时保留了其版本：{len(self.plan.resolutions) - deletions}条记录将照此修改")
-        if skipped:
-            self.plan.warnings.append(f"对方处理过的{skipped}条冲突在本机找不到对应记录，已忽略")
-
     def org_units(self, units: list[dict]) -> None:
         if not self.by_county:
             return  # org units are the county's
@@ -636,18 +398,6 @@ class _Planner:
             if local is None or any(getattr(local, k) != unit[k] for k in ORG_FIELD_TYPES):
                 self.plan.org_units.append(unit)
             self.org_codes.add(unit["code"])
-
-
-def _encode(tt: TravellingTable, column: str, value):
-    return ENCODERS.get(tt.kinds[column], lambda v: v)(value)
-
-
-def _decodes(tt: TravellingTable, column: str, value) -> bool:
-    try:
-        tt.decode_value(column, value)
-        return True
-    except (BadValue, ValueError, TypeError):
-        return False
 
 
 def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> ImportPlan:
@@ -664,5 +414,5 @@ def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> 
             rid = raw[records[name]["columns"].index("id")]
             planner.reject(name, str(rid)[:36], "本程序不认识的数据类别（对方的 zkdesk 较新？）")
     planner.plan.receipts = list(payload.get("receipts", []))
-    planner.resolutions(payload.get("resolutions", []))
+    take_resolutions(session, planner.plan, planner.matcher, planner.by_county, payload.get("resolutions", []))
     return planner.plan

@@ -121,8 +121,20 @@ class TravellingTable:
         """A database row (mapping) as JSON-ready values, keyed by column name."""
         return {name: ENCODERS.get(self.kinds[name], _enc_plain)(row[name]) for name in self.columns}
 
+    def encode_value(self, name: str, value):
+        """One column's value as JSON-ready (as encode_row gives it)."""
+        return ENCODERS.get(self.kinds[name], _enc_plain)(value)
+
     def decode_value(self, name: str, value):
         return self.decoder(name)(value)
+
+    def decodes(self, name: str, value) -> bool:
+        """Whether `value` is one of the column's (decode_value would not raise)."""
+        try:
+            self.decode_value(name, value)
+            return True
+        except (BadValue, ValueError, TypeError):
+            return False
 
     def decoder(self, name: str) -> Callable:
         """The decoder of one column (raises BadValue), for reading thousands of rows."""

@@ -3,7 +3,7 @@ natural keys existed) becomes one. The user picks the survivor; every row of the
 it (per-year figures, union, collective contracts and their coverage, quality evaluations,
 studios, nominations), a value the survivor lacks is taken from the other, the other is
 tombstoned, and its UUID is kept as an alias of the survivor so a package naming it later lands
-on the survivor (exchange/incoming.py). The tombstone and the moved rows travel as any change.
+on the survivor (exchange/matching.py). The tombstone and the moved rows travel as any change.
 
 Rows that may exist once per enterprise (a year, the union, a year's evaluation) and exist on
 both: the survivor's row stays, its empty fields are filled from the other's, and the other's row

@@ -2,16 +2,22 @@
 records are checked by the same rules as the form and the Excel import (ID number check
 digit, credit code, plausible dates, real numbers, no control characters, lengths the
 columns hold, the register's own field rules), each failure a Chinese reason naming the field.
+A nomination meets the form's checks (services/nominations.check_input: ID number, gender and
+birth date agreeing with it, age in the 届次's year, the lists of choices, lengths of deeds), a
+studio its own field rules (services/studios.studio_field_problems), a studio's yearly results
+theirs (services/studio_results.result_problems); the record they need beside it (the 届次, the
+studio) is the one the import leaves, found by the caller's `lookup`.
 
 Only the fields the package would change are judged: a stored value that breaks a rule made
-later does not stop an update of another field.
+later does not stop an update of another field. A rule that reads two fields (a birth date and
+the ID number it must agree with, a status and its dates) is judged when either changes.
 """
 
 from __future__ import annotations
 
 import math
 from functools import lru_cache
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,14 +27,28 @@ from zkdesk.domain.cell_text import has_control
 from zkdesk.domain.contract_rules import contract_problems
 from zkdesk.domain.dates import EARLIEST_YEAR, LATEST_YEAR
 from zkdesk.domain.enterprise_rules import field_problems as enterprise_problems
-from zkdesk.domain.idcard import IdNumberError, parse_id_number
 from zkdesk.services.enterprises import UnionInput, YearInput, union_problems, year_problems
+from zkdesk.services.nominations import NominationInput, check_input
 from zkdesk.services.record_labels import field_label
+from zkdesk.services.studio_results import result_problems
+from zkdesk.services.studios import StudioInput, studio_field_problems
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base
 
 _BOOKKEEPING = frozenset({"id", "origin", "revision", "updated_at", "deleted"})
-ID_NUMBER_COLUMNS = {"nomination": ("id_number",), "studio": ("lead_id_number",)}
+# (table, id) -> that record as the import leaves it (a package's values as it carries them,
+# else ours), or None: the record a register's rule reads beside the one judged
+Lookup = Callable[[str, str], Mapping | None]
+READ_BESIDE = ("award_session", "studio")  # the tables `lookup` is asked for
+_STATUS_DATES = ("status", "applied_on", "named_on", "reviewed_on", "revoked_on")
+# per table: a finding about a field is judged too when one of these others changes
+_READ_WITH = {
+    "nomination": {"birth_date": ("id_number", "session_id"), "gender": ("id_number",)},
+    "studio": dict.fromkeys(_STATUS_DATES, _STATUS_DATES),
+    "studio_result": {"year": ("studio_id",), "proposals_adopted": ("proposals",), "patent_details": ("patents",)},
+}
+_NOMINATION_FIELDS = tuple(NominationInput.__dataclass_fields__)
+_STUDIO_FIELDS = tuple(StudioInput.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -93,7 +113,7 @@ def _column_problems(table: Table, shape: _Shape, name: str, value) -> list[tupl
     return []
 
 
-def _register_problems(table: str, r: Mapping) -> list[tuple[str, str]]:
+def _register_problems(table: str, r: Mapping, lookup: Lookup | None) -> list[tuple[str, str]]:
     """The register's own field rules (the ones its form and import use) on the whole record."""
     if table == "enterprise":
         return enterprise_problems(r.get("name") or "", r.get("ownership") or "非公", r.get("uscc") or "",
@@ -112,19 +132,35 @@ def _register_problems(table: str, r: Mapping) -> list[tuple[str, str]]:
             wage_increase_pct=r.get("wage_increase_pct"), employees_covered=r.get("employees_covered") or 0,
             today=date.today(),
         )
-    problems = []
-    for name in ID_NUMBER_COLUMNS.get(table, ()):
-        if r.get(name):
-            try:
-                parse_id_number(r[name])
-            except IdNumberError as exc:
-                problems.append((name, str(exc)))
-    return problems
+    if table == "nomination":
+        award = _beside(lookup, "award_session", r.get("session_id"))
+        if award is None or not isinstance(award.get("year"), int):  # no such 届次: the reference check names it
+            return []
+        data = NominationInput(**{k: r[k] for k in _NOMINATION_FIELDS if k in r})
+        return [(f.field, f.message) for f in check_input(award["year"], data) if f.is_error]
+    if table == "studio":
+        return studio_field_problems(StudioInput(**{k: r[k] for k in _STUDIO_FIELDS if k in r}))[1]
+    if table == "studio_result" and isinstance(r.get("year"), int):
+        studio = _beside(lookup, "studio", r.get("studio_id"))
+        revoked = studio.get("revoked_on") if studio is not None else None
+        return result_problems(revoked, r["year"], r)
+    return []
 
 
-def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[tuple[str, str]]:
+def _beside(lookup: Lookup | None, table: str, rid) -> Mapping | None:
+    """The record `rid` of `table` as the import leaves it, its dates read back."""
+    found = lookup(table, rid) if lookup is not None and isinstance(rid, str) else None
+    if found is None:
+        return None
+    shape = _SHAPES.get(table) or _SHAPES.setdefault(table, _shape(Base.metadata.tables[table]))
+    return _decoded(shape, found)
+
+
+def record_problems(table: str, record: Mapping, fields: Iterable[str],
+                    lookup: Lookup | None = None) -> list[tuple[str, str]]:
     """(field, Chinese reason) for each rule the record breaks in `fields`: `record` is the
-    record as it would be stored (decoded values; dates of the stored part may be ISO text)."""
+    record as it would be stored (decoded values; dates of the stored part may be ISO text);
+    `lookup` finds the records a register's rules read beside it (a nomination's 届次)."""
     fields = (fields.keys() if isinstance(fields, dict) else set(fields)) - _BOOKKEEPING  # one set made
     t = Base.metadata.tables.get(table)
     if t is None or not fields or record.get("deleted") is True:  # a tombstone is not judged
@@ -145,19 +181,22 @@ def record_problems(table: str, record: Mapping, fields: Iterable[str]) -> list[
         problems.sort(key=lambda p: (order.get(p[0], len(order)), p[0]))
         return problems
     try:
-        found = _register_problems(table, record)
+        found = _register_problems(table, record, lookup)
     except (TypeError, ValueError, AttributeError):  # a value of another type than the rule reads
         return [(name, f"{field_label(table, name)}的值无效") for name in sorted(fields)][:1]
-    return [(name, message) for name, message in found if name in fields]
+    read_with = _READ_WITH.get(table, {})
+    return [(name, message) for name, message in found
+            if name in fields or not fields.isdisjoint(read_with.get(name, ()))]
 
 
 def package_record_problem(table: str, write: Mapping, local: Mapping | None = None,
-                           conflicting: Mapping | None = None) -> str:
+                           conflicting: Mapping | None = None, lookup: Lookup | None = None) -> str:
     """The first field rule a package's record breaks, as the Chinese reason a refused record
     shows in the preview; "" when it meets them. `write`: the decoded values the import would
     write; `conflicting`: the sender's values the user may still take; `local`: our stored
-    record (as the package encodes it), for the fields the register's rules read beside them."""
+    record (as the package encodes it), for the fields the register's rules read beside them;
+    `lookup`: the records those rules read beside this one (record_problems)."""
     changes = {**write, **conflicting} if conflicting else write  # read here, never changed
     record = {**local, **changes} if local else changes
-    found = record_problems(table, record, changes)
+    found = record_problems(table, record, changes, lookup)
     return found[0][1] if found else ""

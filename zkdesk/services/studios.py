@@ -375,31 +375,12 @@ def _checked(session: Session, actor: Actor, data: StudioInput) -> StudioInput:
 def studio_problems(session: Session, actor: Actor, data: StudioInput) -> tuple[StudioInput, list[tuple[str, str]]]:
     """The input with text trimmed, the ID number normalised and the host's name taken from the
     register; and every problem as (field, Chinese message). The form and the import share it."""
-    d = replace(data, **{f.name: getattr(data, f.name).strip() for f in fields(data) if isinstance(getattr(data, f.name), str)})
-    problems: list[tuple[str, str]] = []
-    if not d.name:
-        problems.append(("name", "请填写工作室名称"))
-    elif len(d.name) > 200:
-        problems.append(("name", "工作室名称过长（最多200字）"))
-    for field_name, label, value, allowed in (("kind", "类型", d.kind, STUDIO_TYPES), ("level", "级别", d.level, STUDIO_LEVELS),
-                                              ("industry", "产业", d.industry, INDUSTRIES)):
-        if value not in allowed:
-            problems.append((field_name, f"{label}“{value}”无效，应为：{'、'.join(allowed)}"))
+    d, problems = studio_field_problems(data)
     township = session.get(OrgUnit, d.township_code)
     if township is None or township.level != "township":
         problems.append(("township_code", f"所在乡镇代码“{d.township_code}”不是本县的乡镇"))
     elif not actor.sees(d.township_code):
         problems.append(("township_code", "乡镇只能登记本乡镇的工作室"))
-    if not d.lead_name:
-        problems.append(("lead_name", "请填写领衔人姓名"))
-    if d.lead_id_number:
-        try:
-            d.lead_id_number = parse_id_number(d.lead_id_number).number
-        except IdNumberError as exc:
-            problems.append(("lead_id_number", f"领衔人{exc}"))
-    phone = rules.phone_problem(d.lead_phone)
-    if phone:
-        problems.append(("lead_phone", f"领衔人{phone}"))
     if d.enterprise_id:
         host = session.get(Enterprise, d.enterprise_id)
         if host is None or host.deleted:
@@ -410,6 +391,38 @@ def studio_problems(session: Session, actor: Actor, data: StudioInput) -> tuple[
             d.host_name = host.name  # keep the name with the studio, for lists and prints
     else:
         d.enterprise_id = None
+    problems.sort(key=lambda p: _PROBLEM_ORDER.get(p[0], len(_PROBLEM_ORDER)))  # the form's order; stable
+    return d, problems
+
+
+_PROBLEM_ORDER = {f: i for i, f in enumerate(("name", "kind", "level", "industry", "township_code", "lead_name",
+                                              "lead_id_number", "lead_phone", "enterprise_id"))}
+
+
+def studio_field_problems(data: StudioInput) -> tuple[StudioInput, list[tuple[str, str]]]:
+    """The rules on a studio's own fields, needing nothing else (the form's, the import's, and a
+    package's: services/record_rules.py): the input with text trimmed and the ID number
+    normalised, and each problem as (field, Chinese message)."""
+    d = replace(data, **{f.name: getattr(data, f.name).strip() for f in fields(data) if isinstance(getattr(data, f.name), str)})
+    problems: list[tuple[str, str]] = []
+    if not d.name:
+        problems.append(("name", "请填写工作室名称"))
+    elif len(d.name) > 200:
+        problems.append(("name", "工作室名称过长（最多200字）"))
+    for field_name, label, value, allowed in (("kind", "类型", d.kind, STUDIO_TYPES), ("level", "级别", d.level, STUDIO_LEVELS),
+                                              ("industry", "产业", d.industry, INDUSTRIES)):
+        if value not in allowed:
+            problems.append((field_name, f"{label}“{value}”无效，应为：{'、'.join(allowed)}"))
+    if not d.lead_name:
+        problems.append(("lead_name", "请填写领衔人姓名"))
+    if d.lead_id_number:
+        try:
+            d.lead_id_number = parse_id_number(d.lead_id_number).number
+        except IdNumberError as exc:
+            problems.append(("lead_id_number", f"领衔人{exc}"))
+    phone = rules.phone_problem(d.lead_phone)
+    if phone:
+        problems.append(("lead_phone", f"领衔人{phone}"))
     problems += rules.status_findings(_dates(d))
     return d, problems
 

@@ -12,7 +12,7 @@ A field in `keyed` is a sealed column (store/sealed.py): locally it is compared 
 (`<field>_hmac`, read instead of the value); a package carries the plain value inside its
 encryption and the receiver hashes it with its own key (`of(row, hasher)`).
 Reference columns (enterprise_id, studio_id, …) are compared after the other office's UUIDs
-have been read as ours (exchange/incoming.py).
+have been read as ours (exchange/matching.py).
 """
 
 from __future__ import annotations
