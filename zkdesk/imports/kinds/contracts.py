@@ -183,7 +183,7 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     problems = contract_problems(
         kind=kind, signed_on=values["signed_on"], term_years=term, filed_on=filed, review_objection=objection,
         wage_increase_pct=merged.get("wage_increase_pct"), employees_covered=merged.get("employees_covered", 0),
-        today=date.today(),
+        today=lookups.today,
     ) + parties_problems(kind, enterprise is not None, covered_count) + problems
     if multi and covered and township != COUNTY_CODE:  # a township's contract covers its own enterprises
         where = lookups.org_names.get(township, township)

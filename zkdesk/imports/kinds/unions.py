@@ -1,7 +1,7 @@
 """企业工会: an enterprise's union and democratic management (建会, 建会时间, 主席, 职代会,
 厂务公开, 职工董事/监事), one per enterprise, matched on the enterprise.
 
-Rows meet the form's rules (services/enterprises.union_problems, clean_union). 是否建会
+Rows meet the form's rules (services/enterprises.union_problems, union_as_stored as clean_union). 是否建会
 “否” records that the enterprise has no union (a stored one is removed, as the form does).
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import ENTERPRISE_LINK, enterprise_of, load_enterprises
 from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError, Warnings
-from zkdesk.services.enterprises import UnionInput, clean_union, union_problems
+from zkdesk.services.enterprises import UnionInput, union_as_stored, union_problems
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, EnterpriseUnion
 
@@ -70,10 +70,10 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     merged = {key: stored[key] for key in _UNION_FIELDS if key in stored} | {key: values[key] for key in given}
     data = UnionInput(**merged)
     is_company = lookups.extra["is_company"].get(enterprise[0], True)
-    problems = union_problems(is_company, data)
+    problems = union_problems(is_company, data, lookups.today)
     if problems:
         raise RowError.of(problems)
-    union = clean_union(is_company, data)
+    union = union_as_stored(data)  # clean_union, without checking again
     return {"enterprise_id": enterprise[0], "origin": enterprise[1], **{key: getattr(union, key) for key in _UNION_FIELDS}}
 
 
