@@ -52,7 +52,8 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list 
     def stored_record(values) -> dict | None:
         if not existing:
             existing.append(existing_records(session, kind, registers))
-        return existing[0].get(record_key(kind, values))
+        records = existing[0]
+        return records.get(record_key(kind, values)) if records else None  # an empty register: no key made
 
     lookups.stored_record = stored_record
     if kind.prepare:

@@ -16,6 +16,7 @@ from zkdesk.imports.plan import (
     ImportCancelled,
     ParsedRow,
     Progress,
+    match_key,
     record_key,
 )
 from zkdesk.imports.spec import KindSpec
@@ -131,7 +132,11 @@ def write_rows(session: Session, actor: Actor, kind: KindSpec, decision: Decisio
 
 def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list[ParsedRow]:
     """A part's rows with the stand-in ids of records the import just created replaced by
-    theirs; UserError when one of them was not created (the data changed since the dry run)."""
+    theirs; UserError when one of them was not created (the data changed since the dry run).
+
+    A stand-in names a record, so it is in a column referring to another table (a row's attrs
+    are the model's columns) or in the row's extras; the match key changes only where a
+    replaced column is one of the key's."""
 
     def real(value):
         if value.__class__ is str and value.startswith(PENDING):
@@ -143,11 +148,12 @@ def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list
             return sorted(real(v) for v in value)
         return value
 
+    linking = [c.key for c in kind.model.__table__.columns if c.foreign_keys]
+    at = None if kind.key else {name: i for i, name in enumerate(kind.match)}
     out = []
     for row in rows:
         attrs = row.attrs
-        named = [k for k, v in attrs.items() if (v.__class__ is str and v.startswith(PENDING))
-                 or (v.__class__ is list and any(i.__class__ is str and i.startswith(PENDING) for i in v))]
+        named = [k for k in linking if (v := attrs.get(k)).__class__ is str and v.startswith(PENDING)]
         if not named and not row.extra:
             out.append(row)
             continue
@@ -155,5 +161,15 @@ def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list
         for k in named:
             attrs[k] = real(attrs[k])
         extra = {k: real(v) for k, v in row.extra.items()} if row.extra else row.extra
-        out.append(ParsedRow(row.row, attrs, record_key(kind, attrs), extra))
+        if at is None:
+            key = record_key(kind, attrs)
+        elif named:
+            key = list(row.key)
+            for k in named:
+                if k in at:
+                    key[at[k]] = match_key(attrs[k])
+            key = tuple(key)
+        else:
+            key = row.key
+        out.append(ParsedRow(row.row, attrs, key, extra))
     return out

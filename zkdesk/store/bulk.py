@@ -14,6 +14,9 @@ value is sealed with its own nonce).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
@@ -24,6 +27,21 @@ from sqlalchemy.types import TypeDecorator
 from zkdesk.store.base import UTCDateTime
 
 SAMPLE = 20  # values a faster conversion is checked on before it replaces SQLAlchemy's
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while thousands of rows are checked and written (an Excel
+    import): their tens of thousands of short-lived dicts would set off full collections over
+    them (a sixth of a roster's import) and hold no cycles worth collecting meanwhile.
+    (exchange/state.py has the same for packages.)"""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _utc_text(value: datetime | None) -> str | None:
