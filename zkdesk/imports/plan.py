@@ -83,6 +83,5 @@ def match_key(value: object) -> object:
 def record_key(kind: KindSpec, values) -> tuple:
     if kind.key:
         return tuple(map(match_key, kind.key(values)))
-    get = values.get
-    return tuple([match_key(get(f)) for f in kind.match])
+    return tuple(map(match_key, map(values.get, kind.match)))
 

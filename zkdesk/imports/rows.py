@@ -92,29 +92,14 @@ def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     return True
 
 
-def _remembering(parse, results: dict | None = None):
-    """A parser that remembers the result (or the reason) for each distinct cell value: in
-    `results` when given (shared with other kinds), else its own when the parser's column
-    repeats a few values."""
-    if results is None:
-        if not getattr(parse, "cacheable", False):
-            return parse
-        results = {}
-
-    def remembered(raw, lookups):
-        key = (raw.__class__, raw)
-        found = results.get(key)
-        if found is None:
-            try:
-                found = (True, parse(raw, lookups))
-            except CellError as exc:
-                found = (False, str(exc))
-            results[key] = found
-        if found[0]:
-            return found[1]
-        raise CellError(found[1])
-
-    return remembered
+def _memory(parse, results: dict | None = None) -> dict | None:
+    """Where a column's parser remembers its result (or its reason) for each distinct cell
+    value: `results` when given (shared with other kinds), else a memory of its own when the
+    parser's column repeats a few values (None: parsed every time). A text cell is remembered
+    by its text, another by (class, value): 1, 1.0 and True are different cells."""
+    if results is None and getattr(parse, "cacheable", False):
+        return {}
+    return results
 
 
 UNCACHED_FORMULA = "第{row}行{col}列是公式，但文件里没有保存计算结果，请在Excel中打开并保存后再导入"
@@ -163,7 +148,8 @@ def parse_rows(
     required_at = [i for i, (col, _, _) in enumerate(columns) if col.required]
     signal_at = [i for i, (col, _, _) in enumerate(columns) if col.key not in kind.link] if part else []
     part_defaults = kind.part_defaults if part else {}  # also for a column the roster does not have
-    fields = [(col.key, index, text, _remembering(col.parse, lookups.parsed.get(col.parse)), col.required, col.blank) for col, index, text in columns]
+    fields = [(col.key, index, text, col.parse, _memory(col.parse, lookups.parsed.get(col.parse)), col.required, col.blank)
+              for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
     uncached = sheet.uncached
@@ -198,7 +184,7 @@ def parse_rows(
             continue
         values: dict = dict(part_defaults)
         errors: list[Rejection] = []
-        for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
+        for (key, index, text, parse, memory, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
                 if formulas and index in formulas:
                     errors.append(Rejection(r + 1, text, UNCACHED_FORMULA.format(row=r + 1, col=column_letter(index)), (r, index)))
@@ -207,11 +193,25 @@ def parse_rows(
                 else:
                     values[key] = blank_value
                 continue
-            try:
-                value = parse(raw, lookups)
-            except CellError as exc:
-                errors.append(Rejection(r + 1, text, str(exc), (r, index)))
-                continue
+            if memory is None:
+                try:
+                    value = parse(raw, lookups)
+                except CellError as exc:
+                    errors.append(Rejection(r + 1, text, str(exc), (r, index)))
+                    continue
+            else:  # (inlined: a call per cell was a tenth of checking a roster)
+                cell = raw if raw.__class__ is str else (raw.__class__, raw)
+                found = memory.get(cell)
+                if found is None:
+                    try:
+                        found = (True, parse(raw, lookups))
+                    except CellError as exc:
+                        found = (False, str(exc))
+                    memory[cell] = found
+                if not found[0]:
+                    errors.append(Rejection(r + 1, text, found[1], (r, index)))
+                    continue
+                value = found[1]
             if value.__class__ is Warned:
                 summary.warnings.append(Rejection(r + 1, text, value.message, (r, index)))
                 value = value.value

@@ -29,17 +29,20 @@ from zkdesk.store.sealed import HMAC_COLUMNS, keyed_hashes
 WRITE_CHUNK = 2000
 
 
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))  # byte 6 of a version 4 UUID
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
+
+
 def new_ids(count: int) -> list[str]:
-    """`count` random (version 4) UUIDs as str(uuid.uuid4()) writes them, made in one go:
-    one uuid4() call per row was a tenth of a large import."""
+    """`count` random (version 4) UUIDs as str(uuid.uuid4()) writes them, made in one go (the
+    version and variant bits set in every 16 bytes at once, one hex text sliced): one uuid4()
+    call per row was a tenth of a large import."""
     raw = bytearray(os.urandom(16 * count))
-    ids = []
-    for i in range(0, 16 * count, 16):
-        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x40  # version 4
-        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw[i : i + 16].hex()
-        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return ids
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    h = raw.hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+            for i in range(0, 32 * count, 32)]
 
 
 def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
