@@ -26,7 +26,7 @@ class ImportCancelled(UserError):
 
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int  # Excel row number
     attrs: dict  # model attributes to set

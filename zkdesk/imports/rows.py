@@ -3,6 +3,8 @@ and rules into model attributes (ParsedRow), or the reasons it is refused, named
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -81,6 +83,13 @@ def _example_cells(kind: KindSpec, header: HeaderMatch) -> list[tuple[int, str]]
     ]
 
 
+def _maybe_example(first: tuple[int, str], cells: list) -> bool:
+    """False when the row's first example cell is text other than the example's."""
+    index, expected = first
+    cell = cells[index] if index < len(cells) else ""
+    return cell.__class__ is not str or cell.strip() == expected
+
+
 def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     """The template's example row, left in by the clerk: skipped, not imported."""
     if len(examples) < 2:
@@ -152,6 +161,9 @@ def parse_rows(
               for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    # the example row is told by its first example cell first: a text cell that differs is no example
+    first_example = examples[0] if len(examples) >= 2 else None
     uncached = sheet.uncached
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
@@ -164,7 +176,7 @@ def parse_rows(
         if skip_rows and r + 1 in skip_rows:
             continue
         cells = sheet.rows[r]
-        used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
+        used = pick(cells) if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
         try:
             printable = "".join(used).isprintable()  # one test for a row of text cells
         except TypeError:  # a number, date or empty cell among them
@@ -175,14 +187,14 @@ def parse_rows(
         formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
         if all(blanks) and not formulas:
             continue
-        if part and all(blanks[i] for i in signal_at) and not formulas:
+        if part and all(map(blanks.__getitem__, signal_at)) and not formulas:
             continue  # the roster row has nothing of this kind
-        if any(blanks[i] for i in required_at) and _is_footer(cells):
+        if required_at and any(map(blanks.__getitem__, required_at)) and _is_footer(cells):
             continue  # 合计 / 填表人 lines under the table
-        if _is_example(examples, cells):
+        if first_example is not None and _maybe_example(first_example, cells) and _is_example(examples, cells):
             summary.warnings.append(Rejection(r + 1, "", "这一行是模板中的示例，已跳过", None))
             continue
-        values: dict = dict(part_defaults)
+        values: dict = dict(part_defaults) if part_defaults else {}
         errors: list[Rejection] = []
         for (key, index, text, parse, memory, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
