@@ -8,6 +8,7 @@ Rows meet the form's rules (services/enterprises.union_problems, union_as_stored
 from __future__ import annotations
 
 from dataclasses import fields
+from operator import attrgetter
 from datetime import date
 
 from sqlalchemy import select
@@ -46,6 +47,7 @@ COLUMNS = (
            synonyms=("是否有职工监事", "职工监事制度"), note="只适用于公司制企业；空白视为“否”"),
 )
 _UNION_FIELDS = tuple(f.name for f in fields(UnionInput))
+_union_values = attrgetter(*_UNION_FIELDS)
 
 
 def load(session: Session, lookups: Lookups) -> None:
@@ -58,23 +60,22 @@ def load(session: Session, lookups: Lookups) -> None:
 
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     enterprise = enterprise_of(values, lookups)
-    given = [key for key in _UNION_FIELDS if key in values]
+    given = {key: values[key] for key in _UNION_FIELDS if key in values}
     if values.get("has_union") is False:
-        filled = [key for key in given if values[key] not in (None, "", False, 0)]
+        filled = [key for key, value in given.items() if value not in (None, "", False, 0)]
         if filled:
             raise RowError(filled[0], "“是否建会”填了“否”，这一项应空白（没有工会就没有工会的各项情况）")
         return {"enterprise_id": enterprise[0], "origin": enterprise[1], "deleted": True}
-    stored = lookups.stored_record({"enterprise_id": enterprise[0]}) or {}
-    if stored.get("deleted"):
-        stored = {}
-    merged = {key: stored[key] for key in _UNION_FIELDS if key in stored} | {key: values[key] for key in given}
-    data = UnionInput(**merged)
+    stored = lookups.stored_record({"enterprise_id": enterprise[0]})
+    if stored and not stored.get("deleted"):  # the stored union's values where the file has no column
+        given = {key: stored[key] for key in _UNION_FIELDS if key in stored} | given
+    data = UnionInput(**given)
     is_company = lookups.extra["is_company"].get(enterprise[0], True)
     problems = union_problems(is_company, data, lookups.today)
     if problems:
         raise RowError.of(problems)
     union = union_as_stored(data)  # clean_union, without checking again
-    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **{key: getattr(union, key) for key in _UNION_FIELDS}}
+    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **dict(zip(_UNION_FIELDS, _union_values(union)))}
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
