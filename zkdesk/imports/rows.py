@@ -167,6 +167,7 @@ def parse_rows(
     uncached = sheet.uncached
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
+    mixed = False  # a row had a number, date or empty cell: test the text cells alone
     total = len(sheet.rows) - header.row - 1
     for offset, r in enumerate(range(header.row + 1, len(sheet.rows))):
         if offset % PROGRESS_EVERY == 0:
@@ -177,10 +178,14 @@ def parse_rows(
             continue
         cells = sheet.rows[r]
         used = pick(cells) if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
-        try:
-            printable = "".join(used).isprintable()  # one test for a row of text cells
-        except TypeError:  # a number, date or empty cell among them
+        if mixed:  # the rows above had other cells than text: so will this one, likely
             printable = "".join([c for c in used if c.__class__ is str]).isprintable()
+        else:
+            try:
+                printable = "".join(used).isprintable()  # one test for a row of text cells
+            except TypeError:  # a number, date or empty cell among them
+                mixed = True
+                printable = "".join([c for c in used if c.__class__ is str]).isprintable()
         if not printable:
             used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
@@ -238,7 +243,8 @@ def parse_rows(
             except RowError as exc:
                 summary.rejected.extend(blame(kind, header, r, column, message) for column, message in exc.problems)
                 continue
-            summary.warnings.extend(blame(kind, header, r, column, message) for column, message in warned)
+            if warned:
+                summary.warnings.extend(blame(kind, header, r, column, message) for column, message in warned)
         else:
             attrs = values
         extra = None
