@@ -45,21 +45,12 @@ def new_ids(count: int) -> list[str]:
             for i in range(0, 32 * count, 32)]
 
 
-def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
-    """One bulk statement for the chunk (store.bulk.execute_many), inside the session's transaction.
-
-    The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
-    rows; new records need none of it (no flush hook applies to an insert). Every row names
-    every column: the column defaults are filled in here (one updated_at for the whole chunk),
-    with the keyed hashes of sealed columns, as the ORM would write them.
-    """
-    if not values:
-        return
-    table = kind.model.__table__
-    connection = session.connection()
+def column_defaults(kind: KindSpec) -> dict:
+    """Every column of the kind's table with the value the ORM would give a new record that
+    leaves it out (one updated_at for a whole chunk): a new row is these updated by its own."""
     now = utcnow()
     base: dict = {}
-    for column in table.columns:
+    for column in kind.model.__table__.columns:
         default = column.default
         if column.key == "updated_at":
             base[column.key] = now
@@ -69,11 +60,24 @@ def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
             base[column.key] = default.arg(None)
         else:
             base[column.key] = default.arg
+    return base
+
+
+def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
+    """One bulk statement for the chunk (store.bulk.execute_many), inside the session's transaction.
+
+    The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
+    rows; new records need none of it (no flush hook applies to an insert). Every row names
+    every column (write_rows starts each from `column_defaults`); the keyed hashes of sealed
+    columns are filled in here, as the ORM would write them.
+    """
+    if not values:
+        return
+    table = kind.model.__table__
     if HMAC_COLUMNS.get(table.name):
-        rows = [{**base, **keyed_hashes(connection, table.name, attrs)} for attrs in values]
-    else:  # no keyed hash to fill in (most registers)
-        rows = [{**base, **attrs} for attrs in values]
-    execute_many(session, table.insert(), rows)
+        connection = session.connection()
+        values = [keyed_hashes(connection, table.name, attrs) for attrs in values]
+    execute_many(session, table.insert(), values)
 
 
 def update_chunk(session: Session, kind: KindSpec, chunk: list[tuple[ParsedRow, str, dict]]) -> None:
@@ -107,8 +111,9 @@ def write_rows(session: Session, actor: Actor, kind: KindSpec, decision: Decisio
         values = []
         stamp = {kind.written_by: actor.username} if kind.written_by else {}
         chunk = decision.new[start : start + WRITE_CHUNK]
-        for row, record_id in zip(chunk, new_ids(len(chunk))):
-            values.append({"origin": row.attrs[kind.scope], **row.attrs, "id": record_id, **stamp})
+        base = column_defaults(kind)
+        for row, record_id in zip(chunk, new_ids(len(chunk))):  # every column named, one dict per row
+            values.append({**base, "origin": row.attrs[kind.scope], **row.attrs, "id": record_id, **stamp})
             created.append((record_id, row.row, row.key))
         insert_chunk(session, kind, values)
         if kind.write_extras:
