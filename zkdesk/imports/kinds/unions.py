@@ -1,15 +1,16 @@
 """企业工会: an enterprise's union and democratic management (建会, 建会时间, 主席, 职代会,
 厂务公开, 职工董事/监事), one per enterprise, matched on the enterprise.
 
-Rows meet the form's rules (services/enterprises.union_problems, union_as_stored as clean_union). 是否建会
-“否” records that the enterprise has no union (a stored one is removed, as the form does).
+Rows meet the form's rules (services/enterprises.union_problems, then union_as_stored as
+clean_union does). 是否建会 “否” records that the enterprise has no union (a stored one is
+removed, as the form does).
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
-from operator import attrgetter
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
