@@ -41,6 +41,7 @@ from zkdesk.imports.writing import with_ids, write_rows
 from zkdesk.services import settings
 from zkdesk.services.actor import Actor
 from zkdesk.services.errors import UserError
+from zkdesk.store.bulk import paused_gc
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.writer_lock import long_write
@@ -191,6 +192,12 @@ def check_file(
 ) -> ImportPlan:
     """The dry run: everything is checked and matched, nothing is written."""
     actor.require(Permission.EDIT)
+    with paused_gc():  # (store/bulk.py: tens of thousands of short-lived dicts, no cycles)
+        return _check_file(session, actor, kind_name, path, progress, cancel)
+
+
+def _check_file(session: Session, actor: Actor, kind_name: str, path: Path | str, progress: Progress,
+                cancel: Cancel) -> ImportPlan:
     kind = get_kind(kind_name)
     path = Path(path)
     progress(0, 0, "正在读取文件")
@@ -233,7 +240,7 @@ def apply_plan(
         ignored_column_count=plan.summary.ignored_column_count,
         sheet=plan.summary.sheet, header_row=plan.summary.header_row,
     )
-    with long_write(db):  # one long writer per data directory: the backup and the write together
+    with long_write(db), paused_gc():  # one long writer per data directory: the backup and the write together
         return _backup_and_write(db, actor, plan, backups_dir, progress, cancel, summary)
 
 

@@ -26,7 +26,7 @@ class ImportCancelled(UserError):
 
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int  # Excel row number
     attrs: dict  # model attributes to set
@@ -83,6 +83,5 @@ def match_key(value: object) -> object:
 def record_key(kind: KindSpec, values) -> tuple:
     if kind.key:
         return tuple(map(match_key, kind.key(values)))
-    get = values.get
-    return tuple([match_key(get(f)) for f in kind.match])
+    return tuple(map(match_key, map(values.get, kind.match)))
 

@@ -3,6 +3,8 @@ and rules into model attributes (ParsedRow), or the reasons it is refused, named
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,7 +54,8 @@ def build_lookups(session: Session, kind: KindSpec, actor: Actor, pending: list 
     def stored_record(values) -> dict | None:
         if not existing:
             existing.append(existing_records(session, kind, registers))
-        return existing[0].get(record_key(kind, values))
+        records = existing[0]
+        return records.get(record_key(kind, values)) if records else None  # an empty register: no key made
 
     lookups.stored_record = stored_record
     if kind.prepare:
@@ -80,6 +83,13 @@ def _example_cells(kind: KindSpec, header: HeaderMatch) -> list[tuple[int, str]]
     ]
 
 
+def _maybe_example(first: tuple[int, str], cells: list) -> bool:
+    """False when the row's first example cell is text other than the example's."""
+    index, expected = first
+    cell = cells[index] if index < len(cells) else ""
+    return cell.__class__ is not str or cell.strip() == expected
+
+
 def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     """The template's example row, left in by the clerk: skipped, not imported."""
     if len(examples) < 2:
@@ -91,29 +101,14 @@ def _is_example(examples: list[tuple[int, str]], cells: list) -> bool:
     return True
 
 
-def _remembering(parse, results: dict | None = None):
-    """A parser that remembers the result (or the reason) for each distinct cell value: in
-    `results` when given (shared with other kinds), else its own when the parser's column
-    repeats a few values."""
-    if results is None:
-        if not getattr(parse, "cacheable", False):
-            return parse
-        results = {}
-
-    def remembered(raw, lookups):
-        key = (raw.__class__, raw)
-        found = results.get(key)
-        if found is None:
-            try:
-                found = (True, parse(raw, lookups))
-            except CellError as exc:
-                found = (False, str(exc))
-            results[key] = found
-        if found[0]:
-            return found[1]
-        raise CellError(found[1])
-
-    return remembered
+def _memory(parse, results: dict | None = None) -> dict | None:
+    """Where a column's parser remembers its result (or its reason) for each distinct cell
+    value: `results` when given (shared with other kinds), else a memory of its own when the
+    parser's column repeats a few values (None: parsed every time). A text cell is remembered
+    by its text, another by (class, value): 1, 1.0 and True are different cells."""
+    if results is None and getattr(parse, "cacheable", False):
+        return {}
+    return results
 
 
 UNCACHED_FORMULA = "第{row}行{col}列是公式，但文件里没有保存计算结果，请在Excel中打开并保存后再导入"
@@ -162,12 +157,17 @@ def parse_rows(
     required_at = [i for i, (col, _, _) in enumerate(columns) if col.required]
     signal_at = [i for i, (col, _, _) in enumerate(columns) if col.key not in kind.link] if part else []
     part_defaults = kind.part_defaults if part else {}  # also for a column the roster does not have
-    fields = [(col.key, index, text, _remembering(col.parse, lookups.parsed.get(col.parse)), col.required, col.blank) for col, index, text in columns]
+    fields = [(col.key, index, text, col.parse, _memory(col.parse, lookups.parsed.get(col.parse)), col.required, col.blank)
+              for col, index, text in columns]
     indexes = [index for _, index, _ in columns]
     last_index = max(indexes)
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    # the example row is told by its first example cell first: a text cell that differs is no example
+    first_example = examples[0] if len(examples) >= 2 else None
     uncached = sheet.uncached
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
+    mixed = False  # a row had a number, date or empty cell: test the text cells alone
     total = len(sheet.rows) - header.row - 1
     for offset, r in enumerate(range(header.row + 1, len(sheet.rows))):
         if offset % PROGRESS_EVERY == 0:
@@ -177,27 +177,31 @@ def parse_rows(
         if skip_rows and r + 1 in skip_rows:
             continue
         cells = sheet.rows[r]
-        used = [cells[i] for i in indexes] if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
-        try:
-            printable = "".join(used).isprintable()  # one test for a row of text cells
-        except TypeError:  # a number, date or empty cell among them
+        used = pick(cells) if len(cells) > last_index else [cells[i] if i < len(cells) else "" for i in indexes]
+        if mixed:  # the rows above had other cells than text: so will this one, likely
             printable = "".join([c for c in used if c.__class__ is str]).isprintable()
+        else:
+            try:
+                printable = "".join(used).isprintable()  # one test for a row of text cells
+            except TypeError:  # a number, date or empty cell among them
+                mixed = True
+                printable = "".join([c for c in used if c.__class__ is str]).isprintable()
         if not printable:
             used = _without_control(used, columns, r, summary)
         blanks = [c == "" or c is None or (c.__class__ is str and c.isspace()) for c in used]  # is_blank, inlined
         formulas = _uncached_at(uncached, r, indexes, blanks) if uncached else ()
         if all(blanks) and not formulas:
             continue
-        if part and all(blanks[i] for i in signal_at) and not formulas:
+        if part and all(map(blanks.__getitem__, signal_at)) and not formulas:
             continue  # the roster row has nothing of this kind
-        if any(blanks[i] for i in required_at) and _is_footer(cells):
+        if required_at and any(map(blanks.__getitem__, required_at)) and _is_footer(cells):
             continue  # 合计 / 填表人 lines under the table
-        if _is_example(examples, cells):
+        if first_example is not None and _maybe_example(first_example, cells) and _is_example(examples, cells):
             summary.warnings.append(Rejection(r + 1, "", "这一行是模板中的示例，已跳过", None))
             continue
-        values: dict = dict(part_defaults)
+        values: dict = dict(part_defaults) if part_defaults else {}
         errors: list[Rejection] = []
-        for (key, index, text, parse, required, blank_value), raw, blank in zip(fields, used, blanks):
+        for (key, index, text, parse, memory, required, blank_value), raw, blank in zip(fields, used, blanks):
             if blank:
                 if formulas and index in formulas:
                     errors.append(Rejection(r + 1, text, UNCACHED_FORMULA.format(row=r + 1, col=column_letter(index)), (r, index)))
@@ -206,11 +210,25 @@ def parse_rows(
                 else:
                     values[key] = blank_value
                 continue
-            try:
-                value = parse(raw, lookups)
-            except CellError as exc:
-                errors.append(Rejection(r + 1, text, str(exc), (r, index)))
-                continue
+            if memory is None:
+                try:
+                    value = parse(raw, lookups)
+                except CellError as exc:
+                    errors.append(Rejection(r + 1, text, str(exc), (r, index)))
+                    continue
+            else:  # (inlined: a call per cell was a tenth of checking a roster)
+                cell = raw if raw.__class__ is str else (raw.__class__, raw)
+                found = memory.get(cell)
+                if found is None:
+                    try:
+                        found = (True, parse(raw, lookups))
+                    except CellError as exc:
+                        found = (False, str(exc))
+                    memory[cell] = found
+                if not found[0]:
+                    errors.append(Rejection(r + 1, text, found[1], (r, index)))
+                    continue
+                value = found[1]
             if value.__class__ is Warned:
                 summary.warnings.append(Rejection(r + 1, text, value.message, (r, index)))
                 value = value.value
@@ -225,7 +243,8 @@ def parse_rows(
             except RowError as exc:
                 summary.rejected.extend(blame(kind, header, r, column, message) for column, message in exc.problems)
                 continue
-            summary.warnings.extend(blame(kind, header, r, column, message) for column, message in warned)
+            if warned:
+                summary.warnings.extend(blame(kind, header, r, column, message) for column, message in warned)
         else:
             attrs = values
         extra = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Lookups:
     # {cell value: result}), for the parsers several of them use: the link columns repeat the
     # roster's own. A column parser's result depends on the cell and the org units only.
     parsed: dict[object, dict] = field(default_factory=dict)
+    # The day the import checks dates against ("not later than today"), taken once for its rows.
+    today: date = field(default_factory=date.today)
 
 
 @dataclass(frozen=True)

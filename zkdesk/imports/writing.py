@@ -16,6 +16,7 @@ from zkdesk.imports.plan import (
     ImportCancelled,
     ParsedRow,
     Progress,
+    match_key,
     record_key,
 )
 from zkdesk.imports.spec import KindSpec
@@ -28,34 +29,28 @@ from zkdesk.store.sealed import HMAC_COLUMNS, keyed_hashes
 WRITE_CHUNK = 2000
 
 
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))  # byte 6 of a version 4 UUID
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant
+
+
 def new_ids(count: int) -> list[str]:
-    """`count` random (version 4) UUIDs as str(uuid.uuid4()) writes them, made in one go:
-    one uuid4() call per row was a tenth of a large import."""
+    """`count` random (version 4) UUIDs as str(uuid.uuid4()) writes them, made in one go (the
+    version and variant bits set in every 16 bytes at once, one hex text sliced): one uuid4()
+    call per row was a tenth of a large import."""
     raw = bytearray(os.urandom(16 * count))
-    ids = []
-    for i in range(0, 16 * count, 16):
-        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x40  # version 4
-        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw[i : i + 16].hex()
-        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return ids
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    h = raw.hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+            for i in range(0, 32 * count, 32)]
 
 
-def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
-    """One bulk statement for the chunk (store.bulk.execute_many), inside the session's transaction.
-
-    The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
-    rows; new records need none of it (no flush hook applies to an insert). Every row names
-    every column: the column defaults are filled in here (one updated_at for the whole chunk),
-    with the keyed hashes of sealed columns, as the ORM would write them.
-    """
-    if not values:
-        return
-    table = kind.model.__table__
-    connection = session.connection()
+def column_defaults(kind: KindSpec) -> dict:
+    """Every column of the kind's table with the value the ORM would give a new record that
+    leaves it out (one updated_at for a whole chunk): a new row is these updated by its own."""
     now = utcnow()
     base: dict = {}
-    for column in table.columns:
+    for column in kind.model.__table__.columns:
         default = column.default
         if column.key == "updated_at":
             base[column.key] = now
@@ -65,11 +60,24 @@ def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
             base[column.key] = default.arg(None)
         else:
             base[column.key] = default.arg
+    return base
+
+
+def insert_chunk(session: Session, kind: KindSpec, values: list[dict]) -> None:
+    """One bulk statement for the chunk (store.bulk.execute_many), inside the session's transaction.
+
+    The ORM's per-row bookkeeping cost more than SQLite's own work for tens of thousands of
+    rows; new records need none of it (no flush hook applies to an insert). Every row names
+    every column (write_rows starts each from `column_defaults`); the keyed hashes of sealed
+    columns are filled in here, as the ORM would write them.
+    """
+    if not values:
+        return
+    table = kind.model.__table__
     if HMAC_COLUMNS.get(table.name):
-        rows = [{**base, **keyed_hashes(connection, table.name, attrs)} for attrs in values]
-    else:  # no keyed hash to fill in (most registers)
-        rows = [{**base, **attrs} for attrs in values]
-    execute_many(session, table.insert(), rows)
+        connection = session.connection()
+        values = [keyed_hashes(connection, table.name, attrs) for attrs in values]
+    execute_many(session, table.insert(), values)
 
 
 def update_chunk(session: Session, kind: KindSpec, chunk: list[tuple[ParsedRow, str, dict]]) -> None:
@@ -103,8 +111,9 @@ def write_rows(session: Session, actor: Actor, kind: KindSpec, decision: Decisio
         values = []
         stamp = {kind.written_by: actor.username} if kind.written_by else {}
         chunk = decision.new[start : start + WRITE_CHUNK]
-        for row, record_id in zip(chunk, new_ids(len(chunk))):
-            values.append({"origin": row.attrs[kind.scope], **row.attrs, "id": record_id, **stamp})
+        base = column_defaults(kind)
+        for row, record_id in zip(chunk, new_ids(len(chunk))):  # every column named, one dict per row
+            values.append({**base, "origin": row.attrs[kind.scope], **row.attrs, "id": record_id, **stamp})
             created.append((record_id, row.row, row.key))
         insert_chunk(session, kind, values)
         if kind.write_extras:
@@ -131,7 +140,11 @@ def write_rows(session: Session, actor: Actor, kind: KindSpec, decision: Decisio
 
 def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list[ParsedRow]:
     """A part's rows with the stand-in ids of records the import just created replaced by
-    theirs; UserError when one of them was not created (the data changed since the dry run)."""
+    theirs; UserError when one of them was not created (the data changed since the dry run).
+
+    A stand-in names a record, so it is in a column referring to another table (a row's attrs
+    are the model's columns) or in the row's extras; the match key changes only where a
+    replaced column is one of the key's."""
 
     def real(value):
         if value.__class__ is str and value.startswith(PENDING):
@@ -143,11 +156,12 @@ def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list
             return sorted(real(v) for v in value)
         return value
 
+    linking = [c.key for c in kind.model.__table__.columns if c.foreign_keys]
+    at = None if kind.key else {name: i for i, name in enumerate(kind.match)}
     out = []
     for row in rows:
         attrs = row.attrs
-        named = [k for k, v in attrs.items() if (v.__class__ is str and v.startswith(PENDING))
-                 or (v.__class__ is list and any(i.__class__ is str and i.startswith(PENDING) for i in v))]
+        named = [k for k in linking if (v := attrs.get(k)).__class__ is str and v.startswith(PENDING)]
         if not named and not row.extra:
             out.append(row)
             continue
@@ -155,5 +169,15 @@ def with_ids(kind: KindSpec, rows: list[ParsedRow], ids: dict[str, str]) -> list
         for k in named:
             attrs[k] = real(attrs[k])
         extra = {k: real(v) for k, v in row.extra.items()} if row.extra else row.extra
-        out.append(ParsedRow(row.row, attrs, record_key(kind, attrs), extra))
+        if at is None:
+            key = record_key(kind, attrs)
+        elif named:
+            key = list(row.key)
+            for k in named:
+                if k in at:
+                    key[at[k]] = match_key(attrs[k])
+            key = tuple(key)
+        else:
+            key = row.key
+        out.append(ParsedRow(row.row, attrs, key, extra))
     return out

@@ -286,12 +286,13 @@ def replace_enterprise_years(session: Session, actor: Actor, enterprise_id: str,
 
 # ---- union and democratic management --------------------------------------------------
 
-def union_problems(is_company: bool, data: UnionInput) -> list[tuple[str, str]]:
-    """(field, Chinese message) for each rule the union's data breaks (form and import)."""
+def union_problems(is_company: bool, data: UnionInput, today: date | None = None) -> list[tuple[str, str]]:
+    """(field, Chinese message) for each rule the union's data breaks (form and import).
+    `today`: the date dates may not be later than (an import takes it once for all its rows)."""
     problems = []
     if data.members < 0:
         problems.append(("members", "工会会员人数不能为负数"))
-    today = date.today()
+    today = today or date.today()
     for field_name, label, day in (("established_on", "工会成立日期", data.established_on),
                                    ("congress_on", "职代会建立日期", data.congress_on),
                                    ("openness_on", "厂务公开建立日期", data.openness_on)):
@@ -311,6 +312,12 @@ def clean_union(is_company: bool, data: UnionInput) -> UnionInput:
     problems = union_problems(is_company, data)
     if problems:
         raise UserError(problems[0][1])
+    return union_as_stored(data)
+
+
+def union_as_stored(data: UnionInput) -> UnionInput:
+    """The union as stored, once `union_problems` found nothing: names trimmed, the date of a
+    职代会 or 厂务公开 that is not established dropped (clean_union checks first)."""
     return UnionInput(
         established_on=data.established_on, members=data.members, chair=data.chair.strip(),
         congress=data.congress, congress_on=data.congress_on if data.congress else None,

@@ -72,7 +72,9 @@ def enterprise_of(values: dict, lookups: Lookups, optional: bool = False) -> tup
     none gives None (a regional contract), else it is refused."""
     code = values.get("enterprise_uscc")
     if code:
-        found = lookups.extra["enterprise_by_uscc"].get(name_key(code))
+        by_uscc = lookups.extra["enterprise_by_uscc"]
+        # a code as cells.uscc gives it (ASCII, upper case, no spaces) is its own key
+        found = (code.isascii() and by_uscc.get(code)) or by_uscc.get(name_key(code))
         if found is None:
             raise RowError("enterprise_uscc", f"企业名册中没有统一社会信用代码为{code}的企业，请先导入该企业")
         return found

@@ -173,7 +173,7 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     enterprise_id = enterprise[0] if enterprise else None
     stored = lookups.stored_record({"enterprise_id": enterprise_id, "township_code": township, "kind": kind,
                                     "signed_on": values["signed_on"]}) or {}
-    merged = {k: stored[k] for k in _CHECKED if k in stored} | values
+    merged = ({k: stored[k] for k in _CHECKED if k in stored} | values) if stored else values  # (read only)
     if "covered" in values or not stored:
         covered = _covered(values.get("covered") or "", lookups) if multi else []
         covered_count = len(covered)
@@ -183,7 +183,7 @@ def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     problems = contract_problems(
         kind=kind, signed_on=values["signed_on"], term_years=term, filed_on=filed, review_objection=objection,
         wage_increase_pct=merged.get("wage_increase_pct"), employees_covered=merged.get("employees_covered", 0),
-        today=date.today(),
+        today=lookups.today,
     ) + parties_problems(kind, enterprise is not None, covered_count) + problems
     if multi and covered and township != COUNTY_CODE:  # a township's contract covers its own enterprises
         where = lookups.org_names.get(township, township)

@@ -7,8 +7,6 @@ first (kinds/enterprises.py lists this kind among its parts), so one sheet can c
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,7 +39,7 @@ _BLAME = {"year": "year", "employees": "employees", "operating_status": "operati
 
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     enterprise = enterprise_of(values, lookups)
-    year = values.get("year") or date.today().year
+    year = values.get("year") or lookups.today.year
     row = YearInput(year, values["employees"], values.get("operating_status") or "正常经营", values.get("status_date"))
     problems = year_problems(row)
     if problems:

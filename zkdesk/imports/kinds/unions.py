@@ -1,14 +1,16 @@
 """企业工会: an enterprise's union and democratic management (建会, 建会时间, 主席, 职代会,
 厂务公开, 职工董事/监事), one per enterprise, matched on the enterprise.
 
-Rows meet the form's rules (services/enterprises.union_problems, clean_union). 是否建会
-“否” records that the enterprise has no union (a stored one is removed, as the form does).
+Rows meet the form's rules (services/enterprises.union_problems, then union_as_stored as
+clean_union does). 是否建会 “否” records that the enterprise has no union (a stored one is
+removed, as the form does).
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from zkdesk.imports import cells
 from zkdesk.imports.kinds._shared import ENTERPRISE_LINK, enterprise_of, load_enterprises
 from zkdesk.imports.spec import Column, KindSpec, Lookups, RowError, Warnings
-from zkdesk.services.enterprises import UnionInput, clean_union, union_problems
+from zkdesk.services.enterprises import UnionInput, union_as_stored, union_problems
 from zkdesk.services.scope import org_filter
 from zkdesk.store.models import Enterprise, EnterpriseUnion
 
@@ -46,6 +48,7 @@ COLUMNS = (
            synonyms=("是否有职工监事", "职工监事制度"), note="只适用于公司制企业；空白视为“否”"),
 )
 _UNION_FIELDS = tuple(f.name for f in fields(UnionInput))
+_union_values = attrgetter(*_UNION_FIELDS)
 
 
 def load(session: Session, lookups: Lookups) -> None:
@@ -58,23 +61,22 @@ def load(session: Session, lookups: Lookups) -> None:
 
 def resolve(values: dict, lookups: Lookups, _warned: Warnings) -> dict:
     enterprise = enterprise_of(values, lookups)
-    given = [key for key in _UNION_FIELDS if key in values]
+    given = {key: values[key] for key in _UNION_FIELDS if key in values}
     if values.get("has_union") is False:
-        filled = [key for key in given if values[key] not in (None, "", False, 0)]
+        filled = [key for key, value in given.items() if value not in (None, "", False, 0)]
         if filled:
             raise RowError(filled[0], "“是否建会”填了“否”，这一项应空白（没有工会就没有工会的各项情况）")
         return {"enterprise_id": enterprise[0], "origin": enterprise[1], "deleted": True}
-    stored = lookups.stored_record({"enterprise_id": enterprise[0]}) or {}
-    if stored.get("deleted"):
-        stored = {}
-    merged = {key: stored[key] for key in _UNION_FIELDS if key in stored} | {key: values[key] for key in given}
-    data = UnionInput(**merged)
+    stored = lookups.stored_record({"enterprise_id": enterprise[0]})
+    if stored and not stored.get("deleted"):  # the stored union's values where the file has no column
+        given = {key: stored[key] for key in _UNION_FIELDS if key in stored} | given
+    data = UnionInput(**given)
     is_company = lookups.extra["is_company"].get(enterprise[0], True)
-    problems = union_problems(is_company, data)
+    problems = union_problems(is_company, data, lookups.today)
     if problems:
         raise RowError.of(problems)
-    union = clean_union(is_company, data)
-    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **{key: getattr(union, key) for key in _UNION_FIELDS}}
+    union = union_as_stored(data)  # clean_union, without checking again
+    return {"enterprise_id": enterprise[0], "origin": enterprise[1], **dict(zip(_UNION_FIELDS, _union_values(union)))}
 
 
 def export_rows(session: Session, office_code: str) -> list[dict]:
