@@ -39,7 +39,6 @@ from zkdesk.exchange.explain import RecordNote, explain
 from zkdesk.exchange.incoming import plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
 from zkdesk.exchange.plan import DELETION, ImportPlan, check_payload_shape
-from zkdesk.exchange.state import paused_gc
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -54,6 +53,7 @@ from zkdesk.services.exchange_keys import (
     unb64,
 )
 from zkdesk.services.settings import office_code
+from zkdesk.store.bulk import paused_gc
 from zkdesk.store.dumps import backup_into
 from zkdesk.store.engine import LONG_WAIT_MS, Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit

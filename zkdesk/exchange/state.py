@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
@@ -17,20 +13,6 @@ STATE = ExchangeRecordState.__table__
 _KEY = ("peer_code", "table_name", "record_id")
 STATE_DEFAULTS = {"remote_revision": 0, "base_hashes": "{}", "sent_revision": 0, "sent_seq": 0, "acked_revision": 0}
 STATE_COLUMNS = (*_KEY, *STATE_DEFAULTS)  # a row with all of them is written as it is
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a package is planned and written: its tens of
-    thousands of short-lived dicts would set off full collections over them (a fifth of an
-    import's time) and hold no cycles worth collecting meanwhile."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def present_ids(session: Session, column, ids: list[str], *where) -> list[str]:

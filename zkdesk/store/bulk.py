@@ -32,9 +32,9 @@ SAMPLE = 20  # values a faster conversion is checked on before it replaces SQLAl
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while thousands of rows are checked and written (an Excel
-    import): their tens of thousands of short-lived dicts would set off full collections over
-    them (a sixth of a roster's import) and hold no cycles worth collecting meanwhile.
-    (exchange/state.py has the same for packages.)"""
+    import, a package): their tens of thousands of short-lived dicts would set off full
+    collections over them (a sixth of a roster's import, a fifth of a package's) and hold no
+    cycles worth collecting meanwhile."""
     was_on = gc.isenabled()
     gc.disable()
     try:
