@@ -89,14 +89,14 @@ class ExchangePage(QWidget):
         self.tabs.addTab(self._import_tab(), "导入数据包")
         self.conflicts_tab = ConflictsTab(ctx, on_count=self._conflict_count)
         self.tabs.addTab(self.conflicts_tab, "冲突")
-        self.refused_title = "乡镇拒收" if self.county else "上级拒收"
-        self.refused_tab = self._refused_tab()
-        self.tabs.addTab(self.refused_tab, self.refused_title)
         self.log_tab = self._log_tab()
         self.tabs.addTab(self.log_tab, "交换记录")
         self.submissions_tab = SubmissionsTab(ctx) if self.county else None
         if self.submissions_tab is not None:
             self.tabs.addTab(self.submissions_tab, "报送情况")
+        self.refused_title = "乡镇拒收" if self.county else "上级拒收"
+        self.refused_tab = self._refused_tab()
+        self.tabs.addTab(self.refused_tab, self.refused_title)  # last: the tabs before keep their places
         self.status = QLabel(objectName="exchangeStatus", wordWrap=True)
 
         layout = QVBoxLayout(self)
@@ -241,8 +241,8 @@ class ExchangePage(QWidget):
             objectName="refusedHint", wordWrap=True)
         hint.setStyleSheet("color: #555;")
         columns = [Column("数据", lambda r: r.table_label),
-                   Column("记录", lambda r: r.label, width=260),
-                   Column("拒收原因", lambda r: r.reason, width=300, colour=lambda r: "#b00020"),
+                   Column("记录", lambda r: r.label, width=340),
+                   Column("拒收原因", lambda r: r.reason, width=260, colour=lambda r: "#b00020"),
                    Column("拒收于", lambda r: f"第{r.sequence}号数据包"),
                    Column("处理", lambda r: r.status_text, stretch=True)]
         if self.county:
