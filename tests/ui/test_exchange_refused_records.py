@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
+
 from tests.ui.settle import settle
 from tests.unit.exchange_world import COUNTY, make_office_at
 from zkdesk.app import build_context
@@ -69,14 +71,27 @@ def test_a_record_the_county_refused_is_listed_at_the_township_and_goes_again_un
         assert page.refused.column_texts(2) == [reason]
 
         # Not confirmed by the receipt: the next package carries it again (only it), and says why.
-        again, at_county, at_town = _round(tmp_path, county, town, 2)
+        (again,) = town.export(tmp_path / "t2")
         assert again.counts == {"collective_contract": 1}
         assert any("重新报送上次被县总工会拒收的记录" in w and label in w and reason in w for w in again.warnings)
+        (at_county,) = county.applied(again.path)
         assert at_county.counts["rejected"] == 1 and at_county.counts["new"] == 0
-        assert [r.sequence for r in at_town.refused_by_peer] == [again.sequence]  # refused again, listed once
-        window.ctx.bus.notify(bus.ALL)
+        (answer,) = county.export(tmp_path / "c2", TOWN)
+
+        # The county's answer imported in the window: the result names the record and the reason.
+        page.tabs.setCurrentIndex(1)
+        page.import_path.setText(str(answer.path))
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.idle and page.apply_button.isEnabled(), timeout=60_000)
+        qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.idle and "已导入" in page.import_result.text(), timeout=60_000)
+        result = page.import_result.text()
+        assert "对方拒收了本单位的1条记录" in result and label in result and reason in result
+        assert "重新报送" in result and "上级拒收" in result
+        page.tabs.setCurrentWidget(page.refused_tab)
         settle(qtbot)
-        assert page.refused.column_texts(1) == [label]
+        assert page.refused.column_texts(1) == [label]  # refused again, listed once
+        assert page.refused.column_texts(3) == [f"第{again.sequence}号数据包"]
 
         # Corrected at the township: the county takes it, the list empties, it stops travelling.
         signed = date.today() - timedelta(days=30)
