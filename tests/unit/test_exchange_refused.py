@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.unit.exchange_world import COUNTY, make_office_at
-from zkdesk.exchange.refused import refused_in, refused_records
+from zkdesk.exchange.refused import names_every_refusal, refused_in, refused_records
 from zkdesk.store.models import Enterprise, EnterpriseUnion
 from zkdesk.store.models.exchange import ExchangeAlias
 
@@ -74,3 +74,12 @@ def test_an_older_receipt_naming_its_own_id_is_read_through_the_link(tmp_path):
         assert refused_in(s, TOWN, receipt) == {"enterprise": {"ours-1": "统一社会信用代码校验位不对", "ours-2": "名称过长"}}
         assert refused_in(s, "530924101", receipt)["enterprise"]["theirs-1"] == "统一社会信用代码校验位不对"  # not its link
         assert refused_in(s, TOWN, {"rejected_records": "garbage"}) == {}
+
+
+def test_a_receipt_naming_fewer_refusals_than_it_counts_confirms_nothing():
+    named = [{"table": "enterprise", "id": f"e{i}", "reason": "名称过长"} for i in range(3)]
+    assert names_every_refusal({"rejected": 3, "rejected_records": named})
+    assert names_every_refusal({"rejected": 0})
+    assert names_every_refusal({})  # a receipt without the count (none refused, or an older zkdesk)
+    assert not names_every_refusal({"rejected": 4, "rejected_records": named})
+    assert not names_every_refusal({"rejected": 1, "rejected_records": "garbage"})

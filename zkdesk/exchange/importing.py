@@ -61,6 +61,9 @@ from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
 from zkdesk.store.writer_lock import long_write
 
 MAX_LISTED = 200  # rejected records / conflicts named in a receipt
+# refused records named in a receipt: the sender takes the rest of that package as delivered only
+# when every refusal is named (exchange/refused.py names_every_refusal)
+MAX_REFUSALS_NAMED = 2000
 MAX_NAMED = 10  # records named in a warning
 
 
@@ -205,7 +208,7 @@ def _receipt(plan: ImportPlan, forms: list[FormDecision], file_name: str) -> dic
     conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
     bad_forms = rejected_forms(forms)
     status = "accepted" if not rejected and not conflicts and not bad_forms else "accepted_with_issues"
-    return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_LISTED],
+    return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_REFUSALS_NAMED],
             "conflict_records": conflicts[:MAX_LISTED], "forms": form_counts(forms), "rejected_forms": bad_forms}
 
 

@@ -50,7 +50,7 @@ class RefusedRecord:
         if self.resent_in:
             return f"已随第{self.resent_in}号数据包重新报送，等待对方回执"
         if self.table == FORM:
-            return "县总工会修改该报表定义后重新下发"
+            return "修改该报表定义后随下一个数据包重新下发"
         if self.will_resend:
             return "将随下一个数据包重新报送；如内容有误，请先更正"
         return "请更正后重新报送"
@@ -154,10 +154,9 @@ def refused_records(session: Session, actor: Actor, peer: str | None = None) -> 
     return out
 
 
-def refused_ids(records: list[RefusedRecord], peer: str) -> dict[str, set[str]]:
-    """{table: our ids} of `records` refused by `peer` (forms left out)."""
-    out: dict[str, set[str]] = {}
-    for r in records:
-        if r.peer_code == peer and r.table != FORM:
-            out.setdefault(r.table, set()).add(r.id)
-    return out
+def names_every_refusal(receipt: dict) -> bool:
+    """Whether the receipt lists every record it refused (it names at most MAX_LISTED of them,
+    exchange/importing.py): when it does not, nothing of that package is taken as confirmed, so
+    no refused record passes for delivered; what the peer took is found unchanged next time."""
+    count = receipt.get("rejected")
+    return not isinstance(count, int) or count <= len(_items(receipt, "rejected_records"))
