@@ -30,9 +30,12 @@ def test_package_status_lists_what_the_county_refused(tmp_path):
     (report,) = town.export(tmp_path / "t1")
     county.applied(report.path, trust=[town.fingerprint])
     (answer,) = county.export(tmp_path / "c1", TOWN)
-    town.applied(answer.path)
     county.db.dispose()
     town.db.dispose()
+
+    r = run_cli(town.root, "package", "import", str(answer.path), *USER, stdin=PASSWORD + "\n")
+    assert r.code == 0, r.err
+    assert f"对方拒收本单位的企业工会“南伞茶厂工会”——工会成立日期{ahead:%Y-%m-%d}晚于今天" in r.out
 
     r = run_cli(town.root, "package", "status", "--json", *USER, stdin=PASSWORD + "\n")
     assert r.code == 0, r.err

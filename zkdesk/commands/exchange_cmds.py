@@ -116,6 +116,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  {what}：{item.get('table_label', '')}“{item.get('label', '')}”——{item.get('reason', '')}")
             if len(listed) > LISTED:
                 print(f"  ……另有{len(listed) - LISTED}条冲突或拒收的记录，加 --json 可看全部")
+            for x in r.refused_by_peer[:LISTED]:  # our records the sender's receipts refused
+                print(f"  对方拒收本单位的{x.table_label}“{x.label}”——{x.reason}；{x.status_text}")
+            if len(r.refused_by_peer) > LISTED:
+                print(f"  ……另有{len(r.refused_by_peer) - LISTED}条被对方拒收的记录，见 package status")
     failed = [r for r in results if r.error and not r.skipped]
     if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
