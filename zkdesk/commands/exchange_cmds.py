@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_args(p)
     p.set_defaults(handler=cmd_resolve)
 
-    p = psub.add_parser("status", help="县总工会：各乡镇报送情况（最近的数据包、缺号、冲突、指标是否填齐）")
+    p = psub.add_parser("status", help="县总工会：各乡镇报送情况（最近的数据包、缺号、冲突、指标是否填齐）；"
+                                       "县和乡镇：被对方拒收、尚待重新报送的记录")
     p.add_argument("--year", type=int, help="统计到哪一年（默认今年）")
     p.add_argument("--json", action="store_true")
     add_user_args(p)
@@ -115,6 +116,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  {what}：{item.get('table_label', '')}“{item.get('label', '')}”——{item.get('reason', '')}")
             if len(listed) > LISTED:
                 print(f"  ……另有{len(listed) - LISTED}条冲突或拒收的记录，加 --json 可看全部")
+            for x in r.refused_by_peer[:LISTED]:  # our records the sender's receipts refused
+                print(f"  对方拒收本单位的{x.table_label}“{x.label}”——{x.reason}；{x.status_text}")
+            if len(r.refused_by_peer) > LISTED:
+                print(f"  ……另有{len(r.refused_by_peer) - LISTED}条被对方拒收的记录，见 package status")
     failed = [r for r in results if r.error and not r.skipped]
     if failed:
         sys.stderr.write(f"错误：{len(failed)}个数据包未导入：{failed[0].error}\n")
@@ -150,12 +155,15 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from zkdesk.domain.orgcodes import is_county
+    from zkdesk.exchange.refused import refused_records
     from zkdesk.exchange.submissions import submissions
 
     with logged_in(args) as (ctx, actor), ctx.db.read_session() as s:
-        rows = submissions(s, actor, args.year or date.today().year)
+        rows = submissions(s, actor, args.year or date.today().year) if is_county(actor.office_code) else []
+        refused = refused_records(s, actor)
     if args.json:
-        print_json({"townships": [r.to_json() for r in rows]})
+        print_json({"townships": [r.to_json() for r in rows], "refused_records": [r.to_json() for r in refused]})
         return 0
     for r in rows:
         if r.last_sequence is None:
@@ -170,6 +178,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(line)
         if r.years:
             print("  指标数值：" + "；".join(f"{y}年{f.text}" for y, f in r.years.items()))
+    if refused:
+        print(f"被对方拒收、尚未被接收的记录{len(refused)}条：")
+    for r in refused:
+        print(f"  第{r.sequence}号数据包被{r.peer_name}拒收：{r.table_label}“{r.label}”——{r.reason}；{r.status_text}")
+    if not rows and not refused:
+        print("没有被县总工会拒收的记录")
     return 0
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from zkdesk.exchange.conflicts import acknowledge_resolutions
 from zkdesk.exchange.forms import acknowledge_forms
 from zkdesk.exchange.plan import ORG_FIELD_TYPES, Decision, ImportPlan
+from zkdesk.exchange.refused import names_every_refusal, refused_in
 from zkdesk.exchange.state import acknowledge, chunks, upsert_states
 from zkdesk.exchange.tables import tables_by_name, travelling_tables
 from zkdesk.services import audit
@@ -186,7 +187,8 @@ def _write_receipts(session: Session, plan: ImportPlan) -> int:
             fresh += 1
         elif row.details != details:
             row.status, row.details = receipt.get("status", ""), details
-        acknowledge(session, plan.sender, seq)
+        if names_every_refusal(receipt):  # else the whole package goes again (exchange/refused.py)
+            acknowledge(session, plan.sender, seq, refused_in(session, plan.sender, receipt))
         acknowledge_resolutions(session, plan.sender, seq)
         if "forms" in receipt:  # a receiver that knows forms took or rejected them; an older one ignored them
             acknowledge_forms(session, plan.sender, seq)

@@ -28,6 +28,8 @@ from zkdesk.store.base import utcnow
 from zkdesk.store.engine import Database
 from zkdesk.store.models import ExchangeLogEntry, OrgUnit
 
+MAX_NAMED = 10  # records named in a warning
+
 
 @dataclass
 class ExportResult:
@@ -101,6 +103,8 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
         if not setup and forms_dir is not None:
             forms, warnings = forms_to_send(session, unit.code, Path(forms_dir), full)
             payload[FORMS_KEY] = [f.to_payload() for f in forms]
+    if not setup:
+        warnings.extend(resent_refused(session, actor, unit, records))
     now = now or utcnow()
     peer.last_out_seq += 1
     seq = peer.last_out_seq
@@ -119,6 +123,23 @@ def export_package(session: Session, actor: Actor, to_dir: Path, receiver: str |
                                  summary=json.dumps(summary, ensure_ascii=False), username=actor.username))
     audit.record(session, actor.username, "exchange_export", "package", f"{unit.code}#{seq}", {"new": summary | {"file": name}})
     return ExportResult(path, unit.code, unit.name, seq, kind, counts, len(receipts), [f.name for f in forms], warnings)
+
+
+def resent_refused(session: Session, actor: Actor, unit: OrgUnit, records: dict[str, dict]) -> list[str]:
+    """A warning naming the records this package carries again because the receiver refused
+    them last time, with its reason (exchange/refused.py)."""
+    from zkdesk.exchange.refused import refused_records
+
+    carried = {(table, row[block["columns"].index("id")]) for table, block in records.items() for row in block["rows"]}
+    again = [r for r in refused_records(session, actor, peer=unit.code) if (r.table, r.id) in carried]
+    if not again:
+        return []
+    named = "；".join(f"{r.table_label}“{r.label}”（第{r.sequence}号数据包被拒收：{r.reason}）" for r in again[:MAX_NAMED])
+    more = f"等{len(again)}条" if len(again) > MAX_NAMED else ""
+    county = unit.code == COUNTY_CODE
+    tab, who = ("上级拒收", "县总工会") if county else ("乡镇拒收", unit.short_name or unit.name)
+    return [f"重新报送上次被{who}拒收的记录：{named}{more}。未更正的记录会再次被拒收，"
+            f"请在“数据交换 → {tab}”中查看"]
 
 
 def export_packages(db: Database, actor: Actor, to_dir: Path, for_code: str | None = None,

@@ -39,6 +39,7 @@ from zkdesk.exchange.explain import RecordNote, explain
 from zkdesk.exchange.incoming import plan_import
 from zkdesk.exchange.ownership import COUNTY_TABLES
 from zkdesk.exchange.plan import DELETION, ImportPlan, check_payload_shape
+from zkdesk.exchange.refused import RefusedRecord, refused_records
 from zkdesk.output.catalog import user_forms_dir
 from zkdesk.services import audit
 from zkdesk.services.actor import Actor
@@ -61,6 +62,9 @@ from zkdesk.store.models.exchange import ExchangeInbound, ExchangePeer
 from zkdesk.store.writer_lock import long_write
 
 MAX_LISTED = 200  # rejected records / conflicts named in a receipt
+# refused records named in a receipt: the sender takes the rest of that package as delivered only
+# when every refusal is named (exchange/refused.py names_every_refusal)
+MAX_REFUSALS_NAMED = 2000
 MAX_NAMED = 10  # records named in a warning
 
 
@@ -90,6 +94,8 @@ class PackageResult:
     form_decisions: list[FormDecision] = field(default_factory=list, repr=False)  # written once committed
     records: list[RecordNote] = field(default_factory=list, repr=False)  # what happens to each record, and why
     reject_reasons: dict[str, int] = field(default_factory=dict, repr=False)  # reason -> records refused for it
+    # our records the sender refused and has not accepted since, once its receipts are written
+    refused_by_peer: list[RefusedRecord] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict:
         return {
@@ -99,6 +105,7 @@ class PackageResult:
             "rejected_records": self.rejected, "conflict_records": self.conflicts,
             "forms": self.form_counts, "rejected_forms": self.rejected_forms,
             "records": [n.to_json() for n in self.records],
+            "refused_by_peer": [r.to_json() for r in self.refused_by_peer],
         }
 
     @property
@@ -197,11 +204,12 @@ def gap_message(missing: list[int]) -> str:
 
 def _receipt(plan: ImportPlan, forms: list[FormDecision], file_name: str) -> dict:
     counts = plan.counts
-    rejected = [{"table": d.table, "id": d.id, "reason": d.reason} for d in plan.decisions if d.action == "reject"]
+    rejected = [{"table": d.table, "id": d.id, "yours": d.remote_id or d.id, "reason": d.reason}
+                for d in plan.decisions if d.action == "reject"]
     conflicts = [{"table": d.table, "id": d.id, "fields": d.conflict_fields} for d in plan.decisions if d.action == "conflict"]
     bad_forms = rejected_forms(forms)
     status = "accepted" if not rejected and not conflicts and not bad_forms else "accepted_with_issues"
-    return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_LISTED],
+    return {"status": status, "file": file_name, **counts, "rejected_records": rejected[:MAX_REFUSALS_NAMED],
             "conflict_records": conflicts[:MAX_LISTED], "forms": form_counts(forms), "rejected_forms": bad_forms}
 
 
@@ -295,6 +303,8 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
                                     created=sealed.created, receipt=json.dumps(_receipt(plan, forms, name), ensure_ascii=False)))
         status = "applied"
         summary["receipts"] = result.receipts
+        if plan.receipts:
+            result.refused_by_peer = refused_records(session, actor, peer=sealed.sender)
         audit.record(session, actor.username, "exchange_import", "package", f"{sealed.sender}#{sealed.sequence}", {
             "new": {"file": name, **counts, "forms": result.form_counts, "backup": backup,
                     "changed": [[d.table, d.id, "delete" if d.action == "update" and d.write.get("deleted") is True else d.action,

@@ -55,11 +55,12 @@ def upsert_states(session: Session, rows: list[dict], columns: tuple[str, ...]) 
                  [STATE_DEFAULTS | r for r in rows])
 
 
-def acknowledge(session: Session, peer: str, sequence: int) -> int:
-    """The peer confirmed our package `sequence`: what it carried need not be sent again."""
-    result = session.execute(
-        update(STATE)
-        .where(and_(STATE.c.peer_code == peer, STATE.c.sent_seq == sequence, STATE.c.acked_revision < STATE.c.sent_revision))
-        .values(acked_revision=STATE.c.sent_revision)
-    )
+def acknowledge(session: Session, peer: str, sequence: int, refused: dict[str, set[str]] | None = None) -> int:
+    """The peer confirmed our package `sequence`: what it carried need not be sent again, except
+    the records its receipt says it refused ({table: ids}): those stay unconfirmed and go again
+    with the next package (exchange/refused.py lists them)."""
+    where = [STATE.c.peer_code == peer, STATE.c.sent_seq == sequence, STATE.c.acked_revision < STATE.c.sent_revision]
+    where.extend(~and_(STATE.c.table_name == table, STATE.c.record_id.in_(sorted(ids)))
+                 for table, ids in (refused or {}).items() if ids)
+    result = session.execute(update(STATE).where(and_(*where)).values(acked_revision=STATE.c.sent_revision))
     return result.rowcount or 0

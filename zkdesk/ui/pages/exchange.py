@@ -94,6 +94,9 @@ class ExchangePage(QWidget):
         self.submissions_tab = SubmissionsTab(ctx) if self.county else None
         if self.submissions_tab is not None:
             self.tabs.addTab(self.submissions_tab, "报送情况")
+        self.refused_title = "乡镇拒收" if self.county else "上级拒收"
+        self.refused_tab = self._refused_tab()
+        self.tabs.addTab(self.refused_tab, self.refused_title)  # last: the tabs before keep their places
         self.status = QLabel(objectName="exchangeStatus", wordWrap=True)
 
         layout = QVBoxLayout(self)
@@ -105,6 +108,8 @@ class ExchangePage(QWidget):
         layout.addLayout(bottom)
         self.head_refresher = Refresher(self, self._query_head, self._apply_head, kinds=(bus.EXCHANGE, bus.PLANS), ctx=ctx)
         self.log_refresher = Refresher(self.log_tab, self._query_log, self._apply_log, kinds=(bus.EXCHANGE,), ctx=ctx)
+        self.refused_refresher = Refresher(self.refused_tab, self._query_refused, self._apply_refused, kinds=(
+            bus.EXCHANGE, bus.ENTERPRISES, bus.NOMINATIONS, bus.STUDIOS, bus.INDICATORS, bus.PLANS), ctx=ctx)
         self._refresh_drives()
 
     # -- building the tabs -------------------------------------------------------------------
@@ -224,6 +229,31 @@ class ExchangePage(QWidget):
         layout.addWidget(self.apply_button)
         return tab
 
+    def _refused_tab(self) -> QWidget:
+        """Our records the other side refused, with its reason, until it accepts them
+        (exchange/refused.py): they go again with the next package."""
+        tab = QWidget()
+        other = "乡镇" if self.county else "县总工会"
+        hint = QLabel(
+            f"{other}导入本单位的数据包时拒收了下列记录（回执中写明了原因）。这些记录没有算作已报送："
+            "会随下一个数据包重新报送，直到对方接收为止。如原因是内容有误（例如日期晚于今天），"
+            "请先在相应页面更正，再导出数据包；对方接收后，记录从本表消失。",
+            objectName="refusedHint", wordWrap=True)
+        hint.setStyleSheet("color: #555;")
+        columns = [Column("数据", lambda r: r.table_label),
+                   Column("记录", lambda r: r.label, width=340),
+                   Column("拒收原因", lambda r: r.reason, width=260, colour=lambda r: "#b00020"),
+                   Column("拒收于", lambda r: f"第{r.sequence}号数据包"),
+                   Column("处理", lambda r: r.status_text, stretch=True)]
+        if self.county:
+            columns.insert(0, Column("乡镇", lambda r: r.peer_name))
+        self.refused = RecordView(columns, key=lambda r: r.key, objectName="refusedRecords",
+                                  empty=f"没有被{other}拒收的记录")
+        layout = QVBoxLayout(tab)
+        layout.addWidget(hint)
+        layout.addWidget(self.refused, 1)
+        return tab
+
     def _log_tab(self) -> QWidget:
         tab = QWidget()
         self.log = _table("logTable", ["时间", "方向", "对方", "序号", "文件", "结果", "对方回执"])
@@ -240,6 +270,7 @@ class ExchangePage(QWidget):
         """Read everything again (each part when it is on screen)."""
         self.head_refresher.request()
         self.log_refresher.request()
+        self.refused_refresher.request()
         self.conflicts_tab.request()
         if self.submissions_tab is not None:
             self.submissions_tab.request()
@@ -277,6 +308,14 @@ class ExchangePage(QWidget):
 
     def _conflict_count(self, n: int) -> None:
         self.tabs.setTabText(2, f"冲突（{n}）" if n else "冲突")
+
+    def _query_refused(self):
+        return _refused_rows
+
+    def _apply_refused(self, rows) -> None:
+        self.refused.set_rows(rows)
+        index = self.tabs.indexOf(self.refused_tab)
+        self.tabs.setTabText(index, f"{self.refused_title}（{len(rows)}）" if rows else self.refused_title)
 
     def _query_log(self):
         return _log_rows
@@ -464,6 +503,12 @@ class ExchangePage(QWidget):
         if deleted:  # the county's deletions of our own records, by name
             names = "、".join(f"{n.table_label}“{n.label}”" for n in deleted[:10]) + ("等" if len(deleted) > 10 else "")
             text += f"县总工会删除了本单位的{len(deleted)}条记录，本机已一并删除：{names}。"
+        refused = list({r.key: r for res in done for r in res.refused_by_peer}.values())
+        if refused:  # the other side's receipts refused records of ours: by name, with its reason
+            named = "；".join(f"{r.table_label}“{r.label}”：{r.reason}" for r in list(refused)[:10])
+            more = "等" if len(refused) > 10 else ""
+            text += (f"对方拒收了本单位的{len(refused)}条记录——{named}{more}。这些记录将随下一个数据包重新报送，"
+                     f"内容有误的请先更正（详见“{self.refused_title}”页）。")
         self.import_result.setText(text)
         self.ctx.bus.notify(bus.ALL)
 
@@ -482,6 +527,13 @@ def _importing(ctx, paths: list[Path], dry_run: bool = False):
                                forms_dir=user_forms_dir(ctx.home.root))
 
     return work
+
+
+def _refused_rows(session, actor):
+    """Our records the other side refused (a refresh's work: off the GUI thread)."""
+    from zkdesk.exchange.refused import refused_records
+
+    return refused_records(session, actor)
 
 
 def _log_rows(session, actor) -> list[list[str]]:
