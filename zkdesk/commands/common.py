@@ -104,12 +104,29 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
 
 
 @contextmanager
-def logged_in(args: argparse.Namespace) -> Iterator[tuple[Context, Actor]]:
-    """The open database and the command's user (add_user_args), logged in; closed after."""
+def logged_in(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None
+              ) -> Iterator[tuple[Context, Actor]]:
+    """The open database and the command's user (add_user_args), logged in; closed after.
+
+    `meanwhile()` (the command importing the modules its work needs) runs on this thread while
+    the login runs on another: the login's scrypt releases the GIL, so the two overlap on a PC
+    with a second core instead of adding up. A refused login is raised after `meanwhile` ends."""
     from zkdesk.services.auth import login_and_commit
 
     with open_context(args) as ctx:
-        yield ctx, login_and_commit(ctx.db, args.user, read_password(args))
+        password = read_password(args)
+        if meanwhile is None:
+            yield ctx, login_and_commit(ctx.db, args.user, password)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="login") as pool:
+            login = pool.submit(login_and_commit, ctx.db, args.user, password)
+            try:
+                meanwhile()
+            finally:
+                actor = login.result()  # waits; a refusal (UserError) is raised here
+        yield ctx, actor
 
 
 def print_json(obj: object) -> None:
