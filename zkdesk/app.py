@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
@@ -27,13 +28,16 @@ from zkdesk.store.migrate import DatabaseVersionError, open_database
 from zkdesk.store.postgres import PasswordRequired, ServerError
 from zkdesk.store.seed import CatalogError
 from zkdesk.ui.bus import ChangeBus
-from zkdesk.ui.change_watch import ChangeWatcher
 from zkdesk.ui.context import AppControl, UiContext
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
-from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.ops import in_background
 from zkdesk.ui.translations import install_chinese
+from zkdesk.ui.warm_up import WarmUp
+
+if TYPE_CHECKING:  # the window's modules are loaded while the login dialog waits (ui/warm_up.py)
+    from zkdesk.ui.change_watch import ChangeWatcher
+    from zkdesk.ui.main_window import MainWindow
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -131,7 +135,16 @@ def sign_in(db: Database) -> SignedIn | ServerChosen | None:
             return None
     else:
         username = ""
-    login = LoginDialog(db, office_name, username=username, then=lambda actor: read_office_facts(db, actor))
+    warm_up: WarmUp | None = None
+
+    def then(actor: Actor) -> OfficeFacts:  # in the login's worker, after the password
+        if warm_up is not None:
+            warm_up.wait_background()  # its imports, not two threads importing one module
+        return read_office_facts(db, actor)
+
+    login = LoginDialog(db, office_name, username=username, then=then)
+    # while the clerk types: the window's modules and the mappers (ui/warm_up.py)
+    login.warm_up = warm_up = WarmUp(login).start()
     if login.exec() != QDialog.DialogCode.Accepted:
         return None
     return SignedIn(login.actor, login.prepared)
@@ -197,6 +210,9 @@ class AppRunner:
         return True
 
     def _show_window(self, signed: SignedIn | Actor) -> None:
+        from zkdesk.ui.change_watch import ChangeWatcher
+        from zkdesk.ui.main_window import MainWindow
+
         if isinstance(signed, SignedIn):
             actor, facts = signed.actor, signed.facts
         else:  # a sign-in that gave only the user (tests stand in for the login so)
