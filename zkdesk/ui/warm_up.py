@@ -10,7 +10,9 @@ office facts, the window) finds them loaded:
 - then the window's own modules (they define widgets) on the GUI thread, one per pass of the
   event loop, so typing is never kept waiting for more than one module.
 
-Nothing here is needed for correctness: a module not loaded yet is loaded where it is first
+Once the password is entered the warm-up stops after the module it is loading (`stop()`): the
+login's statements would otherwise wait for the interpreter behind it, and what is left is
+loaded where it is used. Nothing here is needed for correctness: a module not loaded yet is loaded where it is first
 used, as without the warm-up, and a failure here is only logged (the same import fails again
 where it is used, with its ordinary message).
 """
@@ -69,6 +71,7 @@ class WarmUp(QObject):
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._step)
         self._done = False
+        self._stopped = False
 
     def start(self) -> WarmUp:
         self._thread.start()
@@ -78,6 +81,11 @@ class WarmUp(QObject):
     def finished(self) -> bool:
         return self._done
 
+    def stop(self) -> None:
+        """The password is entered: no more modules (the one being loaded finishes)."""
+        self._stopped = True
+        self._gui.clear()
+
     def wait_background(self) -> None:
         """Until the thread's imports are done (the window's start needs them next anyway)."""
         if self._thread.is_alive():
@@ -85,10 +93,12 @@ class WarmUp(QObject):
 
     def _load_background(self) -> None:
         for name in self._background:
+            if self._stopped:
+                return
             _load(name)
         try:
             _configure_mappers()
-        except Exception:  # noqa: BLE001 - reported where the mappers are next used
+        except Exception:  # reported where the mappers are next used
             log.warning("warm-up: mapper configuration failed", exc_info=True)
 
     def _step(self) -> None:
@@ -105,5 +115,5 @@ class WarmUp(QObject):
 def _load(name: str) -> None:
     try:
         importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - loaded again, with its error, where it is used
+    except Exception:  # loaded again, with its error, where it is used
         log.warning("warm-up: could not import %s", name, exc_info=True)
