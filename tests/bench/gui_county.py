@@ -211,7 +211,10 @@ def _child(kind: str, db_path: str) -> dict:
 
     home = Home(Path(db_path).parent)  # the parent made the day's backup there already
     QTimer.singleShot(0, type_password)
-    runner = AppRunner(app, home, early_login=True)  # as the program starts: run_gui
+    import inspect
+
+    early = {"early_login": True} if "early_login" in inspect.signature(AppRunner).parameters else {}  # (older zkdesk: none)
+    runner = AppRunner(app, home, **early)  # as the program starts: run_gui
     assert runner.start()
     window, db = runner.window, runner.db
     window.resize(1366, 768)

@@ -66,7 +66,7 @@ class LoginDialog(QDialog):
         if db is None:
             self.checking.setText(OPENING)
             self.checking.setVisible(True)
-            self.forgot.setEnabled(False)
+            self.forgot.setVisible(False)  # (it needs the database)
 
     def when_shown(self, callback: Callable[[], None]) -> None:
         """`callback()` once the dialog has been painted (the start opens the database then, so
@@ -87,7 +87,7 @@ class LoginDialog(QDialog):
         """The database is open: name the office, and check a password already entered."""
         self.db, self.then = db, then if then is not None else self.then
         self._name_office(office_name)
-        self.forgot.setEnabled(True)
+        self.forgot.setVisible(True)
         if self.submit_when_open:
             self.submit_when_open = False
             self.submit()
