@@ -3,11 +3,15 @@ set-up or login, main window; a restore restarts onto the restored data; a backu
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
 
@@ -15,25 +19,24 @@ from zkdesk.paths import resources_dir
 
 from zkdesk.config import Home, database_target, remember_server, resolve_home
 from zkdesk.services.actor import Actor
-from zkdesk.services.backups import backup_now, daily_backup_if_due
 from zkdesk.services.errors import UserError
-from zkdesk.services import settings
-from zkdesk.services.office import DEMO_KEY, is_initialised, office_unit
-from zkdesk.services.orgs import org_names, township_choices
-from zkdesk.services.restore import check_startup, restore_after_damage, restore_backup
-from zkdesk.store.backup_file import BackupError
-from zkdesk.store.engine import Database, UnsupportedDatabase, database_url
-from zkdesk.store.migrate import DatabaseVersionError, open_database
-from zkdesk.store.postgres import PasswordRequired, ServerError
-from zkdesk.store.seed import CatalogError
 from zkdesk.ui.bus import ChangeBus
-from zkdesk.ui.change_watch import ChangeWatcher
 from zkdesk.ui.context import AppControl, UiContext
 from zkdesk.ui.fonts import apply_cjk_font
 from zkdesk.ui.login_dialog import LoginDialog
-from zkdesk.ui.main_window import MainWindow
 from zkdesk.ui.ops import in_background
 from zkdesk.ui.translations import install_chinese
+from zkdesk.ui.warm_up import WarmUp
+
+# SQLAlchemy, the models and the services are imported where they are used: a start on an
+# office that is set up shows its login dialog first and loads them meanwhile (`early_login`).
+if TYPE_CHECKING:  # the window's modules are loaded while the login dialog waits (ui/warm_up.py)
+    from zkdesk.store.engine import Database
+    from zkdesk.ui.change_watch import ChangeWatcher
+    from zkdesk.ui.main_window import MainWindow
+
+
+log = logging.getLogger("zkdesk")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -60,6 +63,9 @@ class OfficeFacts:
 def read_office_facts(db: Database, actor: Actor) -> OfficeFacts:
     """One read session. The window's start runs it off the GUI thread: in the login's worker, or
     through `in_background` when a sign-in gave only the user."""
+    from zkdesk.services import settings
+    from zkdesk.services.office import DEMO_KEY, office_unit
+    from zkdesk.services.orgs import org_names, township_choices
     from zkdesk.services.progress import working_year  # the year every page opens on
 
     with db.read_session() as s:
@@ -98,9 +104,53 @@ class ServerChosen:
 
 def _office_state(db: Database) -> tuple[bool, str]:
     """(set up already, the office's name): what the start needs before the login."""
+    from zkdesk.services.office import is_initialised, office_unit
+
     with db.read_session() as s:
         unit = office_unit(s)
         return is_initialised(s), unit.name if unit else ""
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """What the early start's thread found: `usable` when the login may go on (the file healthy,
+    opened at the current schema, the office set up, the day's backup made)."""
+
+    db: Database | None = None
+    office_name: str = ""
+    usable: bool = False
+
+
+def _open_for_login(home: Home) -> _Opened:
+    """The start's database work, on a plain thread while the login dialog is already shown:
+    SQLAlchemy and the models are imported here, the file checked, opened (upgraded if due), the
+    day's backup made, the office read. Anything unusual — damage, a newer file, an office not
+    set up, a failed backup, an error — is not handled here: the start closes the dialog and takes
+    the ordinary way (AppRunner._open, sign_in), which asks and says what is wrong."""
+    from zkdesk.services.backups import daily_backup_if_due
+    from zkdesk.services.restore import check_startup
+    from zkdesk.store.migrate import open_database
+
+    db = None
+    try:
+        if not check_startup(home, home.db_path).ok:
+            return _Opened()
+        db = open_database(home.db_path, home.backups_dir)
+        ready, office_name = _office_state(db)
+        if not ready:
+            db.dispose()
+            return _Opened()
+        daily_backup_if_due(home, home.db_path)
+        return _Opened(db, office_name, True)
+    except Exception:  # the ordinary way meets it again and says it in Chinese
+        log.info("early start: taking the ordinary way", exc_info=True)
+        if db is not None:
+            db.dispose()
+        return _Opened()
+
+
+OPEN_POLL_MS = 10
+FALLBACK = 2  # the early login dialog's result: take the ordinary way
 
 
 def sign_in(db: Database) -> SignedIn | ServerChosen | None:
@@ -131,13 +181,32 @@ def sign_in(db: Database) -> SignedIn | ServerChosen | None:
             return None
     else:
         username = ""
-    login = LoginDialog(db, office_name, username=username, then=lambda actor: read_office_facts(db, actor))
+    warm_up: WarmUp | None = None
+
+    def then(actor: Actor) -> OfficeFacts:  # in the login's worker, after the password
+        if warm_up is not None:
+            warm_up.wait_background()  # its imports, not two threads importing one module
+        return read_office_facts(db, actor)
+
+    login = LoginDialog(db, office_name, username=username, then=then)
+    # while the clerk types: the window's modules and the mappers (ui/warm_up.py)
+    login.warm_up = warm_up = WarmUp(login).start()
     if login.exec() != QDialog.DialogCode.Accepted:
         return None
     return SignedIn(login.actor, login.prepared)
 
 
-OPEN_ERRORS = (DatabaseVersionError, BackupError, CatalogError, UserError, OSError, ServerError, UnsupportedDatabase)
+def open_errors() -> tuple[type[BaseException], ...]:
+    """What opening a database may raise that the user is told about in Chinese."""
+    from zkdesk.store.backup_file import BackupError
+    from zkdesk.store.engine import UnsupportedDatabase
+    from zkdesk.store.migrate import DatabaseVersionError
+    from zkdesk.store.postgres import ServerError
+    from zkdesk.store.seed import CatalogError
+
+    return (DatabaseVersionError, BackupError, CatalogError, UserError, OSError, ServerError, UnsupportedDatabase)
+
+
 SERVER_HINT = "\n\n如需改用本机的数据，请删除数据目录中的 database.toml 后重新启动。"
 
 
@@ -169,6 +238,7 @@ class AppRunner:
         ask_restore: Callable[..., bool] = ask_restore,
         database: str | None = None,
         ask_password: Callable[..., str | None] = ask_password,
+        early_login: bool = False,
     ):
         self.app, self.home = app, home
         self.sign_in, self.ask_restore, self.ask_password = sign_in, ask_restore, ask_password
@@ -177,9 +247,17 @@ class AppRunner:
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.watch: ChangeWatcher | None = None
+        self.early_login = early_login
 
     def start(self) -> bool:
         """Check and open the database, sign in, show the window. False: the program ends."""
+        if self.early_login and self.sign_in is sign_in and self._local_office_exists():
+            signed = self._start_early()
+            if signed is not FALLBACK:
+                if signed is None:
+                    return False
+                self._show_window(signed)
+                return True
         if not self._open():
             return False
         actor = self.sign_in(self.db)
@@ -196,7 +274,68 @@ class AppRunner:
         self._show_window(actor)
         return True
 
+    def _local_office_exists(self) -> bool:
+        target = database_target(self.home, self.database)
+        return isinstance(target, Path) and target.exists()
+
+    def _start_early(self) -> SignedIn | int | None:
+        """The login dialog at once, the database opened meanwhile (`_open_for_login`, on a plain
+        thread), then the warm-up while the clerk types; a password entered before the database
+        is open is checked when it is. The signed-in user, None when the clerk quit, or FALLBACK:
+        the file needs the ordinary way (damaged, not set up, …)."""
+        home = self.home.ensure()
+        found: dict[str, _Opened] = {}
+        opening = threading.Thread(target=lambda: found.setdefault("opened", _open_for_login(home)),
+                                   name="zkdesk-open", daemon=True)
+        login = LoginDialog(None, "")
+        login.warm_up = None
+
+        def then(actor: Actor) -> OfficeFacts:  # in the login's worker, after the password
+            if login.warm_up is not None:
+                login.warm_up.wait_background()  # its imports, not two threads importing one module
+            return read_office_facts(opened.db, actor)
+
+        def poll() -> None:
+            nonlocal opened
+            if opening.is_alive():
+                return
+            timer.stop()
+            opened = found.get("opened", _Opened())
+            if not opened.usable:
+                login.done(FALLBACK)
+                return
+            self.db = opened.db
+            if not login.submit_when_open:  # (entered already: the check goes first, nothing to warm)
+                login.warm_up = WarmUp(login).start()
+            login.open_on(opened.db, opened.office_name, then)
+
+        opened = _Opened()
+        timer = QTimer(login, interval=OPEN_POLL_MS)
+        timer.timeout.connect(poll)
+
+        def begin() -> None:  # once the dialog is on the screen
+            opening.start()
+            timer.start()
+
+        login.when_shown(begin)
+        code = login.exec()
+        timer.stop()
+        if opening.is_alive():  # (quit while the database was being opened: let that finish first)
+            opening.join()
+        elif not opening.ident:  # quit before the dialog was painted
+            return None
+        if code == QDialog.DialogCode.Accepted:
+            return SignedIn(login.actor, login.prepared)
+        db = found.get("opened", _Opened()).db
+        if db is not None and found["opened"].usable:
+            db.dispose()
+        self.db = None
+        return FALLBACK if code == FALLBACK else None
+
     def _show_window(self, signed: SignedIn | Actor) -> None:
+        from zkdesk.ui.change_watch import ChangeWatcher
+        from zkdesk.ui.main_window import MainWindow
+
         if isinstance(signed, SignedIn):
             actor, facts = signed.actor, signed.facts
         else:  # a sign-in that gave only the user (tests stand in for the login so)
@@ -208,6 +347,8 @@ class AppRunner:
         self.window.show()
 
     def _open(self) -> bool:
+        from zkdesk.store.engine import database_url
+
         url = database_url(database_target(self.home, self.database))
         if url.get_backend_name() != "sqlite":
             return self._open_server(url)
@@ -216,6 +357,10 @@ class AppRunner:
     def _open_server(self, url) -> bool:
         """The unit's server: its health and backups are its administrator's; zkdesk asks for the
         password when there is no pgpass entry, and backs up daily when pg_dump is at hand."""
+        from zkdesk.services.backups import daily_backup_if_due
+        from zkdesk.store.migrate import open_database
+        from zkdesk.store.postgres import PasswordRequired
+
         home = self.home
         try:
             home.ensure()
@@ -226,7 +371,7 @@ class AppRunner:
                 if self.password is None:
                     return False
                 self.db = open_database(url, home.backups_dir, self.password)
-        except OPEN_ERRORS as exc:
+        except open_errors() as exc:
             QMessageBox.critical(None, "无法连接单位服务器", str(exc) + SERVER_HINT)
             return False
         db = self.db
@@ -237,6 +382,10 @@ class AppRunner:
         return True
 
     def _open_file(self) -> bool:
+        from zkdesk.services.backups import daily_backup_if_due
+        from zkdesk.services.restore import check_startup, restore_after_damage
+        from zkdesk.store.migrate import open_database
+
         home = self.home
         try:
             home.ensure()
@@ -246,7 +395,7 @@ class AppRunner:
                     return False
                 restore_after_damage(home, home.db_path)
             self.db = open_database(home.db_path, home.backups_dir)
-        except OPEN_ERRORS as exc:
+        except open_errors() as exc:
             QMessageBox.critical(None, "无法打开数据库", str(exc))
             return False
         try:
@@ -272,6 +421,10 @@ class AppRunner:
 
     def restore_and_restart(self, backup: Path) -> None:
         """Close the window and the engine, restore `backup`, then start again at the login."""
+        from zkdesk.services.restore import restore_backup
+        from zkdesk.store.backup_file import BackupError
+        from zkdesk.store.migrate import DatabaseVersionError
+
         actor = self.window.ctx.actor
         self.app.setQuitOnLastWindowClosed(False)  # no window for a moment: not a reason to quit
         try:
@@ -307,6 +460,9 @@ class AppRunner:
             home, db = self.home, self.db
 
             def back_up() -> None:  # on the writer thread: after every write still queued
+                from zkdesk.services.backups import backup_now
+                from zkdesk.services.office import is_initialised
+
                 with db.read_session() as s:
                     ready = is_initialised(s)
                 if ready:
@@ -321,7 +477,7 @@ class AppRunner:
 
 def run_gui(home_arg: str | None = None, database: str | None = None) -> int:
     app = make_application()
-    runner = AppRunner(app, resolve_home(home_arg), database=database)
+    runner = AppRunner(app, resolve_home(home_arg), database=database, early_login=True)
     if not runner.start():
         return 0
     code = app.exec()

@@ -7,12 +7,13 @@ Each feature registers its subcommands from its own module in zkdesk/commands/.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import re
 import sys
 
 from zkdesk import __version__
-from zkdesk.commands.common import run_safely
+from zkdesk.commands.common import run_safely, started
 from zkdesk.store.private_files import restrict_umask
 
 COMMAND_MODULES = [
@@ -84,17 +85,32 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     restrict_umask()  # the office's data: owner only (store/private_files.py)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.self_test:
-        from zkdesk.selftest import run_self_test
+    # Start-up makes a great many objects that live as long as the process (modules, SQLAlchemy's
+    # mappers): the cyclic collector would walk them again and again (a tenth of a command's
+    # fixed cost). It is paused until the command has opened its database and logged in
+    # (commands.common.started), and in any case when main() returns.
+    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.self_test:
+            from zkdesk.selftest import run_self_test
 
-        return run_self_test()
-    if args.command is None:
-        from zkdesk.app import run_gui
+            started()
+            return run_self_test()
+        if args.command is None:
+            from zkdesk.app import run_gui
 
-        return run_gui(args.home, args.database)
-    return run_safely(args.handler, args)
+            started()
+            return run_gui(args.home, args.database)
+        return run_safely(args.handler, args)
+    finally:  # (called in a process that goes on, e.g. a test: the collector as it was)
+        started()
+        if gc.get_freeze_count() > frozen:
+            gc.unfreeze()
+        if not collecting:
+            gc.disable()
 
 
 if __name__ == "__main__":

@@ -66,3 +66,24 @@ def test_creating_or_upgrading_a_database_loads_alembic(tmp_path):
     code, out, loaded = _loaded(old, "progress", "--json")
     assert code == 0 and json.loads(out)["indicators"] and "alembic" in loaded
     assert list((old / "backups").glob("*migration*"))  # the upgrade did run
+
+
+def test_the_collector_paused_for_the_start_is_given_back_as_it_was(tmp_path, capsys):
+    """main() pauses the cyclic collector while it starts (commands.common.started); called in a
+    process that goes on, it leaves the collector running and nothing frozen, or paused if it was."""
+    import gc
+
+    from zkdesk.cli import main
+
+    frozen = gc.get_freeze_count()
+    home = tmp_path / "h"
+    assert main(["--home", str(home), "init", "--org", "530924", "--admin", "clerk", "--password-stdin"]) == 2  # refused: no password
+    assert main(["--home", str(home), "forms"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        assert main(["--home", str(home), "forms"]) == 0
+        assert not gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()
+    capsys.readouterr()

@@ -40,6 +40,7 @@ def test_preview_counts_forms_and_the_print_page_lists_the_new_one(qtbot, town_w
     printing = town_window.show_page("print")
     form_list = printing.findChild(QListWidget, "formList")
     listed = lambda: [form_list.item(i).text() for i in range(form_list.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: form_list.count() > 0)  # the form files are read off the GUI thread
     assert not any("镇工表9-1" in t for t in listed())
 
     page = town_window.show_page("exchange")
@@ -56,4 +57,4 @@ def test_preview_counts_forms_and_the_print_page_lists_the_new_one(qtbot, town_w
     qtbot.waitUntil(lambda: page.idle, timeout=60_000)
     assert "已导入 1 个数据包" in page.findChild(QLabel, "importResult").text()
     assert (town_window.ctx.home.root / "forms" / NAME).read_text(encoding="utf-8") == form_text()
-    assert any("镇工表9-1" in t for t in listed())  # the print page reloaded its forms on the change
+    qtbot.waitUntil(lambda: any("镇工表9-1" in t for t in listed()))  # the print page reloaded its forms on the change

@@ -35,7 +35,9 @@ def open_print_page(qtbot, window):
     nav = window.findChild(QListWidget, "navList")
     item = nav.findItems("打印报表", Qt.MatchFlag.MatchExactly)[0]
     qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(item).center())
-    return window.pages["print"]
+    page = window.pages["print"]
+    qtbot.waitUntil(lambda: page.forms.count() > 0)  # the form files are read off the GUI thread
+    return page
 
 
 def choose_form(qtbot, page, name):
@@ -192,3 +194,24 @@ def test_a_newer_choice_stops_the_preview_being_made_so_two_renders_do_not_run_b
     wait_for_preview(qtbot, page)
     assert len(rendered) == 1 and "集体协商" in rendered[0], rendered  # only the newest was drawn
     assert "集体协商" in page._current.prepared.form.title
+
+
+def test_the_form_files_are_read_off_the_gui_thread(qtbot, main_window, monkeypatch):
+    """Opening 打印报表 parses the forms/*.toml files on a worker thread (issue 16), then lists them."""
+    import threading
+
+    from zkdesk.ui.pages import printing
+
+    readers: list[threading.Thread] = []
+
+    def recorded(folders):
+        readers.append(threading.current_thread())
+        return real(folders)
+
+    real = printing.load_catalog
+    monkeypatch.setattr(printing, "load_catalog", recorded)
+    page = main_window.show_page("print")
+    settle(qtbot)
+    forms = page.findChild(QListWidget, "formList")
+    assert forms.count() > 5 and forms.currentRow() == 0
+    assert readers and all(thread is not threading.main_thread() for thread in readers)

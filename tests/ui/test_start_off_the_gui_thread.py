@@ -131,3 +131,84 @@ def test_pages_are_built_when_first_shown_and_never_open_a_window_of_their_own(m
     delete = main_window.findChild(QAction, "actionDelete")
     views = main_window.pages["enterprises"].findChildren(RecordView)
     assert views and all(delete in view.actions() for view in views)
+
+
+def test_the_program_start_shows_the_login_first_and_opens_the_database_meanwhile(qtbot, home, monkeypatch):
+    """run_gui's start (early_login): the login dialog is up before the database is open; a
+    password entered at once waits for it and is checked then; nothing of it on the GUI thread."""
+    db = open_database(home.db_path, home.backups_dir)
+    make_office(db)
+    db.dispose()
+    opened = _sessions_on_the_gui_thread(monkeypatch)
+    seen: dict[str, object] = {}
+
+    def type_at_once(left: int = 500) -> None:
+        login = QApplication.activeModalWidget()
+        if not isinstance(login, LoginDialog):
+            if left:
+                QTimer.singleShot(5, lambda: type_at_once(left - 1))
+            return
+        seen["db at first"] = login.db
+        seen["title at first"] = login.windowTitle()
+        login.username.setText("admin")
+        login.password.setText(PASSWORD)
+        login.submit()  # before the database is open: checked once it is
+        seen["waiting"] = login.submit_when_open or login.busy
+
+    QTimer.singleShot(0, type_at_once)
+    runner = AppRunner(QApplication.instance(), home, early_login=True)
+    assert runner.start()
+    try:
+        assert seen["db at first"] is None and seen["title at first"] == "登录" and seen["waiting"]
+        assert runner.window.ctx.office_name == "镇康县总工会" and runner.window.ctx.actor.username == "admin"
+        assert runner.db is runner.window.ctx.db
+        assert list(home.backups_dir.glob("*daily*"))  # the day's backup, made by the start's thread
+        settle(qtbot)
+    finally:
+        runner.shutdown()
+    assert opened == []
+
+
+def test_an_early_start_on_an_office_not_set_up_takes_the_first_run_way(qtbot, home):
+    """A database without an office: the early login dialog goes, the first-run dialog comes."""
+    from zkdesk.ui.setup_dialog import SetupDialog
+
+    open_database(home.db_path, home.backups_dir).dispose()  # created, nobody set it up
+    dialogs: list[str] = []
+
+    def answer(left: int = 1000) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, SetupDialog):
+            dialogs.append("setup")
+            dialog.reject()
+            return
+        if isinstance(dialog, LoginDialog) and "login" not in dialogs:
+            dialogs.append("login")
+        if left:
+            QTimer.singleShot(5, lambda: answer(left - 1))
+
+    QTimer.singleShot(0, answer)
+    runner = AppRunner(QApplication.instance(), home, early_login=True)
+    assert not runner.start()  # the clerk closed the first-run dialog
+    assert dialogs[-1] == "setup" and runner.db is None
+
+
+def test_the_warm_up_loads_its_modules_and_stops_when_asked(qtbot, caplog):
+    import sys
+
+    from zkdesk.ui.warm_up import WarmUp
+
+    owner = QObject()
+    warm = WarmUp(owner, background=("zkdesk.services.progress",), gui=("zkdesk.ui.change_watch",)).start()
+    qtbot.waitUntil(warm.finished)
+    assert "zkdesk.services.progress" in sys.modules and "zkdesk.ui.change_watch" in sys.modules
+
+    stopped = WarmUp(owner, background=("zkdesk.no_such_module_a",), gui=("zkdesk.no_such_module_b",))
+    stopped.stop()  # the password came first: nothing more is loaded, and it still finishes
+    stopped.start()
+    qtbot.waitUntil(stopped.finished)
+    assert "could not import" not in caplog.text  # neither was tried
+
+    failing = WarmUp(owner, background=("zkdesk.no_such_module_a",), gui=()).start()
+    qtbot.waitUntil(failing.finished)  # a module that fails is only logged (it fails again where used)
+    assert "could not import zkdesk.no_such_module_a" in caplog.text

@@ -8,6 +8,7 @@ openpyxl and reportlab inside their handlers: a command pays for what it uses, a
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import sys
@@ -76,7 +77,9 @@ def open_target(target, backups_dir=None) -> Database:
         return open_database(url, backups_dir, server_password(url))
 
 
-def open_context(args: argparse.Namespace, require_init: bool = True) -> Context:
+def open_context(args: argparse.Namespace, require_init: bool = True, logging_in: bool = False) -> Context:
+    """The data directory and its database (`require_init`: set up). Start-up ends here
+    (`started`), or, `logging_in`, after the login (`logged_in`)."""
     from zkdesk.services.office import is_initialised
 
     home = resolve_home(args.home).ensure()
@@ -86,7 +89,20 @@ def open_context(args: argparse.Namespace, require_init: bool = True) -> Context
             if not is_initialised(s):
                 db.dispose()
                 raise UserError("数据库尚未初始化：请先运行 zkdesk init --org 单位代码 --admin 用户名 --password-stdin")
+    if not logging_in:
+        started()
     return Context(home, db)
+
+
+def started() -> bool:
+    """Start-up is over (cli.main paused the cyclic collector): what exists now lives as long as
+    the command, so the collector leaves it out of its passes (gc.freeze) and runs again. True
+    when this call did it."""
+    if gc.isenabled():
+        return False
+    gc.freeze()
+    gc.enable()
+    return True
 
 
 def add_user_args(parser: argparse.ArgumentParser) -> None:
@@ -104,12 +120,30 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
 
 
 @contextmanager
-def logged_in(args: argparse.Namespace) -> Iterator[tuple[Context, Actor]]:
-    """The open database and the command's user (add_user_args), logged in; closed after."""
+def logged_in(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None
+              ) -> Iterator[tuple[Context, Actor]]:
+    """The open database and the command's user (add_user_args), logged in; closed after.
+
+    `meanwhile()` (the command importing the modules its work needs) runs on this thread while
+    the login runs on another: the login's scrypt releases the GIL, so the two overlap on a PC
+    with a second core instead of adding up. A refused login is raised after `meanwhile` ends."""
     from zkdesk.services.auth import login_and_commit
 
-    with open_context(args) as ctx:
-        yield ctx, login_and_commit(ctx.db, args.user, read_password(args))
+    with open_context(args, logging_in=True) as ctx:
+        password = read_password(args)
+        if meanwhile is None:
+            actor = login_and_commit(ctx.db, args.user, password)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="login") as pool:
+                login = pool.submit(login_and_commit, ctx.db, args.user, password)
+                try:
+                    meanwhile()
+                finally:
+                    actor = login.result()  # waits; a refusal (UserError) is raised here
+        started()
+        yield ctx, actor
 
 
 def print_json(obj: object) -> None:

@@ -33,10 +33,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_template)
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from zkdesk.imports.pipeline import apply_plan, check_file
+def _import_modules(kind: str) -> None:
+    """The import's own modules (the pipeline, the kind and its parts): loaded during the login."""
+    from zkdesk.imports.kinds import get_kind
+    from zkdesk.imports.pipeline import check_file  # noqa: F401
 
-    with logged_in(args) as (ctx, actor):
+    for part in get_kind(kind).parts:
+        get_kind(part)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with logged_in(args, meanwhile=lambda: _import_modules(args.kind)) as (ctx, actor):
+        from zkdesk.imports.pipeline import apply_plan, check_file
+
         with ctx.db.session() as s:
             plan = check_file(s, actor, args.kind, Path(args.file))
         summary = plan.summary if args.dry_run else apply_plan(ctx.db, actor, plan, ctx.home.backups_dir)

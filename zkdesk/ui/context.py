@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from zkdesk.config import Home
 from zkdesk.services.actor import Actor
-from zkdesk.store.engine import Database
+
+if TYPE_CHECKING:
+    from zkdesk.store.engine import Database
 from zkdesk.ui.bus import ChangeBus
 from zkdesk.ui.work_year import WorkYear
 

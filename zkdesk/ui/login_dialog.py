@@ -8,33 +8,36 @@ GUI thread the same way."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from zkdesk.services.accounts import reset_password_with_recovery_code_and_commit
 from zkdesk.services.actor import Actor
-from zkdesk.services.auth import login_and_commit
-from zkdesk.store.engine import Database
 from zkdesk.ui import ops
 from zkdesk.ui.form_parts import error_label, ok_cancel
 from zkdesk.ui.tasks import run_task
 
+if TYPE_CHECKING:  # SQLAlchemy and the services load while this dialog is shown (app.py)
+    from zkdesk.store.engine import Database
+
 CHECKING = "正在验证…"
+OPENING = "正在打开数据库…"
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, office_name: str, parent=None, username: str = "",
+    def __init__(self, db: Database | None, office_name: str, parent=None, username: str = "",
                  then: Callable[[Actor], Any] | None = None):
+        """`db` None: the database is still being opened (the program's start shows the dialog
+        first); `open_on(db, office_name)` gives it. A password entered before is checked then."""
         super().__init__(parent)
         self.db, self.then = db, then
         self.actor: Actor | None = None
         self.prepared: Any = None
-        self.setWindowTitle(f"登录 — {office_name}")
+        self.submit_when_open = False
         self.setMinimumWidth(380)
 
-        title = QLabel(f"<b>{office_name}</b><br>产业工人队伍建设改革台账")
+        self.title = title = QLabel()
         self.username = QLineEdit(username, objectName="usernameEdit")
         self.password = QLineEdit(objectName="passwordEdit", echoMode=QLineEdit.EchoMode.Password)
         self.error = error_label()
@@ -59,10 +62,49 @@ class LoginDialog(QDialog):
         layout.addWidget(self.forgot, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
+        self._name_office(office_name)
+        if db is None:
+            self.checking.setText(OPENING)
+            self.checking.setVisible(True)
+            self.forgot.setVisible(False)  # (it needs the database)
+
+    def when_shown(self, callback: Callable[[], None]) -> None:
+        """`callback()` once the dialog has been painted (the start opens the database then, so
+        the clerk sees the dialog before that work competes with it)."""
+        self._when_shown = callback
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        callback, self._when_shown = getattr(self, "_when_shown", None), None
+        if callback is not None:
+            QTimer.singleShot(0, callback)
+
+    def _name_office(self, office_name: str) -> None:
+        self.setWindowTitle(f"登录 — {office_name}" if office_name else "登录")
+        self.title.setText(f"<b>{office_name}</b><br>产业工人队伍建设改革台账" if office_name else "产业工人队伍建设改革台账")
+
+    def open_on(self, db: Database, office_name: str, then: Callable[[Actor], Any] | None = None) -> None:
+        """The database is open: name the office, and check a password already entered."""
+        self.db, self.then = db, then if then is not None else self.then
+        self._name_office(office_name)
+        self.forgot.setVisible(True)
+        if self.submit_when_open:
+            self.submit_when_open = False
+            self.submit()
+        elif not self.busy:
+            self.checking.setVisible(False)
 
     def submit(self) -> None:
         if self.busy:
             return  # one press, one attempt
+        if self.db is None:  # pressed while the database is being opened: checked once it is
+            self.submit_when_open = True
+            return
+        warm_up = getattr(self, "warm_up", None)  # app.py's (ui/warm_up.py): the check goes first now
+        if warm_up is not None:
+            warm_up.stop()
+        from zkdesk.services.auth import login_and_commit
+
         db, username, password, then = self.db, self.username.text(), self.password.text(), self.then
 
         def work() -> tuple[Actor, Any]:
@@ -148,6 +190,8 @@ class RecoveryResetDialog(QDialog):
         if self.password.text() != self.password2.text():
             self.error.setText("两次输入的新密码不一致")
             return
+        from zkdesk.services.accounts import reset_password_with_recovery_code_and_commit
+
         db, username, code, password = self.db, self.username.text(), self.code.text(), self.password.text()
         self._set_busy(True)
         ops.hold(self)  # counted as running work: tests settle after it

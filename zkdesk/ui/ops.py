@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from zkdesk.services.errors import UserError
-from zkdesk.services.records import OVERWRITE, RecordChanged
-from zkdesk.store.engine import CHANGES
+
+if TYPE_CHECKING:  # the login dialog uses this module before SQLAlchemy is loaded
+    from zkdesk.services.records import RecordChanged
 from zkdesk.ui.messages import confirm as ask, show_error
 from zkdesk.ui.tasks import Task, run_task
 
@@ -172,6 +173,9 @@ class Op(_Base):
         db, actor = self.ctx.db, self.ctx.actor
         changes: dict[str, set] = {}
         overwrite = dict(self._overwrite)
+
+        from zkdesk.services.records import OVERWRITE, RecordChanged
+        from zkdesk.store.engine import CHANGES
 
         def in_session(*progress_args):
             try:

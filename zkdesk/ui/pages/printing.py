@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zkdesk.output.catalog import load_catalog, user_forms_dir
+from zkdesk.output.catalog import FormCatalog, load_catalog, user_forms_dir
 from zkdesk.output.formdef import FormDef
 from zkdesk.output.printing import (
     PreparedForm,
@@ -97,6 +97,8 @@ class PrintPage(QWidget):
         self._choices_token = 0
         self._choices_stale = False  # a change arrived while the page was hidden
         self._units_read = False
+        self.catalog = FormCatalog()  # the form files are read off the GUI thread (_read_forms)
+        self._forms_token = 0
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_preview)
         self._due = object()  # a preview waiting for the debounce counts as running work (ops.running)
@@ -161,7 +163,7 @@ class PrintPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
-        self._load_forms()
+        self._read_forms()
         self.forms.currentRowChanged.connect(self._form_changed)
         self.org.currentIndexChanged.connect(lambda _: self._load_choices())
         self.year.currentIndexChanged.connect(lambda _: self._load_choices())
@@ -174,13 +176,38 @@ class PrintPage(QWidget):
         self.export_button.clicked.connect(self._export_xlsx)
         ctx.bus.records_changed.connect(self._on_changes)
         self._set_ready(False)
-        if self.forms.count():
-            self.forms.setCurrentRow(0)
 
     # --- choices -------------------------------------------------------------------------
 
-    def _load_forms(self) -> None:
-        self.catalog = load_catalog([user_forms_dir(self.ctx.home.root)])
+    def _read_forms(self) -> None:
+        """The form files (shipped and the office's own), parsed on a worker thread; then the
+        list keeps the form that was chosen (or takes the first) and its choices are read."""
+        self._forms_token += 1
+        token, folder = self._forms_token, user_forms_dir(self.ctx.home.root)
+        QueryOp(self, lambda _s, _actor: load_catalog([folder])) \
+            .success(lambda catalog: self._forms_arrived(token, catalog)) \
+            .failure(lambda message: self._forms_failed(token, message)).run()
+
+    def _forms_failed(self, token: int, message: str) -> None:
+        if token == self._forms_token:  # e.g. the forms folder unreadable: said where the list is
+            self.problems.setText(message)
+            self.problems.setVisible(True)
+
+    def _forms_arrived(self, token: int, catalog: FormCatalog) -> None:
+        if token != self._forms_token:
+            return  # a newer reading was asked for meanwhile
+        current = self.form()
+        self.forms.blockSignals(True)
+        self._fill_forms(catalog)
+        keys = [self.forms.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.forms.count())]
+        row = keys.index(current.key) if current is not None and current.key in keys else 0
+        if keys:
+            self.forms.setCurrentRow(row)
+        self.forms.blockSignals(False)
+        self._form_changed(row)  # the form may have changed under the same name: read its choices again
+
+    def _fill_forms(self, catalog: FormCatalog) -> None:
+        self.catalog = catalog
         self.forms.clear()
         for form in self.catalog.ordered():
             item = QListWidgetItem(f"{form.name}\n{form.number}　{'逐人表' if form.per_person else '汇总表'}")
@@ -321,20 +348,9 @@ class PrintPage(QWidget):
     def _on_changes(self, changes: bus.Changes) -> None:
         if bus.ALL in changes.kinds:  # an imported package may have brought new or changed forms and units
             self._units_read = False
-            self._reload_forms()
+            self._read_forms()
         elif changes.kinds - {bus.AUDIT}:  # printing itself writes only the log
             self._load_choices()
-
-    def _reload_forms(self) -> None:
-        current = self.form()
-        self.forms.blockSignals(True)
-        self._load_forms()
-        keys = [self.forms.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.forms.count())]
-        row = keys.index(current.key) if current is not None and current.key in keys else 0
-        if keys:
-            self.forms.setCurrentRow(row)
-        self.forms.blockSignals(False)
-        self._form_changed(row)  # the form may have changed under the same name: preview again
 
     def _finish_work(self) -> None:
         self._debounce.stop()
