@@ -167,6 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-package", action="store_true", help="folder build and self-test only")
     args = parser.parse_args()
+    os.umask(0o022)  # what is packaged is installed for everyone: folders 0755, files 0644
     ver = version()
     build_bundle()
     self_test()

@@ -25,6 +25,16 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("ZKDESK_HOME", str(tmp_path / "zkdesk-home"))
 
 
+@pytest.fixture(autouse=True)
+def _umask_as_it_was():
+    """A test that runs cli.main or the app's start in this process leaves the owner-only umask
+    (store/private_files.py) behind; the next test's child processes must not inherit it."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` need a server: they run in the PostgreSQL pass
     (tools/test_on_postgresql.sh, CI's second pass), and say so when there is none."""
