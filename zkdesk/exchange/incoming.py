@@ -403,6 +403,7 @@ class _Planner:
             if local is None or any(getattr(local, k) != unit[k] for k in ORG_FIELD_TYPES):
                 self.plan.org_units.append(unit)
             self.org_codes.add(unit["code"])
+        self.matcher.taking_org_units(self.plan.org_units)  # a studio's township is read as they will be
 
 
 def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> ImportPlan:
