@@ -113,7 +113,8 @@ def refused_records(session: Session, actor: Actor, peer: str | None = None,
     confirmed: set[tuple[str, int]] = set()  # packages of ours a pending receipt confirms
     forms_confirmed: set[tuple[str, int]] = set()  # and whose forms it confirms (forms.acknowledge_forms)
     if pending:
-        assert peer is not None, "pending receipts come from one peer"
+        if peer is None:
+            raise ValueError("pending receipts come from one peer: name it")
         for receipt in pending:
             receipts[(peer, receipt["sequence"])] = receipt
             if names_every_refusal(receipt):
