@@ -115,3 +115,64 @@ def test_a_record_the_county_refused_is_listed_at_the_township_and_goes_again_un
         window.close()
         county.db.dispose()
         town.db.dispose()
+
+
+def _preview(qtbot, page, path) -> str:
+    page.tabs.setCurrentIndex(1)
+    page.import_path.setText(str(path))
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.idle and page.apply_button.isEnabled(), timeout=60_000)
+    return page.import_result.text()
+
+
+def test_the_preview_names_what_the_packages_receipt_refused_before_anything_is_written(qtbot, tmp_path, home):
+    county, town = make_office_at(tmp_path, COUNTY), make_office_at(tmp_path, TOWN)
+    county.export(tmp_path / "setup", TOWN)
+    town.applied(tmp_path / "setup", trust=[county.fingerprint])
+    ahead = date.today() + timedelta(days=3 * 366)
+    with town.db.session() as s:
+        ent = Enterprise(origin=TOWN, name="南伞糖厂", township_code=TOWN)
+        s.add(ent)
+        s.flush()
+        contract = CollectiveContract(origin=TOWN, enterprise_id=ent.id, township_code=TOWN, kind="工资专项集体合同",
+                                      title=TITLE, signed_on=ahead, term_years=3)
+        s.add(contract)
+        s.flush()
+        contract_id = contract.id
+    label = f"{TITLE}（{ahead:%Y-%m-%d}签订）"
+    reason = f"签订日期{ahead:%Y-%m-%d}晚于今天"
+    (sent,) = town.export(tmp_path / "t1")
+    county.applied(sent.path, trust=[town.fingerprint])
+    (answer,) = county.export(tmp_path / "c1", TOWN)
+
+    window = MainWindow(build_context(home, town.db, town.actor))
+    window.show()
+    try:
+        page = window.show_page("exchange")
+        text = _preview(qtbot, page, answer.path)
+        # named in the preview, with the county's reason, while nothing is written yet
+        assert "以上为预览" in text and "对方拒收了本单位的1条记录" in text
+        assert label in text and reason in text and "导入后，这些记录将随下一个数据包重新报送" in text
+        assert _refused(town) == []
+        assert page.tabs.tabText(page.tabs.indexOf(page.refused_tab)) == "上级拒收"
+        qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.idle and "已导入" in page.import_result.text(), timeout=60_000)
+        assert _refused(town) == [(label, reason, "将随下一个数据包重新报送；如内容有误，请先更正")]
+
+        # Corrected and taken by the county: the preview of its answer no longer names it, though
+        # until that answer is imported the record is still listed as waiting for it.
+        with town.db.session() as s:
+            c = s.get(CollectiveContract, contract_id)
+            c.signed_on = date.today() - timedelta(days=30)
+            c.touch()
+        (fixed,) = town.export(tmp_path / "t2")
+        (at_county,) = county.applied(fixed.path)
+        assert at_county.counts["new"] == 1 and at_county.counts["rejected"] == 0
+        (answer,) = county.export(tmp_path / "c2", TOWN)
+        text = _preview(qtbot, page, answer.path)
+        assert "以上为预览" in text and "拒收" not in text and label not in text
+        assert [r[2] for r in _refused(town)] == [f"已随第{fixed.sequence}号数据包重新报送，等待对方回执"]
+    finally:
+        window.close()
+        county.db.dispose()
+        town.db.dispose()

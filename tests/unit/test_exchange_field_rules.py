@@ -48,16 +48,19 @@ def row(table: str, **values) -> dict:
     return out | values
 
 
-def package(root: Path, county, town, sequence: int, records: dict[str, list[dict]]) -> Path:
+def package(root: Path, county, town, sequence: int, records: dict[str, list[dict]], from_county: bool = False) -> Path:
+    """A package of `records` from the township to the county (or from the county to it)."""
     blocks = {}
     for table, rows in records.items():
         columns = sorted({c for r in rows for c in r})
         blocks[table] = {"columns": columns, "rows": [[r.get(c) for c in columns] for r in rows]}
-    with town.db.session() as s:
+    sender, receiver = (county, town) if from_county else (town, county)
+    with sender.db.session() as s:
         keys = office_keys(s)
-    with county.db.session() as s:
+    with receiver.db.session() as s:
         box = office_keys(s).box_public
-    data = seal(keys, receiver=COUNTY, sequence=sequence, kind="report", created=utcnow(),
+    data = seal(keys, receiver=TOWN if from_county else COUNTY, sequence=sequence,
+                kind="county" if from_county else "report", created=utcnow(),
                 payload=json.dumps({"records": blocks}).encode(), receiver_box_key=box)
     path = root / "bad" / f"rules{sequence}.zkx"
     path.parent.mkdir(exist_ok=True)
@@ -265,3 +268,56 @@ def test_a_studio_and_its_results_meet_their_forms_rules(pair):
         assert {r.id for r in s.scalars(select(StudioResult).where(StudioResult.studio_id.in_(("s-ok", "s-revoked"))))} \
             == {"r-ok"}
         assert s.get(Studio, "s-revoked").revoked_on == date(2023, 6, 1) and s.get(Studio, "s-unnamed") is None
+
+
+def test_a_studio_is_in_a_real_township_and_hosted_by_an_enterprise_there(pair):
+    """The form's two checks reading other records: the township must be one of the county's, the
+    host enterprise a live one of that township (the enterprise as the import leaves it); judged
+    only when the township or the host changes."""
+    root, county, town = pair
+    with county.db.session() as s:
+        s.add_all([Enterprise(id="e-mengdui", origin="530924101", name="勐捧糖厂", township_code="530924101"),
+                   Enterprise(id="e-gone", origin=TOWN, name="南伞旧砖厂", township_code=TOWN, deleted=True)])
+    base = {"township_code": TOWN, "kind": "劳模创新工作室", "lead_name": "张三", "applied_on": "2022-03-01"}
+    records = {
+        "enterprise": [enterprise("e-new-host", name="南伞新材料有限公司")],
+        "studio": [
+            row("studio", id="s-host-new", name="南伞新材料劳模创新工作室", enterprise_id="e-new-host", **base),
+            row("studio", id="s-host-known", name="南伞制糖工匠工作室", enterprise_id="e-known", **base),
+            row("studio", id="s-host-elsewhere", name="南伞勐捧工作室", enterprise_id="e-mengdui", **base),
+            row("studio", id="s-host-gone", name="南伞砖厂工作室", enterprise_id="e-gone", **base),
+        ],
+    }
+    (res,) = county.import_(package(root, county, town, 60, records))
+    assert res.error is None and res.applied
+    assert {r["id"]: r["reason"].removesuffix("，未接收") for r in res.rejected} == {
+        "s-host-elsewhere": "依托企业“勐捧糖厂”不在南伞镇，请核对所在乡镇",
+        "s-host-gone": "所选依托企业不在企业名录中（可能已被删除）",
+    }
+    with county.db.session() as s:
+        assert s.get(Studio, "s-host-new").enterprise_id == "e-new-host"
+        assert s.get(Studio, "s-host-elsewhere") is None and s.get(Studio, "s-host-gone") is None
+        s.get(Enterprise, "e-new-host").deleted = True  # the county removes the host meanwhile
+
+    # an update leaving the township and the host as they are is not judged on them ...
+    named = row("studio", id="s-host-new", name="南伞新材料职工创新工作室", enterprise_id="e-new-host", revision=2,
+                **(base | {"kind": "职工创新工作室"}))
+    (res,) = county.import_(package(root, county, town, 61, {"studio": [named]}))
+    assert res.error is None and not res.rejected and res.counts["updated"] == 1
+    # ... one changing the host is
+    moved = named | {"enterprise_id": "e-mengdui", "revision": 3}
+    (res,) = county.import_(package(root, county, town, 62, {"studio": [moved]}))
+    assert [(r["id"], r["reason"]) for r in res.rejected] == [
+        ("s-host-new", "依托企业“勐捧糖厂”不在南伞镇，请核对所在乡镇，未接收")]
+    with county.db.read_session() as s:
+        assert s.get(Studio, "s-host-new").enterprise_id == "e-new-host"
+
+    # from the county: a studio placed in the county's own code is not in a township
+    county_studio = row("studio", id="s-county", origin=COUNTY, name="县总工会劳模创新工作室",
+                        **(base | {"township_code": COUNTY}))
+    (res,) = town.import_(package(root, county, town, 70, {"studio": [county_studio]}, from_county=True))
+    assert res.error is None and res.applied
+    assert [(r["id"], r["reason"]) for r in res.rejected] == [
+        ("s-county", f"所在乡镇代码“{COUNTY}”不是本县的乡镇，未接收")]
+    with town.db.read_session() as s:
+        assert s.get(Studio, "s-county") is None

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.unit.exchange_world import COUNTY, make_office_at
+from tests.unit.test_exchange_natural_keys import INDICATOR
 from zkdesk.exchange.refused import names_every_refusal, refused_in, refused_records
-from zkdesk.store.models import Enterprise, EnterpriseUnion
+from zkdesk.store.models import Enterprise, EnterpriseUnion, IndicatorValue
 from zkdesk.store.models.exchange import ExchangeAlias
 
 TOWN = "530924103"
@@ -59,6 +60,52 @@ def test_a_county_record_a_township_refused_is_listed_at_the_county_until_taken(
         assert refused_records(s, county.actor) == []
     (quiet,) = county.export(tmp_path / "c4", TOWN)
     assert "enterprise_union" not in quiet.counts
+
+
+def test_a_refused_record_the_county_sends_back_with_its_own_field_changed_stays_refused(tmp_path):
+    """The county's package carries back a township record the same package's receipt refused
+    (the county reviewed it meanwhile): the township takes the review, and the record stays
+    listed, unconfirmed, and goes again with the township's next package."""
+    county, town = make_office_at(tmp_path, COUNTY), make_office_at(tmp_path, TOWN)
+    county.export(tmp_path / "setup", TOWN)
+    town.applied(tmp_path / "setup", trust=[county.fingerprint])
+    with town.db.session() as s:
+        value = IndicatorValue(origin=TOWN, indicator_id=INDICATOR, org_code=TOWN, year=2025, value=12.0, note="据台账")
+        s.add(value)
+        s.flush()
+        value_id = value.id
+    (t1,) = town.export(tmp_path / "t1")
+    assert county.applied(t1.path, trust=[town.fingerprint])[0].counts["new"] == 1
+    town.applied(county.export(tmp_path / "c1", TOWN)[0].path)
+    with town.db.read_session() as s:
+        assert refused_records(s, town.actor) == []
+
+    with town.db.session() as s:  # pasted with an invisible character: the county refuses the change
+        v = s.get(IndicatorValue, value_id)
+        v.note = "据台账\x07"
+        v.touch()
+    (t2,) = town.export(tmp_path / "t2")
+    (at_county,) = county.applied(t2.path)
+    assert at_county.counts["rejected"] == 1
+    with county.db.session() as s:  # meanwhile the county reviews its copy
+        v = s.get(IndicatorValue, value_id)
+        v.review_status, v.review_opinion = "通过", "数据属实"
+        v.touch()
+    (c2,) = county.export(tmp_path / "c2", TOWN)
+    assert c2.counts.get("indicator_value") == 1
+
+    (at_town,) = town.applied(c2.path)
+    assert at_town.counts["updated"] == 1
+    with town.db.read_session() as s:
+        v = s.get(IndicatorValue, value_id)
+        assert (v.review_status, v.note) == ("通过", "据台账\x07")
+        listed = refused_records(s, town.actor)
+    assert [(r.id, r.reason, r.will_resend) for r in listed] == [(value_id, "说明含有不可见的控制字符", True)]
+    assert [r.id for r in at_town.refused_by_peer] == [value_id]
+    (t3,) = town.export(tmp_path / "t3")
+    assert t3.counts == {"indicator_value": 1}
+    assert any("重新报送上次被县总工会拒收的记录" in w for w in t3.warnings)
+    assert county.applied(t3.path)[0].counts["rejected"] == 1  # still refused: nothing taken as delivered
 
 
 def test_an_older_receipt_naming_its_own_id_is_read_through_the_link(tmp_path):

@@ -94,7 +94,8 @@ class PackageResult:
     form_decisions: list[FormDecision] = field(default_factory=list, repr=False)  # written once committed
     records: list[RecordNote] = field(default_factory=list, repr=False)  # what happens to each record, and why
     reject_reasons: dict[str, int] = field(default_factory=dict, repr=False)  # reason -> records refused for it
-    # our records the sender refused and has not accepted since, once its receipts are written
+    # our records the sender refused and has not accepted since, once its receipts are written (a
+    # preview: as the import will leave them)
     refused_by_peer: list[RefusedRecord] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict:
@@ -287,6 +288,8 @@ def _import_package(session: Session, actor: Actor, path: Path, *, forms_dir: Pa
     if missing:
         result.warnings.append(gap_message(missing))
     if dry_run:
+        if plan.receipts and not result.duplicate:  # what the import will leave listed, its receipts read
+            result.refused_by_peer = refused_records(session, actor, peer=sealed.sender, pending=plan.receipts)
         return result
 
     summary = {**counts, "forms": result.form_counts, "warnings": result.warnings, "kind": sealed.kind,

@@ -23,6 +23,7 @@ from zkdesk.exchange.matching import Matcher
 from zkdesk.exchange.ownership import META_FIELDS, county_owns_record, owned_fields, staged_fields, takes_staged
 from zkdesk.exchange.peer_resolutions import take_resolutions
 from zkdesk.exchange.plan import DELETED, ORG_FIELD_TYPES, Decision, ImportPlan
+from zkdesk.exchange.refused import names_every_refusal, refused_in
 from zkdesk.exchange.state import load_states
 from zkdesk.exchange.tables import BadValue, TravellingTable, field_hasher, tables_by_name, travelling_tables, value_hashes
 from zkdesk.services.indicator_values import level_problem
@@ -65,7 +66,8 @@ class _Planner:
         self.org_codes = set(session.scalars(select(OrgUnit.code)))
         self.accepted: dict[str, set[str]] = {}  # table -> ids present after the import
         self.refused_new: dict[str, set[str]] = {}
-        self.receipt_seqs: set[int] = set()
+        # our packages the package's receipts confirm -> {table: our ids} each refused (not confirmed)
+        self.receipt_refusals: dict[int, dict[str, dict[str, str]]] = {}
         self._owned: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
         self.matcher = Matcher(session, sender)  # our records for the package's (matching.py)
         self._new_ways: dict[str, _NewWay] = {}
@@ -345,7 +347,7 @@ class _Planner:
         acked = None
         if changes:
             new_rev = max(loc["revision"] + 1, rev)
-            nothing_pending = state is None or loc["revision"] <= self._acked(state)
+            nothing_pending = state is None or loc["revision"] <= self._acked(tt.name, rid, state)
             changes["revision"] = new_rev
             changes["updated_at"] = dec["updated_at"] if new_rev == rev and "updated_at" in dec else utcnow()
             acked = new_rev if nothing_pending else None
@@ -367,9 +369,12 @@ class _Planner:
                 return True
         return False
 
-    def _acked(self, state: dict) -> int:
-        """Our revision the peer has, counting the receipts in this very package."""
-        if state["sent_seq"] in self.receipt_seqs:
+    def _acked(self, table: str, rid: str, state: dict) -> int:
+        """Our revision the peer has, counting the receipts in this very package as apply.py
+        writes them (state.acknowledge): a record its receipt refused is not confirmed by it,
+        nor is anything of a package whose receipt does not name every refusal."""
+        refused = self.receipt_refusals.get(state["sent_seq"])
+        if refused is not None and rid not in refused.get(table, _NONE):
             return max(state["acked_revision"], state["sent_revision"])
         return state["acked_revision"]
 
@@ -398,11 +403,13 @@ class _Planner:
             if local is None or any(getattr(local, k) != unit[k] for k in ORG_FIELD_TYPES):
                 self.plan.org_units.append(unit)
             self.org_codes.add(unit["code"])
+        self.matcher.taking_org_units(self.plan.org_units)  # a studio's township is read as they will be
 
 
 def plan_import(session: Session, payload: dict, sender: str, receiver: str) -> ImportPlan:
     planner = _Planner(session, sender, receiver)
-    planner.receipt_seqs = {r["sequence"] for r in payload.get("receipts", [])}
+    planner.receipt_refusals = {r["sequence"]: refused_in(session, sender, r) for r in payload.get("receipts", [])
+                                if names_every_refusal(r)}
     planner.org_units(payload.get("org_units", []))
     records = payload.get("records", {})
     by_name = tables_by_name()

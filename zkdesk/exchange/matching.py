@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from zkdesk.exchange.state import chunks, present_ids
 from zkdesk.exchange.tables import TravellingTable, tables_by_name
-from zkdesk.services.record_rules import READ_BESIDE
+from zkdesk.services.record_rules import ORG_UNIT, READ_BESIDE
+from zkdesk.store.models import OrgUnit
 from zkdesk.store.models.exchange import ExchangeAlias
 from zkdesk.store.natural_keys import NaturalKey, keys_for
 from zkdesk.store.sealed import hash_for, hmac_column
@@ -27,6 +28,8 @@ class Matcher:
         self._natural: dict[str, list] = {}
         self._after: dict[str, dict[str, dict]] = {t: {} for t in READ_BESIDE}  # the package's accepted records
         self._stored: dict[tuple[str, str], dict | None] = {}
+        self._org_units: dict[str, dict] | None = None  # by code, as the import leaves them (record_after)
+        self._incoming_units: list[dict] = []
 
     # -- the sender's UUIDs read as ours ---------------------------------------------------
     def aliases(self, table: str) -> dict[str, str]:
@@ -112,9 +115,20 @@ class Matcher:
         """The import takes this record of such a table (encoded, as it will be stored)."""
         self._after[table][rid] = final
 
+    def taking_org_units(self, units: list[dict]) -> None:
+        """The org units the package adds or changes (the county's list), for record_after."""
+        self._incoming_units = list(units)
+        self._org_units = None
+
     def record_after(self, table: str, rid: str) -> dict | None:
         """A record of a table the field rules read beside another (a nomination's 届次) as the
-        import leaves it: the package's accepted one, else ours (encoded), or None."""
+        import leaves it: the package's accepted one, else ours (encoded), or None; an org unit
+        (ORG_UNIT) by its code."""
+        if table == ORG_UNIT:
+            if self._org_units is None:
+                self._org_units = {u["code"]: dict(u) for u in self.s.execute(select(OrgUnit.__table__)).mappings()}
+                self._org_units.update((u["code"], u) for u in self._incoming_units)
+            return self._org_units.get(rid)
         found = self._after[table].get(rid)
         if found is None:
             if (table, rid) not in self._stored:

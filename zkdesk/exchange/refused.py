@@ -87,29 +87,50 @@ def refused_in(session: Session, peer: str, receipt: dict) -> dict[str, dict[str
     return out
 
 
-def refused_records(session: Session, actor: Actor, peer: str | None = None) -> list[RefusedRecord]:
-    """Our records (and, at the county, forms) a peer refused and has not accepted since, in the
-    order refused; `peer` limits it to one peer."""
-    actor.require(Permission.VIEW)
-    stmt = select(ExchangeReceipt).order_by(ExchangeReceipt.peer_code, ExchangeReceipt.sequence)
+def _stored_receipts(session: Session, peer: str | None) -> dict[tuple[str, int], dict]:
+    stmt = select(ExchangeReceipt)
     if peer is not None:
         stmt = stmt.where(ExchangeReceipt.peer_code == peer)
-    latest: dict[tuple[str, str, str], tuple[int, str]] = {}  # (peer, table, our id) -> (package, reason)
-    forms: dict[tuple[str, str], tuple[int, str]] = {}
+    out: dict[tuple[str, int], dict] = {}
     for row in session.scalars(stmt):
         try:
             receipt = json.loads(row.details or "{}")
         except ValueError:
             continue
-        if not isinstance(receipt, dict):
-            continue
-        for table, ids in refused_in(session, row.peer_code, receipt).items():
+        if isinstance(receipt, dict):
+            out[(row.peer_code, row.sequence)] = receipt
+    return out
+
+
+def refused_records(session: Session, actor: Actor, peer: str | None = None,
+                    pending: list[dict] | tuple = ()) -> list[RefusedRecord]:
+    """Our records (and, at the county, forms) a peer refused and has not accepted since, in the
+    order refused; `peer` limits it to one peer. `pending` are receipts from `peer` in a package
+    not imported yet (its preview): the list is the one the import will leave, as if they were
+    stored and had confirmed what they confirm (apply.py), nothing being written."""
+    actor.require(Permission.VIEW)
+    receipts = _stored_receipts(session, peer)
+    confirmed: set[tuple[str, int]] = set()  # packages of ours a pending receipt confirms
+    forms_confirmed: set[tuple[str, int]] = set()  # and whose forms it confirms (forms.acknowledge_forms)
+    if pending:
+        if peer is None:
+            raise ValueError("pending receipts come from one peer: name it")
+        for receipt in pending:
+            receipts[(peer, receipt["sequence"])] = receipt
+            if names_every_refusal(receipt):
+                confirmed.add((peer, receipt["sequence"]))
+            if "forms" in receipt:
+                forms_confirmed.add((peer, receipt["sequence"]))
+    latest: dict[tuple[str, str, str], tuple[int, str]] = {}  # (peer, table, our id) -> (package, reason)
+    forms: dict[tuple[str, str], tuple[int, str]] = {}
+    for (peer_code, sequence), receipt in sorted(receipts.items()):
+        for table, ids in refused_in(session, peer_code, receipt).items():
             for rid, reason in ids.items():
-                latest[(row.peer_code, table, rid)] = (row.sequence, reason)
+                latest[(peer_code, table, rid)] = (sequence, reason)
         if is_county(actor.office_code):
             for f in _items(receipt, "rejected_forms"):
                 if isinstance(f.get("name"), str):
-                    forms[(row.peer_code, f["name"])] = (row.sequence, str(f.get("reason") or ""))
+                    forms[(peer_code, f["name"])] = (sequence, str(f.get("reason") or ""))
     if not latest and not forms:
         return []
     peers = dict(session.execute(select(OrgUnit.code, OrgUnit.short_name)).all())
@@ -135,17 +156,20 @@ def refused_records(session: Session, actor: Actor, peer: str | None = None) -> 
             if state is None:
                 continue
             sent_later = state["sent_seq"] > refused_seq
-            if sent_later and state["acked_revision"] >= state["sent_revision"]:
+            acked = state["acked_revision"]
+            if sent_later and (peer_code, state["sent_seq"]) in confirmed:
+                acked = max(acked, state["sent_revision"])  # the pending receipt takes it (state.acknowledge)
+            if sent_later and acked >= state["sent_revision"]:
                 continue  # a later package carried it and the peer took it
             out.append(RefusedRecord(
                 peer_code, peers.get(peer_code, peer_code), table, table_label(table), rid, titles[rid], reason,
-                refused_seq, state["sent_seq"] if sent_later else 0,
-                rows[rid]["revision"] > state["acked_revision"]))
+                refused_seq, state["sent_seq"] if sent_later else 0, rows[rid]["revision"] > acked))
     if forms:
         form_states = {(s.peer_code, s.name): s for s in session.scalars(select(ExchangeFormState))}
         for (peer_code, name), (refused_seq, reason) in forms.items():
             s = form_states.get((peer_code, name))
-            if s is not None and s.sent_seq > refused_seq and s.acked_sha256 == s.sent_sha256:
+            if s is not None and s.sent_seq > refused_seq and (
+                    s.acked_sha256 == s.sent_sha256 or (peer_code, s.sent_seq) in forms_confirmed):
                 continue
             resent = s.sent_seq if s is not None and s.sent_seq > refused_seq else 0
             out.append(RefusedRecord(peer_code, peers.get(peer_code, peer_code), FORM, "报表定义", name, name, reason,

@@ -6,7 +6,10 @@ A nomination meets the form's checks (services/nominations.check_input: ID numbe
 birth date agreeing with it, age in the 届次's year, the lists of choices, lengths of deeds), a
 studio its own field rules (services/studios.studio_field_problems), a studio's yearly results
 theirs (services/studio_results.result_problems); the record they need beside it (the 届次, the
-studio) is the one the import leaves, found by the caller's `lookup`.
+studio) is the one the import leaves, found by the caller's `lookup`. A studio meets the form's
+two checks reading other records too (services/studios.township_problem, host_problem): its
+所在乡镇 is one of the county's townships (the org unit as the import leaves it, `lookup` of
+ORG_UNIT) and its 依托企业 a live enterprise of that township (as the import leaves it).
 
 Only the fields the package would change are judged: a stored value that breaks a rule made
 later does not stop an update of another field. A rule that reads two fields (a birth date and
@@ -31,7 +34,7 @@ from zkdesk.services.enterprises import UnionInput, YearInput, union_problems, y
 from zkdesk.services.nominations import NominationInput, check_input
 from zkdesk.services.record_labels import field_label
 from zkdesk.services.studio_results import result_problems
-from zkdesk.services.studios import StudioInput, studio_field_problems
+from zkdesk.services.studios import StudioInput, host_problem, studio_field_problems, township_problem
 from zkdesk.store import models  # noqa: F401  registers every table
 from zkdesk.store.base import Base
 
@@ -39,14 +42,16 @@ _BOOKKEEPING = frozenset({"id", "origin", "revision", "updated_at", "deleted"})
 # (table, id) -> that record as the import leaves it (a package's values as it carries them,
 # else ours), or None: the record a register's rule reads beside the one judged
 Lookup = Callable[[str, str], Mapping | None]
-READ_BESIDE = ("award_session", "studio")  # the tables `lookup` is asked for
+READ_BESIDE = ("award_session", "studio", "enterprise")  # the tables `lookup` is asked for
+ORG_UNIT = "org_unit"  # and an org unit by its code ({"code", "level", "short_name", ...})
 _STATUS_DATES = ("status", "applied_on", "named_on", "reviewed_on", "revoked_on")
 # per table: a finding about a field is judged too when one of these others changes
 _READ_WITH = {
     "nomination": {"birth_date": ("id_number", "session_id"), "gender": ("id_number",)},
-    "studio": dict.fromkeys(_STATUS_DATES, _STATUS_DATES),
+    "studio": dict.fromkeys(_STATUS_DATES, _STATUS_DATES) | {"enterprise_id": ("township_code",)},
     "studio_result": {"year": ("studio_id",), "proposals_adopted": ("proposals",), "patent_details": ("patents",)},
 }
+_STUDIO_PLACE = frozenset({"township_code", "enterprise_id"})  # a studio's fields checked against other records
 _NOMINATION_FIELDS = tuple(NominationInput.__dataclass_fields__)
 _STUDIO_FIELDS = tuple(StudioInput.__dataclass_fields__)
 
@@ -147,6 +152,26 @@ def _register_problems(table: str, r: Mapping, lookup: Lookup | None) -> list[tu
     return []
 
 
+def _studio_place_problems(r: Mapping, lookup: Lookup | None) -> list[tuple[str, str]]:
+    """The form's checks of a studio's township and host enterprise, on the records the import
+    leaves; a host found nowhere is left to the caller's reference check, which names it."""
+    code = r.get("township_code")
+    if lookup is None or not isinstance(code, str):
+        return []
+    township = lookup(ORG_UNIT, code)
+    problems = []
+    if (problem := township_problem(code, township.get("level") if township is not None else None)):
+        problems.append(("township_code", problem))
+    host = _beside(lookup, "enterprise", r.get("enterprise_id"))
+    if host is not None:
+        live = not host.get("deleted")
+        problem = host_problem(host.get("name") if live else None, host.get("township_code"), code,
+                               township.get("short_name") if township is not None else None)
+        if problem:
+            problems.append(("enterprise_id", problem))
+    return problems
+
+
 def _beside(lookup: Lookup | None, table: str, rid) -> Mapping | None:
     """The record `rid` of `table` as the import leaves it, its dates read back."""
     found = lookup(table, rid) if lookup is not None and isinstance(rid, str) else None
@@ -182,6 +207,8 @@ def record_problems(table: str, record: Mapping, fields: Iterable[str],
         return problems
     try:
         found = _register_problems(table, record, lookup)
+        if table == "studio" and not fields.isdisjoint(_STUDIO_PLACE):  # read only when they change
+            found += _studio_place_problems(record, lookup)
     except (TypeError, ValueError, AttributeError):  # a value of another type than the rule reads
         return [(name, f"{field_label(table, name)}的值无效") for name in sorted(fields)][:1]
     read_with = _READ_WITH.get(table, {})

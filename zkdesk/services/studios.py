@@ -377,22 +377,42 @@ def studio_problems(session: Session, actor: Actor, data: StudioInput) -> tuple[
     register; and every problem as (field, Chinese message). The form and the import share it."""
     d, problems = studio_field_problems(data)
     township = session.get(OrgUnit, d.township_code)
-    if township is None or township.level != "township":
-        problems.append(("township_code", f"所在乡镇代码“{d.township_code}”不是本县的乡镇"))
+    problem = township_problem(d.township_code, township.level if township is not None else None)
+    if problem:
+        problems.append(("township_code", problem))
     elif not actor.sees(d.township_code):
         problems.append(("township_code", "乡镇只能登记本乡镇的工作室"))
     if d.enterprise_id:
         host = session.get(Enterprise, d.enterprise_id)
-        if host is None or host.deleted:
-            problems.append(("enterprise_id", "所选依托企业不在企业名录中（可能已被删除）"))
-        elif township is not None and host.township_code != d.township_code:
-            problems.append(("enterprise_id", f"依托企业“{host.name}”不在{township.short_name}，请核对所在乡镇"))
+        live = host is not None and not host.deleted
+        problem = host_problem(host.name if live else None, host.township_code if live else None, d.township_code,
+                               township.short_name if township is not None else None)
+        if problem:
+            problems.append(("enterprise_id", problem))
         else:
             d.host_name = host.name  # keep the name with the studio, for lists and prints
     else:
         d.enterprise_id = None
     problems.sort(key=lambda p: _PROBLEM_ORDER.get(p[0], len(_PROBLEM_ORDER)))  # the form's order; stable
     return d, problems
+
+
+def township_problem(code: str, level: str | None) -> str:
+    """A studio's 所在乡镇 must be one of the county's townships: `level` is the org unit's
+    (None: no such unit). The form's check, and a package's (services/record_rules.py)."""
+    return "" if level == "township" else f"所在乡镇代码“{code}”不是本县的乡镇"
+
+
+def host_problem(host_name: str | None, host_township: str | None, township_code: str,
+                 township_short: str | None) -> str:
+    """A studio's 依托企业 must be a live enterprise of the register (`host_name` None: it is not)
+    in the studio's township (`township_short`: that township's short name, None when there is
+    no such unit: the township's own check names it). The form's check, and a package's."""
+    if host_name is None:
+        return "所选依托企业不在企业名录中（可能已被删除）"
+    if township_short is not None and host_township != township_code:
+        return f"依托企业“{host_name}”不在{township_short}，请核对所在乡镇"
+    return ""
 
 
 _PROBLEM_ORDER = {f: i for i, f in enumerate(("name", "kind", "level", "industry", "township_code", "lead_name",

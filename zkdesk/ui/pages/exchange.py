@@ -420,7 +420,8 @@ class ExchangePage(QWidget):
 
     def _previewed(self, results) -> None:
         self._show_results(results)
-        self.import_result.setText("以上为预览，数据库尚未改动。核对无误后点“确认导入”。" if self._importable() else "")
+        text = "以上为预览，数据库尚未改动。核对无误后点“确认导入”。" if self._importable() else ""
+        self.import_result.setText(text + self._refused_text(results, preview=True))
         untrusted = next((r for r in results if r.error_code == "untrusted_key"), None)
         if untrusted is not None:
             self._ask_trust(untrusted)
@@ -503,14 +504,20 @@ class ExchangePage(QWidget):
         if deleted:  # the county's deletions of our own records, by name
             names = "、".join(f"{n.table_label}“{n.label}”" for n in deleted[:10]) + ("等" if len(deleted) > 10 else "")
             text += f"县总工会删除了本单位的{len(deleted)}条记录，本机已一并删除：{names}。"
-        refused = list({r.key: r for res in done for r in res.refused_by_peer}.values())
-        if refused:  # the other side's receipts refused records of ours: by name, with its reason
-            named = "；".join(f"{r.table_label}“{r.label}”：{r.reason}" for r in list(refused)[:10])
-            more = "等" if len(refused) > 10 else ""
-            text += (f"对方拒收了本单位的{len(refused)}条记录——{named}{more}。这些记录将随下一个数据包重新报送，"
-                     f"内容有误的请先更正（详见“{self.refused_title}”页）。")
-        self.import_result.setText(text)
+        self.import_result.setText(text + self._refused_text(done))
         self.ctx.bus.notify(bus.ALL)
+
+    def _refused_text(self, results, preview: bool = False) -> str:
+        """The records of ours the packages' receipts refused (exchange/refused.py): by name, with
+        the other side's reason; in a preview, as the import will leave them."""
+        refused = list({r.key: r for res in results for r in res.refused_by_peer}.values())
+        if not refused:
+            return ""
+        named = "；".join(f"{r.table_label}“{r.label}”：{r.reason}" for r in refused[:10])
+        more = "等" if len(refused) > 10 else ""
+        when = "导入后，这些记录" if preview else "这些记录"
+        return (f"对方拒收了本单位的{len(refused)}条记录——{named}{more}。{when}将随下一个数据包重新报送，"
+                f"内容有误的请先更正（详见“{self.refused_title}”页）。")
 
 
 ACTION_COLOURS = {"conflict": "#b35c00", "reject": "#b00020", "new": "#1b7f3b", "delete": "#6a1b9a"}
