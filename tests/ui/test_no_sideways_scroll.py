@@ -5,9 +5,11 @@ with the whole on hover) and the 打印报表 form list (a long title wraps)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QListWidget, QTableWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QListWidget, QTableWidget
 
 from tests.ui.settle import settle
+from zkdesk.ui.fonts import apply_cjk_font
 
 
 def _sized(window, qtbot) -> None:
@@ -45,11 +47,21 @@ def test_the_progress_grid_fits_1366_by_738_without_a_sideways_scroll_bar(main_w
 
 
 def test_with_a_large_font_the_figure_columns_give_way_and_the_grid_still_does_not_scroll(main_window, qtbot):
+    app = QApplication.instance()
+    before = app.font()
+    apply_cjk_font(app)  # the program's own font (make_application's), whatever an earlier test left
+    try:
+        _grid_at_a_large_font(main_window, qtbot)
+    finally:
+        app.setFont(before)
+
+
+def _grid_at_a_large_font(main_window, qtbot) -> None:
     _sized(main_window, qtbot)
     table = _dashboard(main_window, qtbot)
     normal = table.columnWidth(5)
-    font = table.font()
-    font.setPointSizeF(font.pointSizeF() * 2)  # a clerk's display at a large scaling
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)  # a clerk's display at 150%
     table.setFont(font)
     table.horizontalHeader().setFont(font)
     settle(qtbot)
