@@ -58,6 +58,10 @@ class PageWarmer(QObject):
         self.done = False
         QTimer.singleShot(start_ms, self, self._step)
 
+    def stop(self) -> None:
+        """No more modules (the one being imported finishes); `done` at the next step."""
+        self.stack.clear()
+
     def _step(self) -> None:
         if ops.running():
             QTimer.singleShot(BUSY_RETRY_MS, self, self._step)

@@ -7,8 +7,9 @@ office facts, the window) finds them loaded:
 - the modules without Qt (services, output helpers, the data key's cipher) and SQLAlchemy's
   mapper configuration on a plain thread: nothing of Qt is touched there, and Python's import
   locks make a module imported there and on the GUI thread at once load only once;
-- then the window's own modules (they define widgets) on the GUI thread, one per pass of the
-  event loop, so typing is never kept waiting for more than one module.
+- then the window's own modules (they define widgets) on the GUI thread, one module per step,
+  by the same walk as the pages' modules after the window is up (ui/warm_pages.PageWarmer), so
+  typing is never kept waiting for more than one module.
 
 Once the password is entered the warm-up stops after the module it is loading (`stop()`): the
 login's statements would otherwise wait for the interpreter behind it, and what is left is
@@ -24,6 +25,8 @@ import logging
 import threading
 
 from PySide6.QtCore import QObject, QTimer
+
+from zkdesk.ui.warm_pages import PageWarmer
 
 log = logging.getLogger("zkdesk")
 
@@ -70,6 +73,7 @@ class WarmUp(QObject):
         self._thread = threading.Thread(target=self._load_background, name="zkdesk-warm-up", daemon=True)
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._step)
+        self._pages: PageWarmer | None = None  # the GUI thread's part, once the thread is done
         self._done = False
         self._stopped = False
 
@@ -85,6 +89,8 @@ class WarmUp(QObject):
         """The password is entered: no more modules (the one being loaded finishes)."""
         self._stopped = True
         self._gui.clear()
+        if self._pages is not None:
+            self._pages.stop()
 
     def wait_background(self) -> None:
         """Until the thread's imports are done (the window's start needs them next anyway)."""
@@ -104,9 +110,10 @@ class WarmUp(QObject):
     def _step(self) -> None:
         if self._thread.is_alive():
             return  # the GUI thread's imports wait for the thread's: never two at once
-        if self._gui:
-            _load(self._gui.pop(0))
-            self._timer.setInterval(0)  # the next one at the event loop's next pass
+        if self._pages is None and self._gui:
+            self._pages = PageWarmer(self, self._gui, start_ms=0)
+            self._gui = []
+        if self._pages is not None and not self._pages.done:
             return
         self._timer.stop()
         self._done = True
