@@ -36,7 +36,11 @@ def _round(tmp_path, county, town, n: int):
     return sent, at_county, at_town
 
 
-def test_a_record_the_county_refused_is_listed_at_the_township_and_goes_again_until_taken(qtbot, tmp_path, home):
+
+def _a_contract_dated_by_a_clock_ahead(tmp_path):
+    """A county and 南伞镇 that trusts it; 南伞镇 keeps a contract signed on "today" of a PC whose
+    clock runs three years ahead. Returns (county, town, that date, the contract's id, its label
+    and the reason the county gives)."""
     county, town = make_office_at(tmp_path, COUNTY), make_office_at(tmp_path, TOWN)
     county.export(tmp_path / "setup", TOWN)
     town.applied(tmp_path / "setup", trust=[county.fingerprint])
@@ -50,8 +54,10 @@ def test_a_record_the_county_refused_is_listed_at_the_township_and_goes_again_un
         s.add(contract)
         s.flush()
         contract_id = contract.id
-    label = f"{TITLE}（{ahead:%Y-%m-%d}签订）"
-    reason = f"签订日期{ahead:%Y-%m-%d}晚于今天"
+    return county, town, ahead, contract_id, f"{TITLE}（{ahead:%Y-%m-%d}签订）", f"签订日期{ahead:%Y-%m-%d}晚于今天"
+
+def test_a_record_the_county_refused_is_listed_at_the_township_and_goes_again_until_taken(qtbot, tmp_path, home):
+    county, town, ahead, contract_id, label, reason = _a_contract_dated_by_a_clock_ahead(tmp_path)
 
     sent, at_county, at_town = _round(tmp_path, county, town, 1)
     assert sent.counts == {"enterprise": 1, "collective_contract": 1}
@@ -126,21 +132,7 @@ def _preview(qtbot, page, path) -> str:
 
 
 def test_the_preview_names_what_the_packages_receipt_refused_before_anything_is_written(qtbot, tmp_path, home):
-    county, town = make_office_at(tmp_path, COUNTY), make_office_at(tmp_path, TOWN)
-    county.export(tmp_path / "setup", TOWN)
-    town.applied(tmp_path / "setup", trust=[county.fingerprint])
-    ahead = date.today() + timedelta(days=3 * 366)
-    with town.db.session() as s:
-        ent = Enterprise(origin=TOWN, name="南伞糖厂", township_code=TOWN)
-        s.add(ent)
-        s.flush()
-        contract = CollectiveContract(origin=TOWN, enterprise_id=ent.id, township_code=TOWN, kind="工资专项集体合同",
-                                      title=TITLE, signed_on=ahead, term_years=3)
-        s.add(contract)
-        s.flush()
-        contract_id = contract.id
-    label = f"{TITLE}（{ahead:%Y-%m-%d}签订）"
-    reason = f"签订日期{ahead:%Y-%m-%d}晚于今天"
+    county, town, ahead, contract_id, label, reason = _a_contract_dated_by_a_clock_ahead(tmp_path)
     (sent,) = town.export(tmp_path / "t1")
     county.applied(sent.path, trust=[town.fingerprint])
     (answer,) = county.export(tmp_path / "c1", TOWN)
