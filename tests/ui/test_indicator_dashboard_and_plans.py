@@ -31,11 +31,12 @@ def _column(table, label):
     return next(c for c in range(table.columnCount()) if table.horizontalHeaderItem(c).text() == label)
 
 
-def _dashboard_2022(main_window, qtbot):
-    """The indicators page on its 进度看板 tab for 2022, as a clerk opens it: (page, its table)."""
+def _dashboard(main_window, qtbot, year_index=1):
+    """The indicators page on its 进度看板 tab for a year (index 1: 2022), as a clerk opens it:
+    (page, its table)."""
     page = main_window.show_page("indicators")
     settle(qtbot)
-    page.findChild(QComboBox, "yearCombo").setCurrentIndex(1)  # 2022
+    page.findChild(QComboBox, "yearCombo").setCurrentIndex(year_index)
     settle(qtbot)
     page.tabs.setCurrentIndex(1)
     settle(qtbot)
@@ -61,13 +62,7 @@ def test_dashboard_colours_filters_and_chart(main_window, qtbot):
     with main_window.ctx.db.session() as s:
         for year, value in ((2021, "4"), (2022, "4"), (2023, "2")):
             save_values(s, main_window.ctx.actor, plan_id, NANSAN, year, [ValueEntry(ids["01.2"], value=value)])
-    page = main_window.show_page("indicators")
-    settle(qtbot)
-    page.findChild(QComboBox, "yearCombo").setCurrentIndex(2)  # 2023
-    settle(qtbot)
-    page.tabs.setCurrentIndex(1)
-    settle(qtbot)
-    table = page.findChild(QTableWidget, "progressTable")
+    page, table = _dashboard(main_window, qtbot, year_index=2)  # 2023
     row, county = _row(table, "01.2"), _column(table, "全县")
     assert table.item(row, county).text() == "10"
     assert table.item(row, county).background().color() == STATUS_COLORS["滞后"]  # 10 < 12 on the path to 20
@@ -107,7 +102,7 @@ def test_drill_down_from_a_derived_number(main_window, qtbot, monkeypatch):
     derived.known_sources()  # load the real registers, then stand in for one of them
     monkeypatch.setitem(derived._REGISTRY, "nominations.county_model_workers", _fake)
     if True:
-        page, table = _dashboard_2022(main_window, qtbot)
+        page, table = _dashboard(main_window, qtbot)
         row = _row(table, "03.1")
         assert table.item(row, _column(table, "全县")).text() == "2"  # 2021 and 2022
         _click_cell(qtbot, table, row, _column(table, "全县"), double=True)
@@ -140,7 +135,7 @@ def test_drill_down_of_a_partly_registered_figure_shows_both_parts_per_org_unit(
         save_result(s, actor, studio, 2022, ResultInput(proposals=3))
         save_values(s, actor, plan_id, NANSAN, 2022, [ValueEntry(ids["06.1"], value="5")])
         save_values(s, actor, plan_id, "530924", 2022, [ValueEntry(ids["06.1"], value="2")])
-    page, table = _dashboard_2022(main_window, qtbot)
+    page, table = _dashboard(main_window, qtbot)
     row = _row(table, "06.1")
     assert table.item(row, _column(table, "全县")).text() == "10"
 
